@@ -1,0 +1,126 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { CsrfField, ErrorSummary, type FieldErrors, isoDate, TextField } from "../platform/http/components.js";
+import { field } from "../platform/http/forms-parser.js";
+import { queryParam } from "../platform/http/routes.js";
+import { SESSION_COOKIE } from "../platform/http/server.js";
+import { createUser } from "../users/commands.js";
+import { hasAdmin } from "../users/queries.js";
+import { readSignupForm, validateSignup } from "../users/schema.js";
+import { startSession } from "../users/sessions.js";
+import { clearSetupToken, createInvitation, isSetupToken, listInvitations, SIGNUP_MODES, type SignupMode, setSetting, signupMode } from "./settings.js";
+
+function SetupPage({ token, values, errors, csrf }: { token: string; values: { login: string; email: string }; errors: FieldErrors; csrf: string }): JSX.Element {
+  return (
+    <>
+      <h2 class="heading">Set up your archive</h2>
+      <p>Create the first admin account. This page works once, with the link printed when the archive started.</p>
+      <ErrorSummary errors={errors} />
+      <form method="post" action="/setup">
+        <CsrfField csrf={csrf} />
+        <input type="hidden" name="token" value={token} />
+        <TextField name="user[login]" label="Admin user name" value={values.login} errors={errors["user[login]"]} autocomplete="username" required />
+        <TextField name="user[email]" label="Email" type="email" value={values.email} errors={errors["user[email]"]} autocomplete="email" required />
+        <TextField name="user[password]" label="Password" type="password" value="" errors={errors["user[password]"]} hint="8 to 72 characters." autocomplete="new-password" required />
+        <TextField name="user[password_confirmation]" label="Confirm password" type="password" value="" autocomplete="new-password" required />
+        <p class="actions">
+          <button type="submit">Create Admin Account</button>
+        </p>
+      </form>
+    </>
+  );
+}
+
+/** `/setup?token=…`: the one-time page for the first admin; gone once an admin exists. */
+export async function showSetupPage(req: FastifyRequest, reply: FastifyReply) {
+  const token = queryParam(req, "token");
+  if ((await hasAdmin(req.db)) || !(await isSetupToken(req.db, token))) return reply.error("NOT_FOUND");
+  return reply.page("Set up", <SetupPage token={token} values={{ login: "", email: "" }} errors={{}} csrf={reply.csrf()} />);
+}
+
+export async function createFirstAdmin(req: FastifyRequest, reply: FastifyReply) {
+  const token = field(req.body, "token");
+  if ((await hasAdmin(req.db)) || !(await isSetupToken(req.db, token))) return reply.error("NOT_FOUND");
+  const form = readSignupForm(req.body);
+  const errors = validateSignup(form);
+  const created = Object.keys(errors).length ? { ok: false as const, errors } : await createUser(req.db, { login: form.login, email: form.email, password: form.password, roles: ["admin"] });
+  if (!created.ok) return reply.page("Set up", <SetupPage token={token} values={form} errors={created.errors} csrf={reply.csrf()} />, { status: 422 });
+  await clearSetupToken(req.db);
+  const session = await startSession(req.db, created.value.id, req.config.sessionDays);
+  reply.setCookie(SESSION_COOKIE, session, { path: "/", httpOnly: true, sameSite: "lax", secure: req.config.publicUrl.startsWith("https:") });
+  return reply.redirect("/admin/settings", 303);
+}
+
+const MODE_LABELS: Record<SignupMode, string> = {
+  open: "Anyone can sign up",
+  invitation: "Sign-up needs an invitation code",
+  closed: "Nobody can sign up (admins add accounts)",
+};
+
+export async function showSettingsPage(req: FastifyRequest, reply: FastifyReply) {
+  const [mode, invitations] = await Promise.all([signupMode(req.db), listInvitations(req.db)]);
+  const csrf = reply.csrf();
+  return reply.page(
+    "Archive settings",
+    <>
+      <h2 class="heading">Archive settings</h2>
+      <form method="post" action="/admin/settings">
+        <CsrfField csrf={csrf} />
+        <fieldset>
+          <legend>Sign-ups</legend>
+          <ul>
+            {SIGNUP_MODES.map((value) => (
+              <li>
+                <input type="radio" name="signup_mode" id={`signup-${value}`} value={value} checked={value === mode} />{" "}
+                <label for={`signup-${value}`}>{MODE_LABELS[value]}</label>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+        <p class="actions">
+          <button type="submit">Save Settings</button>
+        </p>
+      </form>
+      <h3 class="heading">Invitations</h3>
+      <form method="post" action="/admin/invitations">
+        <CsrfField csrf={csrf} />
+        <button type="submit">Create an Invitation Code</button>
+      </form>
+      {invitations.length ? (
+        <table>
+          <caption>Invitation codes</caption>
+          <thead>
+            <tr>
+              <th scope="col">Code</th>
+              <th scope="col">Created</th>
+              <th scope="col">Used by</th>
+            </tr>
+          </thead>
+          <tbody>
+            {invitations.map((inv) => (
+              <tr>
+                <td>
+                  <code safe>{inv.code}</code>
+                </td>
+                <td>{isoDate(inv.created_at)}</td>
+                <td safe>{inv.used_by ?? (inv.used_at ? "(deleted account)" : "unused")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        ""
+      )}
+    </>,
+  );
+}
+
+export async function saveSettings(req: FastifyRequest, reply: FastifyReply) {
+  const mode = field(req.body, "signup_mode") as SignupMode;
+  if (SIGNUP_MODES.includes(mode)) await setSetting(req.db, "signup_mode", mode);
+  return reply.redirect("/admin/settings", 303);
+}
+
+export async function postInvitation(req: FastifyRequest, reply: FastifyReply) {
+  await createInvitation(req.db, req.viewer.user!.id);
+  return reply.redirect("/admin/settings", 303);
+}

@@ -1,0 +1,11 @@
+import { get, post } from "../platform/http/routes.js";
+import * as h from "./handlers.js";
+
+/** First-admin setup and archive settings. Everything under /admin needs the admin role. */
+export const adminRoutes = [
+  get("/setup", h.showSetupPage),
+  post("/setup", h.createFirstAdmin, { rateLimit: { max: 10, timeWindow: 60_000 } }),
+  get("/admin/settings", h.showSettingsPage, { guard: "admin" }),
+  post("/admin/settings", h.saveSettings, { guard: "admin" }),
+  post("/admin/invitations", h.postInvitation, { guard: "admin" }),
+];

@@ -1,0 +1,76 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { DbOrTrx } from "../platform/db/index.js";
+
+/** How people may join: anyone, only with an invitation code, or nobody (admins add users). */
+export type SignupMode = "open" | "invitation" | "closed";
+export const SIGNUP_MODES: SignupMode[] = ["open", "invitation", "closed"];
+
+export async function getSetting(db: DbOrTrx, key: string): Promise<string | undefined> {
+  const row = await db.selectFrom("settings").select("value").where("key", "=", key).executeTakeFirst();
+  return row?.value;
+}
+
+export async function setSetting(db: DbOrTrx, key: string, value: string): Promise<void> {
+  await db
+    .insertInto("settings")
+    .values({ key, value })
+    .onConflict((oc) => oc.column("key").doUpdateSet({ value }))
+    .execute();
+}
+
+/** The archive's sign-up mode; open until an admin chooses otherwise. */
+export async function signupMode(db: DbOrTrx): Promise<SignupMode> {
+  const value = await getSetting(db, "signup_mode");
+  return SIGNUP_MODES.includes(value as SignupMode) ? (value as SignupMode) : "open";
+}
+
+function sha256(value: string): string {
+  return createHash("sha256").update(value).digest("hex");
+}
+
+/**
+ * Makes a fresh one-time token for the first-admin setup page and stores its hash.
+ * Called at start-up while the archive has no admin; each start replaces the previous token.
+ */
+export async function issueSetupToken(db: DbOrTrx): Promise<string> {
+  const token = randomBytes(24).toString("base64url");
+  await setSetting(db, "setup_token_sha256", sha256(token));
+  return token;
+}
+
+/** Whether a token is the current setup token. */
+export async function isSetupToken(db: DbOrTrx, token: string): Promise<boolean> {
+  const stored = await getSetting(db, "setup_token_sha256");
+  if (!stored || !token) return false;
+  const a = Buffer.from(stored, "hex");
+  const b = Buffer.from(sha256(token), "hex");
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Spends the setup token once the first admin exists. */
+export async function clearSetupToken(db: DbOrTrx): Promise<void> {
+  await db.deleteFrom("settings").where("key", "=", "setup_token_sha256").execute();
+}
+
+/** Creates an invitation code. */
+export async function createInvitation(db: DbOrTrx, createdByUserId: number | null): Promise<string> {
+  const code = randomBytes(9).toString("base64url");
+  await db.insertInto("invitations").values({ code, created_by_user_id: createdByUserId, created_at: new Date().toISOString(), used_by_user_id: null, used_at: null }).execute();
+  return code;
+}
+
+/** Marks an unused invitation as used by a new user; false when the code is unknown or spent. */
+export async function redeemInvitation(db: DbOrTrx, code: string, userId: number): Promise<boolean> {
+  const result = await db
+    .updateTable("invitations")
+    .set({ used_by_user_id: userId, used_at: new Date().toISOString() })
+    .where("code", "=", code)
+    .where("used_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Invitations, newest first, for the admin page. */
+export function listInvitations(db: DbOrTrx) {
+  return db.selectFrom("invitations").leftJoin("users", "users.id", "invitations.used_by_user_id").select(["invitations.code", "invitations.created_at", "invitations.used_at", "users.login as used_by"]).orderBy("invitations.id", "desc").limit(200).execute();
+}

@@ -1,0 +1,18 @@
+import type { FastifyInstance } from "fastify";
+import { adminRoutes } from "./admin/routes.js";
+import { browseRoutes } from "./browse/routes.js";
+import type { Config } from "./platform/config.js";
+import type { Db } from "./platform/db/index.js";
+import type { RouteDef } from "./platform/http/routes.js";
+import { buildHttpServer } from "./platform/http/server.js";
+import { usersRoutes } from "./users/routes.js";
+import { loadViewer } from "./users/sessions.js";
+import { worksRoutes } from "./works/routes.js";
+
+/** Every capability's routes, in one table. */
+export const ROUTES: RouteDef[] = [...browseRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes];
+
+/** The archive as one Fastify app over an open, migrated database. */
+export function buildApp(config: Config, db: Db): Promise<FastifyInstance> {
+  return buildHttpServer({ config, db, routes: ROUTES, loadViewer });
+}

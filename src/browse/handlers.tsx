@@ -1,0 +1,108 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { pageParam, queryParam } from "../platform/http/routes.js";
+import { findTagByName } from "../tags/queries.js";
+import { TYPE_LABELS, type TagType, tagFromParam, tagPath } from "../tags/vocabulary.js";
+import { findPseud, findUserByLogin } from "../users/queries.js";
+import { draftsOf, listWorks, type WorkScope } from "../works/queries.js";
+import { WorkListing } from "../works/views/blurb.js";
+
+/** Renders one page of a listing; every works listing goes through here. */
+async function renderListing(req: FastifyRequest, reply: FastifyReply, scope: WorkScope, heading: string, basePath: string) {
+  const page = pageParam(req);
+  const { total, blurbs } = await listWorks(req.db, req.viewer, scope, page);
+  const href = (n: number) => (n === 1 ? basePath : `${basePath}?page=${n}`);
+  return reply.page(`Works ${heading}`.trim(), <WorkListing heading={heading} total={total} page={page} blurbs={blurbs} href={href} />, { mainClass: "works-index" });
+}
+
+export async function showHomePage(req: FastifyRequest, reply: FastifyReply) {
+  return renderListing(req, reply, { kind: "all" }, "", "/works");
+}
+
+export async function showWorksPage(req: FastifyRequest, reply: FastifyReply) {
+  return renderListing(req, reply, { kind: "all" }, "", "/works");
+}
+
+export async function showUserWorksPage(req: FastifyRequest, reply: FastifyReply) {
+  const login = (req.params as { login: string }).login;
+  const user = await findUserByLogin(req.db, login);
+  if (!user) return reply.error("NOT_FOUND");
+  return renderListing(req, reply, { kind: "user", userId: user.id }, `by ${user.login}`, `/users/${encodeURIComponent(user.login)}/works`);
+}
+
+export async function showPseudWorksPage(req: FastifyRequest, reply: FastifyReply) {
+  const { login, pseud: pseudName } = req.params as { login: string; pseud: string };
+  const user = await findUserByLogin(req.db, login);
+  const pseud = user ? await findPseud(req.db, user.id, pseudName) : undefined;
+  if (!user || !pseud) return reply.error("NOT_FOUND");
+  const by = pseud.name === user.login ? user.login : `${pseud.name} (${user.login})`;
+  return renderListing(req, reply, { kind: "pseud", pseudId: pseud.id }, `by ${by}`, `/users/${encodeURIComponent(user.login)}/pseuds/${encodeURIComponent(pseud.name)}/works`);
+}
+
+export async function showPseudPage(req: FastifyRequest, reply: FastifyReply) {
+  const { login, pseud } = req.params as { login: string; pseud: string };
+  return reply.redirect(`/users/${encodeURIComponent(login)}/pseuds/${encodeURIComponent(pseud)}/works`, 303);
+}
+
+export async function showDraftsPage(req: FastifyRequest, reply: FastifyReply) {
+  const login = (req.params as { login: string }).login;
+  const user = await findUserByLogin(req.db, login);
+  if (!user) return reply.error("NOT_FOUND");
+  if (user.id !== req.viewer.user?.id) return reply.error("FORBIDDEN");
+  const blurbs = await draftsOf(req.db, user.id);
+  return reply.page("Drafts", <WorkListing heading="(drafts)" total={blurbs.length} page={1} blurbs={blurbs} href={() => req.url} empty="You have no drafts." />, {
+    mainClass: "works-drafts",
+  });
+}
+
+/** The tag named in a `/tags/NAME` URL, with AO3's escapes undone. */
+async function tagFromUrl(req: FastifyRequest) {
+  const name = tagFromParam((req.params as { name: string }).name);
+  return findTagByName(req.db, name);
+}
+
+export async function showTagWorksPage(req: FastifyRequest, reply: FastifyReply) {
+  const tag = await tagFromUrl(req);
+  if (!tag) return reply.error("NOT_FOUND");
+  return renderListing(req, reply, { kind: "tag", tagId: tag.id }, `in ${tag.name}`, `${tagPath(tag.name)}/works`);
+}
+
+export async function showTagPage(req: FastifyRequest, reply: FastifyReply) {
+  const tag = await tagFromUrl(req);
+  if (!tag) return reply.error("NOT_FOUND");
+  const type = TYPE_LABELS[tag.type as TagType]?.one ?? tag.type;
+  return reply.page(
+    tag.name,
+    <div class="tag home">
+      <h2 class="heading" safe>
+        {tag.name}
+      </h2>
+      <p safe>{`This tag belongs to the ${type} category. ${tag.canonical ? "It's a common tag." : "It has not been wrangled yet."}`}</p>
+      <p>
+        <a href={`${tagPath(tag.name)}/works`}>Works in this tag</a>
+      </p>
+    </div>,
+    { mainClass: "tags-show" },
+  );
+}
+
+/** A stand-in until full-text search exists: titles and summaries containing the words typed. */
+export async function showSearchPage(req: FastifyRequest, reply: FastifyReply) {
+  const query = queryParam(req, "work_search[query]").trim().slice(0, 200);
+  const page = pageParam(req);
+  const { total, blurbs } = query ? await listWorks(req.db, req.viewer, { kind: "search", text: query }, page) : { total: 0, blurbs: [] };
+  const href = (n: number) => `/works/search?work_search%5Bquery%5D=${encodeURIComponent(query)}&page=${n}`;
+  return reply.page(
+    "Search Works",
+    <>
+      <form method="get" action="/works/search" role="search" class="search">
+        <p class="field">
+          <label for="search-query">Search titles and summaries</label>
+          <input type="search" id="search-query" name="work_search[query]" value={query.replace(/&/g, "&amp;")} />
+          <button type="submit">Search</button>
+        </p>
+      </form>
+      {query ? <WorkListing heading={`found for “${query}”`} total={total} page={page} blurbs={blurbs} href={href} empty="No works matched." /> : ""}
+    </>,
+    { mainClass: "works-search" },
+  );
+}

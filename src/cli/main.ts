@@ -1,0 +1,182 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { issueSetupToken } from "../admin/settings.js";
+import { buildApp } from "../app.js";
+import { exportWorkText, prepareImport } from "../formats/work-text-archive.js";
+import { ConfigError, loadConfig } from "../platform/config.js";
+import { openDatabase } from "../platform/db/index.js";
+import { migrateToLatest, pendingMigrations } from "../platform/db/migrate.js";
+import type { Role } from "../platform/http/viewer.js";
+import { createUser } from "../users/commands.js";
+import { findUserByLogin, hasAdmin, pseudsOf } from "../users/queries.js";
+import { emailErrors, loginErrors } from "../users/schema.js";
+
+const USAGE = `Usage: fanfold <command> [options]
+
+Commands:
+  serve [--port N] [--host H] [--migrate]   Start the archive (--migrate: bring the schema up to date first)
+  migrate                                   Bring the database schema up to date
+  user add NAME --email EMAIL [--role admin|wrangler]
+                                            Create an account; the password is read from standard input
+  import FILE... --as NAME [--draft]        Import work-text files as works by user NAME
+  export ID --format txt [--out FILE]       Export a work (to standard output by default)
+
+Configuration comes from the environment: PORT, HOST, DATABASE_URL, DATA_DIR, PUBLIC_URL, SECRET.`;
+
+/** A failure to report on one line and exit non-zero, without a stack trace. */
+class CliError extends Error {}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Decodes a file strictly: a file that is not valid UTF-8 is refused, not half-read. */
+function readUtf8File(path: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new CliError(`${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? "error"}).`);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new CliError(`${path}: the file is not valid UTF-8 text.`);
+  }
+}
+
+async function withDatabase<T>(fn: (db: ReturnType<typeof openDatabase>) => Promise<T>, { requireCurrentSchema = true } = {}): Promise<T> {
+  const config = loadConfig();
+  const db = openDatabase(config.databaseUrl);
+  try {
+    if (requireCurrentSchema) {
+      const pending = await pendingMigrations(db);
+      if (pending.length) throw new CliError(`The database schema is out of date (${pending.join(", ")} not applied). Run \`fanfold migrate\` first.`);
+    }
+    return await fn(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { port: { type: "string" }, host: { type: "string" }, migrate: { type: "boolean" } } });
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new CliError(`--port must be a whole number from 0 to 65535, not "${values.port}".`);
+  const config = loadConfig(process.env, { port, host: values.host });
+  const db = openDatabase(config.databaseUrl);
+  if (values.migrate) {
+    const ran = await migrateToLatest(db);
+    if (ran.length) console.log(`Applied migrations: ${ran.join(", ")}`);
+  }
+  const pending = await pendingMigrations(db);
+  if (pending.length) {
+    await db.destroy();
+    throw new CliError(`The database schema is out of date (${pending.join(", ")} not applied). Run \`fanfold migrate\` first.`);
+  }
+  const app = await buildApp(config, db);
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const actualPort = typeof address === "object" && address ? address.port : config.port;
+  const publicUrl = process.env.PUBLIC_URL ? config.publicUrl : config.publicUrl.replace(/:\d+$/, `:${actualPort}`);
+  console.log(`Fanfold is serving ${publicUrl} (database: ${config.databaseUrl.startsWith("sqlite:") ? config.databaseUrl : "PostgreSQL"})`);
+  if (!(await hasAdmin(db))) {
+    const token = await issueSetupToken(db);
+    console.log(`This archive has no admin yet. Create the first admin account here (works once):\n  ${publicUrl}/setup?token=${token}`);
+  }
+  const stop = async () => {
+    await app.close();
+    await db.destroy();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+async function migrate(): Promise<void> {
+  await withDatabase(
+    async (db) => {
+      const ran = await migrateToLatest(db);
+      console.log(ran.length ? `Applied migrations: ${ran.join(", ")}` : "The schema is up to date.");
+    },
+    { requireCurrentSchema: false },
+  );
+}
+
+async function userAdd(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { email: { type: "string" }, role: { type: "string", multiple: true } } });
+  const login = positionals[0];
+  if (!login || positionals.length > 1) throw new CliError("Usage: fanfold user add NAME --email EMAIL [--role admin|wrangler]");
+  const problems = [...loginErrors(login), ...emailErrors(values.email ?? "")];
+  if (problems.length) throw new CliError(problems.join(" "));
+  const roles = (values.role ?? []) as Role[];
+  for (const role of roles) if (role !== "admin" && role !== "wrangler") throw new CliError(`--role must be admin or wrangler, not "${role}".`);
+  const password = (await readStdin()).replace(/\r?\n$/, "");
+  if (password.length < 8 || password.length > 72) throw new CliError("The password (read from standard input) must be 8 to 72 characters long.");
+  await withDatabase(async (db) => {
+    const created = await createUser(db, { login, email: values.email!, password, roles });
+    if (!created.ok) throw new CliError(Object.values(created.errors).flat().join(" "));
+    console.log(`Created user ${login} (id ${created.value.id})${roles.length ? ` with role ${roles.join(", ")}` : ""}.`);
+  });
+}
+
+async function importFiles(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { as: { type: "string" }, draft: { type: "boolean" } } });
+  if (!values.as || positionals.length === 0) throw new CliError("Usage: fanfold import FILE... --as NAME [--draft]");
+  await withDatabase(async (db) => {
+    const user = await findUserByLogin(db, values.as!);
+    if (!user) throw new CliError(`There is no user named "${values.as}". Create one with \`fanfold user add\`.`);
+    const pseud = (await pseudsOf(db, user.id))[0]!;
+    // Every file is read and checked before any is imported: a bad file imports nothing.
+    const prepared = positionals.map((path) => {
+      const result = prepareImport(readUtf8File(path), pseud.id, { draft: Boolean(values.draft) });
+      if (!result.ok) throw new CliError(`${path}:${result.line}: ${result.message}`);
+      return { path, ...result };
+    });
+    for (const file of prepared) {
+      const workId = await file.run(db);
+      console.log(`/works/${workId}\t${file.path}`);
+      for (const line of file.defaults) console.error(`  default applied: ${line}`);
+      for (const line of file.warnings) console.error(`  warning: ${line}`);
+    }
+  });
+}
+
+async function exportWork(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: "string", default: "txt" }, out: { type: "string" } } });
+  const id = Number(positionals[0]);
+  if (!Number.isInteger(id) || id < 1) throw new CliError("Usage: fanfold export ID --format txt [--out FILE]");
+  if (values.format !== "txt") throw new CliError(`Unknown format "${values.format}": only txt is available so far.`);
+  await withDatabase(async (db) => {
+    const text = await exportWorkText(db, id);
+    if (text === undefined) throw new CliError(`There is no work ${id}.`);
+    if (values.out) writeFileSync(values.out, text);
+    else process.stdout.write(text);
+  });
+}
+
+/** Runs the `fanfold` command with its arguments; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === "serve") await serve(rest);
+    else if (command === "migrate") await migrate();
+    else if (command === "user" && rest[0] === "add") await userAdd(rest.slice(1));
+    else if (command === "import") await importFiles(rest);
+    else if (command === "export") await exportWork(rest);
+    else if (!command || command === "help" || command === "--help" || command === "-h") console.log(USAGE);
+    else {
+      console.error(`Unknown command "${command}".\n\n${USAGE}`);
+      return 2;
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof CliError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      console.error(`fanfold: ${(error as Error).message}`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,109 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+
+/** Every setting Fanfold reads, parsed once at boot from the environment (and CLI flags). */
+export interface Config {
+  /** Where the archive listens. */
+  host: string;
+  port: number;
+  /** `sqlite:PATH` or `postgres://...`. */
+  databaseUrl: string;
+  /** Folder for the SQLite file, the generated secret and outgoing mail. */
+  dataDir: string;
+  /** The address people reach the archive at; used in links printed to the console and feeds. */
+  publicUrl: string;
+  /** Signs cookies and CSRF secrets. Generated into the data folder when absent. */
+  secret: string;
+  /** Largest request body accepted, in bytes (a 510,000-character chapter in UTF-8 fits). */
+  bodyLimit: number;
+  /** Sessions last this many days without use. */
+  sessionDays: number;
+}
+
+interface Option {
+  env: string;
+  doc: string;
+  secret?: boolean;
+}
+
+/** The documented table of options; the README's configuration table mirrors it. */
+export const CONFIG_OPTIONS: Option[] = [
+  { env: "PORT", doc: "TCP port to listen on (default 3000)." },
+  { env: "HOST", doc: "Address to listen on (default 127.0.0.1)." },
+  { env: "DATABASE_URL", doc: "sqlite:PATH or postgres://… (default sqlite:./data/fanfold.sqlite)." },
+  { env: "DATA_DIR", doc: "Folder for the SQLite file, the generated secret and mail (default ./data)." },
+  { env: "PUBLIC_URL", doc: "Public address of the archive (default http://HOST:PORT)." },
+  { env: "SECRET", doc: "Cookie and CSRF signing secret; SECRET_FILE reads it from a file. Generated into DATA_DIR when unset.", secret: true },
+  { env: "BODY_LIMIT", doc: "Largest request body in bytes (default 8388608)." },
+  { env: "SESSION_DAYS", doc: "Days a session lasts without use (default 30)." },
+];
+
+export class ConfigError extends Error {}
+
+function readInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}".`);
+  }
+  return n;
+}
+
+function readSecret(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const file = env[`${name}_FILE`];
+  if (file) return readFileSync(file, "utf8").trim();
+  return env[name] || undefined;
+}
+
+/** A secret kept in the data folder, so a restart keeps sessions valid. */
+function generatedSecret(dataDir: string): string {
+  const path = resolve(dataDir, "secret");
+  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("hex");
+  writeFileSync(path, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+export interface ConfigOverrides {
+  port?: number;
+  host?: string;
+}
+
+/** Reads and validates the configuration; throws ConfigError with a readable message. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
+  const port = overrides.port ?? readInt(env, "PORT", 3000, 0, 65535);
+  const host = overrides.host ?? (env.HOST || "127.0.0.1");
+  const dataDir = resolve(env.DATA_DIR || "./data");
+  const databaseUrl = env.DATABASE_URL || `sqlite:${resolve(dataDir, "fanfold.sqlite")}`;
+  if (!/^sqlite:|^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, not "${databaseUrl}".`);
+  }
+  const publicUrl = (env.PUBLIC_URL || `http://${host.includes(":") ? `[${host}]` : host}:${port}`).replace(/\/+$/, "");
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute URL, not "${publicUrl}".`);
+  }
+  const secret = readSecret(env, "SECRET") ?? generatedSecret(dataDir);
+  if (secret.length < 16) throw new ConfigError("SECRET must be at least 16 characters long.");
+  return {
+    host,
+    port,
+    databaseUrl,
+    dataDir,
+    publicUrl,
+    secret,
+    bodyLimit: readInt(env, "BODY_LIMIT", 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    sessionDays: readInt(env, "SESSION_DAYS", 30, 1, 3650),
+  };
+}
+
+/** The folder a SQLite database file lives in, created when missing. */
+export function ensureSqliteFolder(databaseUrl: string): void {
+  if (!databaseUrl.startsWith("sqlite:")) return;
+  const path = databaseUrl.slice("sqlite:".length);
+  if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
+}

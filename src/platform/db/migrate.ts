@@ -1,0 +1,26 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely";
+import * as m0001 from "./migrations/0001_initial.js";
+import * as m0002 from "./migrations/0002_fixed_tags.js";
+
+// Listed explicitly rather than read from a folder, so the built dist/ and tsx run the same set.
+const MIGRATIONS: Record<string, Migration> = {
+  "0001_initial": m0001,
+  "0002_fixed_tags": m0002,
+};
+
+function migrator(db: Kysely<any>): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+}
+
+/** Brings the schema up to date; returns the names of the migrations it ran. */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const { error, results } = (await migrator(db).migrateToLatest()) as MigrationResultSet;
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+/** Names of migrations not yet applied: the app refuses to serve while there are any. */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const all = await migrator(db).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

@@ -1,0 +1,138 @@
+import type { Generated, Insertable, Selectable } from "kysely";
+
+/**
+ * The database's tables as Kysely sees them: one interface per table.
+ * Portability rules, so the same typed code runs on SQLite and PostgreSQL:
+ * booleans are integers 0/1, timestamps are ISO 8601 UTC text (sortable as text),
+ * dates are YYYY-MM-DD text, and case-insensitive names carry a separate *_key column.
+ */
+export interface UsersTable {
+  id: Generated<number>;
+  login: string;
+  login_key: string;
+  email: string;
+  password_hash: string;
+  created_at: string;
+}
+
+export interface UserRolesTable {
+  user_id: number;
+  role: string;
+}
+
+export interface PseudsTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  name_key: string;
+  description: string;
+  is_default: number;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie's token: a stolen database copy cannot be replayed as a cookie. */
+  id: string;
+  user_id: number;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface InvitationsTable {
+  id: Generated<number>;
+  code: string;
+  created_by_user_id: number | null;
+  created_at: string;
+  used_by_user_id: number | null;
+  used_at: string | null;
+}
+
+export interface TagsTable {
+  id: Generated<number>;
+  name: string;
+  name_key: string;
+  type: string;
+  canonical: number;
+  created_at: string;
+}
+
+export interface WorksTable {
+  id: Generated<number>;
+  title: string;
+  summary: string;
+  notes: string;
+  endnotes: string;
+  language: string;
+  word_count: number;
+  /** NULL means the creator does not know yet ("?"). */
+  expected_chapters: number | null;
+  complete: number;
+  posted: number;
+  restricted: number;
+  comment_permission: string;
+  /** Publication date as shown (backdating sets it in the past). */
+  published_on: string;
+  backdated: number;
+  /** "Date Updated": when the newest chapter was posted. */
+  revised_at: string;
+  /** JSON list of {label, value} from an imported work-text file; NULL once edited. */
+  import_headers: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WorkCreatorsTable {
+  work_id: number;
+  pseud_id: number;
+  position: number;
+}
+
+export interface ChaptersTable {
+  id: Generated<number>;
+  work_id: number;
+  position: number;
+  title: string;
+  summary: string;
+  notes: string;
+  endnotes: string;
+  content: string;
+  word_count: number;
+  posted: number;
+  published_on: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WorkTagsTable {
+  work_id: number;
+  tag_id: number;
+  position: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  user_roles: UserRolesTable;
+  pseuds: PseudsTable;
+  sessions: SessionsTable;
+  settings: SettingsTable;
+  invitations: InvitationsTable;
+  tags: TagsTable;
+  works: WorksTable;
+  work_creators: WorkCreatorsTable;
+  chapters: ChaptersTable;
+  work_tags: WorkTagsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type PseudRow = Selectable<PseudsTable>;
+export type TagRow = Selectable<TagsTable>;
+export type WorkRow = Selectable<WorksTable>;
+export type ChapterRow = Selectable<ChaptersTable>;
+export type NewWork = Insertable<WorksTable>;
+export type NewChapter = Insertable<ChaptersTable>;

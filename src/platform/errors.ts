@@ -1,0 +1,20 @@
+import type { MessageKey } from "./i18n/index.js";
+
+/**
+ * The error catalogue: each stable code with its HTTP status and message. Pages and the JSON API
+ * both answer from this table, so a code means the same thing everywhere.
+ */
+export const ERRORS = {
+  NOT_FOUND: { status: 404, message: "error.NOT_FOUND" },
+  WORK_NOT_FOUND: { status: 404, message: "error.WORK_NOT_FOUND" },
+  FORBIDDEN: { status: 403, message: "error.FORBIDDEN" },
+  CSRF_INVALID: { status: 403, message: "error.CSRF_INVALID" },
+  BODY_TOO_LARGE: { status: 413, message: "error.BODY_TOO_LARGE" },
+  RATE_LIMITED: { status: 429, message: "error.RATE_LIMITED" },
+  LOGIN_REQUIRED: { status: 401, message: "error.LOGIN_REQUIRED" },
+  RESTRICTED_WORK: { status: 401, message: "error.RESTRICTED_WORK" },
+  BAD_REQUEST: { status: 400, message: "error.BAD_REQUEST" },
+  INTERNAL: { status: 500, message: "error.INTERNAL" },
+} as const satisfies Record<string, { status: number; message: MessageKey }>;
+
+export type ErrorCode = keyof typeof ERRORS;

@@ -1,0 +1,243 @@
+import { escapeHtml } from "@kitajs/html";
+import { t } from "../i18n/index.js";
+
+/** Per-field error messages of a form that failed validation. */
+export type FieldErrors = Record<string, string[]>;
+
+/** A hidden CSRF field; every POST form carries one. */
+export function CsrfField({ csrf }: { csrf: string }): JSX.Element {
+  return <input type="hidden" name="authenticity_token" value={csrf} />;
+}
+
+/** The list of problems at the top of a failed form, each linking to its field. */
+export function ErrorSummary({ errors, labels }: { errors: FieldErrors; labels?: Record<string, string> }): JSX.Element {
+  const entries = Object.entries(errors).filter(([, list]) => list.length > 0);
+  if (entries.length === 0) return "";
+  return (
+    <div class="flash error" role="alert" tabindex="-1" id="error-summary">
+      <h3 class="heading">{t("form.errors.heading")}</h3>
+      <ul>
+        {entries.flatMap(([name, list]) =>
+          list.map((message) => (
+            <li>
+              <a href={`#${fieldId(name)}`} safe>
+                {labels?.[name] ? `${labels[name]}: ${message}` : message}
+              </a>
+            </li>
+          )),
+        )}
+      </ul>
+    </div>
+  );
+}
+
+/** The element id for a form field name (names hold brackets, ids should not). */
+export function fieldId(name: string): string {
+  return `field-${name.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/-+$/, "")}`;
+}
+
+function FieldMessages({ name, errors, hint }: { name: string; errors?: string[]; hint?: string }): JSX.Element {
+  return (
+    <>
+      {hint ? (
+        <p class="hint" id={`${fieldId(name)}-hint`} safe>
+          {hint}
+        </p>
+      ) : (
+        ""
+      )}
+      {errors?.length ? (
+        <p class="field-error" id={`${fieldId(name)}-error`}>
+          <strong>Error:</strong> <span safe>{errors.join(" ")}</span>
+        </p>
+      ) : (
+        ""
+      )}
+    </>
+  );
+}
+
+function describedBy(name: string, errors?: string[], hint?: string): string | undefined {
+  const ids = [hint ? `${fieldId(name)}-hint` : "", errors?.length ? `${fieldId(name)}-error` : ""].filter(Boolean);
+  return ids.length ? ids.join(" ") : undefined;
+}
+
+interface FieldProps {
+  name: string;
+  label: string;
+  value: string;
+  errors?: string[];
+  hint?: string;
+  required?: boolean;
+}
+
+/** A labelled one-line text input. Values are escaped here, so views pass raw text. */
+export function TextField(props: FieldProps & { type?: string; autocomplete?: string; maxlength?: number; inputmode?: string }): JSX.Element {
+  const id = fieldId(props.name);
+  return (
+    <p class={props.errors?.length ? "field has-error" : "field"}>
+      <label for={id} safe>
+        {props.label}
+      </label>
+      <FieldMessages name={props.name} errors={props.errors} hint={props.hint} />
+      <input
+        type={props.type ?? "text"}
+        id={id}
+        name={props.name}
+        value={escapeHtml(props.value)}
+        required={props.required}
+        aria-invalid={props.errors?.length ? "true" : undefined}
+        aria-describedby={describedBy(props.name, props.errors, props.hint)}
+        autocomplete={props.autocomplete}
+        maxlength={props.maxlength}
+        inputmode={props.inputmode}
+      />
+    </p>
+  );
+}
+
+/** A labelled multi-line text box; its content survives any failed validation unchanged. */
+export function TextArea(props: FieldProps & { rows?: number }): JSX.Element {
+  const id = fieldId(props.name);
+  return (
+    <p class={props.errors?.length ? "field has-error" : "field"}>
+      <label for={id} safe>
+        {props.label}
+      </label>
+      <FieldMessages name={props.name} errors={props.errors} hint={props.hint} />
+      {/* A leading newline keeps a value that starts with a newline intact: the parser drops one. */}
+      <textarea
+        id={id}
+        name={props.name}
+        rows={String(props.rows ?? 6)}
+        required={props.required}
+        aria-invalid={props.errors?.length ? "true" : undefined}
+        aria-describedby={describedBy(props.name, props.errors, props.hint)}
+      >
+        {"\n" + escapeHtml(props.value)}
+      </textarea>
+    </p>
+  );
+}
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+/** A fieldset of checkboxes (or radio buttons) with a legend. */
+export function ChoiceGroup(props: {
+  name: string;
+  legend: string;
+  choices: Choice[];
+  selected: string[];
+  errors?: string[];
+  hint?: string;
+  type?: "checkbox" | "radio";
+}): JSX.Element {
+  return (
+    <fieldset
+      class={props.errors?.length ? "choices has-error" : "choices"}
+      id={fieldId(props.name)}
+      aria-describedby={describedBy(props.name, props.errors, props.hint)}
+    >
+      <legend safe>{props.legend}</legend>
+      <FieldMessages name={props.name} errors={props.errors} hint={props.hint} />
+      <ul>
+        {props.choices.map((choice, i) => {
+          const id = `${fieldId(props.name)}-${i}`;
+          return (
+            <li>
+              <input
+                type={props.type ?? "checkbox"}
+                id={id}
+                name={props.name}
+                value={escapeHtml(choice.value)}
+                checked={props.selected.includes(choice.value)}
+              />{" "}
+              <label for={id} safe>
+                {choice.label}
+              </label>
+            </li>
+          );
+        })}
+      </ul>
+    </fieldset>
+  );
+}
+
+/** A labelled drop-down list. */
+export function SelectField(props: FieldProps & { choices: Choice[] }): JSX.Element {
+  const id = fieldId(props.name);
+  return (
+    <p class={props.errors?.length ? "field has-error" : "field"}>
+      <label for={id} safe>
+        {props.label}
+      </label>
+      <FieldMessages name={props.name} errors={props.errors} hint={props.hint} />
+      <select
+        id={id}
+        name={props.name}
+        required={props.required}
+        aria-invalid={props.errors?.length ? "true" : undefined}
+        aria-describedby={describedBy(props.name, props.errors, props.hint)}
+      >
+        {props.choices.map((choice) => (
+          <option value={escapeHtml(choice.value)} selected={choice.value === props.value} safe>
+            {choice.label}
+          </option>
+        ))}
+      </select>
+    </p>
+  );
+}
+
+/** Numbered page links for a listing; `href(n)` builds the URL of page n. */
+export function Pagination({ page, pages, href }: { page: number; pages: number; href: (n: number) => string }): JSX.Element {
+  if (pages <= 1) return "";
+  const shown = new Set([1, 2, pages - 1, pages, page - 2, page - 1, page, page + 1, page + 2].filter((n) => n >= 1 && n <= pages));
+  const numbers = [...shown].sort((a, b) => a - b);
+  return (
+    <nav aria-label="Pagination">
+      <ol class="pagination actions" title="pagination">
+        {page > 1 ? (
+          <li class="previous">
+            <a href={href(page - 1)} rel="prev">
+              ← Previous
+            </a>
+          </li>
+        ) : (
+          ""
+        )}
+        {numbers.map((n, i) => (
+          <>
+            {i > 0 && numbers[i - 1] !== n - 1 ? <li class="gap">…</li> : ""}
+            <li>{n === page ? <span class="current" aria-current="page">{String(n)}</span> : <a href={href(n)}>{String(n)}</a>}</li>
+          </>
+        ))}
+        {page < pages ? (
+          <li class="next">
+            <a href={href(page + 1)} rel="next">
+              Next →
+            </a>
+          </li>
+        ) : (
+          ""
+        )}
+      </ol>
+    </nav>
+  );
+}
+
+/**
+ * Marks HTML that already passed the sanitizer on input (chapter text, summaries, notes) as safe
+ * to place in a page. The only way a view interpolates stored user HTML; grep for it in reviews.
+ */
+export function sanitizedHtml(html: string): JSX.Element {
+  return html;
+}
+
+/** A date as the archive shows it: YYYY-MM-DD (what readers' tools parse). */
+export function isoDate(value: string): string {
+  return value.slice(0, 10);
+}

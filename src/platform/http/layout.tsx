@@ -1,0 +1,104 @@
+import { t } from "../i18n/index.js";
+import type { Viewer } from "./viewer.js";
+
+export interface PageProps {
+  title: string;
+  viewer: Viewer;
+  csrf: string;
+  /** Extra class on div#main, as AO3 names its pages ("works-show", "works-index"). */
+  mainClass?: string;
+  /** Rendered HTML of the page's main content. */
+  children: JSX.Element;
+}
+
+/** The site layout: skip link, header with search and account links, main content, footer. */
+export function Layout({ title, viewer, csrf, mainClass, children }: PageProps): JSX.Element {
+  const user = viewer.user;
+  return (
+    "<!DOCTYPE html>" +
+    (
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="color-scheme" content="light dark" />
+          <meta name="csrf-token" content={csrf} />
+          <title safe>{`${title} | ${t("site.name")}`}</title>
+          <link rel="stylesheet" href="/static/fanfold.css" />
+        </head>
+        <body>
+          <ul id="skiplinks">
+            <li>
+              <a href="#main">{t("nav.skip")}</a>
+            </li>
+          </ul>
+          <header id="header" class="region">
+            <p class="site-name">
+              <a href="/" rel="home">
+                {t("site.name")}
+              </a>
+            </p>
+            <nav aria-label="Site">
+              <ul class="primary navigation actions">
+                <li>
+                  <a href="/works">{t("nav.works")}</a>
+                </li>
+                {user ? (
+                  <li>
+                    <a href="/works/new">{t("nav.post")}</a>
+                  </li>
+                ) : (
+                  ""
+                )}
+              </ul>
+            </nav>
+            <form class="search" method="get" action="/works/search" role="search">
+              <label for="site-search">{t("nav.search.label")}</label>
+              <input type="search" id="site-search" name="work_search[query]" />
+              <button type="submit">{t("nav.search")}</button>
+            </form>
+            <nav aria-label="Account">
+              <ul class="user navigation actions">
+                {user ? (
+                  <>
+                    <li>
+                      <a href={`/users/${encodeURIComponent(user.login)}`} safe>
+                        {user.login}
+                      </a>
+                    </li>
+                    <li>
+                      <form method="post" action="/users/logout" class="inline">
+                        <input type="hidden" name="authenticity_token" value={csrf} />
+                        <button type="submit">{t("nav.logout")}</button>
+                      </form>
+                    </li>
+                  </>
+                ) : (
+                  <>
+                    <li>
+                      <a href="/users/login">{t("nav.login")}</a>
+                    </li>
+                    <li>
+                      <a href="/signup">{t("nav.signup")}</a>
+                    </li>
+                  </>
+                )}
+              </ul>
+            </nav>
+          </header>
+          <main id="main" class={mainClass ?? ""} tabindex="-1">
+            <h1 class="landmark heading" safe>
+              {title}
+            </h1>
+            {children}
+          </main>
+          <footer id="footer" class="region">
+            <p>
+              {t("site.name")} · {t("site.tagline")}
+            </p>
+          </footer>
+        </body>
+      </html>
+    )
+  );
+}

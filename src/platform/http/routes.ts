@@ -1,0 +1,63 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Role } from "./viewer.js";
+
+export type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/** Who may reach a route: any visitor, a logged-in user, or a user with a role. */
+export type Guard = "anyone" | "user" | Role;
+
+export interface RateLimit {
+  max: number;
+  /** Milliseconds. */
+  timeWindow: number;
+}
+
+export interface RouteDef {
+  method: "GET" | "POST";
+  url: string;
+  handler: Handler;
+  guard: Guard;
+  rateLimit?: RateLimit;
+}
+
+interface RouteOptions {
+  guard?: Guard;
+  rateLimit?: RateLimit;
+}
+
+/** A GET route: a page or a download. */
+export function get(url: string, handler: Handler, options: RouteOptions = {}): RouteDef {
+  return { method: "GET", url, handler, guard: options.guard ?? "anyone", rateLimit: options.rateLimit };
+}
+
+/** A POST route: a state change, always behind the CSRF check. */
+export function post(url: string, handler: Handler, options: RouteOptions = {}): RouteDef {
+  return { method: "POST", url, handler, guard: options.guard ?? "anyone", rateLimit: options.rateLimit };
+}
+
+/** Reads a numeric route parameter; null when it is not a positive whole number. */
+export function idParam(req: FastifyRequest, name: string): number | null {
+  const raw = (req.params as Record<string, string | undefined>)[name];
+  if (!raw || !/^\d{1,15}$/.test(raw)) return null;
+  const n = Number(raw);
+  return n > 0 ? n : null;
+}
+
+/** Reads a query-string value as text. */
+export function queryParam(req: FastifyRequest, name: string): string {
+  const value = (req.query as Record<string, unknown> | undefined)?.[name];
+  if (typeof value === "string") return value;
+  if (Array.isArray(value) && typeof value[0] === "string") return value[0];
+  return "";
+}
+
+/** A page number from `?page=`, clamped to a sane range. */
+export function pageParam(req: FastifyRequest): number {
+  const n = Number.parseInt(queryParam(req, "page"), 10);
+  return Number.isFinite(n) && n >= 1 ? Math.min(n, 1_000_000) : 1;
+}
+
+/** A local path to return to after logging in; anything else (another site) becomes "/". */
+export function safeReturnPath(value: string): string {
+  return value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : "/";
+}

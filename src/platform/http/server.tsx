@@ -1,0 +1,181 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import cookie from "@fastify/cookie";
+import csrf from "@fastify/csrf-protection";
+import formbody from "@fastify/formbody";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { Config } from "../config.js";
+import type { Db } from "../db/index.js";
+import { ERRORS, type ErrorCode } from "../errors.js";
+import { formatNumber, t } from "../i18n/index.js";
+import { field, parseFormBody } from "./forms-parser.js";
+import { Layout } from "./layout.js";
+import type { RouteDef } from "./routes.js";
+import { hasRole, type Viewer } from "./viewer.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    db: Db;
+    viewer: Viewer;
+    config: Config;
+  }
+  interface FastifyReply {
+    /** Sends a full page in the site layout. */
+    page(title: string, body: JSX.Element, options?: { status?: number; mainClass?: string }): FastifyReply;
+    /** A CSRF token for forms on this page (one per response). */
+    csrf(): string;
+    /** Sends the catalogue's error page (or JSON problem) for a code. */
+    error(code: ErrorCode, params?: Record<string, string | number>): FastifyReply;
+  }
+}
+
+export const SESSION_COOKIE = "fanfold_session";
+
+export interface HttpDeps {
+  config: Config;
+  db: Db;
+  routes: RouteDef[];
+  /** Turns a session cookie's token into a viewer (users capability). */
+  loadViewer(db: Db, token: string | undefined): Promise<Viewer>;
+}
+
+const PUBLIC_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "../../../public");
+
+function wantsJson(req: FastifyRequest): boolean {
+  return req.url.startsWith("/api/") || /\.json(\?|$)/.test(req.url);
+}
+
+/** Builds the Fastify app: security plugins, sessions, error pages, then every route. */
+export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const { config, db } = deps;
+  const secureCookies = config.publicUrl.startsWith("https:");
+  const app = Fastify({
+    logger: process.env.NODE_ENV === "test" || process.env.FANFOLD_QUIET ? false : { level: "warn" },
+    bodyLimit: config.bodyLimit,
+    trustProxy: secureCookies,
+    // AO3 tag URLs escape "/" and "." themselves; anything else must still route.
+    routerOptions: { maxParamLength: 1000 },
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", "https:", "data:"],
+        styleSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+      },
+    },
+    hsts: secureCookies,
+  });
+  await app.register(cookie, { secret: config.secret });
+  await app.register(formbody, { parser: parseFormBody, bodyLimit: config.bodyLimit });
+  await app.register(csrf, {
+    sessionPlugin: "@fastify/cookie",
+    cookieKey: "fanfold_csrf",
+    cookieOpts: { signed: true, httpOnly: true, sameSite: "lax", path: "/", secure: secureCookies },
+    getToken: (req) => field(req.body, "authenticity_token") || (req.headers["x-csrf-token"] as string | undefined),
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, context) => {
+      const error = new Error("rate limited") as Error & { statusCode: number; retryAfter: number };
+      error.statusCode = 429;
+      error.retryAfter = Math.ceil(context.ttl / 1000);
+      return error;
+    },
+  });
+  await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: "/static/", maxAge: "1h" });
+
+  app.decorateRequest("db", null as unknown as Db);
+  app.decorateRequest("viewer", null as unknown as Viewer);
+  app.decorateRequest("config", null as unknown as Config);
+
+  app.decorateReply("csrf", function (this: FastifyReply) {
+    const self = this as FastifyReply & { _csrfToken?: string };
+    self._csrfToken ??= this.generateCsrf();
+    return self._csrfToken;
+  });
+  app.decorateReply("page", function (this: FastifyReply, title: string, body: JSX.Element, options = {}) {
+    const html = Layout({ title, viewer: this.request.viewer, csrf: this.csrf(), mainClass: options.mainClass, children: body });
+    // Views are synchronous by rule (no async components), so the layout is always a string.
+    if (typeof html !== "string") throw new Error("async view component used in a page");
+    return this.code(options.status ?? 200)
+      .header("content-type", "text/html; charset=utf-8")
+      .header("cache-control", "private, no-store")
+      .send(html);
+  });
+  app.decorateReply("error", function (this: FastifyReply, code: ErrorCode, params = {}) {
+    const entry = ERRORS[code];
+    const message = t(entry.message, params);
+    if (wantsJson(this.request)) {
+      return this.code(entry.status).type("application/problem+json").send({ status: entry.status, code, detail: message });
+    }
+    return this.page(`Error ${entry.status}`, <ErrorPage status={entry.status} message={message} />, { status: entry.status, mainClass: "error" });
+  });
+
+  app.addHook("onRequest", async (req) => {
+    req.db = db;
+    req.config = config;
+    req.viewer = await deps.loadViewer(db, req.cookies[SESSION_COOKIE]);
+  });
+
+  // CSRF on every state change. It runs as preHandler because the token is in the form body,
+  // which is not parsed yet at onRequest.
+  app.addHook("preHandler", (req, reply, done) => {
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return done();
+    app.csrfProtection(req, reply, done);
+  });
+
+  for (const route of deps.routes) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      config: route.rateLimit ? { rateLimit: route.rateLimit } : {},
+      preHandler: async (req, reply) => {
+        if (route.guard === "anyone") return;
+        if (!req.viewer.user) {
+          if (req.method === "GET") return reply.redirect(`/users/login?return_to=${encodeURIComponent(req.url)}`, 303);
+          return reply.error("LOGIN_REQUIRED");
+        }
+        if (route.guard !== "user" && !hasRole(req.viewer, route.guard)) return reply.error("FORBIDDEN");
+      },
+      handler: route.handler,
+    });
+  }
+
+  app.setNotFoundHandler((req, reply) => reply.error("NOT_FOUND"));
+  app.setErrorHandler((error: FastifyError & { retryAfter?: number }, req, reply) => {
+    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") return reply.error("BODY_TOO_LARGE", { limit: `${formatNumber(Math.round(config.bodyLimit / 1024))} KB` });
+    if (error.code?.startsWith("FST_CSRF_")) return reply.error("CSRF_INVALID");
+    if (error.statusCode === 429) {
+      reply.header("retry-after", String(error.retryAfter ?? 60));
+      return reply.error("RATE_LIMITED", { seconds: error.retryAfter ?? 60 });
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.error(error.statusCode === 404 ? "NOT_FOUND" : "BAD_REQUEST", { detail: error.message });
+    }
+    req.log.error(error);
+    if (!reply.sent) console.error(error);
+    return reply.error("INTERNAL");
+  });
+
+  return app;
+}
+
+function ErrorPage({ status, message }: { status: number; message: string }): JSX.Element {
+  return (
+    <div class="error-page">
+      <h2 class="heading">{`Error ${status}`}</h2>
+      <p safe>{message}</p>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import type { DbOrTrx } from "../platform/db/index.js";
+import type { PseudRow, UserRow } from "../platform/db/tables.js";
+import { nameKey } from "./schema.js";
+
+/** A user found by login name, any case. */
+export function findUserByLogin(db: DbOrTrx, login: string): Promise<UserRow | undefined> {
+  return db.selectFrom("users").selectAll().where("login_key", "=", nameKey(login)).executeTakeFirst();
+}
+
+export function findUserById(db: DbOrTrx, id: number): Promise<UserRow | undefined> {
+  return db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** The roles a user holds ("admin", "wrangler"). */
+export async function rolesOf(db: DbOrTrx, userId: number): Promise<string[]> {
+  const rows = await db.selectFrom("user_roles").select("role").where("user_id", "=", userId).orderBy("role").execute();
+  return rows.map((r) => r.role);
+}
+
+/** A user's pseuds, the default first. */
+export function pseudsOf(db: DbOrTrx, userId: number): Promise<PseudRow[]> {
+  return db
+    .selectFrom("pseuds")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .orderBy("is_default", "desc")
+    .orderBy("name_key")
+    .execute();
+}
+
+/** One of a user's pseuds by name, any case. */
+export function findPseud(db: DbOrTrx, userId: number, name: string): Promise<PseudRow | undefined> {
+  return db.selectFrom("pseuds").selectAll().where("user_id", "=", userId).where("name_key", "=", nameKey(name)).executeTakeFirst();
+}
+
+/** Whether any admin exists (the first one is made through the setup URL). */
+export async function hasAdmin(db: DbOrTrx): Promise<boolean> {
+  const row = await db.selectFrom("user_roles").select("user_id").where("role", "=", "admin").limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface PseudRef {
+  id: number;
+  name: string;
+  login: string;
+}
+
+/** Pseuds with their user's login, for bylines: `/users/LOGIN/pseuds/NAME`. */
+export async function pseudRefs(db: DbOrTrx, pseudIds: number[]): Promise<Map<number, PseudRef>> {
+  if (pseudIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("pseuds")
+    .innerJoin("users", "users.id", "pseuds.user_id")
+    .select(["pseuds.id as id", "pseuds.name as name", "users.login as login"])
+    .where("pseuds.id", "in", pseudIds)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}

@@ -1,0 +1,24 @@
+import { get, post } from "../platform/http/routes.js";
+import * as h from "./handlers.js";
+
+// AO3's throttles: five log-in attempts per 20 seconds per address; sign-ups more slowly.
+const LOGIN_LIMIT = { max: 5, timeWindow: 20_000 };
+const SIGNUP_LIMIT = { max: 5, timeWindow: 3_600_000 };
+
+/** Accounts: sign up, log in and out, settings, pseuds, profiles. */
+export const usersRoutes = [
+  get("/users/login", h.showLoginPage),
+  post("/users/login", h.logInUser, { rateLimit: LOGIN_LIMIT }),
+  post("/users/logout", h.logOutUser),
+  get("/token_dispenser.json", h.showTokenDispenser),
+  get("/signup", h.showSignupPage),
+  post("/signup", h.signUpUser, { rateLimit: SIGNUP_LIMIT }),
+
+  get("/users/:login", h.showProfilePage),
+  get("/users/:login/profile", h.showProfilePage),
+  get("/users/:login/edit", h.showAccountPage, { guard: "user" }),
+  post("/users/:login/password", h.savePassword, { guard: "user" }),
+  post("/users/:login/email", h.saveEmail, { guard: "user" }),
+  get("/users/:login/pseuds/new", h.showNewPseudPage, { guard: "user" }),
+  post("/users/:login/pseuds", h.postPseud, { guard: "user" }),
+];

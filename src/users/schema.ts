@@ -1,0 +1,65 @@
+import { type FieldErrors } from "../platform/http/components.js";
+import { field } from "../platform/http/forms-parser.js";
+import { t } from "../platform/i18n/index.js";
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
+// AO3's rules: 3–40 characters of [A-Za-z0-9_], starting and ending with a letter or digit.
+const LOGIN = /^[A-Za-z0-9][A-Za-z0-9_]{1,38}[A-Za-z0-9]$/;
+// Deliberately loose: one @, something on both sides, a dot in the domain. Mail delivery is the real check.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// Pseud names: 1–40 characters, letters/digits/underscore (any script), spaces and hyphens.
+const PSEUD = /^[\p{L}\p{M}\p{N}_ -]{1,40}$/u;
+
+export interface SignupForm {
+  login: string;
+  email: string;
+  password: string;
+  passwordConfirmation: string;
+  invitationCode: string;
+}
+
+/** The values of a sign-up form as typed, to re-fill the form. */
+export function readSignupForm(body: unknown): SignupForm {
+  return {
+    login: field(body, "user[login]").trim(),
+    email: field(body, "user[email]").trim(),
+    password: field(body, "user[password]"),
+    passwordConfirmation: field(body, "user[password_confirmation]"),
+    invitationCode: field(body, "invitation_code").trim(),
+  };
+}
+
+/** The key under which a name is unique: case and Unicode form do not make a different name. */
+export function nameKey(name: string): string {
+  return name.normalize("NFKC").toLowerCase();
+}
+
+export function loginErrors(login: string): string[] {
+  return LOGIN.test(login) ? [] : [t("users.login_format")];
+}
+
+export function emailErrors(email: string): string[] {
+  return EMAIL.test(email) && email.length <= 254 ? [] : [t("users.email_format")];
+}
+
+export function passwordErrors(password: string, confirmation: string): string[] {
+  if (password.length < 8 || password.length > 72) return [t("users.password_length")];
+  if (password !== confirmation) return [t("users.password_mismatch")];
+  return [];
+}
+
+/** Validates a sign-up form's shape (uniqueness and invitations are checked by the command). */
+export function validateSignup(form: SignupForm): FieldErrors {
+  const errors: FieldErrors = {};
+  const add = (name: string, list: string[]) => list.length && (errors[name] = list);
+  add("user[login]", loginErrors(form.login));
+  add("user[email]", emailErrors(form.email));
+  add("user[password]", passwordErrors(form.password, form.passwordConfirmation));
+  return errors;
+}
+
+/** Checks a pseud name. */
+export function pseudErrors(name: string): string[] {
+  return PSEUD.test(name) && name.trim() === name ? [] : [t("users.pseud_format")];
+}

@@ -1,0 +1,225 @@
+import type { Db, DbOrTrx } from "../platform/db/index.js";
+import { nowIso, todayIso } from "../platform/db/index.js";
+import { countWords } from "../platform/text/word-count.js";
+import { findOrCreateTag } from "../tags/commands.js";
+import { fixedTags } from "../tags/queries.js";
+import { USER_TAG_TYPES } from "../tags/vocabulary.js";
+import type { ChapterInput, WorkInput } from "./schema.js";
+
+/** Replaces a work's creators with these pseuds, in this order. */
+async function setCreators(trx: DbOrTrx, workId: number, pseudIds: number[]): Promise<void> {
+  await trx.deleteFrom("work_creators").where("work_id", "=", workId).execute();
+  await trx
+    .insertInto("work_creators")
+    .values(pseudIds.map((pseud_id, position) => ({ work_id: workId, pseud_id, position })))
+    .execute();
+}
+
+/**
+ * Replaces a work's tags: the fixed ones by name, the free ones found or created (unwrangled).
+ * Positions keep the order a work displays them in.
+ */
+async function setTags(trx: DbOrTrx, workId: number, input: WorkInput): Promise<void> {
+  const ids: number[] = [];
+  const [ratings, warnings, categories] = await Promise.all([fixedTags(trx, "Rating"), fixedTags(trx, "ArchiveWarning"), fixedTags(trx, "Category")]);
+  ids.push(ratings.get(input.rating)!);
+  for (const name of input.warnings) ids.push(warnings.get(name)!);
+  for (const name of input.categories) ids.push(categories.get(name)!);
+  for (const type of USER_TAG_TYPES) {
+    for (const name of input.tags[type]) ids.push(await findOrCreateTag(trx, name, type));
+  }
+  const unique = [...new Set(ids)];
+  await trx.deleteFrom("work_tags").where("work_id", "=", workId).execute();
+  await trx
+    .insertInto("work_tags")
+    .values(unique.map((tag_id, position) => ({ work_id: workId, tag_id, position })))
+    .execute();
+}
+
+/**
+ * Recomputes what a work derives from its chapters: the word count (posted chapters; all of
+ * them for a draft) and whether it is complete (as many posted chapters as expected).
+ */
+export async function refreshWorkStats(trx: DbOrTrx, workId: number): Promise<void> {
+  const work = await trx.selectFrom("works").select(["posted", "expected_chapters"]).where("id", "=", workId).executeTakeFirstOrThrow();
+  const chapters = await trx.selectFrom("chapters").select(["word_count", "posted"]).where("work_id", "=", workId).execute();
+  const counted = work.posted ? chapters.filter((c) => c.posted) : chapters;
+  const words = counted.reduce((sum, c) => sum + c.word_count, 0);
+  const complete = work.expected_chapters !== null && work.expected_chapters === counted.length ? 1 : 0;
+  await trx.updateTable("works").set({ word_count: words, complete }).where("id", "=", workId).execute();
+}
+
+/** Reading order 1..n again after a chapter was removed or moved. */
+async function renumberChapters(trx: DbOrTrx, workId: number, orderedIds: number[]): Promise<void> {
+  // Two passes so the positions never collide midway, should a unique index be added later.
+  for (const [i, id] of orderedIds.entries()) await trx.updateTable("chapters").set({ position: -(i + 1) }).where("id", "=", id).execute();
+  for (const [i, id] of orderedIds.entries()) await trx.updateTable("chapters").set({ position: i + 1 }).where("id", "=", id).execute();
+}
+
+export interface PostOptions {
+  /** Save as a draft (visible to its creators only) instead of posting. */
+  draft: boolean;
+  /** Header lines of an imported file, kept so its export gives them back unchanged. */
+  importHeaders?: { label: string; value: string }[];
+}
+
+/** Creates a work with its chapters (one from the form, several from an import) in one transaction. */
+export async function createWork(db: Db, input: WorkInput, chapters: ChapterInput[], options: PostOptions): Promise<{ workId: number; chapterIds: number[] }> {
+  return db.transaction().execute(async (trx) => {
+    const now = nowIso();
+    const publishedOn = input.publishedOn ?? todayIso();
+    const posted = options.draft ? 0 : 1;
+    const work = await trx
+      .insertInto("works")
+      .values({
+        title: input.title,
+        summary: input.summary,
+        notes: input.notes,
+        endnotes: input.endnotes,
+        language: input.language,
+        expected_chapters: input.expectedChapters,
+        word_count: 0,
+        complete: 0,
+        posted,
+        restricted: input.restricted ? 1 : 0,
+        comment_permission: input.commentPermission,
+        published_on: publishedOn,
+        backdated: input.publishedOn ? 1 : 0,
+        // A backdated work sorts by its given date, as on AO3.
+        revised_at: input.publishedOn ? `${input.publishedOn}T00:00:00.000Z` : now,
+        import_headers: options.importHeaders ? JSON.stringify(options.importHeaders) : null,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await setCreators(trx, work.id, input.pseudIds);
+    await setTags(trx, work.id, input);
+    const chapterIds: number[] = [];
+    for (const [i, chapter] of chapters.entries()) {
+      const row = await trx
+        .insertInto("chapters")
+        .values({ work_id: work.id, position: i + 1, ...chapter, word_count: countWords(chapter.content), posted, published_on: publishedOn, created_at: now, updated_at: now })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      chapterIds.push(row.id);
+    }
+    await refreshWorkStats(trx, work.id);
+    return { workId: work.id, chapterIds };
+  });
+}
+
+/** Saves a work's metadata (not its chapters). */
+export async function updateWork(db: Db, workId: number, input: WorkInput): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const current = await trx.selectFrom("works").select(["published_on", "backdated"]).where("id", "=", workId).executeTakeFirstOrThrow();
+    const publishedOn = input.publishedOn ?? (current.backdated ? todayIso() : current.published_on);
+    await trx
+      .updateTable("works")
+      .set({
+        title: input.title,
+        summary: input.summary,
+        notes: input.notes,
+        endnotes: input.endnotes,
+        language: input.language,
+        expected_chapters: input.expectedChapters,
+        restricted: input.restricted ? 1 : 0,
+        comment_permission: input.commentPermission,
+        published_on: publishedOn,
+        backdated: input.publishedOn ? 1 : 0,
+        import_headers: null,
+        updated_at: nowIso(),
+      })
+      .where("id", "=", workId)
+      .execute();
+    await trx.updateTable("chapters").set({ published_on: publishedOn }).where("work_id", "=", workId).where("position", "=", 1).execute();
+    await setCreators(trx, workId, input.pseudIds);
+    await setTags(trx, workId, input);
+    await refreshWorkStats(trx, workId);
+  });
+}
+
+/** Adds a chapter at the end; on a posted work it is posted at once and the work counts as updated. */
+export async function addChapter(db: Db, workId: number, chapter: ChapterInput): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const work = await trx.selectFrom("works").select(["posted", "expected_chapters"]).where("id", "=", workId).executeTakeFirstOrThrow();
+    const last = await trx.selectFrom("chapters").select((eb) => eb.fn.max("position").as("max")).where("work_id", "=", workId).executeTakeFirst();
+    const position = Number(last?.max ?? 0) + 1;
+    const now = nowIso();
+    const row = await trx
+      .insertInto("chapters")
+      .values({ work_id: workId, position, ...chapter, word_count: countWords(chapter.content), posted: work.posted, published_on: todayIso(), created_at: now, updated_at: now })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    // A chapter beyond the expected count means the creator's plan grew: AO3 raises the count.
+    const expected = work.expected_chapters !== null && work.expected_chapters < position ? position : work.expected_chapters;
+    await trx
+      .updateTable("works")
+      .set({ expected_chapters: expected, import_headers: null, updated_at: now, ...(work.posted ? { revised_at: now } : {}) })
+      .where("id", "=", workId)
+      .execute();
+    await refreshWorkStats(trx, workId);
+    return row.id;
+  });
+}
+
+/** Saves a chapter's text and notes. */
+export async function updateChapter(db: Db, workId: number, chapterId: number, chapter: ChapterInput): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const now = nowIso();
+    await trx
+      .updateTable("chapters")
+      .set({ ...chapter, word_count: countWords(chapter.content), updated_at: now })
+      .where("id", "=", chapterId)
+      .where("work_id", "=", workId)
+      .execute();
+    await trx.updateTable("works").set({ updated_at: now, import_headers: null }).where("id", "=", workId).execute();
+    await refreshWorkStats(trx, workId);
+  });
+}
+
+/** Puts the chapters in the given order (every chapter id of the work exactly once). */
+export async function reorderChapters(db: Db, workId: number, orderedIds: number[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await renumberChapters(trx, workId, orderedIds);
+    await trx.updateTable("works").set({ updated_at: nowIso(), import_headers: null }).where("id", "=", workId).execute();
+  });
+}
+
+/** Deletes one chapter (never the last: a work needs one) and closes the gap in the numbering. */
+export async function deleteChapter(db: Db, workId: number, chapterId: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("chapters").where("id", "=", chapterId).where("work_id", "=", workId).execute();
+    const rest = await trx.selectFrom("chapters").select("id").where("work_id", "=", workId).orderBy("position").execute();
+    await renumberChapters(trx, workId, rest.map((r) => r.id));
+    await trx.updateTable("works").set({ updated_at: nowIso(), import_headers: null }).where("id", "=", workId).execute();
+    await refreshWorkStats(trx, workId);
+  });
+}
+
+/** Posts a draft: it and its chapters become visible, dated today unless backdated. */
+export async function postDraft(db: Db, workId: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const work = await trx.selectFrom("works").select(["backdated", "published_on"]).where("id", "=", workId).executeTakeFirstOrThrow();
+    const now = nowIso();
+    const publishedOn = work.backdated ? work.published_on : todayIso();
+    await trx
+      .updateTable("works")
+      .set({ posted: 1, published_on: publishedOn, revised_at: work.backdated ? `${publishedOn}T00:00:00.000Z` : now, updated_at: now })
+      .where("id", "=", workId)
+      .execute();
+    await trx.updateTable("chapters").set({ posted: 1, published_on: publishedOn }).where("work_id", "=", workId).execute();
+    await refreshWorkStats(trx, workId);
+  });
+}
+
+/** Deletes a work with its chapters, creators and taggings. */
+export async function deleteWork(db: Db, workId: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    // Explicit rather than trusting ON DELETE CASCADE: SQLite enforces it only with foreign_keys on.
+    await trx.deleteFrom("work_tags").where("work_id", "=", workId).execute();
+    await trx.deleteFrom("chapters").where("work_id", "=", workId).execute();
+    await trx.deleteFrom("work_creators").where("work_id", "=", workId).execute();
+    await trx.deleteFrom("works").where("id", "=", workId).execute();
+  });
+}

@@ -1,0 +1,349 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { field } from "../platform/http/forms-parser.js";
+import { idParam, queryParam } from "../platform/http/routes.js";
+import { sanitizedHtml } from "../platform/http/components.js";
+import { hasRole } from "../platform/http/viewer.js";
+import { todayIso } from "../platform/db/index.js";
+import { htmlToTextarea } from "../platform/html/paragraphs.js";
+import { t } from "../platform/i18n/index.js";
+import { pseudsOf } from "../users/queries.js";
+import { ADULT_RATINGS, USER_TAG_TYPES } from "../tags/vocabulary.js";
+import { addChapter, createWork, deleteChapter, deleteWork, postDraft, reorderChapters, updateChapter, updateWork } from "./commands.js";
+import { canEditWork, isCreator, workVisibility } from "./policy.js";
+import { chaptersOf, findWork, tagsOfWork, type Work } from "./queries.js";
+import { type ChapterFormValues, parseChapter, parseWork, readChapterForm, readWorkForm, type WorkFormValues } from "./schema.js";
+import { AdultNoticePage, ChapterFormPage, ConfirmDeletePage, ManageChaptersPage, NavigatePage, RestrictedPage } from "./views/pages.js";
+import { chapterPath, workPath } from "./views/paths.js";
+import { WorkForm } from "./views/work-form.js";
+import { chapterHeading, WorkPage } from "./views/work-page.js";
+
+const EMPTY_CHAPTER: ChapterFormValues = { title: "", summary: "", notes: "", endnotes: "", content: "" };
+
+/** The work behind `:id` when the viewer may read it; otherwise the fitting page is sent and undefined returned. */
+async function readableWork(req: FastifyRequest, reply: FastifyReply): Promise<Work | undefined> {
+  const id = idParam(req, "id");
+  const work = id ? await findWork(req.db, id) : undefined;
+  const visibility = work ? workVisibility(req.viewer, work) : "no";
+  if (!work || visibility === "no") {
+    reply.error("WORK_NOT_FOUND");
+    return undefined;
+  }
+  if (visibility === "login") {
+    reply.page("Registered users only", <RestrictedPage returnTo={req.url} />, { status: 401 });
+    return undefined;
+  }
+  return work;
+}
+
+/** The work behind `:id` when the viewer may edit it; otherwise 404 (not visible) or 403 is sent. */
+async function editableWork(req: FastifyRequest, reply: FastifyReply): Promise<Work | undefined> {
+  const id = idParam(req, "id");
+  const work = id ? await findWork(req.db, id) : undefined;
+  if (!work || workVisibility(req.viewer, work) !== "yes") {
+    reply.error("WORK_NOT_FOUND");
+    return undefined;
+  }
+  if (!canEditWork(req.viewer, work)) {
+    reply.error("FORBIDDEN");
+    return undefined;
+  }
+  return work;
+}
+
+/** "Title - Creator - Fandom", AO3's page title for a work. */
+function workTitle(work: Work, fandoms: string[]): string {
+  const creators = work.creators.map((c) => c.pseudName).join(", ") || "Anonymous";
+  return [work.title, creators, fandoms.length > 3 ? "Multifandom" : fandoms.join(", ")].filter(Boolean).join(" - ");
+}
+
+/** Shows a work or one chapter, after the adult notice where it applies. */
+async function renderReading(req: FastifyRequest, reply: FastifyReply, work: Work, chapterId: number | null) {
+  const creator = isCreator(req.viewer, work);
+  const all = await chaptersOf(req.db, work.id);
+  const chapters = work.posted ? all.filter((c) => c.posted) : all;
+  const tags = await tagsOfWork(req.db, work.id);
+  const full = queryParam(req, "view_full_work") === "true";
+  const shown = chapterId !== null ? chapters.filter((c) => c.id === chapterId) : full ? chapters : chapters.slice(0, 1);
+  if (shown.length === 0) return reply.error("NOT_FOUND");
+
+  const adult = tags.some((tag) => tag.type === "Rating" && ADULT_RATINGS.has(tag.name));
+  if (queryParam(req, "view_adult") === "true") {
+    reply.setCookie("view_adult", "true", { path: "/", httpOnly: true, sameSite: "lax", secure: req.config.publicUrl.startsWith("https:") });
+  } else if (adult && !creator && req.cookies.view_adult !== "true") {
+    const separator = req.url.includes("?") ? "&" : "?";
+    return reply.page(work.title, <AdultNoticePage work={work} proceedHref={`${req.url}${separator}view_adult=true`} />, { mainClass: "works-show" });
+  }
+  const title = workTitle(work, tags.filter((tag) => tag.type === "Fandom").map((tag) => tag.name));
+  const pageTitle = chapterId !== null && shown[0] ? `${chapterHeading(shown[0])} - ${title}` : title;
+  return reply.page(pageTitle, <WorkPage work={work} tags={tags} chapters={chapters} shown={shown} full={full} isCreator={creator} csrf={reply.csrf()} />, {
+    mainClass: chapterId !== null ? "chapters-show" : "works-show",
+  });
+}
+
+export async function showWorkPage(req: FastifyRequest, reply: FastifyReply) {
+  const work = await readableWork(req, reply);
+  if (!work) return;
+  return renderReading(req, reply, work, null);
+}
+
+export async function showChapterPage(req: FastifyRequest, reply: FastifyReply) {
+  const work = await readableWork(req, reply);
+  if (!work) return;
+  const chapterId = idParam(req, "chapterId");
+  if (!chapterId) return reply.error("NOT_FOUND");
+  return renderReading(req, reply, work, chapterId);
+}
+
+export async function showNavigatePage(req: FastifyRequest, reply: FastifyReply) {
+  const work = await readableWork(req, reply);
+  if (!work) return;
+  const chapters = (await chaptersOf(req.db, work.id)).filter((c) => c.posted || !work.posted);
+  return reply.page(`Chapter Index - ${work.title}`, <NavigatePage work={work} chapters={chapters} />, { mainClass: "works-navigate" });
+}
+
+function defaultWorkValues(defaultPseudId: number | undefined): WorkFormValues {
+  return {
+    title: "",
+    pseudIds: defaultPseudId ? [String(defaultPseudId)] : [],
+    rating: "",
+    warnings: [],
+    categories: [],
+    tags: { Fandom: "", Relationship: "", Character: "", Freeform: "" },
+    language: "en",
+    summary: "",
+    notes: "",
+    endnotes: "",
+    restricted: false,
+    commentPermission: "registered",
+    expectedChapters: "1",
+    backdate: false,
+    publishedOn: "",
+  };
+}
+
+export async function showNewWorkPage(req: FastifyRequest, reply: FastifyReply) {
+  const pseuds = await pseudsOf(req.db, req.viewer.user!.id);
+  return reply.page(
+    "Post New Work",
+    <WorkForm mode="new" action="/works" values={defaultWorkValues(pseuds[0]?.id)} chapter={EMPTY_CHAPTER} errors={{}} pseuds={pseuds} csrf={reply.csrf()} />,
+    { mainClass: "works-new" },
+  );
+}
+
+export async function postWork(req: FastifyRequest, reply: FastifyReply) {
+  const pseuds = await pseudsOf(req.db, req.viewer.user!.id);
+  const values = readWorkForm(req.body);
+  const chapterValues = readChapterForm(req.body);
+  const rules = { ownPseudIds: pseuds.map((p) => p.id), isAdmin: hasRole(req.viewer, "admin"), chapterCount: 1, today: todayIso() };
+  const work = parseWork(values, rules);
+  const chapter = parseChapter(chapterValues);
+  const render = (status: number, errors: Record<string, string[]>, preview?: JSX.Element) =>
+    reply.page("Post New Work", <WorkForm mode="new" action="/works" values={values} chapter={chapterValues} errors={errors} pseuds={pseuds} csrf={reply.csrf()} preview={preview} />, {
+      status,
+      mainClass: "works-new",
+    });
+  if (!work.ok || !chapter.ok) return render(422, { ...(work.ok ? {} : work.errors), ...(chapter.ok ? {} : chapter.errors) });
+  const commit = field(req.body, "commit");
+  if (commit === "Preview") {
+    return render(
+      200,
+      {},
+      <div class="work">
+        <h3 class="title heading" safe>
+          {work.value.title}
+        </h3>
+        {work.value.summary ? <blockquote class="userstuff summary">{sanitizedHtml(work.value.summary)}</blockquote> : ""}
+        <div class="userstuff" lang={work.value.language}>
+          {sanitizedHtml(chapter.value.content)}
+        </div>
+      </div>,
+    );
+  }
+  const created = await createWork(req.db, work.value, [chapter.value], { draft: commit === "Save As Draft" });
+  return reply.redirect(workPath(created.workId), 303);
+}
+
+/** The edit form's values from what is stored: HTML fields turned back into text-box form. */
+function valuesFromWork(work: Work, tags: Awaited<ReturnType<typeof tagsOfWork>>): WorkFormValues {
+  const names = (type: string) => tags.filter((tag) => tag.type === type).map((tag) => tag.name);
+  const userTags = Object.fromEntries(USER_TAG_TYPES.map((type) => [type, names(type).join(", ")])) as WorkFormValues["tags"];
+  return {
+    title: work.title,
+    pseudIds: work.creators.map((c) => String(c.pseudId)),
+    rating: names("Rating")[0] ?? "",
+    warnings: names("ArchiveWarning"),
+    categories: names("Category"),
+    tags: userTags,
+    language: work.language,
+    summary: htmlToTextarea(work.summary),
+    notes: htmlToTextarea(work.notes),
+    endnotes: htmlToTextarea(work.endnotes),
+    restricted: work.restricted === 1,
+    commentPermission: work.comment_permission,
+    expectedChapters: work.expected_chapters === null ? "?" : String(work.expected_chapters),
+    backdate: work.backdated === 1,
+    publishedOn: work.backdated ? work.published_on : "",
+  };
+}
+
+export async function showEditWorkPage(req: FastifyRequest, reply: FastifyReply) {
+  const work = await editableWork(req, reply);
+  if (!work) return;
+  const [pseuds, tags] = await Promise.all([pseudsOf(req.db, req.viewer.user!.id), tagsOfWork(req.db, work.id)]);
+  return reply.page(`Edit ${work.title}`, <WorkForm mode="edit" action={workPath(work.id)} values={valuesFromWork(work, tags)} errors={{}} pseuds={pseuds} csrf={reply.csrf()} />, {
+    mainClass: "works-edit",
+  });
+}
+
+export async function saveWork(req: FastifyRequest, reply: FastifyReply) {
+  const work = await editableWork(req, reply);
+  if (!work) return;
+  const pseuds = await pseudsOf(req.db, req.viewer.user!.id);
+  // Co-creators' pseuds already on the work stay allowed, so editing never drops a co-creator.
+  const ownPseudIds = [...pseuds.map((p) => p.id), ...work.creators.map((c) => c.pseudId)];
+  const values = readWorkForm(req.body);
+  const chapterCount = (await chaptersOf(req.db, work.id)).length;
+  const parsed = parseWork(values, { ownPseudIds, isAdmin: hasRole(req.viewer, "admin"), chapterCount, today: todayIso() });
+  if (!parsed.ok) {
+    return reply.page(`Edit ${work.title}`, <WorkForm mode="edit" action={workPath(work.id)} values={values} errors={parsed.errors} pseuds={pseuds} csrf={reply.csrf()} />, {
+      status: 422,
+      mainClass: "works-edit",
+    });
+  }
+  await updateWork(req.db, work.id, parsed.value);
+  return reply.redirect(workPath(work.id), 303);
+}
+
+export async function showNewChapterPage(req: FastifyRequest, reply: FastifyReply) {
+  const work = await editableWork(req, reply);
+  if (!work) return;
+  return reply.page(
+    `New Chapter - ${work.title}`,
+    <ChapterFormPage work={work} heading="New Chapter" action={`/works/${work.id}/chapters`} values={EMPTY_CHAPTER} errors={{}} csrf={reply.csrf()} />,
+  );
+}
+
+export async function postChapter(req: FastifyRequest, reply: FastifyReply) {
+  const work = await editableWork(req, reply);
+  if (!work) return;
+  const values = readChapterForm(req.body);
+  const parsed = parseChapter(values);
+  if (!parsed.ok) {
+    return reply.page(`New Chapter - ${work.title}`, <ChapterFormPage work={work} heading="New Chapter" action={`/works/${work.id}/chapters`} values={values} errors={parsed.errors} csrf={reply.csrf()} />, {
+      status: 422,
+    });
+  }
+  const chapterId = await addChapter(req.db, work.id, parsed.value);
+  return reply.redirect(chapterPath(work.id, chapterId), 303);
+}
+
+async function editableChapter(req: FastifyRequest, reply: FastifyReply) {
+  const work = await editableWork(req, reply);
+  if (!work) return undefined;
+  const chapterId = idParam(req, "chapterId");
+  const chapters = await chaptersOf(req.db, work.id);
+  const chapter = chapters.find((c) => c.id === chapterId);
+  if (!chapter) {
+    reply.error("NOT_FOUND");
+    return undefined;
+  }
+  return { work, chapter, chapters };
+}
+
+export async function showEditChapterPage(req: FastifyRequest, reply: FastifyReply) {
+  const found = await editableChapter(req, reply);
+  if (!found) return;
+  const { work, chapter } = found;
+  const values: ChapterFormValues = {
+    title: chapter.title,
+    summary: htmlToTextarea(chapter.summary),
+    notes: htmlToTextarea(chapter.notes),
+    endnotes: htmlToTextarea(chapter.endnotes),
+    content: htmlToTextarea(chapter.content),
+  };
+  return reply.page(
+    `Edit ${chapterHeading(chapter)} - ${work.title}`,
+    <ChapterFormPage work={work} heading={`Edit ${chapterHeading(chapter)}`} action={chapterPath(work.id, chapter.id)} values={values} errors={{}} csrf={reply.csrf()} />,
+  );
+}
+
+export async function saveChapter(req: FastifyRequest, reply: FastifyReply) {
+  const found = await editableChapter(req, reply);
+  if (!found) return;
+  const { work, chapter } = found;
+  const values = readChapterForm(req.body);
+  const parsed = parseChapter(values);
+  if (!parsed.ok) {
+    return reply.page(
+      `Edit ${chapterHeading(chapter)} - ${work.title}`,
+      <ChapterFormPage work={work} heading={`Edit ${chapterHeading(chapter)}`} action={chapterPath(work.id, chapter.id)} values={values} errors={parsed.errors} csrf={reply.csrf()} />,
+      { status: 422 },
+    );
+  }
+  await updateChapter(req.db, work.id, chapter.id, parsed.value);
+  return reply.redirect(chapterPath(work.id, chapter.id), 303);
+}
+
+export async function showManageChaptersPage(req: FastifyRequest, reply: FastifyReply) {
+  const work = await editableWork(req, reply);
+  if (!work) return;
+  const chapters = await chaptersOf(req.db, work.id);
+  return reply.page(`Manage Chapters - ${work.title}`, <ManageChaptersPage work={work} chapters={chapters} errors={{}} positions={{}} csrf={reply.csrf()} />);
+}
+
+export async function saveChapterOrder(req: FastifyRequest, reply: FastifyReply) {
+  const work = await editableWork(req, reply);
+  if (!work) return;
+  const chapters = await chaptersOf(req.db, work.id);
+  const positions: Record<number, string> = {};
+  for (const chapter of chapters) positions[chapter.id] = field(req.body, `position[${chapter.id}]`).trim();
+  const numbers = chapters.map((c) => Number(positions[c.id]));
+  const valid = numbers.every((n) => Number.isInteger(n) && n >= 1 && n <= chapters.length) && new Set(numbers).size === chapters.length;
+  if (!valid) {
+    const errors = { positions: [t("works.reorder_invalid", { count: chapters.length })] };
+    return reply.page(`Manage Chapters - ${work.title}`, <ManageChaptersPage work={work} chapters={chapters} errors={errors} positions={positions} csrf={reply.csrf()} />, { status: 422 });
+  }
+  const ordered = [...chapters].sort((a, b) => Number(positions[a.id]) - Number(positions[b.id])).map((c) => c.id);
+  await reorderChapters(req.db, work.id, ordered);
+  return reply.redirect(`/works/${work.id}/navigate`, 303);
+}
+
+export async function showDeleteChapterPage(req: FastifyRequest, reply: FastifyReply) {
+  const found = await editableChapter(req, reply);
+  if (!found) return;
+  const { work, chapter, chapters } = found;
+  if (chapters.length === 1) return reply.page("Delete chapter", <p class="notice">{t("works.last_chapter")}</p>, { status: 409 });
+  return reply.page(
+    "Delete chapter",
+    <ConfirmDeletePage what={`${chapterHeading(chapter)} of ${work.title}`} action={`${chapterPath(work.id, chapter.id)}/delete`} cancelHref={chapterPath(work.id, chapter.id)} csrf={reply.csrf()} />,
+  );
+}
+
+export async function removeChapter(req: FastifyRequest, reply: FastifyReply) {
+  const found = await editableChapter(req, reply);
+  if (!found) return;
+  const { work, chapter, chapters } = found;
+  if (chapters.length === 1) return reply.page("Delete chapter", <p class="notice">{t("works.last_chapter")}</p>, { status: 409 });
+  await deleteChapter(req.db, work.id, chapter.id);
+  return reply.redirect(workPath(work.id), 303);
+}
+
+export async function publishDraft(req: FastifyRequest, reply: FastifyReply) {
+  const work = await editableWork(req, reply);
+  if (!work) return;
+  if (!work.posted) await postDraft(req.db, work.id);
+  return reply.redirect(workPath(work.id), 303);
+}
+
+export async function showDeleteWorkPage(req: FastifyRequest, reply: FastifyReply) {
+  const work = await editableWork(req, reply);
+  if (!work) return;
+  return reply.page("Delete work", <ConfirmDeletePage what={work.title} action={`/works/${work.id}/delete`} cancelHref={workPath(work.id)} csrf={reply.csrf()} />);
+}
+
+export async function removeWork(req: FastifyRequest, reply: FastifyReply) {
+  const work = await editableWork(req, reply);
+  if (!work) return;
+  await deleteWork(req.db, work.id);
+  return reply.redirect(`/users/${encodeURIComponent(req.viewer.user!.login)}/works`, 303);
+}

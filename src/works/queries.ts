@@ -1,0 +1,126 @@
+import type { DbOrTrx } from "../platform/db/index.js";
+import type { ChapterRow, WorkRow } from "../platform/db/tables.js";
+import type { Viewer } from "../platform/http/viewer.js";
+import { tagsOfWorks, type WorkTag } from "../tags/queries.js";
+import { listableBy } from "./policy.js";
+
+export interface Creator {
+  pseudId: number;
+  pseudName: string;
+  userId: number;
+  login: string;
+}
+
+export interface Work extends WorkRow {
+  creators: Creator[];
+  creatorUserIds: number[];
+}
+
+/** The creators of many works in one query, in byline order. */
+export async function creatorsOfWorks(db: DbOrTrx, workIds: number[]): Promise<Map<number, Creator[]>> {
+  const byWork = new Map<number, Creator[]>(workIds.map((id) => [id, []]));
+  if (workIds.length === 0) return byWork;
+  const rows = await db
+    .selectFrom("work_creators")
+    .innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id")
+    .innerJoin("users", "users.id", "pseuds.user_id")
+    .select(["work_creators.work_id as workId", "pseuds.id as pseudId", "pseuds.name as pseudName", "users.id as userId", "users.login as login"])
+    .where("work_creators.work_id", "in", workIds)
+    .orderBy("work_creators.work_id")
+    .orderBy("work_creators.position")
+    .execute();
+  for (const { workId, ...creator } of rows) byWork.get(workId)?.push(creator);
+  return byWork;
+}
+
+/** A work with its creators, whatever its visibility (callers apply the policy). */
+export async function findWork(db: DbOrTrx, id: number): Promise<Work | undefined> {
+  const row = await db.selectFrom("works").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row) return undefined;
+  const creators = (await creatorsOfWorks(db, [id])).get(id) ?? [];
+  return { ...row, creators, creatorUserIds: [...new Set(creators.map((c) => c.userId))] };
+}
+
+/** A work's chapters in reading order. */
+export function chaptersOf(db: DbOrTrx, workId: number): Promise<ChapterRow[]> {
+  return db.selectFrom("chapters").selectAll().where("work_id", "=", workId).orderBy("position").execute();
+}
+
+/** The work's tags in display order. */
+export async function tagsOfWork(db: DbOrTrx, workId: number): Promise<WorkTag[]> {
+  return (await tagsOfWorks(db, [workId])).get(workId) ?? [];
+}
+
+/** Which works a listing shows. */
+export type WorkScope =
+  | { kind: "all" }
+  | { kind: "user"; userId: number }
+  | { kind: "pseud"; pseudId: number }
+  | { kind: "tag"; tagId: number }
+  /** Words in the title or summary: a simple stand-in until full-text search lands. */
+  | { kind: "search"; text: string };
+
+export interface Blurb {
+  work: WorkRow;
+  creators: Creator[];
+  tags: WorkTag[];
+  postedChapters: number;
+}
+
+export const PER_PAGE = 20;
+
+/**
+ * One page of the works a viewer may see in a scope, newest update first, with everything a
+ * blurb shows loaded in a fixed number of queries (four, whatever the page size).
+ */
+export async function listWorks(db: DbOrTrx, viewer: Viewer, scope: WorkScope, page: number): Promise<{ total: number; blurbs: Blurb[] }> {
+  let query = db.selectFrom("works").where(listableBy(viewer));
+  if (scope.kind === "user") {
+    query = query.where("works.id", "in", db.selectFrom("work_creators").innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id").select("work_creators.work_id").where("pseuds.user_id", "=", scope.userId));
+  } else if (scope.kind === "pseud") {
+    query = query.where("works.id", "in", db.selectFrom("work_creators").select("work_id").where("pseud_id", "=", scope.pseudId));
+  } else if (scope.kind === "tag") {
+    query = query.where("works.id", "in", db.selectFrom("work_tags").select("work_id").where("tag_id", "=", scope.tagId));
+  } else if (scope.kind === "search") {
+    // LIKE wildcards are dropped from the words rather than escaped: one spelling for both dialects.
+    for (const word of scope.text.toLowerCase().replace(/[%_\\]/g, " ").split(/\s+/).filter(Boolean).slice(0, 10)) {
+      query = query.where((eb) => eb.or([eb(eb.fn("lower", ["works.title"]), "like", `%${word}%`), eb(eb.fn("lower", ["works.summary"]), "like", `%${word}%`)]));
+    }
+  }
+  const counted = await query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const works = await query
+    .selectAll("works")
+    .orderBy("works.revised_at", "desc")
+    .orderBy("works.id", "desc")
+    .limit(PER_PAGE)
+    .offset((page - 1) * PER_PAGE)
+    .execute();
+  return { total: Number(counted.n), blurbs: await hydrateBlurbs(db, works) };
+}
+
+/** Creators, tags and chapter counts for a page of works, batched. */
+export async function hydrateBlurbs(db: DbOrTrx, works: WorkRow[]): Promise<Blurb[]> {
+  const ids = works.map((w) => w.id);
+  const [creators, tags, counts] = await Promise.all([
+    creatorsOfWorks(db, ids),
+    tagsOfWorks(db, ids),
+    ids.length
+      ? db.selectFrom("chapters").select(["work_id", (eb) => eb.fn.countAll<number>().as("n")]).where("work_id", "in", ids).where("posted", "=", 1).groupBy("work_id").execute()
+      : Promise.resolve([]),
+  ]);
+  const countByWork = new Map(counts.map((c) => [c.work_id, Number(c.n)]));
+  return works.map((work) => ({ work, creators: creators.get(work.id) ?? [], tags: tags.get(work.id) ?? [], postedChapters: countByWork.get(work.id) ?? 0 }));
+}
+
+/** A user's drafts, for their drafts page. */
+export async function draftsOf(db: DbOrTrx, userId: number): Promise<Blurb[]> {
+  const works = await db
+    .selectFrom("works")
+    .selectAll("works")
+    .where("posted", "=", 0)
+    .where("works.id", "in", db.selectFrom("work_creators").innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id").select("work_creators.work_id").where("pseuds.user_id", "=", userId))
+    .orderBy("updated_at", "desc")
+    .limit(200)
+    .execute();
+  return hydrateBlurbs(db, works);
+}

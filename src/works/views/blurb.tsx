@@ -1,0 +1,141 @@
+import { isoDate, Pagination, sanitizedHtml } from "../../platform/http/components.js";
+import { formatNumber } from "../../platform/i18n/index.js";
+import { CATEGORIES, type FixedTag, RATINGS, WARNINGS } from "../../tags/vocabulary.js";
+import { findLanguage } from "../languages.js";
+import { PER_PAGE, type Blurb } from "../queries.js";
+import { Byline, chapterProgress, TagLink } from "./meta.js";
+import { workPath } from "./paths.js";
+
+/** One of the four squares of a blurb: a mark inside, its text for everyone who can't see it. */
+function RequiredTag({ symbol, mark, text }: { symbol: string; mark: string; text: string }): JSX.Element {
+  const kind = symbol.split("-")[0];
+  return (
+    <li>
+      <span class={`${symbol} ${kind} symbol`} title={text}>
+        <span aria-hidden="true" safe>
+          {mark}
+        </span>
+        <span class="text" safe>
+          {text}
+        </span>
+      </span>
+    </li>
+  );
+}
+
+function symbolFor(list: FixedTag[], names: string[]): FixedTag | undefined {
+  return list.find((entry) => names.includes(entry.name));
+}
+
+/** A work's blurb in a listing: AO3's `li.work.blurb.group` markup. */
+export function WorkBlurb({ blurb }: { blurb: Blurb }): JSX.Element {
+  const { work, tags, creators, postedChapters } = blurb;
+  const names = (type: string) => tags.filter((t) => t.type === type);
+  const rating = symbolFor(RATINGS, names("Rating").map((t) => t.name)) ?? RATINGS[0]!;
+  const warningNames = names("ArchiveWarning").map((t) => t.name);
+  const warning = WARNINGS.slice(2).some((w) => warningNames.includes(w.name)) ? WARNINGS[2]! : (symbolFor(WARNINGS, warningNames) ?? WARNINGS[0]!);
+  const categoryNames = names("Category").map((t) => t.name);
+  const category = categoryNames.length > 1 ? CATEGORIES[4]! : symbolFor(CATEGORIES, categoryNames);
+  const language = findLanguage(work.language);
+  const userClass = creators[0] ? ` user-${creators[0].userId}` : "";
+  return (
+    <li id={`work_${work.id}`} class={`work blurb group work-${work.id}${userClass}`} role="article">
+      <div class="header module">
+        <h4 class="heading">
+          <a href={workPath(work.id)} safe>
+            {work.title}
+          </a>
+          {" by "}
+          <Byline creators={creators} />
+        </h4>
+        <h5 class="fandoms heading">
+          <span class="landmark">Fandoms:</span>{" "}
+          {names("Fandom").map((tag, i) => (
+            <>
+              {i > 0 ? ", " : ""}
+              <TagLink tag={tag} />
+            </>
+          ))}
+        </h5>
+        <ul class="required-tags">
+          <RequiredTag symbol={rating.symbol} mark={rating.mark} text={rating.name} />
+          <RequiredTag symbol={warning.symbol} mark={warning.mark} text={warningNames.join(", ") || warning.name} />
+          <RequiredTag symbol={category?.symbol ?? "category-none"} mark={category?.mark ?? "–"} text={categoryNames.join(", ") || "No category"} />
+          <RequiredTag symbol={work.complete ? "complete-yes" : "complete-no iswip"} mark={work.complete ? "✓" : "…"} text={work.complete ? "Complete Work" : "Work in Progress"} />
+        </ul>
+        <p class="datetime">{isoDate(work.revised_at)}</p>
+      </div>
+      <h6 class="landmark heading">Tags</h6>
+      <ul class="tags commas">
+        {names("ArchiveWarning").map((tag) => (
+          <li class="warnings">
+            <strong>
+              <TagLink tag={tag} />
+            </strong>
+          </li>
+        ))}
+        {names("Relationship").map((tag) => (
+          <li class="relationships">
+            <TagLink tag={tag} />
+          </li>
+        ))}
+        {names("Character").map((tag) => (
+          <li class="characters">
+            <TagLink tag={tag} />
+          </li>
+        ))}
+        {names("Freeform").map((tag) => (
+          <li class="freeforms">
+            <TagLink tag={tag} />
+          </li>
+        ))}
+      </ul>
+      {work.summary ? (
+        <>
+          <h6 class="landmark heading">Summary</h6>
+          <blockquote class="userstuff summary">{sanitizedHtml(work.summary)}</blockquote>
+        </>
+      ) : (
+        ""
+      )}
+      <dl class="stats">
+        <dt class="language">Language:</dt>
+        <dd class="language" lang={work.language} safe>
+          {language?.name ?? work.language}
+        </dd>
+        <dt class="words">Words:</dt>
+        <dd class="words">{formatNumber(work.word_count)}</dd>
+        <dt class="chapters">Chapters:</dt>
+        <dd class="chapters">{chapterProgress(postedChapters, work.expected_chapters)}</dd>
+      </dl>
+    </li>
+  );
+}
+
+/** A page of blurbs with its heading ("1 - 20 of 345 Works in X") and pagination. */
+export function WorkListing(props: { heading: string; total: number; page: number; blurbs: Blurb[]; href: (page: number) => string; empty?: string }): JSX.Element {
+  const from = (props.page - 1) * PER_PAGE + 1;
+  const to = from + props.blurbs.length - 1;
+  const count = props.blurbs.length ? `${formatNumber(from)} - ${formatNumber(to)} of ${formatNumber(props.total)} Works` : `${formatNumber(props.total)} Works`;
+  return (
+    <>
+      <h2 class="heading">
+        {count}
+        {props.heading ? <span safe>{` ${props.heading}`}</span> : ""}
+      </h2>
+      <h3 class="landmark heading">Listing Works</h3>
+      {props.blurbs.length ? (
+        <ol class="work index group">
+          {props.blurbs.map((blurb) => (
+            <WorkBlurb blurb={blurb} />
+          ))}
+        </ol>
+      ) : (
+        <p class="empty" safe>
+          {props.empty ?? "No works here yet."}
+        </p>
+      )}
+      <Pagination page={props.page} pages={Math.max(1, Math.ceil(props.total / PER_PAGE))} href={props.href} />
+    </>
+  );
+}

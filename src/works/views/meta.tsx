@@ -1,0 +1,92 @@
+import { isoDate } from "../../platform/http/components.js";
+import { formatNumber } from "../../platform/i18n/index.js";
+import type { WorkRow } from "../../platform/db/tables.js";
+import type { WorkTag } from "../../tags/queries.js";
+import { TAG_TYPES, TYPE_LABELS, tagPath } from "../../tags/vocabulary.js";
+import { findLanguage } from "../languages.js";
+import type { Creator } from "../queries.js";
+import { pseudPath } from "./paths.js";
+
+/** "x/y" or "x/?", as AO3 shows chapter progress. */
+export function chapterProgress(posted: number, expected: number | null): string {
+  return `${posted}/${expected ?? "?"}`;
+}
+
+/** A tag linked to its page; the class `tag` is what readers' tools select. */
+export function TagLink({ tag }: { tag: WorkTag }): JSX.Element {
+  return (
+    <a class="tag" href={`${tagPath(tag.name)}/works`} safe>
+      {tag.name}
+    </a>
+  );
+}
+
+/** Creators as "pseud (login)" links to their pseud pages. */
+export function Byline({ creators }: { creators: Creator[] }): JSX.Element {
+  if (creators.length === 0) return "Anonymous";
+  return (
+    <>
+      {creators.map((c, i) => (
+        <>
+          {i > 0 ? ", " : ""}
+          <a rel="author" href={pseudPath(c.login, c.pseudName)} safe>
+            {c.pseudName === c.login ? c.login : `${c.pseudName} (${c.login})`}
+          </a>
+        </>
+      ))}
+    </>
+  );
+}
+
+/** The work's metadata block: `dl.work.meta.group` with one `dd.TYPE.tags` per type present. */
+export function WorkMeta({ work, tags, postedChapters }: { work: WorkRow; tags: WorkTag[]; postedChapters: number }): JSX.Element {
+  const language = findLanguage(work.language);
+  const showUpdated = postedChapters > 1 || work.expected_chapters !== 1;
+  return (
+    <dl class="work meta group">
+      {TAG_TYPES.map((type) => {
+        const ofType = tags.filter((tag) => tag.type === type);
+        if (ofType.length === 0) return "";
+        const label = ofType.length > 1 ? TYPE_LABELS[type].many : TYPE_LABELS[type].one;
+        const css = `${TYPE_LABELS[type].css} tags`;
+        return (
+          <>
+            <dt class={css}>{`${label}:`}</dt>
+            <dd class={css}>
+              <ul class="commas">
+                {ofType.map((tag) => (
+                  <li>
+                    <TagLink tag={tag} />
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        );
+      })}
+      <dt class="language">Language:</dt>
+      <dd class="language" lang={work.language} safe>
+        {language?.name ?? work.language}
+      </dd>
+      <dt class="stats">Stats:</dt>
+      <dd class="stats">
+        <dl class="stats">
+          <dt class="published">Published:</dt>
+          <dd class="published">{isoDate(work.published_on)}</dd>
+          {showUpdated && work.posted ? (
+            <>
+              <dt class="status">{work.complete ? "Completed:" : "Updated:"}</dt>
+              <dd class="status">{isoDate(work.revised_at)}</dd>
+            </>
+          ) : (
+            ""
+          )}
+          <dt class="words">Words:</dt>
+          <dd class="words">{formatNumber(work.word_count)}</dd>
+          <dt class="chapters">Chapters:</dt>
+          <dd class="chapters">{chapterProgress(postedChapters, work.expected_chapters)}</dd>
+        </dl>
+      </dd>
+    </dl>
+  );
+}

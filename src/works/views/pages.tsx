@@ -1,0 +1,156 @@
+import { CsrfField, ErrorSummary, type FieldErrors, isoDate } from "../../platform/http/components.js";
+import type { ChapterRow } from "../../platform/db/tables.js";
+import type { ChapterFormValues } from "../schema.js";
+import type { Work } from "../queries.js";
+import { ChapterFields } from "./work-form.js";
+import { chapterPath, workPath } from "./paths.js";
+
+/** `/works/ID/navigate`: the chapter index, `ol.chapter.index.group > li > a + span.datetime`. */
+export function NavigatePage({ work, chapters }: { work: Work; chapters: ChapterRow[] }): JSX.Element {
+  return (
+    <>
+      <h2 class="heading">
+        {"Chapter Index for "}
+        <a href={workPath(work.id)} safe>
+          {work.title}
+        </a>
+      </h2>
+      <ol class="chapter index group" role="navigation">
+        {chapters.map((chapter) => (
+          <li>
+            <a href={chapterPath(work.id, chapter.id)} safe>
+              {`${chapter.position}. ${chapter.title || `Chapter ${chapter.position}`}`}
+            </a>{" "}
+            <span class="datetime">{`(${isoDate(chapter.published_on)})`}</span>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+/** The adult-content notice; the wording and the "Proceed" link are what readers' tools look for. */
+export function AdultNoticePage({ work, proceedHref }: { work: Work; proceedHref: string }): JSX.Element {
+  return (
+    <div class="adult">
+      <h2 class="heading" safe>
+        {work.title}
+      </h2>
+      <p class="caution notice">This work could have adult content. If you proceed you have agreed that you are willing to see such content.</p>
+      <ul class="actions">
+        <li>
+          <a href={proceedHref}>Proceed</a>
+        </li>
+        <li>
+          <a href="/works">Go Back</a>
+        </li>
+      </ul>
+    </div>
+  );
+}
+
+/** Shown to guests for a registered-only work. */
+export function RestrictedPage({ returnTo }: { returnTo: string }): JSX.Element {
+  return (
+    <div class="restricted">
+      <h2 class="heading">Registered users only</h2>
+      <p class="notice">This work is only available to registered users of the Archive.</p>
+      <p>
+        <a href={`/users/login?return_to=${encodeURIComponent(returnTo)}`}>Log in</a> or <a href="/signup">sign up</a> to read it.
+      </p>
+    </div>
+  );
+}
+
+/** A confirmation page before something is deleted. */
+export function ConfirmDeletePage({ what, action, cancelHref, csrf }: { what: string; action: string; cancelHref: string; csrf: string }): JSX.Element {
+  return (
+    <div class="confirm">
+      <h2 class="heading">Are you sure?</h2>
+      <p safe>{`Are you sure you want to delete ${what}? This cannot be undone.`}</p>
+      <form method="post" action={action}>
+        <CsrfField csrf={csrf} />
+        <p class="actions">
+          <button type="submit">Yes, Delete</button> <a href={cancelHref}>Cancel</a>
+        </p>
+      </form>
+    </div>
+  );
+}
+
+/** The add-chapter and edit-chapter form. */
+export function ChapterFormPage(props: { work: Work; heading: string; action: string; values: ChapterFormValues; errors: FieldErrors; csrf: string }): JSX.Element {
+  return (
+    <>
+      <h2 class="heading">
+        <span safe>{props.heading}</span>
+        {" for "}
+        <a href={workPath(props.work.id)} safe>
+          {props.work.title}
+        </a>
+      </h2>
+      <ErrorSummary errors={props.errors} />
+      <form method="post" action={props.action} class="post chapter" novalidate>
+        <CsrfField csrf={props.csrf} />
+        <ChapterFields values={props.values} errors={props.errors} withNotes={true} />
+        <p class="submit actions">
+          <button type="submit">Save Chapter</button>
+        </p>
+      </form>
+    </>
+  );
+}
+
+/** Reorder (by number) and delete chapters. Works without JavaScript: one number box per chapter. */
+export function ManageChaptersPage({ work, chapters, errors, positions, csrf }: { work: Work; chapters: ChapterRow[]; errors: FieldErrors; positions: Record<number, string>; csrf: string }): JSX.Element {
+  return (
+    <>
+      <h2 class="heading">
+        {"Manage Chapters for "}
+        <a href={workPath(work.id)} safe>
+          {work.title}
+        </a>
+      </h2>
+      <ErrorSummary errors={errors} />
+      <form method="post" action={`/works/${work.id}/chapters/reorder`}>
+        <CsrfField csrf={csrf} />
+        <p class="hint">Give each chapter the position it should have, then save.</p>
+        <table class="chapters" id="field-positions">
+          <caption>Chapters</caption>
+          <thead>
+            <tr>
+              <th scope="col">Position</th>
+              <th scope="col">Chapter</th>
+              <th scope="col">Delete</th>
+            </tr>
+          </thead>
+          <tbody>
+            {chapters.map((chapter) => (
+              <tr>
+                <td>
+                  <label class="landmark" for={`position-${chapter.id}`} safe>
+                    {`Position of chapter ${chapter.position}`}
+                  </label>
+                  <input type="text" inputmode="numeric" size="3" id={`position-${chapter.id}`} name={`position[${chapter.id}]`} value={positions[chapter.id] ?? String(chapter.position)} />
+                </td>
+                <td>
+                  <a href={chapterPath(work.id, chapter.id)} safe>
+                    {`${chapter.position}. ${chapter.title || `Chapter ${chapter.position}`}`}
+                  </a>
+                </td>
+                <td>
+                  <a href={`${chapterPath(work.id, chapter.id)}/confirm_delete`} safe>
+                    {`Delete chapter ${chapter.position}`}
+                  </a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p class="actions">
+          <button type="submit">Update Positions</button>
+        </p>
+      </form>
+    </>
+  );
+}

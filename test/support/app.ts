@@ -1,0 +1,104 @@
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import { buildApp } from "../../src/app.js";
+import type { Config } from "../../src/platform/config.js";
+import type { Db } from "../../src/platform/db/index.js";
+import { createUser } from "../../src/users/commands.js";
+
+/** A configuration for tests: nothing read from the environment. */
+export function testConfig(databaseUrl: string, overrides: Partial<Config> = {}): Config {
+  return {
+    host: "127.0.0.1",
+    port: 0,
+    databaseUrl,
+    dataDir: "/nonexistent-test-data",
+    publicUrl: "http://127.0.0.1:3000",
+    secret: "test-secret-test-secret-test-secret",
+    bodyLimit: 8 * 1024 * 1024,
+    sessionDays: 30,
+    ...overrides,
+  };
+}
+
+/**
+ * A browser-like client over `app.inject`: keeps cookies, reads the CSRF token from each page,
+ * and submits forms the way a browser would (urlencoded, with the page's token).
+ */
+export class Client {
+  cookies = new Map<string, string>();
+  csrf = "";
+  constructor(readonly app: FastifyInstance) {}
+
+  private remember(res: LightMyRequestResponse) {
+    for (const cookie of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
+      if (cookie.value === "" || (cookie.expires && cookie.expires.getTime() < Date.now())) this.cookies.delete(cookie.name);
+      else this.cookies.set(cookie.name, cookie.value);
+    }
+    const token = /name="csrf-token" content="([^"]+)"/.exec(res.body);
+    if (token) this.csrf = token[1]!;
+  }
+
+  private cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  async get(url: string): Promise<LightMyRequestResponse> {
+    const res = await this.app.inject({ method: "GET", url, headers: { cookie: this.cookieHeader() } });
+    this.remember(res);
+    return res;
+  }
+
+  /** POSTs a form; the CSRF token from the last page is added unless `csrf: false`. */
+  async post(url: string, form: Record<string, string | string[]>, options: { csrf?: boolean } = {}): Promise<LightMyRequestResponse> {
+    if (!this.csrf && options.csrf !== false) await this.get("/users/login");
+    const params = new URLSearchParams();
+    if (options.csrf !== false) params.append("authenticity_token", this.csrf);
+    for (const [key, value] of Object.entries(form)) for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);
+    const res = await this.app.inject({
+      method: "POST",
+      url,
+      payload: params.toString(),
+      headers: { cookie: this.cookieHeader(), "content-type": "application/x-www-form-urlencoded" },
+    });
+    this.remember(res);
+    return res;
+  }
+
+  async logIn(login: string, password: string): Promise<LightMyRequestResponse> {
+    await this.get("/users/login");
+    return this.post("/users/login", { "user[login]": login, "user[password]": password });
+  }
+}
+
+/** Builds the app over a test database and a user to act as. */
+export async function appWithUser(db: Db, url: string, login = "writer", password = "correct horse battery") {
+  const app = await buildApp(testConfig(url), db);
+  const user = await createUser(db, { login, email: `${login}@example.com`, password });
+  if (!user.ok) throw new Error("could not create test user");
+  const pseud = await db.selectFrom("pseuds").select("id").where("user_id", "=", user.value.id).executeTakeFirstOrThrow();
+  return { app, userId: user.value.id, pseudId: pseud.id, login, password };
+}
+
+/** A complete valid work form, to override field by field. */
+export function workForm(pseudId: number, overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> {
+  return {
+    "work[pseud_ids][]": [String(pseudId)],
+    "work[title]": "A Test of Tides",
+    "work[rating]": "General Audiences",
+    "work[warnings][]": ["No Archive Warnings Apply"],
+    "work[categories][]": ["Gen"],
+    "work[fandoms]": "Original Work",
+    "work[relationships]": "",
+    "work[characters]": "Mira Okonkwo, The Lighthouse Keeper",
+    "work[freeforms]": "Sea, Friendship",
+    "work[language]": "en",
+    "work[summary]": "A keeper and a storm.",
+    "work[notes]": "",
+    "work[endnotes]": "",
+    "work[comment_permission]": "registered",
+    "work[expected_chapters]": "1",
+    "chapter[title]": "",
+    "chapter[content]": "The lamp turned all night.\n\nBy morning the sea was glass.",
+    commit: "Post",
+    ...overrides,
+  };
+}
