@@ -71,7 +71,7 @@ export async function showSettingsPage(req: FastifyRequest, reply: FastifyReply)
             {SIGNUP_MODES.map((value) => (
               <li>
                 <input type="radio" name="signup_mode" id={`signup-${value}`} value={value} checked={value === mode} />{" "}
-                <label for={`signup-${value}`}>{MODE_LABELS[value]}</label>
+                <label for={`signup-${value}`} safe>{MODE_LABELS[value]}</label>
               </li>
             ))}
           </ul>
@@ -101,7 +101,7 @@ export async function showSettingsPage(req: FastifyRequest, reply: FastifyReply)
                 <td>
                   <code safe>{inv.code}</code>
                 </td>
-                <td>{isoDate(inv.created_at)}</td>
+                <td safe>{isoDate(inv.created_at)}</td>
                 <td safe>{inv.used_by ?? (inv.used_at ? "(deleted account)" : "unused")}</td>
               </tr>
             ))}

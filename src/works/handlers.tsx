@@ -138,7 +138,7 @@ export async function postWork(req: FastifyRequest, reply: FastifyReply) {
   const work = parseWork(values, rules);
   const chapter = parseChapter(chapterValues);
   const render = (status: number, errors: Record<string, string[]>, preview?: JSX.Element) =>
-    reply.page("Post New Work", <WorkForm mode="new" action="/works" values={values} chapter={chapterValues} errors={errors} pseuds={pseuds} csrf={reply.csrf()} preview={preview} />, {
+    reply.page("Post New Work", <WorkForm mode="new" action="/works" values={values} chapter={chapterValues} errors={errors} pseuds={pseuds} csrf={reply.csrf()} safePreview={preview} />, {
       status,
       mainClass: "works-new",
     });
@@ -312,7 +312,7 @@ export async function showDeleteChapterPage(req: FastifyRequest, reply: FastifyR
   const found = await editableChapter(req, reply);
   if (!found) return;
   const { work, chapter, chapters } = found;
-  if (chapters.length === 1) return reply.page("Delete chapter", <p class="notice">{t("works.last_chapter")}</p>, { status: 409 });
+  if (chapters.length === 1) return reply.page("Delete chapter", <p class="notice" safe>{t("works.last_chapter")}</p>, { status: 409 });
   return reply.page(
     "Delete chapter",
     <ConfirmDeletePage what={`${chapterHeading(chapter)} of ${work.title}`} action={`${chapterPath(work.id, chapter.id)}/delete`} cancelHref={chapterPath(work.id, chapter.id)} csrf={reply.csrf()} />,
@@ -323,7 +323,7 @@ export async function removeChapter(req: FastifyRequest, reply: FastifyReply) {
   const found = await editableChapter(req, reply);
   if (!found) return;
   const { work, chapter, chapters } = found;
-  if (chapters.length === 1) return reply.page("Delete chapter", <p class="notice">{t("works.last_chapter")}</p>, { status: 409 });
+  if (chapters.length === 1) return reply.page("Delete chapter", <p class="notice" safe>{t("works.last_chapter")}</p>, { status: 409 });
   await deleteChapter(req.db, work.id, chapter.id);
   return reply.redirect(workPath(work.id), 303);
 }

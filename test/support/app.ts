@@ -102,3 +102,12 @@ export function workForm(pseudId: number, overrides: Record<string, string | str
     ...overrides,
   };
 }
+
+/** assert.match without pasting a whole page into the failure: shows the pattern and a short excerpt. */
+export function assertMatch(html: string, pattern: RegExp, label = ""): void {
+  if (!pattern.test(html)) {
+    const main = html.indexOf("<main");
+    const excerpt = html.slice(main >= 0 ? main : 0, (main >= 0 ? main : 0) + 1500);
+    throw new Error(`${label ? `${label}: ` : ""}expected ${pattern} in the page. Main content begins:\n${excerpt}`);
+  }
+}

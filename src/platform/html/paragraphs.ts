@@ -462,13 +462,14 @@ function collapseNewlines(s: string): string {
     .join(" ");
 }
 
-function inlineText(kids: Kid[]): string {
+// brAsNewline is off directly inside lists and tables, where a bare newline is not content.
+function inlineText(kids: Kid[], brAsNewline = true): string {
   let out = "";
   for (const n of kids) {
     if (typeof n === "string") out += textareaEscape(collapseNewlines(n));
-    else if (n.name === "br") out += "\n";
+    else if (n.name === "br") out += brAsNewline ? "\n" : openTag(n);
     else if (isBlock(n.name)) out += blockText(n);
-    else out += openTag(n) + inlineText(n.kids) + closeTag(n);
+    else out += openTag(n) + inlineText(n.kids, brAsNewline) + closeTag(n);
   }
   return out;
 }
@@ -532,7 +533,7 @@ function blockText(el: El): string {
     const parts: string[] = [];
     let inline: Kid[] = [];
     const flushInline = () => {
-      const s = trimWs(inlineText(inline));
+      const s = trimWs(inlineText(inline, false));
       if (s !== "") parts.push(s);
       inline = [];
     };

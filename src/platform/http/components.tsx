@@ -15,7 +15,7 @@ export function ErrorSummary({ errors, labels }: { errors: FieldErrors; labels?:
   if (entries.length === 0) return "";
   return (
     <div class="flash error" role="alert" tabindex="-1" id="error-summary">
-      <h3 class="heading">{t("form.errors.heading")}</h3>
+      <h3 class="heading" safe>{t("form.errors.heading")}</h3>
       <ul>
         {entries.flatMap(([name, list]) =>
           list.map((message) => (
@@ -212,7 +212,7 @@ export function Pagination({ page, pages, href }: { page: number; pages: number;
         {numbers.map((n, i) => (
           <>
             {i > 0 && numbers[i - 1] !== n - 1 ? <li class="gap">…</li> : ""}
-            <li>{n === page ? <span class="current" aria-current="page">{String(n)}</span> : <a href={href(n)}>{String(n)}</a>}</li>
+            <li>{n === page ? <span class="current" aria-current="page">{n}</span> : <a href={href(n)}>{n}</a>}</li>
           </>
         ))}
         {page < pages ? (

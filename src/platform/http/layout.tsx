@@ -29,23 +29,23 @@ export function Layout({ title, viewer, csrf, mainClass, children }: PageProps):
         <body>
           <ul id="skiplinks">
             <li>
-              <a href="#main">{t("nav.skip")}</a>
+              <a href="#main" safe>{t("nav.skip")}</a>
             </li>
           </ul>
           <header id="header" class="region">
             <p class="site-name">
-              <a href="/" rel="home">
+              <a href="/" rel="home" safe>
                 {t("site.name")}
               </a>
             </p>
             <nav aria-label="Site">
               <ul class="primary navigation actions">
                 <li>
-                  <a href="/works">{t("nav.works")}</a>
+                  <a href="/works" safe>{t("nav.works")}</a>
                 </li>
                 {user ? (
                   <li>
-                    <a href="/works/new">{t("nav.post")}</a>
+                    <a href="/works/new" safe>{t("nav.post")}</a>
                   </li>
                 ) : (
                   ""
@@ -53,9 +53,9 @@ export function Layout({ title, viewer, csrf, mainClass, children }: PageProps):
               </ul>
             </nav>
             <form class="search" method="get" action="/works/search" role="search">
-              <label for="site-search">{t("nav.search.label")}</label>
+              <label for="site-search" safe>{t("nav.search.label")}</label>
               <input type="search" id="site-search" name="work_search[query]" />
-              <button type="submit">{t("nav.search")}</button>
+              <button type="submit" safe>{t("nav.search")}</button>
             </form>
             <nav aria-label="Account">
               <ul class="user navigation actions">
@@ -69,17 +69,17 @@ export function Layout({ title, viewer, csrf, mainClass, children }: PageProps):
                     <li>
                       <form method="post" action="/users/logout" class="inline">
                         <input type="hidden" name="authenticity_token" value={csrf} />
-                        <button type="submit">{t("nav.logout")}</button>
+                        <button type="submit" safe>{t("nav.logout")}</button>
                       </form>
                     </li>
                   </>
                 ) : (
                   <>
                     <li>
-                      <a href="/users/login">{t("nav.login")}</a>
+                      <a href="/users/login" safe>{t("nav.login")}</a>
                     </li>
                     <li>
-                      <a href="/signup">{t("nav.signup")}</a>
+                      <a href="/signup" safe>{t("nav.signup")}</a>
                     </li>
                   </>
                 )}
@@ -93,9 +93,7 @@ export function Layout({ title, viewer, csrf, mainClass, children }: PageProps):
             {children}
           </main>
           <footer id="footer" class="region">
-            <p>
-              {t("site.name")} · {t("site.tagline")}
-            </p>
+            <p safe>{`${t("site.name")} · ${t("site.tagline")}`}</p>
           </footer>
         </body>
       </html>

@@ -174,7 +174,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
 function ErrorPage({ status, message }: { status: number; message: string }): JSX.Element {
   return (
     <div class="error-page">
-      <h2 class="heading">{`Error ${status}`}</h2>
+      <h2 class="heading" safe>{`Error ${status}`}</h2>
       <p safe>{message}</p>
     </div>
   );

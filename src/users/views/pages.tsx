@@ -71,7 +71,7 @@ export function ProfilePage({ user, pseuds, isSelf }: { user: UserRow; pseuds: P
       </h2>
       <dl class="meta">
         <dt>Joined:</dt>
-        <dd>{isoDate(user.created_at)}</dd>
+        <dd safe>{isoDate(user.created_at)}</dd>
         <dt>Pseuds:</dt>
         <dd>
           <ul class="commas">

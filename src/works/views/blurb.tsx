@@ -63,7 +63,7 @@ export function WorkBlurb({ blurb }: { blurb: Blurb }): JSX.Element {
           <RequiredTag symbol={category?.symbol ?? "category-none"} mark={category?.mark ?? "–"} text={categoryNames.join(", ") || "No category"} />
           <RequiredTag symbol={work.complete ? "complete-yes" : "complete-no iswip"} mark={work.complete ? "✓" : "…"} text={work.complete ? "Complete Work" : "Work in Progress"} />
         </ul>
-        <p class="datetime">{isoDate(work.revised_at)}</p>
+        <p class="datetime" safe>{isoDate(work.revised_at)}</p>
       </div>
       <h6 class="landmark heading">Tags</h6>
       <ul class="tags commas">
@@ -104,9 +104,9 @@ export function WorkBlurb({ blurb }: { blurb: Blurb }): JSX.Element {
           {language?.name ?? work.language}
         </dd>
         <dt class="words">Words:</dt>
-        <dd class="words">{formatNumber(work.word_count)}</dd>
+        <dd class="words" safe>{formatNumber(work.word_count)}</dd>
         <dt class="chapters">Chapters:</dt>
-        <dd class="chapters">{chapterProgress(postedChapters, work.expected_chapters)}</dd>
+        <dd class="chapters" safe>{chapterProgress(postedChapters, work.expected_chapters)}</dd>
       </dl>
     </li>
   );
@@ -120,7 +120,7 @@ export function WorkListing(props: { heading: string; total: number; page: numbe
   return (
     <>
       <h2 class="heading">
-        {count}
+        <span safe>{count}</span>
         {props.heading ? <span safe>{` ${props.heading}`}</span> : ""}
       </h2>
       <h3 class="landmark heading">Listing Works</h3>

@@ -51,7 +51,7 @@ export function WorkMeta({ work, tags, postedChapters }: { work: WorkRow; tags: 
         const css = `${TYPE_LABELS[type].css} tags`;
         return (
           <>
-            <dt class={css}>{`${label}:`}</dt>
+            <dt class={css} safe>{`${label}:`}</dt>
             <dd class={css}>
               <ul class="commas">
                 {ofType.map((tag) => (
@@ -72,19 +72,19 @@ export function WorkMeta({ work, tags, postedChapters }: { work: WorkRow; tags: 
       <dd class="stats">
         <dl class="stats">
           <dt class="published">Published:</dt>
-          <dd class="published">{isoDate(work.published_on)}</dd>
+          <dd class="published" safe>{isoDate(work.published_on)}</dd>
           {showUpdated && work.posted ? (
             <>
               <dt class="status">{work.complete ? "Completed:" : "Updated:"}</dt>
-              <dd class="status">{isoDate(work.revised_at)}</dd>
+              <dd class="status" safe>{isoDate(work.revised_at)}</dd>
             </>
           ) : (
             ""
           )}
           <dt class="words">Words:</dt>
-          <dd class="words">{formatNumber(work.word_count)}</dd>
+          <dd class="words" safe>{formatNumber(work.word_count)}</dd>
           <dt class="chapters">Chapters:</dt>
-          <dd class="chapters">{chapterProgress(postedChapters, work.expected_chapters)}</dd>
+          <dd class="chapters" safe>{chapterProgress(postedChapters, work.expected_chapters)}</dd>
         </dl>
       </dd>
     </dl>

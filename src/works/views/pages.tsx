@@ -21,7 +21,7 @@ export function NavigatePage({ work, chapters }: { work: Work; chapters: Chapter
             <a href={chapterPath(work.id, chapter.id)} safe>
               {`${chapter.position}. ${chapter.title || `Chapter ${chapter.position}`}`}
             </a>{" "}
-            <span class="datetime">{`(${isoDate(chapter.published_on)})`}</span>
+            <span class="datetime" safe>{`(${isoDate(chapter.published_on)})`}</span>
           </li>
         ))}
       </ol>

@@ -157,23 +157,24 @@ export interface WorkFormProps {
   errors: FieldErrors;
   pseuds: PseudRow[];
   csrf: string;
-  /** Rendered preview of the work, shown above the form. */
-  preview?: JSX.Element;
+  /** Rendered preview of the work (already-escaped markup), shown above the form. */
+  safePreview?: JSX.Element;
 }
 
 /** The post-a-work and edit-work form; every value the user typed is in it after a failed save. */
 export function WorkForm(props: WorkFormProps): JSX.Element {
+  const { safePreview } = props;
   return (
     <>
       <h2 class="heading">{props.mode === "new" ? "Post New Work" : "Edit Work"}</h2>
       <ErrorSummary errors={props.errors} />
-      {props.preview ? (
+      {safePreview ? (
         <section class="preview" aria-labelledby="preview-heading">
           <h2 class="heading" id="preview-heading">
             Preview
           </h2>
           <p class="notice">This is a preview: nothing has been saved yet. Post, save as a draft or keep editing below.</p>
-          {props.preview}
+          {safePreview}
         </section>
       ) : (
         ""

@@ -27,7 +27,7 @@ function Notes({ id, heading, html, className }: { id?: string; heading: string;
   if (!html) return "";
   return (
     <div class={className} id={id} role="complementary">
-      <h3 class="heading">{heading}</h3>
+      <h3 class="heading" safe>{heading}</h3>
       <blockquote class="userstuff">{sanitizedHtml(html)}</blockquote>
     </div>
   );
@@ -135,7 +135,7 @@ function ChapterBlock({ work, chapter, multi }: { work: Work; chapter: ChapterRo
     <div class="chapter" id={`chapter-${chapter.position}`}>
       <div class="chapter preface group" role="complementary">
         <h3 class="title">
-          <a href={chapterPath(work.id, chapter.id)}>{`Chapter ${chapter.position}`}</a>
+          <a href={chapterPath(work.id, chapter.id)} safe>{`Chapter ${chapter.position}`}</a>
           {chapter.title ? <span safe>{`: ${chapter.title}`}</span> : ""}
         </h3>
         <Notes id="summary" className="summary module" heading="Summary:" html={chapter.summary} />

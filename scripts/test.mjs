@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite. Installs what it needs (npm packages; Debian's chromium for the
+// browser tests when running as root), makes sure PostgreSQL answers on 127.0.0.1:5432, checks
+// types and unescaped JSX, then runs every test file with node's test runner.
+// Whatever could not be set up is said loudly; under CI=true it is a failure instead.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const ci = Boolean(process.env.CI);
+const missing = [];
+
+const sh = (command, args, options = {}) => spawnSync(command, args, { cwd: root, stdio: "inherit", ...options });
+const quiet = (command, args) => spawnSync(command, args, { cwd: root, encoding: "utf8" });
+const has = (command) => quiet("sh", ["-c", `command -v ${command}`]).status === 0;
+const step = (title) => console.log(`\n== ${title}`);
+
+step("npm dependencies");
+const installed = join(root, "node_modules/.package-lock.json");
+if (!existsSync(installed) || statSync(join(root, "package-lock.json")).mtimeMs > statSync(installed).mtimeMs) {
+  if (sh("npm", ["ci", "--no-audit", "--no-fund"]).status !== 0) process.exit(1);
+} else console.log("up to date");
+
+step("Debian packages (chromium for browser tests)");
+if (!existsSync("/usr/bin/chromium")) {
+  if (process.getuid?.() === 0 && has("apt-get")) {
+    sh("apt-get", ["update", "-qq"]);
+    sh("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  }
+  if (!existsSync("/usr/bin/chromium")) missing.push("Chromium (/usr/bin/chromium): browser tests will not run");
+} else console.log("chromium present");
+if (!has("java")) missing.push("Java: the Nu HTML checker will not run");
+
+step("PostgreSQL on 127.0.0.1:5432");
+const pgReady = () => quiet("pg_isready", ["-h", "127.0.0.1", "-p", "5432", "-t", "3"]).status === 0;
+if (!pgReady() && has("pg_ctlcluster")) {
+  const versions = existsSync("/etc/postgresql") ? readdirSync("/etc/postgresql") : [];
+  for (const version of versions) quiet("pg_ctlcluster", ["--skip-systemctl-redirect", version, "main", "start"]);
+}
+if (pgReady()) console.log("accepting connections");
+else missing.push("PostgreSQL at 127.0.0.1:5432: the PostgreSQL half of every database test will not run");
+
+if (missing.length) {
+  console.error(`\n${"!".repeat(72)}\nNOT AVAILABLE, so parts of the suite CANNOT RUN:\n${missing.map((m) => `  - ${m}`).join("\n")}\n${"!".repeat(72)}\n`);
+  if (ci) {
+    console.error("CI=true: nothing may be skipped in CI. Failing.");
+    process.exit(1);
+  }
+}
+
+step("Type check");
+if (sh("npx", ["tsc", "--noEmit", "-p", "tsconfig.json"]).status !== 0) process.exit(1);
+step("Unescaped JSX check (xss-scan)");
+if (sh("npx", ["xss-scan", "--cwd", "."]).status !== 0) process.exit(1);
+
+// Node 20's --test does not expand globs itself, so the files are listed here.
+function testFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === "node_modules" ? [] : testFiles(path);
+    return /\.test\.tsx?$/.test(entry.name) ? [relative(root, path)] : [];
+  });
+}
+const files = [...testFiles(join(root, "src")), ...testFiles(join(root, "test"))].sort();
+step(`Tests (${files.length} files)`);
+const result = sh("node", ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
+  env: { ...process.env, NODE_ENV: "test", FANFOLD_BROWSER_REQUIRED: ci ? "1" : process.env.FANFOLD_BROWSER_REQUIRED ?? "" },
+});
+if (missing.length) console.error(`\nReminder: these did not run: ${missing.join("; ")}`);
+process.exit(result.status ?? 1);
