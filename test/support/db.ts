@@ -70,6 +70,13 @@ export async function openTestDb(dialect: TestDialect, t?: TestContext): Promise
     dialect,
     close: async () => {
       await db.destroy();
+      // The pool's connections close asynchronously on the server; wait for them so the
+      // forced drop below does not cut a connection that is already saying goodbye.
+      for (let i = 0; i < 50; i++) {
+        const left = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = ${name}`.execute(admin);
+        if (left.rows[0]?.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await sql.raw(`drop database if exists ${name} with (force)`).execute(admin);
       await admin.destroy();
     },

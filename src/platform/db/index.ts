@@ -26,6 +26,9 @@ export function openDatabase(url: string): Kysely<Database> {
     return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
   }
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection dropped by the server (restart, failover) must not crash the process;
+  // the pool replaces it on next use.
+  pool.on("error", (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
