@@ -77,10 +77,26 @@ export function findLanguage(code: string) {
   return BY_CODE.get(code.trim().toLowerCase());
 }
 
-/** The language for a name or code as written in an imported file ("English", "en"). */
+// Names AO3 shows for languages whose name differs from ours, as found in exported files.
+const AO3_NAMES: Record<string, string> = {
+  "中文-普通话 國語": "zh-Hans",
+  "中文-广东话 粵語": "yue",
+  "中文": "zh-Hans",
+  "português brasileiro": "pt-BR",
+  "português europeu": "pt-PT",
+  "norsk": "nb",
+};
+const ENGLISH_NAMES = new Intl.DisplayNames(["en"], { type: "language" });
+
+/** The language for a name or code as written in an imported file ("English", "Deutsch", "German", "de"). */
 export function languageFromLabel(label: string) {
   const key = label.trim().toLowerCase();
-  return BY_CODE.get(key) ?? LANGUAGES.find((l) => l.name.toLowerCase() === key);
+  const alias = AO3_NAMES[label.trim()] ?? AO3_NAMES[key];
+  return (
+    BY_CODE.get(key) ??
+    (alias ? BY_CODE.get(alias.toLowerCase()) : undefined) ??
+    LANGUAGES.find((l) => l.name.toLowerCase() === key || ENGLISH_NAMES.of(l.code)?.toLowerCase() === key)
+  );
 }
 
 /** Right-to-left scripts, for `dir` on the work's text. */

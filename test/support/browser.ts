@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import type { TestContext } from "node:test";
+import type { FastifyInstance } from "fastify";
 import { chromium, type Browser } from "playwright-core";
 import { buildApp } from "../../src/app.js";
 import type { Config } from "../../src/platform/config.js";
@@ -55,6 +56,8 @@ export async function launchChromium(t: TestContext): Promise<Browser | null> {
 export interface RunningServer {
   /** http://127.0.0.1:PORT, without a trailing slash. */
   baseUrl: string;
+  /** The app itself, e.g. to set things up through `app.inject` (test/support/app.ts's Client). */
+  app: FastifyInstance;
   close(): Promise<void>;
 }
 
@@ -70,5 +73,5 @@ export async function startServer(test: TestDb, overrides: Partial<Config> = {})
     await app.close();
     throw new Error(`the server did not listen on a TCP port (${String(address)})`);
   }
-  return { baseUrl: `http://127.0.0.1:${address.port}`, close: () => app.close() };
+  return { baseUrl: `http://127.0.0.1:${address.port}`, app, close: () => app.close() };
 }

@@ -1,0 +1,114 @@
+import { execFile, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import type { TestContext } from "node:test";
+import { AxeBuilder } from "@axe-core/playwright";
+import type { Result } from "axe-core";
+import type { Page } from "playwright-core";
+import { missingTool } from "./browser.js";
+
+/**
+ * Page checkers for tests: the Nu HTML checker (vnu.jar, run with the system's Java) and axe-core
+ * in a real browser page. Both report errors only; warnings and notices are not failures.
+ */
+
+/** The vnu.jar the vnu-jar package ships (the package exports its path). */
+const VNU_JAR = String(createRequire(import.meta.url)("vnu-jar"));
+const JAVA = process.env.JAVA ?? "java";
+
+let javaFound: boolean | undefined;
+/** Whether Java answers; when it does not, the test is skipped loudly (or fails under FANFOLD_BROWSER_REQUIRED=1). */
+export function htmlCheckerAvailable(t: TestContext): boolean {
+  javaFound ??= spawnSync(JAVA, ["-version"], { stdio: "ignore" }).status === 0;
+  if (!javaFound) missingTool(t, "Java missing: the Nu HTML checker DID NOT RUN");
+  return javaFound;
+}
+
+interface VnuMessage {
+  type: "error" | "info" | "non-document-error";
+  subType?: string;
+  url?: string;
+  message: string;
+  extract?: string;
+  lastLine?: number;
+  firstColumn?: number;
+  lastColumn?: number;
+}
+
+/**
+ * Runs the Nu HTML checker once over several pages (one Java start-up for all of them) and returns
+ * each page's errors as readable lines, by page name. A page without errors maps to [].
+ */
+export async function checkHtmlPages(pages: Record<string, string>): Promise<Record<string, string[]>> {
+  const names = Object.keys(pages);
+  const results: Record<string, string[]> = Object.fromEntries(names.map((name) => [name, []]));
+  if (names.length === 0) return results;
+  const dir = mkdtempSync(join(tmpdir(), "fanfold-vnu-"));
+  try {
+    const files = names.map((name, i) => {
+      const file = join(dir, `page-${i}.html`);
+      writeFileSync(file, pages[name]!, "utf8");
+      return file;
+    });
+    const byFile = new Map(files.map((file, i) => [basename(file), names[i]!]));
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(
+        JAVA,
+        ["-jar", VNU_JAR, "--errors-only", "--exit-zero-always", "--format", "json", "--stdout", ...files],
+        { maxBuffer: 64 * 1024 * 1024 },
+        (error, out, err) => (error ? reject(new Error(`the Nu HTML checker failed: ${error.message}\n${err}`)) : resolve(out)),
+      );
+    });
+    const { messages } = JSON.parse(stdout) as { messages: VnuMessage[] };
+    for (const m of messages) {
+      if (m.type === "info") continue; // warnings and notices
+      const name = (m.url && byFile.get(basename(m.url))) ?? names[0]!;
+      const where = m.lastLine ? ` line ${m.lastLine}:${m.firstColumn ?? "?"}-${m.lastColumn ?? "?"}` : "";
+      const extract = m.extract ? ` «${m.extract.replace(/\s+/g, " ").trim()}»` : "";
+      results[name]!.push(`${m.type}${where}: ${m.message}${extract}`);
+    }
+    return results;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Pending single-page checks, run together in one checker process. */
+let queue: { html: string; resolve(errors: string[]): void; reject(error: unknown): void }[] = [];
+
+/**
+ * The Nu HTML checker's errors for one page (warnings and notices ignored). Calls made together
+ * (e.g. with Promise.all) share one Java process, which is most of the cost.
+ */
+export function checkHtml(html: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    queue.push({ html, resolve, reject });
+    if (queue.length === 1) setImmediate(flushHtmlChecks);
+  });
+}
+
+function flushHtmlChecks(): void {
+  const batch = queue;
+  queue = [];
+  const pages = Object.fromEntries(batch.map((entry, i) => [String(i), entry.html]));
+  checkHtmlPages(pages).then(
+    (results) => batch.forEach((entry, i) => entry.resolve(results[String(i)]!)),
+    (error: unknown) => batch.forEach((entry) => entry.reject(error)),
+  );
+}
+
+/** axe-core's violations for the page as it is now: every rule axe runs by default. */
+export async function checkA11y(page: Page): Promise<Result[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations;
+}
+
+/** Violations as short lines for an assertion message: rule, impact, help, and each failing element. */
+export function describeViolations(violations: Result[]): string[] {
+  return violations.flatMap((v) => [
+    `${v.id} (${v.impact ?? "?"}): ${v.help}`,
+    ...v.nodes.map((node) => `    ${node.target.join(" ")}: ${(node.failureSummary ?? "").replace(/\s+/g, " ")}  ${node.html.slice(0, 160)}`),
+  ]);
+}
