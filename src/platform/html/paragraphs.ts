@@ -210,31 +210,30 @@ function breakRun(run: Tok[], split: boolean, emit: (toks: Tok[], spacerBefore: 
     for (let k = 0; k < count; k++) cur.push({ k: "br", path });
     trimNext = true;
   };
-  let i = 0;
-  while (i < run.length) {
-    const t = run[i++];
+  for (let i = 0; i < run.length; ) {
+    const t = run[i];
     if (!isBreakish(t)) {
       curHasContent ||= isContent(t);
       cur.push(trimNext && t.k === "text" ? { ...t, s: trimStartWs(t.s) } : t);
       trimNext = false;
+      i++;
       continue;
     }
-    i--;
     let j = i;
     let weight = 0;
     let afterBr = false;
     let at: El[] | null = null;
     let firstNl: El[] | null = null;
     for (; j < run.length && isBreakish(run[j]); j++) {
-      const t = run[j];
-      if (t.k === "br") {
+      const b = run[j];
+      if (b.k === "br") {
         weight++;
         afterBr = true;
-        at ??= t.path;
-      } else if (t.k === "nl") {
-        weight += afterBr ? t.n - 1 : t.n;
+        at ??= b.path;
+      } else if (b.k === "nl") {
+        weight += afterBr ? b.n - 1 : b.n;
         afterBr = false;
-        firstNl ??= t.path;
+        firstNl ??= b.path;
       }
     }
     const path = at ?? firstNl ?? [];
@@ -366,8 +365,7 @@ function renderLine(kids: Kid[], inherited: El[], parent: string): string {
       else if (isBlock(n.name)) {
         const html = renderBlock(n, [], parent, "");
         if (html !== "") run.push({ k: "leaf", html, content: true, path });
-      }
-      else if (VOID.has(n.name) || n.kids.length === 0) run.push(leaf(n, path));
+      } else if (VOID.has(n.name) || n.kids.length === 0) run.push(leaf(n, path));
       else walk(n.kids, [...path, n]);
     }
   };
