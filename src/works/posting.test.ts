@@ -283,3 +283,55 @@ test("oversized requests get a clear 413 page and control characters are cleaned
     await app.close();
   });
 });
+
+test("chapter text is stored sanitized, in paragraphs, with AO3's word counts", async (t) => {
+  await eachDialect(t, async (_t, { db, url }) => {
+    const { app, pseudId, login, password } = await appWithUser(db, url);
+    const client = new Client(app);
+    await client.logIn(login, password);
+    const cases: { content: string; words: number; has: RegExp[]; lacks: RegExp[] }[] = [
+      {
+        content: '<p onclick="steal()">Click <a href="javascript:alert(1)">here</a> <a href="https://example.org/x">there</a></p><script>alert(1)</script><img src=x onerror=alert(1)><span style="position:fixed">styled</span>',
+        words: 4,
+        has: [/<a href="https:\/\/example.org\/x" rel="nofollow">there<\/a>/, /<span>styled<\/span>/],
+        lacks: [/onclick|onerror|javascript:|<script|alert\(1\)<\/script>|style=/],
+      },
+      { content: "First line\nsecond line\n\nNew paragraph\n\n\n\nAfter a scene break", words: 10, has: [/<p>First line<br \/>second line<\/p>/, /<p>&nbsp;<\/p>|<p>\u00a0<\/p>/], lacks: [] },
+      { content: "一个简单の栗子 and some English words", words: 11, has: [/一个简单の栗子/], lacks: [] },
+      { content: "“嘿Bob,” Alice说，‘啊？！？’ — then silence", words: 7, has: [], lacks: [] },
+      { content: "<blockquote>Don't stop <em>believing</em></blockquote><ul><li>arm-rest</li><li>one--two</li></ul>", words: 6, has: [/<blockquote>/, /<ul>\s*<li>arm-rest<\/li>/], lacks: [] },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const res = await client.post("/works", workForm(pseudId, { "work[title]": `Case ${i}`, "chapter[content]": c.content }));
+      const id = postedWorkId(res);
+      const chapter = await db.selectFrom("chapters").select(["content", "word_count"]).where("work_id", "=", id).executeTakeFirstOrThrow();
+      assert.equal(chapter.word_count, c.words, `case ${i} word count: ${chapter.content}`);
+      for (const re of c.has) assert.match(chapter.content, re, `case ${i}`);
+      for (const re of c.lacks) assert.doesNotMatch(chapter.content, re, `case ${i}`);
+      const work = await db.selectFrom("works").select("word_count").where("id", "=", id).executeTakeFirstOrThrow();
+      assert.equal(work.word_count, c.words);
+    }
+    await app.close();
+  });
+});
+
+test("tag pages use AO3's escaping and list the tag's visible works", async (t) => {
+  await eachDialect(t, async (_t, { db, url }) => {
+    const { app, pseudId, login, password } = await appWithUser(db, url);
+    const client = new Client(app);
+    await client.logIn(login, password);
+    await client.post("/works", workForm(pseudId, { "work[relationships]": "A/B & C.D?#", "work[fandoms]": "Sea Tales" }));
+    const page = (await client.get("/works")).body;
+    assertMatch(page, /<a class="tag" href="\/tags\/A\*s\*B%20\*a\*%20C\*d\*D\*q\*\*h\*\/works">A\/B &amp; C.D\?#<\/a>/);
+    const listing = await client.get("/tags/A*s*B%20*a*%20C*d*D*q**h*/works");
+    assert.equal(listing.statusCode, 200);
+    assertMatch(listing.body, /1 - 1 of 1 Works<\/span><span> in A\/B &amp; C.D\?#<\/span>/);
+    assertMatch((await client.get("/tags/sea%20tales/works")).body, /1 - 1 of 1 Works<\/span><span> in Sea Tales/, "tag names are found in any case");
+    assert.equal((await client.get("/tags/No%20Such%20Tag/works")).statusCode, 404);
+    // A name taken by another type gets AO3's "Name - Type" tag.
+    await client.post("/works", workForm(pseudId, { "work[characters]": "Sea Tales" }));
+    const tag = await db.selectFrom("tags").select(["name", "type"]).where("type", "=", "Character").where("name", "like", "Sea Tales%").executeTakeFirstOrThrow();
+    assert.deepEqual(tag, { name: "Sea Tales - Character", type: "Character" });
+    await app.close();
+  });
+});

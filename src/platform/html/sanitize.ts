@@ -95,10 +95,8 @@ function policy(withClasses: boolean): sanitizeHtml.IOptions {
       },
       // Relative image sources would resolve against our own origin; only absolute web URLs.
       img: (tagName, attribs) => {
-        const src = attribs.src;
-        if (src === undefined || !urlAllowed(src, WEB_SCHEMES) || !/^https?:\/\//i.test(src.replace(/[\u0000-\u0020]+/g, ""))) {
-          delete attribs.src;
-        }
+        const src = attribs.src?.replace(/[\u0000-\u0020]+/g, "") ?? "";
+        if (!/^https?:\/\//i.test(src) || src.includes("<!--")) delete attribs.src;
         return { tagName, attribs };
       },
     },
