@@ -49,6 +49,21 @@ export async function refreshWorkStats(trx: DbOrTrx, workId: number): Promise<vo
   await trx.updateTable("works").set({ word_count: words, complete }).where("id", "=", workId).execute();
 }
 
+/** The work columns a creator sets through the form (create and edit share them). */
+function workColumns(input: WorkInput) {
+  return {
+    title: input.title,
+    summary: input.summary,
+    notes: input.notes,
+    endnotes: input.endnotes,
+    language: input.language,
+    expected_chapters: input.expectedChapters,
+    restricted: input.restricted ? 1 : 0,
+    comment_permission: input.commentPermission,
+    backdated: input.publishedOn ? 1 : 0,
+  };
+}
+
 /** Reading order 1..n again after a chapter was removed or moved. */
 async function renumberChapters(trx: DbOrTrx, workId: number, orderedIds: number[]): Promise<void> {
   // Two passes so the positions never collide midway, should a unique index be added later.
@@ -72,19 +87,11 @@ export async function createWork(db: Db, input: WorkInput, chapters: ChapterInpu
     const work = await trx
       .insertInto("works")
       .values({
-        title: input.title,
-        summary: input.summary,
-        notes: input.notes,
-        endnotes: input.endnotes,
-        language: input.language,
-        expected_chapters: input.expectedChapters,
+        ...workColumns(input),
         word_count: 0,
         complete: 0,
         posted,
-        restricted: input.restricted ? 1 : 0,
-        comment_permission: input.commentPermission,
         published_on: publishedOn,
-        backdated: input.publishedOn ? 1 : 0,
         // A backdated work sorts by its given date, as on AO3.
         revised_at: input.publishedOn ? `${input.publishedOn}T00:00:00.000Z` : now,
         import_headers: options.importHeaders ? JSON.stringify(options.importHeaders) : null,
@@ -117,16 +124,8 @@ export async function updateWork(db: Db, workId: number, input: WorkInput): Prom
     await trx
       .updateTable("works")
       .set({
-        title: input.title,
-        summary: input.summary,
-        notes: input.notes,
-        endnotes: input.endnotes,
-        language: input.language,
-        expected_chapters: input.expectedChapters,
-        restricted: input.restricted ? 1 : 0,
-        comment_permission: input.commentPermission,
+        ...workColumns(input),
         published_on: publishedOn,
-        backdated: input.publishedOn ? 1 : 0,
         import_headers: null,
         updated_at: nowIso(),
       })

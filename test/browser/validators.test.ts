@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Page, Response } from "playwright-core";
+import type { BrowserContext, Page, Response } from "playwright-core";
 import { createUser } from "../../src/users/commands.js";
 import { Client, workForm } from "../support/app.js";
 import { launchChromium, startServer } from "../support/browser.js";
@@ -12,6 +12,12 @@ import { checkA11y, checkHtmlPages, describeViolations, htmlCheckerAvailable } f
  * no violations, in real Chromium with the real stylesheet (so colour contrast is checked too).
  */
 
+interface Visited {
+  name: string;
+  page: Page;
+  html: string;
+}
+
 const LOGIN = "keeper";
 const PASSWORD = "lamp oil and patience";
 
@@ -22,6 +28,14 @@ function redirectedWorkId(res: { statusCode: number; headers: Record<string, unk
   assert.ok(match, `unexpected redirect ${String(res.headers.location)}`);
   return Number(match[1]);
 }
+
+/**
+ * The one exception to "no errors": on the entire-work page every chapter's preface repeats
+ * `div#summary` and `div#notes`, exactly as AO3 does, because readers' tools (FanFicFare) find a
+ * chapter's summary and notes by those ids inside each chapter's div. Changing them would break
+ * downloads, so only these two duplicate ids, and only on that page, are let through.
+ */
+const AO3_CHAPTER_IDS = /^error line [\d:-]+: Duplicate ID “(summary|notes)”\. /;
 
 function redirectedChapterId(res: { statusCode: number; headers: Record<string, unknown> }): number {
   assert.equal(res.statusCode, 303, "saving a chapter should redirect");
@@ -36,18 +50,18 @@ test("pages pass the Nu HTML checker and axe-core", async (t) => {
   const checkMarkup = htmlCheckerAvailable(t);
   await eachDialect(t, async (_t, testDb) => {
     const server = await startServer(testDb);
-    // Pages are checked as they are served (the HTML checker) and as the browser shows them (axe).
-    const served: Record<string, string> = {};
-    const violations: string[] = [];
-    const contexts = [await browser.newContext({ baseURL: server.baseUrl }), await browser.newContext({ baseURL: server.baseUrl })];
-    const [guest, writer] = await Promise.all(contexts.map((c) => c.newPage()));
-    async function check(name: string, page: Page, response: Response | null, status = 200): Promise<void> {
+    const guest = await browser.newContext({ baseURL: server.baseUrl });
+    const writer = await browser.newContext({ baseURL: server.baseUrl });
+    /** A page to check: as served (for the HTML checker) and as the browser shows it (for axe). */
+    async function visit(name: string, page: Page, response: Response | null, status = 200): Promise<Visited> {
       assert.ok(response, `${name}: no response`);
       assert.equal(response.status(), status, `${name}: HTTP status`);
-      served[name] = await response.text();
-      const found = await checkA11y(page);
-      if (found.length) violations.push(`${name}:`, ...describeViolations(found).map((line) => `  ${line}`));
+      return { name, page, html: await response.text() };
     }
+    const open = async (name: string, context: BrowserContext, path: string): Promise<Visited> => {
+      const page = await context.newPage();
+      return visit(name, page, await page.goto(path));
+    };
     try {
       // Content: a multi-chapter work using every field, and a few more works for the listing.
       const created = await createUser(testDb.db, { login: LOGIN, email: `${LOGIN}@example.com`, password: PASSWORD });
@@ -97,44 +111,79 @@ test("pages pass the Nu HTML checker and axe-core", async (t) => {
       redirectedWorkId(await client.post("/works", workForm(pseud.id, { "work[title]": "Members Only", "work[restricted]": "1" })));
       redirectedWorkId(await client.post("/works", workForm(pseud.id, { "work[title]": "Die Wellen", "work[language]": "de", "work[categories][]": ["M/M"], "work[relationships]": "A/B" })));
 
-      // Guests: the account pages and the listing.
-      await check("log-in page", guest, await guest.goto("/users/login"));
-      await check("sign-up page", guest, await guest.goto("/signup"));
-      await check("works listing (guest)", guest, await guest.goto("/works"));
-      assert.match(await guest.locator("main").innerText(), /1 - 2 of 2 Works/);
-
-      // The writer, logged in through the form.
-      await writer.goto("/users/login");
-      await writer.getByLabel("User name", { exact: true }).fill(LOGIN);
-      await writer.getByLabel("Password", { exact: true }).fill(PASSWORD);
-      await writer.getByRole("button", { name: "Log In" }).click();
-      await writer.waitForURL((url) => url.pathname === "/");
-      await check("work page", writer, await writer.goto(`/works/${workId}`));
-      await check("entire work", writer, await writer.goto(`/works/${workId}?view_full_work=true`));
-      assert.equal(await writer.locator("div.chapter[id^=chapter-]").count(), 3);
-      await check("chapter page", writer, await writer.goto(`/works/${workId}/chapters/${secondChapterId}`));
-      await check("works listing", writer, await writer.goto("/works"));
-      assert.match(await writer.locator("main").innerText(), /1 - 3 of 3 Works/);
-      await check("chapter index", writer, await writer.goto(`/works/${workId}/navigate`));
-      await check("new-work form", writer, await writer.goto("/works/new"));
-      await writer.getByLabel("Work Title (required)", { exact: true }).fill("Half a Work");
-      const [failed] = await Promise.all([
-        writer.waitForResponse((res) => res.request().method() === "POST" && new URL(res.url()).pathname === "/works"),
-        writer.getByRole("button", { name: "Post", exact: true }).click(),
+      // The writer logs in through the form; guests' pages load meanwhile.
+      const loggingIn = (async () => {
+        const page = await writer.newPage();
+        await page.goto("/users/login");
+        await page.getByLabel("User name", { exact: true }).fill(LOGIN);
+        await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+        await page.getByRole("button", { name: "Log In" }).click();
+        await page.waitForURL((url) => url.pathname === "/");
+        await page.close();
+      })();
+      const guestPages = Promise.all([
+        open("log-in page", guest, "/users/login"),
+        open("sign-up page", guest, "/signup"),
+        open("works listing (guest)", guest, "/works"),
       ]);
-      await writer.waitForLoadState();
-      await check("new-work form after a failed post", writer, failed, 422);
-      assert.ok(await writer.getByRole("alert").isVisible(), "the form lists its errors");
-      await check("edit-work form", writer, await writer.goto(`/works/${workId}/edit`));
-      await check("new-chapter form", writer, await writer.goto(`/works/${workId}/chapters/new`));
-      await check("manage chapters", writer, await writer.goto(`/works/${workId}/chapters/manage`));
+      await loggingIn;
+      const failedPost = (async () => {
+        const page = await writer.newPage();
+        await page.goto("/works/new");
+        await page.getByLabel("Work Title (required)", { exact: true }).fill("Half a Work");
+        const [response] = await Promise.all([
+          page.waitForResponse((res) => res.request().method() === "POST" && new URL(res.url()).pathname === "/works"),
+          page.getByRole("button", { name: "Post", exact: true }).click(),
+        ]);
+        await page.waitForLoadState();
+        return visit("new-work form after a failed post", page, response, 422);
+      })();
+      const visited = [
+        ...(await guestPages),
+        ...(await Promise.all([
+          open("work page", writer, `/works/${workId}`),
+          open("entire work", writer, `/works/${workId}?view_full_work=true`),
+          open("chapter page", writer, `/works/${workId}/chapters/${secondChapterId}`),
+          open("works listing", writer, "/works"),
+          open("chapter index", writer, `/works/${workId}/navigate`),
+          open("new-work form", writer, "/works/new"),
+          failedPost,
+          open("edit-work form", writer, `/works/${workId}/edit`),
+          open("new-chapter form", writer, `/works/${workId}/chapters/new`),
+          open("manage chapters", writer, `/works/${workId}/chapters/manage`),
+        ])),
+      ];
+      const byName = new Map(visited.map((v) => [v.name, v.page]));
+      // The pages hold what they should (so a passing check means something).
+      assert.match(await byName.get("works listing (guest)")!.locator("main").innerText(), /1 - 2 of 2 Works/);
+      assert.match(await byName.get("works listing")!.locator("main").innerText(), /1 - 3 of 3 Works/);
+      assert.equal(await byName.get("entire work")!.locator("div.chapter[id^=chapter-]").count(), 3);
+      assert.equal(await byName.get("entire work")!.locator("div#summary").count(), 2);
+      assert.ok(await byName.get("new-work form after a failed post")!.getByRole("alert").isVisible(), "the failed form lists its errors");
 
-      const htmlErrors = checkMarkup ? await checkHtmlPages(served) : {};
+      // The HTML checker runs (one Java process) while axe checks every page: all rules in the light
+      // colour scheme, then colour contrast again in the dark one (the stylesheet has both).
+      const markup = checkMarkup ? checkHtmlPages(Object.fromEntries(visited.map((v) => [v.name, v.html]))) : Promise.resolve({});
+      const violations: string[] = [];
+      for (const scheme of ["light", "dark"] as const) {
+        const found = await Promise.all(
+          visited.map(async ({ page }) => {
+            await page.emulateMedia({ colorScheme: scheme });
+            return checkA11y(page, scheme === "dark" ? { rules: ["color-contrast"] } : {});
+          }),
+        );
+        visited.forEach(({ name }, i) => {
+          if (found[i]!.length) violations.push(`${name} (${scheme}):`, ...describeViolations(found[i]!).map((line) => `  ${line}`));
+        });
+      }
+      const htmlErrors: Record<string, string[]> = await markup;
+      if (htmlErrors["entire work"]) htmlErrors["entire work"] = htmlErrors["entire work"].filter((error) => !AO3_CHAPTER_IDS.test(error));
       const markupLines = Object.entries(htmlErrors).flatMap(([name, errors]) => (errors.length ? [`${name}:`, ...errors.map((e) => `  ${e}`)] : []));
-      assert.deepEqual(markupLines, [], `Nu HTML checker errors:\n${markupLines.join("\n")}`);
-      assert.deepEqual(violations, [], `axe-core violations:\n${violations.join("\n")}`);
+      const problems = [...(markupLines.length ? ["Nu HTML checker errors:", ...markupLines] : []), ...(violations.length ? ["axe-core violations:", ...violations] : [])];
+      assert.deepEqual(problems, [], problems.join("\n"));
     } finally {
-      await Promise.all(contexts.map((c) => c.close()));
+      await guest.close();
+      await writer.close();
       await server.close();
     }
   });

@@ -99,9 +99,14 @@ function flushHtmlChecks(): void {
   );
 }
 
-/** axe-core's violations for the page as it is now: every rule axe runs by default. */
-export async function checkA11y(page: Page): Promise<Result[]> {
-  const results = await new AxeBuilder({ page }).analyze();
+/**
+ * axe-core's violations for the page as it is now: every rule axe runs by default (its default
+ * tags), or only `options.rules` when given (e.g. colour contrast again after a colour-scheme change).
+ */
+export async function checkA11y(page: Page, options: { rules?: string[] } = {}): Promise<Result[]> {
+  const builder = new AxeBuilder({ page });
+  if (options.rules) builder.withRules(options.rules);
+  const results = await builder.analyze();
   return results.violations;
 }
 

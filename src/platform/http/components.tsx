@@ -75,7 +75,7 @@ interface FieldProps {
 export function TextField(props: FieldProps & { type?: string; autocomplete?: string; maxlength?: number; inputmode?: string }): JSX.Element {
   const id = fieldId(props.name);
   return (
-    <p class={props.errors?.length ? "field has-error" : "field"}>
+    <div class={props.errors?.length ? "field has-error" : "field"}>
       <label for={id} safe>
         {props.label}
       </label>
@@ -92,7 +92,7 @@ export function TextField(props: FieldProps & { type?: string; autocomplete?: st
         maxlength={props.maxlength}
         inputmode={props.inputmode}
       />
-    </p>
+    </div>
   );
 }
 
@@ -100,7 +100,7 @@ export function TextField(props: FieldProps & { type?: string; autocomplete?: st
 export function TextArea(props: FieldProps & { rows?: number }): JSX.Element {
   const id = fieldId(props.name);
   return (
-    <p class={props.errors?.length ? "field has-error" : "field"}>
+    <div class={props.errors?.length ? "field has-error" : "field"}>
       <label for={id} safe>
         {props.label}
       </label>
@@ -116,7 +116,7 @@ export function TextArea(props: FieldProps & { rows?: number }): JSX.Element {
       >
         {"\n" + escapeHtml(props.value)}
       </textarea>
-    </p>
+    </div>
   );
 }
 
@@ -170,7 +170,7 @@ export function ChoiceGroup(props: {
 export function SelectField(props: FieldProps & { choices: Choice[] }): JSX.Element {
   const id = fieldId(props.name);
   return (
-    <p class={props.errors?.length ? "field has-error" : "field"}>
+    <div class={props.errors?.length ? "field has-error" : "field"}>
       <label for={id} safe>
         {props.label}
       </label>
@@ -188,7 +188,7 @@ export function SelectField(props: FieldProps & { choices: Choice[] }): JSX.Elem
           </option>
         ))}
       </select>
-    </p>
+    </div>
   );
 }
 

@@ -39,7 +39,7 @@ export function WorkBlurb({ blurb }: { blurb: Blurb }): JSX.Element {
   const language = findLanguage(work.language);
   const userClass = creators[0] ? ` user-${creators[0].userId}` : "";
   return (
-    <li id={`work_${work.id}`} class={`work blurb group work-${work.id}${userClass}`} role="article">
+    <li id={`work_${work.id}`} class={`work blurb group work-${work.id}${userClass}`}>
       <div class="header module">
         <h4 class="heading">
           <a href={workPath(work.id)} safe>

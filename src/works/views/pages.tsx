@@ -15,16 +15,18 @@ export function NavigatePage({ work, chapters }: { work: Work; chapters: Chapter
           {work.title}
         </a>
       </h2>
-      <ol class="chapter index group" role="navigation">
-        {chapters.map((chapter) => (
-          <li>
-            <a href={chapterPath(work.id, chapter.id)} safe>
-              {`${chapter.position}. ${chapter.title || `Chapter ${chapter.position}`}`}
-            </a>{" "}
-            <span class="datetime" safe>{`(${isoDate(chapter.published_on)})`}</span>
-          </li>
-        ))}
-      </ol>
+      <nav aria-label="Chapters">
+        <ol class="chapter index group">
+          {chapters.map((chapter) => (
+            <li>
+              <a href={chapterPath(work.id, chapter.id)} safe>
+                {`${chapter.position}. ${chapter.title || `Chapter ${chapter.position}`}`}
+              </a>{" "}
+              <span class="datetime" safe>{`(${isoDate(chapter.published_on)})`}</span>
+            </li>
+          ))}
+        </ol>
+      </nav>
     </>
   );
 }

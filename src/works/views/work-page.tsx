@@ -23,10 +23,11 @@ export function chapterHeading(chapter: ChapterRow): string {
   return chapter.title ? `Chapter ${chapter.position}: ${chapter.title}` : `Chapter ${chapter.position}`;
 }
 
-function Notes({ id, heading, html, className }: { id?: string; heading: string; html: string; className: string }): JSX.Element {
+/** A notes or summary box. `label` names its landmark: a page can hold several, and each needs its own name. */
+function Notes({ id, heading, label, html, className }: { id?: string; heading: string; label: string; html: string; className: string }): JSX.Element {
   if (!html) return "";
   return (
-    <div class={className} id={id} role="complementary">
+    <div class={className} id={id} role="complementary" aria-label={label}>
       <h3 class="heading" safe>{heading}</h3>
       <blockquote class="userstuff">{sanitizedHtml(html)}</blockquote>
     </div>
@@ -40,7 +41,7 @@ function WorkNavigation({ work, chapters, shown, full, isCreator, csrf }: WorkPa
   const next = current >= 0 && current < chapters.length - 1 ? chapters[current + 1] : undefined;
   return (
     <>
-      <h3 class="landmark heading">Actions</h3>
+      <h2 class="landmark heading">Actions</h2>
       <ul class="work navigation actions">
         {multi && !full ? (
           <li class="chapter entire">
@@ -133,16 +134,16 @@ function ChapterBlock({ work, chapter, multi }: { work: Work; chapter: ChapterRo
   if (!multi) return text;
   return (
     <div class="chapter" id={`chapter-${chapter.position}`}>
-      <div class="chapter preface group" role="complementary">
+      <div class="chapter preface group" role="complementary" aria-label={`Chapter ${chapter.position} preface`}>
         <h3 class="title">
           <a href={chapterPath(work.id, chapter.id)} safe>{`Chapter ${chapter.position}`}</a>
           {chapter.title ? <span safe>{`: ${chapter.title}`}</span> : ""}
         </h3>
-        <Notes id="summary" className="summary module" heading="Summary:" html={chapter.summary} />
-        <Notes id="notes" className="notes module" heading="Notes:" html={chapter.notes} />
+        <Notes id="summary" className="summary module" heading="Summary:" label={`Chapter ${chapter.position} summary`} html={chapter.summary} />
+        <Notes id="notes" className="notes module" heading="Notes:" label={`Chapter ${chapter.position} notes`} html={chapter.notes} />
       </div>
       {text}
-      <Notes id={`chapter_${chapter.position}_endnotes`} className="end notes module" heading="Notes:" html={chapter.endnotes} />
+      <Notes id={`chapter_${chapter.position}_endnotes`} className="end notes module" heading="Notes:" label={`Chapter ${chapter.position} end notes`} html={chapter.endnotes} />
     </div>
   );
 }
@@ -177,8 +178,8 @@ export function WorkPage(props: WorkPageProps): JSX.Element {
           <h3 class="byline heading">
             <Byline creators={work.creators} />
           </h3>
-          <Notes className="summary module" heading="Summary:" html={work.summary} />
-          <Notes className="notes module" heading="Notes:" html={work.notes} />
+          <Notes className="summary module" heading="Summary:" label="Work summary" html={work.summary} />
+          <Notes className="notes module" heading="Notes:" label="Work notes" html={work.notes} />
         </div>
         <div id="chapters" role="article">
           {shown.map((chapter) => (
@@ -187,7 +188,7 @@ export function WorkPage(props: WorkPageProps): JSX.Element {
         </div>
         {showWorkEndNotes ? (
           <div class="afterword preface group">
-            <Notes id="work_endnotes" className="end notes module" heading="Notes:" html={work.endnotes} />
+            <Notes id="work_endnotes" className="end notes module" heading="Notes:" label="Work end notes" html={work.endnotes} />
           </div>
         ) : (
           ""
