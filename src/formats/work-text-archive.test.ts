@@ -145,3 +145,14 @@ test("the fanfold command: user add, import, export", async (t) => {
     assert.match(fanfold(["export", "99999"], env).stderr, /There is no work 99999/);
   });
 });
+
+test("an imported work keeps its file's dates on the page", async (t) => {
+  await eachDialect(t, async (_t, { db }) => {
+    const pseudId = await pseudOf(db, "dates");
+    const result = await importWorkText(db, readFileSync(OWN_FIXTURES[0]!, "utf8"), pseudId, { draft: false });
+    assert.ok(result.ok);
+    const work = await findWork(db, result.workId);
+    assert.equal(work?.published_on, "2024-03-14");
+    assert.equal(work?.revised_at.slice(0, 10), "2024-04-02", "Completed: becomes Date Updated");
+  });
+});

@@ -131,11 +131,12 @@ export function prepareImport(text: string, pseudId: number, options: { draft: b
     endnotes: work.endNotes ? sanitizeUserHtml(work.endNotes, "endnotes") : "",
   };
   const importHeaders = work.headers.map((h) => ({ label: h.label, value: h.value }));
+  const revisedOn = work.headers.find((h) => h.label === "Completed" || h.label === "Updated")?.value;
   return {
     ok: true,
     defaults,
     warnings: parsed.warnings,
-    run: async (db) => (await createWork(db, input, chapterInputs, { draft: options.draft, importHeaders })).workId,
+    run: async (db) => (await createWork(db, input, chapterInputs, { draft: options.draft, importHeaders, revisedOn })).workId,
   };
 }
 

@@ -76,6 +76,8 @@ export interface PostOptions {
   draft: boolean;
   /** Header lines of an imported file, kept so its export gives them back unchanged. */
   importHeaders?: { label: string; value: string }[];
+  /** "Date Updated" of an imported work (YYYY-MM-DD), when its file says. */
+  revisedOn?: string;
 }
 
 /** Creates a work with its chapters (one from the form, several from an import) in one transaction. */
@@ -92,8 +94,8 @@ export async function createWork(db: Db, input: WorkInput, chapters: ChapterInpu
         complete: 0,
         posted,
         published_on: publishedOn,
-        // A backdated work sorts by its given date, as on AO3.
-        revised_at: input.publishedOn ? `${input.publishedOn}T00:00:00.000Z` : now,
+        // A backdated or imported work sorts by its given dates, as on AO3.
+        revised_at: options.revisedOn ? `${options.revisedOn}T00:00:00.000Z` : input.publishedOn ? `${input.publishedOn}T00:00:00.000Z` : now,
         import_headers: options.importHeaders ? JSON.stringify(options.importHeaders) : null,
         created_at: now,
         updated_at: now,

@@ -30,13 +30,15 @@ export function browserRequired(): boolean {
 }
 
 /**
- * Reports a missing tool: a failure when it is required, otherwise a loud message and the test
- * skipped. Returns normally only in the second case.
+ * Reports a missing tool: a failure when it is required, otherwise a loud message, and the test
+ * marked skipped unless `skip: false` (when the rest of the test still runs and must count).
+ * Returns normally only when the tool is not required.
  */
-export function missingTool(t: TestContext, message: string): void {
+export function missingTool(t: TestContext, message: string, { skip = true } = {}): void {
   if (browserRequired()) throw new Error(`${message} (FANFOLD_BROWSER_REQUIRED=1: nothing may be skipped)`);
   console.error(`\n!!! ${message}\n`);
-  t.skip(message);
+  if (skip) t.skip(message);
+  else t.diagnostic(`!!! ${message}`);
 }
 
 /**
@@ -45,7 +47,7 @@ export function missingTool(t: TestContext, message: string): void {
  */
 export async function launchChromium(t: TestContext): Promise<Browser | null> {
   if (!existsSync(CHROMIUM_PATH)) {
-    missingTool(t, `Chromium missing (${CHROMIUM_PATH}): browser tests DID NOT RUN`);
+    missingTool(t, `Chromium missing: browser tests DID NOT RUN (no ${CHROMIUM_PATH})`);
     return null;
   }
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });

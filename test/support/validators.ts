@@ -19,10 +19,13 @@ const VNU_JAR = String(createRequire(import.meta.url)("vnu-jar"));
 const JAVA = process.env.JAVA ?? "java";
 
 let javaFound: boolean | undefined;
-/** Whether Java answers; when it does not, the test is skipped loudly (or fails under FANFOLD_BROWSER_REQUIRED=1). */
+/**
+ * Whether Java answers. When it does not, that is said loudly (a failure under
+ * FANFOLD_BROWSER_REQUIRED=1) and the caller skips only the HTML check: the rest of its test runs.
+ */
 export function htmlCheckerAvailable(t: TestContext): boolean {
   javaFound ??= spawnSync(JAVA, ["-version"], { stdio: "ignore" }).status === 0;
-  if (!javaFound) missingTool(t, "Java missing: the Nu HTML checker DID NOT RUN");
+  if (!javaFound) missingTool(t, `Java missing (${JAVA}): the Nu HTML checker DID NOT RUN`, { skip: false });
   return javaFound;
 }
 
