@@ -335,3 +335,19 @@ test("tag pages use AO3's escaping and list the tag's visible works", async (t) 
     await app.close();
   });
 });
+
+test("preview shows the work and saves nothing; the form keeps every value", async (t) => {
+  await eachDialect(t, async (_t, { db, url }) => {
+    const { app, pseudId, login, password } = await appWithUser(db, url);
+    const client = new Client(app);
+    await client.logIn(login, password);
+    const res = await client.post("/works", workForm(pseudId, { "work[title]": "Seen First", commit: "Preview", "chapter[content]": "Preview <em>me</em> please." }));
+    assert.equal(res.statusCode, 200);
+    assertMatch(res.body, /<h2 class="heading" id="preview-heading">Preview<\/h2>/);
+    assertMatch(res.body, /<p>Preview <em>me<\/em> please.<\/p>/);
+    assertMatch(res.body, /value="Seen First"/);
+    assertMatch(res.body, /Preview &lt;em(&gt;|>)me&lt;\/em(&gt;|>) please.<\/textarea>/, "the raw text is back in the box");
+    assert.equal((await db.selectFrom("works").select("id").execute()).length, 0);
+    await app.close();
+  });
+});
