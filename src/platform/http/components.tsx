@@ -71,8 +71,11 @@ interface FieldProps {
   required?: boolean;
 }
 
-/** A labelled one-line text input. Values are escaped here, so views pass raw text. */
-export function TextField(props: FieldProps & { type?: string; autocomplete?: string; maxlength?: number; inputmode?: string }): JSX.Element {
+/**
+ * The shell every labelled control shares: label, hint, error, then the control. `control`
+ * receives the attributes that tie it to its label and messages.
+ */
+function Field(props: FieldProps & { control: (attrs: ControlAttrs) => JSX.Element }): JSX.Element {
   const id = fieldId(props.name);
   return (
     <div class={props.errors?.length ? "field has-error" : "field"}>
@@ -80,43 +83,65 @@ export function TextField(props: FieldProps & { type?: string; autocomplete?: st
         {props.label}
       </label>
       <FieldMessages name={props.name} errors={props.errors} hint={props.hint} />
-      <input
-        type={props.type ?? "text"}
-        id={id}
-        name={props.name}
-        value={escapeHtml(props.value)}
-        required={props.required}
-        aria-invalid={props.errors?.length ? "true" : undefined}
-        aria-describedby={describedBy(props.name, props.errors, props.hint)}
-        autocomplete={props.autocomplete}
-        maxlength={props.maxlength}
-        inputmode={props.inputmode}
-      />
+      {props.control({
+        id,
+        name: props.name,
+        required: props.required,
+        "aria-invalid": props.errors?.length ? "true" : undefined,
+        "aria-describedby": describedBy(props.name, props.errors, props.hint),
+      })}
     </div>
+  );
+}
+
+interface ControlAttrs {
+  id: string;
+  name: string;
+  required?: boolean;
+  "aria-invalid"?: string;
+  "aria-describedby"?: string;
+}
+
+/** A labelled one-line text input. Values are escaped here, so views pass raw text. */
+export function TextField(props: FieldProps & { type?: string; autocomplete?: string; maxlength?: number; inputmode?: string }): JSX.Element {
+  return (
+    <Field
+      {...props}
+      control={(attrs) => (
+        <input
+          {...attrs}
+          type={props.type ?? "text"}
+          value={escapeHtml(props.value)}
+          autocomplete={props.autocomplete}
+          maxlength={props.maxlength}
+          inputmode={props.inputmode}
+        />
+      )}
+    />
   );
 }
 
 /** A labelled multi-line text box; its content survives any failed validation unchanged. */
 export function TextArea(props: FieldProps & { rows?: number }): JSX.Element {
-  const id = fieldId(props.name);
+  // A leading newline keeps a value that starts with a newline intact: the HTML parser drops one.
+  return <Field {...props} control={(attrs) => <textarea {...attrs} rows={String(props.rows ?? 6)}>{"\n" + escapeHtml(props.value)}</textarea>} />;
+}
+
+/** A labelled drop-down list. */
+export function SelectField(props: FieldProps & { choices: Choice[] }): JSX.Element {
   return (
-    <div class={props.errors?.length ? "field has-error" : "field"}>
-      <label for={id} safe>
-        {props.label}
-      </label>
-      <FieldMessages name={props.name} errors={props.errors} hint={props.hint} />
-      {/* A leading newline keeps a value that starts with a newline intact: the parser drops one. */}
-      <textarea
-        id={id}
-        name={props.name}
-        rows={String(props.rows ?? 6)}
-        required={props.required}
-        aria-invalid={props.errors?.length ? "true" : undefined}
-        aria-describedby={describedBy(props.name, props.errors, props.hint)}
-      >
-        {"\n" + escapeHtml(props.value)}
-      </textarea>
-    </div>
+    <Field
+      {...props}
+      control={(attrs) => (
+        <select {...attrs}>
+          {props.choices.map((choice) => (
+            <option value={escapeHtml(choice.value)} selected={choice.value === props.value} safe>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
   );
 }
 
@@ -163,32 +188,6 @@ export function ChoiceGroup(props: {
         })}
       </ul>
     </fieldset>
-  );
-}
-
-/** A labelled drop-down list. */
-export function SelectField(props: FieldProps & { choices: Choice[] }): JSX.Element {
-  const id = fieldId(props.name);
-  return (
-    <div class={props.errors?.length ? "field has-error" : "field"}>
-      <label for={id} safe>
-        {props.label}
-      </label>
-      <FieldMessages name={props.name} errors={props.errors} hint={props.hint} />
-      <select
-        id={id}
-        name={props.name}
-        required={props.required}
-        aria-invalid={props.errors?.length ? "true" : undefined}
-        aria-describedby={describedBy(props.name, props.errors, props.hint)}
-      >
-        {props.choices.map((choice) => (
-          <option value={escapeHtml(choice.value)} selected={choice.value === props.value} safe>
-            {choice.label}
-          </option>
-        ))}
-      </select>
-    </div>
   );
 }
 
