@@ -1,15 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { appWithUser, assertMatch, Client, workForm } from "../../test/support/app.js";
+import { appWithUser, assertMatch, Client, redirectedId, workForm } from "../../test/support/app.js";
 import { eachDialect } from "../../test/support/db.js";
-
-/** The work id a successful post redirected to. */
-function postedWorkId(res: { statusCode: number; headers: Record<string, unknown> }): number {
-  assert.equal(res.statusCode, 303, "posting should redirect");
-  const match = /^\/works\/(\d+)$/.exec(String(res.headers.location));
-  assert.ok(match, `unexpected redirect ${String(res.headers.location)}`);
-  return Number(match[1]);
-}
 
 test("posting a work with every field shows it in AO3's markup", async (t) => {
   await eachDialect(t, async (_t, { db, url }) => {
@@ -40,7 +32,7 @@ test("posting a work with every field shows it in AO3's markup", async (t) => {
         "chapter[content]": "Die Wellen kamen.\nSie gingen.\n\nDann war es still — don't panic.",
       }),
     );
-    const id = postedWorkId(res);
+    const id = redirectedId(res);
     const page = await client.get(`/works/${id}`);
     assert.equal(page.statusCode, 200);
     const html = page.body;
@@ -142,9 +134,9 @@ test("drafts, registered-only works and the adult notice are seen only by those 
     const { app, pseudId, login, password } = await appWithUser(db, url);
     const author = new Client(app);
     await author.logIn(login, password);
-    const draftId = postedWorkId(await author.post("/works", workForm(pseudId, { "work[title]": "Draft Only", commit: "Save As Draft" })));
-    const lockedId = postedWorkId(await author.post("/works", workForm(pseudId, { "work[title]": "Members Only", "work[restricted]": "1" })));
-    const adultId = postedWorkId(await author.post("/works", workForm(pseudId, { "work[title]": "Grown Up", "work[rating]": "Explicit" })));
+    const draftId = redirectedId(await author.post("/works", workForm(pseudId, { "work[title]": "Draft Only", commit: "Save As Draft" })));
+    const lockedId = redirectedId(await author.post("/works", workForm(pseudId, { "work[title]": "Members Only", "work[restricted]": "1" })));
+    const adultId = redirectedId(await author.post("/works", workForm(pseudId, { "work[title]": "Grown Up", "work[rating]": "Explicit" })));
 
     const guest = new Client(app);
     assert.equal((await guest.get(`/works/${draftId}`)).statusCode, 404);
@@ -192,7 +184,7 @@ test("chapters can be added, edited, reordered and deleted; counts follow", asyn
     const { app, pseudId, login, password } = await appWithUser(db, url);
     const client = new Client(app);
     await client.logIn(login, password);
-    const id = postedWorkId(await client.post("/works", workForm(pseudId, { "work[expected_chapters]": "3", "chapter[content]": "one two three four five" })));
+    const id = redirectedId(await client.post("/works", workForm(pseudId, { "work[expected_chapters]": "3", "chapter[content]": "one two three four five" })));
     const second = await client.post(`/works/${id}/chapters`, { "chapter[title]": "Second", "chapter[content]": "six seven eight nine ten eleven" });
     assert.equal(second.statusCode, 303);
     await client.post(`/works/${id}/chapters`, { "chapter[title]": "Third", "chapter[content]": "一个简单の栗子一个简单の栗子" });
@@ -237,7 +229,7 @@ test("editing a work and deleting it after confirmation", async (t) => {
     const { app, pseudId, login, password } = await appWithUser(db, url);
     const client = new Client(app);
     await client.logIn(login, password);
-    const id = postedWorkId(await client.post("/works", workForm(pseudId)));
+    const id = redirectedId(await client.post("/works", workForm(pseudId)));
     const edit = await client.get(`/works/${id}/edit`);
     assertMatch(edit.body, /value="A Test of Tides"/);
     assertMatch(edit.body, /A keeper and a storm.<\/textarea>/);
@@ -266,7 +258,7 @@ test("oversized requests get a clear 413 page and control characters are cleaned
     const big = await client.post("/works", workForm(pseudId, { "chapter[content]": "z".repeat(9 * 1024 * 1024) }));
     assert.equal(big.statusCode, 413);
     assertMatch(big.body, /larger than this archive accepts/);
-    const id = postedWorkId(await client.post("/works", workForm(pseudId, { "work[title]": "Bell\u0000\u0007 Tower", "chapter[content]": "Ring\u0000 the\u001b bell, ring it twice." })));
+    const id = redirectedId(await client.post("/works", workForm(pseudId, { "work[title]": "Bell\u0000\u0007 Tower", "chapter[content]": "Ring\u0000 the\u001b bell, ring it twice." })));
     const row = await db.selectFrom("works").select("title").where("id", "=", id).executeTakeFirstOrThrow();
     assert.equal(row.title, "Bell Tower");
     const chapter = await db.selectFrom("chapters").select("content").where("work_id", "=", id).executeTakeFirstOrThrow();
@@ -278,7 +270,7 @@ test("oversized requests get a clear 413 page and control characters are cleaned
       payload: `${new URLSearchParams({ ...(workForm(pseudId) as Record<string, string>), authenticity_token: client.csrf }).toString().replace("work%5Btitle%5D=A+Test+of+Tides", "work%5Btitle%5D=Caf%C3%A9%FF%FE")}`,
       headers: { "content-type": "application/x-www-form-urlencoded", cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
     });
-    const badId = postedWorkId(res);
+    const badId = redirectedId(res);
     assert.equal((await db.selectFrom("works").select("title").where("id", "=", badId).executeTakeFirstOrThrow()).title, "Café");
     await app.close();
   });
@@ -303,7 +295,7 @@ test("chapter text is stored sanitized, in paragraphs, with AO3's word counts", 
     ];
     for (const [i, c] of cases.entries()) {
       const res = await client.post("/works", workForm(pseudId, { "work[title]": `Case ${i}`, "chapter[content]": c.content }));
-      const id = postedWorkId(res);
+      const id = redirectedId(res);
       const chapter = await db.selectFrom("chapters").select(["content", "word_count"]).where("work_id", "=", id).executeTakeFirstOrThrow();
       assert.equal(chapter.word_count, c.words, `case ${i} word count: ${chapter.content}`);
       for (const re of c.has) assert.match(chapter.content, re, `case ${i}`);

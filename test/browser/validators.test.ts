@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { BrowserContext, Page, Response } from "playwright-core";
 import { createUser } from "../../src/users/commands.js";
-import { Client, workForm } from "../support/app.js";
+import { Client, redirectedId, workForm } from "../support/app.js";
 import { launchChromium, startServer } from "../support/browser.js";
 import { eachDialect } from "../support/db.js";
 import { checkA11y, checkHtmlPages, describeViolations, htmlCheckerAvailable } from "../support/validators.js";
@@ -21,14 +21,6 @@ interface Visited {
 const LOGIN = "keeper";
 const PASSWORD = "lamp oil and patience";
 
-/** The id of the work a post redirected to. */
-function redirectedWorkId(res: { statusCode: number; headers: Record<string, unknown> }): number {
-  assert.equal(res.statusCode, 303, "posting should redirect");
-  const match = /^\/works\/(\d+)$/.exec(String(res.headers.location));
-  assert.ok(match, `unexpected redirect ${String(res.headers.location)}`);
-  return Number(match[1]);
-}
-
 /**
  * The one exception to "no errors": on the entire-work page every chapter's preface repeats
  * `div#summary` and `div#notes`, exactly as AO3 does, because readers' tools (FanFicFare) find a
@@ -36,13 +28,6 @@ function redirectedWorkId(res: { statusCode: number; headers: Record<string, unk
  * downloads, so only these two duplicate ids, and only on that page, are let through.
  */
 const AO3_CHAPTER_IDS = /^error line [\d:-]+: Duplicate ID “(summary|notes)”\. /;
-
-function redirectedChapterId(res: { statusCode: number; headers: Record<string, unknown> }): number {
-  assert.equal(res.statusCode, 303, "saving a chapter should redirect");
-  const match = /^\/works\/\d+\/chapters\/(\d+)$/.exec(String(res.headers.location));
-  assert.ok(match, `unexpected redirect ${String(res.headers.location)}`);
-  return Number(match[1]);
-}
 
 test("pages pass the Nu HTML checker and axe-core", async (t) => {
   const browser = await launchChromium(t);
@@ -69,7 +54,7 @@ test("pages pass the Nu HTML checker and axe-core", async (t) => {
       const pseud = await testDb.db.selectFrom("pseuds").select("id").where("user_id", "=", created.value.id).executeTakeFirstOrThrow();
       const client = new Client(server.app);
       await client.logIn(LOGIN, PASSWORD);
-      const workId = redirectedWorkId(
+      const workId = redirectedId(
         await client.post(
           "/works",
           workForm(pseud.id, {
@@ -90,7 +75,7 @@ test("pages pass the Nu HTML checker and axe-core", async (t) => {
           }),
         ),
       );
-      const secondChapterId = redirectedChapterId(
+      const secondChapterId = redirectedId(
         await client.post(`/works/${workId}/chapters`, {
           "chapter[title]": "The Long Night",
           "chapter[summary]": "Chapter two's <em>summary</em>.",
@@ -98,8 +83,9 @@ test("pages pass the Nu HTML checker and axe-core", async (t) => {
           "chapter[content]": "The storm came in at <strong>dusk</strong>.\n\nThe keeper did not sleep.",
           "chapter[endnotes]": "Chapter two's end notes.",
         }),
+        "chapter",
       );
-      redirectedChapterId(
+      redirectedId(
         await client.post(`/works/${workId}/chapters`, {
           "chapter[title]": "",
           "chapter[summary]": "Chapter three's summary.",
@@ -107,9 +93,10 @@ test("pages pass the Nu HTML checker and axe-core", async (t) => {
           "chapter[content]": "Calm, at last.",
           "chapter[endnotes]": "Chapter three's end notes.",
         }),
+        "chapter",
       );
-      redirectedWorkId(await client.post("/works", workForm(pseud.id, { "work[title]": "Members Only", "work[restricted]": "1" })));
-      redirectedWorkId(await client.post("/works", workForm(pseud.id, { "work[title]": "Die Wellen", "work[language]": "de", "work[categories][]": ["M/M"], "work[relationships]": "A/B" })));
+      redirectedId(await client.post("/works", workForm(pseud.id, { "work[title]": "Members Only", "work[restricted]": "1" })));
+      redirectedId(await client.post("/works", workForm(pseud.id, { "work[title]": "Die Wellen", "work[language]": "de", "work[categories][]": ["M/M"], "work[relationships]": "A/B" })));
 
       // The writer logs in through the form; guests' pages load meanwhile.
       const loggingIn = (async () => {

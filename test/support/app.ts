@@ -111,3 +111,12 @@ export function assertMatch(html: string, pattern: RegExp, label = ""): void {
     throw new Error(`${label ? `${label}: ` : ""}expected ${pattern} in the page. Main content begins:\n${excerpt}`);
   }
 }
+
+/** The id in a 303 redirect to `/works/ID` (or, with `chapter`, to `/works/W/chapters/ID`). */
+export function redirectedId(res: { statusCode: number; headers: Record<string, unknown> }, kind: "work" | "chapter" = "work"): number {
+  if (res.statusCode !== 303) throw new Error(`expected a 303 redirect, got ${res.statusCode}`);
+  const pattern = kind === "work" ? /^\/works\/(\d+)$/ : /^\/works\/\d+\/chapters\/(\d+)$/;
+  const match = pattern.exec(String(res.headers.location));
+  if (!match) throw new Error(`unexpected redirect ${String(res.headers.location)}`);
+  return Number(match[1]);
+}
