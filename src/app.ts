@@ -5,6 +5,8 @@ import type { Config } from "./platform/config.js";
 import type { Db } from "./platform/db/index.js";
 import type { RouteDef } from "./platform/http/routes.js";
 import { buildHttpServer } from "./platform/http/server.js";
+import type { JobStep } from "./platform/jobs.js";
+import { TAG_JOB_STEPS } from "./tags/refilter.js";
 import { usersRoutes } from "./users/routes.js";
 import { loadViewer } from "./users/sessions.js";
 import { worksRoutes } from "./works/routes.js";
@@ -16,3 +18,6 @@ export const ROUTES: RouteDef[] = [...browseRoutes, ...worksRoutes, ...usersRout
 export function buildApp(config: Config, db: Db): Promise<FastifyInstance> {
   return buildHttpServer({ config, db, routes: ROUTES, loadViewer });
 }
+
+/** Every kind of background job and the step that runs it. */
+export const JOB_STEPS: Record<string, JobStep> = { ...TAG_JOB_STEPS };

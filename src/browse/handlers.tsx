@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { pageParam, queryParam } from "../platform/http/routes.js";
-import { findTagByName } from "../tags/queries.js";
+import { findTagById, findTagByName } from "../tags/queries.js";
 import { TYPE_LABELS, type TagType, tagFromParam, tagPath } from "../tags/vocabulary.js";
 import { findPseud, findUserByLogin } from "../users/queries.js";
 import { draftsOf, listWorks, type WorkScope } from "../works/queries.js";
@@ -63,7 +63,11 @@ async function tagFromUrl(req: FastifyRequest) {
 export async function showTagWorksPage(req: FastifyRequest, reply: FastifyReply) {
   const tag = await tagFromUrl(req);
   if (!tag) return reply.error("NOT_FOUND");
-  return renderListing(req, reply, { kind: "tag", tagId: tag.id }, `in ${tag.name}`, `${tagPath(tag.name)}/works`);
+  const canonical = tag.merger_id !== null ? await findTagById(req.db, tag.merger_id) : undefined;
+  if (canonical) return reply.redirect(`${tagPath(canonical.name)}/works`, 301);
+  // A canonical tag lists its filter set (synonyms' and subtags' works); an unwrangled one its own works.
+  const scope: WorkScope = tag.canonical ? { kind: "filter", tagId: tag.id } : { kind: "tag", tagId: tag.id };
+  return renderListing(req, reply, scope, `in ${tag.name}`, `${tagPath(tag.name)}/works`);
 }
 
 export async function showTagPage(req: FastifyRequest, reply: FastifyReply) {

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { issueSetupToken } from "../admin/settings.js";
-import { buildApp } from "../app.js";
+import { buildApp, JOB_STEPS } from "../app.js";
+import { startJobWorker } from "../platform/jobs.js";
 import { exportWorkText, prepareImport } from "../formats/work-text-archive.js";
 import { ConfigError, loadConfig } from "../platform/config.js";
 import { openDatabase } from "../platform/db/index.js";
@@ -77,6 +78,9 @@ async function serve(args: string[]): Promise<void> {
     throw new CliError(`The database schema is out of date (${pending.join(", ")} not applied). Run \`fanfold migrate\` first.`);
   }
   const app = await buildApp(config, db);
+  // Durable jobs (re-filtering after wrangling) run in every serving process; SKIP LOCKED on
+  // PostgreSQL keeps two processes off the same job.
+  const stopWorker = startJobWorker(db, JOB_STEPS);
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const actualPort = typeof address === "object" && address ? address.port : config.port;
@@ -87,6 +91,7 @@ async function serve(args: string[]): Promise<void> {
     console.log(`This archive has no admin yet. Create the first admin account here (works once):\n  ${publicUrl}/setup?token=${token}`);
   }
   const stop = async () => {
+    await stopWorker();
     await app.close();
     await db.destroy();
     process.exit(0);

@@ -13,6 +13,10 @@ export function findTagByName(db: DbOrTrx, name: string): Promise<TagRow | undef
   return db.selectFrom("tags").selectAll().where("name_key", "=", tagKey(name)).executeTakeFirst();
 }
 
+export function findTagById(db: DbOrTrx, id: number): Promise<TagRow | undefined> {
+  return db.selectFrom("tags").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
 /** The canonical tags of one fixed type (ratings, warnings, categories), by name. */
 export async function fixedTags(db: DbOrTrx, type: TagType): Promise<Map<string, number>> {
   const rows = await db.selectFrom("tags").select(["id", "name"]).where("type", "=", type).where("canonical", "=", 1).execute();

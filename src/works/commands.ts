@@ -1,7 +1,9 @@
 import type { Db, DbOrTrx } from "../platform/db/index.js";
 import { nowIso, todayIso } from "../platform/db/index.js";
 import { countWords } from "../platform/text/word-count.js";
+import { appendChange } from "../platform/changes.js";
 import { findOrCreateTag } from "../tags/commands.js";
+import { refreshFilterSets } from "../tags/filters.js";
 import { fixedTags } from "../tags/queries.js";
 import { USER_TAG_TYPES } from "../tags/vocabulary.js";
 import type { ChapterInput, WorkInput } from "./schema.js";
@@ -34,6 +36,7 @@ async function setTags(trx: DbOrTrx, workId: number, input: WorkInput): Promise<
     .insertInto("work_tags")
     .values(unique.map((tag_id, position) => ({ work_id: workId, tag_id, position })))
     .execute();
+  await refreshFilterSets(trx, [workId]);
 }
 
 /**
@@ -47,6 +50,7 @@ export async function refreshWorkStats(trx: DbOrTrx, workId: number): Promise<vo
   const words = counted.reduce((sum, c) => sum + c.word_count, 0);
   const complete = work.expected_chapters !== null && work.expected_chapters === counted.length ? 1 : 0;
   await trx.updateTable("works").set({ word_count: words, complete }).where("id", "=", workId).execute();
+  await appendChange(trx, workId, "work");
 }
 
 /** The work columns a creator sets through the form (create and edit share them). */
@@ -218,9 +222,11 @@ export async function postDraft(db: Db, workId: number): Promise<void> {
 export async function deleteWork(db: Db, workId: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
     // Explicit rather than trusting ON DELETE CASCADE: SQLite enforces it only with foreign_keys on.
+    await trx.deleteFrom("work_filters").where("work_id", "=", workId).execute();
     await trx.deleteFrom("work_tags").where("work_id", "=", workId).execute();
     await trx.deleteFrom("chapters").where("work_id", "=", workId).execute();
     await trx.deleteFrom("work_creators").where("work_id", "=", workId).execute();
     await trx.deleteFrom("works").where("id", "=", workId).execute();
+    await appendChange(trx, workId, "deleted");
   });
 }

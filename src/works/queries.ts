@@ -56,7 +56,10 @@ export type WorkScope =
   | { kind: "all" }
   | { kind: "user"; userId: number }
   | { kind: "pseud"; pseudId: number }
+  /** Works tagged with exactly this tag (for tags that filter nothing: unwrangled ones). */
   | { kind: "tag"; tagId: number }
+  /** Works whose filter set holds this canonical tag: its synonyms' and subtags' works too. */
+  | { kind: "filter"; tagId: number }
   /** Words in the title or summary: a simple stand-in until full-text search lands. */
   | { kind: "search"; text: string };
 
@@ -81,6 +84,8 @@ export async function listWorks(db: DbOrTrx, viewer: Viewer, scope: WorkScope, p
     query = query.where("works.id", "in", db.selectFrom("work_creators").select("work_id").where("pseud_id", "=", scope.pseudId));
   } else if (scope.kind === "tag") {
     query = query.where("works.id", "in", db.selectFrom("work_tags").select("work_id").where("tag_id", "=", scope.tagId));
+  } else if (scope.kind === "filter") {
+    query = query.where("works.id", "in", db.selectFrom("work_filters").select("work_id").where("tag_id", "=", scope.tagId));
   } else if (scope.kind === "search") {
     // LIKE wildcards are dropped from the words rather than escaped: one spelling for both dialects.
     for (const word of scope.text.toLowerCase().replace(/[%_\\]/g, " ").split(/\s+/).filter(Boolean).slice(0, 10)) {

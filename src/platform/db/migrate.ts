@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely";
 import * as m0001 from "./migrations/0001_initial.js";
 import * as m0002 from "./migrations/0002_fixed_tags.js";
+import * as m0003 from "./migrations/0003_tag_graph.js";
 
 // Listed explicitly rather than read from a folder, so the built dist/ and tsx run the same set.
 const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": m0001,
   "0002_fixed_tags": m0002,
+  "0003_tag_graph": m0003,
 };
 
 function migrator(db: Kysely<any>): Migrator {

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from "kysely";
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 
 /**
  * The database's tables as Kysely sees them: one interface per table.
@@ -59,6 +59,62 @@ export interface TagsTable {
   name_key: string;
   type: string;
   canonical: number;
+  /** The canonical tag this one is a synonym of. */
+  merger_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Wranglers decided it fits nowhere; it stays out of the bins. */
+  unwrangleable: ColumnType<number, number | undefined, number>;
+  created_at: string;
+}
+
+export interface TagParentsTable {
+  child_id: number;
+  parent_id: number;
+}
+
+export interface TagMetaTable {
+  sub_id: number;
+  meta_id: number;
+}
+
+export interface WorkFiltersTable {
+  work_id: number;
+  tag_id: number;
+  /** 1 when the filter comes only through a metatag. */
+  inherited: number;
+}
+
+export interface ChangeFeedTable {
+  id: Generated<number>;
+  work_id: number;
+  /** "filters" (the work's filter set or listing fields changed) or "deleted". */
+  kind: string;
+  created_at: string;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  payload: string;
+  /** queued, running, done or failed. */
+  state: string;
+  /** The last work id processed: a restarted job resumes after it. */
+  cursor: ColumnType<number, number | undefined, number>;
+  done_count: ColumnType<number, number | undefined, number>;
+  total: ColumnType<number, number | undefined, number>;
+  attempts: ColumnType<number, number | undefined, number>;
+  locked_by: string | null;
+  locked_at: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WranglingLogTable {
+  id: Generated<number>;
+  tag_id: number;
+  user_id: number | null;
+  action: string;
+  detail: string;
   created_at: string;
 }
 
@@ -81,6 +137,8 @@ export interface WorksTable {
   backdated: number;
   /** "Date Updated": when the newest chapter was posted. */
   revised_at: string;
+  /** Derived with the filter set: two or more fandoms that share no metatag. */
+  crossover: ColumnType<number, number | undefined, number>;
   /** JSON list of {label, value} from an imported work-text file; NULL once edited. */
   import_headers: string | null;
   created_at: string;
@@ -127,6 +185,12 @@ export interface Database {
   work_creators: WorkCreatorsTable;
   chapters: ChaptersTable;
   work_tags: WorkTagsTable;
+  tag_parents: TagParentsTable;
+  tag_meta: TagMetaTable;
+  work_filters: WorkFiltersTable;
+  change_feed: ChangeFeedTable;
+  jobs: JobsTable;
+  wrangling_log: WranglingLogTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -136,3 +200,4 @@ export type WorkRow = Selectable<WorksTable>;
 export type ChapterRow = Selectable<ChaptersTable>;
 export type NewWork = Insertable<WorksTable>;
 export type NewChapter = Insertable<ChaptersTable>;
+export type JobRow = Selectable<JobsTable>;

@@ -1,0 +1,13 @@
+import type { DbOrTrx } from "./db/index.js";
+import { nowIso } from "./db/index.js";
+
+/**
+ * The change feed: one row whenever a work's listing data changes ("filters": its filter set;
+ * "work": its fields, chapters or visibility; "deleted"). Written in the transaction of the
+ * change itself, so a process that follows the feed by id never misses one.
+ */
+export type ChangeKind = "filters" | "work" | "deleted";
+
+export async function appendChange(trx: DbOrTrx, workId: number, kind: ChangeKind): Promise<void> {
+  await trx.insertInto("change_feed").values({ work_id: workId, kind, created_at: nowIso() }).execute();
+}

@@ -1,0 +1,137 @@
+import { hostname } from "node:os";
+
+import type { Db, DbOrTrx } from "./db/index.js";
+import { dialectOf, nowIso } from "./db/index.js";
+import type { JobRow } from "./db/tables.js";
+
+/**
+ * Durable background jobs: a row per job, claimed by one worker at a time, processed in
+ * batches that each commit together with the job's cursor. A crash or restart loses at most
+ * the batch in flight, which the next worker redoes; nothing needs to be re-run by hand.
+ */
+
+/** Processes one batch of a job; returns false when the job has nothing left to do. */
+export type JobStep = (db: Db, job: JobRow) => Promise<boolean>;
+
+/** A worker's name in `locked_by`: host and process, so an admin can tell who holds a job. */
+export const WORKER_ID = `${hostname()}:${process.pid}`;
+
+// A running job whose worker has not touched it for this long is taken over (the worker died).
+const STALE_MS = 60_000;
+
+/** Queues a job in the caller's transaction, so it exists exactly when the change that needs it does. */
+export async function enqueueJob(trx: DbOrTrx, kind: string, payload: unknown, total: number): Promise<number> {
+  const now = nowIso();
+  const row = await trx
+    .insertInto("jobs")
+    .values({ kind, payload: JSON.stringify(payload), state: "queued", total, locked_by: null, locked_at: null, error: null, created_at: now, updated_at: now })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Takes the oldest queued (or abandoned) job for this worker, or undefined when there is none. */
+export async function claimJob(db: Db, onlyId?: number): Promise<JobRow | undefined> {
+  const staleBefore = new Date(Date.now() - STALE_MS).toISOString();
+  return db.transaction().execute(async (trx) => {
+    let query = trx
+      .selectFrom("jobs")
+      .select("id")
+      .where((eb) => eb.or([eb("state", "=", "queued"), eb.and([eb("state", "=", "running"), eb("locked_at", "<", staleBefore)])]))
+      .orderBy("id")
+      .limit(1);
+    if (onlyId !== undefined) query = query.where("id", "=", onlyId);
+    // Several processes may poll one PostgreSQL database: SKIP LOCKED hands each a different job.
+    const candidate = dialectOf(db) === "postgres" ? await query.forUpdate().skipLocked().executeTakeFirst() : await query.executeTakeFirst();
+    if (!candidate) return undefined;
+    const now = nowIso();
+    await trx
+      .updateTable("jobs")
+      .set((eb) => ({ state: "running", locked_by: WORKER_ID, locked_at: now, updated_at: now, attempts: eb("attempts", "+", 1) }))
+      .where("id", "=", candidate.id)
+      .execute();
+    return trx.selectFrom("jobs").selectAll().where("id", "=", candidate.id).executeTakeFirstOrThrow();
+  });
+}
+
+/** Runs a claimed job to its end (or until `shouldStop`), batch by batch. */
+export async function runJob(db: Db, job: JobRow, step: JobStep, shouldStop: () => boolean = () => false): Promise<"done" | "paused" | "failed"> {
+  try {
+    for (;;) {
+      const current = await db.selectFrom("jobs").selectAll().where("id", "=", job.id).executeTakeFirstOrThrow();
+      if (!(await step(db, current))) break;
+      if (shouldStop()) return "paused";
+    }
+    await db.updateTable("jobs").set({ state: "done", locked_by: null, locked_at: null, updated_at: nowIso() }).where("id", "=", job.id).execute();
+    return "done";
+  } catch (error) {
+    // Kept queued for another try: the cause is usually passing (a lock, a restart).
+    const state = job.attempts >= 5 ? "failed" : "queued";
+    await db
+      .updateTable("jobs")
+      .set({ state, error: String((error as Error).stack ?? error), locked_by: null, locked_at: null, updated_at: nowIso() })
+      .where("id", "=", job.id)
+      .execute();
+    return "failed";
+  }
+}
+
+/** Marks progress inside a batch's transaction: the cursor moves only if the batch commits. */
+export async function advanceJob(trx: DbOrTrx, jobId: number, cursor: number, processed: number): Promise<void> {
+  await trx
+    .updateTable("jobs")
+    .set((eb) => ({ cursor, done_count: eb("done_count", "+", processed), locked_at: nowIso(), updated_at: nowIso() }))
+    .where("id", "=", jobId)
+    .execute();
+}
+
+/** Runs every job that is waiting, one after another; returns how many ran. */
+export async function drainJobs(db: Db, steps: Record<string, JobStep>): Promise<number> {
+  let ran = 0;
+  for (;;) {
+    const job = await claimJob(db);
+    if (!job) return ran;
+    const step = steps[job.kind];
+    if (!step) {
+      await db.updateTable("jobs").set({ state: "failed", error: `no handler for job kind "${job.kind}"`, locked_by: null, updated_at: nowIso() }).where("id", "=", job.id).execute();
+      continue;
+    }
+    await runJob(db, job, step);
+    ran++;
+  }
+}
+
+/**
+ * Polls for jobs in the background of a serving process. Returns a stop function that waits
+ * for the batch in flight, so a shutdown never leaves a half-written batch.
+ */
+export function startJobWorker(db: Db, steps: Record<string, JobStep>, intervalMs = 1000): () => Promise<void> {
+  let stopping = false;
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = async () => {
+    const job = await claimJob(db);
+    if (!job) return;
+    const step = steps[job.kind];
+    if (step) await runJob(db, job, step, () => stopping);
+  };
+  const timer = setInterval(() => {
+    running = running.then(() => (stopping ? undefined : tick())).catch((error) => console.error(`job worker: ${(error as Error).message}`));
+  }, intervalMs);
+  timer.unref();
+  return async () => {
+    stopping = true;
+    clearInterval(timer);
+    await running;
+  };
+}
+
+/** A job's state for progress displays. */
+export async function jobStatus(db: DbOrTrx, id: number) {
+  return db.selectFrom("jobs").select(["id", "kind", "state", "done_count", "total", "error", "updated_at"]).where("id", "=", id).executeTakeFirst();
+}
+
+/** Unfinished jobs, oldest first, for admins and wranglers. */
+export async function pendingJobs(db: DbOrTrx) {
+  return db.selectFrom("jobs").select(["id", "kind", "state", "done_count", "total", "created_at"]).where("state", "in", ["queued", "running"]).orderBy("id").execute();
+}
+

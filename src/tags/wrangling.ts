@@ -1,0 +1,191 @@
+import type { Db, DbOrTrx } from "../platform/db/index.js";
+import { nowIso } from "../platform/db/index.js";
+import type { TagRow } from "../platform/db/tables.js";
+import { metaClosure } from "./filters.js";
+import { findTagByName } from "./queries.js";
+import { enqueueRefilter, type RefilterPayload } from "./refilter.js";
+import { TYPE_LABELS, type TagType } from "./vocabulary.js";
+
+/**
+ * Wrangling: the changes tag wranglers make to the tag graph. Each operation checks its rule,
+ * applies, writes a history line and says which works need re-filtering; `wrangle` runs a list
+ * of them in one transaction (all or nothing) and queues one durable re-filter job.
+ */
+
+/** A tag named by id (forms) or by name (CLI, CSV). */
+export type TagRef = number | string;
+
+export type WranglingOp =
+  | { action: "canonical"; tag: TagRef; value: boolean }
+  | { action: "synonym"; tag: TagRef; of: TagRef | null }
+  | { action: "parent"; tag: TagRef; parent: TagRef; remove?: boolean }
+  | { action: "meta"; tag: TagRef; meta: TagRef; remove?: boolean }
+  | { action: "unwrangleable"; tag: TagRef; value: boolean };
+
+/** A refused operation; the message says why, for wranglers. */
+export class WranglingError extends Error {}
+
+// Tags whose canonical status is fixed: the archive's own vocabulary.
+const FIXED_TYPES = new Set(["Rating", "ArchiveWarning", "Category", "Media"]);
+const FIXED_NAMES = new Set(["No Fandom"]);
+
+/** Which types a tag of each type may have as parents. */
+export const PARENT_TYPES: Partial<Record<string, TagType[] | ["Media"]>> = {
+  Fandom: ["Media"],
+  Character: ["Fandom"],
+  Relationship: ["Fandom", "Character"],
+  Freeform: ["Fandom"],
+};
+
+function isFixed(tag: TagRow): boolean {
+  return FIXED_TYPES.has(tag.type) || FIXED_NAMES.has(tag.name);
+}
+
+function label(tag: TagRow): string {
+  return `"${tag.name}"`;
+}
+
+function typeName(type: string): string {
+  return TYPE_LABELS[type as TagType]?.one ?? type;
+}
+
+async function resolve(trx: DbOrTrx, ref: TagRef): Promise<TagRow> {
+  const tag =
+    typeof ref === "number"
+      ? await trx.selectFrom("tags").selectAll().where("id", "=", ref).executeTakeFirst()
+      : await findTagByName(trx, ref);
+  if (!tag) throw new WranglingError(`There is no tag ${typeof ref === "number" ? `with id ${ref}` : `named "${ref}"`}.`);
+  return tag;
+}
+
+async function log(trx: DbOrTrx, tagId: number, userId: number | null, action: string, detail: string): Promise<void> {
+  await trx.insertInto("wrangling_log").values({ tag_id: tagId, user_id: userId, action, detail, created_at: nowIso() }).execute();
+}
+
+interface Applied {
+  /** One line for the wrangler, for the CLI and the page. */
+  change: string;
+  refilter: RefilterPayload;
+}
+
+const NOTHING: RefilterPayload = { taggedWith: [], filteredBy: [] };
+
+/** Checks and applies one operation inside a transaction; throws WranglingError when refused. */
+export async function applyWrangling(trx: DbOrTrx, userId: number | null, op: WranglingOp): Promise<Applied> {
+  const tag = await resolve(trx, op.tag);
+  switch (op.action) {
+    case "canonical": {
+      if (Boolean(tag.canonical) === op.value) return { change: `${label(tag)} was already ${op.value ? "" : "not "}canonical.`, refilter: NOTHING };
+      if (isFixed(tag)) throw new WranglingError(`${label(tag)} is one of the archive's fixed tags and is always canonical.`);
+      if (op.value && tag.merger_id !== null) throw new WranglingError(`${label(tag)} is a synonym; remove it from its canonical tag before making it canonical.`);
+      if (!op.value) {
+        const synonyms = await trx.selectFrom("tags").select("name").where("merger_id", "=", tag.id).limit(1).execute();
+        if (synonyms.length) throw new WranglingError(`${label(tag)} has synonyms (such as "${synonyms[0]!.name}"); move them first.`);
+        const links = await trx.selectFrom("tag_meta").select("sub_id").where((eb) => eb.or([eb("sub_id", "=", tag.id), eb("meta_id", "=", tag.id)])).limit(1).execute();
+        if (links.length) throw new WranglingError(`${label(tag)} has metatags or subtags; remove those links first.`);
+        const children = await trx.selectFrom("tag_parents").select("child_id").where("parent_id", "=", tag.id).limit(1).execute();
+        if (children.length) throw new WranglingError(`${label(tag)} is a parent of other tags; remove those links first.`);
+      }
+      await trx.updateTable("tags").set({ canonical: op.value ? 1 : 0, unwrangleable: 0 }).where("id", "=", tag.id).execute();
+      await log(trx, tag.id, userId, "canonical", op.value ? "made canonical" : "made not canonical");
+      return { change: `${label(tag)} is ${op.value ? "now" : "no longer"} canonical.`, refilter: { taggedWith: [tag.id], filteredBy: [] } };
+    }
+    case "synonym": {
+      if (op.of === null) {
+        if (tag.merger_id === null) return { change: `${label(tag)} was not a synonym.`, refilter: NOTHING };
+        await trx.updateTable("tags").set({ merger_id: null }).where("id", "=", tag.id).execute();
+        await log(trx, tag.id, userId, "synonym", "removed from its canonical tag");
+        return { change: `${label(tag)} is no longer a synonym.`, refilter: { taggedWith: [tag.id], filteredBy: [] } };
+      }
+      const target = await resolve(trx, op.of);
+      if (target.id === tag.id) throw new WranglingError(`${label(tag)} can't be a synonym of itself.`);
+      if (target.merger_id !== null) throw new WranglingError(`${label(target)} is itself a synonym; choose its canonical tag instead (a synonym of a synonym is not allowed).`);
+      if (!target.canonical) throw new WranglingError(`${label(target)} is not canonical; only canonical tags can have synonyms.`);
+      if (tag.canonical) throw new WranglingError(`${label(tag)} is canonical; make it not canonical before making it a synonym.`);
+      if (target.type !== tag.type) throw new WranglingError(`${label(tag)} is a ${typeName(tag.type)} tag and ${label(target)} a ${typeName(target.type)} tag; synonyms must be of the same type.`);
+      if (tag.merger_id === target.id) return { change: `${label(tag)} was already a synonym of ${label(target)}.`, refilter: NOTHING };
+      await trx.updateTable("tags").set({ merger_id: target.id, unwrangleable: 0 }).where("id", "=", tag.id).execute();
+      await log(trx, tag.id, userId, "synonym", `made a synonym of "${target.name}"`);
+      return { change: `${label(tag)} is now a synonym of ${label(target)}.`, refilter: { taggedWith: [tag.id], filteredBy: [] } };
+    }
+    case "parent": {
+      const parent = await resolve(trx, op.parent);
+      if (op.remove) {
+        await trx.deleteFrom("tag_parents").where("child_id", "=", tag.id).where("parent_id", "=", parent.id).execute();
+        await log(trx, tag.id, userId, "parent", `removed parent "${parent.name}"`);
+        return { change: `${label(parent)} is no longer a parent of ${label(tag)}.`, refilter: NOTHING };
+      }
+      const allowed = PARENT_TYPES[tag.type] ?? [];
+      if (!allowed.includes(parent.type as never)) {
+        const kinds = allowed.length ? allowed.map(typeName).join(" or ") : "none";
+        throw new WranglingError(`A ${typeName(tag.type)} tag can't have the ${typeName(parent.type)} tag ${label(parent)} as a parent (allowed parent types: ${kinds}).`);
+      }
+      if (!parent.canonical) throw new WranglingError(`${label(parent)} is not canonical; parents must be canonical tags.`);
+      await trx
+        .insertInto("tag_parents")
+        .values({ child_id: tag.id, parent_id: parent.id })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      await log(trx, tag.id, userId, "parent", `added parent "${parent.name}"`);
+      return { change: `${label(parent)} is now a parent of ${label(tag)}.`, refilter: NOTHING };
+    }
+    case "meta": {
+      const meta = await resolve(trx, op.meta);
+      if (op.remove) {
+        await trx.deleteFrom("tag_meta").where("sub_id", "=", tag.id).where("meta_id", "=", meta.id).execute();
+        await log(trx, tag.id, userId, "meta", `removed metatag "${meta.name}"`);
+        return { change: `${label(meta)} is no longer a metatag of ${label(tag)}.`, refilter: { taggedWith: [], filteredBy: [tag.id] } };
+      }
+      if (meta.id === tag.id) throw new WranglingError(`${label(tag)} can't be its own metatag.`);
+      if (!tag.canonical || !meta.canonical) throw new WranglingError(`Metatags link canonical tags only; ${label(tag.canonical ? meta : tag)} is not canonical.`);
+      if (meta.type !== tag.type) throw new WranglingError(`${label(tag)} is a ${typeName(tag.type)} tag and ${label(meta)} a ${typeName(meta.type)} tag; a metatag must be of the same type.`);
+      const above = (await metaClosure(trx, [meta.id])).get(meta.id)!;
+      if (above.has(tag.id)) throw new WranglingError(`${label(tag)} is already above ${label(meta)}; making ${label(meta)} its metatag would make a cycle.`);
+      await trx
+        .insertInto("tag_meta")
+        .values({ sub_id: tag.id, meta_id: meta.id })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      await log(trx, tag.id, userId, "meta", `added metatag "${meta.name}"`);
+      return { change: `${label(meta)} is now a metatag of ${label(tag)}.`, refilter: { taggedWith: [], filteredBy: [tag.id] } };
+    }
+    case "unwrangleable": {
+      if (op.value && (tag.canonical || tag.merger_id !== null)) throw new WranglingError(`${label(tag)} is ${tag.canonical ? "canonical" : "a synonym"}, so it is already wrangled.`);
+      await trx.updateTable("tags").set({ unwrangleable: op.value ? 1 : 0 }).where("id", "=", tag.id).execute();
+      await log(trx, tag.id, userId, "unwrangleable", op.value ? "marked unwrangleable" : "marked wrangleable");
+      return { change: `${label(tag)} is ${op.value ? "now" : "no longer"} unwrangleable.`, refilter: NOTHING };
+    }
+  }
+}
+
+export type WrangleResult =
+  | { ok: true; changes: string[]; jobId: number | null; works: number }
+  | { ok: false; index: number; message: string };
+
+/**
+ * Applies operations in one transaction, all or nothing, and queues one re-filter job for every
+ * work they can affect. On refusal nothing is applied and the result says which one and why.
+ */
+export async function wrangle(db: Db, userId: number | null, ops: WranglingOp[]): Promise<WrangleResult> {
+  let failedAt = -1;
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const changes: string[] = [];
+      const taggedWith = new Set<number>();
+      const filteredBy = new Set<number>();
+      for (const [index, op] of ops.entries()) {
+        failedAt = index;
+        const applied = await applyWrangling(trx, userId, op);
+        changes.push(applied.change);
+        for (const id of applied.refilter.taggedWith) taggedWith.add(id);
+        for (const id of applied.refilter.filteredBy) filteredBy.add(id);
+      }
+      const jobId = await enqueueRefilter(trx, { taggedWith: [...taggedWith], filteredBy: [...filteredBy] });
+      const works = jobId === null ? 0 : (await trx.selectFrom("jobs").select("total").where("id", "=", jobId).executeTakeFirstOrThrow()).total;
+      return { ok: true as const, changes, jobId, works };
+    });
+  } catch (error) {
+    if (error instanceof WranglingError) return { ok: false, index: failedAt, message: error.message };
+    throw error;
+  }
+}
