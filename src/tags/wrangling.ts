@@ -4,7 +4,7 @@ import type { TagRow } from "../platform/db/tables.js";
 import { metaClosure } from "./filters.js";
 import { findTagByName } from "./queries.js";
 import { enqueueRefilter, type RefilterPayload } from "./refilter.js";
-import { TYPE_LABELS, type TagType } from "./vocabulary.js";
+import { TAG_TYPES, TYPE_LABELS, type TagType, tagKey, tagNameProblem } from "./vocabulary.js";
 
 /**
  * Wrangling: the changes tag wranglers make to the tag graph. Each operation checks its rule,
@@ -16,6 +16,8 @@ import { TYPE_LABELS, type TagType } from "./vocabulary.js";
 export type TagRef = number | string;
 
 export type WranglingOp =
+  /** Creates a tag (wranglers add canonical tags before any work uses them). */
+  | { action: "create"; name: string; type: TagType; canonical: boolean }
   | { action: "canonical"; tag: TagRef; value: boolean }
   | { action: "synonym"; tag: TagRef; of: TagRef | null }
   | { action: "parent"; tag: TagRef; parent: TagRef; remove?: boolean }
@@ -72,6 +74,7 @@ const NOTHING: RefilterPayload = { taggedWith: [], filteredBy: [] };
 
 /** Checks and applies one operation inside a transaction; throws WranglingError when refused. */
 export async function applyWrangling(trx: DbOrTrx, userId: number | null, op: WranglingOp): Promise<Applied> {
+  if (op.action === "create") return createTag(trx, userId, op.name, op.type, op.canonical);
   const tag = await resolve(trx, op.tag);
   switch (op.action) {
     case "canonical": {
@@ -156,6 +159,27 @@ export async function applyWrangling(trx: DbOrTrx, userId: number | null, op: Wr
       return { change: `${label(tag)} is ${op.value ? "now" : "no longer"} unwrangleable.`, refilter: NOTHING };
     }
   }
+}
+
+async function createTag(trx: DbOrTrx, userId: number | null, rawName: string, type: TagType, canonical: boolean): Promise<Applied> {
+  const name = rawName.normalize("NFC").replace(/\s+/g, " ").trim();
+  const problem = name ? tagNameProblem(name) : { kind: "length" as const, detail: "" };
+  if (!name) throw new WranglingError("A tag needs a name.");
+  if (problem) throw new WranglingError(problem.kind === "length" ? `Tag names are at most ${problem.detail} characters.` : `Tag names can't contain "${problem.detail}".`);
+  if (!TAG_TYPES.includes(type) || FIXED_TYPES.has(type)) throw new WranglingError(`New tags can be Fandom, Relationship, Character or Additional Tags, not ${typeName(type)}.`);
+  const existing = await findTagByName(trx, name);
+  if (existing) {
+    if (existing.type !== type) throw new WranglingError(`${label(existing)} already exists as a ${typeName(existing.type)} tag.`);
+    if (canonical && !existing.canonical) return applyWrangling(trx, userId, { action: "canonical", tag: existing.id, value: true });
+    return { change: `${label(existing)} already exists.`, refilter: NOTHING };
+  }
+  const row = await trx
+    .insertInto("tags")
+    .values({ name, name_key: tagKey(name), type, canonical: canonical ? 1 : 0, created_at: nowIso() })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await log(trx, row.id, userId, "create", canonical ? "created as canonical" : "created");
+  return { change: `"${name}" was created${canonical ? " as a canonical tag" : ""}.`, refilter: NOTHING };
 }
 
 export type WrangleResult =

@@ -1,0 +1,50 @@
+import type { Db } from "../../src/platform/db/index.js";
+import { createUser } from "../../src/users/commands.js";
+import { createWork } from "../../src/works/commands.js";
+import type { WorkInput } from "../../src/works/schema.js";
+
+/** A user with its default pseud, for tests that post works through the commands. */
+export async function makeCreator(db: Db, login = "maker"): Promise<{ userId: number; pseudId: number }> {
+  const user = await createUser(db, { login, email: `${login}@example.com`, password: "factory password" });
+  if (!user.ok) throw new Error(`could not create ${login}`);
+  const pseud = await db.selectFrom("pseuds").select("id").where("user_id", "=", user.value.id).executeTakeFirstOrThrow();
+  return { userId: user.value.id, pseudId: pseud.id };
+}
+
+export interface WorkTags {
+  fandoms?: string[];
+  relationships?: string[];
+  characters?: string[];
+  freeforms?: string[];
+  rating?: string;
+  restricted?: boolean;
+  draft?: boolean;
+  title?: string;
+}
+
+/** Posts a work through the same command the form uses; returns its id. */
+export async function makeWork(db: Db, pseudId: number, tags: WorkTags = {}): Promise<number> {
+  const input: WorkInput = {
+    title: tags.title ?? "Factory Work",
+    pseudIds: [pseudId],
+    rating: tags.rating ?? "General Audiences",
+    warnings: ["No Archive Warnings Apply"],
+    categories: [],
+    tags: {
+      Fandom: tags.fandoms ?? ["Original Work"],
+      Relationship: tags.relationships ?? [],
+      Character: tags.characters ?? [],
+      Freeform: tags.freeforms ?? [],
+    },
+    language: "en",
+    summary: "",
+    notes: "",
+    endnotes: "",
+    restricted: tags.restricted ?? false,
+    commentPermission: "registered",
+    expectedChapters: 1,
+    publishedOn: null,
+  };
+  const { workId } = await createWork(db, input, [{ title: "", summary: "", notes: "", endnotes: "", content: "<p>Some words for the factory.</p>" }], { draft: tags.draft ?? false });
+  return workId;
+}
