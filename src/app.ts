@@ -7,12 +7,14 @@ import type { RouteDef } from "./platform/http/routes.js";
 import { buildHttpServer } from "./platform/http/server.js";
 import type { JobStep } from "./platform/jobs.js";
 import { TAG_JOB_STEPS } from "./tags/refilter.js";
+import { tagsRoutes } from "./tags/routes.js";
+import { searchRoutes } from "./search/routes.js";
 import { usersRoutes } from "./users/routes.js";
 import { loadViewer } from "./users/sessions.js";
 import { worksRoutes } from "./works/routes.js";
 
 /** Every capability's routes, in one table. */
-export const ROUTES: RouteDef[] = [...browseRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes];
+export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes];
 
 /** The archive as one Fastify app over an open, migrated database. */
 export function buildApp(config: Config, db: Db): Promise<FastifyInstance> {

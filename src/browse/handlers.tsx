@@ -1,17 +1,35 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { pageParam, queryParam } from "../platform/http/routes.js";
+import { parseSearchQuery } from "../search/query-language.js";
+import { searchRefinement } from "../search/refine.js";
+import { SearchWithinResults } from "../search/views/search-page.js";
 import { findTagById, findTagByName } from "../tags/queries.js";
-import { TYPE_LABELS, type TagType, tagFromParam, tagPath } from "../tags/vocabulary.js";
+import { tagFromParam, tagPath } from "../tags/vocabulary.js";
 import { findPseud, findUserByLogin } from "../users/queries.js";
 import { draftsOf, listWorks, type WorkScope } from "../works/queries.js";
 import { WorkListing } from "../works/views/blurb.js";
 
-/** Renders one page of a listing; every works listing goes through here. */
+/**
+ * Renders one page of a listing; every works listing goes through here, with "search within
+ * results" (`work_search[query]`, the search page's query language) on all of them.
+ */
 async function renderListing(req: FastifyRequest, reply: FastifyReply, scope: WorkScope, heading: string, basePath: string) {
   const page = pageParam(req);
-  const { total, blurbs } = await listWorks(req.db, req.viewer, scope, page);
-  const href = (n: number) => (n === 1 ? basePath : `${basePath}?page=${n}`);
-  return reply.page(`Works ${heading}`.trim(), <WorkListing heading={heading} total={total} page={page} blurbs={blurbs} href={href} />, { mainClass: "works-index" });
+  const within = queryParam(req, "work_search[query]").trim().slice(0, 2000);
+  const parsed = within ? parseSearchQuery(within) : undefined;
+  const refine = parsed?.ok ? searchRefinement(req.db, parsed.query) : {};
+  const { total, blurbs } = await listWorks(req.db, req.viewer, scope, page, refine);
+  const query = within ? `work_search%5Bquery%5D=${encodeURIComponent(within)}` : "";
+  const href = (n: number) => {
+    const params = [query, n > 1 ? `page=${n}` : ""].filter(Boolean).join("&");
+    return params ? `${basePath}?${params}` : basePath;
+  };
+  const error = parsed && !parsed.ok ? `Your search failed because of a syntax error: ${parsed.message}` : undefined;
+  return reply.page(
+    `Works ${heading}`.trim(),
+    <WorkListing heading={heading} total={total} page={page} blurbs={blurbs} href={href} tools={<SearchWithinResults action={basePath} value={within} error={error} />} />,
+    { mainClass: "works-index", status: error ? 400 : 200 },
+  );
 }
 
 export async function showHomePage(req: FastifyRequest, reply: FastifyReply) {
@@ -68,45 +86,4 @@ export async function showTagWorksPage(req: FastifyRequest, reply: FastifyReply)
   // A canonical tag lists its filter set (synonyms' and subtags' works); an unwrangled one its own works.
   const scope: WorkScope = tag.canonical ? { kind: "filter", tagId: tag.id } : { kind: "tag", tagId: tag.id };
   return renderListing(req, reply, scope, `in ${tag.name}`, `${tagPath(tag.name)}/works`);
-}
-
-export async function showTagPage(req: FastifyRequest, reply: FastifyReply) {
-  const tag = await tagFromUrl(req);
-  if (!tag) return reply.error("NOT_FOUND");
-  const type = TYPE_LABELS[tag.type as TagType]?.one ?? tag.type;
-  return reply.page(
-    tag.name,
-    <div class="tag home">
-      <h2 class="heading" safe>
-        {tag.name}
-      </h2>
-      <p safe>{`This tag belongs to the ${type} category. ${tag.canonical ? "It's a common tag." : "It has not been wrangled yet."}`}</p>
-      <p>
-        <a href={`${tagPath(tag.name)}/works`}>Works in this tag</a>
-      </p>
-    </div>,
-    { mainClass: "tags-show" },
-  );
-}
-
-/** A stand-in until full-text search exists: titles and summaries containing the words typed. */
-export async function showSearchPage(req: FastifyRequest, reply: FastifyReply) {
-  const query = queryParam(req, "work_search[query]").trim().slice(0, 200);
-  const page = pageParam(req);
-  const { total, blurbs } = query ? await listWorks(req.db, req.viewer, { kind: "search", text: query }, page) : { total: 0, blurbs: [] };
-  const href = (n: number) => `/works/search?work_search%5Bquery%5D=${encodeURIComponent(query)}&page=${n}`;
-  return reply.page(
-    "Search Works",
-    <>
-      <form method="get" action="/works/search" role="search" class="search">
-        <p class="field">
-          <label for="search-query">Search titles and summaries</label>
-          <input type="search" id="search-query" name="work_search[query]" value={query.replace(/&/g, "&amp;")} />
-          <button type="submit">Search</button>
-        </p>
-      </form>
-      {query ? <WorkListing heading={`found for “${query}”`} total={total} page={page} blurbs={blurbs} href={href} empty="No works matched." /> : ""}
-    </>,
-    { mainClass: "works-search" },
-  );
 }

@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { issueSetupToken } from "../admin/settings.js";
 import { buildApp, JOB_STEPS } from "../app.js";
-import { startJobWorker } from "../platform/jobs.js";
+import { drainJobs, startJobWorker } from "../platform/jobs.js";
+import { reindexAll } from "../search/reindex.js";
 import { exportWorkText, prepareImport } from "../formats/work-text-archive.js";
 import { ConfigError, loadConfig } from "../platform/config.js";
 import { openDatabase } from "../platform/db/index.js";
@@ -11,6 +12,8 @@ import type { Role } from "../platform/http/viewer.js";
 import { createUser } from "../users/commands.js";
 import { findUserByLogin, hasAdmin, pseudsOf } from "../users/queries.js";
 import { emailErrors, loginErrors } from "../users/schema.js";
+import { benchSearch } from "./bench-search.js";
+import { tagsCommand } from "./tags.js";
 
 const USAGE = `Usage: fanfold <command> [options]
 
@@ -21,6 +24,12 @@ Commands:
                                             Create an account; the password is read from standard input
   import FILE... --as NAME [--draft]        Import work-text files as works by user NAME
   export ID --format txt [--out FILE]       Export a work (to standard output by default)
+  tags show|canonical|synonym|parent|meta|unwrangleable|apply ...
+                                            Wrangle tags and re-filter the works they touch (\`fanfold tags help\`)
+  search reindex                            Rebuild the full-text search index, with progress
+  bench search [--works N] [--words-per-work W] [--dialect sqlite|postgres] [--json]
+                                            Time the search page on a generated archive (\`fanfold bench search --help\`)
+  jobs run                                  Finish every waiting background job (re-filtering) now
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, DATA_DIR, PUBLIC_URL, SECRET.`;
 
@@ -71,6 +80,7 @@ async function serve(args: string[]): Promise<void> {
   if (values.migrate) {
     const ran = await migrateToLatest(db);
     if (ran.length) console.log(`Applied migrations: ${ran.join(", ")}`);
+    await afterMigrations(db, ran);
   }
   const pending = await pendingMigrations(db);
   if (pending.length) {
@@ -105,9 +115,38 @@ async function migrate(): Promise<void> {
     async (db) => {
       const ran = await migrateToLatest(db);
       console.log(ran.length ? `Applied migrations: ${ran.join(", ")}` : "The schema is up to date.");
+      await afterMigrations(db, ran);
     },
     { requireCurrentSchema: false },
   );
+}
+
+/** After the search migration, an archive that already has works gets its index built. */
+async function afterMigrations(db: ReturnType<typeof openDatabase>, ran: string[]): Promise<void> {
+  if (!ran.includes("0004_search")) return;
+  const works = await db.selectFrom("works").select("id").limit(1).execute();
+  if (works.length) await reindexWithProgress(db);
+}
+
+async function reindexWithProgress(db: ReturnType<typeof openDatabase>): Promise<void> {
+  const tty = process.stderr.isTTY;
+  const result = await reindexAll(db, (done, total) => {
+    if (tty) process.stderr.write(`\rindexing works ${done}/${total}`);
+    else if (done === total || done % 5000 === 0) console.error(`indexing works ${done}/${total}`);
+  });
+  if (tty) process.stderr.write("\n");
+  console.log(`Search index rebuilt: ${result.works} works, ${result.tags} tags.`);
+}
+
+async function searchReindex(): Promise<void> {
+  await withDatabase((db) => reindexWithProgress(db));
+}
+
+async function runJobs(): Promise<void> {
+  await withDatabase(async (db) => {
+    const ran = await drainJobs(db, JOB_STEPS);
+    console.log(ran ? `Finished ${ran} job${ran === 1 ? "" : "s"}.` : "No jobs were waiting.");
+  });
 }
 
 async function userAdd(args: string[]): Promise<void> {
@@ -171,6 +210,10 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === "user" && rest[0] === "add") await userAdd(rest.slice(1));
     else if (command === "import") await importFiles(rest);
     else if (command === "export") await exportWork(rest);
+    else if (command === "tags") return await tagsCommand(rest);
+    else if (command === "search" && rest[0] === "reindex") await searchReindex();
+    else if (command === "bench" && rest[0] === "search") return await benchSearch(rest.slice(1));
+    else if (command === "jobs" && rest[0] === "run") await runJobs();
     else if (!command || command === "help" || command === "--help" || command === "-h") console.log(USAGE);
     else {
       console.error(`Unknown command "${command}".\n\n${USAGE}`);

@@ -111,7 +111,7 @@ function fanfold(args: string[], env: Record<string, string>, input?: string) {
   return spawnSync(process.execPath, [join(ROOT, "bin/fanfold.mjs"), ...args], { cwd: ROOT, env: { ...process.env, ...env }, input, encoding: "utf8" });
 }
 
-test("the fanfold command: user add, import, export", async (t) => {
+test("the fanfold command: user add, import, export, search reindex, jobs run", async (t) => {
   await eachDialect(t, async (_t, { db, url }) => {
     const dir = mkdtempSync(join(tmpdir(), "fanfold-cli-"));
     const env = { DATABASE_URL: url, DATA_DIR: dir };
@@ -144,6 +144,10 @@ test("the fanfold command: user add, import, export", async (t) => {
     assert.equal(fanfold(["export", id, "--format", "txt", "--out", out], env).status, 0);
     assert.equal(readFileSync(out, "utf8"), exported.stdout);
     assert.match(fanfold(["export", "99999"], env).stderr, /There is no work 99999/);
+    const reindexed = fanfold(["search", "reindex"], env);
+    assert.equal(reindexed.status, 0, reindexed.stderr);
+    assert.match(reindexed.stdout, /Search index rebuilt: 3 works/);
+    assert.match(fanfold(["jobs", "run"], env).stdout, /No jobs were waiting|Finished/);
   });
 });
 

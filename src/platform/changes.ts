@@ -11,3 +11,14 @@ export type ChangeKind = "filters" | "work" | "deleted";
 export async function appendChange(trx: DbOrTrx, workId: number, kind: ChangeKind): Promise<void> {
   await trx.insertInto("change_feed").values({ work_id: workId, kind, created_at: nowIso() }).execute();
 }
+
+/** The same for many works at once, in multi-row inserts. */
+export async function appendChanges(trx: DbOrTrx, workIds: number[], kind: ChangeKind): Promise<void> {
+  const createdAt = nowIso();
+  for (let i = 0; i < workIds.length; i += 2000) {
+    await trx
+      .insertInto("change_feed")
+      .values(workIds.slice(i, i + 2000).map((work_id) => ({ work_id, kind, created_at: createdAt })))
+      .execute();
+  }
+}

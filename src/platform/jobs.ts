@@ -1,8 +1,9 @@
 import { hostname } from "node:os";
 
 import type { Db, DbOrTrx } from "./db/index.js";
-import { dialectOf, nowIso } from "./db/index.js";
-import type { JobRow } from "./db/tables.js";
+import { nowIso } from "./db/index.js";
+import type { ExpressionBuilder } from "kysely";
+import type { Database, JobRow } from "./db/tables.js";
 
 /**
  * Durable background jobs: a row per job, claimed by one worker at a time, processed in
@@ -30,29 +31,34 @@ export async function enqueueJob(trx: DbOrTrx, kind: string, payload: unknown, t
   return row.id;
 }
 
-/** Takes the oldest queued (or abandoned) job for this worker, or undefined when there is none. */
+/**
+ * Takes the oldest queued (or abandoned) job for this worker, or undefined when there is none.
+ * The claim is one conditional UPDATE: two processes racing for a job cannot both win, on
+ * either database, and SQLite never has to upgrade a read lock (which fails instead of waiting).
+ */
 export async function claimJob(db: Db, onlyId?: number): Promise<JobRow | undefined> {
-  const staleBefore = new Date(Date.now() - STALE_MS).toISOString();
-  return db.transaction().execute(async (trx) => {
-    let query = trx
-      .selectFrom("jobs")
-      .select("id")
-      .where((eb) => eb.or([eb("state", "=", "queued"), eb.and([eb("state", "=", "running"), eb("locked_at", "<", staleBefore)])]))
-      .orderBy("id")
-      .limit(1);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const staleBefore = new Date(Date.now() - STALE_MS).toISOString();
+    const claimable = (eb: ExpressionBuilder<Database, "jobs">) =>
+      eb.or([eb("state", "=", "queued"), eb.and([eb("state", "=", "running"), eb("locked_at", "<", staleBefore)])]);
+    let query = db.selectFrom("jobs").select("id").where(claimable).orderBy("id").limit(1);
     if (onlyId !== undefined) query = query.where("id", "=", onlyId);
-    // Several processes may poll one PostgreSQL database: SKIP LOCKED hands each a different job.
-    const candidate = dialectOf(db) === "postgres" ? await query.forUpdate().skipLocked().executeTakeFirst() : await query.executeTakeFirst();
+    const candidate = await query.executeTakeFirst();
     if (!candidate) return undefined;
     const now = nowIso();
-    await trx
+    const claimed = await db
       .updateTable("jobs")
       .set((eb) => ({ state: "running", locked_by: WORKER_ID, locked_at: now, updated_at: now, attempts: eb("attempts", "+", 1) }))
       .where("id", "=", candidate.id)
-      .execute();
-    return trx.selectFrom("jobs").selectAll().where("id", "=", candidate.id).executeTakeFirstOrThrow();
-  });
+      .where(claimable)
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 1) return db.selectFrom("jobs").selectAll().where("id", "=", candidate.id).executeTakeFirstOrThrow();
+  }
+  return undefined;
 }
+
+/** Thrown inside a batch when another worker has taken the job over: the batch rolls back. */
+export class LostJobLock extends Error {}
 
 /** Runs a claimed job to its end (or until `shouldStop`), batch by batch. */
 export async function runJob(db: Db, job: JobRow, step: JobStep, shouldStop: () => boolean = () => false): Promise<"done" | "paused" | "failed"> {
@@ -60,11 +66,16 @@ export async function runJob(db: Db, job: JobRow, step: JobStep, shouldStop: () 
     for (;;) {
       const current = await db.selectFrom("jobs").selectAll().where("id", "=", job.id).executeTakeFirstOrThrow();
       if (!(await step(db, current))) break;
-      if (shouldStop()) return "paused";
+      if (shouldStop()) {
+        // Hand the job back at once, so the next start resumes it without waiting for staleness.
+        await db.updateTable("jobs").set({ state: "queued", locked_by: null, locked_at: null, updated_at: nowIso() }).where("id", "=", job.id).where("locked_by", "=", WORKER_ID).execute();
+        return "paused";
+      }
     }
     await db.updateTable("jobs").set({ state: "done", locked_by: null, locked_at: null, updated_at: nowIso() }).where("id", "=", job.id).execute();
     return "done";
   } catch (error) {
+    if (error instanceof LostJobLock) return "paused"; // another worker owns it now
     // Kept queued for another try: the cause is usually passing (a lock, a restart).
     const state = job.attempts >= 5 ? "failed" : "queued";
     await db
@@ -76,13 +87,18 @@ export async function runJob(db: Db, job: JobRow, step: JobStep, shouldStop: () 
   }
 }
 
-/** Marks progress inside a batch's transaction: the cursor moves only if the batch commits. */
+/**
+ * Marks progress inside a batch's transaction: the cursor moves only if the batch commits, and
+ * only while this worker still holds the job (otherwise LostJobLock rolls the batch back).
+ */
 export async function advanceJob(trx: DbOrTrx, jobId: number, cursor: number, processed: number): Promise<void> {
-  await trx
+  const result = await trx
     .updateTable("jobs")
     .set((eb) => ({ cursor, done_count: eb("done_count", "+", processed), locked_at: nowIso(), updated_at: nowIso() }))
     .where("id", "=", jobId)
-    .execute();
+    .where("locked_by", "=", WORKER_ID)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw new LostJobLock(`job ${jobId} was taken over by another worker`);
 }
 
 /** Runs every job that is waiting, one after another; returns how many ran. */

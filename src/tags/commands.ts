@@ -1,5 +1,6 @@
 import type { DbOrTrx } from "../platform/db/index.js";
 import { nowIso } from "../platform/db/index.js";
+import { indexTagName } from "../search/index.js";
 import { findTagByName } from "./queries.js";
 import { TYPE_LABELS, tagKey, type TagType } from "./vocabulary.js";
 
@@ -21,5 +22,6 @@ export async function findOrCreateTag(db: DbOrTrx, name: string, type: TagType):
     .values({ name: finalName, name_key: tagKey(finalName), type, canonical: 0, created_at: nowIso() })
     .returning("id")
     .executeTakeFirstOrThrow();
+  await indexTagName(db, row.id, finalName);
   return row.id;
 }

@@ -1,5 +1,5 @@
 import type { DbOrTrx } from "../platform/db/index.js";
-import { appendChange } from "../platform/changes.js";
+import { appendChanges } from "../platform/changes.js";
 
 /**
  * Filter sets: what a work is found under when browsing. A work's filter set is the canonical
@@ -113,6 +113,7 @@ export async function refreshFilterSets(trx: DbOrTrx, workIds: number[]): Promis
     for (const work of works) crossover.set(work.id, work.crossover);
   }
   const inserts: { work_id: number; tag_id: number; inherited: number }[] = [];
+  const changedWorks: number[] = [];
   let changed = 0;
   for (const workId of workIds) {
     if (!crossover.has(workId)) continue; // deleted meanwhile
@@ -132,8 +133,10 @@ export async function refreshFilterSets(trx: DbOrTrx, workIds: number[]): Promis
     for (const part of chunks(removed)) await trx.deleteFrom("work_filters").where("work_id", "=", workId).where("tag_id", "in", part).execute();
     for (const [tagId, value] of flipped) await trx.updateTable("work_filters").set({ inherited: value }).where("work_id", "=", workId).where("tag_id", "=", tagId).execute();
     if (crossover.get(workId) !== crossoverValue) await trx.updateTable("works").set({ crossover: crossoverValue }).where("id", "=", workId).execute();
-    await appendChange(trx, workId, "filters");
+    changedWorks.push(workId);
   }
-  for (const part of chunks(inserts, 300)) await trx.insertInto("work_filters").values(part).execute();
+  // Rows go in large multi-row inserts: one round trip per few thousand, not one per work.
+  for (const part of chunks(inserts, 2000)) await trx.insertInto("work_filters").values(part).execute();
+  await appendChanges(trx, changedWorks, "filters");
   return changed;
 }

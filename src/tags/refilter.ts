@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db, DbOrTrx } from "../platform/db/index.js";
 import type { JobRow } from "../platform/db/tables.js";
 import { advanceJob, claimJob, enqueueJob, type JobStep, runJob } from "../platform/jobs.js";
@@ -23,7 +24,7 @@ export function setRefilterBatchSize(size: number): void {
   REFILTER_BATCH = size;
 }
 
-function affectedWorks(db: DbOrTrx, payload: RefilterPayload, after: number, limit?: number) {
+function affectedWorks(db: DbOrTrx, payload: RefilterPayload, after: number) {
   const tagged = payload.taggedWith.length
     ? db.selectFrom("work_tags").select("work_id").where("tag_id", "in", payload.taggedWith).where("work_id", ">", after)
     : undefined;
@@ -32,10 +33,28 @@ function affectedWorks(db: DbOrTrx, payload: RefilterPayload, after: number, lim
     : undefined;
   const union = tagged && filtered ? tagged.union(filtered) : (tagged ?? filtered);
   if (!union) return undefined;
-  let query = db.selectFrom(union.as("affected")).select("affected.work_id").distinct().orderBy("affected.work_id");
-  if (limit) query = query.limit(limit);
-  return query;
+  return db.selectFrom(union.as("affected")).select("affected.work_id").distinct();
 }
+
+/**
+ * The next batch of affected work ids after the cursor. Each tag's list is cut to the batch
+ * size on its own index before they are merged, so a batch costs the same at any cursor
+ * (a merged-then-sorted union grows with every remaining row).
+ */
+async function nextBatch(db: DbOrTrx, payload: RefilterPayload, after: number, limit: number): Promise<number[]> {
+  const parts = [
+    ...payload.taggedWith.map((id) => sql`select work_id from (select work_id from work_tags where tag_id = ${id} and work_id > ${after} order by work_id limit ${limit}) as t${sql.raw(String(id))}`),
+    ...payload.filteredBy.map((id) => sql`select work_id from (select work_id from work_filters where tag_id = ${id} and work_id > ${after} order by work_id limit ${limit}) as f${sql.raw(String(id))}`),
+  ];
+  if (parts.length === 0) return [];
+  const rows = await sql<{ work_id: number }>`select distinct work_id from (${sql.join(parts, sql` union all `)}) as merged order by work_id limit ${limit}`.execute(db);
+  return rows.rows.map((r) => Number(r.work_id));
+}
+
+// A work saved while the job ran may have computed its filter set from the graph before the
+// change (PostgreSQL runs both at once); the job's last step recomputes works saved since a
+// little before it was queued, so none keeps a stale set.
+const SWEEP_MARGIN_MS = 5 * 60_000;
 
 /** Queues a re-filter in the caller's transaction; null when no work can be affected. */
 export async function enqueueRefilter(trx: DbOrTrx, payload: RefilterPayload): Promise<number | null> {
@@ -47,12 +66,19 @@ export async function enqueueRefilter(trx: DbOrTrx, payload: RefilterPayload): P
   return enqueueJob(trx, REFILTER, payload, total);
 }
 
-/** One batch of a re-filter job. */
+/** One batch of a re-filter job; the last call sweeps works saved while it ran. */
 export const refilterStep: JobStep = async (db: Db, job: JobRow) => {
   const payload = JSON.parse(job.payload) as RefilterPayload;
-  const rows = await affectedWorks(db, payload, job.cursor, REFILTER_BATCH)!.execute();
-  if (rows.length === 0) return false;
-  const ids = rows.map((r) => r.work_id);
+  const ids = await nextBatch(db, payload, job.cursor, REFILTER_BATCH);
+  if (ids.length === 0) {
+    const since = new Date(Date.parse(job.created_at) - SWEEP_MARGIN_MS).toISOString();
+    const saved = await db.selectFrom("works").select("id").where("updated_at", ">=", since).orderBy("id").execute();
+    for (let i = 0; i < saved.length; i += REFILTER_BATCH) {
+      const part = saved.slice(i, i + REFILTER_BATCH).map((w) => w.id);
+      await db.transaction().execute((trx) => refreshFilterSets(trx, part));
+    }
+    return false;
+  }
   await db.transaction().execute(async (trx) => {
     await refreshFilterSets(trx, ids);
     await advanceJob(trx, job.id, ids[ids.length - 1]!, ids.length);

@@ -1,6 +1,7 @@
 import type { Db, DbOrTrx } from "../platform/db/index.js";
 import { nowIso } from "../platform/db/index.js";
 import type { TagRow } from "../platform/db/tables.js";
+import { indexTagName } from "../search/index.js";
 import { metaClosure } from "./filters.js";
 import { findTagByName } from "./queries.js";
 import { enqueueRefilter, type RefilterPayload } from "./refilter.js";
@@ -114,7 +115,8 @@ export async function applyWrangling(trx: DbOrTrx, userId: number | null, op: Wr
     case "parent": {
       const parent = await resolve(trx, op.parent);
       if (op.remove) {
-        await trx.deleteFrom("tag_parents").where("child_id", "=", tag.id).where("parent_id", "=", parent.id).execute();
+        const removed = await trx.deleteFrom("tag_parents").where("child_id", "=", tag.id).where("parent_id", "=", parent.id).executeTakeFirst();
+        if (Number(removed.numDeletedRows) === 0) return { change: `${label(parent)} was not a parent of ${label(tag)}.`, refilter: NOTHING };
         await log(trx, tag.id, userId, "parent", `removed parent "${parent.name}"`);
         return { change: `${label(parent)} is no longer a parent of ${label(tag)}.`, refilter: NOTHING };
       }
@@ -135,7 +137,8 @@ export async function applyWrangling(trx: DbOrTrx, userId: number | null, op: Wr
     case "meta": {
       const meta = await resolve(trx, op.meta);
       if (op.remove) {
-        await trx.deleteFrom("tag_meta").where("sub_id", "=", tag.id).where("meta_id", "=", meta.id).execute();
+        const removed = await trx.deleteFrom("tag_meta").where("sub_id", "=", tag.id).where("meta_id", "=", meta.id).executeTakeFirst();
+        if (Number(removed.numDeletedRows) === 0) return { change: `${label(meta)} was not a metatag of ${label(tag)}.`, refilter: NOTHING };
         await log(trx, tag.id, userId, "meta", `removed metatag "${meta.name}"`);
         return { change: `${label(meta)} is no longer a metatag of ${label(tag)}.`, refilter: { taggedWith: [], filteredBy: [tag.id] } };
       }
@@ -178,6 +181,7 @@ async function createTag(trx: DbOrTrx, userId: number | null, rawName: string, t
     .values({ name, name_key: tagKey(name), type, canonical: canonical ? 1 : 0, created_at: nowIso() })
     .returning("id")
     .executeTakeFirstOrThrow();
+  await indexTagName(trx, row.id, name);
   await log(trx, row.id, userId, "create", canonical ? "created as canonical" : "created");
   return { change: `"${name}" was created${canonical ? " as a canonical tag" : ""}.`, refilter: NOTHING };
 }

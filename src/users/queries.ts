@@ -56,3 +56,11 @@ export async function pseudRefs(db: DbOrTrx, pseudIds: number[]): Promise<Map<nu
     .execute();
   return new Map(rows.map((r) => [r.id, r]));
 }
+
+/** Login names of many users in one query (history lines name who did what). */
+export async function loginsOf(db: DbOrTrx, userIds: number[]): Promise<Map<number, string>> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom("users").select(["id", "login"]).where("id", "in", ids).execute();
+  return new Map(rows.map((r) => [r.id, r.login]));
+}

@@ -4,6 +4,8 @@ import { countWords } from "../platform/text/word-count.js";
 import { appendChange } from "../platform/changes.js";
 import { findOrCreateTag } from "../tags/commands.js";
 import { refreshFilterSets } from "../tags/filters.js";
+import { indexChapterText, indexWorkFields, unindexChapters, unindexWork } from "../search/index.js";
+import { pseudRefs } from "../users/queries.js";
 import { fixedTags } from "../tags/queries.js";
 import { USER_TAG_TYPES } from "../tags/vocabulary.js";
 import type { ChapterInput, WorkInput } from "./schema.js";
@@ -68,6 +70,20 @@ function workColumns(input: WorkInput) {
   };
 }
 
+/** Search index entry for a work's own fields (its chapters are indexed one by one). */
+async function indexWork(trx: DbOrTrx, workId: number, input: WorkInput): Promise<void> {
+  const creators = await pseudRefs(trx, input.pseudIds);
+  await indexWorkFields(trx, {
+    workId,
+    title: input.title,
+    creators: [...creators.values()].map((c) => (c.name === c.login ? c.name : `${c.name} ${c.login}`)),
+    summary: input.summary,
+    notes: input.notes,
+    endnotes: input.endnotes,
+    series: [],
+  });
+}
+
 /** Reading order 1..n again after a chapter was removed or moved. */
 async function renumberChapters(trx: DbOrTrx, workId: number, orderedIds: number[]): Promise<void> {
   // Two passes so the positions never collide midway, should a unique index be added later.
@@ -116,7 +132,9 @@ export async function createWork(db: Db, input: WorkInput, chapters: ChapterInpu
         .returning("id")
         .executeTakeFirstOrThrow();
       chapterIds.push(row.id);
+      await indexChapterText(trx, row.id, chapter.content);
     }
+    await indexWork(trx, work.id, input);
     await refreshWorkStats(trx, work.id);
     return { workId: work.id, chapterIds };
   });
@@ -140,6 +158,7 @@ export async function updateWork(db: Db, workId: number, input: WorkInput): Prom
     await trx.updateTable("chapters").set({ published_on: publishedOn }).where("work_id", "=", workId).where("position", "=", 1).execute();
     await setCreators(trx, workId, input.pseudIds);
     await setTags(trx, workId, input);
+    await indexWork(trx, workId, input);
     await refreshWorkStats(trx, workId);
   });
 }
@@ -156,6 +175,7 @@ export async function addChapter(db: Db, workId: number, chapter: ChapterInput):
       .values({ work_id: workId, position, ...chapter, word_count: countWords(chapter.content), posted: work.posted, published_on: todayIso(), created_at: now, updated_at: now })
       .returning("id")
       .executeTakeFirstOrThrow();
+    await indexChapterText(trx, row.id, chapter.content);
     // A chapter beyond the expected count means the creator's plan grew: AO3 raises the count.
     const expected = work.expected_chapters !== null && work.expected_chapters < position ? position : work.expected_chapters;
     await trx
@@ -178,6 +198,7 @@ export async function updateChapter(db: Db, workId: number, chapterId: number, c
       .where("id", "=", chapterId)
       .where("work_id", "=", workId)
       .execute();
+    await indexChapterText(trx, chapterId, chapter.content);
     await trx.updateTable("works").set({ updated_at: now, import_headers: null }).where("id", "=", workId).execute();
     await refreshWorkStats(trx, workId);
   });
@@ -194,6 +215,7 @@ export async function reorderChapters(db: Db, workId: number, orderedIds: number
 /** Deletes one chapter (never the last: a work needs one) and closes the gap in the numbering. */
 export async function deleteChapter(db: Db, workId: number, chapterId: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    await unindexChapters(trx, [chapterId]);
     await trx.deleteFrom("chapters").where("id", "=", chapterId).where("work_id", "=", workId).execute();
     const rest = await trx.selectFrom("chapters").select("id").where("work_id", "=", workId).orderBy("position").execute();
     await renumberChapters(trx, workId, rest.map((r) => r.id));
@@ -224,6 +246,9 @@ export async function deleteWork(db: Db, workId: number): Promise<void> {
     // Explicit rather than trusting ON DELETE CASCADE: SQLite enforces it only with foreign_keys on.
     await trx.deleteFrom("work_filters").where("work_id", "=", workId).execute();
     await trx.deleteFrom("work_tags").where("work_id", "=", workId).execute();
+    const chapterIds = (await trx.selectFrom("chapters").select("id").where("work_id", "=", workId).execute()).map((c) => c.id);
+    await unindexChapters(trx, chapterIds);
+    await unindexWork(trx, workId);
     await trx.deleteFrom("chapters").where("work_id", "=", workId).execute();
     await trx.deleteFrom("work_creators").where("work_id", "=", workId).execute();
     await trx.deleteFrom("works").where("id", "=", workId).execute();

@@ -91,7 +91,8 @@ const ENGLISH_NAMES = new Intl.DisplayNames(["en"], { type: "language" });
 /** The language for a name or code as written in an imported file ("English", "Deutsch", "German", "de"). */
 export function languageFromLabel(label: string) {
   const key = label.trim().toLowerCase();
-  const alias = AO3_NAMES[label.trim()] ?? AO3_NAMES[key];
+  const own = (name: string) => (Object.hasOwn(AO3_NAMES, name) ? AO3_NAMES[name] : undefined);
+  const alias = own(label.trim()) ?? own(key);
   return (
     BY_CODE.get(key) ??
     (alias ? BY_CODE.get(alias.toLowerCase()) : undefined) ??

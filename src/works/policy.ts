@@ -1,4 +1,5 @@
 import type { ExpressionBuilder } from "kysely";
+import type { DbOrTrx } from "../platform/db/index.js";
 import type { Database } from "../platform/db/tables.js";
 import { hasRole, type Viewer } from "../platform/http/viewer.js";
 
@@ -42,4 +43,12 @@ export function isTagLimitExempt(viewer: Viewer): boolean {
 export function listableBy(viewer: Viewer) {
   return (eb: ExpressionBuilder<Database, "works">) =>
     viewer.user ? eb("works.posted", "=", 1) : eb.and([eb("works.posted", "=", 1), eb("works.restricted", "=", 0)]);
+}
+
+/**
+ * The ids of the works this viewer may see listed, as a subquery (`work_id in (...)`), for other
+ * capabilities' counts (tag pages, wrangling bins): the same predicate, so counts never leak.
+ */
+export function listableWorkIds(db: DbOrTrx, viewer: Viewer) {
+  return db.selectFrom("works").select("works.id").where(listableBy(viewer));
 }

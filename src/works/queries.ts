@@ -1,3 +1,4 @@
+import type { Expression, SqlBool } from "kysely";
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { ChapterRow, WorkRow } from "../platform/db/tables.js";
 import type { Viewer } from "../platform/http/viewer.js";
@@ -59,9 +60,7 @@ export type WorkScope =
   /** Works tagged with exactly this tag (for tags that filter nothing: unwrangled ones). */
   | { kind: "tag"; tagId: number }
   /** Works whose filter set holds this canonical tag: its synonyms' and subtags' works too. */
-  | { kind: "filter"; tagId: number }
-  /** Words in the title or summary: a simple stand-in until full-text search lands. */
-  | { kind: "search"; text: string };
+  | { kind: "filter"; tagId: number };
 
 export interface Blurb {
   work: WorkRow;
@@ -72,12 +71,20 @@ export interface Blurb {
 
 export const PER_PAGE = 20;
 
+/** Extra conditions and ordering a caller (search, filters) adds to a listing. */
+export interface Refinement {
+  where?: Expression<SqlBool>[];
+  /** Applied before the default order (newest update first). */
+  orderBy?: { by: Expression<unknown>; direction: "asc" | "desc" }[];
+}
+
 /**
  * One page of the works a viewer may see in a scope, newest update first, with everything a
  * blurb shows loaded in a fixed number of queries (four, whatever the page size).
  */
-export async function listWorks(db: DbOrTrx, viewer: Viewer, scope: WorkScope, page: number): Promise<{ total: number; blurbs: Blurb[] }> {
+export async function listWorks(db: DbOrTrx, viewer: Viewer, scope: WorkScope, page: number, refine: Refinement = {}): Promise<{ total: number; blurbs: Blurb[] }> {
   let query = db.selectFrom("works").where(listableBy(viewer));
+  for (const condition of refine.where ?? []) query = query.where(condition);
   if (scope.kind === "user") {
     query = query.where("works.id", "in", db.selectFrom("work_creators").innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id").select("work_creators.work_id").where("pseuds.user_id", "=", scope.userId));
   } else if (scope.kind === "pseud") {
@@ -86,15 +93,11 @@ export async function listWorks(db: DbOrTrx, viewer: Viewer, scope: WorkScope, p
     query = query.where("works.id", "in", db.selectFrom("work_tags").select("work_id").where("tag_id", "=", scope.tagId));
   } else if (scope.kind === "filter") {
     query = query.where("works.id", "in", db.selectFrom("work_filters").select("work_id").where("tag_id", "=", scope.tagId));
-  } else if (scope.kind === "search") {
-    // LIKE wildcards are dropped from the words rather than escaped: one spelling for both dialects.
-    for (const word of scope.text.toLowerCase().replace(/[%_\\]/g, " ").split(/\s+/).filter(Boolean).slice(0, 10)) {
-      query = query.where((eb) => eb.or([eb(eb.fn("lower", ["works.title"]), "like", `%${word}%`), eb(eb.fn("lower", ["works.summary"]), "like", `%${word}%`)]));
-    }
   }
   const counted = await query.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  const works = await query
-    .selectAll("works")
+  let ordered = query.selectAll("works");
+  for (const { by, direction } of refine.orderBy ?? []) ordered = ordered.orderBy(by, direction);
+  const works = await ordered
     .orderBy("works.revised_at", "desc")
     .orderBy("works.id", "desc")
     .limit(PER_PAGE)

@@ -112,6 +112,8 @@ test("pages pass the Nu HTML checker and axe-core", async (t) => {
         open("log-in page", guest, "/users/login"),
         open("sign-up page", guest, "/signup"),
         open("works listing (guest)", guest, "/works"),
+        open("search results", guest, "/works/search?work_search%5Bquery%5D=storm+OR+keeper"),
+        open("advanced search form", guest, "/works/search"),
       ]);
       await loggingIn;
       const failedPost = (async () => {

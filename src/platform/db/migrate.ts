@@ -2,12 +2,16 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "
 import * as m0001 from "./migrations/0001_initial.js";
 import * as m0002 from "./migrations/0002_fixed_tags.js";
 import * as m0003 from "./migrations/0003_tag_graph.js";
+import * as m0004 from "./migrations/0004_search.js";
+import * as m0005 from "./migrations/0005_search_speed.js";
 
 // Listed explicitly rather than read from a folder, so the built dist/ and tsx run the same set.
 const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": m0001,
   "0002_fixed_tags": m0002,
   "0003_tag_graph": m0003,
+  "0004_search": m0004,
+  "0005_search_speed": m0005,
 };
 
 function migrator(db: Kysely<any>): Migrator {

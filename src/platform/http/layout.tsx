@@ -1,5 +1,5 @@
 import { t } from "../i18n/index.js";
-import type { Viewer } from "./viewer.js";
+import { hasRole, type Viewer } from "./viewer.js";
 
 export interface PageProps {
   title: string;
@@ -50,9 +50,16 @@ export function Layout({ title, viewer, csrf, mainClass, children }: PageProps):
                 ) : (
                   ""
                 )}
+                {hasRole(viewer, "wrangler") ? (
+                  <li>
+                    <a href="/wrangling" safe>{t("nav.wrangling")}</a>
+                  </li>
+                ) : (
+                  ""
+                )}
               </ul>
             </nav>
-            <form class="search" method="get" action="/works/search" role="search">
+            <form class="search" method="get" action="/works/search" role="search" aria-label="Site search">
               <label for="site-search" safe>{t("nav.search.label")}</label>
               <input type="search" id="site-search" name="work_search[query]" />
               <button type="submit" safe>{t("nav.search")}</button>

@@ -64,6 +64,15 @@ export const en = {
   "works.comment_permission": "Please choose who may comment.",
   "works.reorder_invalid": "Please give each chapter a different position from 1 to {count}.",
   "works.last_chapter": "A work needs at least one chapter: delete the work instead.",
+
+  "nav.wrangling": "Wrangling",
+  "tags.no_changes": "Nothing needed changing.",
+  "tags.refiltered": "Works re-filtered: {count}.",
+  "tags.refilter_queued": "{count} works will be re-filtered in the background; the progress shows below.",
+  "tags.refilter_progress": "Re-filtering works: {done} of {total}",
+  "tags.mass.none_selected": "Please tick at least one tag.",
+  "tags.mass.synonym_and_canonical": "Choose either “Make synonyms of” or “Make canonical”, not both.",
+  "tags.mass.no_action": "Please say what to do with the ticked tags: make them synonyms of a tag, assign them to a fandom, or make them canonical.",
 } as const;
 
 export type MessageKey = keyof typeof en;

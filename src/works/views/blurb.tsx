@@ -28,7 +28,8 @@ function symbolFor(list: FixedTag[], names: string[]): FixedTag | undefined {
 }
 
 /** A work's blurb in a listing: AO3's `li.work.blurb.group` markup. */
-export function WorkBlurb({ blurb }: { blurb: Blurb }): JSX.Element {
+export function WorkBlurb({ blurb, extra }: { blurb: Blurb; extra?: JSX.Element }): JSX.Element {
+  const safeExtra = extra ?? ""; // rendered markup from our own views
   const { work, tags, creators, postedChapters } = blurb;
   const names = (type: string) => tags.filter((t) => t.type === type);
   const rating = symbolFor(RATINGS, names("Rating").map((t) => t.name)) ?? RATINGS[0]!;
@@ -108,12 +109,25 @@ export function WorkBlurb({ blurb }: { blurb: Blurb }): JSX.Element {
         <dt class="chapters">Chapters:</dt>
         <dd class="chapters" safe>{chapterProgress(postedChapters, work.expected_chapters)}</dd>
       </dl>
+      {safeExtra}
     </li>
   );
 }
 
 /** A page of blurbs with its heading ("1 - 20 of 345 Works in X") and pagination. */
-export function WorkListing(props: { heading: string; total: number; page: number; blurbs: Blurb[]; href: (page: number) => string; empty?: string }): JSX.Element {
+export function WorkListing(props: {
+  heading: string;
+  total: number;
+  page: number;
+  blurbs: Blurb[];
+  href: (page: number) => string;
+  empty?: string;
+  /** Shown at the end of a work's blurb (search shows where the words were found). */
+  extras?: Map<number, JSX.Element>;
+  /** Shown between the heading and the list (the search-within-results form). */
+  tools?: JSX.Element;
+}): JSX.Element {
+  const safeTools = props.tools ?? ""; // rendered markup from our own views
   const from = (props.page - 1) * PER_PAGE + 1;
   const to = from + props.blurbs.length - 1;
   const count = props.blurbs.length ? `${formatNumber(from)} - ${formatNumber(to)} of ${formatNumber(props.total)} Works` : `${formatNumber(props.total)} Works`;
@@ -123,11 +137,12 @@ export function WorkListing(props: { heading: string; total: number; page: numbe
         <span safe>{count}</span>
         {props.heading ? <span safe>{` ${props.heading}`}</span> : ""}
       </h2>
+      {safeTools}
       <h3 class="landmark heading">Listing Works</h3>
       {props.blurbs.length ? (
         <ol class="work index group">
           {props.blurbs.map((blurb) => (
-            <WorkBlurb blurb={blurb} />
+            <WorkBlurb blurb={blurb} extra={props.extras?.get(blurb.work.id)} />
           ))}
         </ol>
       ) : (

@@ -1,0 +1,46 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { pageParam } from "../platform/http/routes.js";
+import { chaptersOf, listWorks } from "../works/queries.js";
+import { WorkListing } from "../works/views/blurb.js";
+import { chapterPath } from "../works/views/paths.js";
+import { formToQuery, readSearchForm } from "./form.js";
+import { describeQuery, parseSearchQuery } from "./query-language.js";
+import { matchingChapters, positiveLeaves } from "./query.js";
+import { searchRefinement } from "./refine.js";
+import { buildSnippet } from "./snippet.js";
+import { FoundInChapter, SearchFormView } from "./views/search-page.js";
+
+/** `/works/search`: the form, and the results of what was typed (a syntax error keeps the query). */
+export async function showSearchPage(req: FastifyRequest, reply: FastifyReply) {
+  const form = readSearchForm(req);
+  const typed = formToQuery(form);
+  if (!typed) return reply.page("Search Works", <SearchFormView form={form} />, { mainClass: "works-search" });
+  const parsed = parseSearchQuery(typed);
+  if (!parsed.ok) {
+    return reply.page("Search Works", <SearchFormView form={form} error={`Your search failed because of a syntax error: ${parsed.message}`} />, { status: 400, mainClass: "works-search" });
+  }
+  const page = pageParam(req);
+  const { total, blurbs } = await listWorks(req.db, req.viewer, { kind: "all" }, page, searchRefinement(req.db, parsed.query));
+
+  // Where the words occur in a chapter's text, say which chapter and show the place.
+  const found = await matchingChapters(req.db, blurbs.map((b) => b.work.id), parsed.query);
+  const leaves = positiveLeaves(parsed.query.text).filter((l) => l.field === "any" || l.field === "text");
+  const extras = new Map<number, JSX.Element>();
+  for (const [workId, chapterId] of found) {
+    const chapter = (await chaptersOf(req.db, workId)).find((c) => c.id === chapterId);
+    if (!chapter) continue;
+    const snippet = buildSnippet(chapter.content, leaves);
+    extras.set(workId, <FoundInChapter href={chapterPath(workId, chapter.id)} position={chapter.position} safeSnippet={snippet} />);
+  }
+  const params = new URLSearchParams(Object.entries(form).filter(([, v]) => v).map(([k, v]) => [`work_search[${k}]`, v]));
+  const href = (n: number) => `/works/search?${params.toString()}${n > 1 ? `&page=${n}` : ""}`;
+  const description = describeQuery(parsed.query);
+  return reply.page(
+    "Search Results",
+    <>
+      <SearchFormView form={form} />
+      <WorkListing heading={`found${description ? `: ${description}` : ""}`} total={total} page={page} blurbs={blurbs} href={href} extras={extras} empty="No works matched your search." />
+    </>,
+    { mainClass: "works-search" },
+  );
+}

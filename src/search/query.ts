@@ -1,0 +1,229 @@
+import { type Expression, type RawBuilder, type SqlBool, sql } from "kysely";
+import type { DbOrTrx } from "../platform/db/index.js";
+import { dialectOf } from "../platform/db/index.js";
+import type { Node, ParsedQuery, TextField } from "./query-language.js";
+import { searchTokens } from "./text.js";
+
+/**
+ * Compiles a parsed query into SQL conditions on `works.id`, for SQLite FTS5 or PostgreSQL
+ * tsquery. Each word or phrase becomes "the works where it occurs" (in the work's own fields,
+ * in the names of the tags in its filter set, or in a chapter), and AND, OR and NOT combine
+ * those sets, so "dragon kiss" finds a work with "dragon" in a tag and "kiss" in chapter 3.
+ *
+ * Speed (measured with `fanfold bench search`, see bench/README.md): the whole text tree
+ * becomes ONE compound SELECT of work ids (UNION for OR, INTERSECT for AND, EXCEPT for AND NOT)
+ * used as `works.id IN (...)`. The database computes that set once per statement and walks it
+ * to look works up by id, instead of testing every listable work against one IN list per word
+ * and field (with a common word, each of those lists is most of the archive).
+ */
+
+type Dialect = "sqlite" | "postgres";
+
+const WORK_COLUMNS: Partial<Record<TextField, string>> = {
+  title: "title",
+  creators: "creators",
+  summary: "summary",
+  notes: "notes",
+  endnotes: "endnotes",
+  series: "series",
+};
+
+/** A word or phrase as both engines spell it; null when it has no searchable characters. */
+function matchText(dialect: Dialect, words: string[], prefix: boolean): string | null {
+  const tokens = words.flatMap((w) => searchTokens(w));
+  if (tokens.length === 0) return null;
+  if (dialect === "sqlite") {
+    // Tokens are letters and digits only, so quoting cannot be broken out of.
+    const phrase = `"${tokens.join(" ")}"`;
+    return prefix ? `${phrase} *` : phrase;
+  }
+  return tokens.map((t, i) => `'${t}'${prefix && i === tokens.length - 1 ? ":*" : ""}`).join(" <-> ");
+}
+
+// Each of the selects below names its one column `work_id`, so they combine in compounds.
+
+function worksWhere(dialect: Dialect, field: TextField, text: string): RawBuilder<unknown> {
+  const column = WORK_COLUMNS[field];
+  if (dialect === "sqlite") {
+    const query = column ? `{${column}} : ${text}` : text;
+    return sql`select rowid as work_id from search_works where search_works match ${query}`;
+  }
+  return sql`select work_id from search_works where ${sql.ref(column ?? "everything")} @@ to_tsquery('english', ${text})`;
+}
+
+function tagsWhere(dialect: Dialect, text: string): RawBuilder<unknown> {
+  const tagIds =
+    dialect === "sqlite"
+      ? sql`select rowid from search_tags where search_tags match ${text}`
+      : sql`select tag_id from search_tags where name @@ to_tsquery('english', ${text})`;
+  // A tag's works are those with it in their filter set (canonical tags, with their synonyms and
+  // subtags) or tagged with it directly (tags nobody has wrangled yet).
+  return sql`select work_id from work_filters where tag_id in (${tagIds}) union select work_id from work_tags where tag_id in (${tagIds})`;
+}
+
+function chaptersWhere(dialect: Dialect, text: string): RawBuilder<unknown> {
+  // SQLite: a common word occurs in most chapters, and each needs its work and whether it is
+  // posted. The chapter row itself would do, but `posted` is stored after the chapter's text,
+  // so reading it walks the text's overflow pages (the whole archive's text, for a common
+  // word). The covering index chapters_search_lookup (id, work_id, posted) answers from a few
+  // small pages; the planner prefers the table's own key for `id = ?`, hence INDEXED BY.
+  return dialect === "sqlite"
+    ? sql`select chapters.work_id from search_chapters join chapters indexed by chapters_search_lookup on chapters.id = search_chapters.rowid where search_chapters match ${text} and chapters.posted = 1`
+    : sql`select chapters.work_id from search_chapters join chapters on chapters.id = search_chapters.chapter_id where body @@ to_tsquery('english', ${text}) and chapters.posted = 1`;
+}
+
+/** The works a word or phrase occurs in, in the fields it asks for. */
+function leafWorks(dialect: Dialect, field: TextField, text: string): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [];
+  if (field === "any" || WORK_COLUMNS[field]) parts.push(worksWhere(dialect, field, text));
+  if (field === "any" || field === "tags") parts.push(tagsWhere(dialect, text));
+  if (field === "any" || field === "text") parts.push(chaptersWhere(dialect, text));
+  return sql.join(parts, sql` union `);
+}
+
+/**
+ * A set of work ids: nothing, every work, the works a select returns, or every work except
+ * those (what NOT gives, and what an OR with a NOT in it gives).
+ */
+type WorkSet = { kind: "none" } | { kind: "all" } | { kind: "in"; select: RawBuilder<unknown> } | { kind: "except"; select: RawBuilder<unknown> };
+
+/**
+ * One set operation over selects of `work_id`. Each operand is wrapped as a derived table, so a
+ * compound never mixes operators: SQLite applies them left to right, PostgreSQL binds INTERSECT
+ * tighter, and neither allows a parenthesized compound as an operand.
+ */
+function compound(op: "union" | "intersect", selects: RawBuilder<unknown>[]): RawBuilder<unknown> {
+  if (selects.length === 1) return selects[0]!;
+  return sql.join(
+    selects.map((s) => sql`select work_id from (${s}) as operand`),
+    sql.raw(` ${op} `),
+  );
+}
+const difference = (from: RawBuilder<unknown>, minus: RawBuilder<unknown>) =>
+  sql`select work_id from (${from}) as operand except select work_id from (${minus}) as operand`;
+
+function compileSet(dialect: Dialect, node: Node): WorkSet {
+  switch (node.kind) {
+    case "term":
+    case "phrase": {
+      const words = node.kind === "term" ? [node.value] : node.words;
+      const text = matchText(dialect, words, node.kind === "term" && node.prefix);
+      // A word with nothing searchable in it matches nothing.
+      return text === null ? { kind: "none" } : { kind: "in", select: leafWorks(dialect, node.field, text) };
+    }
+    case "not": {
+      const inner = compileSet(dialect, node.child);
+      if (inner.kind === "none") return { kind: "all" };
+      if (inner.kind === "all") return { kind: "none" };
+      return inner.kind === "in" ? { kind: "except", select: inner.select } : { kind: "in", select: inner.select };
+    }
+    case "and": {
+      const sets = node.children.map((c) => compileSet(dialect, c));
+      if (sets.some((s) => s.kind === "none")) return { kind: "none" };
+      const wanted = sets.flatMap((s) => (s.kind === "in" ? [s.select] : []));
+      const unwanted = sets.flatMap((s) => (s.kind === "except" ? [s.select] : []));
+      // A AND B AND NOT C AND NOT D = (A ∩ B) − (C ∪ D); with only NOTs, everything but (C ∪ D).
+      if (wanted.length === 0) return unwanted.length ? { kind: "except", select: compound("union", unwanted) } : { kind: "all" };
+      const both = compound("intersect", wanted);
+      return { kind: "in", select: unwanted.length ? difference(both, compound("union", unwanted)) : both };
+    }
+    case "or": {
+      const sets = node.children.map((c) => compileSet(dialect, c));
+      if (sets.some((s) => s.kind === "all")) return { kind: "all" };
+      const wanted = sets.flatMap((s) => (s.kind === "in" ? [s.select] : []));
+      const unwanted = sets.flatMap((s) => (s.kind === "except" ? [s.select] : []));
+      // A OR B OR NOT C OR NOT D = everything but ((C ∩ D) − (A ∪ B)).
+      if (unwanted.length === 0) return wanted.length ? { kind: "in", select: compound("union", wanted) } : { kind: "none" };
+      const neither = compound("intersect", unwanted);
+      return { kind: "except", select: wanted.length ? difference(neither, compound("union", wanted)) : neither };
+    }
+  }
+}
+
+/** The SQL condition for the query's words, to AND into a listing's WHERE. */
+export function textCondition(db: DbOrTrx, node: Node): Expression<SqlBool> {
+  const set = compileSet(dialectOf(db), node);
+  switch (set.kind) {
+    case "none":
+      return sql<SqlBool>`(1 = 0)`;
+    case "all":
+      return sql<SqlBool>`(1 = 1)`;
+    case "in":
+      return sql<SqlBool>`works.id in (${set.select})`;
+    case "except":
+      // No select here returns NULL (ids and foreign keys are NOT NULL), so NOT IN is exact.
+      return sql<SqlBool>`works.id not in (${set.select})`;
+  }
+}
+
+/** The positive words and phrases of a query (not under NOT), for ranking and snippets. */
+export function positiveLeaves(node: Node | null, negated = false): { field: TextField; words: string[]; prefix: boolean }[] {
+  if (!node) return [];
+  switch (node.kind) {
+    case "term":
+      return negated ? [] : [{ field: node.field, words: [node.value], prefix: node.prefix }];
+    case "phrase":
+      return negated ? [] : [{ field: node.field, words: node.words, prefix: false }];
+    case "not":
+      return positiveLeaves(node.child, !negated);
+    default:
+      return node.children.flatMap((c) => positiveLeaves(c, negated));
+  }
+}
+
+/**
+ * Best-match score per work (higher is better): how well the positive words match the work's own
+ * fields, title weighted highest, then creators, summary and series, then notes.
+ */
+export function relevance(db: DbOrTrx, query: ParsedQuery): RawBuilder<number> | null {
+  const dialect = dialectOf(db);
+  const texts = positiveLeaves(query.text)
+    .filter((l) => l.field === "any" || WORK_COLUMNS[l.field])
+    .map((l) => matchText(dialect, l.words, l.prefix))
+    .filter((t): t is string => t !== null);
+  if (texts.length === 0) return null;
+  if (dialect === "sqlite") {
+    const any = texts.join(" OR ");
+    // bm25 is negative, more negative for better matches; weights follow the column order.
+    // The scores are computed once, for the works whose own fields match (a MATERIALIZED CTE
+    // that does not depend on the outer row runs once per statement), and each listed work looks
+    // its score up in them. Asking FTS5 per listed work (MATCH with rowid = works.id) costs a
+    // full-text query per row: seconds when a common word lists most of the archive.
+    return sql<number>`coalesce((with scores (work_id, score) as materialized (
+        select rowid, -bm25(search_works, 10.0, 5.0, 2.0, 1.0, 1.0, 2.0) from search_works where search_works match ${any})
+      select score from scores where scores.work_id = works.id), 0)`;
+  }
+  const any = texts.map((t) => `(${t})`).join(" | ");
+  return sql<number>`coalesce((select ts_rank(everything, to_tsquery('english', ${any})) from search_works where search_works.work_id = works.id), 0)`;
+}
+
+/** For a page of results: the first posted chapter of each work whose text matches the positive words. */
+export async function matchingChapters(db: DbOrTrx, workIds: number[], query: ParsedQuery): Promise<Map<number, number>> {
+  const dialect = dialectOf(db);
+  const leaves = positiveLeaves(query.text).filter((l) => l.field === "any" || l.field === "text");
+  const texts = leaves.map((l) => matchText(dialect, l.words, l.prefix)).filter((t): t is string => t !== null);
+  const found = new Map<number, number>();
+  if (texts.length === 0 || workIds.length === 0) return found;
+  const any = dialect === "sqlite" ? texts.join(" OR ") : texts.map((t) => `(${t})`).join(" | ");
+  type Row = { work_id: number; id: number; position: number };
+  let rows: Row[];
+  if (dialect === "sqlite") {
+    // Start from the page's works' chapters (a few dozen) and ask FTS5 about each one: it seeks
+    // straight to a rowid, where listing every chapter the words occur in would list most of the
+    // archive for a common word. Except with a * prefix: FTS5 gathers the doclists of every word
+    // with that prefix on each query, so it is asked once, for all the chapters.
+    const matches = leaves.some((l) => l.prefix)
+      ? sql`chapters.id in (select rowid from search_chapters where search_chapters match ${any})`
+      : sql`exists (select 1 from search_chapters where search_chapters match ${any} and search_chapters.rowid = chapters.id)`;
+    ({ rows } = await sql<Row>`select chapters.work_id, chapters.id, chapters.position from chapters
+      where chapters.work_id in (${sql.join(workIds)}) and chapters.posted = 1 and ${matches}
+      order by chapters.work_id, chapters.position`.execute(db));
+  } else {
+    ({ rows } = await sql<Row>`select chapters.work_id, chapters.id, chapters.position from search_chapters
+      join chapters on chapters.id = search_chapters.chapter_id
+      where body @@ to_tsquery('english', ${any}) and chapters.posted = 1 and chapters.work_id in (${sql.join(workIds)})
+      order by chapters.work_id, chapters.position`.execute(db));
+  }
+  for (const row of rows) if (!found.has(row.work_id)) found.set(row.work_id, row.id);
+  return found;
+}

@@ -1,0 +1,68 @@
+import { type Expression, type SqlBool, sql } from "kysely";
+import type { DbOrTrx } from "../platform/db/index.js";
+import type { Refinement } from "../works/queries.js";
+import type { ParsedQuery } from "./query-language.js";
+import { relevance, textCondition } from "./query.js";
+
+// Ratings by the names the query language gives back.
+const RATING_NAMES: Record<string, string> = {
+  "not rated": "Not Rated",
+  notrated: "Not Rated",
+  "general audiences": "General Audiences",
+  general: "General Audiences",
+  "teen and up audiences": "Teen And Up Audiences",
+  teen: "Teen And Up Audiences",
+  mature: "Mature",
+  explicit: "Explicit",
+};
+
+/**
+ * Turns a parsed query into listing conditions and order: its words, its ranges, its filters and
+ * its sort. Counts the archive does not keep yet (kudos, hits, comments, bookmarks) are 0 for
+ * every work until those features exist, so `kudos>10` finds nothing rather than everything.
+ */
+export function searchRefinement(db: DbOrTrx, query: ParsedQuery): Refinement {
+  const where: Expression<SqlBool>[] = [];
+  if (query.text) where.push(textCondition(db, query.text));
+  const range = (column: Expression<unknown>, r: { min?: number; max?: number } | undefined) => {
+    if (!r) return;
+    if (r.min !== undefined) where.push(sql<SqlBool>`${column} >= ${r.min}`);
+    if (r.max !== undefined) where.push(sql<SqlBool>`${column} <= ${r.max}`);
+  };
+  range(sql.ref("works.word_count"), query.ranges.words);
+  range(sql`(select count(*) from chapters where chapters.work_id = works.id and chapters.posted = 1)`, query.ranges.chapters);
+  for (const uncounted of ["kudos", "comments", "bookmarks", "hits"] as const) range(sql`0`, query.ranges[uncounted]);
+  if (query.updated?.after) where.push(sql<SqlBool>`works.revised_at >= ${query.updated.after}`);
+  if (query.updated?.before) where.push(sql<SqlBool>`works.revised_at <= ${query.updated.before}`);
+  const f = query.filters;
+  if (f.complete !== undefined) where.push(sql<SqlBool>`works.complete = ${f.complete ? 1 : 0}`);
+  if (f.crossover !== undefined) where.push(sql<SqlBool>`works.crossover = ${f.crossover ? 1 : 0}`);
+  if (f.singleChapter !== undefined) {
+    const count = sql`(select count(*) from chapters where chapters.work_id = works.id and chapters.posted = 1)`;
+    where.push(f.singleChapter ? sql<SqlBool>`${count} = 1` : sql<SqlBool>`${count} > 1`);
+  }
+  if (f.language) where.push(sql<SqlBool>`lower(works.language) = ${f.language.toLowerCase()}`);
+  if (f.rating) {
+    const name = RATING_NAMES[f.rating.toLowerCase()] ?? f.rating;
+    where.push(sql<SqlBool>`works.id in (select work_tags.work_id from work_tags join tags on tags.id = work_tags.tag_id where tags.type = 'Rating' and tags.name = ${name})`);
+  }
+
+  const orderBy: Refinement["orderBy"] = [];
+  const sort = query.sort ?? (query.text ? { column: "best" as const, direction: "desc" as const } : undefined);
+  if (sort) {
+    const { column, direction } = sort;
+    const score = relevance(db, query);
+    if (column === "best" && score) orderBy.push({ by: score, direction: "desc" });
+    else if (column === "title") orderBy.push({ by: sql`lower(works.title)`, direction });
+    else if (column === "creator") {
+      orderBy.push({
+        by: sql`(select lower(pseuds.name) from work_creators join pseuds on pseuds.id = work_creators.pseud_id where work_creators.work_id = works.id order by work_creators.position limit 1)`,
+        direction,
+      });
+    } else if (column === "posted") orderBy.push({ by: sql.ref("works.published_on"), direction });
+    else if (column === "updated") orderBy.push({ by: sql.ref("works.revised_at"), direction });
+    else if (column === "words") orderBy.push({ by: sql.ref("works.word_count"), direction });
+    // hits, kudos, comments, bookmarks: not counted yet; the default order (newest update) applies.
+  }
+  return { where, orderBy };
+}

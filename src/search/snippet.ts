@@ -1,0 +1,64 @@
+import { escapeHtml } from "@kitajs/html";
+import { htmlToPlain, searchTokens } from "./text.js";
+
+/**
+ * A short excerpt of a chapter around the first place the query's words occur, with those words
+ * marked. Built here rather than by the database so both engines show the same thing and the
+ * excerpt keeps the author's spelling (the index holds folded text).
+ */
+
+interface Token {
+  norm: string;
+  start: number;
+  end: number;
+}
+
+const TOKEN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]|[\p{L}\p{N}\p{M}'\u2019]+/gu;
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const match of text.matchAll(TOKEN)) {
+    const norm = searchTokens(match[0]).join("");
+    if (norm) tokens.push({ norm, start: match.index!, end: match.index! + match[0].length });
+  }
+  return tokens;
+}
+
+// Close enough to the engines' stemming for marking: "dragon" marks "dragons" and "dragon's".
+function matches(token: string, word: string, prefix: boolean): boolean {
+  return token === word || ((prefix || word.length >= 4) && token.startsWith(word));
+}
+
+/** The excerpt as safe HTML (text escaped, matches in <mark>), or null when nothing matched. */
+export function buildSnippet(html: string, leaves: { words: string[]; prefix: boolean }[], before = 12, after = 24): string | null {
+  const text = htmlToPlain(html);
+  const tokens = tokenize(text);
+  const wanted = leaves.map((l) => ({ words: l.words.flatMap((w) => searchTokens(w)), prefix: l.prefix })).filter((l) => l.words.length);
+  const marked = new Set<number>();
+  let first = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    for (const leaf of wanted) {
+      const n = leaf.words.length;
+      let ok = i + n <= tokens.length;
+      for (let k = 0; ok && k < n; k++) ok = matches(tokens[i + k]!.norm, leaf.words[k]!, leaf.prefix && k === n - 1);
+      if (ok) {
+        for (let k = 0; k < n; k++) marked.add(i + k);
+        if (first < 0) first = i;
+      }
+    }
+    if (first >= 0 && i > first + after) break;
+  }
+  if (first < 0) return null;
+  const from = Math.max(0, first - before);
+  const to = Math.min(tokens.length - 1, first + after);
+  let out = from > 0 ? "… " : "";
+  let cursor = tokens[from]!.start;
+  for (let i = from; i <= to; i++) {
+    const token = tokens[i]!;
+    out += escapeHtml(text.slice(cursor, token.start));
+    const word = escapeHtml(text.slice(token.start, token.end));
+    out += marked.has(i) ? `<mark>${word}</mark>` : word;
+    cursor = token.end;
+  }
+  return out + (to < tokens.length - 1 ? " …" : "");
+}

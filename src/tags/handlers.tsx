@@ -1,0 +1,246 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { TagRow } from "../platform/db/tables.js";
+import { ERRORS } from "../platform/errors.js";
+import type { FieldErrors } from "../platform/http/components.js";
+import { setFlash, takeFlash } from "../platform/http/flash.js";
+import { field } from "../platform/http/forms-parser.js";
+import { pageParam, queryParam } from "../platform/http/routes.js";
+import { formatNumber, t } from "../platform/i18n/index.js";
+import type { DbOrTrx } from "../platform/db/index.js";
+import { pendingJobs } from "../platform/jobs.js";
+import { loginsOf } from "../users/queries.js";
+import { canWrangle } from "./policy.js";
+import {
+  autocompleteTags,
+  BIN_PER_PAGE,
+  BIN_TYPES,
+  type BinType,
+  canonicalFandoms,
+  countTagWorks,
+  FANDOMS_PER_PAGE,
+  fandomsWithoutMedia,
+  findTagById,
+  findTagByName,
+  tagRelations,
+  unwrangledCounts,
+  unwrangledTags,
+  wranglingHistory,
+} from "./queries.js";
+import { REFILTER, runRefilterNow } from "./refilter.js";
+import { type MassFormValues, type PlannedOps, planMassWrangle, planTagEdit, readMassForm, readTagForm, tagFormValues, type TagFormValues } from "./schema.js";
+import { tagFromParam, tagPath, type TagType } from "./vocabulary.js";
+import { BIN_WORDS, binPath } from "./views/parts.js";
+import { FandomBinPage, WranglingHomePage } from "./views/bins.js";
+import { EditTagPage } from "./views/edit-page.js";
+import { TagHistoryPage } from "./views/history.js";
+import { TagPage } from "./views/tag-page.js";
+import { type WrangleResult, wrangle } from "./wrangling.js";
+
+/**
+ * Tag pages and the wrangling pages. A re-filter job with at most this many works runs before the
+ * redirect, so the wrangler sees the result at once; a larger one is left to the background worker.
+ */
+export let RUN_NOW_LIMIT = 2000;
+/** For tests: a lower limit shows the background path without 2,000 works. */
+export function setRunNowLimit(limit: number): void {
+  RUN_NOW_LIMIT = limit;
+}
+
+/** The tag named in a `/tags/NAME` URL, with AO3's escapes undone. */
+function tagFromUrl(req: FastifyRequest): Promise<TagRow | undefined> {
+  return findTagByName(req.db, tagFromParam((req.params as { name: string }).name));
+}
+
+/** The tag behind the URL when the viewer may wrangle it; otherwise 404 or 403 is sent. */
+async function wranglableTag(req: FastifyRequest, reply: FastifyReply): Promise<TagRow | undefined> {
+  const tag = await tagFromUrl(req);
+  if (!tag) {
+    reply.error("NOT_FOUND");
+    return undefined;
+  }
+  if (!canWrangle(req.viewer)) {
+    reply.error("FORBIDDEN");
+    return undefined;
+  }
+  return tag;
+}
+
+/** The canonical fandom behind the URL, for its bins; 404 for any other tag. */
+async function wranglableFandom(req: FastifyRequest, reply: FastifyReply): Promise<TagRow | undefined> {
+  const tag = await wranglableTag(req, reply);
+  if (tag && (tag.type !== "Fandom" || !tag.canonical)) {
+    reply.error("NOT_FOUND");
+    return undefined;
+  }
+  return tag;
+}
+
+/** Unfinished re-filter jobs, for the progress lines. */
+async function refilterJobs(db: DbOrTrx) {
+  return (await pendingJobs(db)).filter((job) => job.kind === REFILTER);
+}
+
+/**
+ * After a change was applied: runs a small re-filter now (a large one stays queued for the
+ * worker) and leaves the result lines for the page the wrangler is sent to.
+ */
+async function finishWrangling(req: FastifyRequest, reply: FastifyReply, result: Extract<WrangleResult, { ok: true }>): Promise<void> {
+  const lines = result.changes.length ? [...result.changes] : [t("tags.no_changes")];
+  if (result.jobId !== null) {
+    if (result.works <= RUN_NOW_LIMIT) {
+      await runRefilterNow(req.db, result.jobId);
+      lines.push(t("tags.refiltered", { count: formatNumber(result.works) }));
+    } else {
+      lines.push(t("tags.refilter_queued", { count: formatNumber(result.works) }));
+    }
+  }
+  setFlash(req, reply, lines);
+}
+
+/** A refusal as a message by the field whose operation was refused. */
+function refusal(plan: PlannedOps, result: Extract<WrangleResult, { ok: false }>, fallback: string): FieldErrors {
+  return { [plan.fields[result.index] ?? fallback]: [result.message] };
+}
+
+export async function showTagPage(req: FastifyRequest, reply: FastifyReply) {
+  const tag = await tagFromUrl(req);
+  if (!tag) return reply.error("NOT_FOUND");
+  const canonical = tag.merger_id !== null ? await findTagById(req.db, tag.merger_id) : undefined;
+  // Not cached: a wrangler may undo the synonym, and the tag's own page must come back at once.
+  if (canonical) return reply.header("cache-control", "no-cache").redirect(tagPath(canonical.name), 301);
+  const wrangler = canWrangle(req.viewer);
+  const [relations, works, jobs] = await Promise.all([tagRelations(req.db, tag), countTagWorks(req.db, req.viewer, tag), wrangler ? refilterJobs(req.db) : []]);
+  const notices = takeFlash(req, reply);
+  return reply.page(tag.name, <TagPage tag={tag} relations={relations} works={works} wrangler={wrangler} notices={notices} jobs={jobs} />, { mainClass: "tags-show" });
+}
+
+async function renderEditPage(req: FastifyRequest, reply: FastifyReply, tag: TagRow, values: TagFormValues | null, errors: FieldErrors, status = 200) {
+  const [relations, works] = await Promise.all([tagRelations(req.db, tag), countTagWorks(req.db, req.viewer, tag)]);
+  return reply.page(
+    `Edit ${tag.name}`,
+    <EditTagPage tag={tag} relations={relations} values={values ?? tagFormValues(tag, relations)} errors={errors} works={works} csrf={reply.csrf()} />,
+    { status, mainClass: "tags-edit" },
+  );
+}
+
+export async function showEditTagPage(req: FastifyRequest, reply: FastifyReply) {
+  const tag = await wranglableTag(req, reply);
+  if (!tag) return;
+  return renderEditPage(req, reply, tag, null, {});
+}
+
+export async function saveTag(req: FastifyRequest, reply: FastifyReply) {
+  const tag = await wranglableTag(req, reply);
+  if (!tag) return;
+  const values = readTagForm(req.body);
+  const plan = planTagEdit(tag, await tagRelations(req.db, tag), values);
+  const result = await wrangle(req.db, req.viewer.user!.id, plan.ops);
+  if (!result.ok) return renderEditPage(req, reply, tag, values, refusal(plan, result, "tag[canonical]"), 422);
+  await finishWrangling(req, reply, result);
+  return reply.redirect(tagPath(tag.name), 303);
+}
+
+export async function showTagHistoryPage(req: FastifyRequest, reply: FastifyReply) {
+  const tag = await wranglableTag(req, reply);
+  if (!tag) return;
+  const lines = await wranglingHistory(req.db, tag.id);
+  const logins = await loginsOf(req.db, lines.flatMap((line) => (line.userId === null ? [] : [line.userId])));
+  return reply.page(`History of ${tag.name}`, <TagHistoryPage tag={tag} lines={lines} logins={logins} />, { mainClass: "tags-history" });
+}
+
+/** `?show=characters` (or a form's `show` field) as a bin type; null for none or anything else. */
+function binType(word: string): BinType | null {
+  return BIN_TYPES.find((type) => BIN_WORDS[type] === word) ?? null;
+}
+
+async function renderBinPage(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  fandom: TagRow,
+  show: BinType | null,
+  page: number,
+  values: MassFormValues,
+  errors: FieldErrors,
+  status = 200,
+) {
+  const [counts, list, jobs] = await Promise.all([
+    unwrangledCounts(req.db, req.viewer, [fandom.id]),
+    show ? unwrangledTags(req.db, req.viewer, fandom.id, show, page) : null,
+    refilterJobs(req.db),
+  ]);
+  const pages = list ? Math.max(1, Math.ceil(list.total / BIN_PER_PAGE)) : 1;
+  const notices = takeFlash(req, reply);
+  return reply.page(
+    `Unwrangled tags in ${fandom.name}`,
+    <FandomBinPage
+      fandom={fandom}
+      counts={counts.get(fandom.id)!}
+      show={show}
+      list={list}
+      page={page}
+      pages={pages}
+      values={values}
+      errors={errors}
+      notices={notices}
+      jobs={jobs}
+      csrf={reply.csrf()}
+    />,
+    { status, mainClass: "tags-wrangle" },
+  );
+}
+
+export async function showFandomBinPage(req: FastifyRequest, reply: FastifyReply) {
+  const fandom = await wranglableFandom(req, reply);
+  if (!fandom) return;
+  const values: MassFormValues = { selected: [], synonymOf: "", fandoms: fandom.name, canonical: false };
+  return renderBinPage(req, reply, fandom, binType(queryParam(req, "show")), pageParam(req), values, {});
+}
+
+export async function massWrangle(req: FastifyRequest, reply: FastifyReply) {
+  const fandom = await wranglableFandom(req, reply);
+  if (!fandom) return;
+  const show = binType(field(req.body, "show"));
+  const page = Math.max(1, Math.min(1_000_000, Number.parseInt(field(req.body, "page"), 10) || 1));
+  const values = readMassForm(req.body);
+  const planned = planMassWrangle(values);
+  if (!planned.ok) return renderBinPage(req, reply, fandom, show, page, values, planned.errors, 422);
+  const result = await wrangle(req.db, req.viewer.user!.id, planned.plan.ops);
+  if (!result.ok) return renderBinPage(req, reply, fandom, show, page, values, refusal(planned.plan, result, "selected_tags[]"), 422);
+  await finishWrangling(req, reply, result);
+  return reply.redirect(binPath(fandom.name, show ?? undefined, page), 303);
+}
+
+export async function showWranglingHome(req: FastifyRequest, reply: FastifyReply) {
+  const page = pageParam(req);
+  const [{ total, fandoms }, withoutMedia, jobs] = await Promise.all([canonicalFandoms(req.db, page), fandomsWithoutMedia(req.db), refilterJobs(req.db)]);
+  const counts = await unwrangledCounts(
+    req.db,
+    req.viewer,
+    fandoms.map((f) => f.id),
+  );
+  const pages = Math.max(1, Math.ceil(total / FANDOMS_PER_PAGE));
+  return reply.page(
+    "Tag Wrangling",
+    <WranglingHomePage fandoms={fandoms} counts={counts} total={total} page={page} pages={pages} withoutMedia={withoutMedia} jobs={jobs} />,
+    { mainClass: "tag-wranglings-index" },
+  );
+}
+
+/** `/autocomplete/TYPE` words and the tag types they search; `tag` searches every type. */
+const AUTOCOMPLETE_TYPES: Record<string, TagType | null> = {
+  fandom: "Fandom",
+  character: "Character",
+  relationship: "Relationship",
+  freeform: "Freeform",
+  tag: null,
+};
+
+export async function autocomplete(req: FastifyRequest, reply: FastifyReply) {
+  const word = (req.params as { type: string }).type;
+  if (!Object.hasOwn(AUTOCOMPLETE_TYPES, word)) {
+    return reply.code(404).type("application/problem+json").send({ status: 404, code: "NOT_FOUND", detail: t(ERRORS.NOT_FOUND.message) });
+  }
+  const term = queryParam(req, "term").slice(0, 150);
+  const tags = await autocompleteTags(req.db, AUTOCOMPLETE_TYPES[word] ?? null, term);
+  return reply.header("cache-control", "public, max-age=60").send(tags.map((tag) => ({ id: tag.id, name: tag.name })));
+}

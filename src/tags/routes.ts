@@ -1,0 +1,17 @@
+import { get, post } from "../platform/http/routes.js";
+import * as h from "./handlers.js";
+
+// Autocomplete is called as a wrangler or writer types; generous, but bounded per address.
+const AUTOCOMPLETE_LIMIT = { max: 300, timeWindow: 60_000 };
+
+/** Tags: tag pages, wrangling (edit, bins, mass wrangling, history) and autocomplete. */
+export const tagsRoutes = [
+  get("/tags/:name", h.showTagPage),
+  get("/tags/:name/edit", h.showEditTagPage, { guard: "wrangler" }),
+  post("/tags/:name", h.saveTag, { guard: "wrangler" }),
+  get("/tags/:name/history", h.showTagHistoryPage, { guard: "wrangler" }),
+  get("/tags/:name/wrangle", h.showFandomBinPage, { guard: "wrangler" }),
+  post("/tags/:name/wrangle", h.massWrangle, { guard: "wrangler" }),
+  get("/wrangling", h.showWranglingHome, { guard: "wrangler" }),
+  get("/autocomplete/:type", h.autocomplete, { rateLimit: AUTOCOMPLETE_LIMIT }),
+];

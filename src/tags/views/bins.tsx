@@ -1,0 +1,230 @@
+import { escapeHtml } from "@kitajs/html";
+import { ChoiceGroup, CsrfField, ErrorSummary, type FieldErrors, fieldId, Pagination, TextField } from "../../platform/http/components.js";
+import type { TagRow } from "../../platform/db/tables.js";
+import { formatNumber } from "../../platform/i18n/index.js";
+import { BIN_TYPES, type BinCounts, type BinTag, type BinType, type Capped, type TagSummary } from "../queries.js";
+import { MASS_FIELDS, type MassFormValues } from "../schema.js";
+import { BIN_WORDS, binPath, editTagPath, JobProgress, type JobProgressRow, Notices, TagList, typeLabel } from "./parts.js";
+import { WranglerLinks } from "./tag-page.js";
+
+/** The bins' own names for their types. */
+export function binLabel(type: BinType): string {
+  return type === "Freeform" ? "Additional Tags" : typeLabel(type, true);
+}
+
+interface HomeProps {
+  fandoms: TagSummary[];
+  counts: Map<number, BinCounts>;
+  total: number;
+  page: number;
+  pages: number;
+  withoutMedia: Capped<TagSummary>;
+  jobs: JobProgressRow[];
+}
+
+/** `/wrangling`: every canonical fandom with its unwrangled counts, fandoms without media, jobs. */
+export function WranglingHomePage({ fandoms, counts, total, page, pages, withoutMedia, jobs }: HomeProps): JSX.Element {
+  return (
+    <div class="wrangling home">
+      <h2 class="heading">Tag Wrangling</h2>
+      <JobProgress jobs={jobs} />
+      <section aria-labelledby="fandoms-heading">
+        <h3 class="heading" id="fandoms-heading" safe>
+          {`Canonical fandoms (${formatNumber(total)})`}
+        </h3>
+        {fandoms.length ? (
+          <table class="wrangling bins">
+            <caption>Unwrangled tags on each fandom's works</caption>
+            <thead>
+              <tr>
+                <th scope="col">Fandom</th>
+                {BIN_TYPES.map((type) => (
+                  <th scope="col" safe>
+                    {binLabel(type)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {fandoms.map((fandom) => {
+                const count = counts.get(fandom.id);
+                return (
+                  <tr>
+                    <th scope="row">
+                      <a href={binPath(fandom.name)} safe>
+                        {fandom.name}
+                      </a>
+                    </th>
+                    {BIN_TYPES.map((type) => {
+                      const n = count?.[type] ?? 0;
+                      return (
+                        <td class="count">
+                          {n > 0 ? (
+                            <a href={binPath(fandom.name, type)} aria-label={escapeHtml(`${formatNumber(n)} unwrangled ${binLabel(type)} in ${fandom.name}`)} safe>
+                              {formatNumber(n)}
+                            </a>
+                          ) : (
+                            "0"
+                          )}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        ) : (
+          <p>There are no canonical fandoms yet. Make a fandom canonical from its tag's edit page.</p>
+        )}
+        <Pagination page={page} pages={pages} href={(n) => (n === 1 ? "/wrangling" : `/wrangling?page=${n}`)} />
+      </section>
+      <section aria-labelledby="no-media-heading">
+        <h3 class="heading" id="no-media-heading" safe>
+          {`Fandoms without media (${formatNumber(withoutMedia.total)})`}
+        </h3>
+        {withoutMedia.items.length ? (
+          <TagList tags={withoutMedia.items} total={withoutMedia.total} href={(tag) => editTagPath(tag.name)} />
+        ) : (
+          <p>Every canonical fandom has a medium.</p>
+        )}
+      </section>
+    </div>
+  );
+}
+
+interface BinProps {
+  fandom: TagRow;
+  counts: BinCounts;
+  show: BinType | null;
+  list: { total: number; tags: BinTag[] } | null;
+  page: number;
+  pages: number;
+  values: MassFormValues;
+  errors: FieldErrors;
+  notices: string[];
+  jobs: JobProgressRow[];
+  csrf: string;
+}
+
+const MASS_LABELS: Record<string, string> = {
+  [MASS_FIELDS.selected]: "Tags",
+  [MASS_FIELDS.synonymOf]: "Make synonyms of",
+  [MASS_FIELDS.fandoms]: "Assign to fandom",
+  [MASS_FIELDS.canonical]: "Make canonical",
+};
+
+/** `/tags/FANDOM/wrangle`: the fandom's bins, and one bin's tags as a mass-wrangling form. */
+export function FandomBinPage(props: BinProps): JSX.Element {
+  const { fandom, counts, show, list, values, errors } = props;
+  const selectedErrors = errors[MASS_FIELDS.selected];
+  return (
+    <div class="wrangling bin">
+      <h2 class="heading" safe>
+        {`Unwrangled tags in ${fandom.name}`}
+      </h2>
+      <WranglerLinks tag={fandom} current="bin" />
+      <Notices lines={props.notices} />
+      <JobProgress jobs={props.jobs} />
+      <nav aria-label="Bins">
+        <ul class="bins actions">
+          {BIN_TYPES.map((type) => {
+            const text = `${binLabel(type)} (${formatNumber(counts[type])})`;
+            return <li>{type === show ? <span aria-current="page" safe>{text}</span> : <a href={binPath(fandom.name, type)} safe>{text}</a>}</li>;
+          })}
+        </ul>
+      </nav>
+      {show && list ? (
+        list.tags.length ? (
+          <>
+            <ErrorSummary errors={errors} labels={MASS_LABELS} />
+            <form method="post" action={binPath(fandom.name)} class="mass-wrangle">
+              <CsrfField csrf={props.csrf} />
+              <input type="hidden" name="show" value={BIN_WORDS[show]} />
+              <input type="hidden" name="page" value={String(props.page)} />
+              <fieldset
+                id={fieldId(MASS_FIELDS.selected)}
+                class={selectedErrors?.length ? "has-error" : undefined}
+                aria-describedby={selectedErrors?.length ? `${fieldId(MASS_FIELDS.selected)}-error` : undefined}
+              >
+                <legend safe>{`Unwrangled ${binLabel(show)} (${formatNumber(list.total)})`}</legend>
+                {selectedErrors?.length ? (
+                  <p class="field-error" id={`${fieldId(MASS_FIELDS.selected)}-error`}>
+                    <strong>Error:</strong> <span safe>{selectedErrors.join(" ")}</span>
+                  </p>
+                ) : (
+                  ""
+                )}
+                <table class="bin-tags">
+                  <thead>
+                    <tr>
+                      <th scope="col">Tag</th>
+                      <th scope="col">Works in this fandom</th>
+                      <th scope="col">Edit</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {list.tags.map((tag) => {
+                      const id = `bin-tag-${tag.id}`;
+                      return (
+                        <tr>
+                          <td>
+                            <input type="checkbox" id={id} name={MASS_FIELDS.selected} value={String(tag.id)} checked={values.selected.includes(String(tag.id))} />{" "}
+                            <label for={id} safe>
+                              {tag.name}
+                            </label>
+                          </td>
+                          <td class="count" safe>
+                            {formatNumber(tag.works)}
+                          </td>
+                          <td>
+                            <a href={editTagPath(tag.name)} aria-label={escapeHtml(`Edit ${tag.name}`)}>
+                              Edit
+                            </a>
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </fieldset>
+              <fieldset>
+                <legend>Wrangle the ticked tags</legend>
+                <TextField
+                  name={MASS_FIELDS.synonymOf}
+                  label={MASS_LABELS[MASS_FIELDS.synonymOf]!}
+                  value={values.synonymOf}
+                  errors={errors[MASS_FIELDS.synonymOf]}
+                  hint={`A canonical ${typeLabel(show)} tag; leave empty to keep them as they are.`}
+                  maxlength={150}
+                />
+                <TextField
+                  name={MASS_FIELDS.fandoms}
+                  label={MASS_LABELS[MASS_FIELDS.fandoms]!}
+                  value={values.fandoms}
+                  errors={errors[MASS_FIELDS.fandoms]}
+                  hint="Canonical fandoms, separated by commas; leave empty to assign none."
+                />
+                <ChoiceGroup
+                  name={MASS_FIELDS.canonical}
+                  legend={MASS_LABELS[MASS_FIELDS.canonical]!}
+                  choices={[{ value: "1", label: "Make the ticked tags canonical" }]}
+                  selected={values.canonical ? ["1"] : []}
+                  errors={errors[MASS_FIELDS.canonical]}
+                />
+                <p class="actions">
+                  <button type="submit">Wrangle</button>
+                </p>
+              </fieldset>
+            </form>
+            <Pagination page={props.page} pages={props.pages} href={(n) => binPath(fandom.name, show, n)} />
+          </>
+        ) : (
+          <p safe>{`No unwrangled ${binLabel(show)} in ${fandom.name}.`}</p>
+        )
+      ) : (
+        <p>Choose a bin to see its tags.</p>
+      )}
+    </div>
+  );
+}

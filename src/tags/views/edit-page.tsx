@@ -1,0 +1,124 @@
+import { ChoiceGroup, CsrfField, ErrorSummary, type FieldErrors, TextField } from "../../platform/http/components.js";
+import type { TagRow } from "../../platform/db/tables.js";
+import { formatNumber } from "../../platform/i18n/index.js";
+import type { TagRelations } from "../queries.js";
+import { TAG_FIELDS, type TagFormValues } from "../schema.js";
+import { tagPath } from "../vocabulary.js";
+import { PARENT_TYPES } from "../wrangling.js";
+import { typeLabel } from "./parts.js";
+import { statusSentence, WranglerLinks } from "./tag-page.js";
+
+interface EditTagProps {
+  tag: TagRow;
+  relations: TagRelations;
+  values: TagFormValues;
+  errors: FieldErrors;
+  works: number;
+  csrf: string;
+}
+
+const LABELS: Record<string, string> = {
+  [TAG_FIELDS.canonical]: "Canonical",
+  [TAG_FIELDS.synonymOf]: "Synonym of",
+  [TAG_FIELDS.unwrangleable]: "Unwrangleable",
+  [TAG_FIELDS.addParents]: "Add parent tags",
+  [TAG_FIELDS.removeParents]: "Remove parent tags",
+  [TAG_FIELDS.addMetatags]: "Add metatags",
+  [TAG_FIELDS.removeMetatags]: "Remove metatags",
+};
+
+/** `/tags/NAME/edit`: a wrangler's form for one tag. Every field works without JavaScript. */
+export function EditTagPage({ tag, relations, values, errors, works, csrf }: EditTagProps): JSX.Element {
+  const parentTypes = PARENT_TYPES[tag.type] ?? [];
+  const choice = (t: { id: number; name: string; type: string }) => ({ value: String(t.id), label: `${t.name} (${typeLabel(t.type)})` });
+  return (
+    <div class="tag edit">
+      <h2 class="heading" safe>
+        {`Edit tag: ${tag.name}`}
+      </h2>
+      <WranglerLinks tag={tag} current="edit" />
+      <p class="status" safe>
+        {statusSentence(tag, relations.merger)}
+      </p>
+      <p safe>{`Works using it: ${formatNumber(works)}.`}</p>
+      <ErrorSummary errors={errors} labels={LABELS} />
+      <form method="post" action={tagPath(tag.name)} class="tag-edit">
+        <CsrfField csrf={csrf} />
+        <fieldset>
+          <legend>Status</legend>
+          <ChoiceGroup
+            name={TAG_FIELDS.canonical}
+            legend={LABELS[TAG_FIELDS.canonical]!}
+            choices={[{ value: "1", label: "Canonical: works are filtered under this tag" }]}
+            selected={values.canonical ? ["1"] : []}
+            errors={errors[TAG_FIELDS.canonical]}
+          />
+          <TextField
+            name={TAG_FIELDS.synonymOf}
+            label={LABELS[TAG_FIELDS.synonymOf]!}
+            value={values.synonymOf}
+            errors={errors[TAG_FIELDS.synonymOf]}
+            hint={`The canonical ${typeLabel(tag.type)} tag this one means; leave empty for none.`}
+            maxlength={150}
+          />
+          <ChoiceGroup
+            name={TAG_FIELDS.unwrangleable}
+            legend={LABELS[TAG_FIELDS.unwrangleable]!}
+            choices={[{ value: "1", label: "Unwrangleable: this tag fits nowhere and stays out of the bins" }]}
+            selected={values.unwrangleable ? ["1"] : []}
+            errors={errors[TAG_FIELDS.unwrangleable]}
+          />
+        </fieldset>
+        {parentTypes.length ? (
+          <fieldset>
+            <legend>Parent tags</legend>
+            {relations.parents.length ? (
+              <ChoiceGroup
+                name={TAG_FIELDS.removeParents}
+                legend={LABELS[TAG_FIELDS.removeParents]!}
+                choices={relations.parents.map(choice)}
+                selected={values.removeParents}
+                errors={errors[TAG_FIELDS.removeParents]}
+              />
+            ) : (
+              <p>No parent tags yet.</p>
+            )}
+            <TextField
+              name={TAG_FIELDS.addParents}
+              label={LABELS[TAG_FIELDS.addParents]!}
+              value={values.addParents}
+              errors={errors[TAG_FIELDS.addParents]}
+              hint={`Canonical ${parentTypes.map((type) => typeLabel(type)).join(" or ")} tags, separated by commas.`}
+            />
+          </fieldset>
+        ) : (
+          ""
+        )}
+        <fieldset>
+          <legend>Metatags</legend>
+          {relations.metatags.length ? (
+            <ChoiceGroup
+              name={TAG_FIELDS.removeMetatags}
+              legend={LABELS[TAG_FIELDS.removeMetatags]!}
+              choices={relations.metatags.map(choice)}
+              selected={values.removeMetatags}
+              errors={errors[TAG_FIELDS.removeMetatags]}
+            />
+          ) : (
+            <p>No metatags yet.</p>
+          )}
+          <TextField
+            name={TAG_FIELDS.addMetatags}
+            label={LABELS[TAG_FIELDS.addMetatags]!}
+            value={values.addMetatags}
+            errors={errors[TAG_FIELDS.addMetatags]}
+            hint={`Canonical ${typeLabel(tag.type)} tags above this one, separated by commas. Works filtered under this tag are then filtered under them too.`}
+          />
+        </fieldset>
+        <p class="actions">
+          <button type="submit">Save Changes</button>
+        </p>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import type { TagRow } from "../../platform/db/tables.js";
+import { HISTORY_LIMIT, type HistoryLine } from "../queries.js";
+import { WranglerLinks } from "./tag-page.js";
+
+/** A stored timestamp as people read it: "2026-03-01 14:05 UTC". */
+function readableTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** `/tags/NAME/history`: who changed the tag, what and when, newest first. */
+export function TagHistoryPage({ tag, lines, logins }: { tag: TagRow; lines: HistoryLine[]; logins: Map<number, string> }): JSX.Element {
+  return (
+    <div class="tag history">
+      <h2 class="heading" safe>
+        {`Wrangling history: ${tag.name}`}
+      </h2>
+      <WranglerLinks tag={tag} current="history" />
+      {lines.length ? (
+        <table>
+          <caption>{lines.length >= HISTORY_LIMIT ? `The newest ${HISTORY_LIMIT} changes, newest first` : "Every change, newest first"}</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">Change</th>
+            </tr>
+          </thead>
+          <tbody>
+            {lines.map((line) => {
+              const login = line.userId === null ? undefined : logins.get(line.userId);
+              return (
+                <tr>
+                  <td>
+                    <time datetime={line.createdAt} safe>
+                      {readableTime(line.createdAt)}
+                    </time>
+                  </td>
+                  <td>
+                    {login ? (
+                      <a href={`/users/${encodeURIComponent(login)}`} safe>
+                        {login}
+                      </a>
+                    ) : (
+                      <span class="hint">the command line, or a deleted account</span>
+                    )}
+                  </td>
+                  <td safe>{line.detail}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      ) : (
+        <p>No wrangler has changed this tag yet.</p>
+      )}
+    </div>
+  );
+}

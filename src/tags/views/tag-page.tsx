@@ -1,0 +1,145 @@
+import type { TagRow } from "../../platform/db/tables.js";
+import { formatNumber } from "../../platform/i18n/index.js";
+import type { TagRelations, TagSummary } from "../queries.js";
+import { tagPath } from "../vocabulary.js";
+import { byType, editTagPath, binPath, JobProgress, type JobProgressRow, Notices, TagList, tagHistoryPath, tagWorksPath, typeLabel } from "./parts.js";
+
+/** One sentence on where a tag stands in wrangling. */
+export function statusSentence(tag: TagRow, merger: TagSummary | null): string {
+  const kind = `This tag belongs to the ${typeLabel(tag.type)} category.`;
+  if (merger) return `${kind} It is a synonym of “${merger.name}”: its works are filtered under that tag.`;
+  if (tag.canonical) return `${kind} It is a canonical tag: works tagged with it or with one of its synonyms are filtered under it.`;
+  if (tag.unwrangleable) return `${kind} It has been marked unwrangleable: it stays as it is and filters nothing.`;
+  return `${kind} It has not been wrangled yet: it filters nothing, and its works are listed under it alone.`;
+}
+
+/** Links a wrangler uses from any tag page. */
+export function WranglerLinks({ tag, current }: { tag: TagRow; current: "show" | "edit" | "history" | "bin" }): JSX.Element {
+  const isBin = tag.type === "Fandom" && tag.canonical === 1;
+  const link = (key: typeof current, href: string, text: string) => (
+    <li>{key === current ? <span aria-current="page" safe>{text}</span> : <a href={href} safe>{text}</a>}</li>
+  );
+  return (
+    <nav aria-label="Wrangling">
+      <ul class="navigation actions">
+        {link("show", tagPath(tag.name), "Tag page")}
+        {link("edit", editTagPath(tag.name), "Edit tag")}
+        {link("history", tagHistoryPath(tag.name), "Wrangling history")}
+        {isBin ? link("bin", binPath(tag.name), "Unwrangled tags in this fandom") : ""}
+        <li>
+          <a href="/wrangling">Wrangling home</a>
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+interface TagPageProps {
+  tag: TagRow;
+  relations: TagRelations;
+  works: number;
+  wrangler: boolean;
+  notices: string[];
+  jobs: JobProgressRow[];
+}
+
+/** `/tags/NAME`: what a tag is and how it is wrangled. */
+export function TagPage({ tag, relations, works, wrangler, notices, jobs }: TagPageProps): JSX.Element {
+  const childGroups = byType([...relations.children.values()].flatMap((list) => list.items)).map(
+    ([type, tags]): [string, TagSummary[], number] => [type, tags, relations.children.get(type)?.total ?? tags.length],
+  );
+  return (
+    <div class={`tag home ${tag.type.toLowerCase()}`}>
+      <h2 class="heading" safe>
+        {tag.name}
+      </h2>
+      <Notices lines={notices} />
+      {wrangler ? <JobProgress jobs={jobs} /> : ""}
+      {wrangler ? <WranglerLinks tag={tag} current="show" /> : ""}
+      <p class="status" safe>
+        {statusSentence(tag, relations.merger)}
+      </p>
+      <p class="works">
+        <a href={tagWorksPath(tag.name)}>Works in this tag</a>
+        <span safe>{` (${formatNumber(works)})`}</span>
+      </p>
+      {relations.synonyms.items.length ? (
+        <section class="synonym listbox">
+          <h3 class="heading">Synonyms</h3>
+          {wrangler ? (
+            <TagList tags={relations.synonyms.items} total={relations.synonyms.total} href={(syn) => editTagPath(syn.name)} />
+          ) : (
+            <PlainList tags={relations.synonyms.items} total={relations.synonyms.total} />
+          )}
+        </section>
+      ) : (
+        ""
+      )}
+      {relations.parents.length ? (
+        <section class="parent listbox">
+          <h3 class="heading">Parent tags</h3>
+          <TypeGroups groups={byType(relations.parents).map(([type, tags]): [string, TagSummary[], number] => [type, tags, tags.length])} />
+        </section>
+      ) : (
+        ""
+      )}
+      {relations.metatags.length ? (
+        <section class="meta listbox">
+          <h3 class="heading">Metatags</h3>
+          <TagList tags={relations.metatags} />
+        </section>
+      ) : (
+        ""
+      )}
+      {relations.subtags.items.length ? (
+        <section class="sub listbox">
+          <h3 class="heading">Subtags</h3>
+          <TagList tags={relations.subtags.items} total={relations.subtags.total} />
+        </section>
+      ) : (
+        ""
+      )}
+      {childGroups.length ? (
+        <section class="child listbox">
+          <h3 class="heading">Child tags</h3>
+          <TypeGroups groups={childGroups} />
+        </section>
+      ) : (
+        ""
+      )}
+    </div>
+  );
+}
+
+/** Tags that have no page of their own to link to (a synonym's page leads to its canonical). */
+function PlainList({ tags, total }: { tags: TagSummary[]; total: number }): JSX.Element {
+  const more = total - tags.length;
+  return (
+    <>
+      <ul class="tags commas">
+        {tags.map((tag) => (
+          <li class="tag" safe>
+            {tag.name}
+          </li>
+        ))}
+      </ul>
+      {more > 0 ? <p class="more" safe>{`… and ${formatNumber(more)} more.`}</p> : ""}
+    </>
+  );
+}
+
+/** Tags under a heading per type: "Fandoms", "Characters", … */
+function TypeGroups({ groups }: { groups: [string, TagSummary[], number][] }): JSX.Element {
+  return (
+    <>
+      {groups.map(([type, tags, total]) => (
+        <div class={`${type.toLowerCase()} group`}>
+          <h4 class="heading" safe>
+            {`${typeLabel(type, true)} (${formatNumber(total)})`}
+          </h4>
+          <TagList tags={tags} total={total} />
+        </div>
+      ))}
+    </>
+  );
+}
