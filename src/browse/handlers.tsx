@@ -82,7 +82,8 @@ export async function showTagWorksPage(req: FastifyRequest, reply: FastifyReply)
   const tag = await tagFromUrl(req);
   if (!tag) return reply.error("NOT_FOUND");
   const canonical = tag.merger_id !== null ? await findTagById(req.db, tag.merger_id) : undefined;
-  if (canonical) return reply.redirect(`${tagPath(canonical.name)}/works`, 301);
+  // Not cached: a wrangler may undo the synonym, and the old URL must work again at once.
+  if (canonical) return reply.header("cache-control", "no-store").redirect(`${tagPath(canonical.name)}/works`, 301);
   // A canonical tag lists its filter set (synonyms' and subtags' works); an unwrangled one its own works.
   const scope: WorkScope = tag.canonical ? { kind: "filter", tagId: tag.id } : { kind: "tag", tagId: tag.id };
   return renderListing(req, reply, scope, `in ${tag.name}`, `${tagPath(tag.name)}/works`);

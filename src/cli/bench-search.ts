@@ -69,6 +69,12 @@ function endProgress(): void {
 }
 const fmt = (n: number) => n.toLocaleString("en-US");
 const round = (n: number, places = 1) => Math.round(n * 10 ** places) / 10 ** places;
+/**
+ * Lets the event loop turn. better-sqlite3 answers synchronously, so a loop of awaited queries
+ * never reaches the point where Node delivers signals: without this, Ctrl-C would wait for the
+ * end of the run instead of removing the database.
+ */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness: a small-state generator (sfc32) and Zipf samplers by lookup table.
@@ -453,6 +459,7 @@ async function generate(db: Db, n: number, wordsPerWork: number, seed: number): 
       for (let i = 0; i < filters.length; i += 1000) await trx.insertInto("work_filters").values(filters.slice(i, i + 1000)).execute();
     });
     const seconds = (performance.now() - started) / 1000;
+    await breathe();
     progress(`generating works ${fmt(last)}/${fmt(n)} (${fmt(Math.round(totalWords / 1e6))}M words, ${round(seconds)} s)`, last === n);
   }
   endProgress();
@@ -693,6 +700,7 @@ async function runMix(db: Db, seed: number, runs: number): Promise<QueryResult[]
       const started = performance.now();
       const outcome = await runSearch(db, q, viewers);
       const ms = performance.now() - started;
+      await breathe();
       const result = results[i]!;
       const digest = createHash("sha256").update(JSON.stringify(outcome.fingerprint)).digest("hex").slice(0, 12);
       if (round === 0) Object.assign(result, { total: outcome.total, shown: outcome.shown, digest });

@@ -40,7 +40,10 @@ function matchText(dialect: Dialect, words: string[], prefix: boolean): string |
   return tokens.map((t, i) => `'${t}'${prefix && i === tokens.length - 1 ? ":*" : ""}`).join(" <-> ");
 }
 
-// Each of the selects below names its one column `work_id`, so they combine in compounds.
+// Each of the selects below names its one column `work_id`, so they combine in compounds. They
+// are only ever read as sets (IN, NOT IN, INTERSECT, EXCEPT), so alternatives are joined with
+// UNION ALL: a plain UNION makes SQLite sort every arm to merge them (hundreds of thousands of
+// rows for a common word), and the IN list drops the duplicates anyway.
 
 function worksWhere(dialect: Dialect, field: TextField, text: string): RawBuilder<unknown> {
   const column = WORK_COLUMNS[field];
@@ -58,7 +61,7 @@ function tagsWhere(dialect: Dialect, text: string): RawBuilder<unknown> {
       : sql`select tag_id from search_tags where name @@ to_tsquery('english', ${text})`;
   // A tag's works are those with it in their filter set (canonical tags, with their synonyms and
   // subtags) or tagged with it directly (tags nobody has wrangled yet).
-  return sql`select work_id from work_filters where tag_id in (${tagIds}) union select work_id from work_tags where tag_id in (${tagIds})`;
+  return sql`select work_id from work_filters where tag_id in (${tagIds}) union all select work_id from work_tags where tag_id in (${tagIds})`;
 }
 
 function chaptersWhere(dialect: Dialect, text: string): RawBuilder<unknown> {
@@ -78,7 +81,7 @@ function leafWorks(dialect: Dialect, field: TextField, text: string): RawBuilder
   if (field === "any" || WORK_COLUMNS[field]) parts.push(worksWhere(dialect, field, text));
   if (field === "any" || field === "tags") parts.push(tagsWhere(dialect, text));
   if (field === "any" || field === "text") parts.push(chaptersWhere(dialect, text));
-  return sql.join(parts, sql` union `);
+  return sql.join(parts, sql` union all `);
 }
 
 /**
@@ -89,10 +92,10 @@ type WorkSet = { kind: "none" } | { kind: "all" } | { kind: "in"; select: RawBui
 
 /**
  * One set operation over selects of `work_id`. Each operand is wrapped as a derived table, so a
- * compound never mixes operators: SQLite applies them left to right, PostgreSQL binds INTERSECT
- * tighter, and neither allows a parenthesized compound as an operand.
+ * compound never mixes operators (SQLite applies them left to right, PostgreSQL binds INTERSECT
+ * tighter) and SQLite, which takes no parenthesized compound as an operand, reads it too.
  */
-function compound(op: "union" | "intersect", selects: RawBuilder<unknown>[]): RawBuilder<unknown> {
+function compound(op: "union all" | "intersect", selects: RawBuilder<unknown>[]): RawBuilder<unknown> {
   if (selects.length === 1) return selects[0]!;
   return sql.join(
     selects.map((s) => sql`select work_id from (${s}) as operand`),
@@ -123,9 +126,9 @@ function compileSet(dialect: Dialect, node: Node): WorkSet {
       const wanted = sets.flatMap((s) => (s.kind === "in" ? [s.select] : []));
       const unwanted = sets.flatMap((s) => (s.kind === "except" ? [s.select] : []));
       // A AND B AND NOT C AND NOT D = (A ∩ B) − (C ∪ D); with only NOTs, everything but (C ∪ D).
-      if (wanted.length === 0) return unwanted.length ? { kind: "except", select: compound("union", unwanted) } : { kind: "all" };
+      if (wanted.length === 0) return unwanted.length ? { kind: "except", select: compound("union all", unwanted) } : { kind: "all" };
       const both = compound("intersect", wanted);
-      return { kind: "in", select: unwanted.length ? difference(both, compound("union", unwanted)) : both };
+      return { kind: "in", select: unwanted.length ? difference(both, compound("union all", unwanted)) : both };
     }
     case "or": {
       const sets = node.children.map((c) => compileSet(dialect, c));
@@ -133,9 +136,9 @@ function compileSet(dialect: Dialect, node: Node): WorkSet {
       const wanted = sets.flatMap((s) => (s.kind === "in" ? [s.select] : []));
       const unwanted = sets.flatMap((s) => (s.kind === "except" ? [s.select] : []));
       // A OR B OR NOT C OR NOT D = everything but ((C ∩ D) − (A ∪ B)).
-      if (unwanted.length === 0) return wanted.length ? { kind: "in", select: compound("union", wanted) } : { kind: "none" };
+      if (unwanted.length === 0) return wanted.length ? { kind: "in", select: compound("union all", wanted) } : { kind: "none" };
       const neither = compound("intersect", unwanted);
-      return { kind: "except", select: wanted.length ? difference(neither, compound("union", wanted)) : neither };
+      return { kind: "except", select: wanted.length ? difference(neither, compound("union all", wanted)) : neither };
     }
   }
 }

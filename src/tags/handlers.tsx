@@ -7,7 +7,7 @@ import { field } from "../platform/http/forms-parser.js";
 import { pageParam, queryParam } from "../platform/http/routes.js";
 import { formatNumber, t } from "../platform/i18n/index.js";
 import type { DbOrTrx } from "../platform/db/index.js";
-import { pendingJobs } from "../platform/jobs.js";
+import { jobStatus, pendingJobs } from "../platform/jobs.js";
 import { loginsOf } from "../users/queries.js";
 import { canWrangle } from "./policy.js";
 import {
@@ -27,7 +27,7 @@ import {
   wranglingHistory,
 } from "./queries.js";
 import { REFILTER, runRefilterNow } from "./refilter.js";
-import { type MassFormValues, type PlannedOps, planMassWrangle, planTagEdit, readMassForm, readTagForm, tagFormValues, type TagFormValues } from "./schema.js";
+import { MASS_FIELDS, type MassFormValues, type PlannedOps, planMassWrangle, planTagEdit, readMassForm, readTagForm, TAG_FIELDS, tagFormValues, type TagFormValues } from "./schema.js";
 import { tagFromParam, tagPath, type TagType } from "./vocabulary.js";
 import { BIN_WORDS, binPath } from "./views/parts.js";
 import { FandomBinPage, WranglingHomePage } from "./views/bins.js";
@@ -87,12 +87,10 @@ async function refilterJobs(db: DbOrTrx) {
 async function finishWrangling(req: FastifyRequest, reply: FastifyReply, result: Extract<WrangleResult, { ok: true }>): Promise<void> {
   const lines = result.changes.length ? [...result.changes] : [t("tags.no_changes")];
   if (result.jobId !== null) {
-    if (result.works <= RUN_NOW_LIMIT) {
-      await runRefilterNow(req.db, result.jobId);
-      lines.push(t("tags.refiltered", { count: formatNumber(result.works) }));
-    } else {
-      lines.push(t("tags.refilter_queued", { count: formatNumber(result.works) }));
-    }
+    if (result.works <= RUN_NOW_LIMIT) await runRefilterNow(req.db, result.jobId);
+    // Done now, or (large, held by another worker, or failed and queued again) left to the worker.
+    const done = (await jobStatus(req.db, result.jobId))?.state === "done";
+    lines.push(t(done ? "tags.refiltered" : "tags.refilter_queued", { count: formatNumber(result.works) }));
   }
   setFlash(req, reply, lines);
 }
@@ -106,8 +104,8 @@ export async function showTagPage(req: FastifyRequest, reply: FastifyReply) {
   const tag = await tagFromUrl(req);
   if (!tag) return reply.error("NOT_FOUND");
   const canonical = tag.merger_id !== null ? await findTagById(req.db, tag.merger_id) : undefined;
-  // Not cached: a wrangler may undo the synonym, and the tag's own page must come back at once.
-  if (canonical) return reply.header("cache-control", "no-cache").redirect(tagPath(canonical.name), 301);
+  // Not stored: a wrangler may undo the synonym, and the tag's own page must come back at once.
+  if (canonical) return reply.header("cache-control", "no-store").redirect(tagPath(canonical.name), 301);
   const wrangler = canWrangle(req.viewer);
   const [relations, works, jobs] = await Promise.all([tagRelations(req.db, tag), countTagWorks(req.db, req.viewer, tag), wrangler ? refilterJobs(req.db) : []]);
   const notices = takeFlash(req, reply);
@@ -135,7 +133,7 @@ export async function saveTag(req: FastifyRequest, reply: FastifyReply) {
   const values = readTagForm(req.body);
   const plan = planTagEdit(tag, await tagRelations(req.db, tag), values);
   const result = await wrangle(req.db, req.viewer.user!.id, plan.ops);
-  if (!result.ok) return renderEditPage(req, reply, tag, values, refusal(plan, result, "tag[canonical]"), 422);
+  if (!result.ok) return renderEditPage(req, reply, tag, values, refusal(plan, result, TAG_FIELDS.canonical), 422);
   await finishWrangling(req, reply, result);
   return reply.redirect(tagPath(tag.name), 303);
 }
@@ -205,7 +203,7 @@ export async function massWrangle(req: FastifyRequest, reply: FastifyReply) {
   const planned = planMassWrangle(values);
   if (!planned.ok) return renderBinPage(req, reply, fandom, show, page, values, planned.errors, 422);
   const result = await wrangle(req.db, req.viewer.user!.id, planned.plan.ops);
-  if (!result.ok) return renderBinPage(req, reply, fandom, show, page, values, refusal(planned.plan, result, "selected_tags[]"), 422);
+  if (!result.ok) return renderBinPage(req, reply, fandom, show, page, values, refusal(planned.plan, result, MASS_FIELDS.selected), 422);
   await finishWrangling(req, reply, result);
   return reply.redirect(binPath(fandom.name, show ?? undefined, page), 303);
 }

@@ -126,6 +126,8 @@ export async function applyWrangling(trx: DbOrTrx, userId: number | null, op: Wr
         throw new WranglingError(`A ${typeName(tag.type)} tag can't have the ${typeName(parent.type)} tag ${label(parent)} as a parent (allowed parent types: ${kinds}).`);
       }
       if (!parent.canonical) throw new WranglingError(`${label(parent)} is not canonical; parents must be canonical tags.`);
+      const existing = await trx.selectFrom("tag_parents").select("child_id").where("child_id", "=", tag.id).where("parent_id", "=", parent.id).executeTakeFirst();
+      if (existing) return { change: `${label(parent)} was already a parent of ${label(tag)}.`, refilter: NOTHING };
       await trx
         .insertInto("tag_parents")
         .values({ child_id: tag.id, parent_id: parent.id })
@@ -147,6 +149,8 @@ export async function applyWrangling(trx: DbOrTrx, userId: number | null, op: Wr
       if (meta.type !== tag.type) throw new WranglingError(`${label(tag)} is a ${typeName(tag.type)} tag and ${label(meta)} a ${typeName(meta.type)} tag; a metatag must be of the same type.`);
       const above = (await metaClosure(trx, [meta.id])).get(meta.id)!;
       if (above.has(tag.id)) throw new WranglingError(`${label(tag)} is already above ${label(meta)}; making ${label(meta)} its metatag would make a cycle.`);
+      const existing = await trx.selectFrom("tag_meta").select("sub_id").where("sub_id", "=", tag.id).where("meta_id", "=", meta.id).executeTakeFirst();
+      if (existing) return { change: `${label(meta)} was already a metatag of ${label(tag)}.`, refilter: NOTHING };
       await trx
         .insertInto("tag_meta")
         .values({ sub_id: tag.id, meta_id: meta.id })
@@ -157,6 +161,7 @@ export async function applyWrangling(trx: DbOrTrx, userId: number | null, op: Wr
     }
     case "unwrangleable": {
       if (op.value && (tag.canonical || tag.merger_id !== null)) throw new WranglingError(`${label(tag)} is ${tag.canonical ? "canonical" : "a synonym"}, so it is already wrangled.`);
+      if (Boolean(tag.unwrangleable) === op.value) return { change: `${label(tag)} was already ${op.value ? "" : "not "}unwrangleable.`, refilter: NOTHING };
       await trx.updateTable("tags").set({ unwrangleable: op.value ? 1 : 0 }).where("id", "=", tag.id).execute();
       await log(trx, tag.id, userId, "unwrangleable", op.value ? "marked unwrangleable" : "marked wrangleable");
       return { change: `${label(tag)} is ${op.value ? "now" : "no longer"} unwrangleable.`, refilter: NOTHING };

@@ -105,11 +105,16 @@ function flushHtmlChecks(): void {
 /**
  * axe-core's violations for the page as it is now: every rule axe runs by default (its default
  * tags), or only `options.rules` when given (e.g. colour contrast again after a colour-scheme change).
+ * axe runs as a script in the page: in a context made with `javaScriptEnabled: false` it never
+ * answers, so that is refused here rather than left to hang the suite.
  */
 export async function checkA11y(page: Page, options: { rules?: string[] } = {}): Promise<Result[]> {
+  const scriptsRun = await page.evaluate(() => true).catch(() => false);
+  if (!scriptsRun) throw new Error("checkA11y needs a browser context with JavaScript enabled (axe runs inside the page)");
   const builder = new AxeBuilder({ page });
   if (options.rules) builder.withRules(options.rules);
-  const results = await builder.analyze();
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("axe did not answer within 60 s")), 60_000).unref());
+  const results = await Promise.race([builder.analyze(), timeout]);
   return results.violations;
 }
 

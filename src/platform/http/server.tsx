@@ -45,7 +45,7 @@ export interface HttpDeps {
 const PUBLIC_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "../../../public");
 
 function wantsJson(req: FastifyRequest): boolean {
-  return req.url.startsWith("/api/") || /\.json(\?|$)/.test(req.url);
+  return req.url.startsWith("/api/") || req.url.startsWith("/autocomplete/") || /\.json(\?|$)/.test(req.url);
 }
 
 /** Builds the Fastify app: security plugins, sessions, error pages, then every route. */
