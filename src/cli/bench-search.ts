@@ -640,6 +640,7 @@ async function queryMix(db: Db, seed: number): Promise<BenchQuery[]> {
     q("word, sort:>words", `${w(3500)} sort:>words`),
     q("filters: complete, language", `${w(60)} complete:true language:en`),
     q("rating + word", `rating:teen ${w(15)}`),
+    q("single chapter + word", `single_chapter:true ${w(300)}`),
     q("updated<30 days + word", `updated<30 days ${w(5)}`),
     q("text: field", `text:${w(900)}`),
     q("CJK, two characters", chinese.slice(30, 32)),

@@ -15,13 +15,30 @@ interface Token {
 
 const TOKEN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]|[\p{L}\p{N}\p{M}'\u2019]+/gu;
 
-function tokenize(text: string): Token[] {
+/**
+ * The text's tokens, read only as far as asked: the excerpt needs the tokens up to a little past
+ * the first match, and a long chapter has tens of thousands (normalizing them all cost more than
+ * the search's queries on the benchmark's archive).
+ */
+function lazyTokens(text: string) {
   const tokens: Token[] = [];
-  for (const match of text.matchAll(TOKEN)) {
-    const norm = searchTokens(match[0]).join("");
-    if (norm) tokens.push({ norm, start: match.index!, end: match.index! + match[0].length });
-  }
-  return tokens;
+  const source = text.matchAll(TOKEN);
+  let done = false;
+  /** Whether token `index` exists, reading up to it. */
+  const has = (index: number): boolean => {
+    while (!done && tokens.length <= index) {
+      const next = source.next();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      const match = next.value;
+      const norm = searchTokens(match[0]).join("");
+      if (norm) tokens.push({ norm, start: match.index!, end: match.index! + match[0].length });
+    }
+    return index < tokens.length;
+  };
+  return { tokens, has };
 }
 
 // Close enough to the engines' stemming for marking: "dragon" marks "dragons" and "dragon's".
@@ -32,14 +49,14 @@ function matches(token: string, word: string, prefix: boolean): boolean {
 /** The excerpt as safe HTML (text escaped, matches in <mark>), or null when nothing matched. */
 export function buildSnippet(html: string, leaves: { words: string[]; prefix: boolean }[], before = 12, after = 24): string | null {
   const text = htmlToPlain(html);
-  const tokens = tokenize(text);
+  const { tokens, has } = lazyTokens(text);
   const wanted = leaves.map((l) => ({ words: l.words.flatMap((w) => searchTokens(w)), prefix: l.prefix })).filter((l) => l.words.length);
   const marked = new Set<number>();
   let first = -1;
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = 0; has(i); i++) {
     for (const leaf of wanted) {
       const n = leaf.words.length;
-      let ok = i + n <= tokens.length;
+      let ok = has(i + n - 1);
       for (let k = 0; ok && k < n; k++) ok = matches(tokens[i + k]!.norm, leaf.words[k]!, leaf.prefix && k === n - 1);
       if (ok) {
         for (let k = 0; k < n; k++) marked.add(i + k);
@@ -50,6 +67,7 @@ export function buildSnippet(html: string, leaves: { words: string[]; prefix: bo
   }
   if (first < 0) return null;
   const from = Math.max(0, first - before);
+  has(first + after);
   const to = Math.min(tokens.length - 1, first + after);
   let out = from > 0 ? "… " : "";
   let cursor = tokens[from]!.start;
@@ -60,5 +78,5 @@ export function buildSnippet(html: string, leaves: { words: string[]; prefix: bo
     out += marked.has(i) ? `<mark>${word}</mark>` : word;
     cursor = token.end;
   }
-  return out + (to < tokens.length - 1 ? " …" : "");
+  return out + (has(to + 1) ? " …" : "");
 }
