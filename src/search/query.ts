@@ -195,7 +195,7 @@ export function relevance(db: DbOrTrx, query: ParsedQuery): RawBuilder<number> |
     // its score up in them through the automatic index SQLite builds on them, also once (the
     // plan says "SEARCH scores USING AUTOMATIC COVERING INDEX"; it does in listWorks' queries).
     // Asking FTS5 per listed work instead (MATCH with rowid = works.id) is a full-text query per
-    // row: 40 s when a common word lists most of a 100,000-work archive. Same MATCH text, same
+    // row: 93 s for the most common word on the benchmark's 100,000 works. Same MATCH text, same
     // bm25 arguments: the same scores.
     return sql<number>`coalesce((with scores (work_id, score) as materialized (
         select rowid, -bm25(search_works, 10.0, 5.0, 2.0, 1.0, 1.0, 2.0) from search_works where search_works match ${any})
