@@ -416,7 +416,7 @@ async function generate(db: Db, n: number, wordsPerWork: number, seed: number): 
       works.push({
         id,
         title: script === "latin" ? phraseOf(rng, v, titleWords) : prose(rng, v, script, titleWords).replace(/<\/?p>|[.。!?，,]/g, ""),
-        summary: prose(rng, v, script === "han" ? "han" : script, 15 + rng.int(50)),
+        summary: prose(rng, v, script, 15 + rng.int(50)),
         notes: rng.chance(0.3) ? prose(rng, v, "latin", 10 + rng.int(30)) : "",
         endnotes: rng.chance(0.1) ? prose(rng, v, "latin", 10 + rng.int(30)) : "",
         language: script === "han" ? "zh" : script === "cyrillic" ? "ru" : "en",
