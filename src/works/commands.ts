@@ -6,6 +6,7 @@ import { findOrCreateTag } from "../tags/commands.js";
 import { refreshFilterSets } from "../tags/filters.js";
 import { indexChapterText, indexWorkFields, unindexChapters, unindexWork } from "../search/index.js";
 import { pseudRefs } from "../users/queries.js";
+import { creatorsSortKey, titleSortKey } from "./sort-keys.js";
 import { fixedTags } from "../tags/queries.js";
 import { USER_TAG_TYPES } from "../tags/vocabulary.js";
 import type { ChapterInput, WorkInput } from "./schema.js";
@@ -17,6 +18,9 @@ async function setCreators(trx: DbOrTrx, workId: number, pseudIds: number[]): Pr
     .insertInto("work_creators")
     .values(pseudIds.map((pseud_id, position) => ({ work_id: workId, pseud_id, position })))
     .execute();
+  const pseuds = await pseudRefs(trx, pseudIds);
+  const names = pseudIds.map((id) => pseuds.get(id)?.name ?? "");
+  await trx.updateTable("works").set({ creators_sort: creatorsSortKey(names) }).where("id", "=", workId).execute();
 }
 
 /**
@@ -59,6 +63,7 @@ export async function refreshWorkStats(trx: DbOrTrx, workId: number): Promise<vo
 function workColumns(input: WorkInput) {
   return {
     title: input.title,
+    title_sort: titleSortKey(input.title),
     summary: input.summary,
     notes: input.notes,
     endnotes: input.endnotes,

@@ -4,6 +4,7 @@ import * as m0002 from "./migrations/0002_fixed_tags.js";
 import * as m0003 from "./migrations/0003_tag_graph.js";
 import * as m0004 from "./migrations/0004_search.js";
 import * as m0005 from "./migrations/0005_search_speed.js";
+import * as m0006 from "./migrations/0006_browse.js";
 
 // Listed explicitly rather than read from a folder, so the built dist/ and tsx run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0003_tag_graph": m0003,
   "0004_search": m0004,
   "0005_search_speed": m0005,
+  "0006_browse": m0006,
 };
 
 function migrator(db: Kysely<any>): Migrator {

@@ -139,6 +139,14 @@ export interface WorksTable {
   revised_at: string;
   /** Derived with the filter set: two or more fandoms that share no metatag. */
   crossover: ColumnType<number, number | undefined, number>;
+  /** Counters the responses capability keeps (0 until it does). */
+  kudos_count: ColumnType<number, number | undefined, number>;
+  hits_count: ColumnType<number, number | undefined, number>;
+  comments_count: ColumnType<number, number | undefined, number>;
+  bookmarks_count: ColumnType<number, number | undefined, number>;
+  /** Sort keys for the Title and Creator orders (src/works/sort-keys.ts). */
+  title_sort: ColumnType<string, string | undefined, string>;
+  creators_sort: ColumnType<string, string | undefined, string>;
   /** JSON list of {label, value} from an imported work-text file; NULL once edited. */
   import_headers: string | null;
   created_at: string;
