@@ -1,0 +1,230 @@
+import { sql } from "kysely";
+import { type DbOrTrx, dialectOf } from "../platform/db/index.js";
+import type { ListingQuery, ListingResult } from "./listing-query.js";
+import { type Bitmap, type IndexedWork, WorkIndex, type WorkIndexOptions } from "./work-index.js";
+
+const BATCH = 20_000;
+/** A change-feed id that stays missing this long was a rolled-back transaction, not a slow one. */
+const GAP_PATIENCE_MS = 15_000;
+
+/**
+ * The browse index of one process over one database: built from the tables at start-up, then
+ * kept current by following the change feed (change_feed rows are written in the transaction of
+ * every change to a work's listing data). Every listing first catches up with the feed, so a
+ * reader sees their own change at once and any number of processes agree within a poll.
+ */
+export class BrowseIndex {
+  readonly index: WorkIndex;
+  /** Every change-feed id up to here has been applied. */
+  private cursor = 0;
+  /** Ids above the cursor already applied, and ids missing below newer ones (with when first missed). */
+  private readonly appliedAbove = new Set<number>();
+  private readonly gaps = new Map<number, number>();
+  private running: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  buildSeconds = 0;
+
+  private constructor(
+    private readonly db: DbOrTrx,
+    options: WorkIndexOptions,
+  ) {
+    this.index = new WorkIndex(options);
+  }
+
+  /** Reads every listed work into a new index; `progress` hears how far it got. */
+  static async build(db: DbOrTrx, options: { progress?: (done: number, total: number) => void } & WorkIndexOptions = {}): Promise<BrowseIndex> {
+    const started = performance.now();
+    const browse = new BrowseIndex(db, options);
+    const progress = options.progress;
+    // The feed's position first: changes made while the tables are read are applied again after.
+    const last = await db.selectFrom("change_feed").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst();
+    browse.cursor = Number(last?.id ?? 0);
+    const tags = await db.selectFrom("tags").select(["id", "type"]).where("canonical", "=", 1).execute();
+    for (const tag of tags) browse.index.ensureTag(tag.id, tag.type);
+    const counted = await db.selectFrom("works").select((eb) => eb.fn.countAll<number>().as("n")).where("posted", "=", 1).executeTakeFirstOrThrow();
+    const total = Number(counted.n);
+    let after = 0;
+    let done = 0;
+    for (;;) {
+      const works = await loadWorks(db, { after, limit: BATCH });
+      if (works.length === 0) break;
+      for (const work of works) browse.index.load(work);
+      after = works[works.length - 1]!.id;
+      done += works.length;
+      progress?.(done, total);
+    }
+    browse.index.finishBuild();
+    browse.buildSeconds = (performance.now() - started) / 1000;
+    return browse;
+  }
+
+  /** Answers a listing after applying every change committed so far. */
+  async query(q: ListingQuery, within: Bitmap[] = []): Promise<ListingResult> {
+    await this.catchUp();
+    return this.index.query(q, within);
+  }
+
+  /** Polls the feed in the background too, so an idle process does not fall behind. */
+  follow(intervalMs = 250): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.catchUp().catch(() => {}), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => {});
+  }
+
+  /**
+   * Applies the feed's new rows. Calls made while a pass runs share one further pass that starts
+   * after it, so every caller waits for a pass that began after it asked.
+   */
+  catchUp(): Promise<void> {
+    if (this.queued) return this.queued;
+    if (!this.running) {
+      this.running = this.applyNewChanges().finally(() => {
+        this.running = null;
+      });
+      return this.running;
+    }
+    this.queued = this.running
+      .catch(() => {})
+      .then(() => {
+        this.queued = null;
+        return this.catchUp();
+      });
+    return this.queued;
+  }
+
+  private async applyNewChanges(): Promise<void> {
+    for (;;) {
+      const rows = await this.db.selectFrom("change_feed").select(["id", "work_id"]).where("id", ">", this.cursor).orderBy("id").limit(5000).execute();
+      const fresh = rows.filter((r) => !this.appliedAbove.has(r.id));
+      if (fresh.length) await this.reload([...new Set(fresh.map((r) => r.work_id))]);
+      for (const row of fresh) this.appliedAbove.add(row.id);
+      this.advanceCursor(rows.length ? rows[rows.length - 1]!.id : this.cursor);
+      if (rows.length < 5000) return;
+    }
+  }
+
+  /**
+   * Moves the cursor over applied ids. On PostgreSQL ids are taken when a transaction inserts
+   * and appear when it commits, so a smaller id can show up after a larger one: a missing id is
+   * waited for (re-read each pass) until GAP_PATIENCE_MS has passed.
+   */
+  private advanceCursor(highest: number): void {
+    const now = Date.now();
+    while (this.cursor < highest) {
+      const next = this.cursor + 1;
+      if (!this.appliedAbove.has(next)) {
+        const since = this.gaps.get(next) ?? now;
+        this.gaps.set(next, since);
+        if (now - since < GAP_PATIENCE_MS) return;
+      }
+      this.appliedAbove.delete(next);
+      this.gaps.delete(next);
+      this.cursor = next;
+    }
+  }
+
+  /** Reads these works again and puts them in (or takes them out of) the index. */
+  private async reload(workIds: number[]): Promise<void> {
+    for (let i = 0; i < workIds.length; i += 1000) {
+      const ids = workIds.slice(i, i + 1000);
+      const works = await loadWorks(this.db, { ids });
+      const unknownTags = new Set<number>();
+      for (const work of works) for (const f of work.filters) if (!this.index.hasTag(f.tagId)) unknownTags.add(f.tagId);
+      if (unknownTags.size) {
+        const tags = await this.db.selectFrom("tags").select(["id", "type"]).where("id", "in", [...unknownTags]).execute();
+        for (const tag of tags) this.index.ensureTag(tag.id, tag.type);
+      }
+      const found = new Set(works.map((w) => w.id));
+      for (const work of works) this.index.upsert(work);
+      for (const id of ids) if (!found.has(id)) this.index.remove(id);
+    }
+  }
+}
+
+/** Posted works with everything the index keeps: by id range (start-up) or by ids (changes). */
+async function loadWorks(db: DbOrTrx, which: { after: number; limit: number } | { ids: number[] }): Promise<IndexedWork[]> {
+  let query = db
+    .selectFrom("works")
+    .select([
+      "id",
+      "restricted",
+      "complete",
+      "crossover",
+      "language",
+      "word_count",
+      "revised_at",
+      "created_at",
+      "kudos_count",
+      "hits_count",
+      "comments_count",
+      "bookmarks_count",
+      "title_sort",
+      "creators_sort",
+    ])
+    .where("posted", "=", 1);
+  query = "ids" in which ? query.where("id", "in", which.ids) : query.where("id", ">", which.after).orderBy("id").limit(which.limit);
+  const rows = await query.execute();
+  if (rows.length === 0) return [];
+  const lo = rows[0]!.id;
+  const hi = rows[rows.length - 1]!.id;
+  const inRange = "ids" in which ? sql`work_id in (${sql.join(which.ids.map((id) => sql`${id}`))})` : sql`work_id between ${lo} and ${hi}`;
+  // One row per work with its filters packed as tag_id * 2 + inherited: far fewer rows to decode.
+  const packed = await sql<{ work_id: number; filters: string }>`select work_id, ${aggregate(db)} as filters
+    from work_filters where ${inRange} group by work_id`.execute(db);
+  const filtersOf = new Map(packed.rows.map((r) => [Number(r.work_id), r.filters]));
+  const creatorRows = await db
+    .selectFrom("work_creators")
+    .innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id")
+    .select(["work_creators.work_id as workId", "pseuds.id as pseudId", "pseuds.user_id as userId"])
+    .where(({ eb }) => ("ids" in which ? eb("work_creators.work_id", "in", which.ids) : eb.between("work_creators.work_id", lo, hi)))
+    .orderBy("work_creators.work_id")
+    .orderBy("work_creators.position")
+    .execute();
+  const creatorsOf = new Map<number, { pseudIds: number[]; userIds: number[] }>();
+  for (const c of creatorRows) {
+    let entry = creatorsOf.get(c.workId);
+    if (!entry) creatorsOf.set(c.workId, (entry = { pseudIds: [], userIds: [] }));
+    entry.pseudIds.push(c.pseudId);
+    entry.userIds.push(c.userId);
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    restricted: r.restricted === 1,
+    complete: r.complete === 1,
+    crossover: r.crossover === 1,
+    language: r.language,
+    wordCount: r.word_count,
+    revisedAt: Date.parse(r.revised_at),
+    createdAt: Date.parse(r.created_at),
+    kudos: r.kudos_count,
+    hits: r.hits_count,
+    comments: r.comments_count,
+    bookmarks: r.bookmarks_count,
+    titleSort: r.title_sort,
+    creatorsSort: r.creators_sort,
+    pseudIds: creatorsOf.get(r.id)?.pseudIds ?? [],
+    userIds: creatorsOf.get(r.id)?.userIds ?? [],
+    filters: unpackFilters(filtersOf.get(r.id)),
+  }));
+}
+
+function aggregate(db: DbOrTrx) {
+  return dialectOf(db) === "postgres"
+    ? sql`string_agg((tag_id * 2 + inherited)::text, ',')`
+    : sql`group_concat(tag_id * 2 + inherited)`;
+}
+
+function unpackFilters(packed: string | undefined): IndexedWork["filters"] {
+  if (!packed) return [];
+  return packed.split(",").map((p) => {
+    const n = Number(p);
+    return { tagId: Math.floor(n / 2), inherited: n % 2 === 1 };
+  });
+}

@@ -1,0 +1,442 @@
+import roaring from "roaring";
+import { TAG_TYPES, type TagType } from "../tags/vocabulary.js";
+import { IdLists } from "./id-lists.js";
+import { FACET_SIZE, FACET_TYPES, type FacetCount, type ListingQuery, type ListingResult, SORT_COLUMNS, type SortedWorkColumn } from "./listing-query.js";
+import { RangeBuckets } from "./range-buckets.js";
+import { type SortKeyColumn, SortOrder } from "./sort-order.js";
+
+const { RoaringBitmap32 } = roaring;
+export type Bitmap = InstanceType<typeof RoaringBitmap32>;
+
+/** What the index keeps of one listed (posted) work. */
+export interface IndexedWork {
+  id: number;
+  restricted: boolean;
+  complete: boolean;
+  crossover: boolean;
+  language: string;
+  wordCount: number;
+  /** "Date Updated" and "Date Posted" in ms since the epoch. */
+  revisedAt: number;
+  createdAt: number;
+  kudos: number;
+  hits: number;
+  comments: number;
+  bookmarks: number;
+  titleSort: string;
+  creatorsSort: string;
+  pseudIds: number[];
+  userIds: number[];
+  /** The work's filter set: canonical tags, directly or only through a metatag. */
+  filters: { tagId: number; inherited: boolean }[];
+}
+
+/** How the index picks its strategies; tests force each one to check them all against SQL. */
+export interface WorkIndexOptions {
+  /** Below this many matching works, facets are counted from the works' tag lists; above, from tag bitmaps with an early stop. */
+  countThroughWorksBelow?: number;
+  /** "auto" chooses per query between walking a sort order and sorting the matches. */
+  pageStrategy?: "auto" | "walk" | "select";
+}
+const COUNT_THROUGH_WORKS_BELOW = 40_000;
+/** Flag on a tag list entry: the filter is inherited (counts for filtering, not for facets). */
+const INHERITED = 0x80000000;
+const TYPE_CODE = new Map<TagType, number>(TAG_TYPES.map((t, i) => [t, i]));
+
+/**
+ * The browse index: everything a works listing filters, sorts and counts by, in memory, as
+ * compressed bitmaps (one per filter tag, language, flag, creator) and typed arrays indexed by
+ * work id. It answers a ListingQuery exactly as the SQL path (sql-listing.ts) does, in a few
+ * milliseconds at a million works. It knows nothing of the database: index-loader.ts builds it
+ * and keeps it current from the change feed.
+ */
+export class WorkIndex {
+  /** Every listed work (posted; registered-only ones too). */
+  private readonly listed = new RoaringBitmap32();
+  private readonly restricted = new RoaringBitmap32();
+  private readonly complete = new RoaringBitmap32();
+  private readonly crossover = new RoaringBitmap32();
+  private readonly byLanguage = new Map<string, Bitmap>();
+  private readonly byPseud = new Map<number, Bitmap>();
+  private readonly byUser = new Map<number, Bitmap>();
+
+  // Tags by dense index: id, type, bitmaps of works that carry it directly / only by inheritance.
+  private readonly tagIndex = new Map<number, number>();
+  private readonly tagIds: number[] = [];
+  private readonly tagTypes: number[] = [];
+  private readonly direct: Bitmap[] = [];
+  private readonly inherited: (Bitmap | undefined)[] = [];
+  private readonly filterUnion = new Map<number, Bitmap>();
+  /** Per type: tag indexes by direct count, largest first, and how many works were added to that type's tags since. */
+  private readonly facetOrder: { tags: number[]; sizes: number[]; growth: number; stale: boolean }[] = TAG_TYPES.map(() => ({ tags: [], sizes: [], growth: 0, stale: true }));
+  private tagCounts = new Uint32Array(0);
+
+  // Columns by work id.
+  private capacity = 0;
+  private languageCode = new Uint16Array(0);
+  private readonly languages: string[] = [];
+  private readonly numbers: Record<Exclude<SortedWorkColumn, "title_sort" | "creators_sort">, Float64Array | Uint32Array> = {
+    revised_at: new Float64Array(0),
+    created_at: new Float64Array(0),
+    word_count: new Uint32Array(0),
+    kudos_count: new Uint32Array(0),
+    hits_count: new Uint32Array(0),
+    comments_count: new Uint32Array(0),
+    bookmarks_count: new Uint32Array(0),
+  };
+  private readonly strings: Record<"title_sort" | "creators_sort", string[]> = { title_sort: [], creators_sort: [] };
+  private readonly tags = new IdLists();
+  private readonly creators = new IdLists();
+
+  private readonly orders = new Map<SortedWorkColumn, SortOrder>();
+  private readonly words = new RangeBuckets(() => this.numbers.word_count);
+  private readonly updated = new RangeBuckets(() => this.numbers.revised_at);
+  /** Scratch bitset over work ids for walking a sort order. */
+  private bitset = new Uint32Array(0);
+
+  constructor(private readonly options: WorkIndexOptions = {}) {
+    for (const { column } of Object.values(SORT_COLUMNS)) {
+      this.orders.set(column, new SortOrder(() => this.keyColumn(column), () => this.listed.toUint32Array()));
+    }
+  }
+
+  get size(): number {
+    return this.listed.size;
+  }
+
+  /** Registers a filter tag and its type before works use it. */
+  ensureTag(tagId: number, type: string): void {
+    if (this.tagIndex.has(tagId)) return;
+    const code = TYPE_CODE.get(type as TagType) ?? 255;
+    const idx = this.tagIds.length;
+    this.tagIndex.set(tagId, idx);
+    this.tagIds.push(tagId);
+    this.tagTypes.push(code);
+    this.direct.push(new RoaringBitmap32());
+    this.inherited.push(undefined);
+    if (code !== 255) this.facetOrder[code]!.stale = true;
+  }
+
+  hasTag(tagId: number): boolean {
+    return this.tagIndex.has(tagId);
+  }
+
+  /**
+   * Adds many works at start-up without keeping the sort orders and range buckets current;
+   * call `finishBuild` once afterwards.
+   */
+  load(work: IndexedWork): void {
+    this.put(work, false);
+  }
+
+  finishBuild(): void {
+    const ids = this.listed.toUint32Array();
+    for (const order of this.orders.values()) {
+      order.invalidate();
+      order.ensureBuilt();
+    }
+    this.words.build(ids);
+    this.updated.build(ids);
+    this.listed.runOptimize();
+    for (const bitmap of this.direct) bitmap.runOptimize();
+    for (const order of this.facetOrder) order.stale = true;
+  }
+
+  /** Adds or replaces a work (it is posted). */
+  upsert(work: IndexedWork): void {
+    this.remove(work.id);
+    this.put(work, true);
+  }
+
+  /** Takes a work out (deleted, back to draft, hidden). */
+  remove(id: number): void {
+    if (!this.listed.has(id)) return;
+    for (const order of this.orders.values()) order.beforeChange(id);
+    this.words.remove(id);
+    this.updated.remove(id);
+    this.listed.remove(id);
+    this.restricted.remove(id);
+    this.complete.remove(id);
+    this.crossover.remove(id);
+    this.byLanguage.get(this.languages[this.languageCode[id]!]!)?.remove(id);
+    const creators = this.creators.get(id);
+    for (let i = 0; i < creators.length; i += 2) {
+      this.byPseud.get(creators[i]!)?.remove(id);
+      this.byUser.get(creators[i + 1]!)?.remove(id);
+    }
+    this.creators.clear(id);
+    for (const entry of this.tags.get(id)) {
+      const idx = entry & ~INHERITED;
+      if (entry & INHERITED) this.inherited[idx]?.remove(id);
+      else this.direct[idx]!.remove(id);
+      this.filterUnion.delete(idx);
+      this.touchFacetOrder(idx, 0);
+    }
+    this.tags.clear(id);
+  }
+
+  private put(work: IndexedWork, live: boolean): void {
+    const id = work.id;
+    this.ensureCapacity(id + 1);
+    this.listed.add(id);
+    if (work.restricted) this.restricted.add(id);
+    if (work.complete) this.complete.add(id);
+    if (work.crossover) this.crossover.add(id);
+    this.languageCode[id] = this.languageNumber(work.language);
+    bitmapIn(this.byLanguage, work.language).add(id);
+    const creators: number[] = [];
+    for (let i = 0; i < work.pseudIds.length; i++) {
+      const pseudId = work.pseudIds[i]!;
+      const userId = work.userIds[i] ?? 0;
+      bitmapIn(this.byPseud, pseudId).add(id);
+      bitmapIn(this.byUser, userId).add(id);
+      creators.push(pseudId, userId);
+    }
+    this.creators.set(id, creators);
+    const entries: number[] = [];
+    for (const { tagId, inherited } of work.filters) {
+      const idx = this.tagIndex.get(tagId);
+      if (idx === undefined) continue; // the loader registers tags first; an unknown one filters nothing
+      if (inherited) (this.inherited[idx] ??= new RoaringBitmap32()).add(id);
+      else this.direct[idx]!.add(id);
+      this.filterUnion.delete(idx);
+      entries.push(inherited ? (idx | INHERITED) >>> 0 : idx);
+      if (live) this.touchFacetOrder(idx, 1);
+    }
+    this.tags.set(id, entries);
+    const n = this.numbers;
+    n.revised_at[id] = work.revisedAt;
+    n.created_at[id] = work.createdAt;
+    n.word_count[id] = work.wordCount;
+    n.kudos_count[id] = work.kudos;
+    n.hits_count[id] = work.hits;
+    n.comments_count[id] = work.comments;
+    n.bookmarks_count[id] = work.bookmarks;
+    this.strings.title_sort[id] = work.titleSort;
+    this.strings.creators_sort[id] = work.creatorsSort;
+    if (live) {
+      for (const order of this.orders.values()) order.afterChange(id);
+      this.words.add(id);
+      this.updated.add(id);
+    }
+  }
+
+  /** Answers a listing: exact total, one page of ids, the top tags per type. */
+  query(q: ListingQuery, within: Bitmap[] = []): ListingResult {
+    const matching = this.matching(q, within);
+    const total = matching.size;
+    const offset = (q.page - 1) * q.perPage;
+    return { total, workIds: this.page(matching, total, q, offset), facets: this.facets(matching, total) };
+  }
+
+  /** The set of works a query matches. */
+  matching(q: ListingQuery, within: Bitmap[] = []): Bitmap {
+    const empty = new RoaringBitmap32();
+    const required: Bitmap[] = [...within];
+    if (q.scope.kind === "filter") required.push(this.filterBitmap(q.scope.tagId) ?? empty);
+    if (q.scope.kind === "user") required.push(this.byUser.get(q.scope.userId) ?? empty);
+    if (q.scope.kind === "pseud") required.push(this.byPseud.get(q.scope.pseudId) ?? empty);
+    for (const tagId of q.includeTagIds) required.push(this.filterBitmap(tagId) ?? empty);
+    if (q.language) required.push(this.byLanguage.get(q.language) ?? empty);
+    if (q.completion === "complete") required.push(this.complete);
+    if (q.crossover === "only") required.push(this.crossover);
+    required.sort((a, b) => a.size - b.size);
+    const result = required.length >= 2 ? RoaringBitmap32.and(required[0]!, required[1]!) : (required[0] ?? this.listed).clone();
+    for (let i = 2; i < required.length && !result.isEmpty; i++) result.andInPlace(required[i]!);
+    if (required.length > 0) result.andInPlace(this.listed);
+    if (!q.loggedIn) result.andNotInPlace(this.restricted);
+    if (q.completion === "in_progress") result.andNotInPlace(this.complete);
+    if (q.crossover === "exclude") result.andNotInPlace(this.crossover);
+    const excluded = q.excludeTagIds.map((id) => this.filterBitmap(id)).filter((b): b is Bitmap => b !== undefined);
+    if (excluded.length) result.andNotInPlace(excluded.length === 1 ? excluded[0]! : RoaringBitmap32.orMany(excluded));
+    let out = result;
+    if (q.wordsFrom !== undefined || q.wordsTo !== undefined) out = this.words.filter(out, q.wordsFrom, q.wordsTo);
+    if (q.updatedFrom !== undefined || q.updatedTo !== undefined) {
+      const from = q.updatedFrom ? Date.parse(`${q.updatedFrom}T00:00:00.000Z`) : undefined;
+      const to = q.updatedTo ? Date.parse(`${q.updatedTo}T23:59:59.999Z`) : undefined;
+      out = this.updated.filter(out, from, to);
+    }
+    return out;
+  }
+
+  /** Works carrying a filter tag directly or through a metatag. */
+  private filterBitmap(tagId: number): Bitmap | undefined {
+    const idx = this.tagIndex.get(tagId);
+    if (idx === undefined) return undefined;
+    const inherited = this.inherited[idx];
+    if (!inherited || inherited.isEmpty) return this.direct[idx];
+    let union = this.filterUnion.get(idx);
+    if (!union) {
+      union = RoaringBitmap32.or(this.direct[idx]!, inherited);
+      this.filterUnion.set(idx, union);
+    }
+    return union;
+  }
+
+  private page(matching: Bitmap, total: number, q: ListingQuery, offset: number): number[] {
+    if (offset >= total) return [];
+    const column = SORT_COLUMNS[q.sort].column;
+    const order = this.orders.get(column)!;
+    const wanted = offset + q.perPage;
+    // Walking the whole order costs about wanted × listed / total steps; sorting the matches about total × log(wanted).
+    const strategy = this.options.pageStrategy ?? "auto";
+    const walkSteps = strategy === "walk" ? 0 : strategy === "select" ? Number.POSITIVE_INFINITY : (wanted * this.listed.size) / total;
+    const selectSteps = total * (2 + Math.log2(wanted + 1));
+    // A short walk asks the bitmap itself; a long one first copies the matches into a bitset.
+    if (walkSteps <= 4096 && strategy !== "walk") return order.walk((id) => matching.has(id), offset, q.perPage, q.direction);
+    const ids = matching.toUint32Array();
+    if (selectSteps < walkSteps) return order.select(ids, offset, q.perPage, q.direction);
+    const bits = this.bitsetOf(ids);
+    try {
+      return order.walk((id) => (bits[id >>> 5]! & (1 << (id & 31))) !== 0, offset, q.perPage, q.direction);
+    } finally {
+      for (const id of ids) bits[id >>> 5] = 0;
+    }
+  }
+
+  private bitsetOf(ids: Uint32Array): Uint32Array {
+    const words = (this.capacity >>> 5) + 1;
+    if (this.bitset.length < words) this.bitset = new Uint32Array(words);
+    const bits = this.bitset;
+    for (const id of ids) bits[id >>> 5]! |= 1 << (id & 31);
+    return bits;
+  }
+
+  /** Top FACET_SIZE tags per type among the matching works, by direct filters (count desc, tag id asc). */
+  facets(matching: Bitmap, total: number): ListingResult["facets"] {
+    const facets: ListingResult["facets"] = {};
+    if (total === 0) {
+      for (const { type } of FACET_TYPES) facets[type] = [];
+      return facets;
+    }
+    if (total < (this.options.countThroughWorksBelow ?? COUNT_THROUGH_WORKS_BELOW)) return this.facetsByCounting(matching);
+    for (const { type } of FACET_TYPES) facets[type] = this.facetByBitmaps(matching, TYPE_CODE.get(type)!);
+    return facets;
+  }
+
+  private facetsByCounting(matching: Bitmap): ListingResult["facets"] {
+    if (this.tagCounts.length < this.tagIds.length) this.tagCounts = new Uint32Array(Math.ceil(this.tagIds.length * 1.25) + 16);
+    const counts = this.tagCounts;
+    const touched: number[] = [];
+    for (const id of matching.toUint32Array()) {
+      for (const entry of this.tags.get(id)) {
+        if (entry & INHERITED) continue;
+        if (counts[entry]++ === 0) touched.push(entry);
+      }
+    }
+    const byType: FacetCount[][] = TAG_TYPES.map(() => []);
+    for (const idx of touched) {
+      const top = byType[this.tagTypes[idx]!];
+      if (top) offerTop(top, { tagId: this.tagIds[idx]!, count: counts[idx]! });
+      counts[idx] = 0;
+    }
+    const facets: ListingResult["facets"] = {};
+    for (const { type } of FACET_TYPES) facets[type] = byType[TYPE_CODE.get(type)!]!;
+    return facets;
+  }
+
+  /**
+   * One type's top tags by intersecting the matches with each tag's bitmap, largest tags first,
+   * stopping once no remaining tag can reach the current tenth place: a tag's count among the
+   * matches is at most its count among all works, bounded by its size when the order was made
+   * plus every work added to the type's tags since.
+   */
+  private facetByBitmaps(matching: Bitmap, code: number): FacetCount[] {
+    const order = this.facetOrderOf(code);
+    const top: FacetCount[] = [];
+    for (let i = 0; i < order.tags.length; i++) {
+      if (top.length === FACET_SIZE && order.sizes[i]! + order.growth < top[FACET_SIZE - 1]!.count) break;
+      const idx = order.tags[i]!;
+      const count = matching.andCardinality(this.direct[idx]!);
+      if (count > 0) offerTop(top, { tagId: this.tagIds[idx]!, count });
+    }
+    return top;
+  }
+
+  private facetOrderOf(code: number) {
+    const order = this.facetOrder[code]!;
+    if (order.stale || order.growth > 10_000) {
+      const tags: number[] = [];
+      for (let idx = 0; idx < this.tagTypes.length; idx++) if (this.tagTypes[idx] === code && !this.direct[idx]!.isEmpty) tags.push(idx);
+      const size = tags.map((idx) => this.direct[idx]!.size);
+      const bySize = tags.map((idx, i) => ({ idx, size: size[i]! })).sort((a, b) => b.size - a.size || a.idx - b.idx);
+      order.tags = bySize.map((t) => t.idx);
+      order.sizes = bySize.map((t) => t.size);
+      order.growth = 0;
+      order.stale = false;
+    }
+    return order;
+  }
+
+  private touchFacetOrder(idx: number, added: number): void {
+    const order = this.facetOrder[this.tagTypes[idx]!];
+    if (!order) return;
+    order.growth += added;
+    // A tag the order has never seen must be placed in it: rebuild at next use.
+    if (added && this.direct[idx]!.size === 1) order.stale = true;
+  }
+
+  /** Approximate memory held, in bytes: bitmaps serialized, typed arrays, string keys. */
+  bytes(): number {
+    let total = 0;
+    const bitmaps = [this.listed, this.restricted, this.complete, this.crossover, ...this.byLanguage.values(), ...this.byPseud.values(), ...this.byUser.values(), ...this.direct, ...this.inherited.filter((b): b is Bitmap => b !== undefined)];
+    for (const bitmap of bitmaps) total += bitmap.getSerializationSizeInBytes(true);
+    for (const values of Object.values(this.numbers)) total += values.byteLength;
+    for (const values of Object.values(this.strings)) for (const s of values) if (s) total += s.length + 16;
+    total += this.languageCode.byteLength + this.tags.bytes() + this.creators.bytes();
+    for (const order of this.orders.values()) total += order.bytes();
+    total += this.words.bytes() + this.updated.bytes() + this.tagIds.length * 24;
+    return total;
+  }
+
+  private keyColumn(column: SortedWorkColumn): SortKeyColumn {
+    if (column === "title_sort" || column === "creators_sort") return { kind: "string", values: this.strings[column] };
+    return { kind: "number", values: this.numbers[column] };
+  }
+
+  private languageNumber(code: string): number {
+    let n = this.languages.indexOf(code);
+    if (n < 0) n = this.languages.push(code) - 1;
+    return n;
+  }
+
+  private ensureCapacity(needed: number): void {
+    if (needed <= this.capacity) return;
+    const capacity = Math.max(needed, Math.ceil(this.capacity * 1.5), 1024);
+    const grow = <T extends Float64Array | Uint32Array | Uint16Array>(a: T, make: (n: number) => T): T => {
+      const b = make(capacity);
+      b.set(a);
+      return b;
+    };
+    this.languageCode = grow(this.languageCode, (n) => new Uint16Array(n));
+    for (const key of Object.keys(this.numbers) as (keyof typeof this.numbers)[]) {
+      const old = this.numbers[key];
+      this.numbers[key] = old instanceof Float64Array ? grow(old, (n) => new Float64Array(n)) : grow(old, (n) => new Uint32Array(n));
+    }
+    this.tags.grow(capacity);
+    this.creators.grow(capacity);
+    this.capacity = capacity;
+  }
+}
+
+function bitmapIn<K>(map: Map<K, Bitmap>, key: K): Bitmap {
+  let bitmap = map.get(key);
+  if (!bitmap) {
+    bitmap = new RoaringBitmap32();
+    map.set(key, bitmap);
+  }
+  return bitmap;
+}
+
+/** Keeps `top` the FACET_SIZE best entries, count desc then tag id asc. */
+function offerTop(top: FacetCount[], entry: FacetCount): void {
+  const better = (a: FacetCount, b: FacetCount) => a.count > b.count || (a.count === b.count && a.tagId < b.tagId);
+  if (top.length === FACET_SIZE && !better(entry, top[FACET_SIZE - 1]!)) return;
+  let i = top.length < FACET_SIZE ? top.length : FACET_SIZE - 1;
+  if (top.length < FACET_SIZE) top.push(entry);
+  while (i > 0 && better(entry, top[i - 1]!)) {
+    top[i] = top[i - 1]!;
+    i--;
+  }
+  top[i] = entry;
+}
