@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { adminRoutes } from "./admin/routes.js";
+import { attachBrowseIndex } from "./browse/plugin.js";
 import { browseRoutes } from "./browse/routes.js";
 import type { Config } from "./platform/config.js";
 import type { Db } from "./platform/db/index.js";
@@ -16,9 +17,14 @@ import { worksRoutes } from "./works/routes.js";
 /** Every capability's routes, in one table. */
 export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes];
 
-/** The archive as one Fastify app over an open, migrated database. */
-export function buildApp(config: Config, db: Db): Promise<FastifyInstance> {
-  return buildHttpServer({ config, db, routes: ROUTES, loadViewer });
+/**
+ * The archive as one Fastify app over an open, migrated database, with its browse index built
+ * (`progress` prints how far the build got, for `fanfold serve`).
+ */
+export async function buildApp(config: Config, db: Db, options: { progress?: boolean } = {}): Promise<FastifyInstance> {
+  const app = await buildHttpServer({ config, db, routes: ROUTES, loadViewer });
+  await attachBrowseIndex(app, db, options);
+  return app;
 }
 
 /** Every kind of background job and the step that runs it. */

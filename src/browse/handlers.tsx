@@ -1,34 +1,50 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { pageParam, queryParam } from "../platform/http/routes.js";
-import { parseSearchQuery } from "../search/query-language.js";
-import { searchRefinement } from "../search/refine.js";
-import { SearchWithinResults } from "../search/views/search-page.js";
-import { findTagById, findTagByName } from "../tags/queries.js";
+import { formatNumber } from "../platform/i18n/index.js";
+import { findTagById, findTagByName, tagsByIds } from "../tags/queries.js";
 import { tagFromParam, tagPath } from "../tags/vocabulary.js";
 import { findPseud, findUserByLogin } from "../users/queries.js";
-import { draftsOf, listWorks, type WorkScope } from "../works/queries.js";
+import { blurbsInOrder, draftsOf } from "../works/queries.js";
 import { WorkListing } from "../works/views/blurb.js";
+import type { ListingScope } from "./listing-query.js";
+import { readSidebar } from "./sidebar-params.js";
+import { FilterNotices, FilterSidebar } from "./views/sidebar.js";
+import { bitmapOf } from "./work-index.js";
 
 /**
- * Renders one page of a listing; every works listing goes through here, with "search within
- * results" (`work_search[query]`, the search page's query language) on all of them.
+ * Renders one page of a listing with its filter sidebar. Every works listing goes through here:
+ * the browse index answers (total, page, facets); the blurbs are read from the database.
+ * `within` narrows the listing to some works first (an unwrangled tag's own works).
  */
-async function renderListing(req: FastifyRequest, reply: FastifyReply, scope: WorkScope, heading: string, basePath: string) {
-  const page = pageParam(req);
-  const within = queryParam(req, "work_search[query]").trim().slice(0, 2000);
-  const parsed = within ? parseSearchQuery(within) : undefined;
-  const refine = parsed?.ok ? searchRefinement(req.db, parsed.query) : {};
-  const { total, blurbs } = await listWorks(req.db, req.viewer, scope, page, refine);
-  const query = within ? `work_search%5Bquery%5D=${encodeURIComponent(within)}` : "";
+async function renderListing(req: FastifyRequest, reply: FastifyReply, scope: ListingScope, heading: string, basePath: string, within: number[][] = []) {
+  const sidebar = await readSidebar(req, scope);
+  const narrowing = [...within, ...sidebar.within].map(bitmapOf);
+  let result = await req.browse.query(sidebar.query, narrowing);
+  const pages = Math.max(1, Math.ceil(result.total / sidebar.query.perPage));
+  if (sidebar.query.page > pages) {
+    sidebar.notices.push(`There is no page ${formatNumber(sidebar.query.page)}: this is the last page.`);
+    sidebar.query.page = pages;
+    result = await req.browse.query(sidebar.query, narrowing);
+  }
+  const blurbs = await blurbsInOrder(req.db, result.workIds);
+  const tagIds = [...Object.values(result.facets).flatMap((f) => f.map((t) => t.tagId)), ...sidebar.query.includeTagIds, ...sidebar.query.excludeTagIds];
+  const tags = await tagsByIds(req.db, tagIds);
   const href = (n: number) => {
-    const params = [query, n > 1 ? `page=${n}` : ""].filter(Boolean).join("&");
-    return params ? `${basePath}?${params}` : basePath;
+    const params = new URLSearchParams(req.url.includes("?") ? req.url.slice(req.url.indexOf("?") + 1) : "");
+    params.delete("page");
+    if (n > 1) params.set("page", String(n));
+    const search = params.toString();
+    return search ? `${basePath}?${search}` : basePath;
   };
-  const error = parsed && !parsed.ok ? `Your search failed because of a syntax error: ${parsed.message}` : undefined;
   return reply.page(
     `Works ${heading}`.trim(),
-    <WorkListing heading={heading} total={total} page={page} blurbs={blurbs} href={href} tools={<SearchWithinResults action={basePath} value={within} error={error} />} />,
-    { mainClass: "works-index", status: error ? 400 : 200 },
+    <div class="listing-with-filters">
+      <div class="listing">
+        <FilterNotices notices={sidebar.notices} />
+        <WorkListing heading={heading} total={result.total} page={sidebar.query.page} blurbs={blurbs} href={href} />
+      </div>
+      <FilterSidebar action={basePath} sidebar={sidebar} result={result} tags={tags} />
+    </div>,
+    { mainClass: "works-index", status: sidebar.searchError ? 400 : 200 },
   );
 }
 
@@ -85,6 +101,7 @@ export async function showTagWorksPage(req: FastifyRequest, reply: FastifyReply)
   // Not cached: a wrangler may undo the synonym, and the old URL must work again at once.
   if (canonical) return reply.header("cache-control", "no-store").redirect(`${tagPath(canonical.name)}/works`, 301);
   // A canonical tag lists its filter set (synonyms' and subtags' works); an unwrangled one its own works.
-  const scope: WorkScope = tag.canonical ? { kind: "filter", tagId: tag.id } : { kind: "tag", tagId: tag.id };
-  return renderListing(req, reply, scope, `in ${tag.name}`, `${tagPath(tag.name)}/works`);
+  if (tag.canonical) return renderListing(req, reply, { kind: "filter", tagId: tag.id }, `in ${tag.name}`, `${tagPath(tag.name)}/works`);
+  const own = await req.db.selectFrom("work_tags").select("work_id").where("tag_id", "=", tag.id).execute();
+  return renderListing(req, reply, { kind: "all" }, `in ${tag.name}`, `${tagPath(tag.name)}/works`, [own.map((r) => r.work_id)]);
 }

@@ -419,6 +419,11 @@ export class WorkIndex {
   }
 }
 
+/** A bitmap of these ids (search results, an unwrangled tag's works) to narrow a listing with. */
+export function bitmapOf(ids: number[]): Bitmap {
+  return new RoaringBitmap32(ids);
+}
+
 function bitmapIn<K>(map: Map<K, Bitmap>, key: K): Bitmap {
   let bitmap = map.get(key);
   if (!bitmap) {

@@ -20,6 +20,14 @@ export function findTagById(db: DbOrTrx, id: number): Promise<TagRow | undefined
   return db.selectFrom("tags").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/** Names and types of many tags in one query (a listing's facets). */
+export async function tagsByIds(db: DbOrTrx, ids: number[]): Promise<Map<number, { name: string; type: string }>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db.selectFrom("tags").select(["id", "name", "type"]).where("id", "in", unique).execute();
+  return new Map(rows.map((r) => [r.id, { name: r.name, type: r.type }]));
+}
+
 /** The canonical tags of one fixed type (ratings, warnings, categories), by name. */
 export async function fixedTags(db: DbOrTrx, type: TagType): Promise<Map<string, number>> {
   const rows = await db.selectFrom("tags").select(["id", "name"]).where("type", "=", type).where("canonical", "=", 1).execute();

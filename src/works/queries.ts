@@ -106,6 +106,14 @@ export async function listWorks(db: DbOrTrx, viewer: Viewer, scope: WorkScope, p
   return { total: Number(counted.n), blurbs: await hydrateBlurbs(db, works) };
 }
 
+/** The blurbs of these works in this order (a page the browse index chose). */
+export async function blurbsInOrder(db: DbOrTrx, ids: number[]): Promise<Blurb[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom("works").selectAll().where("id", "in", ids).execute();
+  const byId = new Map(rows.map((w) => [w.id, w]));
+  return hydrateBlurbs(db, ids.map((id) => byId.get(id)).filter((w): w is WorkRow => w !== undefined));
+}
+
 /** Creators, tags and chapter counts for a page of works, batched. */
 export async function hydrateBlurbs(db: DbOrTrx, works: WorkRow[]): Promise<Blurb[]> {
   const ids = works.map((w) => w.id);

@@ -1,0 +1,180 @@
+import type { FastifyRequest } from "fastify";
+import { pageParam, queryParam } from "../platform/http/routes.js";
+import { parseSearchQuery } from "../search/query-language.js";
+import { searchRefinement } from "../search/refine.js";
+import { findTagByName } from "../tags/queries.js";
+import { findLanguage } from "../works/languages.js";
+import { defaultListingQuery, FACET_TYPES, type ListingQuery, type ListingScope, SORT_COLUMNS, type SortColumn } from "./listing-query.js";
+
+/** At most this many tags may be included or excluded in one listing; more are ignored, and the page says so. */
+export const MAX_FILTER_TAGS = 50;
+const MAX_TAG_NAMES = 20;
+
+/**
+ * The filter sidebar's state from AO3's parameters (`work_search[...]`, `include_work_search[TYPE_ids][]`,
+ * `exclude_work_search[TYPE_ids][]`), with what was typed kept as typed for the form, and a
+ * sentence for everything that had to be ignored or corrected. Nothing here fails a request.
+ */
+export interface Sidebar {
+  query: ListingQuery;
+  /** Work id sets the listing must stay within (search within results, unwrangled tags by name). */
+  within: number[][];
+  notices: string[];
+  /** As typed. */
+  typed: {
+    otherTagNames: string;
+    excludedTagNames: string;
+    wordsFrom: string;
+    wordsTo: string;
+    dateFrom: string;
+    dateTo: string;
+    query: string;
+    crossover: string;
+    complete: string;
+    language: string;
+    sortColumn: string;
+  };
+  searchError?: string;
+}
+
+export async function readSidebar(req: FastifyRequest, scope: ListingScope): Promise<Sidebar> {
+  const q = defaultListingQuery(req.viewer.user !== null, scope);
+  const notices: string[] = [];
+  const within: number[][] = [];
+  const param = (name: string) => queryParam(req, `work_search[${name}]`).trim();
+  const typed = {
+    otherTagNames: param("other_tag_names").slice(0, 2000),
+    excludedTagNames: param("excluded_tag_names").slice(0, 2000),
+    wordsFrom: param("words_from").slice(0, 20),
+    wordsTo: param("words_to").slice(0, 20),
+    dateFrom: param("date_from").slice(0, 20),
+    dateTo: param("date_to").slice(0, 20),
+    query: param("query").slice(0, 2000),
+    crossover: param("crossover"),
+    complete: param("complete"),
+    language: param("language_id"),
+    sortColumn: param("sort_column"),
+  };
+
+  if (typed.sortColumn) {
+    if (Object.hasOwn(SORT_COLUMNS, typed.sortColumn)) q.sort = typed.sortColumn as SortColumn;
+    else notices.push(`Unknown sort "${typed.sortColumn}" ignored: sorted by date updated.`);
+  }
+  const direction = param("sort_direction").toLowerCase();
+  q.direction = direction === "asc" || direction === "desc" ? direction : SORT_COLUMNS[q.sort].defaultDirection;
+
+  // Tags by id from the checkboxes.
+  for (const [list, target] of [
+    ["include", q.includeTagIds],
+    ["exclude", q.excludeTagIds],
+  ] as const) {
+    for (const { param: name } of FACET_TYPES) {
+      for (const value of queryValues(req, `${list}_work_search[${name}][]`)) {
+        const id = Number(value);
+        if (!Number.isSafeInteger(id) || id <= 0 || !req.browse.index.hasTag(id)) notices.push(`Unknown tag id "${value.slice(0, 40)}" ignored.`);
+        else if (!target.includes(id)) target.push(id);
+      }
+    }
+  }
+  // Tags by name, as typed: canonical tags and synonyms filter; unwrangled tags match their own works.
+  for (const [names, target, verb] of [
+    [typed.otherTagNames, q.includeTagIds, "include"],
+    [typed.excludedTagNames, q.excludeTagIds, "exclude"],
+  ] as const) {
+    const list = names.split(",").map((n) => n.trim()).filter(Boolean);
+    if (list.length > MAX_TAG_NAMES) notices.push(`Only the first ${MAX_TAG_NAMES} tag names to ${verb} were used.`);
+    for (const name of list.slice(0, MAX_TAG_NAMES)) {
+      const tag = await findTagByName(req.db, name);
+      const filterId = tag ? (tag.merger_id ?? (tag.canonical ? tag.id : null)) : null;
+      if (filterId !== null && req.browse.index.hasTag(filterId)) {
+        if (!target.includes(filterId)) target.push(filterId);
+      } else if (tag && verb === "include") {
+        const rows = await req.db.selectFrom("work_tags").select("work_id").where("tag_id", "=", tag.id).limit(100_000).execute();
+        within.push(rows.map((r) => r.work_id));
+      } else {
+        notices.push(tag ? `"${name}" is not wrangled yet, so it cannot be excluded.` : `No tag is called "${name}": ignored.`);
+      }
+    }
+  }
+  for (const target of [q.includeTagIds, q.excludeTagIds]) {
+    if (target.length > MAX_FILTER_TAGS) {
+      notices.push(`Only the first ${MAX_FILTER_TAGS} tags to ${target === q.includeTagIds ? "include" : "exclude"} were used.`);
+      target.length = MAX_FILTER_TAGS;
+    }
+  }
+
+  if (typed.crossover === "F") q.crossover = "exclude";
+  else if (typed.crossover === "T") q.crossover = "only";
+  if (typed.complete === "T") q.completion = "complete";
+  else if (typed.complete === "F") q.completion = "in_progress";
+
+  const wordsFrom = wholeNumber(typed.wordsFrom, "Word count from", notices);
+  const wordsTo = wholeNumber(typed.wordsTo, "Word count to", notices);
+  if (wordsFrom !== undefined && wordsTo !== undefined && wordsFrom > wordsTo) {
+    notices.push("The word counts were the wrong way round, so they were swapped.");
+    [q.wordsFrom, q.wordsTo] = [wordsTo, wordsFrom];
+  } else {
+    q.wordsFrom = wordsFrom;
+    q.wordsTo = wordsTo;
+  }
+  const dateFrom = isoDay(typed.dateFrom, "Date updated from", notices);
+  const dateTo = isoDay(typed.dateTo, "Date updated to", notices);
+  if (dateFrom && dateTo && dateFrom > dateTo) {
+    notices.push("The dates were the wrong way round, so they were swapped.");
+    [q.updatedFrom, q.updatedTo] = [dateTo, dateFrom];
+  } else {
+    q.updatedFrom = dateFrom;
+    q.updatedTo = dateTo;
+  }
+  if (typed.language) {
+    if (findLanguage(typed.language)) q.language = typed.language;
+    else notices.push(`Unknown language "${typed.language.slice(0, 40)}" ignored.`);
+  }
+
+  let searchError: string | undefined;
+  if (typed.query) {
+    const parsed = parseSearchQuery(typed.query);
+    if (!parsed.ok) {
+      searchError = `Your search failed because of a syntax error: ${parsed.message}`;
+    } else {
+      // Search within results: the works the query finds (by the search capability's SQL), then filtered here.
+      const refine = searchRefinement(req.db, parsed.query);
+      let found = req.db.selectFrom("works").select("works.id").where("works.posted", "=", 1);
+      for (const condition of refine.where ?? []) found = found.where(condition);
+      within.push((await found.execute()).map((r) => r.id));
+    }
+  }
+  q.page = pageParam(req);
+  return { query: q, within, notices, typed, searchError };
+}
+
+/** Every value of a repeated parameter, at most a few hundred. */
+export function queryValues(req: FastifyRequest, name: string): string[] {
+  const value = (req.query as Record<string, unknown> | undefined)?.[name];
+  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return values.filter((v): v is string => typeof v === "string").slice(0, 200);
+}
+
+/** A word count as AO3 takes it: commas, periods and underscores between digits are dropped. */
+function wholeNumber(text: string, label: string, notices: string[]): number | undefined {
+  if (!text) return undefined;
+  const digits = text.replace(/[,._\s]/g, "");
+  if (!/^\d{1,9}$/.test(digits)) {
+    notices.push(`${label} "${text}" is not a whole number: ignored.`);
+    return undefined;
+  }
+  return Number(digits);
+}
+
+/** A day as YYYY-MM-DD (the date control's format; AO3's yy-mm-dd too). */
+function isoDay(text: string, label: string, notices: string[]): string | undefined {
+  if (!text) return undefined;
+  const m = /^(\d{2}|\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
+  const year = m ? (m[1]!.length === 2 ? 2000 + Number(m[1]) : Number(m[1])) : NaN;
+  const day = m ? `${String(year).padStart(4, "0")}-${m[2]!.padStart(2, "0")}-${m[3]!.padStart(2, "0")}` : "";
+  if (!m || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day) {
+    notices.push(`${label} "${text}" is not a date (YYYY-MM-DD): ignored.`);
+    return undefined;
+  }
+  return day;
+}

@@ -1,0 +1,144 @@
+import { type Choice, ChoiceGroup, SelectField, TextField } from "../../platform/http/components.js";
+import { formatNumber } from "../../platform/i18n/index.js";
+import { TYPE_LABELS } from "../../tags/vocabulary.js";
+import { LANGUAGES } from "../../works/languages.js";
+import { FACET_TYPES, type ListingResult, SORT_COLUMNS } from "../listing-query.js";
+import type { Sidebar } from "../sidebar-params.js";
+
+/**
+ * The filter sidebar (AO3's "Sort and Filter" form): a GET form, so every filtered listing is a
+ * link, and it works without JavaScript. Counts are the facets of all matching works.
+ */
+export function FilterSidebar(props: { action: string; sidebar: Sidebar; result: ListingResult; tags: Map<number, { name: string; type: string }> }): JSX.Element {
+  const { sidebar, result, tags } = props;
+  const q = sidebar.query;
+  const name = (id: number) => tags.get(id)?.name ?? `#${id}`;
+  const label = (id: number, count: number) => `${name(id)} (${formatNumber(count)})`;
+
+  const groups = FACET_TYPES.map(({ type, param }) => {
+    const facet = result.facets[type] ?? [];
+    const legend = TYPE_LABELS[type].many === "Rating" ? "Ratings" : TYPE_LABELS[type].many;
+    const facetIds = new Set(facet.map((f) => f.tagId));
+    const includeChoices: Choice[] = facet.map((f) => ({ value: String(f.tagId), label: label(f.tagId, f.count) }));
+    // Tags already included stay listed (checked), whatever their rank: every match carries them.
+    for (const id of q.includeTagIds) if (tagOfType(id) && !facetIds.has(id)) includeChoices.push({ value: String(id), label: label(id, result.total) });
+    const excludeChoices: Choice[] = facet.map((f) => ({ value: String(f.tagId), label: label(f.tagId, f.count) }));
+    // Excluded tags are shown with 0, as AO3 does, so they can be unticked.
+    for (const id of q.excludeTagIds) if (tagOfType(id) && !facetIds.has(id)) excludeChoices.push({ value: String(id), label: label(id, 0) });
+    function tagOfType(id: number) {
+      return tags.get(id)?.type === type;
+    }
+    return { type, param, legend, includeChoices, excludeChoices };
+  });
+
+  const sortChoices = Object.entries(SORT_COLUMNS).map(([value, s]) => ({ value, label: s.label }));
+  const languageChoices = [{ value: "", label: "Any language" }, ...LANGUAGES.map((l) => ({ value: l.code, label: l.name }))];
+  const selected = (ids: number[]) => ids.map(String);
+
+  return (
+    <form method="get" action={props.action} class="filters" id="work-filters" aria-labelledby="work-filters-heading">
+      <h3 id="work-filters-heading" class="heading">
+        Filters
+      </h3>
+      <p class="actions">
+        <button type="submit">Sort and Filter</button>
+      </p>
+      <SelectField name="work_search[sort_column]" label="Sort by" value={q.sort} choices={sortChoices} />
+      <fieldset class="include">
+        <legend>Include</legend>
+        {groups.map((g) =>
+          g.includeChoices.length ? (
+            <details open={g.includeChoices.some((c) => q.includeTagIds.includes(Number(c.value)))}>
+              <summary safe>{`Include ${g.legend}`}</summary>
+              <ChoiceGroup
+                name={`include_work_search[${g.param}][]`}
+                legend={`Include ${g.legend}`}
+                choices={g.includeChoices}
+                selected={selected(q.includeTagIds)}
+                type={g.type === "Rating" ? "radio" : "checkbox"}
+              />
+            </details>
+          ) : (
+            ""
+          ),
+        )}
+        <TextField name="work_search[other_tag_names]" label="Other tags to include" value={sidebar.typed.otherTagNames} hint="Tag names, separated by commas." />
+      </fieldset>
+      <fieldset class="exclude">
+        <legend>Exclude</legend>
+        {groups.map((g) =>
+          g.excludeChoices.length ? (
+            <details open={g.excludeChoices.some((c) => q.excludeTagIds.includes(Number(c.value)))}>
+              <summary safe>{`Exclude ${g.legend}`}</summary>
+              <ChoiceGroup name={`exclude_work_search[${g.param}][]`} legend={`Exclude ${g.legend}`} choices={g.excludeChoices} selected={selected(q.excludeTagIds)} />
+            </details>
+          ) : (
+            ""
+          ),
+        )}
+        <TextField name="work_search[excluded_tag_names]" label="Other tags to exclude" value={sidebar.typed.excludedTagNames} hint="Tag names, separated by commas." />
+      </fieldset>
+      <fieldset class="more">
+        <legend>More Options</legend>
+        <ChoiceGroup
+          name="work_search[crossover]"
+          legend="Crossovers"
+          type="radio"
+          choices={[
+            { value: "", label: "Include crossovers" },
+            { value: "F", label: "Exclude crossovers" },
+            { value: "T", label: "Show only crossovers" },
+          ]}
+          selected={[q.crossover === "exclude" ? "F" : q.crossover === "only" ? "T" : ""]}
+        />
+        <ChoiceGroup
+          name="work_search[complete]"
+          legend="Completion Status"
+          type="radio"
+          choices={[
+            { value: "", label: "All works" },
+            { value: "T", label: "Complete works only" },
+            { value: "F", label: "Works in progress only" },
+          ]}
+          selected={[q.completion === "complete" ? "T" : q.completion === "in_progress" ? "F" : ""]}
+        />
+        <fieldset class="range">
+          <legend>Word Count</legend>
+          <TextField name="work_search[words_from]" label="From" value={sidebar.typed.wordsFrom} inputmode="numeric" />
+          <TextField name="work_search[words_to]" label="To" value={sidebar.typed.wordsTo} inputmode="numeric" />
+        </fieldset>
+        <fieldset class="range">
+          <legend>Date Updated</legend>
+          <TextField name="work_search[date_from]" label="From" value={sidebar.typed.dateFrom} type="date" />
+          <TextField name="work_search[date_to]" label="To" value={sidebar.typed.dateTo} type="date" />
+        </fieldset>
+        <TextField
+          name="work_search[query]"
+          label="Search within results"
+          value={sidebar.typed.query}
+          type="search"
+          errors={sidebar.searchError ? [sidebar.searchError] : undefined}
+        />
+        <SelectField name="work_search[language_id]" label="Language" value={q.language ?? ""} choices={languageChoices} />
+      </fieldset>
+      <p class="actions">
+        <button type="submit">Sort and Filter</button> <a href={props.action}>Clear Filters</a>
+      </p>
+    </form>
+  );
+}
+
+/** What had to be ignored or corrected in the request, said at the top of the listing. */
+export function FilterNotices({ notices }: { notices: string[] }): JSX.Element {
+  if (notices.length === 0) return "";
+  return (
+    <div class="notice" role="status">
+      <p>Some of your filters were adjusted:</p>
+      <ul>
+        {notices.map((n) => (
+          <li safe>{n}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
