@@ -28,6 +28,11 @@ export class IdLists {
     return this.pool.subarray(this.start[id], this.start[id]! + this.length[id]!);
   }
 
+  /** The arrays themselves, for hot loops that cannot afford a subarray per work; valid until the next `set`. */
+  raw(): { start: Uint32Array; length: Uint16Array; pool: Uint32Array } {
+    return { start: this.start, length: this.length, pool: this.pool };
+  }
+
   set(id: number, values: ArrayLike<number>): void {
     this.grow(id + 1);
     this.garbage += this.length[id]!;

@@ -39,8 +39,6 @@ export interface WorkIndexOptions {
   pageStrategy?: "auto" | "walk" | "select";
 }
 const COUNT_THROUGH_WORKS_BELOW = 40_000;
-/** Flag on a tag list entry: the filter is inherited (counts for filtering, not for facets). */
-const INHERITED = 0x80000000;
 const TYPE_CODE = new Map<TagType, number>(TAG_TYPES.map((t, i) => [t, i]));
 
 /**
@@ -85,7 +83,9 @@ export class WorkIndex {
     bookmarks_count: new Uint32Array(0),
   };
   private readonly strings: Record<"title_sort" | "creators_sort", string[]> = { title_sort: [], creators_sort: [] };
+  /** Per work: its direct filter tags (the facets count these) and its inherited-only ones. */
   private readonly tags = new IdLists();
+  private readonly inheritedTags = new IdLists();
   private readonly creators = new IdLists();
 
   private readonly orders = new Map<SortedWorkColumn, SortOrder>();
@@ -165,14 +165,17 @@ export class WorkIndex {
       this.byUser.get(creators[i + 1]!)?.remove(id);
     }
     this.creators.clear(id);
-    for (const entry of this.tags.get(id)) {
-      const idx = entry & ~INHERITED;
-      if (entry & INHERITED) this.inherited[idx]?.remove(id);
-      else this.direct[idx]!.remove(id);
+    for (const idx of this.tags.get(id)) {
+      this.direct[idx]!.remove(id);
       this.filterUnion.delete(idx);
       this.touchFacetOrder(idx, 0);
     }
+    for (const idx of this.inheritedTags.get(id)) {
+      this.inherited[idx]?.remove(id);
+      this.filterUnion.delete(idx);
+    }
     this.tags.clear(id);
+    this.inheritedTags.clear(id);
   }
 
   private put(work: IndexedWork, live: boolean): void {
@@ -194,16 +197,22 @@ export class WorkIndex {
     }
     this.creators.set(id, creators);
     const entries: number[] = [];
+    const inheritedEntries: number[] = [];
     for (const { tagId, inherited } of work.filters) {
       const idx = this.tagIndex.get(tagId);
       if (idx === undefined) continue; // the loader registers tags first; an unknown one filters nothing
       if (inherited) (this.inherited[idx] ??= new RoaringBitmap32()).add(id);
       else this.direct[idx]!.add(id);
       this.filterUnion.delete(idx);
-      entries.push(inherited ? (idx | INHERITED) >>> 0 : idx);
-      if (live) this.touchFacetOrder(idx, 1);
+      if (inherited) {
+        inheritedEntries.push(idx);
+      } else {
+        entries.push(idx);
+        if (live) this.touchFacetOrder(idx, 1);
+      }
     }
     this.tags.set(id, entries);
+    this.inheritedTags.set(id, inheritedEntries);
     const n = this.numbers;
     n.revised_at[id] = work.revisedAt;
     n.created_at[id] = work.createdAt;
@@ -318,17 +327,28 @@ export class WorkIndex {
     if (this.tagCounts.length < this.tagIds.length) this.tagCounts = new Uint32Array(Math.ceil(this.tagIds.length * 1.25) + 16);
     const counts = this.tagCounts;
     const touched: number[] = [];
-    for (const id of matching.toUint32Array()) {
-      for (const entry of this.tags.get(id)) {
-        if (entry & INHERITED) continue;
-        if (counts[entry]++ === 0) touched.push(entry);
+    const { start, length, pool } = this.tags.raw();
+    const ids = matching.toUint32Array();
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const end = start[id]! + length[id]!;
+      for (let j = start[id]!; j < end; j++) {
+        const idx = pool[j]!;
+        if (counts[idx]++ === 0) touched.push(idx);
       }
     }
     const byType: FacetCount[][] = TAG_TYPES.map(() => []);
-    for (const idx of touched) {
+    for (let i = 0; i < touched.length; i++) {
+      const idx = touched[i]!;
       const top = byType[this.tagTypes[idx]!];
-      if (top) offerTop(top, { tagId: this.tagIds[idx]!, count: counts[idx]! });
+      const count = counts[idx]!;
       counts[idx] = 0;
+      if (!top) continue;
+      if (top.length === FACET_SIZE) {
+        const last = top[FACET_SIZE - 1]!;
+        if (count < last.count || (count === last.count && this.tagIds[idx]! > last.tagId)) continue;
+      }
+      offerTop(top, { tagId: this.tagIds[idx]!, count });
     }
     const facets: ListingResult["facets"] = {};
     for (const { type } of FACET_TYPES) facets[type] = byType[TYPE_CODE.get(type)!]!;
@@ -376,6 +396,35 @@ export class WorkIndex {
     if (added && this.direct[idx]!.size === 1) order.stale = true;
   }
 
+  /** A type's tags with their number of direct works, largest first (benchmarks pick their tags from it). */
+  tagsBySize(type: TagType): { tagId: number; works: number }[] {
+    const order = this.facetOrderOf(TYPE_CODE.get(type)!);
+    return order.tags.map((idx) => ({ tagId: this.tagIds[idx]!, works: this.direct[idx]!.size }));
+  }
+
+  /** Metatags: tags some works carry only through a subtag, with how many works they filter. */
+  metatags(): { tagId: number; works: number }[] {
+    const out: { tagId: number; works: number }[] = [];
+    for (let idx = 0; idx < this.tagIds.length; idx++) {
+      if (this.inherited[idx] && !this.inherited[idx]!.isEmpty) out.push({ tagId: this.tagIds[idx]!, works: this.filterBitmap(this.tagIds[idx]!)!.size });
+    }
+    return out.sort((a, b) => b.works - a.works);
+  }
+
+  /** Creators by number of listed works, most first. */
+  prolificCreators(): { pseudId: number; userId: number; works: number }[] {
+    const users = new Map([...this.byUser].map(([id, b]) => [id, b.size]));
+    const out: { pseudId: number; userId: number; works: number }[] = [];
+    for (const [pseudId, bitmap] of this.byPseud) {
+      const first = bitmap.minimum();
+      const creators = this.creators.get(first);
+      let userId = 0;
+      for (let i = 0; i < creators.length; i += 2) if (creators[i] === pseudId) userId = creators[i + 1]!;
+      out.push({ pseudId, userId, works: Math.max(bitmap.size, users.get(userId) ?? 0) });
+    }
+    return out.sort((a, b) => b.works - a.works);
+  }
+
   /** Approximate memory held, in bytes: bitmaps serialized, typed arrays, string keys. */
   bytes(): number {
     let total = 0;
@@ -383,7 +432,7 @@ export class WorkIndex {
     for (const bitmap of bitmaps) total += bitmap.getSerializationSizeInBytes(true);
     for (const values of Object.values(this.numbers)) total += values.byteLength;
     for (const values of Object.values(this.strings)) for (const s of values) if (s) total += s.length + 16;
-    total += this.languageCode.byteLength + this.tags.bytes() + this.creators.bytes();
+    total += this.languageCode.byteLength + this.tags.bytes() + this.inheritedTags.bytes() + this.creators.bytes();
     for (const order of this.orders.values()) total += order.bytes();
     total += this.words.bytes() + this.updated.bytes() + this.tagIds.length * 24;
     return total;
@@ -414,6 +463,7 @@ export class WorkIndex {
       this.numbers[key] = old instanceof Float64Array ? grow(old, (n) => new Float64Array(n)) : grow(old, (n) => new Uint32Array(n));
     }
     this.tags.grow(capacity);
+    this.inheritedTags.grow(capacity);
     this.creators.grow(capacity);
     this.capacity = capacity;
   }
@@ -433,9 +483,13 @@ function bitmapIn<K>(map: Map<K, Bitmap>, key: K): Bitmap {
   return bitmap;
 }
 
+// Module-level rather than a closure per call: hot loops call these hundreds of thousands of times.
+function better(a: FacetCount, b: FacetCount): boolean {
+  return a.count > b.count || (a.count === b.count && a.tagId < b.tagId);
+}
+
 /** Keeps `top` the FACET_SIZE best entries, count desc then tag id asc. */
 function offerTop(top: FacetCount[], entry: FacetCount): void {
-  const better = (a: FacetCount, b: FacetCount) => a.count > b.count || (a.count === b.count && a.tagId < b.tagId);
   if (top.length === FACET_SIZE && !better(entry, top[FACET_SIZE - 1]!)) return;
   let i = top.length < FACET_SIZE ? top.length : FACET_SIZE - 1;
   if (top.length < FACET_SIZE) top.push(entry);
