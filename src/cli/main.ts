@@ -12,6 +12,7 @@ import type { Role } from "../platform/http/viewer.js";
 import { createUser } from "../users/commands.js";
 import { findUserByLogin, hasAdmin, pseudsOf } from "../users/queries.js";
 import { emailErrors, loginErrors } from "../users/schema.js";
+import { benchGenerate } from "./bench-generate.js";
 import { benchSearch } from "./bench-search.js";
 import { tagsCommand } from "./tags.js";
 
@@ -29,6 +30,8 @@ Commands:
   search reindex                            Rebuild the full-text search index, with progress
   bench search [--works N] [--words-per-work W] [--dialect sqlite|postgres] [--json]
                                             Time the search page on a generated archive (\`fanfold bench search --help\`)
+  bench generate --works N [--seed S] [--database URL]
+                                            Fill an empty archive with N AO3-shaped works (\`fanfold bench generate --help\`)
   jobs run                                  Finish every waiting background job (re-filtering) now
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, DATA_DIR, PUBLIC_URL, SECRET.`;
@@ -213,6 +216,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === "tags") return await tagsCommand(rest);
     else if (command === "search" && rest[0] === "reindex") await searchReindex();
     else if (command === "bench" && rest[0] === "search") return await benchSearch(rest.slice(1));
+    else if (command === "bench" && rest[0] === "generate") return await benchGenerate(rest.slice(1));
     else if (command === "jobs" && rest[0] === "run") await runJobs();
     else if (!command || command === "help" || command === "--help" || command === "-h") console.log(USAGE);
     else {
