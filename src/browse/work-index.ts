@@ -91,6 +91,8 @@ export class WorkIndex {
   private readonly orders = new Map<SortedWorkColumn, SortOrder>();
   private readonly words = new RangeBuckets(() => this.numbers.word_count);
   private readonly updated = new RangeBuckets(() => this.numbers.revised_at);
+  /** Ids waiting to be added to each bitmap while the index is built. */
+  private readonly pending = new Map<Bitmap, number[]>();
   /** Scratch bitset over work ids for walking a sort order. */
   private bitset = new Uint32Array(0);
 
@@ -130,6 +132,8 @@ export class WorkIndex {
   }
 
   finishBuild(): void {
+    for (const [bitmap, ids] of this.pending) bitmap.addMany(ids);
+    this.pending.clear();
     const ids = this.listed.toUint32Array();
     for (const order of this.orders.values()) {
       order.invalidate();
@@ -181,18 +185,20 @@ export class WorkIndex {
   private put(work: IndexedWork, live: boolean): void {
     const id = work.id;
     this.ensureCapacity(id + 1);
-    this.listed.add(id);
-    if (work.restricted) this.restricted.add(id);
-    if (work.complete) this.complete.add(id);
-    if (work.crossover) this.crossover.add(id);
+    // At start-up ids arrive in order and are collected per bitmap, then added in bulk (finishBuild).
+    const add = live ? (bitmap: Bitmap) => bitmap.add(id) : (bitmap: Bitmap) => this.pendingFor(bitmap).push(id);
+    add(this.listed);
+    if (work.restricted) add(this.restricted);
+    if (work.complete) add(this.complete);
+    if (work.crossover) add(this.crossover);
     this.languageCode[id] = this.languageNumber(work.language);
-    bitmapIn(this.byLanguage, work.language).add(id);
+    add(bitmapIn(this.byLanguage, work.language));
     const creators: number[] = [];
     for (let i = 0; i < work.pseudIds.length; i++) {
       const pseudId = work.pseudIds[i]!;
       const userId = work.userIds[i] ?? 0;
-      bitmapIn(this.byPseud, pseudId).add(id);
-      bitmapIn(this.byUser, userId).add(id);
+      add(bitmapIn(this.byPseud, pseudId));
+      add(bitmapIn(this.byUser, userId));
       creators.push(pseudId, userId);
     }
     this.creators.set(id, creators);
@@ -201,8 +207,7 @@ export class WorkIndex {
     for (const { tagId, inherited } of work.filters) {
       const idx = this.tagIndex.get(tagId);
       if (idx === undefined) continue; // the loader registers tags first; an unknown one filters nothing
-      if (inherited) (this.inherited[idx] ??= new RoaringBitmap32()).add(id);
-      else this.direct[idx]!.add(id);
+      add(inherited ? (this.inherited[idx] ??= new RoaringBitmap32()) : this.direct[idx]!);
       this.filterUnion.delete(idx);
       if (inherited) {
         inheritedEntries.push(idx);
@@ -436,6 +441,15 @@ export class WorkIndex {
     for (const order of this.orders.values()) total += order.bytes();
     total += this.words.bytes() + this.updated.bytes() + this.tagIds.length * 24;
     return total;
+  }
+
+  private pendingFor(bitmap: Bitmap): number[] {
+    let ids = this.pending.get(bitmap);
+    if (!ids) {
+      ids = [];
+      this.pending.set(bitmap, ids);
+    }
+    return ids;
   }
 
   private keyColumn(column: SortedWorkColumn): SortKeyColumn {
