@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { BrowserContext, Page, Response } from "playwright-core";
+import { runRefilterNow } from "../../src/tags/refilter.js";
+import { findTagByName } from "../../src/tags/queries.js";
+import { wrangle } from "../../src/tags/wrangling.js";
 import { createUser } from "../../src/users/commands.js";
 import { Client, redirectedId, workForm } from "../support/app.js";
 import { launchChromium, startServer } from "../support/browser.js";
@@ -97,6 +100,13 @@ test("pages pass the Nu HTML checker and axe-core", async (t) => {
       );
       redirectedId(await client.post("/works", workForm(pseud.id, { "work[title]": "Members Only", "work[restricted]": "1" })));
       redirectedId(await client.post("/works", workForm(pseud.id, { "work[title]": "Die Wellen", "work[language]": "de", "work[categories][]": ["M/M"], "work[relationships]": "A/B" })));
+      // Canonical tags, so the filter sidebar has facets of every kind to show, some ticked.
+      const wrangled = await wrangle(testDb.db, null, ["Original Work", "A/B", "Mira Okonkwo", "Sea", "Friendship"].map((tag) => ({ action: "canonical" as const, tag, value: true })));
+      assert.ok(wrangled.ok);
+      if (wrangled.jobId !== null) await runRefilterNow(testDb.db, wrangled.jobId);
+      const sea = await findTagByName(testDb.db, "Sea");
+      const friendship = await findTagByName(testDb.db, "Friendship");
+      const filtered = `/tags/Original%20Work/works?include_work_search%5Bfreeform_ids%5D%5B%5D=${sea!.id}&exclude_work_search%5Bfreeform_ids%5D%5B%5D=${friendship!.id}&work_search%5Bwords_from%5D=x&work_search%5Bsort_column%5D=kudos_count`;
 
       // The writer logs in through the form; guests' pages load meanwhile.
       const loggingIn = (async () => {
@@ -112,6 +122,7 @@ test("pages pass the Nu HTML checker and axe-core", async (t) => {
         open("log-in page", guest, "/users/login"),
         open("sign-up page", guest, "/signup"),
         open("works listing (guest)", guest, "/works"),
+        open("filtered tag listing with notices (guest)", guest, filtered),
         open("search results", guest, "/works/search?work_search%5Bquery%5D=storm+OR+keeper"),
         open("advanced search form", guest, "/works/search"),
       ]);
