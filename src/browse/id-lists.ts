@@ -33,6 +33,14 @@ export class IdLists {
     return { start: this.start, length: this.length, pool: this.pool };
   }
 
+  /** Replaces every stored value v by map[v] (tags renumbered). */
+  remap(map: Uint32Array): void {
+    for (let id = 0; id < this.start.length; id++) {
+      const end = this.start[id]! + this.length[id]!;
+      for (let j = this.start[id]!; j < end; j++) this.pool[j] = map[this.pool[j]!]!;
+    }
+  }
+
   set(id: number, values: ArrayLike<number>): void {
     this.grow(id + 1);
     this.garbage += this.length[id]!;
