@@ -75,6 +75,17 @@ test("a reader filters a fandom's works from the sidebar and sees what the index
       const fluff = expected.facets.Freeform!.find((f) => f.tagId === fluffId)!;
       assert.equal(await page.locator("#field-include_work_search-freeform_ids label").filter({ hasText: `Fluff (${fluff.count})` }).count(), 1);
       assert.ok(await page.getByRole("group", { name: "Exclude Additional Tags" }).getByLabel("Angst (0)").isChecked(), "the excluded tag stays, ticked, with 0");
+
+      // With JavaScript, "Other tags to include" suggests tag names as they are typed.
+      const scripted = await browser.newContext({ baseURL: server.baseUrl });
+      try {
+        const withScript = await scripted.newPage();
+        await withScript.goto("/works");
+        await withScript.getByLabel("Other tags to include").pressSequentially("Fluff, Lighth");
+        await withScript.waitForFunction(() => [...document.querySelectorAll("datalist option")].some((o) => (o as HTMLOptionElement).value === "Fluff, Lighthouse Keepers"));
+      } finally {
+        await scripted.close();
+      }
     } finally {
       await context.close();
       await server.close();

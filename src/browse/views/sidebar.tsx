@@ -62,7 +62,7 @@ export function FilterSidebar(props: { action: string; sidebar: Sidebar; result:
             ""
           ),
         )}
-        <TextField name="work_search[other_tag_names]" label="Other tags to include" value={sidebar.typed.otherTagNames} hint="Tag names, separated by commas." />
+        <TextField name="work_search[other_tag_names]" label="Other tags to include" value={sidebar.typed.otherTagNames} hint="Tag names, separated by commas." suggest="tag" />
       </fieldset>
       <fieldset class="exclude">
         <legend>Exclude</legend>
@@ -76,7 +76,7 @@ export function FilterSidebar(props: { action: string; sidebar: Sidebar; result:
             ""
           ),
         )}
-        <TextField name="work_search[excluded_tag_names]" label="Other tags to exclude" value={sidebar.typed.excludedTagNames} hint="Tag names, separated by commas." />
+        <TextField name="work_search[excluded_tag_names]" label="Other tags to exclude" value={sidebar.typed.excludedTagNames} hint="Tag names, separated by commas." suggest="tag" />
       </fieldset>
       <fieldset class="more">
         <legend>More Options</legend>

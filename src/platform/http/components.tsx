@@ -103,7 +103,16 @@ interface ControlAttrs {
 }
 
 /** A labelled one-line text input. Values are escaped here, so views pass raw text. */
-export function TextField(props: FieldProps & { type?: string; autocomplete?: string; maxlength?: number; inputmode?: string }): JSX.Element {
+export function TextField(
+  props: FieldProps & {
+    type?: string;
+    autocomplete?: string;
+    maxlength?: number;
+    inputmode?: string;
+    /** Tag-name suggestions from /autocomplete/SUGGEST (public/autocomplete.js): "tag", "fandom", "character"... */
+    suggest?: string;
+  },
+): JSX.Element {
   return (
     <Field
       {...props}
@@ -115,6 +124,7 @@ export function TextField(props: FieldProps & { type?: string; autocomplete?: st
           autocomplete={props.autocomplete}
           maxlength={props.maxlength}
           inputmode={props.inputmode}
+          data-autocomplete={props.suggest}
         />
       )}
     />

@@ -25,6 +25,7 @@ export function Layout({ title, viewer, csrf, mainClass, children }: PageProps):
           <meta name="csrf-token" content={csrf} />
           <title safe>{`${title} | ${t("site.name")}`}</title>
           <link rel="stylesheet" href="/static/fanfold.css" />
+          <script src="/static/autocomplete.js" defer></script>
         </head>
         <body>
           <ul id="skiplinks">

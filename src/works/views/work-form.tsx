@@ -53,6 +53,7 @@ export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues;
             errors={errors[TAG_FIELD_NAMES[type]]}
             hint="Separate tags with commas."
             required={type === "Fandom"}
+            suggest={type.toLowerCase()}
           />
         ))}
       </fieldset>
