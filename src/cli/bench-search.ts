@@ -28,11 +28,11 @@ import type { ChaptersTable, WorkCreatorsTable, WorksTable } from "../platform/d
 import type { Viewer } from "../platform/http/viewer.js";
 import { parseSearchQuery } from "../search/query-language.js";
 import { matchingChapters, positiveLeaves } from "../search/query.js";
-import { searchRefinement } from "../search/refine.js";
+import { searchWorks } from "../search/listing.js";
 import { reindexAll } from "../search/reindex.js";
 import { buildSnippet } from "../search/snippet.js";
 import { tagKey } from "../tags/vocabulary.js";
-import { chaptersOf, listWorks } from "../works/queries.js";
+import { chaptersOf } from "../works/queries.js";
 
 const USAGE = `Usage: fanfold bench search [--works N] [--words-per-work W] [--dialect sqlite|postgres] [--json]
                            [--runs R] [--seed S] [--keep] [--reuse]
@@ -671,7 +671,7 @@ interface QueryResult {
 async function runSearch(db: Db, q: BenchQuery, viewers: Record<"guest" | "member", Viewer>): Promise<{ total: number; shown: number; fingerprint: unknown }> {
   const parsed = parseSearchQuery(q.query, { now: NOW });
   if (!parsed.ok) throw new BenchError(`the benchmark's query ${JSON.stringify(q.query)} does not parse: ${parsed.message}`);
-  const { total, blurbs } = await listWorks(db, viewers[q.viewer], { kind: "all" }, q.page, searchRefinement(db, parsed.query));
+  const { total, blurbs } = await searchWorks(db, viewers[q.viewer], parsed.query, q.page);
   const found = await matchingChapters(db, blurbs.map((b) => b.work.id), parsed.query);
   const leaves = positiveLeaves(parsed.query.text).filter((l) => l.field === "any" || l.field === "text");
   const snippets: [number, number, string | null][] = [];

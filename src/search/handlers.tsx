@@ -1,12 +1,12 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { pageParam } from "../platform/http/routes.js";
-import { chaptersOf, listWorks } from "../works/queries.js";
+import { chaptersOf } from "../works/queries.js";
 import { WorkListing } from "../works/views/blurb.js";
 import { chapterPath } from "../works/views/paths.js";
 import { formToQuery, readSearchForm } from "./form.js";
+import { searchWorks } from "./listing.js";
 import { describeQuery, parseSearchQuery } from "./query-language.js";
 import { matchingChapters, positiveLeaves } from "./query.js";
-import { searchRefinement } from "./refine.js";
 import { buildSnippet } from "./snippet.js";
 import { FoundInChapter, SearchFormView } from "./views/search-page.js";
 
@@ -20,7 +20,7 @@ export async function showSearchPage(req: FastifyRequest, reply: FastifyReply) {
     return reply.page("Search Works", <SearchFormView form={form} error={`Your search failed because of a syntax error: ${parsed.message}`} />, { status: 400, mainClass: "works-search" });
   }
   const page = pageParam(req);
-  const { total, blurbs } = await listWorks(req.db, req.viewer, { kind: "all" }, page, searchRefinement(req.db, parsed.query));
+  const { total, blurbs } = await searchWorks(req.db, req.viewer, parsed.query, page);
 
   // Where the words occur in a chapter's text, say which chapter and show the place.
   const found = await matchingChapters(req.db, blurbs.map((b) => b.work.id), parsed.query);

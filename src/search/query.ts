@@ -77,8 +77,22 @@ function chaptersWhere(dialect: Dialect, text: string): RawBuilder<unknown> {
     : sql`select chapters.work_id from search_chapters_matching(to_tsquery('english', ${text})) as matching join chapters on chapters.id = matching.chapter_id where chapters.posted = 1`;
 }
 
+/**
+ * SQLite: the works with a word anywhere in their fields or the text their readers see
+ * (search_docs, migration 0007). Their tags are not in it.
+ */
+function docsWhere(expression: string): RawBuilder<unknown> {
+  return sql`select rowid as work_id from search_docs where search_docs match ${expression}`;
+}
+
+/** SQLite: whether a leaf is one word (or a prefix), which search_docs can answer without positions. */
+function isWord(words: string[]): boolean {
+  return words.flatMap((w) => searchTokens(w)).length === 1;
+}
+
 /** The works a word or phrase occurs in, in the fields it asks for. */
-function leafWorks(dialect: Dialect, field: TextField, text: string): RawBuilder<unknown> {
+function leafWorks(dialect: Dialect, field: TextField, text: string, word: boolean): RawBuilder<unknown> {
+  if (dialect === "sqlite" && field === "any" && word) return sql`${docsWhere(text)} union all ${tagsWhere(dialect, text)}`;
   const parts: RawBuilder<unknown>[] = [];
   if (field === "any" || WORK_COLUMNS[field]) parts.push(worksWhere(dialect, field, text));
   if (field === "any" || field === "tags") parts.push(tagsWhere(dialect, text));
@@ -107,23 +121,95 @@ function compound(op: "union all" | "intersect", selects: RawBuilder<unknown>[])
 const difference = (from: RawBuilder<unknown>, minus: RawBuilder<unknown>) =>
   sql`select work_id from (${from}) as operand except select work_id from (${minus}) as operand`;
 
-function compileSet(dialect: Dialect, node: Node): WorkSet {
+/**
+ * What the compiler knows beforehand (SQLite): the match texts of the words that occur in no tag
+ * name. A part of the query made only of such words, in any field, is one FTS5 MATCH on
+ * search_docs, however many ANDs, ORs and NOTs it has.
+ */
+export interface CompileHints {
+  untagged: ReadonlySet<string>;
+}
+
+/** A set of work ids as one search_docs MATCH expression (same kinds as WorkSet). */
+type DocsSet = { kind: "none" } | { kind: "all" } | { kind: "in" | "except"; expression: string };
+
+function isPlainWords(node: Node, hints: CompileHints): boolean {
+  switch (node.kind) {
+    case "term":
+    case "phrase": {
+      if (node.field !== "any") return false;
+      const words = node.kind === "term" ? [node.value] : node.words;
+      const text = matchText("sqlite", words, node.kind === "term" && node.prefix);
+      return text === null || (isWord(words) && hints.untagged.has(text));
+    }
+    case "not":
+      return isPlainWords(node.child, hints);
+    default:
+      return node.children.every((c) => isPlainWords(c, hints));
+  }
+}
+
+// FTS5 query syntax, every operand parenthesized: NOT binds tighter than AND, AND than OR.
+const ftsJoin = (op: "AND" | "OR", expressions: string[]) => (expressions.length === 1 ? expressions[0]! : expressions.map((e) => `(${e})`).join(` ${op} `));
+const ftsMinus = (from: string, minus: string) => `(${from}) NOT (${minus})`;
+
+/** The same set algebra as compileSet, written as one FTS5 expression (only for isPlainWords trees). */
+function compileDocs(node: Node): DocsSet {
+  switch (node.kind) {
+    case "term":
+    case "phrase": {
+      const words = node.kind === "term" ? [node.value] : node.words;
+      const text = matchText("sqlite", words, node.kind === "term" && node.prefix);
+      return text === null ? { kind: "none" } : { kind: "in", expression: text };
+    }
+    case "not": {
+      const inner = compileDocs(node.child);
+      if (inner.kind === "none") return { kind: "all" };
+      if (inner.kind === "all") return { kind: "none" };
+      return { kind: inner.kind === "in" ? "except" : "in", expression: inner.expression };
+    }
+    case "and": {
+      const sets = node.children.map(compileDocs);
+      if (sets.some((s) => s.kind === "none")) return { kind: "none" };
+      const wanted = sets.flatMap((s) => (s.kind === "in" ? [s.expression] : []));
+      const unwanted = sets.flatMap((s) => (s.kind === "except" ? [s.expression] : []));
+      if (wanted.length === 0) return unwanted.length ? { kind: "except", expression: ftsJoin("OR", unwanted) } : { kind: "all" };
+      const both = ftsJoin("AND", wanted);
+      return { kind: "in", expression: unwanted.length ? ftsMinus(both, ftsJoin("OR", unwanted)) : both };
+    }
+    case "or": {
+      const sets = node.children.map(compileDocs);
+      if (sets.some((s) => s.kind === "all")) return { kind: "all" };
+      const wanted = sets.flatMap((s) => (s.kind === "in" ? [s.expression] : []));
+      const unwanted = sets.flatMap((s) => (s.kind === "except" ? [s.expression] : []));
+      if (unwanted.length === 0) return wanted.length ? { kind: "in", expression: ftsJoin("OR", wanted) } : { kind: "none" };
+      const neither = ftsJoin("AND", unwanted);
+      return { kind: "except", expression: wanted.length ? ftsMinus(neither, ftsJoin("OR", wanted)) : neither };
+    }
+  }
+}
+
+function compileSet(dialect: Dialect, node: Node, hints?: CompileHints): WorkSet {
+  if (dialect === "sqlite" && hints && isPlainWords(node, hints)) {
+    const docs = compileDocs(node);
+    return docs.kind === "none" || docs.kind === "all" ? docs : { kind: docs.kind, select: docsWhere(docs.expression) };
+  }
   switch (node.kind) {
     case "term":
     case "phrase": {
       const words = node.kind === "term" ? [node.value] : node.words;
       const text = matchText(dialect, words, node.kind === "term" && node.prefix);
       // A word with nothing searchable in it matches nothing.
-      return text === null ? { kind: "none" } : { kind: "in", select: leafWorks(dialect, node.field, text) };
+      return text === null ? { kind: "none" } : { kind: "in", select: leafWorks(dialect, node.field, text, isWord(words)) };
     }
     case "not": {
-      const inner = compileSet(dialect, node.child);
+      const inner = compileSet(dialect, node.child, hints);
       if (inner.kind === "none") return { kind: "all" };
       if (inner.kind === "all") return { kind: "none" };
       return inner.kind === "in" ? { kind: "except", select: inner.select } : { kind: "in", select: inner.select };
     }
     case "and": {
-      const sets = node.children.map((c) => compileSet(dialect, c));
+      const sets = node.children.map((c) => compileSet(dialect, c, hints));
       if (sets.some((s) => s.kind === "none")) return { kind: "none" };
       const wanted = sets.flatMap((s) => (s.kind === "in" ? [s.select] : []));
       const unwanted = sets.flatMap((s) => (s.kind === "except" ? [s.select] : []));
@@ -133,7 +219,7 @@ function compileSet(dialect: Dialect, node: Node): WorkSet {
       return { kind: "in", select: unwanted.length ? difference(both, compound("union all", unwanted)) : both };
     }
     case "or": {
-      const sets = node.children.map((c) => compileSet(dialect, c));
+      const sets = node.children.map((c) => compileSet(dialect, c, hints));
       if (sets.some((s) => s.kind === "all")) return { kind: "all" };
       const wanted = sets.flatMap((s) => (s.kind === "in" ? [s.select] : []));
       const unwanted = sets.flatMap((s) => (s.kind === "except" ? [s.select] : []));
@@ -145,9 +231,34 @@ function compileSet(dialect: Dialect, node: Node): WorkSet {
   }
 }
 
+/**
+ * SQLite: which of the query's words in any field occur in no tag name (one small query per
+ * word, on search_tags). Those are looked up in search_docs alone, and a query of only such words
+ * becomes one FTS5 MATCH. PostgreSQL: none.
+ */
+export async function compileHints(db: DbOrTrx, node: Node | null): Promise<CompileHints> {
+  const untagged = new Set<string>();
+  if (!node || dialectOf(db) !== "sqlite") return { untagged };
+  const texts = new Set<string>();
+  const walk = (n: Node): void => {
+    if (n.kind === "term" || n.kind === "phrase") {
+      const words = n.kind === "term" ? [n.value] : n.words;
+      const text = matchText("sqlite", words, n.kind === "term" && n.prefix);
+      if (n.field === "any" && text !== null && isWord(words)) texts.add(text);
+    } else if (n.kind === "not") walk(n.child);
+    else n.children.forEach(walk);
+  };
+  walk(node);
+  for (const text of texts) {
+    const { rows } = await sql`select rowid from search_tags where search_tags match ${text} limit 1`.execute(db);
+    if (rows.length === 0) untagged.add(text);
+  }
+  return { untagged };
+}
+
 /** The SQL condition for the query's words, to AND into a listing's WHERE. */
-export function textCondition(db: DbOrTrx, node: Node): Expression<SqlBool> {
-  const set = compileSet(dialectOf(db), node);
+export function textCondition(db: DbOrTrx, node: Node, hints?: CompileHints): Expression<SqlBool> {
+  const set = compileSet(dialectOf(db), node, hints);
   switch (set.kind) {
     case "none":
       return sql<SqlBool>`(1 = 0)`;
@@ -159,6 +270,21 @@ export function textCondition(db: DbOrTrx, node: Node): Expression<SqlBool> {
       // No select here returns NULL (ids and foreign keys are NOT NULL), so NOT IN is exact.
       return sql<SqlBool>`works.id not in (${set.select})`;
   }
+}
+
+/**
+ * The works the query's words find, for a listing to start from: on SQLite, when the words are
+ * all plain, one search_docs MATCH (`docs`: each work once, so the listing joins it to works
+ * instead of testing every work against a list); otherwise the condition textCondition gives.
+ */
+export type TextSource = { kind: "docs"; expression: string } | { kind: "condition"; condition: Expression<SqlBool> };
+
+export function textSource(db: DbOrTrx, node: Node, hints: CompileHints): TextSource {
+  if (dialectOf(db) === "sqlite" && isPlainWords(node, hints)) {
+    const docs = compileDocs(node);
+    if (docs.kind === "in") return { kind: "docs", expression: docs.expression };
+  }
+  return { kind: "condition", condition: textCondition(db, node, hints) };
 }
 
 /** The positive words and phrases of a query (not under NOT), for ranking and snippets. */

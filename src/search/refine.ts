@@ -2,7 +2,7 @@ import { type Expression, type SqlBool, sql } from "kysely";
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { Refinement } from "../works/queries.js";
 import type { ParsedQuery } from "./query-language.js";
-import { relevance, textCondition } from "./query.js";
+import { type CompileHints, relevance, textCondition } from "./query.js";
 
 // Ratings by the names the query language gives back.
 const RATING_NAMES: Record<string, string> = {
@@ -20,10 +20,12 @@ const RATING_NAMES: Record<string, string> = {
  * Turns a parsed query into listing conditions and order: its words, its ranges, its filters and
  * its sort. Counts the archive does not keep yet (kudos, hits, comments, bookmarks) are 0 for
  * every work until those features exist, so `kudos>10` finds nothing rather than everything.
+ * `hints` (compileHints) lets SQLite answer plain words from search_docs alone.
  */
-export function searchRefinement(db: DbOrTrx, query: ParsedQuery): Refinement {
+export function searchRefinement(db: DbOrTrx, query: ParsedQuery, options: { hints?: CompileHints; withoutText?: boolean } = {}): Refinement {
   const where: Expression<SqlBool>[] = [];
-  if (query.text) where.push(textCondition(db, query.text));
+  // withoutText: the caller starts from the works the words find (searchWorks).
+  if (query.text && !options.withoutText) where.push(textCondition(db, query.text, options.hints));
   const range = (column: Expression<unknown>, r: { min?: number; max?: number } | undefined) => {
     if (!r) return;
     if (r.min !== undefined) where.push(sql<SqlBool>`${column} >= ${r.min}`);

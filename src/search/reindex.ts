@@ -10,7 +10,8 @@ import { indexChapterText, indexTagName, indexWorkFields } from "./index.js";
  */
 export async function reindexAll(db: Db, onProgress?: (done: number, total: number) => void): Promise<{ works: number; tags: number }> {
   await db.transaction().execute(async (trx) => {
-    for (const table of ["search_works", "search_chapters", "search_tags"]) await sql.raw(`delete from ${table}`).execute(trx);
+    const tables = ["search_works", "search_chapters", "search_tags", ...(dialectOf(db) === "sqlite" ? ["search_docs"] : [])];
+    for (const table of tables) await sql.raw(`delete from ${table}`).execute(trx);
   });
   const tags = await db.selectFrom("tags").select(["id", "name"]).orderBy("id").execute();
   await db.transaction().execute(async (trx) => {
@@ -26,14 +27,18 @@ export async function reindexAll(db: Db, onProgress?: (done: number, total: numb
     await db.transaction().execute(async (trx) => {
       for (const work of works) {
         const names = (creators.get(work.id) ?? []).map((c) => (c.pseudName === c.login ? c.login : `${c.pseudName} ${c.login}`));
-        await indexWorkFields(trx, { workId: work.id, title: work.title, creators: names, summary: work.summary, notes: work.notes, endnotes: work.endnotes, series: [] });
-        for (const chapter of await chaptersOf(trx, work.id)) await indexChapterText(trx, chapter.id, chapter.content);
+        const chapters = await chaptersOf(trx, work.id);
+        const fields = { workId: work.id, title: work.title, creators: names, summary: work.summary, notes: work.notes, endnotes: work.endnotes, series: [] };
+        await indexWorkFields(trx, fields, { chapters });
+        for (const chapter of chapters) await indexChapterText(trx, chapter.id, chapter.content, { workDoc: false });
       }
     });
     done += works.length;
     after = works[works.length - 1]!.id;
     onProgress?.(done, total);
   }
-  if (dialectOf(db) === "sqlite") await sql`insert into search_chapters(search_chapters) values ('optimize')`.execute(db);
+  if (dialectOf(db) === "sqlite") {
+    for (const table of ["search_chapters", "search_docs"]) await sql.raw(`insert into ${table}(${table}) values ('optimize')`).execute(db);
+  }
   return { works: done, tags: tags.length };
 }

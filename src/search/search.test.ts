@@ -177,3 +177,60 @@ test("each field, best-match order and the sorts", async (t) => {
     await app.close();
   });
 });
+
+test("the index follows edits: new chapter text, deleted chapters and works, posted drafts", async (t) => {
+  await eachDialect(t, async (_t, { db, url }) => {
+    const ids = await seedArchive(db);
+    const { deleteChapter, deleteWork, postDraft } = await import("../works/commands.js");
+    const app = await buildApp(testConfig(url), db);
+    const guest = new Client(app);
+    const q = async (query: string) => found((await search(guest, query)).body).sort((a, b) => a - b);
+    const chapters = async (id: number) => db.selectFrom("chapters").select("id").where("work_id", "=", id).orderBy("position").execute();
+    const chapter = (html: string) => ({ title: "", summary: "", notes: "", endnotes: "", content: html });
+
+    const [first] = await chapters(ids.dragon);
+    await updateChapter(db, ids.dragon, first!.id, chapter("<p>A marmoset and a wyvern.</p>"));
+    assert.deepEqual(await q("marmoset"), [ids.dragon], "new text is found");
+    assert.deepEqual(await q("marmoset wyvern -lighthouse"), [ids.dragon], "plain words together");
+    await addChapter(db, ids.dragon, chapter("<p>The capybara arrives.</p>"));
+    assert.deepEqual(await q("capybara marmoset"), [ids.dragon], "words from two chapters");
+    const [, added] = await chapters(ids.dragon);
+    await deleteChapter(db, ids.dragon, added!.id);
+    assert.deepEqual(await q("capybara"), [], "a deleted chapter's words are gone");
+    assert.deepEqual(await q("marmoset"), [ids.dragon], "the other chapter's words stay");
+
+    await postDraft(db, ids.draft);
+    assert.deepEqual(await q("zephyrine"), [ids.draft], "a posted draft's chapters are found");
+    await deleteWork(db, ids.draft);
+    assert.deepEqual(await q("zephyrine"), [], "a deleted work is gone");
+
+    // A word in a tag name and in a chapter: found through both, alone and with other words.
+    await updateChapter(db, ids.keeper, (await chapters(ids.keeper))[0]!.id, chapter("<p>Myths of the sea.</p>"));
+    assert.deepEqual(await q("myths"), [ids.dragon, ids.keeper, ids.russian].sort((a, b) => a - b));
+    assert.deepEqual(await q("myths -sea"), [ids.dragon, ids.russian].sort((a, b) => a - b));
+    assert.deepEqual(await q("myth* OR capybara"), [ids.dragon, ids.keeper, ids.russian].sort((a, b) => a - b));
+    await app.close();
+  });
+});
+
+test("the search page's listing gives what the generic listing gives", async (t) => {
+  await eachDialect(t, async (_t, { db }) => {
+    await seedArchive(db);
+    const { parseSearchQuery } = await import("./query-language.js");
+    const { searchRefinement } = await import("./refine.js");
+    const { searchWorks } = await import("./listing.js");
+    const { listWorks } = await import("../works/queries.js");
+    const guest = { user: null, sessionId: null };
+    const queries = ["dragon", "dragon song", "dragon -song", "sea OR snow", "light*", '"lighthouse keeper"', "tags:Myths", "myths", "-dragon", "dragon OR -song", "words>3", "sort:words", "qqzzxv", "zephyrine", "看海"];
+    for (const text of queries) {
+      const parsed = parseSearchQuery(text);
+      assert.ok(parsed.ok);
+      for (const page of [1, 2]) {
+        const fast = await searchWorks(db, guest, parsed.query, page);
+        const generic = await listWorks(db, guest, { kind: "all" }, page, searchRefinement(db, parsed.query));
+        assert.equal(fast.total, generic.total, `${text}: total`);
+        assert.deepEqual(fast.blurbs.map((b) => b.work.id), generic.blurbs.map((b) => b.work.id), `${text}: page ${page}`);
+      }
+    }
+  });
+});

@@ -1,0 +1,58 @@
+import { type Expression, type Kysely, type SqlBool, sql } from "kysely";
+import type { DbOrTrx } from "../platform/db/index.js";
+import type { Viewer } from "../platform/http/viewer.js";
+import { listableBy } from "../works/policy.js";
+import { type Blurb, hydrateBlurbs, PER_PAGE } from "../works/queries.js";
+import type { ParsedQuery } from "./query-language.js";
+import { compileHints, textSource } from "./query.js";
+import { searchRefinement } from "./refine.js";
+
+/**
+ * One page of `/works/search`: the works the viewer may see that match the query, in its order,
+ * with their total. The same works, order and total as listWorks with searchRefinement, faster:
+ *
+ * - The matching works are computed once, in a MATERIALIZED CTE with their sort keys, and both
+ *   counted and paged from it: listWorks counts in one statement and pages in another, and each
+ *   built the set again (for a common word at 100,000 works, ~100 ms each).
+ * - A query of plain words (no phrase, no field, no word found in a tag name) starts from one
+ *   search_docs MATCH joined to works by id, instead of testing each work against a list.
+ * - The sort keys are computed for each matching work, but the works' rows (summary, notes...)
+ *   are read only for the page.
+ */
+export async function searchWorks(db: DbOrTrx, viewer: Viewer, query: ParsedQuery, page: number): Promise<{ total: number; blurbs: Blurb[] }> {
+  const hints = await compileHints(db, query.text);
+  const source = query.text ? textSource(db, query.text, hints) : null;
+  const refine = searchRefinement(db, query, { hints, withoutText: true });
+  const where: Expression<SqlBool>[] = [...(source?.kind === "condition" ? [source.condition] : []), ...(refine.where ?? [])];
+  const orderBy = refine.orderBy ?? [];
+
+  let hits = db.selectFrom("works").where(listableBy(viewer));
+  if (source?.kind === "docs") {
+    hits = hits.innerJoin(sql<{ work_id: number }>`(select rowid as work_id from search_docs where search_docs match ${source.expression})`.as("docs"), "docs.work_id", "works.id");
+  }
+  for (const condition of where) hits = hits.where(condition);
+  const keyed = hits.select(["works.id as id", "works.revised_at as revised_at", ...orderBy.map(({ by }, i) => sql`${by}`.as(`k${i}`))]);
+  const order = sql.join(
+    [...orderBy.map(({ direction }, i) => sql`${sql.ref(`k${i}`)} ${sql.raw(direction)}`), sql`revised_at desc`, sql`id desc`],
+    sql`, `,
+  );
+  const withHits = () => (db as Kysely<any>).with((cte) => cte("hits").materialized(), () => keyed);
+  const rows = await withHits()
+    .selectFrom("hits")
+    .select(["id", sql<number>`(select count(*) from hits)`.as("total")])
+    .orderBy(sql`${order}`)
+    .limit(PER_PAGE)
+    .offset((page - 1) * PER_PAGE)
+    .execute();
+  let total: number;
+  if (rows.length) total = Number(rows[0]!.total);
+  else {
+    // A page past the end: only the count.
+    const counted = await withHits().selectFrom("hits").select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
+    total = Number(counted.n);
+  }
+  const ids = rows.map((r) => Number(r.id));
+  const works = ids.length ? await db.selectFrom("works").selectAll().where("id", "in", ids).execute() : [];
+  const byId = new Map(works.map((w) => [w.id, w]));
+  return { total, blurbs: await hydrateBlurbs(db, ids.map((id) => byId.get(id)!).filter(Boolean)) };
+}
