@@ -136,7 +136,7 @@ export class BrowseIndex {
       const ids = workIds.slice(i, i + 1000);
       const works = await loadWorks(this.db, { ids });
       const unknownTags = new Set<number>();
-      for (const work of works) for (const f of work.filters) if (!this.index.hasTag(f.tagId)) unknownTags.add(f.tagId);
+      for (const work of works) for (const tagId of [...work.directTags, ...work.inheritedTags]) if (!this.index.hasTag(tagId)) unknownTags.add(tagId);
       if (unknownTags.size) {
         const tags = await this.db.selectFrom("tags").select(["id", "type"]).where("id", "in", [...unknownTags]).execute();
         for (const tag of tags) this.index.ensureTag(tag.id, tag.type);
@@ -211,7 +211,7 @@ async function loadWorks(db: DbOrTrx, which: { after: number; limit: number } | 
     creatorsSort: r.creators_sort,
     pseudIds: creatorsOf.get(r.id)?.pseudIds ?? [],
     userIds: creatorsOf.get(r.id)?.userIds ?? [],
-    filters: unpackFilters(filtersOf.get(r.id)),
+    ...unpackFilters(filtersOf.get(r.id)),
   }));
 }
 
@@ -221,10 +221,15 @@ function aggregate(db: DbOrTrx) {
     : sql`group_concat(tag_id * 2 + inherited)`;
 }
 
-function unpackFilters(packed: string | undefined): IndexedWork["filters"] {
-  if (!packed) return [];
-  return packed.split(",").map((p) => {
-    const n = Number(p);
-    return { tagId: Math.floor(n / 2), inherited: n % 2 === 1 };
-  });
+function unpackFilters(packed: string | undefined): { directTags: number[]; inheritedTags: number[] } {
+  const directTags: number[] = [];
+  const inheritedTags: number[] = [];
+  if (packed) {
+    for (const part of packed.split(",")) {
+      const n = Number(part);
+      if (n % 2 === 1) inheritedTags.push((n - 1) / 2);
+      else directTags.push(n / 2);
+    }
+  }
+  return { directTags, inheritedTags };
 }

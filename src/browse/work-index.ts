@@ -27,8 +27,10 @@ export interface IndexedWork {
   creatorsSort: string;
   pseudIds: number[];
   userIds: number[];
-  /** The work's filter set: canonical tags, directly or only through a metatag. */
-  filters: { tagId: number; inherited: boolean }[];
+  /** The work's filter set: canonical tags it carries directly (or through a synonym)... */
+  directTags: number[];
+  /** ...and those it carries only through a metatag. */
+  inheritedTags: number[];
 }
 
 /** How the index picks its strategies; tests force each one to check them all against SQL. */
@@ -91,8 +93,18 @@ export class WorkIndex {
   private readonly orders = new Map<SortedWorkColumn, SortOrder>();
   private readonly words = new RangeBuckets(() => this.numbers.word_count);
   private readonly updated = new RangeBuckets(() => this.numbers.revised_at);
-  /** Ids waiting to be added to each bitmap while the index is built. */
-  private readonly pending = new Map<Bitmap, number[]>();
+  /** Ids waiting to be added to each bitmap while the index is built (see finishBuild). */
+  private pending: {
+    listed: number[];
+    restricted: number[];
+    complete: number[];
+    crossover: number[];
+    language: Map<string, number[]>;
+    pseud: Map<number, number[]>;
+    user: Map<number, number[]>;
+    direct: number[][];
+    inherited: number[][];
+  } | null = null;
   /** Scratch bitset over work ids for walking a sort order. */
   private bitset = new Uint32Array(0);
 
@@ -132,8 +144,19 @@ export class WorkIndex {
   }
 
   finishBuild(): void {
-    for (const [bitmap, ids] of this.pending) bitmap.addMany(ids);
-    this.pending.clear();
+    const b = this.pending;
+    this.pending = null;
+    if (b) {
+      this.listed.addMany(b.listed);
+      this.restricted.addMany(b.restricted);
+      this.complete.addMany(b.complete);
+      this.crossover.addMany(b.crossover);
+      for (const [code, ids] of b.language) bitmapIn(this.byLanguage, code).addMany(ids);
+      for (const [pseudId, ids] of b.pseud) bitmapIn(this.byPseud, pseudId).addMany(ids);
+      for (const [userId, ids] of b.user) bitmapIn(this.byUser, userId).addMany(ids);
+      b.direct.forEach((ids, idx) => this.direct[idx]!.addMany(ids));
+      b.inherited.forEach((ids, idx) => (this.inherited[idx] ??= new RoaringBitmap32()).addMany(ids));
+    }
     this.renumberTagsBySize();
     const ids = this.listed.toUint32Array();
     for (const order of this.orders.values()) {
@@ -186,39 +209,61 @@ export class WorkIndex {
   private put(work: IndexedWork, live: boolean): void {
     const id = work.id;
     this.ensureCapacity(id + 1);
+    const b = live ? null : this.building();
     // At start-up ids arrive in order and are collected per bitmap, then added in bulk (finishBuild).
-    const add = live ? (bitmap: Bitmap) => bitmap.add(id) : (bitmap: Bitmap) => this.pendingFor(bitmap).push(id);
-    add(this.listed);
-    if (work.restricted) add(this.restricted);
-    if (work.complete) add(this.complete);
-    if (work.crossover) add(this.crossover);
+    if (b) {
+      b.listed.push(id);
+      if (work.restricted) b.restricted.push(id);
+      if (work.complete) b.complete.push(id);
+      if (work.crossover) b.crossover.push(id);
+    } else {
+      this.listed.add(id);
+      if (work.restricted) this.restricted.add(id);
+      if (work.complete) this.complete.add(id);
+      if (work.crossover) this.crossover.add(id);
+    }
     this.languageCode[id] = this.languageNumber(work.language);
-    add(bitmapIn(this.byLanguage, work.language));
+    if (b) pushTo(b.language, work.language, id);
+    else bitmapIn(this.byLanguage, work.language).add(id);
     const creators: number[] = [];
     for (let i = 0; i < work.pseudIds.length; i++) {
       const pseudId = work.pseudIds[i]!;
       const userId = work.userIds[i] ?? 0;
-      add(bitmapIn(this.byPseud, pseudId));
-      add(bitmapIn(this.byUser, userId));
+      if (b) {
+        pushTo(b.pseud, pseudId, id);
+        pushTo(b.user, userId, id);
+      } else {
+        bitmapIn(this.byPseud, pseudId).add(id);
+        bitmapIn(this.byUser, userId).add(id);
+      }
       creators.push(pseudId, userId);
     }
     this.creators.set(id, creators);
-    const entries: number[] = [];
-    const inheritedEntries: number[] = [];
-    for (const { tagId, inherited } of work.filters) {
+    const direct: number[] = [];
+    for (const tagId of work.directTags) {
       const idx = this.tagIndex.get(tagId);
       if (idx === undefined) continue; // the loader registers tags first; an unknown one filters nothing
-      add(inherited ? (this.inherited[idx] ??= new RoaringBitmap32()) : this.direct[idx]!);
-      this.filterUnion.delete(idx);
-      if (inherited) {
-        inheritedEntries.push(idx);
-      } else {
-        entries.push(idx);
-        if (live) this.touchFacetOrder(idx, 1);
+      direct.push(idx);
+      if (b) (b.direct[idx] ??= []).push(id);
+      else {
+        this.direct[idx]!.add(id);
+        this.filterUnion.delete(idx);
+        this.touchFacetOrder(idx, 1);
       }
     }
-    this.tags.set(id, entries);
-    this.inheritedTags.set(id, inheritedEntries);
+    const inherited: number[] = [];
+    for (const tagId of work.inheritedTags) {
+      const idx = this.tagIndex.get(tagId);
+      if (idx === undefined) continue;
+      inherited.push(idx);
+      if (b) (b.inherited[idx] ??= []).push(id);
+      else {
+        (this.inherited[idx] ??= new RoaringBitmap32()).add(id);
+        this.filterUnion.delete(idx);
+      }
+    }
+    this.tags.set(id, direct);
+    this.inheritedTags.set(id, inherited);
     const n = this.numbers;
     n.revised_at[id] = work.revisedAt;
     n.created_at[id] = work.createdAt;
@@ -234,6 +279,11 @@ export class WorkIndex {
       this.words.add(id);
       this.updated.add(id);
     }
+  }
+
+  private building() {
+    this.pending ??= { listed: [], restricted: [], complete: [], crossover: [], language: new Map(), pseud: new Map(), user: new Map(), direct: [], inherited: [] };
+    return this.pending;
   }
 
   /**
@@ -471,15 +521,6 @@ export class WorkIndex {
     return total;
   }
 
-  private pendingFor(bitmap: Bitmap): number[] {
-    let ids = this.pending.get(bitmap);
-    if (!ids) {
-      ids = [];
-      this.pending.set(bitmap, ids);
-    }
-    return ids;
-  }
-
   private keyColumn(column: SortedWorkColumn): SortKeyColumn {
     if (column === "title_sort" || column === "creators_sort") return { kind: "string", values: this.strings[column] };
     return { kind: "number", values: this.numbers[column] };
@@ -514,6 +555,12 @@ export class WorkIndex {
 /** A bitmap of these ids (search results, an unwrangled tag's works) to narrow a listing with. */
 export function bitmapOf(ids: number[]): Bitmap {
   return new RoaringBitmap32(ids);
+}
+
+function pushTo<K>(map: Map<K, number[]>, key: K, id: number): void {
+  const ids = map.get(key);
+  if (ids) ids.push(id);
+  else map.set(key, [id]);
 }
 
 function bitmapIn<K>(map: Map<K, Bitmap>, key: K): Bitmap {
