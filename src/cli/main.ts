@@ -13,6 +13,7 @@ import { createUser } from "../users/commands.js";
 import { findUserByLogin, hasAdmin, pseudsOf } from "../users/queries.js";
 import { emailErrors, loginErrors } from "../users/schema.js";
 import { benchGenerate } from "./bench-generate.js";
+import { benchBrowse } from "./bench-browse.js";
 import { benchSearch } from "./bench-search.js";
 import { tagsCommand } from "./tags.js";
 
@@ -32,6 +33,7 @@ Commands:
                                             Time the search page on a generated archive (\`fanfold bench search --help\`)
   bench generate --works N [--seed S] [--database URL]
                                             Fill an empty archive with N AO3-shaped works (\`fanfold bench generate --help\`)
+  bench browse [--json] [--database URL]    Time listings through the browse index and through SQL, and compare them
   jobs run                                  Finish every waiting background job (re-filtering) now
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, DATA_DIR, PUBLIC_URL, SECRET.`;
@@ -216,6 +218,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === "tags") return await tagsCommand(rest);
     else if (command === "search" && rest[0] === "reindex") await searchReindex();
     else if (command === "bench" && rest[0] === "search") return await benchSearch(rest.slice(1));
+    else if (command === "bench" && rest[0] === "browse") return await benchBrowse(rest.slice(1));
     else if (command === "bench" && rest[0] === "generate") return await benchGenerate(rest.slice(1));
     else if (command === "jobs" && rest[0] === "run") await runJobs();
     else if (!command || command === "help" || command === "--help" || command === "-h") console.log(USAGE);
