@@ -13,15 +13,23 @@ import { dialectOf } from "../index.js";
 //
 // prefix='2 3 4': wildcards such as `dr*` read one list of the works with a word starting with
 // "dr" instead of merging the lists of every such word (2.5 s at 100,000 works). A list of work
-// ids per prefix is small; on the indexes with positions the same option would double their size.
+// ids per prefix is small. search_works (the works' own fields, for best-match scores) gets the
+// same option: it is small (35 MB at 100,000 works). search_chapters does not: with positions,
+// prefixes would multiply the biggest index; the chapter a wildcard was found in is looked up
+// among the page's chapters instead (src/search/query.ts, matchingChapters).
 //
-// Existing works get their row from `fanfold search reindex`.
+// Existing works get their rows from `fanfold search reindex`.
+
+const TOKENIZE = "tokenize = 'porter unicode61 remove_diacritics 2'";
+const WORK_COLUMNS = "title, creators, summary, notes, endnotes, series";
 
 export async function up(db: Kysely<any>): Promise<void> {
   if (dialectOf(db) !== "sqlite") return;
+  await sql`drop table search_works`.execute(db);
+  await sql.raw(`create virtual table search_works using fts5(${WORK_COLUMNS}, content = '', contentless_delete = 1, prefix = '2 3 4', ${TOKENIZE})`).execute(db);
   await sql
     .raw(
-      "create virtual table search_docs using fts5(body, content = '', contentless_delete = 1, detail = none, prefix = '2 3 4', tokenize = 'porter unicode61 remove_diacritics 2')",
+      `create virtual table search_docs using fts5(body, content = '', contentless_delete = 1, detail = none, prefix = '2 3 4', ${TOKENIZE})`,
     )
     .execute(db);
 }
@@ -29,4 +37,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   if (dialectOf(db) !== "sqlite") return;
   await sql`drop table search_docs`.execute(db);
+  await sql`drop table search_works`.execute(db);
+  await sql.raw(`create virtual table search_works using fts5(${WORK_COLUMNS}, content = '', contentless_delete = 1, ${TOKENIZE})`).execute(db);
 }
