@@ -35,7 +35,7 @@ import { tagKey } from "../tags/vocabulary.js";
 import { chaptersOf } from "../works/queries.js";
 
 const USAGE = `Usage: fanfold bench search [--works N] [--words-per-work W] [--dialect sqlite|postgres] [--json]
-                           [--runs R] [--seed S] [--keep] [--reuse]
+                           [--runs R] [--seed S] [--keep] [--reuse [--reindex]]
 
   --works N            works to generate (default 100000)
   --words-per-work W   average words of chapter text per work (default 5000)
@@ -46,6 +46,8 @@ const USAGE = `Usage: fanfold bench search [--works N] [--words-per-work W] [--d
   --json               the last line of standard output is one JSON object
   --keep               keep the generated temp database and print its URL
   --reuse              with DATABASE_URL: skip generating, query an archive a --keep run left
+  --reindex            with --reuse: rebuild the search index first (timed: build_seconds), as
+                       after a migration that changes it
 
 PostgreSQL is reached at BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).`;
 
@@ -739,6 +741,7 @@ export async function benchSearch(args: string[]): Promise<number> {
         json: { type: "boolean", default: false },
         keep: { type: "boolean", default: false },
         reuse: { type: "boolean", default: false },
+        reindex: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
       },
     }));
@@ -768,6 +771,7 @@ export async function benchSearch(args: string[]): Promise<number> {
     const seed = whole("seed", values.seed!, 0);
     if (values.dialect !== "sqlite" && values.dialect !== "postgres") throw new BenchError(`--dialect must be sqlite or postgres, not "${values.dialect}".`);
     if (values.reuse && !process.env.DATABASE_URL) throw new BenchError("--reuse needs DATABASE_URL naming an archive a --keep run generated.");
+    if (values.reindex && !values.reuse) throw new BenchError("--reindex goes with --reuse (a fresh archive's index is always built).");
 
     process.once("SIGINT", interrupted);
     bench = await openBenchDb(values.dialect, values.keep!);
@@ -778,19 +782,8 @@ export async function benchSearch(args: string[]): Promise<number> {
     say(`bench search: ${bench.dialect}, ${fmt(works)} works × ~${fmt(wordsPerWork)} words, seed ${seed} (${bench.url})`);
 
     let generated: Generated;
-    let buildSeconds: number;
-    if (values.reuse) {
-      await migrateToLatest(db);
-      const marker = await db.selectFrom("settings").select("value").where("key", "=", MARKER).executeTakeFirst();
-      if (!marker) throw new BenchError("this database holds no generated benchmark archive (run with --keep first).");
-      ({ generated, buildSeconds } = JSON.parse(marker.value) as { generated: Generated; buildSeconds: number });
-      if (generated.works !== works) say(`  (reusing an archive of ${fmt(generated.works)} works; --works is ignored)`);
-    } else {
-      await migrateToLatest(db);
-      const existing = await db.selectFrom("works").select("id").limit(1).execute();
-      if (existing.length) throw new BenchError("the database already holds works; the benchmark needs an empty one.");
-      generated = await generate(db, works, wordsPerWork, seed);
-      say(`  generated ${fmt(generated.works)} works, ${fmt(generated.chapters)} chapters, ${fmt(generated.words)} words in ${generated.seconds} s`);
+    let buildSeconds = 0;
+    const buildIndex = async () => {
       const started = performance.now();
       await reindexAll(db, (done, total) => progress(`building the search index: ${fmt(done)}/${fmt(total)} works (${round((performance.now() - started) / 1000)} s)`, done === total));
       buildSeconds = round((performance.now() - started) / 1000, 2);
@@ -798,9 +791,31 @@ export async function benchSearch(args: string[]): Promise<number> {
       say(`  built the search index in ${buildSeconds} s`);
       // PostgreSQL's autovacuum would gather statistics on the fresh tables soon; SQLite has no
       // such thing and the archive never runs ANALYZE, so neither does the benchmark.
-      if (bench.dialect === "postgres") await sql`analyze`.execute(db);
+      if (bench!.dialect === "postgres") await sql`analyze`.execute(db);
       else await sql`pragma wal_checkpoint(truncate)`.execute(db);
+    };
+    const saveMarker = async () => {
+      await db.deleteFrom("settings").where("key", "=", MARKER).execute();
       await db.insertInto("settings").values({ key: MARKER, value: JSON.stringify({ generated, buildSeconds, seed }) }).execute();
+    };
+    if (values.reuse) {
+      await migrateToLatest(db);
+      const marker = await db.selectFrom("settings").select("value").where("key", "=", MARKER).executeTakeFirst();
+      if (!marker) throw new BenchError("this database holds no generated benchmark archive (run with --keep first).");
+      ({ generated, buildSeconds } = JSON.parse(marker.value) as { generated: Generated; buildSeconds: number });
+      if (generated.works !== works) say(`  (reusing an archive of ${fmt(generated.works)} works; --works is ignored)`);
+      if (values.reindex) {
+        await buildIndex();
+        await saveMarker();
+      }
+    } else {
+      await migrateToLatest(db);
+      const existing = await db.selectFrom("works").select("id").limit(1).execute();
+      if (existing.length) throw new BenchError("the database already holds works; the benchmark needs an empty one.");
+      generated = await generate(db, works, wordsPerWork, seed);
+      say(`  generated ${fmt(generated.works)} works, ${fmt(generated.chapters)} chapters, ${fmt(generated.words)} words in ${generated.seconds} s`);
+      await buildIndex();
+      await saveMarker();
     }
     const sizes = await indexBytes(db);
     say(`  search index: ${fmt(sizes.index)} bytes (database: ${fmt(sizes.database)} bytes)`);

@@ -30,7 +30,7 @@ export interface WorkFields {
 }
 
 /** Indexes (or re-indexes) a work's own fields. */
-export async function indexWorkFields(trx: DbOrTrx, work: WorkFields, options: { chapters?: ChapterRow[] } = {}): Promise<void> {
+export async function indexWorkFields(trx: DbOrTrx, work: WorkFields, options: { chapters?: ChapterRow[]; normalized?: ReadonlyMap<number, string> } = {}): Promise<void> {
   const values = {
     title: searchText(work.title),
     creators: searchText(work.creators.join(" ")),
@@ -43,7 +43,7 @@ export async function indexWorkFields(trx: DbOrTrx, work: WorkFields, options: {
     await sql`delete from search_works where rowid = ${work.workId}`.execute(trx);
     await sql`insert into search_works (rowid, title, creators, summary, notes, endnotes, series)
       values (${work.workId}, ${values.title}, ${values.creators}, ${values.summary}, ${values.notes}, ${values.endnotes}, ${values.series})`.execute(trx);
-    await indexWorkDoc(trx, work.workId, { fields: work, chapters: options.chapters });
+    await indexWorkDoc(trx, work.workId, { fields: work, ...options });
     return;
   }
   await sql`insert into search_works (work_id, title, creators, summary, notes, endnotes, series, everything)
@@ -64,7 +64,7 @@ export async function indexWorkFields(trx: DbOrTrx, work: WorkFields, options: {
 export async function indexWorkDoc(
   trx: DbOrTrx,
   workId: number,
-  options: { fields?: WorkFields; chapters?: ChapterRow[]; without?: number[] } = {},
+  options: { fields?: WorkFields; chapters?: ChapterRow[]; without?: number[]; normalized?: ReadonlyMap<number, string> } = {},
 ): Promise<void> {
   if (dialectOf(trx) !== "sqlite") return;
   await sql`delete from search_docs where rowid = ${workId}`.execute(trx);
@@ -76,12 +76,12 @@ export async function indexWorkDoc(
     const names = creators.map((c) => (c.pseudName === c.login ? c.login : `${c.pseudName} ${c.login}`));
     fields = { workId, title: work.title, creators: names, summary: work.summary, notes: work.notes, endnotes: work.endnotes, series: [] };
   }
-  const parts = [fields.title, fields.creators.join(" "), htmlToPlain(fields.summary), htmlToPlain(fields.notes), htmlToPlain(fields.endnotes), fields.series.join(" ")];
+  const parts = [fields.title, fields.creators.join(" "), htmlToPlain(fields.summary), htmlToPlain(fields.notes), htmlToPlain(fields.endnotes), fields.series.join(" ")].map(searchText);
   const without = new Set(options.without ?? []);
   for (const chapter of options.chapters ?? (await chaptersOf(trx, workId))) {
-    if ((chapter.posted || !work.posted) && !without.has(chapter.id)) parts.push(htmlToPlain(chapter.content));
+    if ((chapter.posted || !work.posted) && !without.has(chapter.id)) parts.push(options.normalized?.get(chapter.id) ?? searchText(htmlToPlain(chapter.content)));
   }
-  await sql`insert into search_docs (rowid, body) values (${workId}, ${parts.map(searchText).join(" ")})`.execute(trx);
+  await sql`insert into search_docs (rowid, body) values (${workId}, ${parts.join(" ")})`.execute(trx);
 }
 
 /** SQLite: whether the work's own fields are indexed (a work being created is not, until its chapters are). */
@@ -100,8 +100,8 @@ async function worksOfChapters(trx: DbOrTrx, chapterIds: number[]): Promise<numb
  * the work's fields are not indexed yet: creating a work indexes its chapters first, then its
  * fields, which builds the row once instead of once per chapter).
  */
-export async function indexChapterText(trx: DbOrTrx, chapterId: number, html: string, options: { workDoc?: boolean } = {}): Promise<void> {
-  const body = searchText(htmlToPlain(html));
+export async function indexChapterText(trx: DbOrTrx, chapterId: number, html: string, options: { workDoc?: boolean; normalized?: string } = {}): Promise<void> {
+  const body = options.normalized ?? searchText(htmlToPlain(html));
   if (dialectOf(trx) === "sqlite") {
     await sql`delete from search_chapters where rowid = ${chapterId}`.execute(trx);
     await sql`insert into search_chapters (rowid, body) values (${chapterId}, ${body})`.execute(trx);

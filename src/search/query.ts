@@ -369,7 +369,7 @@ async function chaptersMatchingOnPage(db: DbOrTrx, workIds: number[], match: str
       }
     }
     await sql`insert into temp.search_page (search_page) values ('delete-all')`.execute(conn);
-    return found;
+    return found.sort((a, b) => a.work_id - b.work_id || a.position - b.position);
   };
   return db.isTransaction ? run(db) : (db as Kysely<any>).connection().execute((conn) => run(conn as DbOrTrx));
 }
