@@ -1,7 +1,7 @@
-import { compareSortKeys } from "../works/sort-keys.js";
+import type { StringKeys } from "./string-keys.js";
 
-/** A sort key per work id: numbers (counts, dates as ms) or strings (title, creators). */
-export type SortKeyColumn = { kind: "number"; values: Float64Array | Uint32Array } | { kind: "string"; values: string[] };
+/** A sort key per work id: numbers (counts, dates as ms) or text (title, creators). */
+export type SortKeyColumn = { kind: "number"; values: Float64Array | Uint32Array } | { kind: "string"; values: StringKeys };
 
 /**
  * Every work id in one listing order (key, then id; walked backwards for descending), built
@@ -29,7 +29,7 @@ export class SortOrder {
       const d = key.values[a]! - key.values[b]!;
       if (d !== 0) return d;
     } else {
-      const d = compareSortKeys(key.values[a] ?? "", key.values[b] ?? "");
+      const d = key.values.compare(a, b);
       if (d !== 0) return d;
     }
     return a - b;

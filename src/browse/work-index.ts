@@ -4,6 +4,7 @@ import { IdLists } from "./id-lists.js";
 import { FACET_SIZE, FACET_TYPES, type FacetCount, type ListingQuery, type ListingResult, SORT_COLUMNS, type SortedWorkColumn } from "./listing-query.js";
 import { RangeBuckets } from "./range-buckets.js";
 import { type SortKeyColumn, SortOrder } from "./sort-order.js";
+import { StringKeys } from "./string-keys.js";
 
 const { RoaringBitmap32 } = roaring;
 export type Bitmap = InstanceType<typeof RoaringBitmap32>;
@@ -84,7 +85,7 @@ export class WorkIndex {
     comments_count: new Uint32Array(0),
     bookmarks_count: new Uint32Array(0),
   };
-  private readonly strings: Record<"title_sort" | "creators_sort", string[]> = { title_sort: [], creators_sort: [] };
+  private readonly strings: Record<"title_sort" | "creators_sort", StringKeys> = { title_sort: new StringKeys(), creators_sort: new StringKeys() };
   /** Per work: its direct filter tags (the facets count these) and its inherited-only ones. */
   private readonly tags = new IdLists();
   private readonly inheritedTags = new IdLists();
@@ -272,8 +273,8 @@ export class WorkIndex {
     n.hits_count[id] = work.hits;
     n.comments_count[id] = work.comments;
     n.bookmarks_count[id] = work.bookmarks;
-    this.strings.title_sort[id] = work.titleSort;
-    this.strings.creators_sort[id] = work.creatorsSort;
+    this.strings.title_sort.set(id, work.titleSort);
+    this.strings.creators_sort.set(id, work.creatorsSort);
     if (live) {
       for (const order of this.orders.values()) order.afterChange(id);
       this.words.add(id);
@@ -514,7 +515,7 @@ export class WorkIndex {
     const bitmaps = [this.listed, this.restricted, this.complete, this.crossover, ...this.byLanguage.values(), ...this.byPseud.values(), ...this.byUser.values(), ...this.direct, ...this.inherited.filter((b): b is Bitmap => b !== undefined)];
     for (const bitmap of bitmaps) total += bitmap.getSerializationSizeInBytes(true);
     for (const values of Object.values(this.numbers)) total += values.byteLength;
-    for (const values of Object.values(this.strings)) for (const s of values) if (s) total += s.length + 16;
+    for (const keys of Object.values(this.strings)) total += keys.bytes();
     total += this.languageCode.byteLength + this.tags.bytes() + this.inheritedTags.bytes() + this.creators.bytes();
     for (const order of this.orders.values()) total += order.bytes();
     total += this.words.bytes() + this.updated.bytes() + this.tagIds.length * 24;

@@ -3,8 +3,9 @@
  * database and the in-memory browse index order works the same way.
  *
  * Both compare in Unicode code point order (SQLite's BINARY collation on UTF-8, PostgreSQL's
- * `COLLATE "C"`, and `compareSortKeys` below), never by a locale's collation, which differs
- * between machines and would make two processes disagree about page 2.
+ * `COLLATE "C"`, and the browse index's byte order of UTF-8 in src/browse/string-keys.ts), never
+ * by a locale's collation, which differs between machines and would make two processes
+ * disagree about page 2.
  */
 
 /** Lower case, leading quotes and punctuation dropped, a leading article moved to the end ("the moon" → "moon, the"). */
@@ -22,18 +23,4 @@ export function creatorsSortKey(pseudNames: string[]): string {
     .map((name) => name.normalize("NFKC").toLowerCase())
     .join(", ")
     .slice(0, 255);
-}
-
-/** Code point order: the same order as SQLite BINARY and PostgreSQL "C" on UTF-8 text. */
-export function compareSortKeys(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    // UTF-16 order differs from code point order only when a surrogate meets U+E000..U+FFFF.
-    if (x >= 0xd800 && y >= 0xd800) return a.codePointAt(i)! - b.codePointAt(i)!;
-    return x - y;
-  }
-  return a.length - b.length;
 }
