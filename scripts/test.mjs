@@ -23,15 +23,26 @@ if (!existsSync(installed) || statSync(join(root, "package-lock.json")).mtimeMs 
   if (sh("npm", ["ci", "--no-audit", "--no-fund"]).status !== 0) process.exit(1);
 } else console.log("up to date");
 
-step("Debian packages (chromium for browser tests)");
-if (!existsSync("/usr/bin/chromium")) {
-  if (process.getuid?.() === 0 && has("apt-get")) {
-    sh("apt-get", ["update", "-qq"]);
-    sh("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-  }
-  if (!existsSync("/usr/bin/chromium")) missing.push("Chromium (/usr/bin/chromium): browser tests will not run");
-} else console.log("chromium present");
-if (!has("java")) missing.push("Java: the Nu HTML checker will not run");
+step("Debian packages (chromium for browser tests and PDFs; epubcheck, poppler-utils and Noto fonts for downloads)");
+// Each: a file that shows it is installed, its Debian packages, and what cannot run without it.
+const debian = [
+  { file: "/usr/bin/chromium", packages: ["chromium"], without: "Chromium (/usr/bin/chromium): browser tests and PDF downloads will not run" },
+  { file: "/usr/share/java/epubcheck.jar", packages: ["epubcheck"], without: "epubcheck (/usr/share/java/epubcheck.jar): EPUB downloads will not be validated" },
+  { file: "/usr/bin/pdftotext", packages: ["poppler-utils"], without: "poppler-utils (pdftotext): PDF downloads will not be tested" },
+  { file: "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", packages: ["fonts-noto-core", "fonts-noto-cjk", "fonts-noto-color-emoji"], without: "Noto fonts (fonts-noto-cjk): PDFs cannot show CJK text" },
+  { file: "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf", packages: ["fonts-noto-color-emoji"], without: "Noto Color Emoji (fonts-noto-color-emoji): PDFs cannot show emoji" },
+];
+const absent = debian.filter((d) => !existsSync(d.file));
+if (absent.length && process.getuid?.() === 0 && has("apt-get")) {
+  sh("apt-get", ["update", "-qq"]);
+  const packages = [...new Set(absent.flatMap((d) => d.packages))];
+  sh("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...packages], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+}
+for (const d of debian) {
+  if (!existsSync(d.file)) missing.push(d.without);
+}
+if (debian.every((d) => existsSync(d.file))) console.log("chromium, epubcheck, poppler-utils and fonts present");
+if (!has("java")) missing.push("Java: the Nu HTML checker and epubcheck will not run");
 
 step("PostgreSQL on 127.0.0.1:5432");
 const pgReady = () => quiet("pg_isready", ["-h", "127.0.0.1", "-p", "5432", "-t", "3"]).status === 0;

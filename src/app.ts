@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { adminRoutes } from "./admin/routes.js";
 import { attachBrowseIndex } from "./browse/plugin.js";
 import { browseRoutes } from "./browse/routes.js";
+import { downloadsRoutes } from "./downloads/routes.js";
 import type { Config } from "./platform/config.js";
 import type { Db } from "./platform/db/index.js";
 import type { RouteDef } from "./platform/http/routes.js";
@@ -15,7 +16,7 @@ import { loadViewer } from "./users/sessions.js";
 import { worksRoutes } from "./works/routes.js";
 
 /** Every capability's routes, in one table. */
-export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes];
+export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes];
 
 /**
  * The archive as one Fastify app over an open, migrated database, with its browse index built

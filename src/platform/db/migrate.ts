@@ -6,6 +6,7 @@ import * as m0004 from "./migrations/0004_search.js";
 import * as m0005 from "./migrations/0005_search_speed.js";
 import * as m0006 from "./migrations/0006_browse.js";
 import * as m0007 from "./migrations/0007_search_prefix.js";
+import * as m0008 from "./migrations/0008_downloads.js";
 
 // Listed explicitly rather than read from a folder, so the built dist/ and tsx run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0005_search_speed": m0005,
   "0006_browse": m0006,
   "0007_search_prefix": m0007,
+  "0008_downloads": m0008,
 };
 
 function migrator(db: Kysely<any>): Migrator {

@@ -1,3 +1,4 @@
+import { DownloadMenu } from "../../downloads/views/menu.js";
 import { CsrfField, sanitizedHtml } from "../../platform/http/components.js";
 import type { ChapterRow } from "../../platform/db/tables.js";
 import type { WorkTag } from "../../tags/queries.js";
@@ -78,6 +79,7 @@ function WorkNavigation({ work, chapters, shown, full, isCreator, csrf }: WorkPa
         ) : (
           ""
         )}
+        <DownloadMenu work={work} />
         {isCreator ? (
           <>
             <li class="edit">

@@ -1,0 +1,50 @@
+import { createWriteStream } from "node:fs";
+import { rm, writeFile } from "node:fs/promises";
+import type { Writable } from "node:stream";
+import { finished } from "node:stream/promises";
+import { exportWorkText } from "../formats/work-text-archive.js";
+import type { Db } from "../platform/db/index.js";
+import { writeEpub } from "./epub.js";
+import type { Format, Paper } from "./file-name.js";
+import { writeHtml } from "./html.js";
+import { printPdf } from "./pdf.js";
+import type { BookSource } from "./queries.js";
+import type { Archive } from "./views/book.js";
+
+/** Writes to a new file at `path` through `fill`, resolving once the file is complete on disk. */
+async function toFile(path: string, fill: (out: Writable) => Promise<void>): Promise<void> {
+  const out = createWriteStream(path);
+  try {
+    await fill(out);
+    if (!out.writableEnded) out.end();
+    await finished(out);
+  } catch (error) {
+    out.destroy();
+    throw error;
+  }
+}
+
+/** Builds one download file of the work at `path`. */
+export async function buildDownload(db: Db, book: BookSource, archive: Archive, format: Format, paper: Paper | null, path: string): Promise<void> {
+  switch (format) {
+    case "epub":
+      return toFile(path, (out) => writeEpub(book, archive, out));
+    case "html":
+      return toFile(path, (out) => writeHtml(book, archive, out));
+    case "txt": {
+      // The work-text format (shared/formats/work-text.md), exactly as `fanfold export` writes it.
+      const text = await exportWorkText(db, book.work.id);
+      return writeFile(path, text ?? "", "utf8");
+    }
+    case "pdf": {
+      const page = `${path}.html`;
+      try {
+        await toFile(page, (out) => writeHtml(book, archive, out, { paper: paper ?? "letter" }));
+        await printPdf(page, path);
+      } finally {
+        await rm(page, { force: true });
+      }
+      return;
+    }
+  }
+}

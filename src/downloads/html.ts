@@ -1,0 +1,70 @@
+import type { Writable } from "node:stream";
+import { escapeHtml } from "@kitajs/html";
+import { isRtl } from "../works/languages.js";
+import type { BookSource } from "./queries.js";
+import { BOOK_CSS } from "./views/book-css.js";
+import { type Archive, Afterword, ChapterBlock, bookTitle, Preface, workUrl } from "./views/book.js";
+import { toXhtml } from "./xhtml.js";
+
+/**
+ * The work as one standalone HTML file (AO3's download markup: preface, chapters, afterword),
+ * written chapter by chapter to `out`. The PDF is printed from the same page, with two
+ * differences: print margins per paper size, and chapter text through the EPUB's conversion, so
+ * that images become links (Chromium never fetches anything while printing).
+ */
+
+/** Extra CSS for printing: page size and margins, each chapter on a new page. */
+export function printCss(paper: "letter" | "a5"): string {
+  const size = paper === "a5" ? "A5" : "letter";
+  const margin = paper === "a5" ? "14mm 12mm" : "0.75in 0.8in";
+  const fontSize = paper === "a5" ? "10.5pt" : "12pt";
+  return `@page { size: ${size}; margin: ${margin}; }
+body { margin: 0; font-size: ${fontSize}; font-family: "Noto Serif", "Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Color Emoji", serif; }
+.chapter { break-before: page; }
+h1, h2 { break-after: avoid; }
+a { color: inherit; }
+`;
+}
+
+function write(out: Writable, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ok = out.write(text, "utf8", (error) => (error ? reject(error) : undefined));
+    if (ok) resolve();
+    else out.once("drain", resolve);
+  });
+}
+
+function html(element: JSX.Element): string {
+  if (typeof element !== "string") throw new Error("async view component used in a download");
+  return element;
+}
+
+/** Writes the standalone HTML (or, with `print`, the page the PDF is printed from) to `out`. */
+export async function writeHtml(book: BookSource, archive: Archive, out: Writable, print?: { paper: "letter" | "a5" }): Promise<void> {
+  const { work } = book;
+  const base = workUrl(archive, work.id);
+  const lang = escapeHtml(work.language);
+  const css = print ? `${BOOK_CSS}${printCss(print.paper)}` : BOOK_CSS;
+  await write(
+    out,
+    `<!DOCTYPE html>
+<html lang="${lang}"${isRtl(work.language) ? ' dir="rtl"' : ""}>
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(bookTitle(book))}</title>
+<style>
+${css}</style>
+</head>
+<body>
+${html(Preface({ book, archive }))}
+<div id="chapters" class="userstuff">
+`,
+  );
+  for (const chapter of book.chapters) {
+    const content = await book.chapterContent(chapter.id);
+    const block = html(ChapterBlock({ book, chapter, content }));
+    await write(out, `${print ? toXhtml(block, { base, ids: new Set() }) : block}\n`);
+  }
+  await write(out, `</div>\n${html(Afterword({ book, archive }))}\n</body>\n</html>\n`);
+}

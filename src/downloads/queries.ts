@@ -1,0 +1,54 @@
+import { sql } from "kysely";
+import type { DbOrTrx } from "../platform/db/index.js";
+import type { WorkTag } from "../tags/queries.js";
+import { findWork, tagsOfWork, type Work } from "../works/queries.js";
+
+/** A chapter without its text: everything a download's table of contents and chapter heads need. */
+export interface ChapterOutline {
+  id: number;
+  position: number;
+  title: string;
+  summary: string;
+  notes: string;
+  endnotes: string;
+  word_count: number;
+  updated_at: string;
+}
+
+/** What every download format is made from; chapter text is read one chapter at a time. */
+export interface BookSource {
+  work: Work;
+  tags: WorkTag[];
+  /** The posted chapters, in reading order. */
+  chapters: ChapterOutline[];
+  /** One chapter's stored (sanitized) HTML. */
+  chapterContent(chapterId: number): Promise<string>;
+}
+
+/** A work with its tags and posted chapters' outlines, or undefined when there is no such work. */
+export async function loadBookSource(db: DbOrTrx, workId: number): Promise<BookSource | undefined> {
+  const work = await findWork(db, workId);
+  if (!work) return undefined;
+  const [tags, chapters] = await Promise.all([
+    tagsOfWork(db, workId),
+    db
+      .selectFrom("chapters")
+      .select(["id", "position", "title", "summary", "notes", "endnotes", "word_count", "updated_at"])
+      .where("work_id", "=", workId)
+      .where("posted", "=", 1)
+      .orderBy("position")
+      .execute(),
+  ]);
+  return { work, tags, chapters, chapterContent: (chapterId) => chapterContent(db, workId, chapterId) };
+}
+
+async function chapterContent(db: DbOrTrx, workId: number, chapterId: number): Promise<string> {
+  const row = await db.selectFrom("chapters").select("content").where("id", "=", chapterId).where("work_id", "=", workId).executeTakeFirst();
+  return row?.content ?? "";
+}
+
+/** How many times a work has been downloaded. */
+export async function downloadsCount(db: DbOrTrx, workId: number): Promise<number> {
+  const result = await sql<{ n: number }>`select downloads_count as n from works where id = ${workId}`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
+}

@@ -1,0 +1,191 @@
+import { sanitizedHtml } from "../../platform/http/components.js";
+import { formatNumber } from "../../platform/i18n/index.js";
+import { TAG_TYPES, TYPE_LABELS, tagPath } from "../../tags/vocabulary.js";
+import { findLanguage } from "../../works/languages.js";
+import { chapterProgress } from "../../works/views/meta.js";
+import { pseudPath, workPath } from "../../works/views/paths.js";
+import type { BookSource, ChapterOutline } from "../queries.js";
+
+/**
+ * The parts of a downloaded work in AO3's download markup (§6 of the behaviour reference):
+ * `div#preface`, `div#chapters` with one block per chapter, `div#afterword`. HTML and PDF join
+ * them into one page; EPUB turns each into an XHTML document (./xhtml.ts).
+ *
+ * Everything from users is either escaped (`safe`) or stored HTML that went through the
+ * archive's one sanitizer when it was saved (`sanitizedHtml`).
+ */
+
+/** Where the archive lives and what it is called, for links and the preface's message. */
+export interface Archive {
+  name: string;
+  /** Absolute, without a trailing slash. */
+  publicUrl: string;
+}
+
+export const workUrl = (archive: Archive, workId: number) => `${archive.publicUrl}${workPath(workId)}`;
+
+/** "Chapter 2: The Title" or "Chapter 2". */
+export function chapterHeading(chapter: Pick<ChapterOutline, "position" | "title">): string {
+  return chapter.title ? `Chapter ${chapter.position}: ${chapter.title}` : `Chapter ${chapter.position}`;
+}
+
+/** Creators' pseuds as plain text ("Anonymous" when there are none). */
+export function creatorNames(book: BookSource): string {
+  return book.work.creators.map((c) => c.pseudName).join(", ") || "Anonymous";
+}
+
+/** "Title - Creators - Fandom", AO3's title for a download (">3 fandoms" is "Multifandom"). */
+export function bookTitle(book: BookSource): string {
+  const fandoms = book.tags.filter((tag) => tag.type === "Fandom").map((tag) => tag.name);
+  return [book.work.title, creatorNames(book), fandoms.length > 3 ? "Multifandom" : fandoms.join(", ")].filter(Boolean).join(" - ");
+}
+
+function UserBlock({ heading, html, id }: { heading: string; html: string; id?: string }): JSX.Element {
+  if (!html) return "";
+  return (
+    <>
+      <p class="heading" id={id} safe>
+        {heading}
+      </p>
+      <blockquote class="userstuff">{sanitizedHtml(html)}</blockquote>
+    </>
+  );
+}
+
+/** The `dl.tags` block: tags by type, language and stats. */
+function Tags({ book, archive }: { book: BookSource; archive: Archive }): JSX.Element {
+  const { work, tags, chapters } = book;
+  const multi = chapters.length > 1 || work.expected_chapters !== 1;
+  return (
+    <dl class="tags">
+      {TAG_TYPES.map((type) => {
+        const ofType = tags.filter((tag) => tag.type === type);
+        if (ofType.length === 0) return "";
+        return (
+          <>
+            <dt safe>{`${ofType.length > 1 ? TYPE_LABELS[type].many : TYPE_LABELS[type].one}:`}</dt>
+            <dd>
+              {ofType.map((tag, i) => (
+                <>
+                  {i > 0 ? ", " : ""}
+                  <a href={`${archive.publicUrl}${tagPath(tag.name)}/works`} safe>
+                    {tag.name}
+                  </a>
+                </>
+              ))}
+            </dd>
+          </>
+        );
+      })}
+      <dt>Language:</dt>
+      <dd safe>{findLanguage(work.language)?.name ?? work.language}</dd>
+      <dt>Stats:</dt>
+      <dd safe>
+        {[
+          `Published: ${work.published_on.slice(0, 10)}`,
+          multi ? `${work.complete ? "Completed" : "Updated"}: ${work.revised_at.slice(0, 10)}` : "",
+          `Words: ${formatNumber(work.word_count)}`,
+          `Chapters: ${chapterProgress(chapters.length, work.expected_chapters)}`,
+        ]
+          .filter(Boolean)
+          .join(" ")}
+      </dd>
+    </dl>
+  );
+}
+
+/** `div#preface`: where it came from, the tags, title, byline, summary and notes. */
+export function Preface({ book, archive }: { book: BookSource; archive: Archive }): JSX.Element {
+  const { work } = book;
+  const url = workUrl(archive, work.id);
+  return (
+    <div id="preface">
+      <p class="message">
+        <b safe>{work.title}</b>
+        <br />
+        {"Posted originally on the "}
+        <a href={`${archive.publicUrl}/`} safe>
+          {archive.name}
+        </a>
+        {" at "}
+        <a href={url} safe>
+          {url}
+        </a>
+        .
+      </p>
+      <div class="meta">
+        <Tags book={book} archive={archive} />
+        <h1 safe>{work.title}</h1>
+        <div class="byline">
+          {"by "}
+          {work.creators.length === 0
+            ? "Anonymous"
+            : work.creators.map((c, i) => (
+                <>
+                  {i > 0 ? ", " : ""}
+                  <a rel="author" href={`${archive.publicUrl}${pseudPath(c.login, c.pseudName)}`} safe>
+                    {c.pseudName === c.login ? c.login : `${c.pseudName} (${c.login})`}
+                  </a>
+                </>
+              ))}
+        </div>
+        <UserBlock heading="Summary" html={work.summary} />
+        <UserBlock heading="Notes" html={work.notes} />
+        {work.endnotes ? <p class="endnote-link">See the end of the work for notes</p> : ""}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * One chapter: `div.meta.group > h2.heading` with the chapter's summary and notes, its text in
+ * `div.userstuff`, then its end notes. A one-chapter work has just `h2.toc-heading` (the title)
+ * and the text. `content` is the stored, sanitized chapter HTML.
+ */
+export function ChapterBlock({ book, chapter, content }: { book: BookSource; chapter: ChapterOutline; content: string }): JSX.Element {
+  if (book.chapters.length === 1) {
+    return (
+      <div class="chapter" id={`chapter-${chapter.position}`}>
+        <h2 class="toc-heading" safe>
+          {book.work.title}
+        </h2>
+        <UserBlock heading="Chapter Summary" html={chapter.summary} />
+        <UserBlock heading="Chapter Notes" html={chapter.notes} />
+        <div class="userstuff">{sanitizedHtml(content)}</div>
+        <UserBlock heading="Chapter End Notes" html={chapter.endnotes} id={`endnotes${chapter.position}`} />
+      </div>
+    );
+  }
+  return (
+    <div class="chapter" id={`chapter-${chapter.position}`}>
+      <div class="meta group">
+        <h2 class="heading" safe>
+          {chapterHeading(chapter)}
+        </h2>
+        <UserBlock heading="Chapter Summary" html={chapter.summary} />
+        <UserBlock heading="Chapter Notes" html={chapter.notes} />
+      </div>
+      <div class="userstuff">{sanitizedHtml(content)}</div>
+      <UserBlock heading="Chapter End Notes" html={chapter.endnotes} id={`endnotes${chapter.position}`} />
+    </div>
+  );
+}
+
+/** `div#afterword`: the work's end notes and the closing line. */
+export function Afterword({ book, archive }: { book: BookSource; archive: Archive }): JSX.Element {
+  return (
+    <div id="afterword">
+      <div class="meta">
+        <h2 class="toc-heading">Afterword</h2>
+        <UserBlock heading="End Notes" html={book.work.endnotes} id="endnotes" />
+        <p class="message">
+          {"Please "}
+          <a href={workUrl(archive, book.work.id)} safe>
+            {`drop by the ${archive.name} and comment`}
+          </a>
+          {" to let the creator know if you enjoyed their work!"}
+        </p>
+      </div>
+    </div>
+  );
+}

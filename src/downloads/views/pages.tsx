@@ -1,0 +1,15 @@
+import type { WorkRow } from "../../platform/db/tables.js";
+import { workPath } from "../../works/views/paths.js";
+
+/** Said when a PDF is asked for and Chromium is not installed on the server. */
+export function PdfUnavailablePage({ work }: { work: WorkRow }): JSX.Element {
+  return (
+    <div class="notice">
+      <h2 class="heading">PDF unavailable</h2>
+      <p>
+        This archive cannot make PDFs at the moment: it needs Chromium, which is not installed on the server. The work can still be downloaded as EPUB, HTML or
+        text from <a href={workPath(work.id)}>its page</a>.
+      </p>
+    </div>
+  );
+}
