@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { idParam, queryParam } from "../platform/http/routes.js";
 import { t } from "../platform/i18n/index.js";
@@ -31,15 +31,35 @@ export async function download(req: FastifyRequest, reply: FastifyReply) {
   const paper: Paper | null = format === "pdf" ? (queryParam(req, "paper") === "a5" ? "a5" : "letter") : null;
   const archive = { name: t("site.name"), publicUrl: req.config.publicUrl };
   const variant = paper ? `${format}-${paper}` : format;
-  const path = await cachedDownload(req.config.dataDir, id, variant, versionKey(book, archive, format, paper), format, (temp) =>
-    buildDownload(req.db, book, archive, format, paper, temp),
-  );
-  if (req.method === "GET") await countDownload(req.db, id);
+  const file = async () =>
+    open(
+      await cachedDownload(req.config.dataDir, id, variant, versionKey(book, archive, format, paper), format, (temp) => buildDownload(req.db, book, archive, format, paper, temp)),
+    );
+  // Another process may replace the file between finding and opening it: then it is built again.
+  let handle: FileHandle;
+  try {
+    handle = await file();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    handle = await file();
+  }
+  let size: number;
+  try {
+    size = (await handle.stat()).size;
+    if (req.method === "GET") await countDownload(req.db, id);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
   const name = `${downloadFileName(book.work.title, id)}.${format}`;
-  return reply
+  reply
     .header("content-type", MEDIA_TYPES[format])
     .header("content-disposition", `attachment; filename="${name}"`)
-    .header("content-length", String(statSync(path).size))
-    .header("cache-control", "private, max-age=300")
-    .send(createReadStream(path));
+    .header("content-length", String(size))
+    .header("cache-control", "private, max-age=300");
+  if (req.method !== "GET") {
+    await handle.close();
+    return reply.send();
+  }
+  return reply.send(handle.createReadStream());
 }

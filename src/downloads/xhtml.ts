@@ -53,7 +53,53 @@ const PARENTS: Record<string, { parents: readonly string[]; otherwise: string }>
   dd: { parents: ["dl"], otherwise: "div" },
   rt: { parents: ["ruby"], otherwise: "span" },
   rp: { parents: ["ruby"], otherwise: "span" },
+  tr: { parents: ["table", "thead", "tbody", "tfoot"], otherwise: "div" },
+  td: { parents: ["tr"], otherwise: "div" },
+  th: { parents: ["tr"], otherwise: "div" },
+  thead: { parents: ["table"], otherwise: "div" },
+  tbody: { parents: ["table"], otherwise: "div" },
+  tfoot: { parents: ["table"], otherwise: "div" },
+  // Columns mean nothing outside a table: dropped.
+  colgroup: { parents: ["table"], otherwise: "" },
+  col: { parents: ["colgroup"], otherwise: "" },
 };
+
+/** Elements that are not phrasing content: inside phrasing-only elements they become spans. */
+const FLOW_ONLY = new Set([
+  "address", "blockquote", "caption", "col", "colgroup", "dd", "details", "div", "dl", "dt", "figcaption", "figure", "h1", "h2", "h3",
+  "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+]);
+
+/** Elements whose content must be phrasing content (`a`, `del`, `ins` are transparent: they keep their parent's rule). */
+const PHRASING_ONLY = new Set([
+  "p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "span", "em", "strong", "b", "i", "u", "s", "small", "sub", "sup", "abbr", "cite",
+  "code", "dfn", "kbd", "q", "samp", "var", "ruby", "rt", "rp", "summary",
+]);
+
+/** What each structural element may hold directly, and what wraps anything else put there. */
+const WRAPPERS: Record<string, { allowed: readonly string[]; wrap: string[]; partial?: Record<string, string[]>; drop?: boolean }> = {
+  ul: { allowed: ["li"], wrap: ["li"] },
+  ol: { allowed: ["li"], wrap: ["li"] },
+  table: { allowed: ["caption", "colgroup", "thead", "tbody", "tfoot", "tr"], wrap: ["tr", "td"], partial: { td: ["tr"], th: ["tr"] } },
+  thead: { allowed: ["tr"], wrap: ["tr", "td"], partial: { td: ["tr"], th: ["tr"] } },
+  tbody: { allowed: ["tr"], wrap: ["tr", "td"], partial: { td: ["tr"], th: ["tr"] } },
+  tfoot: { allowed: ["tr"], wrap: ["tr", "td"], partial: { td: ["tr"], th: ["tr"] } },
+  tr: { allowed: ["td", "th"], wrap: ["td"] },
+  colgroup: { allowed: ["col"], wrap: [], drop: true },
+};
+
+interface State {
+  /** Inside a link: a nested link becomes a span. */
+  inLink: boolean;
+  /** Inside a definition: a nested one becomes a span. */
+  inDfn: boolean;
+  inAddress: boolean;
+  inCaption: boolean;
+  /** Inside address, dt or th, where headings may not be. */
+  noHeadings: boolean;
+  /** Only phrasing content may be written here. */
+  phrasing: boolean;
+}
 
 const LANG = /^[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*$/;
 const ID = /^[A-Za-z_][\w.-]*$/;
@@ -109,33 +155,70 @@ export function toXhtml(html: string, context: XhtmlContext): string {
     }
   });
   let out = "";
-  const write = (nodes: ChildNode[], parent: Element | null, inLink: boolean) => {
+  /** Writes `nodes`, children of an element now called `parentName`, repairing what HTML5 does not allow there. */
+  const write = (nodes: ChildNode[], parent: Element | null, parentName: string | null, state: State) => {
+    const wrapper = parentName && !state.phrasing ? WRAPPERS[parentName] : undefined;
     for (const node of nodes) {
+      if (node.type === "cdata") {
+        write(node.children, parent, parentName, state);
+        continue;
+      }
+      if (node.type !== "text" && !isElement(node)) continue;
+      const blank = node.type === "text" && node.data.trim() === "";
+      const firstElement = parent ? elementChildren(parent)[0] === node : false;
+      const fits = !wrapper || blank || (isElement(node) && wrapper.allowed.includes(node.name) && (node.name !== "caption" || firstElement));
+      if (!fits && wrapper!.drop) continue;
+      // A stray child of a list, definition list or table part is wrapped in what belongs there.
+      let wrap = fits ? [] : (isElement(node) && wrapper!.partial?.[node.name]) || wrapper!.wrap;
+      // A table with thead, tbody or tfoot may not also have rows of its own.
+      if (parentName === "table" && tableHasSections(parent) && (fits ? isElement(node) && node.name === "tr" : wrap[0] === "tr")) wrap = ["tbody", ...wrap];
+      for (const open of wrap) out += `<${open}>`;
       if (node.type === "text") out += escapeXml(node.data);
-      else if (isElement(node)) writeElement(node, parent, inLink);
-      else if (node.type === "cdata") write(node.children, parent, inLink);
+      else writeElement(node, parent, wrap.length ? wrap[wrap.length - 1]! : parentName, state);
+      for (const open of [...wrap].reverse()) out += `</${open}>`;
     }
   };
-  const writeElement = (node: Element, parent: Element | null, inLink: boolean) => {
+  const writeElement = (node: Element, parent: Element | null, parentName: string | null, state: State) => {
     const original = node.name;
     if (original === "script" || original === "style") return;
     if (original === "img") {
       const label = node.attribs.alt?.trim() ? `Image: ${node.attribs.alt.trim()}` : "Image";
       const src = node.attribs.src ? absoluteUrl(node.attribs.src, context.base) : null;
-      out += src && !inLink ? `<a class="image" href="${escapeXmlAttribute(src)}">[${escapeXml(label)}]</a>` : `<span class="image">[${escapeXml(label)}]</span>`;
+      out += src && !state.inLink ? `<a class="image" href="${escapeXmlAttribute(src)}">[${escapeXml(label)}]</a>` : `<span class="image">[${escapeXml(label)}]</span>`;
       return;
     }
     let name = RENAMED[original]?.name ?? original;
     const classes: string[] = [];
     if (RENAMED[original]?.className) classes.push(RENAMED[original]!.className!);
     const placement = PARENTS[original];
-    if (placement && !(parent && placement.parents.includes(parent.name))) name = placement.otherwise;
-    if (original === "summary" && !(parent?.name === "details" && elementChildren(parent)[0] === node)) name = "p";
+    if (placement && !(parentName && placement.parents.includes(parentName))) name = placement.otherwise;
+    if (name === "") return;
+    if (name === "dl" && !isDefinitionList(node)) name = "div";
+    if (name === "details" && elementChildren(node)[0]?.name !== "summary") name = "div";
+    if (name === "ruby" && !isRuby(node)) name = "span";
+    if (name === "dfn" && state.inDfn) name = "span";
+    // What HTML5 forbids below some elements: headings in address, dt and th; address in address;
+    // tables in captions; details (interactive) in links.
+    if (/^h[1-6]$/.test(name) && state.noHeadings) {
+      classes.push(`as-${name}`);
+      name = "p";
+    }
+    if (name === "address" && state.inAddress) name = "div";
+    if (name === "table" && state.inCaption) name = "div";
+    if (name === "details" && state.inLink) name = "div";
+    if (original === "summary" && !(parentName === "details" && parent && elementChildren(parent)[0] === node)) name = "p";
     if (original === "figcaption") {
-      const siblings = parent?.name === "figure" ? elementChildren(parent) : [];
+      const siblings = parentName === "figure" && parent ? elementChildren(parent) : [];
       if (siblings[0] !== node && siblings[siblings.length - 1] !== node) name = "p";
     }
-    if (original === "a" && inLink) name = "span";
+    if (original === "caption" && !(parentName === "table" && parent && elementChildren(parent)[0] === node)) name = "div";
+    if (original === "a" && state.inLink) name = "span";
+    // Where only phrasing content may be (inside p, a heading, em …), a block becomes a span
+    // that the stylesheet shows as a block.
+    if (state.phrasing && FLOW_ONLY.has(name)) {
+      classes.push(`as-${name}`);
+      name = "span";
+    }
 
     const attribs: [string, string][] = [];
     const kept = KEPT[name] ?? [];
@@ -192,9 +275,41 @@ export function toXhtml(html: string, context: XhtmlContext): string {
       return;
     }
     out += ">";
-    write(node.children, { ...node, name } as Element, inLink || name === "a");
+    const inner: State = {
+      inLink: state.inLink || name === "a",
+      inDfn: state.inDfn || name === "dfn",
+      inAddress: state.inAddress || name === "address",
+      inCaption: state.inCaption || name === "caption",
+      noHeadings: state.noHeadings || name === "address" || name === "dt" || name === "th",
+      phrasing: state.phrasing || PHRASING_ONLY.has(name),
+    };
+    write(node.children, node, name, inner);
     out += `</${name}>`;
   };
-  write(doc.children, null, false);
+  write(doc.children, null, null, { inLink: false, inDfn: false, inAddress: false, inCaption: false, noHeadings: false, phrasing: false });
   return out;
+}
+
+function tableHasSections(table: Element | null): boolean {
+  return table !== null && elementChildren(table).some((child) => ["thead", "tbody", "tfoot"].includes(child.name));
+}
+
+/** Whether a `dl` holds only groups of terms then descriptions (and blank text), as HTML5 requires. */
+function isDefinitionList(dl: Element): boolean {
+  let expect: "dt" | "dt-or-dd" | "dd-or-dt" = "dt";
+  for (const child of dl.children) {
+    if (child.type === "text" && child.data.trim() === "") continue;
+    if (!isElement(child) || (child.name !== "dt" && child.name !== "dd")) return false;
+    if (child.name === "dd" && expect === "dt") return false;
+    expect = child.name === "dt" ? "dt-or-dd" : "dd-or-dt";
+  }
+  return expect !== "dt-or-dd";
+}
+
+/** Whether a `ruby` has its base text first and at least one `rt`. */
+function isRuby(ruby: Element): boolean {
+  const children = ruby.children.filter((c) => !(c.type === "text" && c.data.trim() === ""));
+  const first = children[0];
+  if (!first || (isElement(first) && (first.name === "rt" || first.name === "rp"))) return false;
+  return children.some((c) => isElement(c) && c.name === "rt");
 }

@@ -22,4 +22,7 @@ blockquote.userstuff { margin: 0 0 1em 1.5em; }
 .big { font-size: larger; }
 .tt { font-family: monospace; }
 .chapter { margin-top: 2em; }
+span[class^="as-"], span[class*=" as-"] { display: block; }
+span.as-hr { border-top: 1px solid; margin: 0.5em 0; }
+span.as-blockquote { margin: 0 1.5em; }
 `;
