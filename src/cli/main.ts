@@ -126,9 +126,12 @@ async function migrate(): Promise<void> {
   );
 }
 
-/** After the search migration, an archive that already has works gets its index built. */
-async function afterMigrations(db: ReturnType<typeof openDatabase>, ran: string[]): Promise<void> {
-  if (!ran.includes("0004_search")) return;
+/** Migrations that create search tables an existing archive must fill. */
+const MIGRATIONS_NEEDING_REINDEX = ["0004_search", "0007_search_prefix"];
+
+/** After a search migration, an archive that already has works gets its index (re)built. */
+export async function afterMigrations(db: ReturnType<typeof openDatabase>, ran: string[]): Promise<void> {
+  if (!ran.some((name) => MIGRATIONS_NEEDING_REINDEX.includes(name))) return;
   const works = await db.selectFrom("works").select("id").limit(1).execute();
   if (works.length) await reindexWithProgress(db);
 }
