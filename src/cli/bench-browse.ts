@@ -66,7 +66,7 @@ export function browseMix(index: WorkIndex): NamedQuery[] {
     q("popular relationship, 3 excludes", true, { scope: { kind: "filter", tagId: popularRel }, excludeTagIds: [explicit, topFree, at(freeforms, 2).tagId] }),
     q("~5% freeform, by kudos", true, { scope: { kind: "filter", tagId: fluffLike }, sort: "kudos_count" }),
     q("most common rating, by date", true, { includeTagIds: [teen] }),
-    q("language zh, by kudos", true, { language: "zh", sort: "kudos_count" }),
+    q("language zh-Hans, by kudos", true, { language: "zh-Hans", sort: "kudos_count" }),
     q("tiny fandom (~50 works), by date", true, { scope: { kind: "filter", tagId: tiny } }),
     q("biggest fandom, page 200", true, { scope: { kind: "filter", tagId: biggest }, page: 200 }),
     q("ten excludes on all works", true, { excludeTagIds: tenExcludes }),
