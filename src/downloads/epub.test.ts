@@ -9,20 +9,24 @@ import { eachDialect } from "../../test/support/db.js";
 import { epubCases, postBook, readZip } from "../../test/support/downloads.js";
 import { epubcheck, epubcheckAvailable } from "../../test/support/epubcheck.js";
 import { makeCreator } from "../../test/support/factories.js";
+import { checkHtmlPages, htmlCheckerAvailable } from "../../test/support/validators.js";
 
 /**
  * Every EPUB the suite makes passes epubcheck with no errors and no warnings: one chapter, thirty
  * chapters, images, CJK, right-to-left text, and every element the sanitizer allows. Each is
- * downloaded through the route, as a reader would.
+ * downloaded through the route, as a reader would. The same works' HTML downloads pass the Nu
+ * HTML checker.
  */
-test("every EPUB passes epubcheck, with the table of contents and metadata", async (t) => {
+test("every EPUB passes epubcheck, with the table of contents and metadata; the HTML downloads pass the Nu checker", async (t) => {
   const check = epubcheckAvailable(t);
+  const checkMarkup = htmlCheckerAvailable(t);
   await eachDialect(t, async (_t, testDb) => {
     const dataDir = mkdtempSync(join(tmpdir(), "fanfold-epub-"));
     const app = await buildApp(testConfig(testDb.url, { dataDir }), testDb.db);
     try {
       const { pseudId } = await makeCreator(testDb.db, "keeper");
       const client = new Client(app);
+      const htmlDownloads: Record<string, string> = {};
       for (const { name, book } of epubCases()) {
         const workId = await postBook(testDb.db, pseudId, book);
         const res = await client.get(`/downloads/${workId}/file.epub`);
@@ -48,11 +52,17 @@ test("every EPUB passes epubcheck, with the table of contents and metadata", asy
         for (let i = 1; i <= book.chapters.length; i++) assert.ok(entries.has(`EPUB/chapter-${i}.xhtml`), `${name}: chapter ${i}`);
         assert.match(entries.get("EPUB/preface.xhtml")!.toString("utf8"), /Posted originally on the <a href="http:\/\/127\.0\.0\.1:3000\/">Fanfold<\/a>/);
         assert.match(entries.get("EPUB/afterword.xhtml")!.toString("utf8"), /to let the creator know if you enjoyed their work!/);
+        htmlDownloads[name] = (await client.get(`/downloads/${workId}/file.html`)).body;
         if (!check) continue;
         const path = join(dataDir, `${workId}.epub`);
         writeFileSync(path, bytes);
         const result = await epubcheck(path);
         assert.ok(result.ok, `${name}: epubcheck found problems:\n${result.messages.join("\n") || result.output}`);
+      }
+      // The HTML download keeps images (the EPUB links to them instead).
+      assert.match(htmlDownloads.images!, /<img src="https:\/\/example\.org\/a\.png" alt="A lighthouse" width="300" height="200"\/>/);
+      if (checkMarkup) {
+        for (const [name, errors] of Object.entries(await checkHtmlPages(htmlDownloads))) assert.deepEqual(errors, [], `${name}: the HTML download has markup errors`);
       }
     } finally {
       await app.close();

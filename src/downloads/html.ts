@@ -8,9 +8,10 @@ import { toXhtml } from "./xhtml.js";
 
 /**
  * The work as one standalone HTML file (AO3's download markup: preface, chapters, afterword),
- * written chapter by chapter to `out`. The PDF is printed from the same page, with two
- * differences: print margins per paper size, and chapter text through the EPUB's conversion, so
- * that images become links (Chromium never fetches anything while printing).
+ * written chapter by chapter to `out`. User HTML goes through the same HTML5 repair as the EPUB's
+ * (./xhtml.ts), so the file is valid HTML5; images stay images. The PDF is printed from the same
+ * page with print margins per paper size, and with images as labelled links (Chromium never
+ * fetches anything while printing).
  */
 
 /** Extra CSS for printing: page size and margins, each chapter on a new page. */
@@ -43,6 +44,9 @@ function html(element: JSX.Element): string {
 export async function writeHtml(book: BookSource, archive: Archive, out: Writable, print?: { paper: "letter" | "a5" }): Promise<void> {
   const { work } = book;
   const base = workUrl(archive, work.id);
+  // One document, so one set of ids (user anchors may not repeat ours or each other).
+  const ids = new Set<string>();
+  const repaired = (element: JSX.Element) => toXhtml(html(element), { base, ids, images: print ? "link" : "keep" });
   const lang = escapeHtml(work.language);
   const css = print ? `${BOOK_CSS}${printCss(print.paper)}` : BOOK_CSS;
   await write(
@@ -57,14 +61,13 @@ export async function writeHtml(book: BookSource, archive: Archive, out: Writabl
 ${css}</style>
 </head>
 <body>
-${html(Preface({ book, archive }))}
+${repaired(Preface({ book, archive }))}
 <div id="chapters" class="userstuff">
 `,
   );
   for (const chapter of book.chapters) {
     const content = await book.chapterContent(chapter.id);
-    const block = html(ChapterBlock({ book, chapter, content }));
-    await write(out, `${print ? toXhtml(block, { base, ids: new Set() }) : block}\n`);
+    await write(out, `${repaired(ChapterBlock({ book, chapter, content }))}\n`);
   }
-  await write(out, `</div>\n${html(Afterword({ book, archive }))}\n</body>\n</html>\n`);
+  await write(out, `</div>\n${repaired(Afterword({ book, archive }))}\n</body>\n</html>\n`);
 }

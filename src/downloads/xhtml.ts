@@ -11,7 +11,9 @@ import { stripControlChars } from "../platform/html/sanitize.js";
  *
  * Images: EPUB 3 does not allow an `img` to point outside the book, and fetching arbitrary
  * addresses from the server is not something a download should do, so each image becomes a link
- * to it labelled with its description ("Image: alt").
+ * to it labelled with its description ("Image: alt"); the HTML download keeps them (`images: "keep"`).
+ *
+ * The output is also valid HTML5 in HTML syntax, which is how the HTML and PDF downloads use it.
  */
 
 export interface XhtmlContext {
@@ -19,6 +21,8 @@ export interface XhtmlContext {
   base: string;
   /** Ids already used in the document; ids made here are added. */
   ids: Set<string>;
+  /** "link" (EPUB, PDF: each image becomes a labelled link) or "keep" (the HTML download). */
+  images?: "link" | "keep";
 }
 
 const VOID = new Set(["br", "hr", "img", "col", "wbr"]);
@@ -37,8 +41,6 @@ const KEPT: Record<string, readonly string[]> = {
   a: ["href", "rel"],
   blockquote: ["cite"],
   q: ["cite"],
-  col: ["span"],
-  colgroup: ["span"],
   details: ["open"],
   ol: ["start", "type", "reversed"],
   td: ["colspan", "rowspan"],
@@ -59,9 +61,6 @@ const PARENTS: Record<string, { parents: readonly string[]; otherwise: string }>
   thead: { parents: ["table"], otherwise: "div" },
   tbody: { parents: ["table"], otherwise: "div" },
   tfoot: { parents: ["table"], otherwise: "div" },
-  // Columns mean nothing outside a table: dropped.
-  colgroup: { parents: ["table"], otherwise: "" },
-  col: { parents: ["colgroup"], otherwise: "" },
 };
 
 /** Elements that are not phrasing content: inside phrasing-only elements they become spans. */
@@ -77,15 +76,14 @@ const PHRASING_ONLY = new Set([
 ]);
 
 /** What each structural element may hold directly, and what wraps anything else put there. */
-const WRAPPERS: Record<string, { allowed: readonly string[]; wrap: string[]; partial?: Record<string, string[]>; drop?: boolean }> = {
+const WRAPPERS: Record<string, { allowed: readonly string[]; wrap: string[]; partial?: Record<string, string[]> }> = {
   ul: { allowed: ["li"], wrap: ["li"] },
   ol: { allowed: ["li"], wrap: ["li"] },
-  table: { allowed: ["caption", "colgroup", "thead", "tbody", "tfoot", "tr"], wrap: ["tr", "td"], partial: { td: ["tr"], th: ["tr"] } },
+  table: { allowed: ["caption", "thead", "tbody", "tfoot", "tr", "colgroup"], wrap: ["tr", "td"], partial: { td: ["tr"], th: ["tr"] } },
   thead: { allowed: ["tr"], wrap: ["tr", "td"], partial: { td: ["tr"], th: ["tr"] } },
   tbody: { allowed: ["tr"], wrap: ["tr", "td"], partial: { td: ["tr"], th: ["tr"] } },
   tfoot: { allowed: ["tr"], wrap: ["tr", "td"], partial: { td: ["tr"], th: ["tr"] } },
   tr: { allowed: ["td", "th"], wrap: ["td"] },
-  colgroup: { allowed: ["col"], wrap: [], drop: true },
 };
 
 interface State {
@@ -167,7 +165,6 @@ export function toXhtml(html: string, context: XhtmlContext): string {
       const blank = node.type === "text" && node.data.trim() === "";
       const firstElement = parent ? elementChildren(parent)[0] === node : false;
       const fits = !wrapper || blank || (isElement(node) && wrapper.allowed.includes(node.name) && (node.name !== "caption" || firstElement));
-      if (!fits && wrapper!.drop) continue;
       // A stray child of a list, definition list or table part is wrapped in what belongs there.
       let wrap = fits ? [] : (isElement(node) && wrapper!.partial?.[node.name]) || wrapper!.wrap;
       // A table with thead, tbody or tfoot may not also have rows of its own.
@@ -180,7 +177,15 @@ export function toXhtml(html: string, context: XhtmlContext): string {
   };
   const writeElement = (node: Element, parent: Element | null, parentName: string | null, state: State) => {
     const original = node.name;
-    if (original === "script" || original === "style") return;
+    // Columns carry only presentation (their widths are dropped) and easily contradict the rows.
+    if (original === "script" || original === "style" || original === "colgroup" || original === "col") return;
+    if (original === "img" && context.images === "keep") {
+      const src = node.attribs.src ? absoluteUrl(node.attribs.src, context.base) : null;
+      if (!src || !/^https?:/.test(src)) return;
+      const size = (key: string) => (/^\d{1,5}$/.test(node.attribs[key]?.trim() ?? "") ? ` ${key}="${node.attribs[key]!.trim()}"` : "");
+      out += `<img src="${escapeXmlAttribute(src)}" alt="${escapeXmlAttribute(node.attribs.alt ?? "")}"${size("width")}${size("height")}/>`;
+      return;
+    }
     if (original === "img") {
       const label = node.attribs.alt?.trim() ? `Image: ${node.attribs.alt.trim()}` : "Image";
       const src = node.attribs.src ? absoluteUrl(node.attribs.src, context.base) : null;
@@ -192,7 +197,6 @@ export function toXhtml(html: string, context: XhtmlContext): string {
     if (RENAMED[original]?.className) classes.push(RENAMED[original]!.className!);
     const placement = PARENTS[original];
     if (placement && !(parentName && placement.parents.includes(parentName))) name = placement.otherwise;
-    if (name === "") return;
     if (name === "dl" && !isDefinitionList(node)) name = "div";
     if (name === "details" && elementChildren(node)[0]?.name !== "summary") name = "div";
     if (name === "ruby" && !isRuby(node)) name = "span";
@@ -238,8 +242,6 @@ export function toXhtml(html: string, context: XhtmlContext): string {
       if (key === "id" && !ID.test(value)) continue;
       if ((key === "colspan" || key === "rowspan" || key === "start" || key === "span") && !/^-?\d{1,6}$/.test(value)) continue;
       if ((key === "colspan" || key === "span") && Number(value) < 1) continue;
-      // A colgroup with col elements inside may not have a span of its own.
-      if (key === "span" && name === "colgroup" && elementChildren(node).length > 0) continue;
       if (key === "type" && !/^[1aAiI]$/.test(value)) continue;
       if (key === "scope" && !/^(row|col|rowgroup|colgroup)$/.test(value)) continue;
       if (key === "open" || key === "reversed") {
