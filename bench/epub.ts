@@ -5,6 +5,7 @@
  *   npx tsx bench/epub.ts --words 2000000 --chapters 400
  *   npx tsx bench/epub.ts --dialect postgres      # a throwaway database on BENCH_POSTGRES_URL
  *   npx tsx bench/epub.ts --keep long.epub        # keep the EPUB (e.g. for epubcheck)
+ *   npx tsx bench/epub.ts --pdf                   # also time the A5 PDF of the same work (needs Chromium)
  *
  * It posts the generated work through the same command as the posting form (into a fresh
  * database); then a fresh Node process (so the generated text is not in its heap) opens the
@@ -15,6 +16,7 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,6 +36,7 @@ const { values: args } = parseArgs({
     chapters: { type: "string", default: "100" },
     dialect: { type: "string", default: "sqlite" },
     keep: { type: "string" },
+    pdf: { type: "boolean", default: false },
     // Internal: the measuring child process (a fresh process, so the generation's garbage is not in its heap).
     "build-from": { type: "string" },
     "work-id": { type: "string" },
@@ -164,7 +167,25 @@ try {
   console.log(`  built in        ${result.seconds} s`);
   console.log(`  peak RSS        ${mb(result.rssPeak)} (${mb(result.rssBefore)} before the build, +${mb(result.rssRise)})`);
   console.log(`  EPUB            ${mb(result.epubBytes)} (stored chapter HTML ${mb(stored)})`);
-  console.log(JSON.stringify(result));
+  if (args.pdf) {
+    // The PDF's work happens in Chromium's processes, so only its time is reported here.
+    // Loaded only here, so the EPUB's measuring process does not carry playwright-core.
+    const { buildDownload } = await import("../src/downloads/build.js");
+    const { closePdfBrowser } = await import("../src/downloads/pdf.js");
+    const dir = mkdtempSync(join(tmpdir(), "fanfold-bench-pdf-"));
+    try {
+      const book = (await loadBookSource(db, workId))!;
+      const started = performance.now();
+      await buildDownload(db, book, { name: "Fanfold", publicUrl: "http://127.0.0.1:3000" }, "pdf", "a5", join(dir, "long.pdf"));
+      const seconds = (performance.now() - started) / 1000;
+      const pages = (await readFile(join(dir, "long.pdf"), "latin1")).match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
+      console.log(`  PDF (A5)        ${seconds.toFixed(1)} s, ${pages} pages, ${mb(statSync(join(dir, "long.pdf")).size)} (Chromium started and closed included)`);
+      console.log(JSON.stringify({ pdfSeconds: Number(seconds.toFixed(1)), pdfPages: pages }));
+    } finally {
+      await closePdfBrowser();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
 } finally {
   await close();
 }
