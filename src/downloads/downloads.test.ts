@@ -14,7 +14,7 @@ import { makeCreator } from "../../test/support/factories.js";
 import { updateWork } from "../works/commands.js";
 import { findWork } from "../works/queries.js";
 import { downloadFileName, downloadPath } from "./file-name.js";
-import { closePdfBrowser, pdfAvailable } from "./pdf.js";
+import { closePdfBrowser, DEFAULT_PDF_QUEUE_LIMIT, pdfAvailable, setPdfQueueLimit } from "./pdf.js";
 import { downloadsCount } from "./queries.js";
 
 test("file names follow AO3's rule", () => {
@@ -202,6 +202,18 @@ test("PDF: every chapter's text, CJK and emoji, fonts embedded, A5 and Letter", 
         const prefix = join(dataDir, `page-${paper}`);
         poppler("pdftoppm", ["-f", "2", "-l", "2", "-r", "60", "-png", path, prefix]);
         assert.ok(readdirSync(dataDir).some((f) => f.startsWith(`page-${paper}`) && f.endsWith(".png")));
+      }
+      // Past the queue's limit a PDF is refused with 503 and Retry-After, not queued without bound.
+      setPdfQueueLimit(1);
+      try {
+        const others = [await postBook(testDb.db, pseudId, { title: "Other One", chapters: [{ content: "Another lamp, another night." }] }), await postBook(testDb.db, pseudId, { title: "Other Two", chapters: [{ content: "A third lamp, a third night." }] })];
+        const answers = await Promise.all(others.map((id) => app.inject({ method: "GET", url: `/downloads/${id}/Other.pdf` })));
+        assert.deepEqual(answers.map((r) => r.statusCode).sort(), [200, 503]);
+        const busy = answers.find((r) => r.statusCode === 503)!;
+        assert.equal(busy.headers["retry-after"], "30");
+        assert.match(busy.body, /Many PDFs are being made right now/);
+      } finally {
+        setPdfQueueLimit(DEFAULT_PDF_QUEUE_LIMIT);
       }
       // Both paper sizes are cached side by side.
       const cached = readdirSync(join(dataDir, "downloads", String(workId)));

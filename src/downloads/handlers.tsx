@@ -8,9 +8,9 @@ import { buildDownload } from "./build.js";
 import { cachedDownload, versionKey } from "./cache.js";
 import { countDownload } from "./commands.js";
 import { downloadFileName, formatOfFile, MEDIA_TYPES, type Paper } from "./file-name.js";
-import { pdfAvailable } from "./pdf.js";
+import { PdfBusyError, pdfAvailable } from "./pdf.js";
 import { loadBookSource } from "./queries.js";
-import { PdfUnavailablePage } from "./views/pages.js";
+import { PdfBusyPage, PdfUnavailablePage } from "./views/pages.js";
 
 /**
  * `GET /downloads/ID/NAME.FORMAT`: the work as EPUB, PDF, HTML or TXT. Whatever NAME is, the
@@ -38,10 +38,16 @@ export async function download(req: FastifyRequest, reply: FastifyReply) {
   // Another process may replace the file between finding and opening it: then it is built again.
   let handle: FileHandle;
   try {
-    handle = await file();
+    try {
+      handle = await file();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      handle = await file();
+    }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    handle = await file();
+    if (!(error instanceof PdfBusyError)) throw error;
+    reply.header("retry-after", "30");
+    return reply.page("PDF busy", <PdfBusyPage work={book.work} />, { status: 503 });
   }
   let size: number;
   try {

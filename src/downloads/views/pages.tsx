@@ -13,3 +13,15 @@ export function PdfUnavailablePage({ work }: { work: WorkRow }): JSX.Element {
     </div>
   );
 }
+
+/** Said when too many PDFs are being printed at once. */
+export function PdfBusyPage({ work }: { work: WorkRow }): JSX.Element {
+  return (
+    <div class="notice">
+      <h2 class="heading">PDF busy</h2>
+      <p>
+        Many PDFs are being made right now. Please try again in a minute, or download the work as EPUB, HTML or text from <a href={workPath(work.id)}>its page</a>.
+      </p>
+    </div>
+  );
+}
