@@ -167,6 +167,7 @@ try {
   console.log(`  built in        ${result.seconds} s`);
   console.log(`  peak RSS        ${mb(result.rssPeak)} (${mb(result.rssBefore)} before the build, +${mb(result.rssRise)})`);
   console.log(`  EPUB            ${mb(result.epubBytes)} (stored chapter HTML ${mb(stored)})`);
+  console.log(JSON.stringify(result));
   if (args.pdf) {
     // The PDF's work happens in Chromium's processes, so only its time is reported here.
     // Loaded only here, so the EPUB's measuring process does not carry playwright-core.

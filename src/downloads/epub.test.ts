@@ -47,6 +47,7 @@ test("every EPUB passes epubcheck, with the table of contents and metadata; the 
         assert.match(opf, /<dc:date>\d{4}-\d{2}-\d{2}<\/dc:date>/);
         assert.match(opf, /<meta property="dcterms:modified">\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z<\/meta>/);
         if (book.summary) assert.match(opf, /<dc:description>[^<]+<\/dc:description>/, `${name}: summary`);
+        assert.ok(opf.includes('<meta property="schema:accessMode">textual</meta>'), `${name}: accessibility metadata`);
         // One table-of-contents entry per chapter, plus preface and afterword.
         assert.equal((nav.match(/<li>/g) ?? []).length, book.chapters.length + 2, `${name}: toc entries`);
         for (let i = 1; i <= book.chapters.length; i++) assert.ok(entries.has(`EPUB/chapter-${i}.xhtml`), `${name}: chapter ${i}`);
