@@ -82,6 +82,7 @@ test("downloads: visibility, counting, caching per version, HTML and TXT, the me
       assert.match(html.body, /The lamp turned all night\./);
       assert.match(html.body, /By morning the sea was <em>glass<\/em> &amp; salt\./);
       assert.match(html.body, /id="endnotes1"/);
+      assert.match(html.body, /See the end of the chapter for <a href="#endnotes1">more notes<\/a>/);
       assert.match(html.body, /<div id="afterword">[\s\S]*Thanks for reading\.[\s\S]*to let the creator know if you enjoyed their work!/);
 
       // TXT: the work-text format, as `fanfold export` writes it.

@@ -137,6 +137,16 @@ export function Preface({ book, archive }: { book: BookSource; archive: Archive 
   );
 }
 
+/** AO3's pointer from a chapter's head to its end notes (in the same document, EPUB included). */
+function EndNotesLink({ chapter }: { chapter: ChapterOutline }): JSX.Element {
+  if (!chapter.endnotes) return "";
+  return (
+    <p class="endnote-link">
+      See the end of the chapter for <a href={`#endnotes${chapter.position}`}>more notes</a>
+    </p>
+  );
+}
+
 /**
  * One chapter: `div.meta.group > h2.heading` with the chapter's summary and notes, its text in
  * `div.userstuff`, then its end notes. A one-chapter work has just `h2.toc-heading` (the title)
@@ -151,6 +161,7 @@ export function ChapterBlock({ book, chapter, content }: { book: BookSource; cha
         </h2>
         <UserBlock heading="Chapter Summary" html={chapter.summary} />
         <UserBlock heading="Chapter Notes" html={chapter.notes} />
+        <EndNotesLink chapter={chapter} />
         <div class="userstuff">{sanitizedHtml(content)}</div>
         <UserBlock heading="Chapter End Notes" html={chapter.endnotes} id={`endnotes${chapter.position}`} />
       </div>
@@ -164,6 +175,7 @@ export function ChapterBlock({ book, chapter, content }: { book: BookSource; cha
         </h2>
         <UserBlock heading="Chapter Summary" html={chapter.summary} />
         <UserBlock heading="Chapter Notes" html={chapter.notes} />
+        <EndNotesLink chapter={chapter} />
       </div>
       <div class="userstuff">{sanitizedHtml(content)}</div>
       <UserBlock heading="Chapter End Notes" html={chapter.endnotes} id={`endnotes${chapter.position}`} />
