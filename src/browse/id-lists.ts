@@ -42,7 +42,8 @@ export class IdLists {
   }
 
   set(id: number, values: ArrayLike<number>): void {
-    this.grow(id + 1);
+    // Geometric growth: growing to exactly id + 1 would copy the arrays once per new work.
+    if (id >= this.start.length) this.grow(Math.max(id + 1, Math.ceil(this.start.length * 1.5), 1024));
     this.garbage += this.length[id]!;
     const n = Math.min(values.length, 0xffff);
     if (this.used + n > this.pool.length) this.makeRoom(n);

@@ -22,7 +22,8 @@ export class StringKeys {
   }
 
   set(id: number, key: string): void {
-    this.grow(id + 1);
+    // Geometric growth: growing to exactly id + 1 would copy the arrays once per new work.
+    if (id >= this.start.length) this.grow(Math.max(id + 1, Math.ceil(this.start.length * 1.5), 1024));
     this.garbage += this.length[id]!;
     const bytes = Buffer.byteLength(key);
     if (this.used + bytes > this.pool.length) this.makeRoom(bytes);
