@@ -16,6 +16,7 @@ import type { WorkIndex } from "../browse/work-index.js";
 import { loadConfig } from "../platform/config.js";
 import { type Db, openDatabase } from "../platform/db/index.js";
 import { pendingMigrations } from "../platform/db/migrate.js";
+import { endProgress, fmt, progressLine } from "./bench-output.js";
 
 const USAGE = `Usage: fanfold bench browse [--json] [--database URL] [--runs N] [--sql-runs N]
 
@@ -135,8 +136,8 @@ export async function benchBrowse(args: string[]): Promise<number> {
       return 1;
     }
     const rssBefore = process.memoryUsage().rss;
-    const browse = await BrowseIndex.build(db, { progress: (done, total) => process.stderr.write(`\rbuilding the index: ${done.toLocaleString("en")} / ${total.toLocaleString("en")} works`) });
-    process.stderr.write("\n");
+    const browse = await BrowseIndex.build(db, { progress: (done, total) => progressLine(`building the index: ${fmt(done)} / ${fmt(total)} works`, done === total) });
+    endProgress();
     const index = browse.index;
     const rssAfter = process.memoryUsage().rss;
     if (index.size === 0) {
@@ -149,7 +150,7 @@ export async function benchBrowse(args: string[]): Promise<number> {
     const rows: string[][] = [];
     let mismatches = 0;
     for (const [i, { label, query }] of mix.entries()) {
-      process.stderr.write(`\r[${i + 1}/${mix.length}] ${label}`.padEnd(70));
+      progressLine(`[${i + 1}/${mix.length}] ${label}`);
       // One warm-up each, then timed runs; SQL and index interleaved per run.
       const reference = await sqlListing(db, query);
       const fromIndex = index.query(query);
@@ -169,7 +170,7 @@ export async function benchBrowse(args: string[]): Promise<number> {
       const median = (list: number[]) => percentile([...list].sort((a, b) => a - b), 50);
       rows.push([label, reference.total.toLocaleString("en"), median(own).toFixed(2), median(theirs).toFixed(1), agrees ? "yes" : "NO"]);
     }
-    process.stderr.write("\n");
+    endProgress();
     const indexSummary = summary(indexTimes);
     const sqlSummary = summary(sqlTimes);
     const bytes = index.bytes();

@@ -42,6 +42,7 @@ import { isCrossover } from "../tags/filters.js";
 import { tagKey } from "../tags/vocabulary.js";
 import { findLanguage } from "../works/languages.js";
 import { creatorsSortKey, titleSortKey } from "../works/sort-keys.js";
+import { breathe, endProgress, fmt, progressLine, round, say } from "./bench-output.js";
 
 const USAGE = `Usage: fanfold bench generate --works N [--seed S] [--database URL] [--json]
 
@@ -64,27 +65,6 @@ are not checked); they are re-created at the end, then ANALYZE. An interrupted r
 after the current batch and still finishes the indexes; a killed one leaves a database to throw away.`;
 
 export class GenerateError extends Error {}
-
-// ---------------------------------------------------------------------------------------------
-// Output (the same style as `fanfold bench search`)
-
-const say = (line: string) => process.stderr.write(`${line}\n`);
-let lastProgress = 0;
-/** A progress line on standard error: rewritten on a terminal, at most every 5 s otherwise. */
-function progressLine(text: string, force = false): void {
-  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${text}`);
-  else if (force || performance.now() - lastProgress > 5000) {
-    say(text);
-    lastProgress = performance.now();
-  }
-}
-function endProgress(): void {
-  if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
-}
-const fmt = (n: number) => n.toLocaleString("en-US");
-const round = (n: number, places = 1) => Math.round(n * 10 ** places) / 10 ** places;
-/** Lets the event loop turn (better-sqlite3 is synchronous): Ctrl-C is noticed between batches. */
-const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness

@@ -33,6 +33,7 @@ import { reindexAll } from "../search/reindex.js";
 import { buildSnippet } from "../search/snippet.js";
 import { tagKey } from "../tags/vocabulary.js";
 import { chaptersOf } from "../works/queries.js";
+import { breathe, endProgress, fmt, progressLine as progress, round, say } from "./bench-output.js";
 
 const USAGE = `Usage: fanfold bench search [--works N] [--words-per-work W] [--dialect sqlite|postgres] [--json]
                            [--runs R] [--seed S] [--keep] [--reuse [--reindex]]
@@ -52,31 +53,6 @@ const USAGE = `Usage: fanfold bench search [--works N] [--words-per-work W] [--d
 PostgreSQL is reached at BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).`;
 
 class BenchError extends Error {}
-
-// ---------------------------------------------------------------------------------------------
-// Output
-
-const say = (line: string) => process.stderr.write(`${line}\n`);
-let lastProgress = 0;
-/** A progress line on standard error: rewritten on a terminal, at most every 5 s otherwise. */
-function progress(text: string, force = false): void {
-  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${text}`);
-  else if (force || performance.now() - lastProgress > 5000) {
-    say(text);
-    lastProgress = performance.now();
-  }
-}
-function endProgress(): void {
-  if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
-}
-const fmt = (n: number) => n.toLocaleString("en-US");
-const round = (n: number, places = 1) => Math.round(n * 10 ** places) / 10 ** places;
-/**
- * Lets the event loop turn. better-sqlite3 answers synchronously, so a loop of awaited queries
- * never reaches the point where Node delivers signals: without this, Ctrl-C would wait for the
- * end of the run instead of removing the database.
- */
-const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness: a small-state generator (sfc32) and Zipf samplers by lookup table.

@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import type { DbOrTrx } from "../platform/db/index.js";
 
 /**
@@ -6,5 +5,9 @@ import type { DbOrTrx } from "../platform/db/index.js";
  * processes all count; it leaves `updated_at` alone (a download is not a change to the work).
  */
 export async function countDownload(db: DbOrTrx, workId: number): Promise<void> {
-  await sql`update works set downloads_count = downloads_count + 1 where id = ${workId}`.execute(db);
+  await db
+    .updateTable("works")
+    .set((eb) => ({ downloads_count: eb("downloads_count", "+", 1) }))
+    .where("id", "=", workId)
+    .execute();
 }

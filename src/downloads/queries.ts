@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { WorkTag } from "../tags/queries.js";
 import { findWork, tagsOfWork, type Work } from "../works/queries.js";
@@ -49,6 +48,6 @@ async function chapterContent(db: DbOrTrx, workId: number, chapterId: number): P
 
 /** How many times a work has been downloaded. */
 export async function downloadsCount(db: DbOrTrx, workId: number): Promise<number> {
-  const result = await sql<{ n: number }>`select downloads_count as n from works where id = ${workId}`.execute(db);
-  return Number(result.rows[0]?.n ?? 0);
+  const row = await db.selectFrom("works").select("downloads_count").where("id", "=", workId).executeTakeFirst();
+  return Number(row?.downloads_count ?? 0);
 }

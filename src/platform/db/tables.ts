@@ -144,6 +144,8 @@ export interface WorksTable {
   hits_count: ColumnType<number, number | undefined, number>;
   comments_count: ColumnType<number, number | undefined, number>;
   bookmarks_count: ColumnType<number, number | undefined, number>;
+  /** Downloads of any format (src/downloads). */
+  downloads_count: ColumnType<number, number | undefined, number>;
   /** Sort keys for the Title and Creator orders (src/works/sort-keys.ts). */
   title_sort: ColumnType<string, string | undefined, string>;
   creators_sort: ColumnType<string, string | undefined, string>;
