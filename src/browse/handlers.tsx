@@ -25,7 +25,7 @@ async function renderListing(req: FastifyRequest, reply: FastifyReply, scope: Li
     sidebar.query.page = pages;
     result = await req.browse.query(sidebar.query, narrowing);
   }
-  const blurbs = await blurbsInOrder(req.db, result.workIds);
+  const blurbs = await blurbsInOrder(req.db, req.viewer, result.workIds);
   const tagIds = [...Object.values(result.facets).flatMap((f) => f.map((t) => t.tagId)), ...sidebar.query.includeTagIds, ...sidebar.query.excludeTagIds];
   const tags = await tagsByIds(req.db, tagIds);
   const href = (n: number) => {

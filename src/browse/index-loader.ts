@@ -4,8 +4,13 @@ import type { ListingQuery, ListingResult } from "./listing-query.js";
 import { type Bitmap, type IndexedWork, WorkIndex, type WorkIndexOptions } from "./work-index.js";
 
 const BATCH = 20_000;
-/** A change-feed id that stays missing this long was a rolled-back transaction, not a slow one. */
-const GAP_PATIENCE_MS = 15_000;
+/** A change-feed id still missing after this long belonged to a rolled-back transaction, not a slow one. */
+const GAP_PATIENCE_MS = 10 * 60_000;
+/** At most this many missing ids are watched; beyond that the oldest are given up. */
+const MAX_GAPS = 10_000;
+/** Feed rows read per query, and queries a listing waits for before answering (the timer reads the rest). */
+const FEED_PAGE = 5000;
+const FEED_PAGES_PER_LISTING = 4;
 
 /**
  * The browse index of one process over one database: built from the tables at start-up, then
@@ -15,10 +20,13 @@ const GAP_PATIENCE_MS = 15_000;
  */
 export class BrowseIndex {
   readonly index: WorkIndex;
-  /** Every change-feed id up to here has been applied. */
-  private cursor = 0;
-  /** Ids above the cursor already applied, and ids missing below newer ones (with when first missed). */
-  private readonly appliedAbove = new Set<number>();
+  /** The highest change-feed id read. */
+  private highest = 0;
+  /**
+   * Ids below `highest` not seen yet, with when they were first missed. On PostgreSQL an id is
+   * taken when a transaction inserts and becomes visible when it commits, so a smaller id can
+   * appear after a larger one; each pass looks for these again until GAP_PATIENCE_MS.
+   */
   private readonly gaps = new Map<number, number>();
   private running: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
@@ -38,8 +46,12 @@ export class BrowseIndex {
     const browse = new BrowseIndex(db, options);
     const progress = options.progress;
     // The feed's position first: changes made while the tables are read are applied again after.
+    // Ids just below it that are missing may belong to transactions still open: watch them.
     const last = await db.selectFrom("change_feed").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst();
-    browse.cursor = Number(last?.id ?? 0);
+    browse.highest = Number(last?.id ?? 0);
+    const recent = await db.selectFrom("change_feed").select("id").where("id", ">", browse.highest - 1000).execute();
+    const present = new Set(recent.map((r) => Number(r.id)));
+    for (let id = Math.max(1, browse.highest - 999); id < browse.highest; id++) if (!present.has(id)) browse.gaps.set(id, Date.now());
     const tags = await db.selectFrom("tags").select(["id", "type"]).where("canonical", "=", 1).execute();
     for (const tag of tags) browse.index.ensureTag(tag.id, tag.type);
     const counted = await db.selectFrom("works").select((eb) => eb.fn.countAll<number>().as("n")).where("posted", "=", 1).executeTakeFirstOrThrow();
@@ -59,22 +71,31 @@ export class BrowseIndex {
     return browse;
   }
 
-  /** Answers a listing after applying every change committed so far. */
+  /**
+   * Answers a listing after applying the changes committed so far (a reader sees their own
+   * change). A long backlog (a large re-filter) is left to the timer after a few pages, and a
+   * database error while catching up is logged: the index answers as it stands.
+   */
   async query(q: ListingQuery, within: Bitmap[] = []): Promise<ListingResult> {
-    await this.catchUp();
+    try {
+      await this.catchUp();
+    } catch (error) {
+      console.error(`browse index: could not read the change feed: ${(error as Error).message}`);
+    }
     return this.index.query(q, within);
   }
 
   /** Polls the feed in the background too, so an idle process does not fall behind. */
   follow(intervalMs = 250): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.catchUp().catch(() => {}), intervalMs);
+    this.timer = setInterval(() => void this.catchUp(Number.POSITIVE_INFINITY).catch(() => {}), intervalMs);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.queued?.catch(() => {});
     await this.running?.catch(() => {});
   }
 
@@ -82,10 +103,10 @@ export class BrowseIndex {
    * Applies the feed's new rows. Calls made while a pass runs share one further pass that starts
    * after it, so every caller waits for a pass that began after it asked.
    */
-  catchUp(): Promise<void> {
+  catchUp(pages = FEED_PAGES_PER_LISTING): Promise<void> {
     if (this.queued) return this.queued;
     if (!this.running) {
-      this.running = this.applyNewChanges().finally(() => {
+      this.running = this.applyNewChanges(pages).finally(() => {
         this.running = null;
       });
       return this.running;
@@ -94,39 +115,35 @@ export class BrowseIndex {
       .catch(() => {})
       .then(() => {
         this.queued = null;
-        return this.catchUp();
+        return this.catchUp(pages);
       });
     return this.queued;
   }
 
-  private async applyNewChanges(): Promise<void> {
-    for (;;) {
-      const rows = await this.db.selectFrom("change_feed").select(["id", "work_id"]).where("id", ">", this.cursor).orderBy("id").limit(5000).execute();
-      const fresh = rows.filter((r) => !this.appliedAbove.has(r.id));
-      if (fresh.length) await this.reload([...new Set(fresh.map((r) => r.work_id))]);
-      for (const row of fresh) this.appliedAbove.add(row.id);
-      this.advanceCursor(rows.length ? rows[rows.length - 1]!.id : this.cursor);
-      if (rows.length < 5000) return;
-    }
-  }
-
-  /**
-   * Moves the cursor over applied ids. On PostgreSQL ids are taken when a transaction inserts
-   * and appear when it commits, so a smaller id can show up after a larger one: a missing id is
-   * waited for (re-read each pass) until GAP_PATIENCE_MS has passed.
-   */
-  private advanceCursor(highest: number): void {
-    const now = Date.now();
-    while (this.cursor < highest) {
-      const next = this.cursor + 1;
-      if (!this.appliedAbove.has(next)) {
-        const since = this.gaps.get(next) ?? now;
-        this.gaps.set(next, since);
-        if (now - since < GAP_PATIENCE_MS) return;
+  private async applyNewChanges(pages: number): Promise<void> {
+    // Ids that were missing: committed since?
+    if (this.gaps.size) {
+      const now = Date.now();
+      for (const [id, since] of this.gaps) if (now - since > GAP_PATIENCE_MS) this.gaps.delete(id);
+      const ids = [...this.gaps.keys()];
+      for (let i = 0; i < ids.length; i += 1000) {
+        const rows = await this.db.selectFrom("change_feed").select(["id", "work_id"]).where("id", "in", ids.slice(i, i + 1000)).execute();
+        if (rows.length) await this.reload([...new Set(rows.map((r) => r.work_id))]);
+        for (const row of rows) this.gaps.delete(Number(row.id));
       }
-      this.appliedAbove.delete(next);
-      this.gaps.delete(next);
-      this.cursor = next;
+    }
+    // Then everything newer, page by page.
+    for (let page = 0; page < pages; page++) {
+      const rows = await this.db.selectFrom("change_feed").select(["id", "work_id"]).where("id", ">", this.highest).orderBy("id").limit(FEED_PAGE).execute();
+      if (rows.length === 0) return;
+      await this.reload([...new Set(rows.map((r) => r.work_id))]);
+      for (const row of rows) {
+        const id = Number(row.id);
+        for (let missing = Math.max(this.highest + 1, id - MAX_GAPS); missing < id; missing++) this.gaps.set(missing, Date.now());
+        this.highest = id;
+      }
+      while (this.gaps.size > MAX_GAPS) this.gaps.delete(this.gaps.keys().next().value!);
+      if (rows.length < FEED_PAGE) return;
     }
   }
 

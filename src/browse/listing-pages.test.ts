@@ -5,9 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { Client, appWithUser, assertMatch, redirectedId, workForm } from "../../test/support/app.js";
-import { eachDialect } from "../../test/support/db.js";
+import { eachDialect, openTestDb } from "../../test/support/db.js";
 import { makeCreator, makeWork } from "../../test/support/factories.js";
+import { appendChange } from "../platform/changes.js";
 import type { Db } from "../platform/db/index.js";
+import { GUEST } from "../platform/http/viewer.js";
+import { blurbsInOrder } from "../works/queries.js";
+import { BrowseIndex } from "./index-loader.js";
+import { defaultListingQuery } from "./listing-query.js";
 import { runRefilterNow } from "../tags/refilter.js";
 import { findTagByName } from "../tags/queries.js";
 import { wrangle } from "../tags/wrangling.js";
@@ -169,5 +174,53 @@ test("two server processes on one database: a work posted through one is listed 
     }
     assert.deepEqual(listed, ["Across Processes"], "the other process lists the work within a second");
     await first.app.close();
+  });
+});
+
+test("a change committed out of order on PostgreSQL is applied once it commits", async (t) => {
+  const test = await openTestDb("postgres", t);
+  if (!test) return;
+  const { db } = test;
+  try {
+    const { pseudId } = await makeCreator(db, "teller");
+    const first = await makeWork(db, pseudId, { title: "First" });
+    const browse = await BrowseIndex.build(db);
+    const guest = defaultListingQuery(false);
+    assert.equal((await browse.query(guest)).total, 1);
+    // A slow transaction takes a change-feed id and holds it while a later one commits.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let taken!: () => void;
+    const idTaken = new Promise<void>((resolve) => {
+      taken = resolve;
+    });
+    const slow = db.transaction().execute(async (trx) => {
+      await trx.updateTable("works").set({ restricted: 1 }).where("id", "=", first).execute();
+      await appendChange(trx, first, "work");
+      taken();
+      await held;
+    });
+    await idTaken;
+    await makeWork(db, pseudId, { title: "Second" });
+    assert.equal((await browse.query(guest)).total, 2, "the later change is applied; the slow one is not visible yet");
+    release();
+    await slow;
+    assert.equal((await browse.query(guest)).total, 1, "the slow change is applied when it commits, though a newer id was read first");
+    await browse.stop();
+  } finally {
+    await test.close();
+  }
+});
+
+test("a page's blurbs are checked against the viewer again, should the index lag behind", async (t) => {
+  await eachDialect(t, async (_t, { db }) => {
+    const { pseudId } = await makeCreator(db, "teller");
+    const open = await makeWork(db, pseudId, { title: "Open" });
+    const members = await makeWork(db, pseudId, { title: "Members", restricted: true });
+    const draft = await makeWork(db, pseudId, { title: "Draft", draft: true });
+    const shown = await blurbsInOrder(db, GUEST, [members, draft, open]);
+    assert.deepEqual(shown.map((b) => b.work.title), ["Open"]);
   });
 });

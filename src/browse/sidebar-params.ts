@@ -9,6 +9,8 @@ import { defaultListingQuery, FACET_TYPES, type ListingQuery, type ListingScope,
 /** At most this many tags may be included or excluded in one listing; more are ignored, and the page says so. */
 export const MAX_FILTER_TAGS = 50;
 const MAX_TAG_NAMES = 20;
+/** Works a "search within results" or an unwrangled tag name may narrow a listing to. */
+const MAX_WITHIN = 200_000;
 
 /**
  * The filter sidebar's state from AO3's parameters (`work_search[...]`, `include_work_search[TYPE_ids][]`,
@@ -89,8 +91,9 @@ export async function readSidebar(req: FastifyRequest, scope: ListingScope): Pro
       if (filterId !== null && req.browse.index.hasTag(filterId)) {
         if (!target.includes(filterId)) target.push(filterId);
       } else if (tag && verb === "include") {
-        const rows = await req.db.selectFrom("work_tags").select("work_id").where("tag_id", "=", tag.id).limit(100_000).execute();
-        within.push(rows.map((r) => r.work_id));
+        const rows = await req.db.selectFrom("work_tags").select("work_id").where("tag_id", "=", tag.id).orderBy("work_id", "desc").limit(MAX_WITHIN + 1).execute();
+        if (rows.length > MAX_WITHIN) notices.push(`"${name}" is on more than ${MAX_WITHIN.toLocaleString("en")} works: only the newest ${MAX_WITHIN.toLocaleString("en")} are listed.`);
+        within.push(rows.slice(0, MAX_WITHIN).map((r) => r.work_id));
       } else {
         notices.push(tag ? `"${name}" is not wrangled yet, so it cannot be excluded.` : `No tag is called "${name}": ignored.`);
       }
@@ -141,7 +144,12 @@ export async function readSidebar(req: FastifyRequest, scope: ListingScope): Pro
       const refine = searchRefinement(req.db, parsed.query);
       let found = req.db.selectFrom("works").select("works.id").where("works.posted", "=", 1);
       for (const condition of refine.where ?? []) found = found.where(condition);
-      within.push((await found.execute()).map((r) => r.id));
+      const ids = (await found.orderBy("works.id", "desc").limit(MAX_WITHIN + 1).execute()).map((r) => r.id);
+      if (ids.length > MAX_WITHIN) {
+        notices.push(`Your search within results matched more than ${MAX_WITHIN.toLocaleString("en")} works: only the newest ${MAX_WITHIN.toLocaleString("en")} of them are listed. Add words to narrow it.`);
+        ids.length = MAX_WITHIN;
+      }
+      within.push(ids);
     }
   }
   q.page = pageParam(req);

@@ -81,9 +81,9 @@ export class SortOrder {
 
   /**
    * The ids at positions [offset, offset+limit) of the order, in `direction`, among the ids
-   * `has` accepts. Walks from the chosen end.
+   * `has` accepts. Walks from the chosen end; null when that takes more than `maxSteps` steps.
    */
-  walk(has: (id: number) => boolean, offset: number, limit: number, direction: "asc" | "desc"): number[] {
+  walk(has: (id: number) => boolean, offset: number, limit: number, direction: "asc" | "desc", maxSteps = Number.POSITIVE_INFINITY): number[] | null {
     this.ensureBuilt();
     const perm = this.perm!;
     const stale = this.stale;
@@ -99,6 +99,7 @@ export class SortOrder {
     while (seen < wanted) {
       let next = -1;
       while (i >= 0 && i < perm.length) {
+        if (--maxSteps < 0) return null;
         const id = perm[i]!;
         if ((id >= stale.length || stale[id] === 0) && has(id)) {
           next = id;

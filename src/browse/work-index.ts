@@ -45,6 +45,7 @@ export interface WorkIndexOptions {
 const MICROSECONDS_PER_INTERSECTION = 20;
 const MICROSECONDS_PER_COUNTED_WORK = 0.7;
 const FACET_SAMPLE = 512;
+const NO_COLUMNS = new Set<SortedWorkColumn>();
 const TYPE_CODE = new Map<TagType, number>(TAG_TYPES.map((t, i) => [t, i]));
 
 /**
@@ -183,14 +184,35 @@ export class WorkIndex {
 
   /** Adds or replaces a work (it is posted). */
   upsert(work: IndexedWork): void {
-    this.remove(work.id);
-    this.put(work, true);
+    // Sort orders whose key did not change keep the work where it is (most changes are to tags).
+    const unchanged = this.listed.has(work.id) ? this.unchangedSortKeys(work) : NO_COLUMNS;
+    this.remove(work.id, unchanged);
+    this.put(work, true, unchanged);
+  }
+
+  private unchangedSortKeys(work: IndexedWork): Set<SortedWorkColumn> {
+    const id = work.id;
+    const n = this.numbers;
+    const same = new Set<SortedWorkColumn>();
+    const now: [SortedWorkColumn, number][] = [
+      ["revised_at", work.revisedAt],
+      ["created_at", work.createdAt],
+      ["word_count", work.wordCount],
+      ["kudos_count", work.kudos],
+      ["hits_count", work.hits],
+      ["comments_count", work.comments],
+      ["bookmarks_count", work.bookmarks],
+    ];
+    for (const [column, value] of now) if (n[column as keyof typeof n][id] === value) same.add(column);
+    if (this.strings.title_sort.get(id) === work.titleSort) same.add("title_sort");
+    if (this.strings.creators_sort.get(id) === work.creatorsSort) same.add("creators_sort");
+    return same;
   }
 
   /** Takes a work out (deleted, back to draft, hidden). */
-  remove(id: number): void {
+  remove(id: number, keepPlaceIn: Set<SortedWorkColumn> = NO_COLUMNS): void {
     if (!this.listed.has(id)) return;
-    for (const order of this.orders.values()) order.beforeChange(id);
+    for (const [column, order] of this.orders) if (!keepPlaceIn.has(column)) order.beforeChange(id);
     this.words.remove(id);
     this.updated.remove(id);
     this.listed.remove(id);
@@ -217,7 +239,7 @@ export class WorkIndex {
     this.inheritedTags.clear(id);
   }
 
-  private put(work: IndexedWork, live: boolean): void {
+  private put(work: IndexedWork, live: boolean, keptPlaceIn: Set<SortedWorkColumn> = NO_COLUMNS): void {
     const id = work.id;
     this.ensureCapacity(id + 1);
     const b = live ? null : this.building();
@@ -286,7 +308,7 @@ export class WorkIndex {
     this.strings.title_sort.set(id, work.titleSort);
     this.strings.creators_sort.set(id, work.creatorsSort);
     if (live) {
-      for (const order of this.orders.values()) order.afterChange(id);
+      for (const [column, order] of this.orders) if (!keptPlaceIn.has(column)) order.afterChange(id);
       this.words.add(id);
       this.updated.add(id);
     }
@@ -387,12 +409,17 @@ export class WorkIndex {
     const selectSteps = total * (2 + Math.log2(wanted + 1));
     // Asking the bitmap costs about 100 ns a step (a native call); copying the matches into a
     // bitset first costs about 10 ns a match, then 2 ns a step.
-    if (strategy !== "walk" && walkSteps * 98 <= total * 10) return order.walk((id) => matching.has(id), offset, q.perPage, q.direction);
+    // The estimate assumes the matches spread evenly through the order (an old fandom's works do
+    // not, sorted by date): a walk that runs far past it stops, and the matches are sorted instead.
+    if (strategy !== "walk" && walkSteps * 98 <= total * 10) {
+      const page = order.walk((id) => matching.has(id), offset, q.perPage, q.direction, Math.max(10_000, walkSteps * 4));
+      if (page) return page;
+    }
     const ids = matching.toUint32Array();
     if (selectSteps < walkSteps) return order.select(ids, offset, q.perPage, q.direction);
     const bits = this.bitsetOf(ids);
     try {
-      return order.walk((id) => (bits[id >>> 5]! & (1 << (id & 31))) !== 0, offset, q.perPage, q.direction);
+      return order.walk((id) => (bits[id >>> 5]! & (1 << (id & 31))) !== 0, offset, q.perPage, q.direction)!;
     } finally {
       for (const id of ids) bits[id >>> 5] = 0;
     }
@@ -504,7 +531,8 @@ export class WorkIndex {
     const order = this.facetOrderOf(code);
     const top: FacetCount[] = [];
     for (let i = 0; i < order.tags.length; i++) {
-      if (top.length === FACET_SIZE && order.sizes[i]! + order.growth < top[FACET_SIZE - 1]!.count) break;
+      const bound = order.sizes[i]! + order.growth;
+      if (bound === 0 || (top.length === FACET_SIZE && bound < top[FACET_SIZE - 1]!.count)) break;
       const idx = order.tags[i]!;
       const count = matching.andCardinality(this.direct[idx]!);
       if (count > 0) offerTop(top, { tagId: this.tagIds[idx]!, count });
@@ -516,7 +544,8 @@ export class WorkIndex {
     const order = this.facetOrder[code]!;
     if (order.stale || order.growth > 10_000) {
       const tags: number[] = [];
-      for (let idx = 0; idx < this.tagIds.length; idx++) if (this.tagTypes[idx] === code && !this.direct[idx]!.isEmpty) tags.push(idx);
+      // Empty tags stay in the order (at the end), so a tag's first work does not make it stale.
+      for (let idx = 0; idx < this.tagIds.length; idx++) if (this.tagTypes[idx] === code) tags.push(idx);
       const size = tags.map((idx) => this.direct[idx]!.size);
       const bySize = tags.map((idx, i) => ({ idx, size: size[i]! })).sort((a, b) => b.size - a.size || a.idx - b.idx);
       order.tags = bySize.map((t) => t.idx);
@@ -531,8 +560,6 @@ export class WorkIndex {
     const order = this.facetOrder[this.tagTypes[idx]!];
     if (!order) return;
     order.growth += added;
-    // A tag the order has never seen must be placed in it: rebuild at next use.
-    if (added && this.direct[idx]!.size === 1) order.stale = true;
   }
 
   /** A type's tags with their number of direct works, largest first (benchmarks pick their tags from it). */

@@ -106,10 +106,14 @@ export async function listWorks(db: DbOrTrx, viewer: Viewer, scope: WorkScope, p
   return { total: Number(counted.n), blurbs: await hydrateBlurbs(db, works) };
 }
 
-/** The blurbs of these works in this order (a page the browse index chose). */
-export async function blurbsInOrder(db: DbOrTrx, ids: number[]): Promise<Blurb[]> {
+/**
+ * The blurbs of these works in this order (a page the browse index chose), each checked again
+ * against the viewer's visibility rule: should the index lag behind a change, a work that just
+ * became registered-only or a draft is left out rather than shown.
+ */
+export async function blurbsInOrder(db: DbOrTrx, viewer: Viewer, ids: number[]): Promise<Blurb[]> {
   if (ids.length === 0) return [];
-  const rows = await db.selectFrom("works").selectAll().where("id", "in", ids).execute();
+  const rows = await db.selectFrom("works").selectAll().where("id", "in", ids).where(listableBy(viewer)).execute();
   const byId = new Map(rows.map((w) => [w.id, w]));
   return hydrateBlurbs(db, ids.map((id) => byId.get(id)).filter((w): w is WorkRow => w !== undefined));
 }
