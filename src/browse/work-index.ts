@@ -530,11 +530,13 @@ export class WorkIndex {
   private facetByBitmaps(matching: Bitmap, code: number): FacetCount[] {
     const order = this.facetOrderOf(code);
     const top: FacetCount[] = [];
+    const everything = matching.size === this.listed.size;
     for (let i = 0; i < order.tags.length; i++) {
       const bound = order.sizes[i]! + order.growth;
       if (bound === 0 || (top.length === FACET_SIZE && bound < top[FACET_SIZE - 1]!.count)) break;
       const idx = order.tags[i]!;
-      const count = matching.andCardinality(this.direct[idx]!);
+      // Every listed work matches (all works, for a member): a tag's count is its size.
+      const count = everything ? this.direct[idx]!.size : matching.andCardinality(this.direct[idx]!);
       if (count > 0) offerTop(top, { tagId: this.tagIds[idx]!, count });
     }
     return top;
