@@ -14,8 +14,13 @@ export class RangeBuckets {
   /** bounds[b] is the lowest value of bucket b; bucket 0 starts at -Infinity. */
   private bounds: number[] = [Number.NEGATIVE_INFINITY];
   private buckets: Bitmap[] = [new RoaringBitmap32()];
+  private largestAfterBuild = 0;
 
-  constructor(private readonly values: () => Float64Array | Uint32Array) {}
+  constructor(
+    private readonly values: () => Float64Array | Uint32Array,
+    /** Every id the buckets hold, for rebuilding them when they have grown lopsided. */
+    private readonly allIds: () => Uint32Array,
+  ) {}
 
   /** Chooses bounds from the values of these ids and fills the buckets. */
   build(ids: Uint32Array, count = 64): void {
@@ -36,6 +41,7 @@ export class RangeBuckets {
       bitmap.runOptimize();
       return bitmap;
     });
+    this.largestAfterBuild = Math.max(...members.map((m) => m.length));
   }
 
   add(id: number): void {
@@ -49,6 +55,7 @@ export class RangeBuckets {
 
   /** The ids of `within` whose value is in [from, to] (either end may be open). */
   filter(within: Bitmap, from: number | undefined, to: number | undefined): Bitmap {
+    this.rebalanceIfLopsided();
     const lo = from ?? Number.NEGATIVE_INFINITY;
     const hi = to ?? Number.POSITIVE_INFINITY;
     const values = this.values();
@@ -72,6 +79,23 @@ export class RangeBuckets {
     result.andInPlace(within);
     if (cut.length) result.addMany(cut);
     return result;
+  }
+
+  /**
+   * Bounds are chosen from the values at build time; works changed since land wherever their
+   * value falls (new works all in the top "updated" bucket). A bucket grown past three times
+   * the average is cut value by value on every filter, so then the bounds are chosen again.
+   */
+  private rebalanceIfLopsided(): void {
+    let total = 0;
+    let largest = 0;
+    for (const bucket of this.buckets) {
+      const size = bucket.size;
+      total += size;
+      if (size > largest) largest = size;
+    }
+    // A bucket of one repeated value cannot be split: rebuild only when it has grown since.
+    if (total >= 64 && largest > (3 * total) / this.bounds.length && largest > 1.5 * this.largestAfterBuild) this.build(this.allIds());
   }
 
   bytes(): number {

@@ -172,8 +172,10 @@ async function writeLinks(db: Db, w: ModelWork): Promise<void> {
     .execute();
 }
 
-async function insertWork(db: Db, r: Rng, corpus: Corpus): Promise<number> {
+async function insertWork(db: Db, r: Rng, corpus: Corpus, posting = false): Promise<number> {
   const draft = randomWork(r, corpus, 0);
+  // Works posted after the index was built are the newest (they pile into the top "updated" bucket).
+  if (posting) draft.revised_at = `2021-0${r.int(1, 9)}-1${r.int(0, 9)}T0${r.int(0, 9)}:00:00.000Z`;
   const row = await db
     .insertInto("works")
     .values({ title: draft.title_sort, summary: "", notes: "", endnotes: "", expected_chapters: 1, comment_permission: "all", published_on: "2020-01-01", backdated: 0, import_headers: null, updated_at: draft.created_at, ...workRow(draft) })
@@ -191,9 +193,9 @@ async function mutate(db: Db, r: Rng, corpus: Corpus, count: number): Promise<vo
   for (let i = 0; i < count; i++) {
     const ids = [...corpus.works.keys()];
     const roll = r.next();
-    if (roll < 0.15) {
-      changed.push(await insertWork(db, r, corpus));
-    } else if (roll < 0.25) {
+    if (roll < 0.25) {
+      changed.push(await insertWork(db, r, corpus, true));
+    } else if (roll < 0.35) {
       const id = r.pick(ids);
       await db.deleteFrom("work_filters").where("work_id", "=", id).execute();
       await db.deleteFrom("work_creators").where("work_id", "=", id).execute();

@@ -98,8 +98,8 @@ export class WorkIndex {
   private readonly creators = new IdLists();
 
   private readonly orders = new Map<SortedWorkColumn, SortOrder>();
-  private readonly words = new RangeBuckets(() => this.numbers.word_count);
-  private readonly updated = new RangeBuckets(() => this.numbers.revised_at);
+  private readonly words = new RangeBuckets(() => this.numbers.word_count, () => this.listed.toUint32Array());
+  private readonly updated = new RangeBuckets(() => this.numbers.revised_at, () => this.listed.toUint32Array());
   /** Ids waiting to be added to each bitmap while the index is built (see finishBuild). */
   private pending: {
     listed: number[];
