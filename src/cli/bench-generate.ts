@@ -43,6 +43,7 @@ import { tagKey } from "../tags/vocabulary.js";
 import { findLanguage } from "../works/languages.js";
 import { creatorsSortKey, titleSortKey } from "../works/sort-keys.js";
 import { breathe, endProgress, fmt, progressLine, round, say } from "./bench-output.js";
+import { Random } from "./random.js";
 
 const USAGE = `Usage: fanfold bench generate --works N [--seed S] [--database URL] [--json]
 
@@ -69,51 +70,9 @@ export class GenerateError extends Error {}
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness
 
-/** sfc32: small, fast, good enough for synthetic data. */
-class Random {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d = 1;
-  constructor(seed: number, stream = 0) {
-    this.a = 0xa0761d65 ^ stream;
-    this.b = 0xe7037ed1;
-    this.c = seed >>> 0;
-    this.d = (Math.floor(seed / 4294967296) ^ 0x8ebc6af0) | 0;
-    for (let i = 0; i < 20; i++) this.u32();
-  }
-  u32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
-  }
-  /** Uniform in [0, 1). */
-  next(): number {
-    return this.u32() / 4294967296;
-  }
-  /** Uniform whole number in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  /** Standard normal (Box–Muller). */
-  normal(): number {
-    return Math.sqrt(-2 * Math.log(1 - this.next())) * Math.cos(2 * Math.PI * this.next());
-  }
-  /** exp(mu + sigma·z): lognormal with median e^mu. */
-  lognormal(median: number, sigma: number): number {
-    return median * Math.exp(sigma * this.normal());
-  }
-  /** Rank in [0, n) with P(r) ∝ ln((r+2)/(r+1)): the head of a pool is popular, the tail long. */
-  logUniform(n: number): number {
-    return Math.min(n - 1, Math.floor(Math.exp(this.next() * Math.log(n + 1))) - 1);
-  }
+/** The generator's random numbers for a seed (and an independent stream per purpose). */
+function randomFor(seed: number, stream = 0): Random {
+  return new Random({ a: 0xa0761d65 ^ stream, b: 0xe7037ed1, c: seed >>> 0, d: (Math.floor(seed / 4294967296) ^ 0x8ebc6af0) | 0 }, 20);
 }
 
 /**
@@ -311,7 +270,7 @@ const VOCABULARY_SIZE = 1 << VOCABULARY_BITS;
 
 /** 32,768 distinct made-up words (short ones first), the same for every seed. */
 function makeVocabulary(): { words: string[]; capitalized: string[] } {
-  const rng = new Random(0x5eed, 7);
+  const rng = randomFor(0x5eed, 7);
   const seen = new Set<string>();
   const words: string[] = [];
   const pick = (list: string[]) => list[rng.int(list.length)]!;
@@ -1431,7 +1390,7 @@ export async function generateArchive(url: string, options: GenerateOptions): Pr
   }
   try {
     await loader.prepare();
-    const ctx: Context = { rng: new Random(seed), seed, buffers: new Buffers(), loader, checksum: new Checksum(), fixed, existingTags, existingLogins };
+    const ctx: Context = { rng: randomFor(seed), seed, buffers: new Buffers(), loader, checksum: new Checksum(), fixed, existingTags, existingLogins };
     ctx.checksum.num(seed);
     ctx.checksum.num(works);
 

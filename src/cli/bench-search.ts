@@ -34,6 +34,7 @@ import { buildSnippet } from "../search/snippet.js";
 import { tagKey } from "../tags/vocabulary.js";
 import { chaptersOf } from "../works/queries.js";
 import { breathe, endProgress, fmt, progressLine as progress, round, say } from "./bench-output.js";
+import { Random } from "./random.js";
 
 const USAGE = `Usage: fanfold bench search [--works N] [--words-per-work W] [--dialect sqlite|postgres] [--json]
                            [--runs R] [--seed S] [--keep] [--reuse [--reindex]]
@@ -57,44 +58,9 @@ class BenchError extends Error {}
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness: a small-state generator (sfc32) and Zipf samplers by lookup table.
 
-class Random {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d = 1;
-  constructor(seed: number) {
-    this.a = 0x9e3779b9;
-    this.b = 0x243f6a88;
-    this.c = seed >>> 0;
-    for (let i = 0; i < 16; i++) this.u32();
-  }
-  u32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
-  }
-  /** Uniform in [0, 1). */
-  next(): number {
-    return this.u32() / 4294967296;
-  }
-  /** Uniform whole number in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
-  }
-  /** Standard normal (Box–Muller). */
-  normal(): number {
-    return Math.sqrt(-2 * Math.log(1 - this.next())) * Math.cos(2 * Math.PI * this.next());
-  }
+/** The generator's random numbers for a seed. */
+function randomFor(seed: number): Random {
+  return new Random({ a: 0x9e3779b9, b: 0x243f6a88, c: seed >>> 0, d: 1 }, 16);
 }
 
 const TABLE_BITS = 22;
@@ -167,7 +133,7 @@ const HAN_CHARACTERS = 3_000;
 const capitalize = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
 
 function makeVocabulary(seed: number): Vocabulary {
-  const rng = new Random(seed * 7919 + 1);
+  const rng = randomFor(seed * 7919 + 1);
   // Short words are the common ones, as in real languages.
   const latin = makeWords(rng, LATIN_WORDS, LATIN_ONSETS, LATIN_VOWELS, LATIN_CODAS, (r) => (r < 150 ? 1 : r < 3000 ? 1 + rng.int(2) : r < 15000 ? 2 + rng.int(2) : 2 + rng.int(3)));
   const cyrillic = makeWords(rng, CYRILLIC_WORDS, CYRILLIC_ONSETS, CYRILLIC_VOWELS, CYRILLIC_CODAS, (r) => (r < 100 ? 1 : 2 + rng.int(2)));
@@ -328,7 +294,7 @@ interface Generated {
 async function generate(db: Db, n: number, wordsPerWork: number, seed: number): Promise<Generated> {
   const started = performance.now();
   const v = makeVocabulary(seed);
-  const rng = new Random(seed);
+  const rng = randomFor(seed);
   const tags = await insertTags(db, rng, v);
   const pseuds = await insertCreators(db, rng, v, 800);
   const zipfSmall = (count: number) => zipfTable(count, 1.0, 1.5);
