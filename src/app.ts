@@ -3,6 +3,7 @@ import { adminRoutes } from "./admin/routes.js";
 import { attachBrowseIndex } from "./browse/plugin.js";
 import { browseRoutes } from "./browse/routes.js";
 import { downloadsRoutes } from "./downloads/routes.js";
+import { feedsRoutes } from "./feeds/routes.js";
 import type { Config } from "./platform/config.js";
 import type { Db } from "./platform/db/index.js";
 import type { RouteDef } from "./platform/http/routes.js";
@@ -16,7 +17,7 @@ import { loadViewer } from "./users/sessions.js";
 import { worksRoutes } from "./works/routes.js";
 
 /** Every capability's routes, in one table. */
-export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes];
+export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes, ...feedsRoutes];
 
 /**
  * The archive as one Fastify app over an open, migrated database, with its browse index built

@@ -1,0 +1,50 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Viewer } from "../platform/http/viewer.js";
+import { verifyNothing, verifyPassword } from "../users/passwords.js";
+import { findUserByLogin, rolesOf } from "../users/queries.js";
+
+/**
+ * HTTP Basic credentials (a user's login and password) for feeds and the OPDS catalog, where
+ * e-reader apps and feed readers cannot log in through a form. Without an Authorization header
+ * the viewer stays as the session made it (a guest or a logged-in browser); with one, the
+ * credentials must be right: "bad" means answer 401.
+ */
+export async function basicViewer(req: FastifyRequest): Promise<Viewer | "none" | "bad"> {
+  const header = req.headers.authorization;
+  if (!header) return "none";
+  const match = /^Basic ([A-Za-z0-9+/=]{1,1000})$/i.exec(header.trim());
+  if (!match) return "bad";
+  const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 1) return "bad";
+  const login = decoded.slice(0, colon);
+  const password = decoded.slice(colon + 1);
+  const user = await findUserByLogin(req.db, login);
+  if (!user) {
+    await verifyNothing(password);
+    return "bad";
+  }
+  if (!(await verifyPassword(user.password_hash, password))) return "bad";
+  return { user: { id: user.id, login: user.login, roles: await rolesOf(req.db, user.id) }, sessionId: null };
+}
+
+/** 401 with a Basic challenge, as e-reader apps expect, for wrong credentials. */
+export function askForCredentials(reply: FastifyReply): FastifyReply {
+  return reply
+    .code(401)
+    .header("www-authenticate", 'Basic realm="Fanfold catalog", charset="UTF-8"')
+    .header("cache-control", "no-store")
+    .type("text/plain; charset=utf-8")
+    .send("Wrong login or password.");
+}
+
+/** Sets req.viewer from Basic credentials when given; false when they were wrong (a 401 was sent). */
+export async function authenticate(req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  const viewer = await basicViewer(req);
+  if (viewer === "bad") {
+    askForCredentials(reply);
+    return false;
+  }
+  if (viewer !== "none") req.viewer = viewer;
+  return true;
+}

@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { Readable } from "node:stream";
+import { test } from "node:test";
+import { XMLValidator } from "fast-xml-parser";
+import FeedParser from "feedparser";
+import { appWithUser, Client } from "../../test/support/app.js";
+import { eachDialect } from "../../test/support/db.js";
+import { postBook } from "../../test/support/downloads.js";
+
+/** Parses an Atom document with a real feed parser (strict: malformed XML is an error). */
+export async function parseAtom(xml: string): Promise<{ meta: FeedParser.Meta; items: FeedParser.Item[] }> {
+  const valid = XMLValidator.validate(xml);
+  assert.equal(valid, true, `not well-formed XML: ${JSON.stringify(valid)}`);
+  return new Promise((resolve, reject) => {
+    const parser = new FeedParser({ strict: true, normalize: true, addmeta: false });
+    const items: FeedParser.Item[] = [];
+    let meta: FeedParser.Meta | undefined;
+    parser.on("error", reject);
+    parser.on("meta", (m: FeedParser.Meta) => (meta = m));
+    parser.on("readable", () => {
+      let item: FeedParser.Item | null;
+      while ((item = parser.read())) items.push(item);
+    });
+    parser.on("end", () => (meta?.["#type"] === "atom" ? resolve({ meta, items }) : reject(new Error(`not Atom: ${meta?.["#type"]}`))));
+    Readable.from([xml]).pipe(parser);
+  });
+}
+
+const TRICKY = `Fish & <Chips> "quoted"`;
+const BASE = "http://127.0.0.1:3000";
+
+test("Atom feeds: listings, search, tag, user, chapters; escaping; visibility; auth", async (t) => {
+  await eachDialect(t, async (_t, testDb) => {
+    const { app, pseudId, login, password } = await appWithUser(testDb.db, testDb.url, "writer");
+    try {
+      const chapter = { content: "<p>The harbour lamps were lit.</p>" };
+      const publicId = await postBook(testDb.db, pseudId, {
+        title: TRICKY,
+        summary: "A <em>summary</em> & more",
+        fandoms: "Feed Fandom",
+        chapters: [{ title: "Start & <go>", content: "Harbourmaster words." }, chapter],
+      });
+      const lockedId = await postBook(testDb.db, pseudId, { title: "Members Harbour", fandoms: "Feed Fandom", restricted: true, chapters: [chapter] });
+      const draftId = await postBook(testDb.db, pseudId, { title: "Draft Harbour", fandoms: "Feed Fandom", draft: true, chapters: [chapter] });
+      const guest = new Client(app);
+
+      // The works listing with the sidebar's parameters.
+      const res = await guest.get("/works/feed.atom?work_search%5Bsort_column%5D=title_to_sort_on");
+      assert.equal(res.statusCode, 200);
+      assert.match(String(res.headers["content-type"]), /^application\/atom\+xml/);
+      const { meta, items } = await parseAtom(res.body);
+      assert.equal(meta.title, "Fanfold: works");
+      assert.equal(items.length, 1, "a guest sees only the public work");
+      const [entry] = items;
+      assert.equal(entry!.title, TRICKY, "the title comes back exactly after escaping");
+      assert.equal(entry!.guid, `${BASE}/works/${publicId}`);
+      assert.equal(entry!.link, `${BASE}/works/${publicId}`);
+      assert.equal(entry!.author, "writer");
+      assert.ok(entry!.date instanceof Date && !Number.isNaN(entry!.date.getTime()));
+      assert.match(entry!.summary, /<em>summary<\/em> &amp; more/);
+      assert.match(entry!.summary, /Chapters: 2\/2/);
+      assert.ok(entry!.categories.includes("Feed Fandom"));
+      assert.ok(!res.body.includes("Draft Harbour") && !res.body.includes("Members Harbour"));
+      assert.match(res.body, /<link rel="self" href="http:\/\/127\.0\.0\.1:3000\/works\/feed\.atom\?work_search%5Bsort_column%5D=title_to_sort_on"/);
+
+      // Filters apply as on the page: completion "in progress" lists nothing here.
+      const filtered = await parseAtom((await guest.get("/works/feed.atom?work_search%5Bcomplete%5D=F")).body);
+      assert.equal(filtered.items.length, 0);
+
+      // A tag's feed (unwrangled: its own works), a user's, a search's.
+      const tag = await guest.get("/tags/Feed%20Fandom/feed.atom");
+      assert.equal(tag.statusCode, 200);
+      const tagFeed = await parseAtom(tag.body);
+      assert.equal(tagFeed.meta.title, "Fanfold: works tagged 'Feed Fandom'");
+      assert.deepEqual(tagFeed.items.map((i) => i.guid), [`${BASE}/works/${publicId}`]);
+      assert.equal((await guest.get("/tags/No%20Such%20Tag/feed.atom")).statusCode, 404);
+      const user = await parseAtom((await guest.get(`/users/${login}/works/feed.atom`)).body);
+      assert.deepEqual(user.items.map((i) => i.title), [TRICKY]);
+      const search = await guest.get("/works/search/feed.atom?work_search%5Bquery%5D=harbour");
+      assert.equal(search.statusCode, 200);
+      assert.deepEqual((await parseAtom(search.body)).items.map((i) => i.guid), [`${BASE}/works/${publicId}`]);
+
+      // A work's chapters, newest first; a draft's and (for guests) a registered-only work's feeds are not found.
+      const chapters = await parseAtom((await guest.get(`/works/${publicId}/chapters/feed.atom`)).body);
+      assert.deepEqual(chapters.items.map((i) => i.title), ["Chapter 2", "Chapter 1: Start & <go>"]);
+      assert.equal(chapters.items[0]!.author, "writer");
+      assert.equal((await guest.get(`/works/${draftId}/chapters/feed.atom`)).statusCode, 404);
+      assert.equal((await guest.get(`/works/${lockedId}/chapters/feed.atom`)).statusCode, 404);
+
+      // With Basic credentials (or a session) registered-only works appear; drafts never.
+      const basic = `Basic ${Buffer.from(`${login}:${password}`).toString("base64")}`;
+      const authed = await app.inject({ method: "GET", url: "/works/feed.atom", headers: { authorization: basic } });
+      const authedTitles = (await parseAtom(authed.body)).items.map((i) => i.title).sort();
+      assert.deepEqual(authedTitles, [TRICKY, "Members Harbour"].sort());
+      const reader = new Client(app);
+      await reader.logIn(login, password);
+      assert.equal((await parseAtom((await reader.get(`/tags/Feed%20Fandom/feed.atom`)).body)).items.length, 2);
+      assert.equal((await reader.get(`/works/${lockedId}/chapters/feed.atom`)).statusCode, 200);
+      const wrong = await app.inject({ method: "GET", url: "/works/feed.atom", headers: { authorization: `Basic ${Buffer.from(`${login}:nope`).toString("base64")}` } });
+      assert.equal(wrong.statusCode, 401);
+      assert.match(String(wrong.headers["www-authenticate"]), /^Basic realm=/);
+    } finally {
+      await app.close();
+    }
+  });
+});
