@@ -1,30 +1,9 @@
 import assert from "node:assert/strict";
-import { Readable } from "node:stream";
 import { test } from "node:test";
-import { XMLValidator } from "fast-xml-parser";
-import FeedParser from "feedparser";
 import { appWithUser, Client } from "../../test/support/app.js";
 import { eachDialect } from "../../test/support/db.js";
 import { postBook } from "../../test/support/downloads.js";
-
-/** Parses an Atom document with a real feed parser (strict: malformed XML is an error). */
-export async function parseAtom(xml: string): Promise<{ meta: FeedParser.Meta; items: FeedParser.Item[] }> {
-  const valid = XMLValidator.validate(xml);
-  assert.equal(valid, true, `not well-formed XML: ${JSON.stringify(valid)}`);
-  return new Promise((resolve, reject) => {
-    const parser = new FeedParser({ strict: true, normalize: true, addmeta: false });
-    const items: FeedParser.Item[] = [];
-    let meta: FeedParser.Meta | undefined;
-    parser.on("error", reject);
-    parser.on("meta", (m: FeedParser.Meta) => (meta = m));
-    parser.on("readable", () => {
-      let item: FeedParser.Item | null;
-      while ((item = parser.read())) items.push(item);
-    });
-    parser.on("end", () => (meta?.["#type"] === "atom" ? resolve({ meta, items }) : reject(new Error(`not Atom: ${meta?.["#type"]}`))));
-    Readable.from([xml]).pipe(parser);
-  });
-}
+import { parseAtom } from "../../test/support/feeds.js";
 
 const TRICKY = `Fish & <Chips> "quoted"`;
 const BASE = "http://127.0.0.1:3000";

@@ -23,6 +23,9 @@ export interface FeedPage {
  * feed holds only what a guest may see. A page past the end is empty.
  */
 export async function listingPage(req: FastifyRequest, scope: ListingScope, within: number[][] = []): Promise<FeedPage> {
+  // The sidebar checks tag ids against the index: bring it up to date first, so a tag made a
+  // moment ago (in another process) is not dropped as unknown.
+  await req.browse.catchUp();
   const sidebar = await readSidebar(req, scope);
   const narrowing = [...within, ...sidebar.within].map(bitmapOf);
   const result = await req.browse.query(sidebar.query, narrowing);

@@ -1,11 +1,19 @@
 import { get } from "../platform/http/routes.js";
 import * as atom from "./handlers.js";
+import * as opds from "./opds.js";
 
-/** Atom feeds of listings, searches, tags, users and a work's chapters. */
+/** Atom feeds of listings, searches, tags, users and a work's chapters; the OPDS 1.2 catalog. */
 export const feedsRoutes = [
   get("/works/feed.atom", atom.worksFeed),
   get("/works/search/feed.atom", atom.searchFeed),
   get("/users/:login/works/feed.atom", atom.userWorksFeed),
   get("/tags/:name/feed.atom", atom.tagFeed),
   get("/works/:id/chapters/feed.atom", atom.chaptersFeed),
+  get("/opds", opds.opdsRoot),
+  get("/opds/fandoms", opds.opdsFandoms),
+  get("/opds/works", opds.opdsWorks),
+  get("/opds/users/:login/works", opds.opdsUserWorks),
+  get("/opds/search", opds.opdsSearch),
+  get("/opds/search.xml", opds.openSearchDescription),
+  get("/opds/downloads/:id/:file", opds.opdsDownload),
 ];

@@ -1,0 +1,176 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import type { LightMyRequestResponse } from "fastify";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { Client, testConfig } from "../../test/support/app.js";
+import { eachDialect } from "../../test/support/db.js";
+import { postBook } from "../../test/support/downloads.js";
+import { makeCreator, makeWork } from "../../test/support/factories.js";
+import { buildApp } from "../app.js";
+import { wrangle } from "../tags/wrangling.js";
+import { parseAtom } from "../../test/support/feeds.js";
+
+const BASE = "http://127.0.0.1:3000";
+const NAVIGATION = "application/atom+xml;profile=opds-catalog;kind=navigation";
+const ACQUISITION = "application/atom+xml;profile=opds-catalog;kind=acquisition";
+const ACQUIRE = "http://opds-spec.org/acquisition";
+
+interface Link {
+  rel: string;
+  href: string;
+  type?: string;
+  title?: string;
+  "opds:facetGroup"?: string;
+  "opds:activeFacet"?: string;
+  "thr:count"?: string;
+}
+interface Entry {
+  id: string;
+  title: string;
+  link: Link[];
+}
+interface Feed {
+  id: string;
+  title: string;
+  link: Link[];
+  entry?: Entry[];
+  "opensearch:totalResults"?: number;
+}
+
+const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => name === "entry" || name === "link" || name === "Url" });
+
+/** A catalog client: checks each answer's media type, that it is well-formed, that a feed parser reads it; follows links. */
+class OpdsClient {
+  constructor(
+    readonly client: Client,
+    readonly authorization?: string,
+  ) {}
+
+  async fetch(href: string): Promise<LightMyRequestResponse> {
+    assert.ok(href.startsWith(BASE), `absolute link on this archive: ${href}`);
+    const headers: Record<string, string> = { cookie: "" };
+    if (this.authorization) headers.authorization = this.authorization;
+    return this.client.app.inject({ method: "GET", url: href.slice(BASE.length), headers });
+  }
+
+  async feed(href: string, type: string): Promise<Feed> {
+    const res = await this.fetch(href);
+    assert.equal(res.statusCode, 200, `${href}: ${res.body.slice(0, 200)}`);
+    assert.equal(res.headers["content-type"], type, href);
+    assert.equal(XMLValidator.validate(res.body), true);
+    await parseAtom(res.body);
+    return xml.parse(res.body).feed as Feed;
+  }
+}
+
+const link = (links: Link[], rel: string, type?: string) => links.find((l) => l.rel === rel && (!type || l.type === type));
+
+test("OPDS catalog: from /opds to an EPUB, search, facets, pagination, Basic auth", async (t) => {
+  await eachDialect(t, async (_t, testDb) => {
+    const dataDir = mkdtempSync(join(tmpdir(), "fanfold-opds-"));
+    const app = await buildApp(testConfig(testDb.url, { dataDir }), testDb.db);
+    try {
+      const wrangled = await wrangle(testDb.db, null, [{ action: "create", name: "Harbour Fandom", type: "Fandom", canonical: true }]);
+      assert.ok(wrangled.ok);
+      const { pseudId } = await makeCreator(testDb.db, "keeper");
+      const basic = `Basic ${Buffer.from("keeper:factory password").toString("base64")}`;
+      const openId = await postBook(testDb.db, pseudId, { title: "Lamp & <Light>", fandoms: "Harbour Fandom", chapters: [{ content: "The harbour lamp turned all night." }] });
+      const lockedId = await postBook(testDb.db, pseudId, { title: "Members Harbour", fandoms: "Harbour Fandom", restricted: true, chapters: [{ content: "Only for members." }] });
+      await postBook(testDb.db, pseudId, { title: "Draft Harbour", fandoms: "Harbour Fandom", draft: true, chapters: [{ content: "Not yet written." }] });
+      for (let i = 0; i < 20; i++) await makeWork(testDb.db, pseudId, { title: `Filler ${i}`, fandoms: ["Other Fandom"] });
+
+      const guest = new OpdsClient(new Client(app));
+      const root = await guest.feed(`${BASE}/opds`, NAVIGATION);
+      assert.equal(link(root.link, "start")?.type, NAVIGATION);
+      assert.equal(link(root.link, "self")?.href, `${BASE}/opds`);
+      assert.ok(!root.entry!.some((e) => e.title === "My works"), "no shelf for a guest");
+
+      // OpenSearch: the description names an acquisition-feed template.
+      const searchLink = link(root.link, "search", "application/opensearchdescription+xml")!;
+      const description = await guest.fetch(searchLink.href);
+      assert.match(String(description.headers["content-type"]), /^application\/opensearchdescription\+xml/);
+      assert.equal(XMLValidator.validate(description.body), true);
+      const urls = xml.parse(description.body).OpenSearchDescription.Url as { type: string; template: string }[];
+      const template = urls.find((u) => u.type === ACQUISITION)!.template;
+      assert.match(template, /\{searchTerms\}/);
+      const found = await guest.feed(template.replace("{searchTerms}", "harbour").replace("{startPage?}", "1"), ACQUISITION);
+      assert.deepEqual(found.entry?.map((e) => e.title), ["Lamp & <Light>"]);
+
+      // Navigation by fandom: the canonical fandom, its count, to its acquisition feed.
+      const fandomsLink = root.entry!.find((e) => e.title === "Fandoms")!.link[0]!;
+      assert.equal(fandomsLink.rel, "subsection");
+      const fandoms = await guest.feed(fandomsLink.href, fandomsLink.type!);
+      const harbour = fandoms.entry!.find((e) => e.title === "Harbour Fandom")!;
+      assert.equal(harbour.link[0]!.type, ACQUISITION);
+      assert.equal(harbour.link[0]!["thr:count"], "1", "a guest's count leaves out the registered-only work and the draft");
+      const inFandom = await guest.feed(harbour.link[0]!.href, ACQUISITION);
+      assert.deepEqual(inFandom.entry!.map((e) => e.title), ["Lamp & <Light>"]);
+
+      // Newest: paged (22 works a guest sees, 20 a page), with next/previous.
+      const newestLink = root.entry!.map((e) => link(e.link, "http://opds-spec.org/sort/new")).find(Boolean)!;
+      assert.equal(newestLink.type, ACQUISITION);
+      const newest = await guest.feed(newestLink.href, ACQUISITION);
+      assert.equal(newest.entry!.length, 20);
+      assert.equal(Number(newest["opensearch:totalResults"]), 21);
+      assert.ok(!link(newest.link, "previous"));
+      const second = await guest.feed(link(newest.link, "next", ACQUISITION)!.href, ACQUISITION);
+      assert.equal(second.entry!.length, 1);
+      assert.ok(link(second.link, "previous", ACQUISITION));
+      assert.ok(!link(second.link, "next"));
+      assert.ok(!JSON.stringify([newest, second]).includes("Members Harbour"));
+
+      // Facets, in their groups; following one filters the feed.
+      const facets = newest.link.filter((l) => l.rel === "http://opds-spec.org/facet");
+      assert.deepEqual([...new Set(facets.map((f) => f["opds:facetGroup"]))], ["Completion", "Rating", "Language"]);
+      assert.equal(facets.find((f) => f.title === "All works")?.["opds:activeFacet"], "true");
+      assert.ok(facets.every((f) => f.type === ACQUISITION));
+      const wip = await guest.feed(facets.find((f) => f.title === "Works in progress only")!.href, ACQUISITION);
+      assert.equal(wip.entry, undefined, "every work here is complete");
+      const rating = facets.find((f) => f["opds:facetGroup"] === "Rating")!;
+      assert.equal(rating.title, "General Audiences");
+      assert.equal(rating["thr:count"], "21");
+      const english = facets.find((f) => f["opds:facetGroup"] === "Language" && f.title === "English")!;
+      assert.equal(Number((await guest.feed(english.href, ACQUISITION))["opensearch:totalResults"]), 21);
+
+      // An entry's acquisition links: EPUB and PDF, with their media types; the EPUB downloads.
+      const entry = inFandom.entry![0]!;
+      assert.equal(entry.id, `${BASE}/works/${openId}`);
+      const acquisitions = entry.link.filter((l) => l.rel === ACQUIRE);
+      assert.deepEqual(acquisitions.map((l) => l.type).sort(), ["application/epub+zip", "application/pdf"]);
+      const epub = await guest.fetch(acquisitions.find((l) => l.type === "application/epub+zip")!.href);
+      assert.equal(epub.statusCode, 200);
+      assert.equal(epub.headers["content-type"], "application/epub+zip");
+      assert.equal(epub.rawPayload.subarray(0, 2).toString(), "PK");
+
+      // Basic auth: a shelf of the user's works, registered-only works listed and downloadable; drafts never.
+      const reader = new OpdsClient(new Client(app), basic);
+      const readerRoot = await reader.feed(`${BASE}/opds`, NAVIGATION);
+      const shelf = readerRoot.entry!.find((e) => e.title === "My works")!.link[0]!;
+      assert.equal(shelf.rel, "http://opds-spec.org/shelf");
+      const mine = await reader.feed(shelf.href, ACQUISITION);
+      assert.equal(Number(mine["opensearch:totalResults"]), 22);
+      const readerFandom = await reader.feed(harbour.link[0]!.href, ACQUISITION);
+      const locked = readerFandom.entry!.find((e) => e.title === "Members Harbour")!;
+      assert.equal(locked.id, `${BASE}/works/${lockedId}`);
+      assert.ok(!readerFandom.entry!.some((e) => e.title === "Draft Harbour"));
+      const lockedEpub = locked.link.find((l) => l.rel === ACQUIRE && l.type === "application/epub+zip")!.href;
+      assert.equal((await reader.fetch(lockedEpub)).statusCode, 200);
+      assert.equal((await guest.fetch(lockedEpub)).statusCode, 401, "a guest may not download it");
+
+      // Wrong credentials: 401 with a Basic challenge, on feeds and downloads alike.
+      const wrong = new OpdsClient(new Client(app), `Basic ${Buffer.from("keeper:wrong").toString("base64")}`);
+      for (const href of [`${BASE}/opds`, lockedEpub]) {
+        const res = await wrong.fetch(href);
+        assert.equal(res.statusCode, 401);
+        assert.match(String(res.headers["www-authenticate"]), /^Basic realm="/);
+      }
+      assert.equal((await new OpdsClient(new Client(app), "Bearer xyz").fetch(`${BASE}/opds`)).statusCode, 401);
+    } finally {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

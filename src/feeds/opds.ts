@@ -1,0 +1,214 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { download } from "../downloads/handlers.js";
+import { downloadFileName } from "../downloads/file-name.js";
+import { t } from "../platform/i18n/index.js";
+import { tagsByIds } from "../tags/queries.js";
+import { findUserByLogin } from "../users/queries.js";
+import { findLanguage } from "../works/languages.js";
+import { listableWorkIds } from "../works/policy.js";
+import type { Blurb } from "../works/queries.js";
+import { absolute, atomDocument, type FeedLink, linkXml, newest, workEntry } from "./atom.js";
+import { authenticate } from "./auth.js";
+import { pageLinks, queryWithout, sendAtom } from "./handlers.js";
+import { type FeedPage, listingPage, searchPage } from "./listing.js";
+import { node, rfc3339, text, xmlEscape } from "./xml.js";
+
+/** OPDS 1.2 media types. */
+export const NAVIGATION = "application/atom+xml;profile=opds-catalog;kind=navigation";
+export const ACQUISITION = "application/atom+xml;profile=opds-catalog;kind=acquisition";
+export const OPENSEARCH = "application/opensearchdescription+xml";
+const OPDS_NS = { opds: "http://opds-spec.org/2010/catalog", dc: "http://purl.org/dc/terms/", thr: "http://purl.org/syndication/thread/1.0", opensearch: "http://a9.com/-/spec/opensearch/1.1/" };
+const FANDOMS_SHOWN = 50;
+const LANGUAGES_SHOWN = 10;
+
+const site = () => t("site.name");
+
+function commonLinks(req: FastifyRequest, selfPath: string, selfType: string): FeedLink[] {
+  const base = req.config.publicUrl;
+  return [
+    { rel: "self", href: absolute(base, selfPath), type: selfType },
+    { rel: "start", href: absolute(base, "/opds"), type: NAVIGATION, title: site() },
+    { rel: "search", href: absolute(base, "/opds/search.xml"), type: OPENSEARCH, title: `Search ${site()}` },
+  ];
+}
+
+/** A navigation entry: a title and a link to another catalog feed. */
+function navEntry(req: FastifyRequest, id: string, title: string, content: string, path: string, type: string, rel = "subsection"): string {
+  const base = req.config.publicUrl;
+  return node("entry", {}, [
+    text("id", absolute(base, `/opds#${id}`)),
+    text("title", title),
+    text("updated", rfc3339(new Date().toISOString())),
+    text("content", content, { type: "text" }),
+    linkXml({ rel, href: absolute(base, path), type }),
+  ]);
+}
+
+/** `/opds`: the root navigation feed. */
+export async function opdsRoot(req: FastifyRequest, reply: FastifyReply) {
+  if (!(await authenticate(req, reply))) return reply;
+  const user = req.viewer.user;
+  const entries = [
+    navEntry(req, "newest", "Newest works", "Works by date updated, newest first.", "/opds/works", ACQUISITION, "http://opds-spec.org/sort/new"),
+    navEntry(req, "kudos", "Most kudos", "Works with the most kudos first.", "/opds/works?work_search%5Bsort_column%5D=kudos_count", ACQUISITION, "http://opds-spec.org/sort/popular"),
+    navEntry(req, "fandoms", "Fandoms", `The ${FANDOMS_SHOWN} fandoms with the most works.`, "/opds/fandoms", NAVIGATION),
+    ...(user ? [navEntry(req, "mine", "My works", `Works by ${user.login}.`, `/opds/users/${encodeURIComponent(user.login)}/works`, ACQUISITION, "http://opds-spec.org/shelf")] : []),
+  ];
+  const xml = atomDocument({ id: absolute(req.config.publicUrl, "/opds"), title: site(), updated: rfc3339(new Date().toISOString()), links: commonLinks(req, "/opds", NAVIGATION), entries, namespaces: OPDS_NS });
+  return sendAtom(reply, xml, NAVIGATION);
+}
+
+/** `/opds/fandoms`: the canonical fandoms with the most works this viewer may see. */
+export async function opdsFandoms(req: FastifyRequest, reply: FastifyReply) {
+  if (!(await authenticate(req, reply))) return reply;
+  const rows = await req.db
+    .selectFrom("work_filters")
+    .innerJoin("tags", "tags.id", "work_filters.tag_id")
+    .select(["tags.id as id", "tags.name as name", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("tags.type", "=", "Fandom")
+    .where("tags.canonical", "=", 1)
+    .where("work_filters.work_id", "in", listableWorkIds(req.db, req.viewer))
+    .groupBy(["tags.id", "tags.name"])
+    .orderBy("n", "desc")
+    .orderBy("tags.name")
+    .limit(FANDOMS_SHOWN)
+    .execute();
+  const entries = rows.map((r) =>
+    node("entry", {}, [
+      text("id", absolute(req.config.publicUrl, `/opds/fandoms#${r.id}`)),
+      text("title", r.name),
+      text("updated", rfc3339(new Date().toISOString())),
+      text("content", `${Number(r.n)} works`, { type: "text" }),
+      linkXml({ rel: "subsection", href: absolute(req.config.publicUrl, `/opds/works?include_work_search%5Bfandom_ids%5D%5B%5D=${r.id}`), type: ACQUISITION, extra: { "thr:count": Number(r.n) } }),
+    ]),
+  );
+  const xml = atomDocument({ id: absolute(req.config.publicUrl, "/opds/fandoms"), title: `${site()}: fandoms`, updated: rfc3339(new Date().toISOString()), links: [...commonLinks(req, "/opds/fandoms", NAVIGATION), { rel: "up", href: absolute(req.config.publicUrl, "/opds"), type: NAVIGATION }], entries, namespaces: OPDS_NS });
+  return sendAtom(reply, xml, NAVIGATION);
+}
+
+/** A work as an OPDS entry: acquisition links to its EPUB and PDF (through the catalog's authenticated download route). */
+function acquisitionEntry(req: FastifyRequest, blurb: Blurb): string {
+  const base = req.config.publicUrl;
+  const file = (ext: string) => absolute(base, `/opds/downloads/${blurb.work.id}/${encodeURIComponent(downloadFileName(blurb.work.title, blurb.work.id))}.${ext}`);
+  return workEntry(base, blurb, {
+    links: [
+      { rel: "http://opds-spec.org/acquisition", href: file("epub"), type: "application/epub+zip" },
+      { rel: "http://opds-spec.org/acquisition", href: file("pdf"), type: "application/pdf" },
+    ],
+    children: [text("dc:language", blurb.work.language), text("dc:issued", blurb.work.published_on)],
+  });
+}
+
+/** Facet links (completion, rating, language) for a listing at `path`, each group named with opds:facetGroup. */
+async function facetLinks(req: FastifyRequest, path: string, page: FeedPage): Promise<FeedLink[]> {
+  const base = req.config.publicUrl;
+  const current = queryWithout(req, "page");
+  const facet = (group: string, title: string, set: (p: URLSearchParams) => void, active: boolean, count?: number): FeedLink => {
+    const params = new URLSearchParams(current);
+    set(params);
+    const search = params.toString();
+    return {
+      rel: "http://opds-spec.org/facet",
+      href: absolute(base, search ? `${path}?${search}` : path),
+      type: ACQUISITION,
+      title,
+      extra: { "opds:facetGroup": group, "opds:activeFacet": active ? "true" : undefined, "thr:count": count },
+    };
+  };
+  const complete = current.get("work_search[complete]") ?? "";
+  const links: FeedLink[] = [
+    facet("Completion", "All works", (p) => p.delete("work_search[complete]"), complete !== "T" && complete !== "F"),
+    facet("Completion", "Complete works only", (p) => p.set("work_search[complete]", "T"), complete === "T"),
+    facet("Completion", "Works in progress only", (p) => p.set("work_search[complete]", "F"), complete === "F"),
+  ];
+  const ratingParam = "include_work_search[rating_ids][]";
+  const activeRatings = current.getAll(ratingParam);
+  const ratingTags = await tagsByIds(req.db, (page.ratings ?? []).map((r) => r.tagId));
+  for (const r of page.ratings ?? []) {
+    const tag = ratingTags.get(r.tagId);
+    if (!tag) continue;
+    const active = activeRatings.includes(String(r.tagId));
+    links.push(
+      facet("Rating", tag.name, (p) => {
+        p.delete(ratingParam);
+        if (!active) p.append(ratingParam, String(r.tagId));
+      }, active, r.count),
+    );
+  }
+  const language = current.get("work_search[language_id]") ?? "";
+  const languages = await req.db
+    .selectFrom("works")
+    .select(["language", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("works.id", "in", listableWorkIds(req.db, req.viewer))
+    .groupBy("language")
+    .orderBy("n", "desc")
+    .orderBy("language")
+    .limit(LANGUAGES_SHOWN)
+    .execute();
+  links.push(facet("Language", "Any language", (p) => p.delete("work_search[language_id]"), !language));
+  for (const l of languages) {
+    links.push(facet("Language", findLanguage(l.language)?.name ?? l.language, (p) => p.set("work_search[language_id]", l.language), language === l.language));
+  }
+  return links;
+}
+
+function sendAcquisition(req: FastifyRequest, reply: FastifyReply, title: string, path: string, page: FeedPage, facets: FeedLink[]) {
+  const base = req.config.publicUrl;
+  const self = queryWithout(req).toString();
+  const xml = atomDocument({
+    id: absolute(base, self ? `${path}?${self}` : path),
+    title,
+    updated: newest(page.blurbs.map((b) => rfc3339(b.work.updated_at))),
+    links: [...commonLinks(req, self ? `${path}?${self}` : path, ACQUISITION).slice(1), { rel: "up", href: absolute(base, "/opds"), type: NAVIGATION }, ...pageLinks(req, path, page, ACQUISITION), ...facets],
+    entries: page.blurbs.map((b) => acquisitionEntry(req, b)),
+    namespaces: OPDS_NS,
+    extra: [text("opensearch:totalResults", page.total), text("opensearch:itemsPerPage", 20)],
+  });
+  return sendAtom(reply, xml, ACQUISITION);
+}
+
+/** `/opds/works?<sidebar params>`: any works listing as an acquisition feed, with facets. */
+export async function opdsWorks(req: FastifyRequest, reply: FastifyReply) {
+  if (!(await authenticate(req, reply))) return reply;
+  const page = await listingPage(req, { kind: "all" });
+  return sendAcquisition(req, reply, `${site()}: works`, "/opds/works", page, await facetLinks(req, "/opds/works", page));
+}
+
+/** `/opds/users/LOGIN/works`: a user's works ("My works" for the user themself). */
+export async function opdsUserWorks(req: FastifyRequest, reply: FastifyReply) {
+  if (!(await authenticate(req, reply))) return reply;
+  const user = await findUserByLogin(req.db, (req.params as { login: string }).login);
+  if (!user) return reply.error("NOT_FOUND");
+  const path = `/opds/users/${encodeURIComponent(user.login)}/works`;
+  const page = await listingPage(req, { kind: "user", userId: user.id });
+  return sendAcquisition(req, reply, `${site()}: works by ${user.login}`, path, page, await facetLinks(req, path, page));
+}
+
+/** `/opds/search?work_search[query]=...`: search results as an acquisition feed. */
+export async function opdsSearch(req: FastifyRequest, reply: FastifyReply) {
+  if (!(await authenticate(req, reply))) return reply;
+  const page = (await searchPage(req)) ?? { total: 0, page: 1, pages: 1, blurbs: [] };
+  return sendAcquisition(req, reply, `${site()}: search`, "/opds/search", page, []);
+}
+
+/** `/opds/search.xml`: the OpenSearch description reading apps need before they offer search. */
+export async function openSearchDescription(req: FastifyRequest, reply: FastifyReply) {
+  const base = req.config.publicUrl;
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">
+<ShortName>${xmlEscape(site().slice(0, 16))}</ShortName>
+<Description>${xmlEscape(`Search the works of ${site()}`)}</Description>
+<InputEncoding>UTF-8</InputEncoding>
+<OutputEncoding>UTF-8</OutputEncoding>
+<Url type="${xmlEscape(ACQUISITION)}" template="${xmlEscape(absolute(base, "/opds/search?work_search%5Bquery%5D={searchTerms}&page={startPage?}"))}"/>
+<Url type="text/html" template="${xmlEscape(absolute(base, "/works/search?work_search%5Bquery%5D={searchTerms}"))}"/>
+</OpenSearchDescription>
+`;
+  return reply.code(200).header("content-type", `${OPENSEARCH}; charset=utf-8`).send(xml);
+}
+
+/** `/opds/downloads/ID/NAME.FORMAT`: the download, with the catalog's Basic credentials as the viewer. */
+export async function opdsDownload(req: FastifyRequest, reply: FastifyReply) {
+  if (!(await authenticate(req, reply))) return reply;
+  return download(req, reply);
+}
