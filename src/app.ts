@@ -11,13 +11,14 @@ import { buildHttpServer } from "./platform/http/server.js";
 import type { JobStep } from "./platform/jobs.js";
 import { TAG_JOB_STEPS } from "./tags/refilter.js";
 import { tagsRoutes } from "./tags/routes.js";
+import { responsesRoutes } from "./responses/routes.js";
 import { searchRoutes } from "./search/routes.js";
 import { usersRoutes } from "./users/routes.js";
 import { loadViewer } from "./users/sessions.js";
 import { worksRoutes } from "./works/routes.js";
 
 /** Every capability's routes, in one table. */
-export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes, ...feedsRoutes];
+export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes, ...feedsRoutes, ...responsesRoutes];
 
 /**
  * The archive as one Fastify app over an open, migrated database, with its browse index built

@@ -6,6 +6,7 @@ import { hasRole } from "../platform/http/viewer.js";
 import { todayIso } from "../platform/db/index.js";
 import { htmlToTextarea } from "../platform/html/paragraphs.js";
 import { t } from "../platform/i18n/index.js";
+import { workFeedbackFor } from "../responses/handlers.js";
 import { pseudsOf } from "../users/queries.js";
 import { ADULT_RATINGS, USER_TAG_TYPES } from "../tags/vocabulary.js";
 import { addChapter, createWork, deleteChapter, deleteWork, postDraft, reorderChapters, updateChapter, updateWork } from "./commands.js";
@@ -75,7 +76,9 @@ async function renderReading(req: FastifyRequest, reply: FastifyReply, work: Wor
   }
   const title = workTitle(work, tags.filter((tag) => tag.type === "Fandom").map((tag) => tag.name));
   const pageTitle = chapterId !== null && shown[0] ? `${chapterHeading(shown[0])} - ${title}` : title;
-  return reply.page(pageTitle, <WorkPage work={work} tags={tags} chapters={chapters} shown={shown} full={full} isCreator={creator} csrf={reply.csrf()} />, {
+  const csrf = reply.csrf();
+  const feedback = await workFeedbackFor(req, reply, work, csrf);
+  return reply.page(pageTitle, <WorkPage work={work} tags={tags} chapters={chapters} shown={shown} full={full} isCreator={creator} csrf={csrf} feedback={feedback} />, {
     mainClass: chapterId !== null ? "chapters-show" : "works-show",
   });
 }

@@ -183,6 +183,34 @@ export interface WorkTagsTable {
   position: number;
 }
 
+/** One kudos: from a user (user_id) or a guest (guest_ip), never both. */
+export interface KudosTable {
+  id: Generated<number>;
+  work_id: number;
+  user_id: number | null;
+  guest_ip: string | null;
+  created_at: string;
+}
+
+export interface BookmarksTable {
+  id: Generated<number>;
+  work_id: number;
+  user_id: number;
+  /** Sanitized HTML. */
+  notes: string;
+  private: number;
+  rec: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The bookmarker's own tags, as typed (not wrangled). */
+export interface BookmarkTagsTable {
+  bookmark_id: number;
+  position: number;
+  name: string;
+}
+
 export interface Database {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -201,6 +229,9 @@ export interface Database {
   change_feed: ChangeFeedTable;
   jobs: JobsTable;
   wrangling_log: WranglingLogTable;
+  kudos: KudosTable;
+  bookmarks: BookmarksTable;
+  bookmark_tags: BookmarkTagsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -211,3 +242,4 @@ export type ChapterRow = Selectable<ChaptersTable>;
 export type NewWork = Insertable<WorksTable>;
 export type NewChapter = Insertable<ChaptersTable>;
 export type JobRow = Selectable<JobsTable>;
+export type BookmarkRow = Selectable<BookmarksTable>;

@@ -17,6 +17,8 @@ export interface WorkPageProps {
   full: boolean;
   isCreator: boolean;
   csrf: string;
+  /** The feedback block (kudos, bookmark) rendered by the responses capability. */
+  feedback?: JSX.Element;
 }
 
 /** "Chapter 2: The Title" or "Chapter 2". */
@@ -156,6 +158,7 @@ export function WorkPage(props: WorkPageProps): JSX.Element {
   const multi = chapters.length > 1;
   const lastShown = shown[shown.length - 1];
   const showWorkEndNotes = full || !multi || lastShown?.id === chapters[chapters.length - 1]?.id;
+  const safeFeedback = props.feedback ?? ""; // rendered markup from the responses capability's views
   return (
     <div class="work">
       {work.posted ? "" : <p class="notice">This is a draft: only you can see it until you post it.</p>}
@@ -208,6 +211,7 @@ export function WorkPage(props: WorkPageProps): JSX.Element {
       ) : (
         ""
       )}
+      {safeFeedback}
     </div>
   );
 }

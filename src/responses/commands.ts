@@ -1,0 +1,87 @@
+import { appendChange } from "../platform/changes.js";
+import { type Db, type DbOrTrx, nowIso } from "../platform/db/index.js";
+import type { KudosGiver } from "./policy.js";
+import type { BookmarkInput } from "./schema.js";
+
+// Every write of kudos and bookmarks, each in one transaction with its side effects: the work's
+// counter (works.kudos_count, works.bookmarks_count) and a change-feed row, so the browse index
+// re-sorts listings by kudos and bookmarks at once.
+
+/** Leaves kudos; "already" (and nothing written) when this user or address already has. */
+export async function leaveKudos(db: Db, workId: number, giver: KudosGiver): Promise<"left" | "already"> {
+  return db.transaction().execute(async (trx) => {
+    const result = await trx
+      .insertInto("kudos")
+      .values({
+        work_id: workId,
+        user_id: "userId" in giver ? giver.userId : null,
+        guest_ip: "guestIp" in giver ? giver.guestIp : null,
+        created_at: nowIso(),
+      })
+      // The unique indexes (work, user) and (work, address) decide, even for two requests at once.
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) return "already";
+    await trx.updateTable("works").set((eb) => ({ kudos_count: eb("kudos_count", "+", 1) })).where("id", "=", workId).execute();
+    await appendChange(trx, workId, "work");
+    return "left";
+  });
+}
+
+/** Public bookmarks are the ones counted: a private bookmark must not show even as a number. */
+const counted = (isPrivate: boolean) => (isPrivate ? 0 : 1);
+
+async function writeTags(trx: DbOrTrx, bookmarkId: number, tags: string[]) {
+  await trx.deleteFrom("bookmark_tags").where("bookmark_id", "=", bookmarkId).execute();
+  if (tags.length) await trx.insertInto("bookmark_tags").values(tags.map((name, position) => ({ bookmark_id: bookmarkId, position, name }))).execute();
+}
+
+async function shiftBookmarkCount(trx: DbOrTrx, workId: number, delta: number) {
+  if (delta === 0) return;
+  await trx.updateTable("works").set((eb) => ({ bookmarks_count: eb("bookmarks_count", "+", delta) })).where("id", "=", workId).execute();
+  await appendChange(trx, workId, "work");
+}
+
+/** Bookmarks a work; "already" (nothing written) when this user has a bookmark of it. */
+export async function createBookmark(db: Db, userId: number, workId: number, input: BookmarkInput): Promise<{ created: true; id: number } | { created: false }> {
+  return db.transaction().execute(async (trx) => {
+    const now = nowIso();
+    const row = await trx
+      .insertInto("bookmarks")
+      .values({ work_id: workId, user_id: userId, notes: input.notes, private: input.private ? 1 : 0, rec: input.rec ? 1 : 0, created_at: now, updated_at: now })
+      .onConflict((oc) => oc.doNothing())
+      .returning("id")
+      .executeTakeFirst();
+    if (!row) return { created: false as const };
+    await writeTags(trx, row.id, input.tags);
+    await shiftBookmarkCount(trx, workId, counted(input.private));
+    return { created: true as const, id: row.id };
+  });
+}
+
+/** Changes a bookmark (its owner checked by the caller's policy, and again in the WHERE). */
+export async function updateBookmark(db: Db, userId: number, bookmarkId: number, input: BookmarkInput): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const old = await trx.selectFrom("bookmarks").select(["work_id", "private"]).where("id", "=", bookmarkId).where("user_id", "=", userId).executeTakeFirst();
+    if (!old) return false;
+    await trx
+      .updateTable("bookmarks")
+      .set({ notes: input.notes, private: input.private ? 1 : 0, rec: input.rec ? 1 : 0, updated_at: nowIso() })
+      .where("id", "=", bookmarkId)
+      .where("user_id", "=", userId)
+      .execute();
+    await writeTags(trx, bookmarkId, input.tags);
+    await shiftBookmarkCount(trx, old.work_id, counted(input.private) - counted(old.private === 1));
+    return true;
+  });
+}
+
+/** Deletes a bookmark of this user; false when there was none. */
+export async function deleteBookmark(db: Db, userId: number, bookmarkId: number): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const gone = await trx.deleteFrom("bookmarks").where("id", "=", bookmarkId).where("user_id", "=", userId).returning(["work_id", "private"]).executeTakeFirst();
+    if (!gone) return false;
+    await shiftBookmarkCount(trx, gone.work_id, -counted(gone.private === 1));
+    return true;
+  });
+}

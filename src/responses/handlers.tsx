@@ -1,0 +1,253 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { setFlash, takeFlash } from "../platform/http/flash.js";
+import { idParam, pageParam } from "../platform/http/routes.js";
+import { isLoggedIn } from "../platform/http/viewer.js";
+import { findUserByLogin } from "../users/queries.js";
+import { workVisibility } from "../works/policy.js";
+import { blurbsInOrder, findWork, type Work } from "../works/queries.js";
+import { ConfirmDeletePage, RestrictedPage } from "../works/views/pages.js";
+import { workPath } from "../works/views/paths.js";
+import { createBookmark, deleteBookmark, leaveKudos, updateBookmark } from "./commands.js";
+import { canEditBookmark, kudosRefusal, mayBookmark, mayOfferKudos } from "./policy.js";
+import { bookmarkOf, creatorsBlock, findBookmark, kudosSummary, listBookmarks } from "./queries.js";
+import { type BookmarkFormValues, EMPTY_BOOKMARK, parseBookmark, readBookmarkForm } from "./schema.js";
+import { BookmarkFormPage, BookmarksPage } from "./views/bookmarks.js";
+import { WorkFeedback } from "./views/kudos.js";
+import { bookmarksOfWorkPath, editBookmarkPath, userBookmarksPath } from "./views/paths.js";
+import { htmlToTextarea } from "../platform/html/paragraphs.js";
+
+// Messages, in AO3's words where it has them.
+const KUDOS_THANKS = "Thank you for leaving kudos!";
+const KUDOS_ALREADY = "You have already left kudos here. :)";
+const KUDOS_OWN = "You can't leave kudos on your own work.";
+const KUDOS_DRAFT = "You can't leave kudos on a draft.";
+const KUDOS_BLOCKED = "Sorry, you have been blocked by one or more of this work's creators.";
+
+/** The work behind `:id` when the viewer may read it; otherwise the fitting page is sent (404, or 401 for a registered-only work and a guest). */
+async function readableWork(req: FastifyRequest, reply: FastifyReply): Promise<Work | undefined> {
+  const id = idParam(req, "id");
+  const work = id ? await findWork(req.db, id) : undefined;
+  const visibility = work ? workVisibility(req.viewer, work) : "no";
+  if (!work || visibility === "no") {
+    reply.error("WORK_NOT_FOUND");
+    return undefined;
+  }
+  if (visibility === "login") {
+    reply.page("Registered users only", <RestrictedPage returnTo={req.url} />, { status: 401 });
+    return undefined;
+  }
+  return work;
+}
+
+/**
+ * The feedback block for a work page the works capability is rendering (kudos line, Kudos ♥,
+ * Bookmark, and this page's notices): three queries for kudos and one for the viewer's bookmark.
+ */
+export async function workFeedbackFor(req: FastifyRequest, reply: FastifyReply, work: Work, csrf: string): Promise<JSX.Element> {
+  const [summary, own] = await Promise.all([
+    kudosSummary(req.db, work.id, req.viewer, req.ip),
+    req.viewer.user ? bookmarkOf(req.db, req.viewer.user.id, work.id) : Promise.resolve(undefined),
+  ]);
+  return (
+    <WorkFeedback
+      workId={work.id}
+      summary={summary}
+      offerKudos={mayOfferKudos(req.viewer, work)}
+      offerBookmark={mayBookmark(req.viewer, work)}
+      bookmarkEditPath={own ? editBookmarkPath(own.id) : null}
+      notices={takeFlash(req, reply)}
+      csrf={csrf}
+    />
+  );
+}
+
+// ---- kudos ------------------------------------------------------------------------------------
+
+export async function postKudos(req: FastifyRequest, reply: FastifyReply) {
+  const work = await readableWork(req, reply);
+  if (!work) return;
+  const blocked = await creatorsBlock(req.db, work.creatorUserIds, req.viewer);
+  const refusal = kudosRefusal(req.viewer, work, blocked);
+  if (refusal !== "ok") {
+    const message = refusal === "own" ? KUDOS_OWN : refusal === "draft" ? KUDOS_DRAFT : KUDOS_BLOCKED;
+    return reply.page("Kudos", <KudosRefused message={message} workId={work.id} />, { status: 403 });
+  }
+  const giver = req.viewer.user ? { userId: req.viewer.user.id } : { guestIp: req.ip };
+  const result = await leaveKudos(req.db, work.id, giver);
+  setFlash(req, reply, [result === "left" ? KUDOS_THANKS : KUDOS_ALREADY]);
+  return reply.redirect(`${workPath(work.id)}#feedback`, 303);
+}
+
+function KudosRefused({ message, workId }: { message: string; workId: number }): JSX.Element {
+  return (
+    <div class="error-page">
+      <h2 class="heading">Kudos</h2>
+      <p safe>{message}</p>
+      <p>
+        <a href={workPath(workId)}>Back to the work</a>
+      </p>
+    </div>
+  );
+}
+
+// ---- bookmarks --------------------------------------------------------------------------------
+
+function formValuesOf(bookmark: { notes: string; tags: string[]; private: number; rec: number }): BookmarkFormValues {
+  return { notes: htmlToTextarea(bookmark.notes), tags: bookmark.tags.join(", "), private: bookmark.private === 1, rec: bookmark.rec === 1 };
+}
+
+export async function showNewBookmarkPage(req: FastifyRequest, reply: FastifyReply) {
+  const work = await readableWork(req, reply);
+  if (!work || !isLoggedIn(req.viewer)) return;
+  if (!mayBookmark(req.viewer, work)) return reply.error("WORK_NOT_FOUND");
+  const existing = await bookmarkOf(req.db, req.viewer.user.id, work.id);
+  if (existing) return reply.redirect(editBookmarkPath(existing.id), 303);
+  return reply.page(
+    `Bookmark ${work.title}`,
+    <BookmarkFormPage workTitle={work.title} heading="New Bookmark" action={bookmarksOfWorkPath(work.id)} values={EMPTY_BOOKMARK} errors={{}} csrf={reply.csrf()} />,
+    { mainClass: "bookmarks-new" },
+  );
+}
+
+export async function postBookmark(req: FastifyRequest, reply: FastifyReply) {
+  const work = await readableWork(req, reply);
+  if (!work || !isLoggedIn(req.viewer)) return;
+  if (!mayBookmark(req.viewer, work)) return reply.error("WORK_NOT_FOUND");
+  const values = readBookmarkForm(req.body);
+  const form = parseBookmark(values);
+  if (!form.ok) {
+    return reply.page(`Bookmark ${work.title}`, <BookmarkFormPage workTitle={work.title} heading="New Bookmark" action={bookmarksOfWorkPath(work.id)} values={values} errors={form.errors} csrf={reply.csrf()} />, {
+      status: 422,
+      mainClass: "bookmarks-new",
+    });
+  }
+  const result = await createBookmark(req.db, req.viewer.user.id, work.id, form.value);
+  if (!result.created) {
+    // A second submit of the form (or a second tab): the first bookmark stands; edit it instead.
+    const existing = await bookmarkOf(req.db, req.viewer.user.id, work.id);
+    setFlash(req, reply, ["You have already bookmarked this work; you can edit your bookmark here."]);
+    return reply.redirect(existing ? editBookmarkPath(existing.id) : workPath(work.id), 303);
+  }
+  setFlash(req, reply, ["Bookmark was successfully created."]);
+  return reply.redirect(userBookmarksPath(req.viewer.user.login), 303);
+}
+
+/** The bookmark behind `:id` when the viewer owns it: 404 when it is missing or not theirs to see, 403 when seen but not theirs. */
+async function ownBookmark(req: FastifyRequest, reply: FastifyReply) {
+  const id = idParam(req, "id");
+  const bookmark = id ? await findBookmark(req.db, id) : undefined;
+  if (!bookmark || (bookmark.private && !canEditBookmark(req.viewer, bookmark))) {
+    reply.error("NOT_FOUND");
+    return undefined;
+  }
+  if (!canEditBookmark(req.viewer, bookmark)) {
+    reply.error("FORBIDDEN");
+    return undefined;
+  }
+  const work = await findWork(req.db, bookmark.work_id);
+  if (!work) {
+    reply.error("NOT_FOUND");
+    return undefined;
+  }
+  return { bookmark, work };
+}
+
+export async function showEditBookmarkPage(req: FastifyRequest, reply: FastifyReply) {
+  const found = await ownBookmark(req, reply);
+  if (!found) return;
+  const { bookmark, work } = found;
+  return reply.page(
+    `Edit Bookmark for ${work.title}`,
+    <BookmarkFormPage workTitle={work.title} heading="Edit Bookmark" action={`/bookmarks/${bookmark.id}`} values={formValuesOf(bookmark)} errors={{}} csrf={reply.csrf()} />,
+    { mainClass: "bookmarks-edit" },
+  );
+}
+
+export async function saveBookmark(req: FastifyRequest, reply: FastifyReply) {
+  const found = await ownBookmark(req, reply);
+  if (!found || !isLoggedIn(req.viewer)) return;
+  const { bookmark, work } = found;
+  const values = readBookmarkForm(req.body);
+  const form = parseBookmark(values);
+  if (!form.ok) {
+    return reply.page(`Edit Bookmark for ${work.title}`, <BookmarkFormPage workTitle={work.title} heading="Edit Bookmark" action={`/bookmarks/${bookmark.id}`} values={values} errors={form.errors} csrf={reply.csrf()} />, {
+      status: 422,
+      mainClass: "bookmarks-edit",
+    });
+  }
+  if (!(await updateBookmark(req.db, req.viewer.user.id, bookmark.id, form.value))) return reply.error("NOT_FOUND");
+  setFlash(req, reply, ["Bookmark was successfully updated."]);
+  return reply.redirect(userBookmarksPath(req.viewer.user.login), 303);
+}
+
+export async function showDeleteBookmarkPage(req: FastifyRequest, reply: FastifyReply) {
+  const found = await ownBookmark(req, reply);
+  if (!found) return;
+  const { bookmark, work } = found;
+  return reply.page("Delete Bookmark", <ConfirmDeletePage what={`your bookmark of “${work.title}”`} action={`/bookmarks/${bookmark.id}/delete`} cancelHref={editBookmarkPath(bookmark.id)} csrf={reply.csrf()} />, {
+    mainClass: "bookmarks-delete",
+  });
+}
+
+export async function removeBookmark(req: FastifyRequest, reply: FastifyReply) {
+  const found = await ownBookmark(req, reply);
+  if (!found || !isLoggedIn(req.viewer)) return;
+  // Idempotent: a second click finds nothing to delete and says so plainly.
+  if (!(await deleteBookmark(req.db, req.viewer.user.id, found.bookmark.id))) return reply.error("NOT_FOUND");
+  setFlash(req, reply, ["Bookmark was successfully deleted."]);
+  return reply.redirect(userBookmarksPath(req.viewer.user.login), 303);
+}
+
+// ---- listings ---------------------------------------------------------------------------------
+
+export async function showUserBookmarks(req: FastifyRequest, reply: FastifyReply) {
+  const login = (req.params as { login: string }).login;
+  const user = await findUserByLogin(req.db, login);
+  if (!user) return reply.error("NOT_FOUND");
+  const page = pageParam(req);
+  const { total, bookmarks } = await listBookmarks(req.db, req.viewer, { userId: user.id }, page);
+  const blurbs = await blurbsInOrder(req.db, req.viewer, bookmarks.map((b) => b.work_id));
+  const notices = takeFlash(req, reply);
+  return reply.page(
+    `${user.login} - Bookmarks`,
+    <>
+      {notices.length ? (
+        <div class="flash notice" role="status">
+          {notices.map((line) => (
+            <p safe>{line}</p>
+          ))}
+        </div>
+      ) : (
+        ""
+      )}
+      <BookmarksPage
+        heading={`by ${user.login}`}
+        total={total}
+        page={page}
+        bookmarks={bookmarks}
+        blurbs={new Map(blurbs.map((b) => [b.work.id, b]))}
+        viewerId={req.viewer.user?.id ?? null}
+        href={(n) => `${userBookmarksPath(user.login)}?page=${n}`}
+      />
+    </>,
+    { mainClass: "bookmarks-index" },
+  );
+}
+
+export async function showWorkBookmarks(req: FastifyRequest, reply: FastifyReply) {
+  const work = await readableWork(req, reply);
+  if (!work) return;
+  if (!work.posted) return reply.error("WORK_NOT_FOUND");
+  const page = pageParam(req);
+  const { total, bookmarks } = await listBookmarks(req.db, req.viewer, { workId: work.id }, page);
+  return reply.page(
+    `Bookmarks of ${work.title}`,
+    <>
+      <p>
+        <a href={workPath(work.id)} safe>{work.title}</a>
+      </p>
+      <BookmarksPage heading={`of ${work.title}`} total={total} page={page} bookmarks={bookmarks} viewerId={req.viewer.user?.id ?? null} href={(n) => `${bookmarksOfWorkPath(work.id)}?page=${n}`} />
+    </>,
+    { mainClass: "bookmarks-index" },
+  );
+}

@@ -1,0 +1,115 @@
+import type { DbOrTrx } from "../platform/db/index.js";
+import type { BookmarkRow } from "../platform/db/tables.js";
+import type { Viewer } from "../platform/http/viewer.js";
+import { listableWorkIds } from "../works/policy.js";
+
+/** Names shown in a work's kudos line; past this the rest are counted ("and 40 more users"). */
+export const KUDOS_NAMES_SHOWN = 100;
+
+export interface KudosSummary {
+  /** Logins of the users who left kudos, oldest first, at most KUDOS_NAMES_SHOWN. */
+  users: string[];
+  userCount: number;
+  guestCount: number;
+  /** Whether this viewer (by account, or by address for a guest) already left kudos. */
+  given: boolean;
+}
+
+/** A work's kudos line and whether the viewer has given, in three queries whatever the counts. */
+export async function kudosSummary(db: DbOrTrx, workId: number, viewer: Viewer, guestIp: string): Promise<KudosSummary> {
+  const [names, counts, mine] = await Promise.all([
+    db
+      .selectFrom("kudos")
+      .innerJoin("users", "users.id", "kudos.user_id")
+      .select("users.login")
+      .where("kudos.work_id", "=", workId)
+      .orderBy("kudos.id")
+      .limit(KUDOS_NAMES_SHOWN)
+      .execute(),
+    db
+      .selectFrom("kudos")
+      .select((eb) => [eb.fn.count<number>("kudos.user_id").as("users"), eb.fn.count<number>("kudos.guest_ip").as("guests")])
+      .where("kudos.work_id", "=", workId)
+      .executeTakeFirst(),
+    db
+      .selectFrom("kudos")
+      .select("id")
+      .where("work_id", "=", workId)
+      .where((eb) => (viewer.user ? eb("user_id", "=", viewer.user.id) : eb("guest_ip", "=", guestIp)))
+      .executeTakeFirst(),
+  ]);
+  return { users: names.map((n) => n.login), userCount: Number(counts?.users ?? 0), guestCount: Number(counts?.guests ?? 0), given: mine !== undefined };
+}
+
+/**
+ * Whether any of these creators has blocked this viewer. The hook for blocking (issue 5, item
+ * 9): there are no blocks yet, so nobody is blocked. When blocks exist this becomes one query.
+ */
+export async function creatorsBlock(_db: DbOrTrx, _creatorUserIds: number[], _viewer: Viewer): Promise<boolean> {
+  return false;
+}
+
+export interface Bookmark extends BookmarkRow {
+  tags: string[];
+  login: string;
+}
+
+/** The tags of many bookmarks in one query. */
+async function tagsOfBookmarks(db: DbOrTrx, ids: number[]): Promise<Map<number, string[]>> {
+  const byId = new Map<number, string[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return byId;
+  const rows = await db.selectFrom("bookmark_tags").select(["bookmark_id", "name"]).where("bookmark_id", "in", ids).orderBy("bookmark_id").orderBy("position").execute();
+  for (const row of rows) byId.get(row.bookmark_id)?.push(row.name);
+  return byId;
+}
+
+async function withTags(db: DbOrTrx, rows: (BookmarkRow & { login: string })[]): Promise<Bookmark[]> {
+  const tags = await tagsOfBookmarks(db, rows.map((r) => r.id));
+  return rows.map((r) => ({ ...r, tags: tags.get(r.id) ?? [] }));
+}
+
+/** One bookmark with its owner and tags, whatever its visibility (callers apply the policy). */
+export async function findBookmark(db: DbOrTrx, id: number): Promise<Bookmark | undefined> {
+  const row = await db.selectFrom("bookmarks").innerJoin("users", "users.id", "bookmarks.user_id").selectAll("bookmarks").select("users.login").where("bookmarks.id", "=", id).executeTakeFirst();
+  return row ? (await withTags(db, [row]))[0] : undefined;
+}
+
+/** The viewer's own bookmark of a work, if any. */
+export async function bookmarkOf(db: DbOrTrx, userId: number, workId: number): Promise<Bookmark | undefined> {
+  const row = await db
+    .selectFrom("bookmarks")
+    .innerJoin("users", "users.id", "bookmarks.user_id")
+    .selectAll("bookmarks")
+    .select("users.login")
+    .where("bookmarks.user_id", "=", userId)
+    .where("bookmarks.work_id", "=", workId)
+    .executeTakeFirst();
+  return row ? (await withTags(db, [row]))[0] : undefined;
+}
+
+export const BOOKMARKS_PER_PAGE = 20;
+
+/**
+ * A page of bookmarks this viewer may see, newest first: of works the viewer may see listed (the
+ * works capability's one predicate: never drafts, never registered-only works for guests), and
+ * not private unless they are the viewer's own. Scoped to one user's or one work's bookmarks.
+ */
+export async function listBookmarks(db: DbOrTrx, viewer: Viewer, scope: { userId: number } | { workId: number }, page: number): Promise<{ total: number; bookmarks: Bookmark[] }> {
+  const base = db
+    .selectFrom("bookmarks")
+    .innerJoin("users", "users.id", "bookmarks.user_id")
+    .where("bookmarks.work_id", "in", listableWorkIds(db, viewer))
+    .where((eb) => (viewer.user ? eb.or([eb("bookmarks.private", "=", 0), eb("bookmarks.user_id", "=", viewer.user.id)]) : eb("bookmarks.private", "=", 0)))
+    .where((eb) => ("userId" in scope ? eb("bookmarks.user_id", "=", scope.userId) : eb("bookmarks.work_id", "=", scope.workId)));
+  const [count, rows] = await Promise.all([
+    base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst(),
+    base
+      .selectAll("bookmarks")
+      .select("users.login")
+      .orderBy("bookmarks.id", "desc")
+      .limit(BOOKMARKS_PER_PAGE)
+      .offset((page - 1) * BOOKMARKS_PER_PAGE)
+      .execute(),
+  ]);
+  return { total: Number(count?.n ?? 0), bookmarks: await withTags(db, rows) };
+}

@@ -1,0 +1,131 @@
+import { CsrfField, ErrorSummary, type FieldErrors, isoDate, Pagination, sanitizedHtml, TextArea, TextField } from "../../platform/http/components.js";
+import { formatNumber } from "../../platform/i18n/index.js";
+import type { Blurb } from "../../works/queries.js";
+import { WorkBlurb } from "../../works/views/blurb.js";
+import type { Bookmark } from "../queries.js";
+import { BOOKMARKS_PER_PAGE } from "../queries.js";
+import type { BookmarkFormValues } from "../schema.js";
+import { MAX_NOTES } from "../schema.js";
+import { confirmDeleteBookmarkPath, editBookmarkPath, userBookmarksPath } from "./paths.js";
+
+/** The new-bookmark and edit-bookmark form. */
+export function BookmarkFormPage(props: { workTitle: string; heading: string; action: string; values: BookmarkFormValues; errors: FieldErrors; csrf: string }): JSX.Element {
+  const { values, errors } = props;
+  return (
+    <div class="bookmark-form">
+      <h2 class="heading" safe>{props.heading}</h2>
+      <p>
+        Work: <cite safe>{props.workTitle}</cite>
+      </p>
+      <ErrorSummary errors={errors} labels={{ "bookmark[notes]": "Notes", "bookmark[tag_string]": "Your tags" }} />
+      <form method="post" action={props.action} id="bookmark-form">
+        <CsrfField csrf={props.csrf} />
+        <TextArea name="bookmark[notes]" label="Notes" value={values.notes} errors={errors["bookmark[notes]"]} hint={`Plain text or HTML, up to ${formatNumber(MAX_NOTES)} characters.`} rows={6} />
+        <TextField name="bookmark[tag_string]" label="Your tags" value={values.tags} errors={errors["bookmark[tag_string]"]} hint="Separated by commas. Only you choose these; they are not wrangled." />
+        <fieldset class="choices">
+          <legend>Options</legend>
+          <ul>
+            <li>
+              <input type="checkbox" id="bookmark-private" name="bookmark[private]" value="1" checked={values.private} /> <label for="bookmark-private">Private bookmark (only you can see it)</label>
+            </li>
+            <li>
+              <input type="checkbox" id="bookmark-rec" name="bookmark[rec]" value="1" checked={values.rec} /> <label for="bookmark-rec">Rec (recommend this work)</label>
+            </li>
+          </ul>
+        </fieldset>
+        <p class="actions">
+          <button type="submit">Save Bookmark</button>
+        </p>
+      </form>
+    </div>
+  );
+}
+
+/** The bookmarker's part of a bookmark: who, when, rec/private, their tags and notes, and their own actions. */
+export function BookmarkDetails({ bookmark, own }: { bookmark: Bookmark; own: boolean }): JSX.Element {
+  return (
+    <div class="user module group" id={`bookmark_${bookmark.id}`}>
+      <h5 class="byline heading">
+        Bookmarked by <a href={userBookmarksPath(bookmark.login)} safe>{bookmark.login}</a>
+      </h5>
+      <p class="datetime" safe>{isoDate(bookmark.updated_at)}</p>
+      {bookmark.rec || bookmark.private ? (
+        <p class="status">
+          {bookmark.rec ? <span class="rec">Rec</span> : ""}
+          {bookmark.rec && bookmark.private ? " " : ""}
+          {bookmark.private ? <span class="private">Private Bookmark</span> : ""}
+        </p>
+      ) : (
+        ""
+      )}
+      {bookmark.tags.length ? (
+        <>
+          <h6 class="landmark heading">Bookmarker's Tags:</h6>
+          <ul class="meta tags commas">
+            {bookmark.tags.map((tag) => (
+              <li safe>{tag}</li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        ""
+      )}
+      {bookmark.notes ? (
+        <>
+          <h6 class="landmark heading">Bookmarker's Notes:</h6>
+          <blockquote class="userstuff notes">{sanitizedHtml(bookmark.notes)}</blockquote>
+        </>
+      ) : (
+        ""
+      )}
+      {own ? (
+        <ul class="actions" aria-label="Your bookmark">
+          <li>
+            <a href={editBookmarkPath(bookmark.id)}>Edit</a>
+          </li>
+          <li>
+            <a href={confirmDeleteBookmarkPath(bookmark.id)}>Delete</a>
+          </li>
+        </ul>
+      ) : (
+        ""
+      )}
+    </div>
+  );
+}
+
+/** A page of bookmarks: with each work's blurb (a user's bookmarks) or under one work (a work's). */
+export function BookmarksPage(props: {
+  heading: string;
+  total: number;
+  page: number;
+  bookmarks: Bookmark[];
+  /** Blurbs by work id; when absent (one work's bookmarks) only the bookmarkers' parts are shown. */
+  blurbs?: Map<number, Blurb>;
+  viewerId: number | null;
+  href: (page: number) => string;
+}): JSX.Element {
+  const count = `${formatNumber(props.total)} ${props.total === 1 ? "Bookmark" : "Bookmarks"}`;
+  return (
+    <div class="bookmarks-index">
+      <h2 class="heading" safe>{`${count} ${props.heading}`}</h2>
+      {props.bookmarks.length ? (
+        <ol class="bookmark index group">
+          {props.bookmarks.map((bookmark) => {
+            const details = <BookmarkDetails bookmark={bookmark} own={bookmark.user_id === props.viewerId} />;
+            const blurb = props.blurbs?.get(bookmark.work_id);
+            if (blurb) return <WorkBlurb blurb={blurb} extra={details} />;
+            return (
+              <li class="bookmark blurb group" id={`bookmark-${bookmark.id}`}>
+                {details}
+              </li>
+            );
+          })}
+        </ol>
+      ) : (
+        <p class="empty">No bookmarks here yet.</p>
+      )}
+      <Pagination page={props.page} pages={Math.max(1, Math.ceil(props.total / BOOKMARKS_PER_PAGE))} href={props.href} />
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import { escapeHtml } from "@kitajs/html";
+import { CsrfField } from "../../platform/http/components.js";
+import { formatNumber } from "../../platform/i18n/index.js";
+import type { KudosSummary } from "../queries.js";
+import { bookmarksOfWorkPath, kudosPath, newBookmarkPath } from "./paths.js";
+
+/** "A", "A and B", "A, B and C" over parts that are already markup. */
+function sentence(parts: string[]): string {
+  if (parts.length <= 1) return parts.join("");
+  return `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+}
+
+/** AO3's kudos line: "X, Y and 3 guests left kudos on this work!" (names link to their users). */
+export function KudosLine({ summary }: { summary: KudosSummary }): JSX.Element {
+  const parts: string[] = summary.users.map((login) => (<a href={`/users/${encodeURIComponent(login)}`} safe>{login}</a>) as string);
+  const moreUsers = summary.userCount - summary.users.length;
+  if (moreUsers > 0) parts.push(escapeHtml(`${formatNumber(moreUsers)} more ${moreUsers === 1 ? "user" : "users"}`));
+  if (summary.guestCount > 0) parts.push(escapeHtml(`${formatNumber(summary.guestCount)} ${summary.guestCount === 1 ? "guest" : "guests"}`));
+  if (parts.length === 0) return "";
+  const safeNames = sentence(parts); // each part escaped above
+  return (
+    <p class="kudos">
+      {safeNames} left kudos on this work!
+    </p>
+  );
+}
+
+export interface WorkFeedbackProps {
+  workId: number;
+  summary: KudosSummary;
+  /** The Kudos button is offered (not one's own work, not a draft). */
+  offerKudos: boolean;
+  /** The Bookmark link is offered (a logged-in user, a posted work). */
+  offerBookmark: boolean;
+  /** "Edit Bookmark" instead of "Bookmark" when the viewer has one. */
+  bookmarkEditPath: string | null;
+  notices: string[];
+  csrf: string;
+}
+
+/** The feedback block under a work: notices, Kudos ♥ (a plain form), Bookmark, and who left kudos. */
+export function WorkFeedback(props: WorkFeedbackProps): JSX.Element {
+  return (
+    <div id="feedback" class="feedback">
+      <h3 class="landmark heading">Feedback</h3>
+      {props.notices.length ? (
+        <div class="flash notice" role="status">
+          {props.notices.map((line) => (
+            <p safe>{line}</p>
+          ))}
+        </div>
+      ) : (
+        ""
+      )}
+      <ul class="actions" aria-label="Feedback">
+        {props.offerKudos ? (
+          <li id="kudo_submit">
+            <form method="post" action={kudosPath(props.workId)} id="new_kudo">
+              <CsrfField csrf={props.csrf} />
+              <button type="submit">Kudos ♥</button>
+            </form>
+          </li>
+        ) : (
+          ""
+        )}
+        {props.offerBookmark ? (
+          <li class="bookmark">
+            <a href={props.bookmarkEditPath ?? newBookmarkPath(props.workId)}>{props.bookmarkEditPath ? "Edit Bookmark" : "Bookmark"}</a>
+          </li>
+        ) : (
+          ""
+        )}
+        <li class="bookmarks">
+          <a href={bookmarksOfWorkPath(props.workId)}>Bookmarks</a>
+        </li>
+      </ul>
+      <div id="kudos">
+        <KudosLine summary={props.summary} />
+      </div>
+    </div>
+  );
+}
