@@ -3,6 +3,7 @@ import { adminRoutes } from "./admin/routes.js";
 import { attachBrowseIndex } from "./browse/plugin.js";
 import { browseRoutes } from "./browse/routes.js";
 import { downloadsRoutes } from "./downloads/routes.js";
+import { feedLinkFor } from "./feeds/links.js";
 import { feedsRoutes } from "./feeds/routes.js";
 import type { Config } from "./platform/config.js";
 import type { Db } from "./platform/db/index.js";
@@ -25,7 +26,7 @@ export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRout
  * (`progress` prints how far the build got, for `fanfold serve`).
  */
 export async function buildApp(config: Config, db: Db, options: { progress?: boolean } = {}): Promise<FastifyInstance> {
-  const app = await buildHttpServer({ config, db, routes: ROUTES, loadViewer });
+  const app = await buildHttpServer({ config, db, routes: ROUTES, loadViewer, feedLinkFor });
   await attachBrowseIndex(app, db, options);
   return app;
 }

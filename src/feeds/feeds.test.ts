@@ -66,6 +66,23 @@ test("Atom feeds: listings, search, tag, user, chapters; escaping; visibility; a
       assert.equal((await guest.get(`/works/${draftId}/chapters/feed.atom`)).statusCode, 404);
       assert.equal((await guest.get(`/works/${lockedId}/chapters/feed.atom`)).statusCode, 404);
 
+      // Each page links its feed in the head, and the link works.
+      for (const [page, feed] of [
+        ["/works?work_search%5Bcomplete%5D=T&page=1", "/works/feed.atom?work_search%5Bcomplete%5D=T"],
+        ["/works/search?work_search%5Bquery%5D=harbour", "/works/search/feed.atom?work_search%5Bquery%5D=harbour"],
+        ["/tags/Feed%20Fandom/works", "/tags/Feed%20Fandom/feed.atom"],
+        [`/users/${login}/works`, `/users/${login}/works/feed.atom`],
+        [`/works/${publicId}`, `/works/${publicId}/chapters/feed.atom`],
+      ]) {
+        const html = (await guest.get(page!)).body;
+        const linked = /<link rel="alternate" type="application\/atom\+xml" href="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, "&");
+        assert.equal(linked, feed, page);
+        const res = await guest.get(linked!);
+        assert.equal(res.statusCode, 200, linked);
+        await parseAtom(res.body);
+      }
+      assert.doesNotMatch((await guest.get("/works/new")).body, /application\/atom\+xml/);
+
       // With Basic credentials (or a session) registered-only works appear; drafts never.
       const basic = `Basic ${Buffer.from(`${login}:${password}`).toString("base64")}`;
       const authed = await app.inject({ method: "GET", url: "/works/feed.atom", headers: { authorization: basic } });

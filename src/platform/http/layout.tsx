@@ -7,12 +7,14 @@ export interface PageProps {
   csrf: string;
   /** Extra class on div#main, as AO3 names its pages ("works-show", "works-index"). */
   mainClass?: string;
+  /** The page's Atom feed, linked as rel="alternate" for feed readers. */
+  feed?: { href: string; title: string } | null;
   /** Rendered HTML of the page's main content. */
   children: JSX.Element;
 }
 
 /** The site layout: skip link, header with search and account links, main content, footer. */
-export function Layout({ title, viewer, csrf, mainClass, children }: PageProps): JSX.Element {
+export function Layout({ title, viewer, csrf, mainClass, feed, children }: PageProps): JSX.Element {
   const user = viewer.user;
   return (
     "<!DOCTYPE html>" +
@@ -25,6 +27,7 @@ export function Layout({ title, viewer, csrf, mainClass, children }: PageProps):
           <meta name="csrf-token" content={csrf} />
           <title safe>{`${title} | ${t("site.name")}`}</title>
           <link rel="stylesheet" href="/static/fanfold.css" />
+          {feed ? <link rel="alternate" type="application/atom+xml" href={feed.href} title={feed.title} /> : ""}
           <script src="/static/autocomplete.js" defer></script>
         </head>
         <body>

@@ -40,6 +40,8 @@ export interface HttpDeps {
   routes: RouteDef[];
   /** Turns a session cookie's token into a viewer (users capability). */
   loadViewer(db: Db, token: string | undefined): Promise<Viewer>;
+  /** The Atom feed of the page at a URL, if it has one (feeds capability). */
+  feedLinkFor?(url: string): { href: string; title: string } | null;
 }
 
 const PUBLIC_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "../../../public");
@@ -105,10 +107,12 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     return self._csrfToken;
   });
   app.decorateReply("page", function (this: FastifyReply, title: string, body: JSX.Element, options = {}) {
-    const html = Layout({ title, viewer: this.request.viewer, csrf: this.csrf(), mainClass: options.mainClass, children: body });
+    const status = options.status ?? 200;
+    const feed = status === 200 ? deps.feedLinkFor?.(this.request.url) : null;
+    const html = Layout({ title, viewer: this.request.viewer, csrf: this.csrf(), mainClass: options.mainClass, feed, children: body });
     // Views are synchronous by rule (no async components), so the layout is always a string.
     if (typeof html !== "string") throw new Error("async view component used in a page");
-    return this.code(options.status ?? 200)
+    return this.code(status)
       .header("content-type", "text/html; charset=utf-8")
       .header("cache-control", "private, no-store")
       .send(html);
