@@ -88,6 +88,22 @@ test("kudos: users once per work, guests once per address, listed on the work pa
   });
 });
 
+test("kudos: two submits at the same moment make one kudos", async (t) => {
+  await eachDialect(t, async (_t, { db, url }) => {
+    const { app, pseudId } = await appWithUser(db, url);
+    const workId = await makeWork(db, pseudId);
+    const ana = await reader(app, db, "ana");
+    await ana.get(`/works/${workId}`);
+    const results = await Promise.all([1, 2, 3].map(() => ana.post(`/works/${workId}/kudos`, {})));
+    assert.deepEqual(results.map((r) => r.statusCode), [303, 303, 303]);
+    const guests = await Promise.all([1, 2, 3].map(() => guestKudos(app, workId, "203.0.113.99")));
+    assert.deepEqual(guests.map((r) => r.statusCode), [303, 303, 303]);
+    assert.equal((await db.selectFrom("kudos").select("id").where("work_id", "=", workId).execute()).length, 2);
+    assert.equal(await count(db, workId), 2);
+    await app.close();
+  });
+});
+
 test("kudos: drafts and registered-only works refuse what their readers cannot see", async (t) => {
   await eachDialect(t, async (_t, { db, url }) => {
     const { app, pseudId } = await appWithUser(db, url);
@@ -112,8 +128,24 @@ test("kudos: guests are rate limited per address", async (t) => {
     for (const id of works) codes.push((await guestKudos(app, id, "192.0.2.50")).statusCode);
     assert.deepEqual(codes.slice(0, 10), Array(10).fill(303));
     assert.equal(codes[10], 429);
-    // Another address is not affected.
+    // Another address is not affected, nor is a logged-in user at the limited address.
     assert.equal((await guestKudos(app, works[10]!, "192.0.2.51")).statusCode, 303);
+    const made = await createUser(db, { login: "busy", email: "busy@example.com", password: "reader password 1" });
+    assert.ok(made.ok);
+    const user = new Client(app);
+    await user.logIn("busy", "reader password 1");
+    const userCodes = [];
+    for (const id of works) {
+      const res = await app.inject({
+        method: "POST",
+        url: `/works/${id}/kudos`,
+        remoteAddress: "192.0.2.50",
+        payload: new URLSearchParams({ authenticity_token: user.csrf }).toString(),
+        headers: { cookie: [...user.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "content-type": "application/x-www-form-urlencoded" },
+      });
+      userCodes.push(res.statusCode);
+    }
+    assert.deepEqual(userCodes, Array(11).fill(303));
     await app.close();
   });
 });

@@ -1,9 +1,16 @@
-import { get, post } from "../platform/http/routes.js";
+import type { FastifyRequest } from "fastify";
+import { get, post, type RateLimit } from "../platform/http/routes.js";
 import * as h from "./handlers.js";
 
-// Guests leave kudos by address: a few a minute per address is plenty for a reader, and slows
-// anyone inflating counts from one machine. (Users are limited by the one-per-work rule.)
-const GUEST_KUDOS_LIMIT = { max: 10, timeWindow: 60_000 };
+// Guests leave kudos by address: ten a minute per address is plenty for a reader, and slows
+// anyone inflating counts from one machine. Logged-in users are not counted (one kudos per
+// account per work already bounds them): `allowList` goes through to @fastify/rate-limit with
+// the route's options, and runs after the viewer is loaded (an app-wide onRequest hook).
+const GUEST_KUDOS_LIMIT: RateLimit & { allowList: (req: FastifyRequest) => boolean } = {
+  max: 10,
+  timeWindow: 60_000,
+  allowList: (req) => req.viewer?.user != null,
+};
 
 /** Responses: kudos and bookmarks of works (comments, subscriptions and the rest come later). */
 export const responsesRoutes = [

@@ -41,13 +41,26 @@ export function BookmarkFormPage(props: { workTitle: string; heading: string; ac
   );
 }
 
-/** The bookmarker's part of a bookmark: who, when, rec/private, their tags and notes, and their own actions. */
-export function BookmarkDetails({ bookmark, own }: { bookmark: Bookmark; own: boolean }): JSX.Element {
+/** A heading at a level chosen by where the block stands (under a work's blurb, or on its own). */
+function Heading({ level, class: className, children }: { level: 4 | 5 | 6; class: string; children: JSX.Element }): JSX.Element {
+  if (level === 4) return <h4 class={className}>{children}</h4>;
+  if (level === 5) return <h5 class={className}>{children}</h5>;
+  return <h6 class={className}>{children}</h6>;
+}
+
+/**
+ * The bookmarker's part of a bookmark: who, when, rec/private, their tags and notes, and their own
+ * actions. `level` is its heading's level: 5 under a work's blurb (whose heading is an h4), 4 alone.
+ */
+export function BookmarkDetails({ bookmark, own, level }: { bookmark: Bookmark; own: boolean; level: 4 | 5 }): JSX.Element {
+  const sub = (level + 1) as 5 | 6;
   return (
     <div class="user module group" id={`bookmark_${bookmark.id}`}>
-      <h5 class="byline heading">
-        Bookmarked by <a href={userBookmarksPath(bookmark.login)} safe>{bookmark.login}</a>
-      </h5>
+      <Heading level={level} class="byline heading">
+        <>
+          Bookmarked by <a href={userBookmarksPath(bookmark.login)} safe>{bookmark.login}</a>
+        </>
+      </Heading>
       <p class="datetime" safe>{isoDate(bookmark.updated_at)}</p>
       {bookmark.rec || bookmark.private ? (
         <p class="status">
@@ -60,7 +73,9 @@ export function BookmarkDetails({ bookmark, own }: { bookmark: Bookmark; own: bo
       )}
       {bookmark.tags.length ? (
         <>
-          <h6 class="landmark heading">Bookmarker's Tags:</h6>
+          <Heading level={sub} class="landmark heading">
+            Bookmarker's Tags:
+          </Heading>
           <ul class="meta tags commas">
             {bookmark.tags.map((tag) => (
               <li safe>{tag}</li>
@@ -72,7 +87,9 @@ export function BookmarkDetails({ bookmark, own }: { bookmark: Bookmark; own: bo
       )}
       {bookmark.notes ? (
         <>
-          <h6 class="landmark heading">Bookmarker's Notes:</h6>
+          <Heading level={sub} class="landmark heading">
+            Bookmarker's Notes:
+          </Heading>
           <blockquote class="userstuff notes">{sanitizedHtml(bookmark.notes)}</blockquote>
         </>
       ) : (
@@ -109,15 +126,16 @@ export function BookmarksPage(props: {
   return (
     <div class="bookmarks-index">
       <h2 class="heading" safe>{`${count} ${props.heading}`}</h2>
+      <h3 class="landmark heading">Listing Bookmarks</h3>
       {props.bookmarks.length ? (
         <ol class="bookmark index group">
           {props.bookmarks.map((bookmark) => {
-            const details = <BookmarkDetails bookmark={bookmark} own={bookmark.user_id === props.viewerId} />;
+            const own = bookmark.user_id === props.viewerId;
             const blurb = props.blurbs?.get(bookmark.work_id);
-            if (blurb) return <WorkBlurb blurb={blurb} extra={details} />;
+            if (blurb) return <WorkBlurb blurb={blurb} extra={<BookmarkDetails bookmark={bookmark} own={own} level={5} />} />;
             return (
               <li class="bookmark blurb group" id={`bookmark-${bookmark.id}`}>
-                {details}
+                <BookmarkDetails bookmark={bookmark} own={own} level={4} />
               </li>
             );
           })}
