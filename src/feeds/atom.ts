@@ -116,7 +116,7 @@ export function workEntry(base: string, blurb: Blurb, extra: { links?: FeedLink[
     text("updated", rfc3339(work.updated_at)),
     text("published", rfc3339(work.published_on)),
     ...authorsXml(base, blurb),
-    ...blurb.tags.map((t) => node("category", { term: t.name, label: t.name, scheme: absolute(base, `/tags?type=${t.type}`) })),
+    ...blurb.tags.map((t) => node("category", { term: t.name, label: t.name })),
     text("summary", workSummaryHtml(base, blurb), { type: "html" }),
     linkXml({ rel: "alternate", type: "text/html", href: absolute(base, workPath(work.id)) }),
     ...(extra.links ?? []).map(linkXml),

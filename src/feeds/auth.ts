@@ -7,11 +7,50 @@ import { findUserByLogin, rolesOf } from "../users/queries.js";
  * HTTP Basic credentials (a user's login and password) for feeds and the OPDS catalog, where
  * e-reader apps and feed readers cannot log in through a form. Without an Authorization header
  * the viewer stays as the session made it (a guest or a logged-in browser); with one, the
- * credentials must be right: "bad" means answer 401.
+ * credentials must be right: "bad" means answer 401, "limited" 429 (too many wrong ones lately).
  */
-export async function basicViewer(req: FastifyRequest): Promise<Viewer | "none" | "bad"> {
+export async function basicViewer(req: FastifyRequest): Promise<Viewer | "none" | "bad" | "limited"> {
   const header = req.headers.authorization;
   if (!header) return "none";
+  if (failuresOf(req) >= MAX_FAILURES) return "limited";
+  const viewer = await checkCredentials(req, header);
+  if (viewer === "bad") noteFailure(req);
+  return viewer;
+}
+
+/**
+ * Wrong credentials allowed per address in FAILURE_WINDOW_MS (as the log-in form's limit: 5 per
+ * 20 seconds), per process; past that 429 without checking, so guessing passwords through the
+ * catalog is as slow as through the form, and costs no argon2 time.
+ */
+const MAX_FAILURES = 5;
+const FAILURE_WINDOW_MS = 20_000;
+const failuresByApp = new WeakMap<object, Map<string, number[]>>();
+
+function failuresIn(req: FastifyRequest): Map<string, number[]> {
+  let map = failuresByApp.get(req.server);
+  if (!map) failuresByApp.set(req.server, (map = new Map()));
+  return map;
+}
+
+function failuresOf(req: FastifyRequest): number {
+  const failures = failuresIn(req);
+  const ip = req.ip;
+  const since = Date.now() - FAILURE_WINDOW_MS;
+  const recent = (failures.get(ip) ?? []).filter((t) => t > since);
+  if (recent.length) failures.set(ip, recent);
+  else failures.delete(ip);
+  return recent.length;
+}
+
+function noteFailure(req: FastifyRequest): void {
+  const failures = failuresIn(req);
+  const ip = req.ip;
+  if (failures.size > 10_000) failures.clear();
+  failures.set(ip, [...(failures.get(ip) ?? []), Date.now()]);
+}
+
+async function checkCredentials(req: FastifyRequest, header: string): Promise<Viewer | "bad"> {
   const match = /^Basic ([A-Za-z0-9+/=]{1,1000})$/i.exec(header.trim());
   if (!match) return "bad";
   const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
@@ -43,6 +82,10 @@ export async function authenticate(req: FastifyRequest, reply: FastifyReply): Pr
   const viewer = await basicViewer(req);
   if (viewer === "bad") {
     askForCredentials(reply);
+    return false;
+  }
+  if (viewer === "limited") {
+    reply.code(429).header("retry-after", String(FAILURE_WINDOW_MS / 1000)).type("text/plain; charset=utf-8").send("Too many wrong passwords: try again in a little while.");
     return false;
   }
   if (viewer !== "none") req.viewer = viewer;

@@ -158,7 +158,9 @@ test("OPDS catalog: from /opds to an EPUB, search, facets, pagination, Basic aut
       assert.ok(!readerFandom.entry!.some((e) => e.title === "Draft Harbour"));
       const lockedEpub = locked.link.find((l) => l.rel === ACQUIRE && l.type === "application/epub+zip")!.href;
       assert.equal((await reader.fetch(lockedEpub)).statusCode, 200);
-      assert.equal((await guest.fetch(lockedEpub)).statusCode, 401, "a guest may not download it");
+      const refused = await guest.fetch(lockedEpub);
+      assert.equal(refused.statusCode, 401, "a guest may not download it");
+      assert.match(String(refused.headers["www-authenticate"]), /^Basic realm="/, "and is asked for credentials");
 
       // Wrong credentials: 401 with a Basic challenge, on feeds and downloads alike.
       const wrong = new OpdsClient(new Client(app), `Basic ${Buffer.from("keeper:wrong").toString("base64")}`);
@@ -168,6 +170,11 @@ test("OPDS catalog: from /opds to an EPUB, search, facets, pagination, Basic aut
         assert.match(String(res.headers["www-authenticate"]), /^Basic realm="/);
       }
       assert.equal((await new OpdsClient(new Client(app), "Bearer xyz").fetch(`${BASE}/opds`)).statusCode, 401);
+      // Guessing is limited as on the log-in form: after 5 wrong tries in 20 s, 429 even for the right password.
+      for (let i = 0; i < 2; i++) assert.equal((await wrong.fetch(`${BASE}/opds`)).statusCode, 401);
+      const limited = await reader.fetch(`${BASE}/opds`);
+      assert.equal(limited.statusCode, 429);
+      assert.equal(limited.headers["retry-after"], "20");
     } finally {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,14 +1,15 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { download } from "../downloads/handlers.js";
 import { downloadFileName } from "../downloads/file-name.js";
+import { idParam } from "../platform/http/routes.js";
 import { t } from "../platform/i18n/index.js";
 import { tagsByIds } from "../tags/queries.js";
 import { findUserByLogin } from "../users/queries.js";
 import { findLanguage } from "../works/languages.js";
-import { listableWorkIds } from "../works/policy.js";
-import type { Blurb } from "../works/queries.js";
+import { listableWorkIds, workVisibility } from "../works/policy.js";
+import { type Blurb, findWork } from "../works/queries.js";
 import { absolute, atomDocument, type FeedLink, linkXml, newest, workEntry } from "./atom.js";
-import { authenticate } from "./auth.js";
+import { askForCredentials, authenticate } from "./auth.js";
 import { pageLinks, queryWithout, sendAtom } from "./handlers.js";
 import { type FeedPage, listingPage, searchPage } from "./listing.js";
 import { node, rfc3339, text, xmlEscape } from "./xml.js";
@@ -210,5 +211,9 @@ export async function openSearchDescription(req: FastifyRequest, reply: FastifyR
 /** `/opds/downloads/ID/NAME.FORMAT`: the download, with the catalog's Basic credentials as the viewer. */
 export async function opdsDownload(req: FastifyRequest, reply: FastifyReply) {
   if (!(await authenticate(req, reply))) return reply;
+  // A guest asking for a registered-only work: a Basic challenge, so the reading app asks for a log-in.
+  const id = idParam(req, "id");
+  const work = id && !req.viewer.user ? await findWork(req.db, id) : undefined;
+  if (work && workVisibility(req.viewer, work) === "login") return askForCredentials(reply);
   return download(req, reply);
 }
