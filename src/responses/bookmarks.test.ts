@@ -173,3 +173,37 @@ test("bookmarks: private ones only to their owner; registered-only works' only t
     await app.close();
   });
 });
+
+test("bookmarks re-sort the bookmarks listing at once; deleting a work takes its kudos and bookmarks with it", async (t) => {
+  await eachDialect(t, async (_t, { db, url }) => {
+    const { app, pseudId, login, password } = await appWithUser(db, url);
+    const first = await makeWork(db, pseudId, { title: "Older Work" });
+    const second = await makeWork(db, pseudId, { title: "Newer Work" });
+    const guest = new Client(app);
+    const order = async () => {
+      const body = (await guest.get("/works?work_search%5Bsort_column%5D=bookmarks_count")).body;
+      return [...body.matchAll(/<li id="work_(\d+)"/g)].map((m) => Number(m[1]));
+    };
+    assert.deepEqual(await order(), [second, first]);
+    const ana = await reader(app, db, "ana");
+    assert.equal((await ana.post(`/works/${first}/bookmarks`, form())).statusCode, 303);
+    assert.deepEqual(await order(), [first, second]);
+    // A private bookmark is not counted, so it does not move a work either.
+    const ben = await reader(app, db, "ben");
+    await ben.post(`/works/${second}/bookmarks`, form({ "bookmark[private]": "1" }));
+    assert.deepEqual(await order(), [first, second]);
+
+    await ana.post(`/works/${first}/kudos`, {});
+    const creator = new Client(app);
+    await creator.logIn(login, password);
+    await creator.get(`/works/${first}/confirm_delete`);
+    const res = await creator.post(`/works/${first}/delete`, {});
+    assert.ok(res.statusCode === 303, `delete answered ${res.statusCode}`);
+    assert.equal(await db.selectFrom("works").select("id").where("id", "=", first).executeTakeFirst(), undefined);
+    assert.equal((await db.selectFrom("kudos").select("id").where("work_id", "=", first).execute()).length, 0);
+    assert.equal((await db.selectFrom("bookmarks").select("id").where("work_id", "=", first).execute()).length, 0);
+    assert.equal((await db.selectFrom("bookmark_tags").select("name").execute()).length, 0);
+    assertMatch((await ana.get("/users/ana/bookmarks")).body, /0 Bookmarks by ana/);
+    await app.close();
+  });
+});

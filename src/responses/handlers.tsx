@@ -8,7 +8,7 @@ import { blurbsInOrder, findWork, type Work } from "../works/queries.js";
 import { ConfirmDeletePage, RestrictedPage } from "../works/views/pages.js";
 import { workPath } from "../works/views/paths.js";
 import { createBookmark, deleteBookmark, leaveKudos, updateBookmark } from "./commands.js";
-import { canEditBookmark, kudosRefusal, mayBookmark, mayOfferKudos } from "./policy.js";
+import { canEditBookmark, guestAddressKey, kudosRefusal, mayBookmark, mayOfferKudos } from "./policy.js";
 import { bookmarkOf, creatorsBlock, findBookmark, kudosSummary, listBookmarks } from "./queries.js";
 import { type BookmarkFormValues, EMPTY_BOOKMARK, parseBookmark, readBookmarkForm } from "./schema.js";
 import { BookmarkFormPage, BookmarksPage } from "./views/bookmarks.js";
@@ -45,7 +45,7 @@ async function readableWork(req: FastifyRequest, reply: FastifyReply): Promise<W
  */
 export async function workFeedbackFor(req: FastifyRequest, reply: FastifyReply, work: Work, csrf: string): Promise<JSX.Element> {
   const [summary, own] = await Promise.all([
-    kudosSummary(req.db, work.id, req.viewer, req.ip),
+    kudosSummary(req.db, work.id, req.viewer, guestAddressKey(req.ip)),
     req.viewer.user ? bookmarkOf(req.db, req.viewer.user.id, work.id) : Promise.resolve(undefined),
   ]);
   return (
@@ -72,7 +72,7 @@ export async function postKudos(req: FastifyRequest, reply: FastifyReply) {
     const message = refusal === "own" ? KUDOS_OWN : refusal === "draft" ? KUDOS_DRAFT : KUDOS_BLOCKED;
     return reply.page("Kudos", <KudosRefused message={message} workId={work.id} />, { status: 403 });
   }
-  const giver = req.viewer.user ? { userId: req.viewer.user.id } : { guestIp: req.ip };
+  const giver = req.viewer.user ? { userId: req.viewer.user.id } : { guestIp: guestAddressKey(req.ip) };
   const result = await leaveKudos(req.db, work.id, giver);
   setFlash(req, reply, [result === "left" ? KUDOS_THANKS : KUDOS_ALREADY]);
   return reply.redirect(`${workPath(work.id)}#feedback`, 303);

@@ -6,6 +6,7 @@ import { eachDialect } from "../../test/support/db.js";
 import { makeCreator, makeWork } from "../../test/support/factories.js";
 import type { Db } from "../platform/db/index.js";
 import { createUser } from "../users/commands.js";
+import { guestAddressKey } from "./policy.js";
 
 /** A guest's kudos from one address, the way a browser without cookies would send it. */
 async function guestKudos(app: FastifyInstance, workId: number, ip: string) {
@@ -57,6 +58,8 @@ test("kudos: users once per work, guests once per address, listed on the work pa
     assert.equal((await guestKudos(app, workId, "203.0.113.7")).statusCode, 303); // same address: no second kudos
     assert.equal((await guestKudos(app, workId, "198.51.100.9")).statusCode, 303);
     assert.equal((await guestKudos(app, workId, "2001:db8::1")).statusCode, 303);
+    // Another address in the same IPv6 /64 is the same guest.
+    assert.equal((await guestKudos(app, workId, "2001:db8:0:0:aaaa:bbbb:cccc:dddd")).statusCode, 303);
 
     const rows = await db.selectFrom("kudos").selectAll().where("work_id", "=", workId).execute();
     assert.equal(rows.length, 5);
@@ -102,6 +105,16 @@ test("kudos: two submits at the same moment make one kudos", async (t) => {
     assert.equal(await count(db, workId), 2);
     await app.close();
   });
+});
+
+test("guest address keys: IPv4 as is, IPv6 by its /64", () => {
+  assert.equal(guestAddressKey("203.0.113.7"), "203.0.113.7");
+  assert.equal(guestAddressKey("::ffff:203.0.113.7"), "203.0.113.7");
+  assert.equal(guestAddressKey("2001:db8::1"), "2001:db8:0:0::/64");
+  assert.equal(guestAddressKey("2001:0db8:0000:0000:ffff:1:2:3"), "2001:db8:0:0::/64");
+  assert.equal(guestAddressKey("2001:db8:1:2:3::"), "2001:db8:1:2::/64");
+  assert.equal(guestAddressKey("::1"), "0:0:0:0::/64");
+  assert.equal(guestAddressKey("fe80::1%eth0"), "fe80:0:0:0::/64");
 });
 
 test("kudos: drafts and registered-only works refuse what their readers cannot see", async (t) => {

@@ -48,3 +48,22 @@ export function canSeeBookmark(viewer: Viewer, bookmark: BookmarkAccess): boolea
 export function mayBookmark(viewer: Viewer, work: WorkAccess): boolean {
   return viewer.user !== null && work.posted === 1;
 }
+
+/**
+ * The address a guest's kudos is recorded (and rate limited) under. IPv4 as is (an IPv4-mapped
+ * IPv6 address as its IPv4 form); IPv6 by its /64 network, since one household or phone is given
+ * a whole /64 and picks new addresses in it at will (privacy extensions).
+ */
+export function guestAddressKey(ip: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!ip.includes(":")) return ip;
+  const bare = ip.replace(/%.*$/, "").toLowerCase(); // drop a zone id ("fe80::1%eth0")
+  const [head = "", tail] = bare.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = tail === undefined ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  const prefix = groups.slice(0, 4).map((g) => (g.replace(/^0+(?=.)/, "") || "0"));
+  while (prefix.length < 4) prefix.push("0");
+  return `${prefix.join(":")}::/64`;
+}

@@ -1,15 +1,18 @@
 import type { FastifyRequest } from "fastify";
 import { get, post, type RateLimit } from "../platform/http/routes.js";
 import * as h from "./handlers.js";
+import { guestAddressKey } from "./policy.js";
 
 // Guests leave kudos by address: ten a minute per address is plenty for a reader, and slows
 // anyone inflating counts from one machine. Logged-in users are not counted (one kudos per
 // account per work already bounds them): `allowList` goes through to @fastify/rate-limit with
-// the route's options, and runs after the viewer is loaded (an app-wide onRequest hook).
-const GUEST_KUDOS_LIMIT: RateLimit & { allowList: (req: FastifyRequest) => boolean } = {
+// the route's options, and runs after the viewer is loaded (an app-wide onRequest hook). Guests
+// are counted by the same address key their kudos are recorded under (an IPv6 /64).
+const GUEST_KUDOS_LIMIT: RateLimit & { allowList: (req: FastifyRequest) => boolean; keyGenerator: (req: FastifyRequest) => string } = {
   max: 10,
   timeWindow: 60_000,
   allowList: (req) => req.viewer?.user != null,
+  keyGenerator: (req) => guestAddressKey(req.ip),
 };
 
 /** Responses: kudos and bookmarks of works (comments, subscriptions and the rest come later). */
