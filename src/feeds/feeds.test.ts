@@ -4,6 +4,7 @@ import { appWithUser, Client } from "../../test/support/app.js";
 import { eachDialect } from "../../test/support/db.js";
 import { postBook } from "../../test/support/downloads.js";
 import { parseAtom } from "../../test/support/feeds.js";
+import { wrangle } from "../tags/wrangling.js";
 
 const TRICKY = `Fish & <Chips> "quoted"`;
 const BASE = "http://127.0.0.1:3000";
@@ -55,9 +56,24 @@ test("Atom feeds: listings, search, tag, user, chapters; escaping; visibility; a
       assert.equal((await guest.get("/tags/No%20Such%20Tag/feed.atom")).statusCode, 404);
       const user = await parseAtom((await guest.get(`/users/${login}/works/feed.atom`)).body);
       assert.deepEqual(user.items.map((i) => i.title), [TRICKY]);
+      assert.equal(user.meta.title, `Fanfold: works by ${login}`);
       const search = await guest.get("/works/search/feed.atom?work_search%5Bquery%5D=harbour");
       assert.equal(search.statusCode, 200);
       assert.deepEqual((await parseAtom(search.body)).items.map((i) => i.guid), [`${BASE}/works/${publicId}`]);
+
+      // A canonical tag's feed holds its synonyms' works; a synonym's feed moves to the canonical's.
+      const wrangled = await wrangle(testDb.db, null, [
+        { action: "create", name: "Canon Sea", type: "Fandom", canonical: true },
+        { action: "create", name: "Sea Synonym", type: "Fandom", canonical: false },
+        { action: "synonym", tag: "Sea Synonym", of: "Canon Sea" },
+      ]);
+      assert.ok(wrangled.ok);
+      const seaId = await postBook(testDb.db, pseudId, { title: "Sea & Sky", fandoms: "Sea Synonym", chapters: [chapter] });
+      const canon = await parseAtom((await guest.get("/tags/Canon%20Sea/feed.atom")).body);
+      assert.deepEqual(canon.items.map((i) => i.guid), [`${BASE}/works/${seaId}`]);
+      const moved = await guest.get("/tags/Sea%20Synonym/feed.atom");
+      assert.equal(moved.statusCode, 301);
+      assert.equal(moved.headers.location, "/tags/Canon%20Sea/feed.atom");
 
       // A work's chapters, newest first; a draft's and (for guests) a registered-only work's feeds are not found.
       const chapters = await parseAtom((await guest.get(`/works/${publicId}/chapters/feed.atom`)).body);
@@ -87,7 +103,7 @@ test("Atom feeds: listings, search, tag, user, chapters; escaping; visibility; a
       const basic = `Basic ${Buffer.from(`${login}:${password}`).toString("base64")}`;
       const authed = await app.inject({ method: "GET", url: "/works/feed.atom", headers: { authorization: basic } });
       const authedTitles = (await parseAtom(authed.body)).items.map((i) => i.title).sort();
-      assert.deepEqual(authedTitles, [TRICKY, "Members Harbour"].sort());
+      assert.deepEqual(authedTitles, [TRICKY, "Members Harbour", "Sea & Sky"].sort());
       const reader = new Client(app);
       await reader.logIn(login, password);
       assert.equal((await parseAtom((await reader.get(`/tags/Feed%20Fandom/feed.atom`)).body)).items.length, 2);

@@ -24,6 +24,26 @@ const LANGUAGES_SHOWN = 10;
 
 const site = () => t("site.name");
 
+/**
+ * Counts over every work (fandoms, languages) are whole-table aggregates: each is kept for
+ * COUNTS_TTL_MS per app and per kind of viewer (guest or logged in: the only thing visibility
+ * depends on), so a catalog polled by many readers costs one aggregate a minute. They may lag
+ * that long behind new works.
+ */
+const COUNTS_TTL_MS = 60_000;
+const countsByApp = new WeakMap<object, Map<string, { at: number; value: Promise<unknown> }>>();
+function cachedCounts<T>(req: FastifyRequest, name: string, compute: () => Promise<T>): Promise<T> {
+  let cache = countsByApp.get(req.server);
+  if (!cache) countsByApp.set(req.server, (cache = new Map()));
+  const key = `${name}:${req.viewer.user ? "user" : "guest"}`;
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < COUNTS_TTL_MS) return hit.value as Promise<T>;
+  const value = compute();
+  cache.set(key, { at: Date.now(), value });
+  value.catch(() => cache.delete(key));
+  return value;
+}
+
 function commonLinks(req: FastifyRequest, selfPath: string, selfType: string): FeedLink[] {
   const base = req.config.publicUrl;
   return [
@@ -62,18 +82,20 @@ export async function opdsRoot(req: FastifyRequest, reply: FastifyReply) {
 /** `/opds/fandoms`: the canonical fandoms with the most works this viewer may see. */
 export async function opdsFandoms(req: FastifyRequest, reply: FastifyReply) {
   if (!(await authenticate(req, reply))) return reply;
-  const rows = await req.db
-    .selectFrom("work_filters")
-    .innerJoin("tags", "tags.id", "work_filters.tag_id")
-    .select(["tags.id as id", "tags.name as name", (eb) => eb.fn.countAll<number>().as("n")])
-    .where("tags.type", "=", "Fandom")
-    .where("tags.canonical", "=", 1)
-    .where("work_filters.work_id", "in", listableWorkIds(req.db, req.viewer))
-    .groupBy(["tags.id", "tags.name"])
-    .orderBy("n", "desc")
-    .orderBy("tags.name")
-    .limit(FANDOMS_SHOWN)
-    .execute();
+  const rows = await cachedCounts(req, "fandoms", () =>
+    req.db
+      .selectFrom("work_filters")
+      .innerJoin("tags", "tags.id", "work_filters.tag_id")
+      .select(["tags.id as id", "tags.name as name", (eb) => eb.fn.countAll<number>().as("n")])
+      .where("tags.type", "=", "Fandom")
+      .where("tags.canonical", "=", 1)
+      .where("work_filters.work_id", "in", listableWorkIds(req.db, req.viewer))
+      .groupBy(["tags.id", "tags.name"])
+      .orderBy("n", "desc")
+      .orderBy("tags.name")
+      .limit(FANDOMS_SHOWN)
+      .execute(),
+  );
   const entries = rows.map((r) =>
     node("entry", {}, [
       text("id", absolute(req.config.publicUrl, `/opds/fandoms#${r.id}`)),
@@ -137,15 +159,17 @@ async function facetLinks(req: FastifyRequest, path: string, page: FeedPage): Pr
     );
   }
   const language = current.get("work_search[language_id]") ?? "";
-  const languages = await req.db
-    .selectFrom("works")
-    .select(["language", (eb) => eb.fn.countAll<number>().as("n")])
-    .where("works.id", "in", listableWorkIds(req.db, req.viewer))
-    .groupBy("language")
-    .orderBy("n", "desc")
-    .orderBy("language")
-    .limit(LANGUAGES_SHOWN)
-    .execute();
+  const languages = await cachedCounts(req, "languages", () =>
+    req.db
+      .selectFrom("works")
+      .select(["language", (eb) => eb.fn.countAll<number>().as("n")])
+      .where("works.id", "in", listableWorkIds(req.db, req.viewer))
+      .groupBy("language")
+      .orderBy("n", "desc")
+      .orderBy("language")
+      .limit(LANGUAGES_SHOWN)
+      .execute(),
+  );
   links.push(facet("Language", "Any language", (p) => p.delete("work_search[language_id]"), !language));
   for (const l of languages) {
     links.push(facet("Language", findLanguage(l.language)?.name ?? l.language, (p) => p.set("work_search[language_id]", l.language), language === l.language));
