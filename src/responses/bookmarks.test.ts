@@ -169,6 +169,12 @@ test("bookmarks: private ones only to their owner; registered-only works' only t
     await db.updateTable("works").set({ posted: 0 }).where("id", "=", open).execute();
     page = await ana.get("/users/ana/bookmarks");
     assert.doesNotMatch(page.body, /open note/);
+    // Its owner can still edit or delete it, without being shown the draft's title.
+    const openBookmark = await bookmarkId(db, "ana", open);
+    page = await ana.get(`/bookmarks/${openBookmark}/edit`);
+    assert.equal(page.statusCode, 200);
+    assert.doesNotMatch(page.body, /Open Work/);
+    assert.equal((await ana.post(`/bookmarks/${openBookmark}/delete`, {})).statusCode, 303);
     assert.equal(userId > 0, true);
     await app.close();
   });

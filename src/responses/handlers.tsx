@@ -144,12 +144,15 @@ async function ownBookmark(req: FastifyRequest, reply: FastifyReply) {
     reply.error("FORBIDDEN");
     return undefined;
   }
-  const work = await findWork(req.db, bookmark.work_id);
-  if (!work) {
+  const found = await findWork(req.db, bookmark.work_id);
+  if (!found) {
     reply.error("NOT_FOUND");
     return undefined;
   }
-  return { bookmark, work };
+  // Its owner may still edit or delete a bookmark of a work that has since become a draft, but
+  // the draft's title is not theirs to see.
+  const title = workVisibility(req.viewer, found) === "yes" ? found.title : "a work that is no longer available";
+  return { bookmark, work: { ...found, title } };
 }
 
 export async function showEditBookmarkPage(req: FastifyRequest, reply: FastifyReply) {
