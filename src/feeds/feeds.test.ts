@@ -75,6 +75,9 @@ test("Atom feeds: listings, search, tag, user, chapters; escaping; visibility; a
       assert.equal(moved.statusCode, 301);
       assert.equal(moved.headers.location, "/tags/Canon%20Sea/feed.atom");
 
+      assert.equal((await guest.get("/works/search/feed.atom")).statusCode, 400);
+      assert.equal((await guest.get("/works/search/feed.atom?work_search%5Bquery%5D=%22unclosed")).statusCode, 400);
+
       // A work's chapters, newest first; a draft's and (for guests) a registered-only work's feeds are not found.
       const chapters = await parseAtom((await guest.get(`/works/${publicId}/chapters/feed.atom`)).body);
       assert.deepEqual(chapters.items.map((i) => i.title), ["Chapter 2", "Chapter 1: Start & <go>"]);

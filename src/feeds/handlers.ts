@@ -73,7 +73,8 @@ export async function worksFeed(req: FastifyRequest, reply: FastifyReply) {
 export async function searchFeed(req: FastifyRequest, reply: FastifyReply) {
   if (!(await authenticate(req, reply))) return reply;
   const page = await searchPage(req);
-  if (!page) return reply.error("NOT_FOUND");
+  // No query, or one the query language cannot read: the search page says why.
+  if (!page) return reply.error("BAD_REQUEST");
   return sendWorksFeed(req, reply, `${site()}: works found`, "/works/search/feed.atom", "/works/search", page);
 }
 
