@@ -224,3 +224,18 @@ test("a page's blurbs are checked against the viewer again, should the index lag
     assert.deepEqual(shown.map((b) => b.work.title), ["Open"]);
   });
 });
+
+test("a canonical tag no listed work carries yet filters to nothing, without a notice", async (t) => {
+  await eachDialect(t, async (_t, { db, url }) => {
+    const { app } = await appWithUser(db, url);
+    const { pseudId } = await makeCreator(db, "teller");
+    await makeWork(db, pseudId, { title: "One", fandoms: ["Moon Saga"] });
+    const wrangled = await wrangle(db, null, [{ action: "create", name: "Empty Fandom", type: "Fandom", canonical: true }]);
+    assert.ok(wrangled.ok);
+    const empty = await tagId(db, "Empty Fandom");
+    const page = (await new Client(app).get(`/works?include_work_search%5Bfandom_ids%5D%5B%5D=${empty}`)).body;
+    assert.equal(total(page), 0);
+    assert.doesNotMatch(page, /Unknown tag id/);
+    await app.close();
+  });
+});

@@ -65,18 +65,26 @@ export async function readSidebar(req: FastifyRequest, scope: ListingScope): Pro
   const direction = param("sort_direction").toLowerCase();
   q.direction = direction === "asc" || direction === "desc" ? direction : SORT_COLUMNS[q.sort].defaultDirection;
 
-  // Tags by id from the checkboxes.
+  // Tags by id from the checkboxes: canonical tags, whether or not any listed work carries them yet.
+  const asked: { value: string; id: number; target: number[] }[] = [];
   for (const [list, target] of [
     ["include", q.includeTagIds],
     ["exclude", q.excludeTagIds],
   ] as const) {
     for (const { param: name } of FACET_TYPES) {
-      for (const value of queryValues(req, `${list}_work_search[${name}][]`)) {
-        const id = Number(value);
-        if (!Number.isSafeInteger(id) || id <= 0 || !req.browse.index.hasTag(id)) notices.push(`Unknown tag id "${value.slice(0, 40)}" ignored.`);
-        else if (!target.includes(id)) target.push(id);
-      }
+      for (const value of queryValues(req, `${list}_work_search[${name}][]`)) asked.push({ value, id: Number(value), target });
     }
+  }
+  const wellFormed = asked.filter((a) => Number.isSafeInteger(a.id) && a.id > 0);
+  const notIndexed = [...new Set(wellFormed.filter((a) => !req.browse.index.hasTag(a.id)).map((a) => a.id))];
+  const canonical = new Set(
+    notIndexed.length
+      ? (await req.db.selectFrom("tags").select("id").where("id", "in", notIndexed.slice(0, 500)).where("canonical", "=", 1).execute()).map((t) => t.id)
+      : [],
+  );
+  for (const { value, id, target } of asked) {
+    if (!Number.isSafeInteger(id) || id <= 0 || !(req.browse.index.hasTag(id) || canonical.has(id))) notices.push(`Unknown tag id "${value.slice(0, 40)}" ignored.`);
+    else if (!target.includes(id)) target.push(id);
   }
   // Tags by name, as typed: canonical tags and synonyms filter; unwrangled tags match their own works.
   for (const [names, target, verb] of [
@@ -88,7 +96,7 @@ export async function readSidebar(req: FastifyRequest, scope: ListingScope): Pro
     for (const name of list.slice(0, MAX_TAG_NAMES)) {
       const tag = await findTagByName(req.db, name);
       const filterId = tag ? (tag.merger_id ?? (tag.canonical ? tag.id : null)) : null;
-      if (filterId !== null && req.browse.index.hasTag(filterId)) {
+      if (filterId !== null) {
         if (!target.includes(filterId)) target.push(filterId);
       } else if (tag && verb === "include") {
         const rows = await req.db.selectFrom("work_tags").select("work_id").where("tag_id", "=", tag.id).orderBy("work_id", "desc").limit(MAX_WITHIN + 1).execute();
