@@ -47,6 +47,8 @@ const MICROSECONDS_PER_COUNTED_WORK = 0.7;
 const FACET_SAMPLE = 512;
 const NO_COLUMNS = new Set<SortedWorkColumn>();
 const TYPE_CODE = new Map<TagType, number>(TAG_TYPES.map((t, i) => [t, i]));
+/** Rating, ArchiveWarning and Category come first in TAG_TYPES: codes 0 to 2. */
+const FIXED_TYPE_CODE_MAX = 2;
 
 /**
  * The browse index: everything a works listing filters, sorts and counts by, in memory, as
@@ -76,6 +78,8 @@ export class WorkIndex {
   /** Per type: tag indexes by direct count, largest first, and how many works were added to that type's tags since. */
   private readonly facetOrder: { tags: number[]; sizes: number[]; growth: number; stale: boolean }[] = TAG_TYPES.map(() => ({ tags: [], sizes: [], growth: 0, stale: true }));
   private tagCounts = new Uint32Array(0);
+  private fixedTagCache: number[] | null = null;
+  private fixedTagCacheFor = -1;
   private tagCounts16 = new Uint16Array(0);
 
   // Columns by work id.
@@ -231,6 +235,8 @@ export class WorkIndex {
       this.filterUnion.delete(idx);
       this.touchFacetOrder(idx, 0);
     }
+    // Ratings, warnings and categories are not in the work's list (see put): a handful of bitmaps.
+    for (const idx of this.fixedTags()) this.direct[idx]!.remove(id);
     for (const idx of this.inheritedTags.get(id)) {
       this.inherited[idx]?.remove(id);
       this.filterUnion.delete(idx);
@@ -276,7 +282,9 @@ export class WorkIndex {
     for (const tagId of work.directTags) {
       const idx = this.tagIndex.get(tagId);
       if (idx === undefined) continue; // the loader registers tags first; an unknown one filters nothing
-      direct.push(idx);
+      // The per-work list feeds facet counting; the fixed types (a few tags, on every work) are
+      // counted by intersection instead, which keeps each work's list short and the pass cheap.
+      if (this.tagTypes[idx]! > FIXED_TYPE_CODE_MAX) direct.push(idx);
       if (b) (b.direct[idx] ??= []).push(id);
       else {
         this.direct[idx]!.add(id);
@@ -342,6 +350,7 @@ export class WorkIndex {
     permute(this.inherited);
     for (const [tagId, old] of this.tagIndex) this.tagIndex.set(tagId, newIndex[old]!);
     this.tags.remap(newIndex);
+    this.fixedTagCache = null;
     this.inheritedTags.remap(newIndex);
     this.filterUnion.clear();
   }
@@ -516,9 +525,23 @@ export class WorkIndex {
       }
       offerTop(top, { tagId: this.tagIds[idx]!, count });
     }
+    for (const idx of this.fixedTags()) {
+      const count = matching.andCardinality(this.direct[idx]!);
+      if (count > 0) offerTop(byType[this.tagTypes[idx]!]!, { tagId: this.tagIds[idx]!, count });
+    }
     const facets: ListingResult["facets"] = {};
     for (const { type } of FACET_TYPES) facets[type] = byType[TYPE_CODE.get(type)!]!;
     return facets;
+  }
+
+  /** Indexes of the rating, warning and category tags. */
+  private fixedTags(): number[] {
+    if (this.fixedTagCache === null || this.fixedTagCacheFor !== this.tagIds.length) {
+      this.fixedTagCache = [];
+      for (let idx = 0; idx < this.tagIds.length; idx++) if (this.tagTypes[idx]! <= FIXED_TYPE_CODE_MAX) this.fixedTagCache.push(idx);
+      this.fixedTagCacheFor = this.tagIds.length;
+    }
+    return this.fixedTagCache;
   }
 
   /**
