@@ -16,10 +16,18 @@ const RATING_NAMES: Record<string, string> = {
   explicit: "Explicit",
 };
 
+/** The query language's count fields and the work columns that keep them. */
+const COUNTERS = [
+  ["kudos", "works.kudos_count"],
+  ["hits", "works.hits_count"],
+  ["comments", "works.comments_count"],
+  ["bookmarks", "works.bookmarks_count"],
+] as const;
+
 /**
  * Turns a parsed query into listing conditions and order: its words, its ranges, its filters and
- * its sort. Counts the archive does not keep yet (kudos, hits, comments, bookmarks) are 0 for
- * every work until those features exist, so `kudos>10` finds nothing rather than everything.
+ * its sort. Counts (kudos, hits, comments, bookmarks) are the counters kept on each work; the
+ * title and creator orders use the same sort keys as the listings (src/works/sort-keys.ts).
  * `hints` (compileHints) lets SQLite answer plain words from search_docs alone.
  */
 export function searchRefinement(db: DbOrTrx, query: ParsedQuery, options: { hints?: CompileHints; withoutText?: boolean } = {}): Refinement {
@@ -33,7 +41,7 @@ export function searchRefinement(db: DbOrTrx, query: ParsedQuery, options: { hin
   };
   range(sql.ref("works.word_count"), query.ranges.words);
   range(sql`(select count(*) from chapters where chapters.work_id = works.id and chapters.posted = 1)`, query.ranges.chapters);
-  for (const uncounted of ["kudos", "comments", "bookmarks", "hits"] as const) range(sql`0`, query.ranges[uncounted]);
+  for (const [field, column] of COUNTERS) range(sql.ref(column), query.ranges[field]);
   if (query.updated?.after) where.push(sql<SqlBool>`works.revised_at >= ${query.updated.after}`);
   if (query.updated?.before) where.push(sql<SqlBool>`works.revised_at <= ${query.updated.before}`);
   const f = query.filters;
@@ -55,16 +63,15 @@ export function searchRefinement(db: DbOrTrx, query: ParsedQuery, options: { hin
     const { column, direction } = sort;
     const score = relevance(db, query);
     if (column === "best" && score) orderBy.push({ by: score, direction: "desc" });
-    else if (column === "title") orderBy.push({ by: sql`lower(works.title)`, direction });
-    else if (column === "creator") {
-      orderBy.push({
-        by: sql`(select lower(pseuds.name) from work_creators join pseuds on pseuds.id = work_creators.pseud_id where work_creators.work_id = works.id order by work_creators.position limit 1)`,
-        direction,
-      });
-    } else if (column === "posted") orderBy.push({ by: sql.ref("works.published_on"), direction });
+    else if (column === "title") orderBy.push({ by: sql.ref("works.title_sort"), direction });
+    else if (column === "creator") orderBy.push({ by: sql.ref("works.creators_sort"), direction });
+    else if (column === "posted") orderBy.push({ by: sql.ref("works.published_on"), direction });
     else if (column === "updated") orderBy.push({ by: sql.ref("works.revised_at"), direction });
     else if (column === "words") orderBy.push({ by: sql.ref("works.word_count"), direction });
-    // hits, kudos, comments, bookmarks: not counted yet; the default order (newest update) applies.
+    else {
+      const counter = COUNTERS.find(([field]) => field === column);
+      if (counter) orderBy.push({ by: sql.ref(counter[1]), direction });
+    }
   }
   return { where, orderBy };
 }
