@@ -5,7 +5,8 @@ import { isLoggedIn } from "../platform/http/viewer.js";
 import { findUserByLogin } from "../users/queries.js";
 import { workVisibility } from "../works/policy.js";
 import { blurbsInOrder, findWork, type Work } from "../works/queries.js";
-import { ConfirmDeletePage, RestrictedPage } from "../works/views/pages.js";
+import { ConfirmDeletePage } from "../works/views/pages.js";
+import { readableWork } from "../works/readable-work.js";
 import { workPath } from "../works/views/paths.js";
 import { createBookmark, deleteBookmark, leaveKudos, updateBookmark } from "./commands.js";
 import { canEditBookmark, guestAddressKey, kudosRefusal, mayBookmark, mayOfferKudos } from "./policy.js";
@@ -22,22 +23,6 @@ const KUDOS_ALREADY = "You have already left kudos here. :)";
 const KUDOS_OWN = "You can't leave kudos on your own work.";
 const KUDOS_DRAFT = "You can't leave kudos on a draft.";
 const KUDOS_BLOCKED = "Sorry, you have been blocked by one or more of this work's creators.";
-
-/** The work behind `:id` when the viewer may read it; otherwise the fitting page is sent (404, or 401 for a registered-only work and a guest). */
-async function readableWork(req: FastifyRequest, reply: FastifyReply): Promise<Work | undefined> {
-  const id = idParam(req, "id");
-  const work = id ? await findWork(req.db, id) : undefined;
-  const visibility = work ? workVisibility(req.viewer, work) : "no";
-  if (!work || visibility === "no") {
-    reply.error("WORK_NOT_FOUND");
-    return undefined;
-  }
-  if (visibility === "login") {
-    reply.page("Registered users only", <RestrictedPage returnTo={req.url} />, { status: 401 });
-    return undefined;
-  }
-  return work;
-}
 
 /**
  * The feedback block for a work page the works capability is rendering (kudos line, Kudos ♥,

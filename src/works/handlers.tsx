@@ -13,28 +13,13 @@ import { addChapter, createWork, deleteChapter, deleteWork, postDraft, reorderCh
 import { canEditWork, isCreator, workVisibility } from "./policy.js";
 import { chaptersOf, findWork, tagsOfWork, type Work } from "./queries.js";
 import { type ChapterFormValues, parseChapter, parseWork, readChapterForm, readWorkForm, type WorkFormValues } from "./schema.js";
-import { AdultNoticePage, ChapterFormPage, ConfirmDeletePage, ManageChaptersPage, NavigatePage, RestrictedPage } from "./views/pages.js";
+import { AdultNoticePage, ChapterFormPage, ConfirmDeletePage, ManageChaptersPage, NavigatePage } from "./views/pages.js";
 import { chapterPath, workPath } from "./views/paths.js";
 import { WorkForm } from "./views/work-form.js";
 import { chapterHeading, WorkPage } from "./views/work-page.js";
+import { readableWork } from "./readable-work.js";
 
 const EMPTY_CHAPTER: ChapterFormValues = { title: "", summary: "", notes: "", endnotes: "", content: "" };
-
-/** The work behind `:id` when the viewer may read it; otherwise the fitting page is sent and undefined returned. */
-async function readableWork(req: FastifyRequest, reply: FastifyReply): Promise<Work | undefined> {
-  const id = idParam(req, "id");
-  const work = id ? await findWork(req.db, id) : undefined;
-  const visibility = work ? workVisibility(req.viewer, work) : "no";
-  if (!work || visibility === "no") {
-    reply.error("WORK_NOT_FOUND");
-    return undefined;
-  }
-  if (visibility === "login") {
-    reply.page("Registered users only", <RestrictedPage returnTo={req.url} />, { status: 401 });
-    return undefined;
-  }
-  return work;
-}
 
 /** The work behind `:id` when the viewer may edit it; otherwise 404 (not visible) or 403 is sent. */
 async function editableWork(req: FastifyRequest, reply: FastifyReply): Promise<Work | undefined> {

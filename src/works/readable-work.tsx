@@ -1,0 +1,25 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { idParam } from "../platform/http/routes.js";
+import { workVisibility } from "./policy.js";
+import { findWork, type Work } from "./queries.js";
+import { RestrictedPage } from "./views/pages.js";
+
+/**
+ * The work behind `:id` when the viewer may read it; otherwise the fitting page is sent (404, or
+ * 401 for a registered-only work and a guest) and undefined returned. Other capabilities' pages
+ * about a work (kudos, bookmarks) use it too.
+ */
+export async function readableWork(req: FastifyRequest, reply: FastifyReply): Promise<Work | undefined> {
+  const id = idParam(req, "id");
+  const work = id ? await findWork(req.db, id) : undefined;
+  const visibility = work ? workVisibility(req.viewer, work) : "no";
+  if (!work || visibility === "no") {
+    reply.error("WORK_NOT_FOUND");
+    return undefined;
+  }
+  if (visibility === "login") {
+    reply.page("Registered users only", <RestrictedPage returnTo={req.url} />, { status: 401 });
+    return undefined;
+  }
+  return work;
+}
