@@ -9,7 +9,8 @@ import { ConfirmDeletePage } from "../works/views/pages.js";
 import { readableWork } from "../works/readable-work.js";
 import { workPath } from "../works/views/paths.js";
 import { createBookmark, deleteBookmark, leaveKudos, updateBookmark } from "./commands.js";
-import { canEditBookmark, guestAddressKey, kudosRefusal, mayBookmark, mayOfferKudos } from "./policy.js";
+import { historyEnabled, isMarkedForLater, recordVisit } from "./history.js";
+import { canEditBookmark, guestAddressKey, kudosRefusal, mayBookmark, mayMarkForLater, mayOfferKudos, recordsHistory } from "./policy.js";
 import { bookmarkOf, creatorsBlock, findBookmark, kudosSummary, listBookmarks } from "./queries.js";
 import { type BookmarkFormValues, EMPTY_BOOKMARK, parseBookmark, readBookmarkForm } from "./schema.js";
 import { BookmarkFormPage, BookmarksPage } from "./views/bookmarks.js";
@@ -26,12 +27,15 @@ const KUDOS_BLOCKED = "Sorry, you have been blocked by one or more of this work'
 
 /**
  * The feedback block for a work page the works capability is rendering (kudos line, Kudos ♥,
- * Bookmark, and this page's notices): three queries for kudos and one for the viewer's bookmark.
+ * Bookmark, Mark for Later, and this page's notices): three queries for kudos, one for the viewer's
+ * bookmark, and for a logged-in reader one or two to record the visit in their history (at
+ * `chapterId`, the last chapter shown) and learn whether it is Marked for Later.
  */
-export async function workFeedbackFor(req: FastifyRequest, reply: FastifyReply, work: Work, csrf: string): Promise<JSX.Element> {
-  const [summary, own] = await Promise.all([
+export async function workFeedbackFor(req: FastifyRequest, reply: FastifyReply, work: Work, csrf: string, chapterId: number | null = null): Promise<JSX.Element> {
+  const [summary, own, marked] = await Promise.all([
     kudosSummary(req.db, work.id, req.viewer, guestAddressKey(req.ip)),
     req.viewer.user ? bookmarkOf(req.db, req.viewer.user.id, work.id) : Promise.resolve(undefined),
+    readingStateOf(req, work, chapterId),
   ]);
   return (
     <WorkFeedback
@@ -40,10 +44,24 @@ export async function workFeedbackFor(req: FastifyRequest, reply: FastifyReply, 
       offerKudos={mayOfferKudos(req.viewer, work)}
       offerBookmark={mayBookmark(req.viewer, work)}
       bookmarkEditPath={own ? editBookmarkPath(own.id) : null}
+      markedForLater={marked}
       notices={takeFlash(req, reply)}
       csrf={csrf}
     />
   );
+}
+
+/**
+ * Records a logged-in reader's visit in their history (unless they turned it off, or created the
+ * work) and answers whether the work is Marked for Later; null when no Mark button is offered.
+ */
+async function readingStateOf(req: FastifyRequest, work: Work, chapterId: number | null): Promise<boolean | null> {
+  const viewer = req.viewer;
+  if (!isLoggedIn(viewer) || !mayMarkForLater(viewer, work)) return null;
+  if (req.method === "GET" && recordsHistory(viewer, work) && (await historyEnabled(req.db, viewer.user.id))) {
+    return (await recordVisit(req.db, viewer.user.id, work, chapterId)).markedForLater;
+  }
+  return isMarkedForLater(req.db, viewer.user.id, work.id);
 }
 
 // ---- kudos ------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import type { Viewer } from "../platform/http/viewer.js";
+import { hasRole, type Viewer } from "../platform/http/viewer.js";
 import { isCreator, type WorkAccess } from "../works/policy.js";
 
 /** Who is leaving kudos: a logged-in user, or a guest known only by address. */
@@ -66,4 +66,24 @@ export function guestAddressKey(ip: string): string {
   const prefix = groups.slice(0, 4).map((g) => (g.replace(/^0+(?=.)/, "") || "0"));
   while (prefix.length < 4) prefix.push("0");
   return `${prefix.join(":")}::/64`;
+}
+
+/** Only its owner sees or changes a user's history and Marked for Later. */
+export function canSeeHistory(viewer: Viewer, userId: number): boolean {
+  return viewer.user !== null && viewer.user.id === userId;
+}
+
+/** Logged-in users mark posted works for later (their own too, as on AO3). */
+export function mayMarkForLater(viewer: Viewer, work: WorkAccess): boolean {
+  return viewer.user !== null && work.posted === 1;
+}
+
+/** A visit goes into history for a logged-in reader of a posted work, never for its creators (as on AO3). */
+export function recordsHistory(viewer: Viewer, work: WorkAccess): boolean {
+  return mayMarkForLater(viewer, work) && !isCreator(viewer, work);
+}
+
+/** A user's stats: the user themself, and admins. */
+export function canSeeStats(viewer: Viewer, userId: number): boolean {
+  return (viewer.user !== null && viewer.user.id === userId) || hasRole(viewer, "admin");
 }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import { get, post, type RateLimit } from "../platform/http/routes.js";
 import * as h from "./handlers.js";
+import * as history from "./history-handlers.js";
 import { guestAddressKey } from "./policy.js";
 
 // Guests leave kudos by address: ten a minute per address is plenty for a reader, and slows
@@ -15,7 +16,7 @@ const GUEST_KUDOS_LIMIT: RateLimit & { allowList: (req: FastifyRequest) => boole
   keyGenerator: (req) => guestAddressKey(req.ip),
 };
 
-/** Responses: kudos and bookmarks of works (comments, subscriptions and the rest come later). */
+/** Responses: kudos, bookmarks, history and Marked for Later (comments, subscriptions and the rest come later). */
 export const responsesRoutes = [
   post("/works/:id/kudos", h.postKudos, { rateLimit: GUEST_KUDOS_LIMIT }),
 
@@ -27,4 +28,12 @@ export const responsesRoutes = [
   get("/bookmarks/:id/confirm_delete", h.showDeleteBookmarkPage, { guard: "user" }),
   post("/bookmarks/:id/delete", h.removeBookmark, { guard: "user" }),
   get("/users/:login/bookmarks", h.showUserBookmarks),
+
+  post("/works/:id/mark_for_later", history.markForLater, { guard: "user" }),
+  post("/works/:id/mark_as_read", history.markAsRead, { guard: "user" }),
+  get("/users/:login/readings", history.showReadings, { guard: "user" }),
+  post("/users/:login/readings/:workId/delete", history.removeReading, { guard: "user" }),
+  get("/users/:login/readings/confirm_clear", history.showClearHistoryPage, { guard: "user" }),
+  post("/users/:login/readings/clear", history.removeHistory, { guard: "user" }),
+  post("/users/:login/readings/preference", history.saveHistoryPreference, { guard: "user" }),
 ];

@@ -62,7 +62,7 @@ async function renderReading(req: FastifyRequest, reply: FastifyReply, work: Wor
   const title = workTitle(work, tags.filter((tag) => tag.type === "Fandom").map((tag) => tag.name));
   const pageTitle = chapterId !== null && shown[0] ? `${chapterHeading(shown[0])} - ${title}` : title;
   const csrf = reply.csrf();
-  const feedback = await workFeedbackFor(req, reply, work, csrf);
+  const feedback = await workFeedbackFor(req, reply, work, csrf, shown.at(-1)?.id ?? null);
   return reply.page(pageTitle, <WorkPage work={work} tags={tags} chapters={chapters} shown={shown} full={full} isCreator={creator} csrf={csrf} feedback={feedback} />, {
     mainClass: chapterId !== null ? "chapters-show" : "works-show",
   });

@@ -211,6 +211,36 @@ export interface BookmarkTagsTable {
   name: string;
 }
 
+/** A user's reading of a work (history) and its Marked for Later flag. */
+export interface ReadingsTable {
+  user_id: number;
+  work_id: number;
+  view_count: ColumnType<number, number | undefined, number>;
+  last_viewed_at: string;
+  last_chapter_id: number | null;
+  /** The work's revised_at when the user last opened it: newer means "updated since you last read". */
+  revised_at_read: string | null;
+  marked_for_later: ColumnType<number, number | undefined, number>;
+}
+
+export interface ReadingPreferencesTable {
+  user_id: number;
+  history_enabled: number;
+}
+
+/** The dedup key of one counted hit: (UTC day, work, hashed visitor). */
+export interface HitVisitsTable {
+  day: string;
+  work_id: number;
+  visitor: string;
+}
+
+export interface WorkHitsDailyTable {
+  work_id: number;
+  day: string;
+  hits: number;
+}
+
 export interface Database {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -232,6 +262,10 @@ export interface Database {
   kudos: KudosTable;
   bookmarks: BookmarksTable;
   bookmark_tags: BookmarkTagsTable;
+  readings: ReadingsTable;
+  reading_preferences: ReadingPreferencesTable;
+  hit_visits: HitVisitsTable;
+  work_hits_daily: WorkHitsDailyTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -65,6 +65,14 @@ export const en = {
   "works.reorder_invalid": "Please give each chapter a different position from 1 to {count}.",
   "works.last_chapter": "A work needs at least one chapter: delete the work instead.",
 
+  "reading.marked": "This work was added to your Marked for Later list.",
+  "reading.marked_read": "This work was marked as read.",
+  "reading.deleted": "Work successfully deleted from your history.",
+  "reading.not_in_history": "That work is not in your history.",
+  "reading.cleared": "Your history is now cleared.",
+  "reading.history_on": "Your history is on: works you open are listed here.",
+  "reading.history_off": "Your history is off: works you open are no longer recorded. What is already here stays until you delete it.",
+
   "nav.wrangling": "Wrangling",
   "tags.no_changes": "Nothing needed changing.",
   "tags.refiltered": "Works re-filtered: {count}.",

@@ -2,6 +2,7 @@ import { escapeHtml } from "@kitajs/html";
 import { CsrfField } from "../../platform/http/components.js";
 import { formatNumber } from "../../platform/i18n/index.js";
 import type { KudosSummary } from "../queries.js";
+import { MarkForLaterButton } from "./history.js";
 import { bookmarksOfWorkPath, kudosPath, newBookmarkPath } from "./paths.js";
 
 /** "A", "A and B", "A, B and C" over parts that are already markup. */
@@ -34,6 +35,8 @@ export interface WorkFeedbackProps {
   offerBookmark: boolean;
   /** "Edit Bookmark" instead of "Bookmark" when the viewer has one. */
   bookmarkEditPath: string | null;
+  /** Whether the work is Marked for Later (the button says Mark as Read); null offers no button. */
+  markedForLater: boolean | null;
   notices: string[];
   csrf: string;
 }
@@ -66,6 +69,13 @@ export function WorkFeedback(props: WorkFeedbackProps): JSX.Element {
         {props.offerBookmark ? (
           <li class="bookmark">
             <a href={props.bookmarkEditPath ?? newBookmarkPath(props.workId)}>{props.bookmarkEditPath ? "Edit Bookmark" : "Bookmark"}</a>
+          </li>
+        ) : (
+          ""
+        )}
+        {props.markedForLater !== null ? (
+          <li class="mark">
+            <MarkForLaterButton workId={props.workId} marked={props.markedForLater} csrf={props.csrf} />
           </li>
         ) : (
           ""

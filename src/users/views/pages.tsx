@@ -95,6 +95,12 @@ export function ProfilePage({ user, pseuds, isSelf }: { user: UserRow; pseuds: P
               <a href={`${base}/works/drafts`}>Drafts</a>
             </li>
             <li>
+              <a href={`${base}/readings`}>History</a>
+            </li>
+            <li>
+              <a href={`${base}/readings?show=to-read`}>Marked for Later</a>
+            </li>
+            <li>
               <a href={`${base}/pseuds/new`}>New Pseud</a>
             </li>
             <li>

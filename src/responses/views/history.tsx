@@ -1,0 +1,113 @@
+import { CsrfField, isoDate, Pagination } from "../../platform/http/components.js";
+import { formatNumber } from "../../platform/i18n/index.js";
+import type { Blurb } from "../../works/queries.js";
+import { WorkBlurb } from "../../works/views/blurb.js";
+import { READINGS_PER_PAGE, type Reading } from "../history.js";
+import { confirmClearHistoryPath, deleteReadingPath, historyPreferencePath, markAsReadPath, markedForLaterPath, markForLaterPath, readingsPath } from "./paths.js";
+
+/** A one-button POST form (state changes are forms, never links). `returnTo` brings the user back here. */
+export function ButtonForm({ action, label, csrf, returnTo }: { action: string; label: string; csrf: string; returnTo?: string }): JSX.Element {
+  return (
+    <form method="post" action={action}>
+      <CsrfField csrf={csrf} />
+      {returnTo ? <input type="hidden" name="return_to" value={returnTo} /> : ""}
+      <button type="submit" safe>
+        {label}
+      </button>
+    </form>
+  );
+}
+
+/** The Mark for Later / Mark as Read button for a work page. */
+export function MarkForLaterButton({ workId, marked, csrf }: { workId: number; marked: boolean; csrf: string }): JSX.Element {
+  return <ButtonForm action={marked ? markAsReadPath(workId) : markForLaterPath(workId)} label={marked ? "Mark as Read" : "Mark for Later"} csrf={csrf} />;
+}
+
+function ReadingDetails({ reading, login, csrf, returnTo }: { reading: Reading; login: string; csrf: string; returnTo: string }): JSX.Element {
+  const visits = reading.view_count === 1 ? "Visited once" : `Visited ${formatNumber(reading.view_count)} times`;
+  return (
+    <div class="user module group">
+      <h5 class="viewed heading">
+        <span>Last visited:</span> <time datetime={reading.last_viewed_at} safe>{isoDate(reading.last_viewed_at)}</time>
+        {reading.updated_since ? <strong class="update"> (Update available.)</strong> : ""}
+        {reading.marked_for_later ? <span class="later"> (Marked for Later.)</span> : ""}
+        {reading.view_count > 0 ? <span safe>{` ${visits}`}</span> : <span> Not opened yet</span>}
+      </h5>
+      <ul class="actions" aria-label="This work in your history">
+        <li>
+          <ButtonForm action={deleteReadingPath(login, reading.work_id)} label="Delete from History" csrf={csrf} returnTo={returnTo} />
+        </li>
+        <li>
+          {reading.marked_for_later ? (
+            <ButtonForm action={markAsReadPath(reading.work_id)} label="Mark as Read" csrf={csrf} returnTo={returnTo} />
+          ) : (
+            <ButtonForm action={markForLaterPath(reading.work_id)} label="Mark for Later" csrf={csrf} returnTo={returnTo} />
+          )}
+        </li>
+      </ul>
+    </div>
+  );
+}
+
+export interface HistoryPageProps {
+  login: string;
+  markedOnly: boolean;
+  total: number;
+  page: number;
+  readings: Reading[];
+  blurbs: Map<number, Blurb>;
+  historyOn: boolean;
+  notices: string[];
+  csrf: string;
+}
+
+/** The owner's history (`/users/LOGIN/readings`) or Marked for Later (`?show=to-read`). */
+export function HistoryPage(props: HistoryPageProps): JSX.Element {
+  const { login, markedOnly } = props;
+  const here = markedOnly ? markedForLaterPath(login) : readingsPath(login);
+  const returnTo = props.page > 1 ? `${here}${markedOnly ? "&" : "?"}page=${props.page}` : here;
+  const heading = markedOnly ? "Marked for Later" : "History";
+  return (
+    <div class="readings-index">
+      {props.notices.length ? (
+        <div class="flash notice" role="status">
+          {props.notices.map((line) => (
+            <p safe>{line}</p>
+          ))}
+        </div>
+      ) : (
+        ""
+      )}
+      <h2 class="heading" safe>{`${heading} (${formatNumber(props.total)} ${props.total === 1 ? "work" : "works"})`}</h2>
+      <nav aria-label="History">
+        <ul class="navigation actions">
+          <li>{markedOnly ? <a href={readingsPath(login)}>Full History</a> : <span aria-current="page">Full History</span>}</li>
+          <li>{markedOnly ? <span aria-current="page">Marked for Later</span> : <a href={markedForLaterPath(login)}>Marked for Later</a>}</li>
+          <li>
+            <a href={confirmClearHistoryPath(login)}>Clear History</a>
+          </li>
+        </ul>
+      </nav>
+      <form method="post" action={historyPreferencePath(login)} class="history-preference">
+        <CsrfField csrf={props.csrf} />
+        <input type="hidden" name="enabled" value={props.historyOn ? "0" : "1"} />
+        <p>
+          {props.historyOn ? <span>Your history is on.</span> : <span>Your history is off: works you open are not recorded.</span>}{" "}
+          {props.historyOn ? <button type="submit">Turn history off</button> : <button type="submit">Turn history on</button>}
+        </p>
+      </form>
+      <h3 class="landmark heading">{markedOnly ? "Works Marked for Later" : "Works in your history"}</h3>
+      {props.readings.length ? (
+        <ol class="reading work index group">
+          {props.readings.map((reading) => {
+            const blurb = props.blurbs.get(reading.work_id);
+            return blurb ? <WorkBlurb blurb={blurb} extra={<ReadingDetails reading={reading} login={login} csrf={props.csrf} returnTo={returnTo} />} /> : "";
+          })}
+        </ol>
+      ) : (
+        <p class="empty">{markedOnly ? "Nothing is Marked for Later." : "Your history is empty."}</p>
+      )}
+      <Pagination page={props.page} pages={Math.max(1, Math.ceil(props.total / READINGS_PER_PAGE))} href={(n) => `${here}${markedOnly ? "&" : "?"}page=${n}`} />
+    </div>
+  );
+}
