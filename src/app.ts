@@ -12,6 +12,7 @@ import { buildHttpServer } from "./platform/http/server.js";
 import type { JobStep } from "./platform/jobs.js";
 import { TAG_JOB_STEPS } from "./tags/refilter.js";
 import { tagsRoutes } from "./tags/routes.js";
+import { attachHitCounter } from "./responses/hits.js";
 import { responsesRoutes } from "./responses/routes.js";
 import { searchRoutes } from "./search/routes.js";
 import { usersRoutes } from "./users/routes.js";
@@ -28,6 +29,7 @@ export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRout
 export async function buildApp(config: Config, db: Db, options: { progress?: boolean } = {}): Promise<FastifyInstance> {
   const app = await buildHttpServer({ config, db, routes: ROUTES, loadViewer, feedLinkFor });
   await attachBrowseIndex(app, db, options);
+  attachHitCounter(app, db, config.secret);
   return app;
 }
 

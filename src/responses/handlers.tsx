@@ -9,6 +9,7 @@ import { ConfirmDeletePage } from "../works/views/pages.js";
 import { readableWork } from "../works/readable-work.js";
 import { workPath } from "../works/views/paths.js";
 import { createBookmark, deleteBookmark, leaveKudos, updateBookmark } from "./commands.js";
+import { noteHit } from "./hits.js";
 import { historyEnabled, isMarkedForLater, recordVisit } from "./history.js";
 import { canEditBookmark, guestAddressKey, kudosRefusal, mayBookmark, mayMarkForLater, mayOfferKudos, recordsHistory } from "./policy.js";
 import { bookmarkOf, creatorsBlock, findBookmark, kudosSummary, listBookmarks } from "./queries.js";
@@ -27,11 +28,13 @@ const KUDOS_BLOCKED = "Sorry, you have been blocked by one or more of this work'
 
 /**
  * The feedback block for a work page the works capability is rendering (kudos line, Kudos ♥,
- * Bookmark, Mark for Later, and this page's notices): three queries for kudos, one for the viewer's
- * bookmark, and for a logged-in reader one or two to record the visit in their history (at
- * `chapterId`, the last chapter shown) and learn whether it is Marked for Later.
+ * Bookmark, Mark for Later, and this page's notices). It notes the page as a hit (memory only);
+ * three queries for kudos, one for the viewer's bookmark, and for a logged-in reader one or two
+ * to record the visit in their history (at `chapterId`, the last chapter shown) and learn
+ * whether the work is Marked for Later.
  */
 export async function workFeedbackFor(req: FastifyRequest, reply: FastifyReply, work: Work, csrf: string, chapterId: number | null = null): Promise<JSX.Element> {
+  noteHit(req, work); // memory only: written by the next flush
   const [summary, own, marked] = await Promise.all([
     kudosSummary(req.db, work.id, req.viewer, guestAddressKey(req.ip)),
     req.viewer.user ? bookmarkOf(req.db, req.viewer.user.id, work.id) : Promise.resolve(undefined),
