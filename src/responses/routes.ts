@@ -2,6 +2,7 @@ import type { FastifyRequest } from "fastify";
 import { get, post, type RateLimit } from "../platform/http/routes.js";
 import * as h from "./handlers.js";
 import * as history from "./history-handlers.js";
+import * as stats from "./stats-handlers.js";
 import { guestAddressKey } from "./policy.js";
 
 // Guests leave kudos by address: ten a minute per address is plenty for a reader, and slows
@@ -16,7 +17,7 @@ const GUEST_KUDOS_LIMIT: RateLimit & { allowList: (req: FastifyRequest) => boole
   keyGenerator: (req) => guestAddressKey(req.ip),
 };
 
-/** Responses: kudos, bookmarks, history and Marked for Later (comments, subscriptions and the rest come later). */
+/** Responses: kudos, bookmarks, history and Marked for Later, creators' stats (comments, subscriptions and the rest come later). */
 export const responsesRoutes = [
   post("/works/:id/kudos", h.postKudos, { rateLimit: GUEST_KUDOS_LIMIT }),
 
@@ -36,4 +37,6 @@ export const responsesRoutes = [
   get("/users/:login/readings/confirm_clear", history.showClearHistoryPage, { guard: "user" }),
   post("/users/:login/readings/clear", history.removeHistory, { guard: "user" }),
   post("/users/:login/readings/preference", history.saveHistoryPreference, { guard: "user" }),
+
+  get("/users/:login/stats", stats.showStats, { guard: "user" }),
 ];

@@ -52,6 +52,11 @@ export async function tagsOfWork(db: DbOrTrx, workId: number): Promise<WorkTag[]
   return (await tagsOfWorks(db, [workId])).get(workId) ?? [];
 }
 
+/** The ids of a user's works (through any of their pseuds), whatever their visibility, as a subquery. */
+export function workIdsOfUser(db: DbOrTrx, userId: number) {
+  return db.selectFrom("work_creators").innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id").select("work_creators.work_id").where("pseuds.user_id", "=", userId);
+}
+
 /** Which works a listing shows. */
 export type WorkScope =
   | { kind: "all" }
@@ -86,7 +91,7 @@ export async function listWorks(db: DbOrTrx, viewer: Viewer, scope: WorkScope, p
   let query = db.selectFrom("works").where(listableBy(viewer));
   for (const condition of refine.where ?? []) query = query.where(condition);
   if (scope.kind === "user") {
-    query = query.where("works.id", "in", db.selectFrom("work_creators").innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id").select("work_creators.work_id").where("pseuds.user_id", "=", scope.userId));
+    query = query.where("works.id", "in", workIdsOfUser(db, scope.userId));
   } else if (scope.kind === "pseud") {
     query = query.where("works.id", "in", db.selectFrom("work_creators").select("work_id").where("pseud_id", "=", scope.pseudId));
   } else if (scope.kind === "tag") {

@@ -101,6 +101,9 @@ export function ProfilePage({ user, pseuds, isSelf }: { user: UserRow; pseuds: P
               <a href={`${base}/readings?show=to-read`}>Marked for Later</a>
             </li>
             <li>
+              <a href={`${base}/stats`}>Stats</a>
+            </li>
+            <li>
               <a href={`${base}/pseuds/new`}>New Pseud</a>
             </li>
             <li>
