@@ -10,6 +10,8 @@ import { eachDialect } from "../../test/support/db.js";
 import { postBook } from "../../test/support/downloads.js";
 import { makeCreator, makeWork } from "../../test/support/factories.js";
 import { buildApp } from "../app.js";
+import { setMarkedForLater } from "../responses/history.js";
+import { createBookmark } from "../responses/commands.js";
 import { wrangle } from "../tags/wrangling.js";
 import { parseAtom } from "../../test/support/feeds.js";
 
@@ -75,7 +77,7 @@ test("OPDS catalog: from /opds to an EPUB, search, facets, pagination, Basic aut
     try {
       const wrangled = await wrangle(testDb.db, null, [{ action: "create", name: "Harbour Fandom", type: "Fandom", canonical: true }]);
       assert.ok(wrangled.ok);
-      const { pseudId } = await makeCreator(testDb.db, "keeper");
+      const { pseudId, userId: keeperId } = await makeCreator(testDb.db, "keeper");
       const basic = `Basic ${Buffer.from("keeper:factory password").toString("base64")}`;
       const openId = await postBook(testDb.db, pseudId, { title: "Lamp & <Light>", fandoms: "Harbour Fandom", chapters: [{ content: "The harbour lamp turned all night." }] });
       const lockedId = await postBook(testDb.db, pseudId, { title: "Members Harbour", fandoms: "Harbour Fandom", restricted: true, chapters: [{ content: "Only for members." }] });
@@ -86,7 +88,7 @@ test("OPDS catalog: from /opds to an EPUB, search, facets, pagination, Basic aut
       const root = await guest.feed(`${BASE}/opds`, NAVIGATION);
       assert.equal(link(root.link, "start")?.type, NAVIGATION);
       assert.equal(link(root.link, "self")?.href, `${BASE}/opds`);
-      assert.ok(!root.entry!.some((e) => e.title === "My works"), "no shelf for a guest");
+      assert.ok(!root.entry!.some((e) => ["My works", "My bookmarks", "Marked for Later"].includes(e.title)), "no shelf for a guest");
 
       // OpenSearch: the description names an acquisition-feed template.
       const searchLink = link(root.link, "search", "application/opensearchdescription+xml")!;
@@ -161,6 +163,37 @@ test("OPDS catalog: from /opds to an EPUB, search, facets, pagination, Basic aut
       const refused = await guest.fetch(lockedEpub);
       assert.equal(refused.statusCode, 401, "a guest may not download it");
       assert.match(String(refused.headers["www-authenticate"]), /^Basic realm="/, "and is asked for credentials");
+
+      // The reader's bookmarks (a private one too) and Marked for Later: shelves reached from the root
+      // with credentials, each an acquisition feed whose entries download.
+      const fillerId = Number((await testDb.db.selectFrom("works").select("id").where("title", "=", "Filler 3").executeTakeFirstOrThrow()).id);
+      await createBookmark(testDb.db, keeperId, openId, { notes: "", tags: [], private: false, rec: true });
+      await createBookmark(testDb.db, keeperId, lockedId, { notes: "", tags: [], private: true, rec: false });
+      for (const id of [fillerId, lockedId]) {
+        const work = await testDb.db.selectFrom("works").select(["id", "revised_at"]).where("id", "=", id).executeTakeFirstOrThrow();
+        await setMarkedForLater(testDb.db, keeperId, work, true);
+      }
+      const shelves = Object.fromEntries(readerRoot.entry!.filter((e) => e.title === "My bookmarks" || e.title === "Marked for Later").map((e) => [e.title, e.link[0]!]));
+      assert.deepEqual(Object.keys(shelves).sort(), ["Marked for Later", "My bookmarks"]);
+      for (const shelfLink of Object.values(shelves)) {
+        assert.equal(shelfLink.rel, "http://opds-spec.org/shelf");
+        assert.equal(shelfLink.type, ACQUISITION);
+      }
+      const bookmarked = await reader.feed(shelves["My bookmarks"]!.href, ACQUISITION);
+      assert.deepEqual(bookmarked.entry!.map((e) => e.title), ["Members Harbour", "Lamp & <Light>"]);
+      assert.equal(Number(bookmarked["opensearch:totalResults"]), 2);
+      assert.ok(bookmarked.entry!.every((e) => e.link.some((l) => l.rel === ACQUIRE && l.type === "application/epub+zip")));
+      const later = await reader.feed(shelves["Marked for Later"]!.href, ACQUISITION);
+      assert.deepEqual(later.entry!.map((e) => e.title).sort(), ["Filler 3", "Members Harbour"]);
+      const laterEpub = later.entry!.find((e) => e.title === "Filler 3")!.link.find((l) => l.rel === ACQUIRE && l.type === "application/epub+zip")!.href;
+      assert.equal((await reader.fetch(laterEpub)).statusCode, 200);
+      // A guest is refused both shelves with a Basic challenge, and learns nothing of them.
+      for (const shelfLink of Object.values(shelves)) {
+        const res = await guest.fetch(shelfLink.href);
+        assert.equal(res.statusCode, 401);
+        assert.match(String(res.headers["www-authenticate"]), /^Basic realm="/);
+        assert.doesNotMatch(res.body, /Harbour|Filler/);
+      }
 
       // Wrong credentials: 401 with a Basic challenge, on feeds and downloads alike.
       const wrong = new OpdsClient(new Client(app), `Basic ${Buffer.from("keeper:wrong").toString("base64")}`);

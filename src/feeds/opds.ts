@@ -1,13 +1,16 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { download } from "../downloads/handlers.js";
 import { downloadFileName } from "../downloads/file-name.js";
-import { idParam } from "../platform/http/routes.js";
+import { idParam, pageParam } from "../platform/http/routes.js";
+import { isLoggedIn } from "../platform/http/viewer.js";
+import { READINGS_PER_PAGE, listReadings } from "../responses/history.js";
+import { BOOKMARKS_PER_PAGE, listBookmarks } from "../responses/queries.js";
 import { t } from "../platform/i18n/index.js";
 import { tagsByIds } from "../tags/queries.js";
 import { findUserByLogin } from "../users/queries.js";
 import { findLanguage } from "../works/languages.js";
 import { listableWorkIds, workVisibility } from "../works/policy.js";
-import { type Blurb, findWork } from "../works/queries.js";
+import { type Blurb, blurbsInOrder, findWork } from "../works/queries.js";
 import { absolute, atomDocument, type FeedLink, linkXml, newest, workEntry } from "./atom.js";
 import { askForCredentials, authenticate } from "./auth.js";
 import { pageLinks, queryWithout, sendAtom } from "./handlers.js";
@@ -73,7 +76,13 @@ export async function opdsRoot(req: FastifyRequest, reply: FastifyReply) {
     navEntry(req, "newest", "Newest works", "Works by date updated, newest first.", "/opds/works", ACQUISITION, "http://opds-spec.org/sort/new"),
     navEntry(req, "kudos", "Most kudos", "Works with the most kudos first.", "/opds/works?work_search%5Bsort_column%5D=kudos_count", ACQUISITION, "http://opds-spec.org/sort/popular"),
     navEntry(req, "fandoms", "Fandoms", `The ${FANDOMS_SHOWN} fandoms with the most works.`, "/opds/fandoms", NAVIGATION),
-    ...(user ? [navEntry(req, "mine", "My works", `Works by ${user.login}.`, `/opds/users/${encodeURIComponent(user.login)}/works`, ACQUISITION, "http://opds-spec.org/shelf")] : []),
+    ...(user
+      ? [
+          navEntry(req, "mine", "My works", `Works by ${user.login}.`, `/opds/users/${encodeURIComponent(user.login)}/works`, ACQUISITION, "http://opds-spec.org/shelf"),
+          navEntry(req, "bookmarks", "My bookmarks", `Works ${user.login} bookmarked, newest bookmark first.`, "/opds/shelf/bookmarks", ACQUISITION, "http://opds-spec.org/shelf"),
+          navEntry(req, "later", "Marked for Later", `Works ${user.login} marked to read later.`, "/opds/shelf/marked-for-later", ACQUISITION, "http://opds-spec.org/shelf"),
+        ]
+      : []),
   ];
   const xml = atomDocument({ id: absolute(req.config.publicUrl, "/opds"), title: site(), updated: rfc3339(new Date().toISOString()), links: commonLinks(req, "/opds", NAVIGATION), entries, namespaces: OPDS_NS });
   return sendAtom(reply, xml, NAVIGATION);
@@ -207,6 +216,41 @@ export async function opdsUserWorks(req: FastifyRequest, reply: FastifyReply) {
   const path = `/opds/users/${encodeURIComponent(user.login)}/works`;
   const page = await listingPage(req, { kind: "user", userId: user.id });
   return sendAcquisition(req, reply, `${site()}: works by ${user.login}`, path, page, await facetLinks(req, path, page));
+}
+
+/**
+ * The logged-in viewer's own shelves, which exist only with credentials: a guest (or a reading app
+ * that has not sent any yet) gets a Basic challenge, so the app asks for a log-in.
+ */
+async function shelfViewer(req: FastifyRequest, reply: FastifyReply) {
+  if (!(await authenticate(req, reply))) return undefined;
+  if (!isLoggedIn(req.viewer)) {
+    askForCredentials(reply);
+    return undefined;
+  }
+  return req.viewer;
+}
+
+/** `/opds/shelf/bookmarks`: the viewer's bookmarks (their private ones too), newest first. */
+export async function opdsBookmarks(req: FastifyRequest, reply: FastifyReply) {
+  const viewer = await shelfViewer(req, reply);
+  if (!viewer) return reply;
+  const page = pageParam(req);
+  const { total, bookmarks } = await listBookmarks(req.db, viewer, { userId: viewer.user.id }, page);
+  const blurbs = await blurbsInOrder(req.db, viewer, bookmarks.map((b) => b.work_id));
+  const feedPage = { total, page, pages: Math.max(1, Math.ceil(total / BOOKMARKS_PER_PAGE)), blurbs };
+  return sendAcquisition(req, reply, `${site()}: bookmarks of ${viewer.user.login}`, "/opds/shelf/bookmarks", feedPage, []);
+}
+
+/** `/opds/shelf/marked-for-later`: the works the viewer Marked for Later, most recently visited first. */
+export async function opdsMarkedForLater(req: FastifyRequest, reply: FastifyReply) {
+  const viewer = await shelfViewer(req, reply);
+  if (!viewer) return reply;
+  const page = pageParam(req);
+  const { total, readings } = await listReadings(req.db, viewer, { markedOnly: true, page });
+  const blurbs = await blurbsInOrder(req.db, viewer, readings.map((r) => r.work_id));
+  const feedPage = { total, page, pages: Math.max(1, Math.ceil(total / READINGS_PER_PAGE)), blurbs };
+  return sendAcquisition(req, reply, `${site()}: marked for later by ${viewer.user.login}`, "/opds/shelf/marked-for-later", feedPage, []);
 }
 
 /** `/opds/search?work_search[query]=...`: search results as an acquisition feed. */

@@ -13,6 +13,8 @@ export const feedsRoutes = [
   get("/opds/fandoms", opds.opdsFandoms),
   get("/opds/works", opds.opdsWorks),
   get("/opds/users/:login/works", opds.opdsUserWorks),
+  get("/opds/shelf/bookmarks", opds.opdsBookmarks),
+  get("/opds/shelf/marked-for-later", opds.opdsMarkedForLater),
   get("/opds/search", opds.opdsSearch),
   get("/opds/search.xml", opds.openSearchDescription),
   get("/opds/downloads/:id/:file", opds.opdsDownload),
