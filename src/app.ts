@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { adminRoutes } from "./admin/routes.js";
 import { attachBrowseIndex } from "./browse/plugin.js";
 import { browseRoutes } from "./browse/routes.js";
+import { commentsRoutes } from "./comments/routes.js";
 import { downloadsRoutes } from "./downloads/routes.js";
 import { feedLinkFor } from "./feeds/links.js";
 import { feedsRoutes } from "./feeds/routes.js";
@@ -20,7 +21,7 @@ import { loadViewer } from "./users/sessions.js";
 import { worksRoutes } from "./works/routes.js";
 
 /** Every capability's routes, in one table. */
-export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes, ...feedsRoutes, ...responsesRoutes];
+export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes, ...feedsRoutes, ...responsesRoutes, ...commentsRoutes];
 
 /**
  * The archive as one Fastify app over an open, migrated database, with its browse index built

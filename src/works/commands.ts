@@ -71,6 +71,7 @@ function workColumns(input: WorkInput) {
     expected_chapters: input.expectedChapters,
     restricted: input.restricted ? 1 : 0,
     comment_permission: input.commentPermission,
+    ...(input.moderatedComments !== undefined ? { moderated_comments: input.moderatedComments ? 1 : 0 } : {}),
     backdated: input.publishedOn ? 1 : 0,
   };
 }

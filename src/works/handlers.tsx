@@ -6,6 +6,7 @@ import { hasRole } from "../platform/http/viewer.js";
 import { todayIso } from "../platform/db/index.js";
 import { htmlToTextarea } from "../platform/html/paragraphs.js";
 import { t } from "../platform/i18n/index.js";
+import { commentsFor } from "../comments/handlers.js";
 import { workFeedbackFor } from "../responses/handlers.js";
 import { pseudsOf } from "../users/queries.js";
 import { ADULT_RATINGS, USER_TAG_TYPES } from "../tags/vocabulary.js";
@@ -63,7 +64,8 @@ async function renderReading(req: FastifyRequest, reply: FastifyReply, work: Wor
   const pageTitle = chapterId !== null && shown[0] ? `${chapterHeading(shown[0])} - ${title}` : title;
   const csrf = reply.csrf();
   const feedback = await workFeedbackFor(req, reply, work, csrf, shown.at(-1)?.id ?? null);
-  return reply.page(pageTitle, <WorkPage work={work} tags={tags} chapters={chapters} shown={shown} full={full} isCreator={creator} csrf={csrf} feedback={feedback} />, {
+  const comments = await commentsFor(req, work, chapterId, csrf);
+  return reply.page(pageTitle, <WorkPage work={work} tags={tags} chapters={chapters} shown={shown} full={full} isCreator={creator} csrf={csrf} feedback={feedback} comments={comments} />, {
     mainClass: chapterId !== null ? "chapters-show" : "works-show",
   });
 }
@@ -168,6 +170,7 @@ function valuesFromWork(work: Work, tags: Awaited<ReturnType<typeof tagsOfWork>>
     endnotes: htmlToTextarea(work.endnotes),
     restricted: work.restricted === 1,
     commentPermission: work.comment_permission,
+    moderatedComments: work.moderated_comments === 1,
     expectedChapters: work.expected_chapters === null ? "?" : String(work.expected_chapters),
     backdate: work.backdated === 1,
     publishedOn: work.backdated ? work.published_on : "",

@@ -7,10 +7,10 @@ import { RestrictedPage } from "./views/pages.js";
 /**
  * The work behind `:id` when the viewer may read it; otherwise the fitting page is sent (404, or
  * 401 for a registered-only work and a guest) and undefined returned. Other capabilities' pages
- * about a work (kudos, bookmarks) use it too.
+ * about a work (kudos, bookmarks) use it too; pages about something on a work (a comment) pass
+ * the work's id.
  */
-export async function readableWork(req: FastifyRequest, reply: FastifyReply): Promise<Work | undefined> {
-  const id = idParam(req, "id");
+export async function readableWork(req: FastifyRequest, reply: FastifyReply, id: number | null = idParam(req, "id")): Promise<Work | undefined> {
   const work = id ? await findWork(req.db, id) : undefined;
   const visibility = work ? workVisibility(req.viewer, work) : "no";
   if (!work || visibility === "no") {

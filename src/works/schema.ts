@@ -43,6 +43,8 @@ export interface WorkFormValues {
   endnotes: string;
   restricted: boolean;
   commentPermission: string;
+  /** "Only show comments I approve" (src/comments holds the others for approval). */
+  moderatedComments?: boolean;
   expectedChapters: string;
   backdate: boolean;
   publishedOn: string;
@@ -71,6 +73,8 @@ export interface WorkInput {
   endnotes: string;
   restricted: boolean;
   commentPermission: CommentPermission;
+  /** Absent: left as it is (new works: off). */
+  moderatedComments?: boolean;
   expectedChapters: number | null;
   publishedOn: string | null;
 }
@@ -112,6 +116,7 @@ export function readWorkForm(body: unknown): WorkFormValues {
     endnotes: field(body, "work[endnotes]"),
     restricted: field(body, "work[restricted]") === "1",
     commentPermission: field(body, "work[comment_permission]"),
+    moderatedComments: field(body, "work[moderated_commenting_enabled]") === "1",
     expectedChapters: field(body, "work[expected_chapters]"),
     backdate: field(body, "work[backdate]") === "1",
     publishedOn: field(body, "work[published_on]"),
@@ -226,6 +231,7 @@ export function parseWork(values: WorkFormValues, rules: WorkRules): Parsed<Work
       endnotes: cleanHtml(values.endnotes, "endnotes"),
       restricted: values.restricted,
       commentPermission,
+      moderatedComments: values.moderatedComments,
       expectedChapters,
       publishedOn,
     },

@@ -8,6 +8,7 @@ import * as m0006 from "./migrations/0006_browse.js";
 import * as m0007 from "./migrations/0007_search_prefix.js";
 import * as m0008 from "./migrations/0008_downloads.js";
 import * as m0009 from "./migrations/0009_kudos_bookmarks.js";
+import * as m0010 from "./migrations/0010_comments.js";
 import * as m0012 from "./migrations/0012_reading.js";
 
 // Listed explicitly rather than read from a folder, so the built dist/ and tsx run the same set.
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0007_search_prefix": m0007,
   "0008_downloads": m0008,
   "0009_kudos_bookmarks": m0009,
+  "0010_comments": m0010,
   "0012_reading": m0012,
 };
 

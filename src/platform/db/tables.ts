@@ -144,6 +144,8 @@ export interface WorksTable {
   hits_count: ColumnType<number, number | undefined, number>;
   comments_count: ColumnType<number, number | undefined, number>;
   bookmarks_count: ColumnType<number, number | undefined, number>;
+  /** 1: comments from anyone but the creators wait for their approval (src/comments). */
+  moderated_comments: ColumnType<number, number | undefined, number>;
   /** Downloads of any format (src/downloads). */
   downloads_count: ColumnType<number, number | undefined, number>;
   /** Sort keys for the Title and Creator orders (src/works/sort-keys.ts). */
@@ -266,6 +268,42 @@ export interface Database {
   reading_preferences: ReadingPreferencesTable;
   hit_visits: HitVisitsTable;
   work_hits_daily: WorkHitsDailyTable;
+  comments: CommentsTable;
+  comment_inbox: CommentInboxTable;
+}
+
+/** A comment on a work (chapter_id NULL) or a chapter; replies point at their parent. */
+export interface CommentsTable {
+  id: Generated<number>;
+  work_id: number;
+  chapter_id: number | null;
+  parent_id: number | null;
+  /** NULL for a guest (or an account since deleted). */
+  user_id: number | null;
+  guest_name: string | null;
+  /** Required of guests, never shown. */
+  guest_email: string | null;
+  guest_ip: string | null;
+  /** Sanitized HTML; "" once deleted. */
+  content: string;
+  /** 1 while held for the creator's approval. */
+  unreviewed: ColumnType<number, number | undefined, number>;
+  /** 1: deleted but kept because it has replies. */
+  deleted: ColumnType<number, number | undefined, number>;
+  /** 1: no replies or edits (a frozen thread). */
+  frozen: ColumnType<number, number | undefined, number>;
+  /** The posting form's one-time token (unique): a second submit inserts nothing. */
+  form_token: string | null;
+  edited_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CommentInboxTable {
+  user_id: number;
+  comment_id: number;
+  read: ColumnType<number, number | undefined, number>;
+  created_at: string;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -277,3 +315,4 @@ export type NewWork = Insertable<WorksTable>;
 export type NewChapter = Insertable<ChaptersTable>;
 export type JobRow = Selectable<JobsTable>;
 export type BookmarkRow = Selectable<BookmarksTable>;
+export type CommentRow = Selectable<CommentsTable>;

@@ -7,7 +7,8 @@ export type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unkn
 export type Guard = "anyone" | "user" | Role;
 
 export interface RateLimit {
-  max: number;
+  /** A number, or one decided per request (e.g. guests and new accounts differ). */
+  max: number | ((req: FastifyRequest, key: string) => number);
   /** Milliseconds. */
   timeWindow: number;
 }

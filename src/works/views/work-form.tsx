@@ -104,6 +104,12 @@ export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues;
           errors={errors["work[comment_permission]"]}
         />
         <ChoiceGroup
+          name="work[moderated_commenting_enabled]"
+          legend="Comment moderation"
+          choices={[{ value: "1", label: "Enable comment moderation (comments appear once you approve them)" }]}
+          selected={values.moderatedComments ? ["1"] : []}
+        />
+        <ChoiceGroup
           name="work[backdate]"
           legend="Publication date"
           choices={[{ value: "1", label: "Set a different publication date" }]}

@@ -19,6 +19,8 @@ export interface WorkPageProps {
   csrf: string;
   /** The feedback block (kudos, bookmark) rendered by the responses capability. */
   feedback?: JSX.Element;
+  /** The comments block (threads and form) rendered by the comments capability. */
+  comments?: JSX.Element;
 }
 
 /** "Chapter 2: The Title" or "Chapter 2". */
@@ -159,6 +161,7 @@ export function WorkPage(props: WorkPageProps): JSX.Element {
   const lastShown = shown[shown.length - 1];
   const showWorkEndNotes = full || !multi || lastShown?.id === chapters[chapters.length - 1]?.id;
   const safeFeedback = props.feedback ?? ""; // rendered markup from the responses capability's views
+  const safeComments = props.comments ?? ""; // rendered markup from the comments capability's views
   return (
     <div class="work">
       {work.posted ? "" : <p class="notice">This is a draft: only you can see it until you post it.</p>}
@@ -212,6 +215,7 @@ export function WorkPage(props: WorkPageProps): JSX.Element {
         ""
       )}
       {safeFeedback}
+      {safeComments}
     </div>
   );
 }

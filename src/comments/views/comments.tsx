@@ -1,0 +1,298 @@
+import { CsrfField, type FieldErrors, ErrorSummary, Pagination, sanitizedHtml, TextArea, TextField } from "../../platform/http/components.js";
+import { userPath, workPath } from "../../works/views/paths.js";
+import type { ShownComment, ThreadComment } from "../queries.js";
+import { MAX_COMMENT, type CommentFormValues } from "../schema.js";
+import { commentPath, confirmDeleteCommentPath, editCommentPath, replyPath } from "./paths.js";
+
+/** What the viewer may do with one comment (decided by the handler from policy.ts). */
+export interface CommentActions {
+  reply: boolean;
+  edit: boolean;
+  delete: boolean;
+  freeze: boolean;
+  approve: boolean;
+}
+
+export const NO_ACTIONS: CommentActions = { reply: false, edit: false, delete: false, freeze: false, approve: false };
+
+/** The comment form: posting, replying and editing share it. Guests also give a name and an email. */
+export interface CommentFormProps {
+  action: string;
+  values: CommentFormValues;
+  errors: FieldErrors;
+  csrf: string;
+  guest: boolean;
+  legend: string;
+  submit: string;
+  /** Hidden ids the form carries (reply target, chapter); the server checks them against the work. */
+  hidden?: Record<string, string>;
+}
+
+export function CommentForm(props: CommentFormProps): JSX.Element {
+  return (
+    <form method="post" action={props.action} class="new_comment" id="comment-form" novalidate>
+      <ErrorSummary errors={props.errors} />
+      <fieldset>
+        <legend safe>{props.legend}</legend>
+        <CsrfField csrf={props.csrf} />
+        <input type="hidden" name="comment[token]" value={props.values.token} />
+        {Object.entries(props.hidden ?? {}).map(([name, value]) => (
+          <input type="hidden" name={name} value={value} />
+        ))}
+        {props.guest ? (
+          <>
+            <TextField name="comment[name]" label="Name" value={props.values.name} errors={props.errors["comment[name]"]} required autocomplete="name" maxlength={100} />
+            <TextField
+              name="comment[email]"
+              label="Email"
+              type="email"
+              value={props.values.email}
+              errors={props.errors["comment[email]"]}
+              hint="Never shown to anyone."
+              required
+              autocomplete="email"
+            />
+          </>
+        ) : (
+          ""
+        )}
+        <TextArea
+          name="comment[comment_content]"
+          label="Comment"
+          value={props.values.content}
+          errors={props.errors["comment[comment_content]"]}
+          hint={`Plain text or HTML, up to ${MAX_COMMENT.toLocaleString("en-US")} characters.`}
+          rows={8}
+          required
+        />
+        <p class="submit actions">
+          <button type="submit" safe>{props.submit}</button>
+        </p>
+      </fieldset>
+    </form>
+  );
+}
+
+function Byline({ comment }: { comment: ShownComment }): JSX.Element {
+  if (comment.login) return <a href={userPath(comment.login)} safe>{comment.login}</a>;
+  if (comment.guest_name) return <span class="guest" safe>{`${comment.guest_name} (Guest)`}</span>;
+  return <span class="deleted-user">(Previous user)</span>;
+}
+
+function PostForm({ action, label, csrf }: { action: string; label: string; csrf: string }): JSX.Element {
+  return (
+    <form method="post" action={action} class="inline">
+      <CsrfField csrf={csrf} />
+      <button type="submit" safe>{label}</button>
+    </form>
+  );
+}
+
+/** One comment (not its replies): byline, text or its deleted/held state, and the viewer's actions. */
+export function CommentBody({ comment, actions, csrf }: { comment: ShownComment; actions: CommentActions; csrf: string }): JSX.Element {
+  return (
+    <>
+      <h4 class="heading byline">
+        {comment.deleted ? <span>(deleted comment)</span> : <Byline comment={comment} />}
+        {comment.chapter_position !== null ? <span class="parent" safe>{` on Chapter ${comment.chapter_position}`}</span> : ""}{" "}
+        <span class="posted datetime">
+          <time datetime={comment.created_at} safe>{`${comment.created_at.slice(0, 16).replace("T", " ")} UTC`}</time>
+        </span>
+      </h4>
+      {comment.deleted ? (
+        <p class="message">(deleted comment)</p>
+      ) : (
+        <>
+          {comment.unreviewed ? <p class="notice unreviewed">This comment is awaiting the creator's approval.</p> : ""}
+          <blockquote class="userstuff">{sanitizedHtml(comment.content)}</blockquote>
+          {comment.edited_at ? (
+            <p class="edited">
+              Last Edited <time datetime={comment.edited_at} safe>{`${comment.edited_at.slice(0, 16).replace("T", " ")} UTC`}</time>
+            </p>
+          ) : (
+            ""
+          )}
+        </>
+      )}
+      {comment.frozen ? <p class="frozen">This thread is frozen: it takes no new replies.</p> : ""}
+      <ul class="actions" aria-label="Comment actions">
+        <li>
+          <a href={commentPath(comment.id)}>Thread</a>
+        </li>
+        {actions.reply ? (
+          <li>
+            <a href={replyPath(comment.id)}>Reply</a>
+          </li>
+        ) : (
+          ""
+        )}
+        {actions.edit ? (
+          <li>
+            <a href={editCommentPath(comment.id)}>Edit</a>
+          </li>
+        ) : (
+          ""
+        )}
+        {actions.delete ? (
+          <li>
+            <a href={confirmDeleteCommentPath(comment.id)}>Delete</a>
+          </li>
+        ) : (
+          ""
+        )}
+        {actions.approve ? (
+          <li>
+            <PostForm action={`${commentPath(comment.id)}/approve`} label="Approve" csrf={csrf} />
+          </li>
+        ) : (
+          ""
+        )}
+        {actions.freeze ? (
+          <li>
+            <PostForm action={`${commentPath(comment.id)}/${comment.frozen ? "unfreeze" : "freeze"}`} label={comment.frozen ? "Unfreeze Thread" : "Freeze Thread"} csrf={csrf} />
+          </li>
+        ) : (
+          ""
+        )}
+      </ul>
+    </>
+  );
+}
+
+function ThreadItem({ comment, actionsFor, csrf }: { comment: ThreadComment; actionsFor: (c: ShownComment) => CommentActions; csrf: string }): JSX.Element {
+  return (
+    <li class={`comment group depth-${comment.depth}${comment.login ? "" : " guest"}`} id={`comment_${comment.id}`}>
+      <CommentBody comment={comment} actions={actionsFor(comment)} csrf={csrf} />
+      {comment.replies.length ? (
+        <ol class="thread">
+          {comment.replies.map((reply) => (
+            <ThreadItem comment={reply} actionsFor={actionsFor} csrf={csrf} />
+          ))}
+        </ol>
+      ) : (
+        ""
+      )}
+      {comment.moreReplies ? (
+        <p class="more">
+          <a href={commentPath(comment.id)}>Continue this thread →</a>
+        </p>
+      ) : (
+        ""
+      )}
+    </li>
+  );
+}
+
+/** Threads in reading order, nested to the shown depth. */
+export function Threads({ threads, actionsFor, csrf }: { threads: ThreadComment[]; actionsFor: (c: ShownComment) => CommentActions; csrf: string }): JSX.Element {
+  if (threads.length === 0) return <p class="empty">No comments yet.</p>;
+  return (
+    <ol class="thread">
+      {threads.map((comment) => (
+        <ThreadItem comment={comment} actionsFor={actionsFor} csrf={csrf} />
+      ))}
+    </ol>
+  );
+}
+
+export interface CommentsSectionProps {
+  count: number;
+  threads: ThreadComment[];
+  page: number;
+  pages: number;
+  href: (n: number) => string;
+  actionsFor: (c: ShownComment) => CommentActions;
+  csrf: string;
+  /** The new-comment form, or why there is none. */
+  form: CommentFormProps | null;
+  refusal: string | null;
+}
+
+/** The comments block of a work or chapter page (and of /works/ID/comments). */
+export function CommentsSection(props: CommentsSectionProps): JSX.Element {
+  return (
+    <div id="comments" class="comments" role="region" aria-labelledby="comments-heading">
+      <h3 class="heading" id="comments-heading" safe>{`Comments (${props.count})`}</h3>
+      {props.form ? <CommentForm {...props.form} /> : props.refusal ? <p class="notice" safe>{props.refusal}</p> : ""}
+      <Threads threads={props.threads} actionsFor={props.actionsFor} csrf={props.csrf} />
+      <Pagination page={props.page} pages={props.pages} href={props.href} />
+    </div>
+  );
+}
+
+/** A page of its own for one form: a reply (with the comment it answers), an edit, or a failed post. */
+export function CommentFormPage(props: { work: { id: number; title: string }; heading: string; quoted?: ShownComment; form: CommentFormProps; notices?: string[] }): JSX.Element {
+  return (
+    <div class="comment-form-page">
+      <h2 class="heading" safe>{props.heading}</h2>
+      <p>
+        {"On "}
+        <a href={workPath(props.work.id)} safe>{props.work.title}</a>
+      </p>
+      {props.quoted ? (
+        <div class="quoted comment" id={`comment_${props.quoted.id}`}>
+          <CommentBody comment={props.quoted} actions={NO_ACTIONS} csrf={props.form.csrf} />
+        </div>
+      ) : (
+        ""
+      )}
+      <CommentForm {...props.form} />
+    </div>
+  );
+}
+
+/** A page that says why a comment could not be posted or changed, with a way back. */
+export function CommentRefusedPage({ message, back }: { message: string; back: string }): JSX.Element {
+  return (
+    <div class="error-page">
+      <h2 class="heading">Comments</h2>
+      <p safe>{message}</p>
+      <p>
+        <a href={back}>Go back</a>
+      </p>
+    </div>
+  );
+}
+
+/** The thread page (/comments/ID): one comment and the replies under it, "continue this thread" beyond the shown depth. */
+export function ThreadPage(props: {
+  work: { id: number; title: string };
+  parentId: number | null;
+  threads: ThreadComment[];
+  actionsFor: (c: ShownComment) => CommentActions;
+  csrf: string;
+  notices: string[];
+}): JSX.Element {
+  return (
+    <div class="comment-thread">
+      {props.notices.length ? (
+        <div class="flash notice" role="status">
+          {props.notices.map((line) => (
+            <p safe>{line}</p>
+          ))}
+        </div>
+      ) : (
+        ""
+      )}
+      <h2 class="heading">
+        {"Comment on "}
+        <a href={workPath(props.work.id)} safe>{props.work.title}</a>
+      </h2>
+      <ul class="navigation actions">
+        <li>
+          <a href={`${workPath(props.work.id)}/comments`}>All comments on this work</a>
+        </li>
+        {props.parentId !== null ? (
+          <li>
+            <a href={commentPath(props.parentId)}>Parent comment</a>
+          </li>
+        ) : (
+          ""
+        )}
+      </ul>
+      <div id="comments" class="comments">
+        <Threads threads={props.threads} actionsFor={props.actionsFor} csrf={props.csrf} />
+      </div>
+    </div>
+  );
+}
