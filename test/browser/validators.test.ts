@@ -127,6 +127,10 @@ test("pages pass the Nu HTML checker and axe-core", async (t) => {
         open("advanced search form", guest, "/works/search"),
       ]);
       await loggingIn;
+      // History and stats have something to show: a work Marked for Later, a hit.
+      await client.post(`/works/${workId}/mark_for_later`, {});
+      await guest.request.get(`${server.baseUrl}/works/${workId}`, { headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0" } });
+      await server.app.hits.flush();
       const failedPost = (async () => {
         const page = await writer.newPage();
         await page.goto("/works/new");
@@ -151,6 +155,8 @@ test("pages pass the Nu HTML checker and axe-core", async (t) => {
           open("edit-work form", writer, `/works/${workId}/edit`),
           open("new-chapter form", writer, `/works/${workId}/chapters/new`),
           open("manage chapters", writer, `/works/${workId}/chapters/manage`),
+          open("marked for later", writer, `/users/${LOGIN}/readings?show=to-read`),
+          open("stats", writer, `/users/${LOGIN}/stats`),
         ])),
       ];
       const byName = new Map(visited.map((v) => [v.name, v.page]));
@@ -160,6 +166,8 @@ test("pages pass the Nu HTML checker and axe-core", async (t) => {
       assert.equal(await byName.get("entire work")!.locator("div.chapter[id^=chapter-]").count(), 3);
       assert.equal(await byName.get("entire work")!.locator("div#summary").count(), 2);
       assert.ok(await byName.get("new-work form after a failed post")!.getByRole("alert").isVisible(), "the failed form lists its errors");
+      assert.equal(await byName.get("marked for later")!.locator("li.work.blurb").count(), 1);
+      assert.equal(await byName.get("stats")!.locator("svg.stats-chart polyline.hits").count(), 1);
 
       // The HTML checker runs (one Java process) while axe checks every page: all rules in the light
       // colour scheme, then colour contrast again in the dark one (the stylesheet has both).

@@ -8,6 +8,7 @@ import { statsPath } from "./paths.js";
 // attributes only, which the Content-Security-Policy allows). Hits are a solid line and kudos a
 // dashed one, so the two differ without colour. Its <title> and <desc> say what it shows, and
 // the table under it holds the same figures for screen readers and for anyone who wants numbers.
+// It sits on its own white ground, so its colours read the same in the light and the dark scheme.
 
 const W = 640;
 const H = 260;
@@ -57,6 +58,7 @@ export function StatsChart({ figures, subject }: { figures: DayFigures[]; subjec
       <desc id="stats-chart-desc" safe>
         {desc}
       </desc>
+      <rect x="0" y="0" width={String(W)} height={String(H)} fill="#fff" />
       <g font-family="sans-serif" font-size="12" fill="#333">
         {ticks.map((v) => {
           const y = (TOP + height - (v / top) * height).toFixed(1);
