@@ -231,6 +231,7 @@ export function CommentFormPage(props: { work: { id: number; title: string }; he
       </p>
       {props.quoted ? (
         <div class="quoted comment" id={`comment_${props.quoted.id}`}>
+          <h3 class="heading">In reply to</h3>
           <CommentBody comment={props.quoted} actions={NO_ACTIONS} csrf={props.form.csrf} />
         </div>
       ) : (
@@ -291,6 +292,7 @@ export function ThreadPage(props: {
         )}
       </ul>
       <div id="comments" class="comments">
+        <h3 class="landmark heading">Thread</h3>
         <Threads threads={props.threads} actionsFor={props.actionsFor} csrf={props.csrf} />
       </div>
     </div>

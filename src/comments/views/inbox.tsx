@@ -30,7 +30,7 @@ export function InboxPage(props: { login: string; total: number; unread: number;
           <ol class="comment index group">
             {props.entries.map((entry) => (
               <li class={entry.read ? "comment read" : "comment unread"} id={`inbox_comment_${entry.id}`}>
-                <h4 class="heading byline">
+                <h3 class="heading byline">
                   <input type="checkbox" name="inbox_comments[]" value={String(entry.id)} id={`inbox_select_${entry.id}`} />{" "}
                   <label for={`inbox_select_${entry.id}`}>
                     <From entry={entry} />
@@ -39,7 +39,7 @@ export function InboxPage(props: { login: string; total: number; unread: number;
                     {entry.chapter_position !== null ? <span safe>{` (Chapter ${entry.chapter_position})`}</span> : ""}
                   </label>
                   {entry.read ? "" : <span class="unread"> (Unread)</span>}
-                </h4>
+                </h3>
                 {entry.unreviewed ? <p class="notice unreviewed">Awaiting your approval.</p> : ""}
                 <blockquote class="userstuff">{sanitizedHtml(entry.content)}</blockquote>
                 <ul class="actions">
