@@ -3,7 +3,8 @@ import { test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { appWithUser, Client, testConfig } from "../../test/support/app.js";
 import { eachDialect } from "../../test/support/db.js";
-import { makeWork } from "../../test/support/factories.js";
+import { makeCreator, makeWork } from "../../test/support/factories.js";
+import { queryCounter } from "../../test/support/query-count.js";
 import { buildApp } from "../app.js";
 import type { Db } from "../platform/db/index.js";
 import { createUser } from "../users/commands.js";
@@ -140,4 +141,40 @@ test("hits: which User-Agents are robots", () => {
   ]) {
     assert.equal(looksLikeBot(ua), false, ua);
   }
+});
+
+test("hits and history add no query that grows: a view runs the same queries counted or not, none on the hit tables", async (t) => {
+  await eachDialect(t, async (_t, { db, url }) => {
+    const counter = queryCounter(db);
+    const app = await buildApp(testConfig(url), counter.db);
+    const { pseudId } = await makeCreator(db, "maker");
+    const workId = await makeWork(db, pseudId);
+    const inject = (ip: string) => app.inject({ method: "GET", url: `/works/${workId}`, remoteAddress: ip, headers: { "user-agent": FIREFOX } });
+    await inject("192.0.2.1"); // warm up anything cached per process
+    const counted = await counter.count(() => inject("192.0.2.2"));
+    const repeated = await counter.count(() => inject("192.0.2.2"));
+    assert.equal(counted.result.statusCode, 200);
+    assert.equal(app.hits.buffered, 2);
+    assert.equal(counted.queries, repeated.queries);
+    assert.ok(counted.sql.every((q) => !/hit_visits|work_hits_daily|hits_count/.test(q)), counted.sql.join("\n"));
+
+    // A reader with a long history costs the same as one with none.
+    const few = new Client(app);
+    const many = new Client(app);
+    for (const [client, login] of [[few, "few"], [many, "many"]] as const) {
+      await createUser(db, { login, email: `${login}@example.com`, password: "reader password 1" });
+      await client.logIn(login, "reader password 1");
+    }
+    const manyId = (await db.selectFrom("users").select("id").where("login", "=", "many").executeTakeFirstOrThrow()).id;
+    for (let i = 0; i < 30; i++) {
+      const other = await makeWork(db, pseudId, { title: `Other ${i}` });
+      await db.insertInto("readings").values({ user_id: manyId, work_id: other, view_count: 1, last_viewed_at: new Date().toISOString(), last_chapter_id: null, revised_at_read: null, marked_for_later: i % 2 }).execute();
+    }
+    await few.get(`/works/${workId}`);
+    await many.get(`/works/${workId}`);
+    const small = await counter.count(() => few.get(`/works/${workId}`));
+    const large = await counter.count(() => many.get(`/works/${workId}`));
+    assert.equal(large.queries, small.queries, large.sql.join("\n"));
+    await app.close();
+  });
 });
