@@ -1,5 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { adminRoutes } from "./admin/routes.js";
+import { apiPlugin } from "./api/plugin.js";
+import { API_ENDPOINTS, apiPageRoutes } from "./api/routes.js";
+import { API_PREFIX } from "./api/views/paths.js";
 import { attachBrowseIndex } from "./browse/plugin.js";
 import { browseRoutes } from "./browse/routes.js";
 import { commentsRoutes } from "./comments/routes.js";
@@ -21,7 +24,7 @@ import { loadViewer } from "./users/sessions.js";
 import { worksRoutes } from "./works/routes.js";
 
 /** Every capability's routes, in one table. */
-export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes, ...feedsRoutes, ...responsesRoutes, ...commentsRoutes];
+export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes, ...feedsRoutes, ...responsesRoutes, ...commentsRoutes, ...apiPageRoutes];
 
 /**
  * The archive as one Fastify app over an open, migrated database, with its browse index built
@@ -29,6 +32,7 @@ export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRout
  */
 export async function buildApp(config: Config, db: Db, options: { progress?: boolean } = {}): Promise<FastifyInstance> {
   const app = await buildHttpServer({ config, db, routes: ROUTES, loadViewer, feedLinkFor });
+  await app.register(apiPlugin, { prefix: API_PREFIX, endpoints: API_ENDPOINTS });
   await attachBrowseIndex(app, db, options);
   attachHitCounter(app, db, config.secret);
   return app;

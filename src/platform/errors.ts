@@ -14,6 +14,15 @@ export const ERRORS = {
   LOGIN_REQUIRED: { status: 401, message: "error.LOGIN_REQUIRED" },
   RESTRICTED_WORK: { status: 401, message: "error.RESTRICTED_WORK" },
   BAD_REQUEST: { status: 400, message: "error.BAD_REQUEST" },
+  INVALID_REQUEST: { status: 400, message: "error.INVALID_REQUEST" },
+  MALFORMED_JSON: { status: 400, message: "error.MALFORMED_JSON" },
+  UNPROCESSABLE: { status: 422, message: "error.UNPROCESSABLE" },
+  CONFLICT: { status: 409, message: "error.CONFLICT" },
+  KUDOS_REFUSED: { status: 403, message: "error.KUDOS_REFUSED" },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "error.UNSUPPORTED_MEDIA_TYPE" },
+  TOKEN_REQUIRED: { status: 401, message: "error.TOKEN_REQUIRED" },
+  TOKEN_INVALID: { status: 401, message: "error.TOKEN_INVALID" },
+  TOKEN_SCOPE: { status: 403, message: "error.TOKEN_SCOPE" },
   INTERNAL: { status: 500, message: "error.INTERNAL" },
 } as const satisfies Record<string, { status: number; message: MessageKey }>;
 

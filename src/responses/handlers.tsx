@@ -98,7 +98,8 @@ function KudosRefused({ message, workId }: { message: string; workId: number }):
 
 // ---- bookmarks --------------------------------------------------------------------------------
 
-function formValuesOf(bookmark: { notes: string; tags: string[]; private: number; rec: number }): BookmarkFormValues {
+/** A stored bookmark as its form's values (the JSON API edits from them too). */
+export function formValuesOf(bookmark: { notes: string; tags: string[]; private: number; rec: number }): BookmarkFormValues {
   return { notes: htmlToTextarea(bookmark.notes), tags: bookmark.tags.join(", "), private: bookmark.private === 1, rec: bookmark.rec === 1 };
 }
 

@@ -91,7 +91,8 @@ export async function showNavigatePage(req: FastifyRequest, reply: FastifyReply)
   return reply.page(`Chapter Index - ${work.title}`, <NavigatePage work={work} chapters={chapters} />, { mainClass: "works-navigate" });
 }
 
-function defaultWorkValues(defaultPseudId: number | undefined): WorkFormValues {
+/** A new work form's starting values (the JSON API starts from them too). */
+export function defaultWorkValues(defaultPseudId: number | undefined): WorkFormValues {
   return {
     title: "",
     pseudIds: defaultPseudId ? [String(defaultPseudId)] : [],
@@ -153,8 +154,8 @@ export async function postWork(req: FastifyRequest, reply: FastifyReply) {
   return reply.redirect(workPath(created.workId), 303);
 }
 
-/** The edit form's values from what is stored: HTML fields turned back into text-box form. */
-function valuesFromWork(work: Work, tags: Awaited<ReturnType<typeof tagsOfWork>>): WorkFormValues {
+/** The edit form's values from what is stored: HTML fields turned back into text-box form (the JSON API edits from them too). */
+export function valuesFromWork(work: Work, tags: Awaited<ReturnType<typeof tagsOfWork>>): WorkFormValues {
   const names = (type: string) => tags.filter((tag) => tag.type === type).map((tag) => tag.name);
   const userTags = Object.fromEntries(USER_TAG_TYPES.map((type) => [type, names(type).join(", ")])) as WorkFormValues["tags"];
   return {

@@ -243,6 +243,19 @@ export interface WorkHitsDailyTable {
   hits: number;
 }
 
+/** A personal access token for the JSON API and OPDS: only its hash is stored. */
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  /** "read" or "write" (write implies read). */
+  scope: string;
+  /** SHA-256 (hex) of the token. */
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -268,6 +281,7 @@ export interface Database {
   reading_preferences: ReadingPreferencesTable;
   hit_visits: HitVisitsTable;
   work_hits_daily: WorkHitsDailyTable;
+  api_tokens: ApiTokensTable;
   comments: CommentsTable;
   comment_inbox: CommentInboxTable;
 }
@@ -316,3 +330,4 @@ export type NewChapter = Insertable<ChaptersTable>;
 export type JobRow = Selectable<JobsTable>;
 export type BookmarkRow = Selectable<BookmarksTable>;
 export type CommentRow = Selectable<CommentsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;

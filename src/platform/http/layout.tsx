@@ -105,6 +105,9 @@ export function Layout({ title, viewer, csrf, mainClass, feed, children }: PageP
           </main>
           <footer id="footer" class="region">
             <p safe>{`${t("site.name")} · ${t("site.tagline")}`}</p>
+            <p>
+              <a href="/api" safe>{t("nav.api")}</a>
+            </p>
           </footer>
         </body>
       </html>

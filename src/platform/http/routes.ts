@@ -48,6 +48,8 @@ export function idParam(req: FastifyRequest, name: string): number | null {
 export function queryParam(req: FastifyRequest, name: string): string {
   const value = (req.query as Record<string, unknown> | undefined)?.[name];
   if (typeof value === "string") return value;
+  // The JSON API's schemas coerce numeric parameters (page) to numbers.
+  if (typeof value === "number") return String(value);
   if (Array.isArray(value) && typeof value[0] === "string") return value[0];
   return "";
 }

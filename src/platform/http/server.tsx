@@ -30,6 +30,10 @@ declare module "fastify" {
     /** Sends the catalogue's error page (or JSON problem) for a code. */
     error(code: ErrorCode, params?: Record<string, string | number>): FastifyReply;
   }
+  interface FastifyContextConfig {
+    /** Authenticated by token only, never by the session cookie (the JSON API), so CSRF does not apply. */
+    tokenOnly?: boolean;
+  }
 }
 
 export const SESSION_COOKIE = "fanfold_session";
@@ -134,8 +138,10 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
 
   // CSRF on every state change. It runs as preHandler because the token is in the form body,
   // which is not parsed yet at onRequest.
+  // Routes authenticated by token only (the JSON API) are left out: no cookie acts there.
   app.addHook("preHandler", (req, reply, done) => {
     if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return done();
+    if (req.routeOptions.config?.tokenOnly) return done();
     app.csrfProtection(req, reply, done);
   });
 

@@ -26,6 +26,15 @@ export const en = {
   "error.RESTRICTED_WORK": "This work is only available to registered users of the Archive.",
   "error.BAD_REQUEST": "The request could not be understood: {detail}",
   "error.INTERNAL": "Something went wrong on our side. Nothing you sent was lost on purpose; please try again, and tell the archive's admins if it keeps happening.",
+  "error.INVALID_REQUEST": "The request does not match what this endpoint takes: {detail}",
+  "error.MALFORMED_JSON": "The request body is not valid JSON: {detail}",
+  "error.UNPROCESSABLE": "Some fields are not acceptable: {detail}",
+  "error.CONFLICT": "{detail}",
+  "error.KUDOS_REFUSED": "{detail}",
+  "error.UNSUPPORTED_MEDIA_TYPE": "Send the request body as application/json.",
+  "error.TOKEN_REQUIRED": "This needs a personal access token (Authorization: Bearer TOKEN), made on your account's token page.",
+  "error.TOKEN_INVALID": "The access token is unknown or has been revoked.",
+  "error.TOKEN_SCOPE": "This token's scope is {has}; this needs a token with {needs} scope.",
   "error.SCHEMA_OLD": "The database schema is older than this version of Fanfold. Run `fanfold migrate` first.",
 
   "form.errors.heading": "We couldn't save this because:",
@@ -103,6 +112,16 @@ export const en = {
   "comments.refused.edit": "Sorry, this comment can't be edited (it is frozen or deleted).",
   "comments.inbox.updated": "Inbox updated.",
   "comments.inbox.none_selected": "Please tick at least one comment.",
+
+  "api.token_scope_required": "Please choose the token's scope: read, or write.",
+  "api.token_revoked": "The token “{name}” was revoked.",
+  "api.already_bookmarked": "You have already bookmarked this work (bookmark {id}).",
+  "api.kudos_own": "You can't leave kudos on your own work.",
+  "api.kudos_draft": "You can't leave kudos on a draft.",
+  "api.kudos_blocked": "Sorry, you have been blocked by one or more of this work's creators.",
+  "api.bookmark_draft": "Only posted works can be bookmarked.",
+  "api.search_syntax": "Your search failed because of a syntax error: {message}",
+  "nav.api": "API",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -132,6 +132,9 @@ export function AccountPage(props: { user: UserRow; errors: FieldErrors; email: 
         ""
       )}
       <ErrorSummary errors={errors} />
+      <p>
+        <a href={`${base}/api_tokens`}>Personal access tokens</a> for the API and e-reader apps.
+      </p>
       <form method="post" action={`${base}/password`}>
         <CsrfField csrf={props.csrf} />
         <fieldset>

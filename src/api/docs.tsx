@@ -1,0 +1,247 @@
+import type { TSchema } from "@sinclair/typebox";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { ERRORS, type ErrorCode } from "../platform/errors.js";
+import { t } from "../platform/i18n/index.js";
+import type { Endpoint } from "./endpoint.js";
+import { parametersOf } from "./openapi.js";
+import { API_RATE_LIMITS } from "./plugin.js";
+// routes.ts imports this page's handler: the table is read when a request comes, not at import.
+import { API_ENDPOINTS } from "./routes.js";
+import { API_PREFIX, tokensPath } from "./views/paths.js";
+
+// The API's documentation page, generated from the same endpoint table and schemas as the
+// OpenAPI document, so the two cannot disagree.
+
+/** A schema's type in a few words: "integer", "array of string", "one of: a, b". */
+export function typeLabel(schema: TSchema): string {
+  if (schema.const !== undefined) return JSON.stringify(schema.const);
+  if (Array.isArray(schema.anyOf)) {
+    const parts = (schema.anyOf as TSchema[]).map(typeLabel);
+    return parts.every((p) => p.startsWith('"')) ? `one of: ${parts.join(", ")}` : parts.join(" or ");
+  }
+  if (schema.type === "array") return `array of ${typeLabel(schema.items as TSchema)}`;
+  if (schema.type === "object") return "object";
+  return [schema.type, schema.format ? `(${schema.format})` : ""].filter(Boolean).join(" ");
+}
+
+/** The limits a schema sets, as a short phrase. */
+function limitsOf(schema: TSchema): string {
+  const parts: string[] = [];
+  if (schema.minLength !== undefined && schema.minLength > 1) parts.push(`at least ${schema.minLength} characters`);
+  if (schema.maxLength !== undefined) parts.push(`at most ${schema.maxLength} characters`);
+  if (schema.minimum !== undefined) parts.push(`from ${schema.minimum}`);
+  if (schema.maximum !== undefined) parts.push(`to ${schema.maximum}`);
+  if (schema.minItems !== undefined && schema.minItems > 0) parts.push(`at least ${schema.minItems}`);
+  if (schema.maxItems !== undefined) parts.push(`at most ${schema.maxItems} items`);
+  return parts.join(", ");
+}
+
+const ACCESS_TEXT: Record<Endpoint["access"], string> = {
+  public: "Anyone; with a token (any scope), also registered-only works and your drafts.",
+  token: "A token of any scope.",
+  write: "A token with write scope.",
+};
+
+function Parameters({ def }: { def: Endpoint }): JSX.Element {
+  const list = [...parametersOf(def.schema.params, "path"), ...parametersOf(def.schema.querystring, "query")] as { name: string; in: string; required: boolean; description?: string }[];
+  if (list.length === 0) return "";
+  const schemaOf = (p: { name: string; in: string }) => ((p.in === "path" ? def.schema.params : def.schema.querystring)!.properties as Record<string, TSchema>)[p.name]!;
+  return (
+    <table class="api-fields">
+      <caption safe>{`Parameters of ${def.operationId}`}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">In</th>
+          <th scope="col">Type</th>
+          <th scope="col">Required</th>
+          <th scope="col">Description</th>
+        </tr>
+      </thead>
+      <tbody>
+        {list.map((p) => (
+          <tr>
+            <th scope="row">
+              <code safe>{p.name}</code>
+            </th>
+            <td safe>{p.in}</td>
+            <td safe>{typeLabel(schemaOf(p))}</td>
+            <td>{p.required ? "yes" : "no"}</td>
+            <td safe>{[p.description ?? "", limitsOf(schemaOf(p))].filter(Boolean).join(" ")}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function BodyFields({ def }: { def: Endpoint }): JSX.Element {
+  const body = def.schema.body;
+  if (!body) return "";
+  const required = new Set<string>((body.required as string[] | undefined) ?? []);
+  const rows = Object.entries((body.properties ?? {}) as Record<string, TSchema>).flatMap(([name, schema]) =>
+    schema.type === "object"
+      ? Object.entries((schema.properties ?? {}) as Record<string, TSchema>).map(([inner, s]) => ({ name: `${name}.${inner}`, schema: s, required: required.has(name) && ((schema.required as string[] | undefined) ?? []).includes(inner) }))
+      : [{ name, schema, required: required.has(name) }],
+  );
+  return (
+    <table class="api-fields">
+      <caption safe>{`JSON body of ${def.operationId}`}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Field</th>
+          <th scope="col">Type</th>
+          <th scope="col">Required</th>
+          <th scope="col">Description</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr>
+            <th scope="row">
+              <code safe>{row.name}</code>
+            </th>
+            <td safe>{typeLabel(row.schema)}</td>
+            <td>{row.required ? "yes" : "no"}</td>
+            <td safe>{[typeof row.schema.description === "string" ? row.schema.description : "", limitsOf(row.schema)].filter(Boolean).join(" ")}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function example(def: Endpoint, base: string): string {
+  if (!def.example) return "";
+  const lines = [`curl -X ${def.method} '${base}${API_PREFIX}${def.example.path}'`];
+  if (def.access !== "public") lines.push(`  -H 'Authorization: Bearer fanfold_…'`);
+  if (def.example.body !== undefined) {
+    lines.push(`  -H 'Content-Type: application/json'`);
+    lines.push(`  -d '${JSON.stringify(def.example.body, null, 2).replace(/'/g, "'\\''")}'`);
+  }
+  return lines.join(" \\\n");
+}
+
+const anchor = (def: Endpoint) => `op-${def.operationId}`;
+
+function EndpointDoc({ def, base }: { def: Endpoint; base: string }): JSX.Element {
+  return (
+    <section class="api-endpoint" id={anchor(def)} aria-labelledby={`${anchor(def)}-h`}>
+      <h4 class="heading" id={`${anchor(def)}-h`}>
+        <code safe>{`${def.method} ${API_PREFIX}${def.url}`}</code>
+      </h4>
+      <p safe>{def.summary}.</p>
+      {def.description ? <p safe>{def.description}</p> : ""}
+      <p>
+        <strong>Who:</strong> <span safe>{ACCESS_TEXT[def.access]}</span>
+      </p>
+      <p>
+        <strong>Answers:</strong> <span safe>{Object.keys(def.schema.responses).join(", ")}</span>
+      </p>
+      <Parameters def={def} />
+      <BodyFields def={def} />
+      {def.example ? (
+        <>
+          <p>Example:</p>
+          <pre>
+            <code safe>{example(def, base)}</code>
+          </pre>
+        </>
+      ) : (
+        ""
+      )}
+    </section>
+  );
+}
+
+const PROBLEM_CODES: ErrorCode[] = ["INVALID_REQUEST", "MALFORMED_JSON", "UNSUPPORTED_MEDIA_TYPE", "TOKEN_REQUIRED", "TOKEN_INVALID", "RESTRICTED_WORK", "TOKEN_SCOPE", "FORBIDDEN", "KUDOS_REFUSED", "NOT_FOUND", "WORK_NOT_FOUND", "CONFLICT", "BODY_TOO_LARGE", "UNPROCESSABLE", "RATE_LIMITED", "INTERNAL"];
+
+function ApiDocsPage({ endpoints, base, tokensHref }: { endpoints: Endpoint[]; base: string; tokensHref: string | null }): JSX.Element {
+  const groups = [...new Set(endpoints.map((e) => e.tag))];
+  return (
+    <div class="api-docs">
+      <h2 class="heading">Fanfold JSON API, version 1</h2>
+      <p>
+        Every endpoint is under <code safe>{`${base}${API_PREFIX}`}</code> and answers JSON. The machine-readable description is the{" "}
+        <a href={`${API_PREFIX}/openapi.json`}>OpenAPI 3.1 document</a>; this page is generated from the same definitions.
+      </p>
+      <nav aria-label="API sections">
+        <ul>
+          <li>
+            <a href="#api-auth">Tokens and scopes</a>
+          </li>
+          <li>
+            <a href="#api-errors">Errors</a>
+          </li>
+          <li>
+            <a href="#api-limits">Rate limits</a>
+          </li>
+          {groups.map((group) => (
+            <li>
+              <a href={`#group-${group.toLowerCase().replace(/[^a-z]+/g, "-")}`} safe>
+                {group}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <section id="api-auth" aria-labelledby="api-auth-h">
+        <h3 class="heading" id="api-auth-h">
+          Tokens and scopes
+        </h3>
+        <p>
+          Make a personal access token on {tokensHref ? <a href={tokensHref}>your token page</a> : "your account's token page (log in, then Account settings)"} and send it with every request
+          as <code>Authorization: Bearer fanfold_…</code>. A <strong>read</strong> token reads what you could read logged in (registered-only works, your drafts); a{" "}
+          <strong>write</strong> token also posts and edits your works and chapters and leaves kudos and bookmarks. Reads work without a token too, as a guest sees the archive.
+          The API never uses your browser's log-in cookie, so it needs no CSRF token. The same token works for the <a href="/opds">OPDS catalog</a> (as Bearer, or as the password
+          of HTTP Basic).
+        </p>
+      </section>
+      <section id="api-errors" aria-labelledby="api-errors-h">
+        <h3 class="heading" id="api-errors-h">
+          Errors
+        </h3>
+        <p>
+          Errors are <code>application/problem+json</code> (RFC 9457) with a stable <code>code</code>, a <code>detail</code> sentence and, for fields, an <code>errors</code> list
+          naming each field (<code>title</code>, <code>chapter.content</code>, a parameter's name). A body or parameter that does not match the schema is 400; a field the archive's
+          rules refuse (the same rules as the forms) is 422.
+        </p>
+        <dl>
+          {PROBLEM_CODES.map((code) => (
+            <>
+              <dt id={`problem-${code.toLowerCase()}`}>
+                <code>{code}</code> <span safe>{`(${ERRORS[code].status})`}</span>
+              </dt>
+              <dd safe>{t(ERRORS[code].message, { detail: "…", limit: "…", seconds: "N", has: "read", needs: "write" })}</dd>
+            </>
+          ))}
+        </dl>
+      </section>
+      <section id="api-limits" aria-labelledby="api-limits-h">
+        <h3 class="heading" id="api-limits-h">
+          Rate limits
+        </h3>
+        <p safe>
+          {`Up to ${API_RATE_LIMITS.token} requests a minute per token, and ${API_RATE_LIMITS.anonymous} a minute per address without one. Every answer carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset; past the limit the answer is 429 with Retry-After.`}
+        </p>
+      </section>
+      {groups.map((group) => (
+        <section id={`group-${group.toLowerCase().replace(/[^a-z]+/g, "-")}`} aria-labelledby={`group-${group.toLowerCase().replace(/[^a-z]+/g, "-")}-h`}>
+          <h3 class="heading" id={`group-${group.toLowerCase().replace(/[^a-z]+/g, "-")}-h`} safe>
+            {group}
+          </h3>
+          {endpoints
+            .filter((e) => e.tag === group)
+            .map((def) => (
+              <EndpointDoc def={def} base={base} />
+            ))}
+        </section>
+      ))}
+    </div>
+  );
+}
+
+export async function showApiDocs(req: FastifyRequest, reply: FastifyReply) {
+  const login = req.viewer.user?.login;
+  return reply.page("API", <ApiDocsPage endpoints={API_ENDPOINTS} base={req.config.publicUrl} tokensHref={login ? tokensPath(login) : null} />, { mainClass: "api-docs" });
+}

@@ -1,0 +1,35 @@
+import type { TSchema } from "@sinclair/typebox";
+import type { FastifyReply, FastifyRequest } from "fastify";
+
+/**
+ * Who may call an endpoint: "public" reads answer anyone (a token of any scope adds what a
+ * logged-in reader sees: registered-only works, their drafts); "token" needs a token of any
+ * scope; "write" a token with write scope.
+ */
+export type Access = "public" | "token" | "write";
+
+/** One JSON API endpoint: the one definition its validation, OpenAPI entry and docs come from. */
+export interface Endpoint {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** Under /api/v1, in Fastify's syntax (`/works/:id`). */
+  url: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  access: Access;
+  tag: string;
+  schema: {
+    params?: TSchema;
+    querystring?: TSchema;
+    body?: TSchema;
+    /** Status → body schema (null: no body). Documentation only: handlers build these shapes. */
+    responses: Record<number, TSchema | null>;
+  };
+  /** A request to show on the docs page (path and query, and a JSON body). */
+  example?: { path: string; body?: unknown };
+  handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+}
+
+export function endpoint(def: Endpoint): Endpoint {
+  return def;
+}

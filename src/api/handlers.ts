@@ -1,0 +1,391 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { ListingScope } from "../browse/listing-query.js";
+import { readSidebar } from "../browse/sidebar-params.js";
+import { bitmapOf } from "../browse/work-index.js";
+import { todayIso } from "../platform/db/index.js";
+import { htmlToTextarea } from "../platform/html/paragraphs.js";
+import { hasRole } from "../platform/http/viewer.js";
+import { t } from "../platform/i18n/index.js";
+import { createBookmark, deleteBookmark, leaveKudos, updateBookmark } from "../responses/commands.js";
+import { formValuesOf } from "../responses/handlers.js";
+import { canEditBookmark, canSeeBookmark, kudosRefusal, mayBookmark } from "../responses/policy.js";
+import { BOOKMARKS_PER_PAGE, type Bookmark as BookmarkRecord, bookmarkOf, creatorsBlock, findBookmark, listBookmarks } from "../responses/queries.js";
+import { parseBookmark } from "../responses/schema.js";
+import { searchWorks } from "../search/listing.js";
+import { parseSearchQuery } from "../search/query-language.js";
+import { countTagWorks, findTagByName, tagRelations, tagsByIds } from "../tags/queries.js";
+import { tagPath } from "../tags/vocabulary.js";
+import { findUserByLogin, pseudsOf } from "../users/queries.js";
+import { addChapter, createWork, postDraft, updateChapter, updateWork } from "../works/commands.js";
+import { defaultWorkValues, valuesFromWork } from "../works/handlers.js";
+import { canEditWork, workVisibility } from "../works/policy.js";
+import { type Blurb, blurbsInOrder, chaptersOf, findWork, PER_PAGE, tagsOfWork, type Work } from "../works/queries.js";
+import { type ChapterFormValues, parseChapter, parseWork, type WorkFormValues } from "../works/schema.js";
+import { userPath } from "../works/views/paths.js";
+import { sendProblem, fieldProblems } from "./problem.js";
+import type { BookmarkBody, ChapterPatchBody, NewChapterBody, NewWorkBody, SearchQuery, WorkPatchBody } from "./schema.js";
+import { bookmarkJson, chapterJson, workSummaryJson } from "./serialize.js";
+import { API_PREFIX } from "./views/paths.js";
+
+// Every handler has the pages' shape: viewer (the token's user, or a guest) → resource (404 when
+// missing or not visible to this viewer; 401 for a registered-only work without a token) →
+// policy (403) → the archive's own validation, the same as the forms' (422 naming each field) →
+// the same command the forms call → the resource as JSON. Schema checks (400) ran before.
+
+const base = (req: FastifyRequest) => req.config.publicUrl;
+const params = <T>(req: FastifyRequest) => req.params as T;
+
+// ---- works and chapters: reading -----------------------------------------------------------------
+
+/** The work behind `:id` when this viewer may read it; otherwise the problem is sent. */
+async function readableWork(req: FastifyRequest, reply: FastifyReply): Promise<Work | undefined> {
+  const work = await findWork(req.db, params<{ id: number }>(req).id);
+  const visibility = work ? workVisibility(req.viewer, work) : "no";
+  if (!work || visibility === "no") {
+    sendProblem(reply, "WORK_NOT_FOUND");
+    return undefined;
+  }
+  if (visibility === "login") {
+    sendProblem(reply, "RESTRICTED_WORK");
+    return undefined;
+  }
+  return work;
+}
+
+/** The work behind `:id` when this viewer may edit it (403 when they may read but not edit). */
+async function editableWork(req: FastifyRequest, reply: FastifyReply): Promise<Work | undefined> {
+  const work = await readableWork(req, reply);
+  if (work && !canEditWork(req.viewer, work)) {
+    sendProblem(reply, "FORBIDDEN");
+    return undefined;
+  }
+  return work;
+}
+
+/** The chapters a reader sees: posted ones; on a draft (its creators only), all. */
+async function readableChapters(req: FastifyRequest, work: Work) {
+  const all = await chaptersOf(req.db, work.id);
+  return work.posted ? all.filter((c) => c.posted) : all;
+}
+
+async function workJson(req: FastifyRequest, work: Work) {
+  const [tags, chapters] = await Promise.all([tagsOfWork(req.db, work.id), readableChapters(req, work)]);
+  return {
+    ...workSummaryJson(base(req), work, work.creators, tags, chapters.filter((c) => c.posted).length),
+    notes: work.notes,
+    endnotes: work.endnotes,
+    comment_permission: work.comment_permission,
+    created_at: work.created_at,
+    updated_at: work.updated_at,
+    chapters: chapters.map((c) => ({ id: c.id, position: c.position, title: c.title, word_count: c.word_count, published_on: c.published_on })),
+  };
+}
+
+export async function getWork(req: FastifyRequest, reply: FastifyReply) {
+  const work = await readableWork(req, reply);
+  if (!work) return reply;
+  return reply.send(await workJson(req, work));
+}
+
+export async function getChapters(req: FastifyRequest, reply: FastifyReply) {
+  const work = await readableWork(req, reply);
+  if (!work) return reply;
+  const chapters = await readableChapters(req, work);
+  return reply.send({ work_id: work.id, chapters: chapters.map((c) => chapterJson(base(req), c)) });
+}
+
+export async function getChapter(req: FastifyRequest, reply: FastifyReply) {
+  const work = await readableWork(req, reply);
+  if (!work) return reply;
+  const chapter = (await readableChapters(req, work)).find((c) => c.id === params<{ chapterId: number }>(req).chapterId);
+  if (!chapter) return sendProblem(reply, "NOT_FOUND");
+  return reply.send(chapterJson(base(req), chapter));
+}
+
+// ---- listings and search --------------------------------------------------------------------------
+
+function listingJson(req: FastifyRequest, total: number, page: number, blurbs: Blurb[]) {
+  return {
+    total,
+    page,
+    per_page: PER_PAGE,
+    works: blurbs.map((b) => workSummaryJson(base(req), b.work, b.creators, b.tags, b.postedChapters)),
+  };
+}
+
+/** A listing through the browse index, with the sidebar's filters read exactly as /works reads them. */
+async function browse(req: FastifyRequest, reply: FastifyReply, scope: ListingScope) {
+  const sidebar = await readSidebar(req, scope);
+  if (sidebar.searchError) return sendProblem(reply, "INVALID_REQUEST", {}, [{ field: "work_search[query]", message: sidebar.searchError }]);
+  const result = await req.browse.query(sidebar.query, sidebar.within.map(bitmapOf));
+  const blurbs = await blurbsInOrder(req.db, req.viewer, result.workIds);
+  const names = await tagsByIds(req.db, Object.values(result.facets).flatMap((list) => list.map((f) => f.tagId)));
+  const facets = Object.fromEntries(Object.entries(result.facets).map(([type, list]) => [type, list.map((f) => ({ id: f.tagId, name: names.get(f.tagId)?.name ?? "", count: f.count }))]));
+  return reply.send({ ...listingJson(req, result.total, sidebar.query.page, blurbs), per_page: sidebar.query.perPage, facets, notices: sidebar.notices });
+}
+
+export async function listWorks(req: FastifyRequest, reply: FastifyReply) {
+  return browse(req, reply, { kind: "all" });
+}
+
+export async function listUserWorks(req: FastifyRequest, reply: FastifyReply) {
+  const user = await findUserByLogin(req.db, params<{ login: string }>(req).login);
+  if (!user) return sendProblem(reply, "NOT_FOUND");
+  return browse(req, reply, { kind: "user", userId: user.id });
+}
+
+export async function searchWorksJson(req: FastifyRequest, reply: FastifyReply) {
+  const { q, page = 1 } = req.query as SearchQuery;
+  const parsed = parseSearchQuery(q);
+  if (!parsed.ok) return sendProblem(reply, "INVALID_REQUEST", {}, [{ field: "q", message: t("api.search_syntax", { message: parsed.message }) }]);
+  const { total, blurbs } = await searchWorks(req.db, req.viewer, parsed.query, page);
+  return reply.send({ ...listingJson(req, total, page, blurbs), notices: [] });
+}
+
+// ---- tags and users ---------------------------------------------------------------------------------
+
+export async function getTag(req: FastifyRequest, reply: FastifyReply) {
+  const tag = await findTagByName(req.db, params<{ name: string }>(req).name);
+  if (!tag) return sendProblem(reply, "NOT_FOUND");
+  const [relations, worksCount] = await Promise.all([tagRelations(req.db, tag), countTagWorks(req.db, req.viewer, tag)]);
+  return reply.send({
+    id: tag.id,
+    name: tag.name,
+    type: tag.type,
+    canonical: tag.canonical === 1,
+    url: `${base(req)}${tagPath(tag.name)}`,
+    works_count: worksCount,
+    merger: relations.merger,
+    synonyms: relations.synonyms,
+    parents: relations.parents,
+    metatags: relations.metatags,
+    subtags: relations.subtags,
+    children: Object.fromEntries(relations.children),
+  });
+}
+
+export async function getUser(req: FastifyRequest, reply: FastifyReply) {
+  const user = await findUserByLogin(req.db, params<{ login: string }>(req).login);
+  if (!user) return sendProblem(reply, "NOT_FOUND");
+  const pseuds = await pseudsOf(req.db, user.id);
+  return reply.send({
+    login: user.login,
+    url: `${base(req)}${userPath(user.login)}`,
+    joined_at: user.created_at,
+    pseuds: pseuds.map((p) => ({ id: p.id, name: p.name, description: p.description, default: p.is_default === 1 })),
+  });
+}
+
+export async function getMe(req: FastifyRequest, reply: FastifyReply) {
+  const user = req.viewer.user!;
+  const pseuds = await pseudsOf(req.db, user.id);
+  return reply.send({ login: user.login, token: req.apiToken!, pseuds: pseuds.map((p) => ({ id: p.id, name: p.name, default: p.is_default === 1 })) });
+}
+
+// ---- bookmarks: reading -------------------------------------------------------------------------------
+
+function bookmarkListing(total: number, page: number, bookmarks: BookmarkRecord[]) {
+  return { total, page, per_page: BOOKMARKS_PER_PAGE, bookmarks: bookmarks.map(bookmarkJson) };
+}
+
+export async function listUserBookmarks(req: FastifyRequest, reply: FastifyReply) {
+  const user = await findUserByLogin(req.db, params<{ login: string }>(req).login);
+  if (!user) return sendProblem(reply, "NOT_FOUND");
+  const page = (req.query as { page?: number }).page ?? 1;
+  const { total, bookmarks } = await listBookmarks(req.db, req.viewer, { userId: user.id }, page);
+  return reply.send(bookmarkListing(total, page, bookmarks));
+}
+
+export async function listWorkBookmarks(req: FastifyRequest, reply: FastifyReply) {
+  const work = await readableWork(req, reply);
+  if (!work) return reply;
+  if (!work.posted) return sendProblem(reply, "WORK_NOT_FOUND");
+  const page = (req.query as { page?: number }).page ?? 1;
+  const { total, bookmarks } = await listBookmarks(req.db, req.viewer, { workId: work.id }, page);
+  return reply.send(bookmarkListing(total, page, bookmarks));
+}
+
+/**
+ * The bookmark behind `:id` when this viewer may see it: its owner always; others when it is
+ * public and of a work they may see listed (never a draft's). 404 otherwise.
+ */
+async function visibleBookmark(req: FastifyRequest, reply: FastifyReply): Promise<BookmarkRecord | undefined> {
+  const bookmark = await findBookmark(req.db, params<{ id: number }>(req).id);
+  let visible = bookmark !== undefined && canSeeBookmark(req.viewer, bookmark);
+  if (bookmark && visible && !canEditBookmark(req.viewer, bookmark)) {
+    const work = await findWork(req.db, bookmark.work_id);
+    visible = work !== undefined && work.posted === 1 && workVisibility(req.viewer, work) === "yes";
+  }
+  if (!bookmark || !visible) {
+    sendProblem(reply, "NOT_FOUND");
+    return undefined;
+  }
+  return bookmark;
+}
+
+export async function getBookmark(req: FastifyRequest, reply: FastifyReply) {
+  const bookmark = await visibleBookmark(req, reply);
+  if (!bookmark) return reply;
+  return reply.send(bookmarkJson(bookmark));
+}
+
+// ---- works and chapters: writing -------------------------------------------------------------------
+
+const CHAPTER_FIELDS = ["title", "summary", "notes", "endnotes", "content"] as const;
+const EMPTY_CHAPTER: ChapterFormValues = { title: "", summary: "", notes: "", endnotes: "", content: "" };
+
+/** The form's values with the fields this body sets replaced (tag lists as the form's comma lists). */
+function withWorkBody(values: WorkFormValues, body: Omit<WorkPatchBody, "draft">): WorkFormValues {
+  const list = (names: string[] | undefined, current: string) => (names === undefined ? current : names.join(", "));
+  return {
+    title: body.title ?? values.title,
+    pseudIds: body.pseud_ids?.map(String) ?? values.pseudIds,
+    rating: body.rating ?? values.rating,
+    warnings: body.warnings ?? values.warnings,
+    categories: body.categories ?? values.categories,
+    tags: {
+      Fandom: list(body.fandoms, values.tags.Fandom),
+      Relationship: list(body.relationships, values.tags.Relationship),
+      Character: list(body.characters, values.tags.Character),
+      Freeform: list(body.freeforms, values.tags.Freeform),
+    },
+    language: body.language ?? values.language,
+    summary: body.summary ?? values.summary,
+    notes: body.notes ?? values.notes,
+    endnotes: body.endnotes ?? values.endnotes,
+    restricted: body.restricted ?? values.restricted,
+    commentPermission: body.comment_permission ?? values.commentPermission,
+    expectedChapters: body.expected_chapters === undefined ? values.expectedChapters : body.expected_chapters === null ? "?" : String(body.expected_chapters),
+    backdate: body.published_on === undefined ? values.backdate : body.published_on !== null,
+    publishedOn: body.published_on === undefined ? values.publishedOn : (body.published_on ?? ""),
+  };
+}
+
+function withChapterBody(values: ChapterFormValues, body: ChapterPatchBody): ChapterFormValues {
+  return Object.fromEntries(CHAPTER_FIELDS.map((name) => [name, body[name] ?? values[name]])) as unknown as ChapterFormValues;
+}
+
+export async function postWork(req: FastifyRequest, reply: FastifyReply) {
+  const body = req.body as NewWorkBody;
+  const user = req.viewer.user!;
+  const pseuds = await pseudsOf(req.db, user.id);
+  const work = parseWork(withWorkBody(defaultWorkValues(pseuds[0]?.id), body), { ownPseudIds: pseuds.map((p) => p.id), isAdmin: hasRole(req.viewer, "admin"), chapterCount: 1, today: todayIso() });
+  const chapter = parseChapter(withChapterBody(EMPTY_CHAPTER, body.chapter));
+  if (!work.ok || !chapter.ok) {
+    return sendProblem(reply, "UNPROCESSABLE", {}, fieldProblems({ ...(work.ok ? {} : work.errors), ...(chapter.ok ? {} : chapter.errors) }, { chapter: "chapter." }));
+  }
+  const created = await createWork(req.db, work.value, [chapter.value], { draft: body.draft === true });
+  const stored = (await findWork(req.db, created.workId))!;
+  return reply.code(201).header("location", `${API_PREFIX}/works/${created.workId}`).send(await workJson(req, stored));
+}
+
+export async function patchWork(req: FastifyRequest, reply: FastifyReply) {
+  const work = await editableWork(req, reply);
+  if (!work) return reply;
+  const body = req.body as WorkPatchBody;
+  const { draft, ...fields } = body;
+  if (Object.keys(fields).length > 0) {
+    const [pseuds, tags, chapters] = await Promise.all([pseudsOf(req.db, req.viewer.user!.id), tagsOfWork(req.db, work.id), chaptersOf(req.db, work.id)]);
+    // Co-creators' pseuds already on the work stay allowed, as on the edit form.
+    const ownPseudIds = [...pseuds.map((p) => p.id), ...work.creators.map((c) => c.pseudId)];
+    const parsed = parseWork(withWorkBody(valuesFromWork(work, tags), fields), { ownPseudIds, isAdmin: hasRole(req.viewer, "admin"), chapterCount: chapters.length, today: todayIso() });
+    if (!parsed.ok) return sendProblem(reply, "UNPROCESSABLE", {}, fieldProblems(parsed.errors));
+    await updateWork(req.db, work.id, parsed.value);
+  }
+  if (draft === false && !work.posted) await postDraft(req.db, work.id);
+  return reply.send(await workJson(req, (await findWork(req.db, work.id))!));
+}
+
+export async function postChapter(req: FastifyRequest, reply: FastifyReply) {
+  const work = await editableWork(req, reply);
+  if (!work) return reply;
+  const parsed = parseChapter(withChapterBody(EMPTY_CHAPTER, req.body as NewChapterBody));
+  if (!parsed.ok) return sendProblem(reply, "UNPROCESSABLE", {}, fieldProblems(parsed.errors));
+  const chapterId = await addChapter(req.db, work.id, parsed.value);
+  const chapter = (await chaptersOf(req.db, work.id)).find((c) => c.id === chapterId)!;
+  return reply.code(201).header("location", `${API_PREFIX}/works/${work.id}/chapters/${chapterId}`).send(chapterJson(base(req), chapter));
+}
+
+export async function patchChapter(req: FastifyRequest, reply: FastifyReply) {
+  const work = await editableWork(req, reply);
+  if (!work) return reply;
+  const chapterId = params<{ chapterId: number }>(req).chapterId;
+  const chapter = (await chaptersOf(req.db, work.id)).find((c) => c.id === chapterId);
+  if (!chapter) return sendProblem(reply, "NOT_FOUND");
+  const current: ChapterFormValues = {
+    title: chapter.title,
+    summary: htmlToTextarea(chapter.summary),
+    notes: htmlToTextarea(chapter.notes),
+    endnotes: htmlToTextarea(chapter.endnotes),
+    content: htmlToTextarea(chapter.content),
+  };
+  const parsed = parseChapter(withChapterBody(current, req.body as ChapterPatchBody));
+  if (!parsed.ok) return sendProblem(reply, "UNPROCESSABLE", {}, fieldProblems(parsed.errors));
+  await updateChapter(req.db, work.id, chapter.id, parsed.value);
+  const saved = (await chaptersOf(req.db, work.id)).find((c) => c.id === chapter.id)!;
+  return reply.send(chapterJson(base(req), saved));
+}
+
+// ---- kudos and bookmarks: writing ---------------------------------------------------------------------
+
+export async function postKudos(req: FastifyRequest, reply: FastifyReply) {
+  const work = await readableWork(req, reply);
+  if (!work) return reply;
+  const refusal = kudosRefusal(req.viewer, work, await creatorsBlock(req.db, work.creatorUserIds, req.viewer));
+  if (refusal !== "ok") return sendProblem(reply, "KUDOS_REFUSED", { detail: t(refusal === "own" ? "api.kudos_own" : refusal === "draft" ? "api.kudos_draft" : "api.kudos_blocked") });
+  const result = await leaveKudos(req.db, work.id, { userId: req.viewer.user!.id });
+  const count = (await findWork(req.db, work.id))?.kudos_count ?? work.kudos_count;
+  return reply.code(result === "left" ? 201 : 200).send({ result, kudos_count: count });
+}
+
+const BOOKMARK_RENAMES = { tag_string: "tags" };
+
+function bookmarkValues(current: ReturnType<typeof formValuesOf>, body: BookmarkBody) {
+  return {
+    notes: body.notes ?? current.notes,
+    tags: body.tags === undefined ? current.tags : body.tags.join(", "),
+    private: body.private ?? current.private,
+    rec: body.rec ?? current.rec,
+  };
+}
+
+export async function postBookmark(req: FastifyRequest, reply: FastifyReply) {
+  const work = await readableWork(req, reply);
+  if (!work) return reply;
+  if (!mayBookmark(req.viewer, work)) return sendProblem(reply, "UNPROCESSABLE", {}, [{ field: "id", message: t("api.bookmark_draft") }]);
+  const form = parseBookmark(bookmarkValues({ notes: "", tags: "", private: false, rec: false }, req.body as BookmarkBody));
+  if (!form.ok) return sendProblem(reply, "UNPROCESSABLE", {}, fieldProblems(form.errors, {}, BOOKMARK_RENAMES));
+  const result = await createBookmark(req.db, req.viewer.user!.id, work.id, form.value);
+  if (!result.created) {
+    const existing = await bookmarkOf(req.db, req.viewer.user!.id, work.id);
+    return sendProblem(reply, "CONFLICT", { detail: t("api.already_bookmarked", { id: existing?.id ?? "?" }) });
+  }
+  const bookmark = (await findBookmark(req.db, result.id))!;
+  return reply.code(201).header("location", `${API_PREFIX}/bookmarks/${bookmark.id}`).send(bookmarkJson(bookmark));
+}
+
+/** The bookmark behind `:id` when it is the viewer's: 404 when they may not see it, 403 when it is someone else's. */
+async function ownBookmark(req: FastifyRequest, reply: FastifyReply): Promise<BookmarkRecord | undefined> {
+  const bookmark = await visibleBookmark(req, reply);
+  if (bookmark && !canEditBookmark(req.viewer, bookmark)) {
+    sendProblem(reply, "FORBIDDEN");
+    return undefined;
+  }
+  return bookmark;
+}
+
+export async function patchBookmark(req: FastifyRequest, reply: FastifyReply) {
+  const bookmark = await ownBookmark(req, reply);
+  if (!bookmark) return reply;
+  const form = parseBookmark(bookmarkValues(formValuesOf(bookmark), req.body as BookmarkBody));
+  if (!form.ok) return sendProblem(reply, "UNPROCESSABLE", {}, fieldProblems(form.errors, {}, BOOKMARK_RENAMES));
+  if (!(await updateBookmark(req.db, req.viewer.user!.id, bookmark.id, form.value))) return sendProblem(reply, "NOT_FOUND");
+  return reply.send(bookmarkJson((await findBookmark(req.db, bookmark.id))!));
+}
+
+export async function removeBookmark(req: FastifyRequest, reply: FastifyReply) {
+  const bookmark = await ownBookmark(req, reply);
+  if (!bookmark) return reply;
+  if (!(await deleteBookmark(req.db, req.viewer.user!.id, bookmark.id))) return sendProblem(reply, "NOT_FOUND");
+  return reply.code(204).send();
+}

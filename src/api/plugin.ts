@@ -1,0 +1,136 @@
+import type { TSchema } from "@sinclair/typebox";
+import { TypeCompiler } from "@sinclair/typebox/compiler";
+import { FormatRegistry } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { GUEST } from "../platform/http/viewer.js";
+import { guestAddressKey } from "../responses/policy.js";
+import { noteTokenUse } from "./commands.js";
+import type { Endpoint } from "./endpoint.js";
+import { openApiDocument } from "./openapi.js";
+import { scopeAllows, type TokenScope } from "./policy.js";
+import { type FieldProblem, sendProblem } from "./problem.js";
+import { viewerForToken } from "./queries.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The personal access token this API request came with; null for an anonymous one. */
+    apiToken: { id: number; scope: TokenScope } | null;
+  }
+}
+
+/** Requests a minute: per token, and per address (IPv6 /64) for anonymous reads. */
+export const API_RATE_LIMITS = { token: 600, anonymous: 120, windowMs: 60_000 };
+
+export interface ApiPluginOptions {
+  endpoints: Endpoint[];
+  rateLimits?: typeof API_RATE_LIMITS;
+}
+
+// The formats the schemas use, checked as strictly as the forms check them.
+const isDay = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+if (!FormatRegistry.Has("date")) FormatRegistry.Set("date", isDay);
+if (!FormatRegistry.Has("date-time")) FormatRegistry.Set("date-time", (value) => /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)));
+
+/** TypeBox's message, or for a choice among fixed values, the values. */
+function messageOf(schema: TSchema, message: string): string {
+  const choices = Array.isArray(schema.anyOf) ? (schema.anyOf as TSchema[]).map((s) => s.const) : [];
+  if (choices.length && choices.every((c) => c !== undefined)) return `Expected one of: ${choices.map((c) => JSON.stringify(c)).join(", ")}`;
+  return message;
+}
+
+/**
+ * A request part's validator, from its TypeBox schema (TypeBox's compiler rather than Fastify's
+ * ajv, whose defaults would silently drop unknown fields). Bodies are checked as sent; query
+ * strings and path parameters arrive as text, so numbers and one-item lists are converted first.
+ * Every problem is reported, once per field, named by its path in the request.
+ */
+function validatorFor(schema: TSchema, httpPart: string | undefined) {
+  const checker = TypeCompiler.Compile(schema);
+  return (data: unknown) => {
+    const value = httpPart === "body" ? data : Value.Convert(schema, data ?? {});
+    if (checker.Check(value)) return { value };
+    const seen = new Set<string>();
+    const problems: FieldProblem[] = [];
+    for (const issue of checker.Errors(value)) {
+      const field = issue.path.split("/").filter(Boolean).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).join(".") || (httpPart === "body" ? "body" : String(httpPart));
+      if (seen.has(field)) continue;
+      seen.add(field);
+      problems.push({ field, message: messageOf(issue.schema, issue.message) });
+    }
+    return { error: Object.assign(new Error(problems.map((p) => `${p.field}: ${p.message}`).join("; ")), { validation: problems }) };
+  };
+}
+
+/**
+ * The JSON API v1 as its own Fastify context (registered under /api/v1): token authentication
+ * instead of the session cookie, one rate limit per token, problem+json for every error, and
+ * each endpoint validated by its schema. The OpenAPI document is served from the same table.
+ */
+export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions): Promise<void> {
+  const limits = options.rateLimits ?? API_RATE_LIMITS;
+  app.decorateRequest("apiToken", null);
+
+  // A cookie never authenticates the API: the viewer is the token's user or a guest, so a page on
+  // another site cannot make a logged-in browser write through the API (no CSRF hole).
+  app.addHook("onRequest", async (req, reply) => {
+    req.viewer = GUEST;
+    req.apiToken = null;
+    const header = req.headers.authorization;
+    if (header === undefined) return;
+    const match = /^Bearer +(\S{1,200})$/i.exec(header.trim());
+    const found = match ? await viewerForToken(req.db, match[1]!) : null;
+    if (!found) return sendProblem(reply, "TOKEN_INVALID");
+    req.viewer = found.viewer;
+    req.apiToken = { id: found.token.id, scope: found.token.scope };
+    await noteTokenUse(req.db, found.token);
+  });
+
+  app.addHook(
+    "onRequest",
+    app.rateLimit({
+      timeWindow: limits.windowMs,
+      max: (req: FastifyRequest) => (req.apiToken ? limits.token : limits.anonymous),
+      keyGenerator: (req: FastifyRequest) => (req.apiToken ? `token:${req.apiToken.id}` : `ip:${guestAddressKey(req.ip)}`),
+    }),
+  );
+
+  app.setValidatorCompiler(({ schema, httpPart }) => validatorFor(schema as TSchema, httpPart));
+  app.setErrorHandler((error: FastifyError & { retryAfter?: number; validationContext?: string }, req, reply) => {
+    if (error.validation) return sendProblem(reply, "INVALID_REQUEST", {}, error.validation as unknown as FieldProblem[]);
+    if (error.statusCode === 429) return sendProblem(reply.header("retry-after", String(error.retryAfter ?? 60)), "RATE_LIMITED", { seconds: error.retryAfter ?? 60 });
+    if (error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error.code === "FST_ERR_CTP_EMPTY_JSON_BODY" || error instanceof SyntaxError) {
+      return sendProblem(reply, "MALFORMED_JSON", { detail: error.message }, [{ field: "body", message: error.message }]);
+    }
+    if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return sendProblem(reply, "UNSUPPORTED_MEDIA_TYPE");
+    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") return sendProblem(reply, "BODY_TOO_LARGE", { limit: `${Math.round(req.config.bodyLimit / 1024)} KB` });
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return sendProblem(reply, error.statusCode === 404 ? "NOT_FOUND" : "BAD_REQUEST", { detail: error.message });
+    req.log.error(error);
+    if (!reply.sent) console.error(error);
+    return sendProblem(reply, "INTERNAL");
+  });
+  app.setNotFoundHandler((_req, reply) => sendProblem(reply, "NOT_FOUND"));
+
+  app.get("/openapi.json", { config: { tokenOnly: true } }, async (req, reply) => reply.header("cache-control", "public, max-age=300").send(openApiDocument(options.endpoints, req.config.publicUrl)));
+
+  for (const def of options.endpoints) {
+    app.route({
+      method: def.method,
+      url: def.url,
+      schema: Object.fromEntries(Object.entries({ params: def.schema.params, querystring: def.schema.querystring, body: def.schema.body }).filter(([, schema]) => schema !== undefined)),
+      config: { tokenOnly: true },
+      // Before the body is parsed or validated: an unauthenticated write learns nothing more than 401.
+      onRequest: async (req, reply) => {
+        if (def.access === "public") return;
+        if (!req.apiToken) return sendProblem(reply, "TOKEN_REQUIRED");
+        if (def.access === "write" && !scopeAllows(req.apiToken.scope, "write")) return sendProblem(reply, "TOKEN_SCOPE", { has: req.apiToken.scope, needs: "write" });
+      },
+      // Fastify would also parse text and form bodies; the API takes JSON only, and says so.
+      preValidation: async (req, reply) => {
+        if (def.schema.body && !/^application\/json\s*(;|$)/i.test(req.headers["content-type"] ?? "")) return sendProblem(reply, "UNSUPPORTED_MEDIA_TYPE");
+      },
+      handler: def.handler,
+    });
+  }
+}
+

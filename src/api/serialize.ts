@@ -1,0 +1,73 @@
+import type { Static } from "@sinclair/typebox";
+import type { ChapterRow, WorkRow } from "../platform/db/tables.js";
+import type { Bookmark as BookmarkRecord } from "../responses/queries.js";
+import type { WorkTag } from "../tags/queries.js";
+import type { Creator } from "../works/queries.js";
+import { chapterPath, workPath } from "../works/views/paths.js";
+import type { Bookmark, Chapter, WorkSummary } from "./schema.js";
+
+// Rows as the API's JSON shapes (src/api/schema.ts). URLs are absolute, on the archive's public address.
+
+const names = (tags: WorkTag[], type: string) => tags.filter((tag) => tag.type === type).map((tag) => tag.name);
+
+export function workSummaryJson(base: string, work: WorkRow, creators: Creator[], tags: WorkTag[], chaptersPosted: number): Static<typeof WorkSummary> {
+  return {
+    id: work.id,
+    url: `${base}${workPath(work.id)}`,
+    title: work.title,
+    creators: creators.map((c) => ({ pseud: c.pseudName, login: c.login })),
+    rating: names(tags, "Rating")[0] ?? null,
+    warnings: names(tags, "ArchiveWarning"),
+    categories: names(tags, "Category"),
+    fandoms: names(tags, "Fandom"),
+    relationships: names(tags, "Relationship"),
+    characters: names(tags, "Character"),
+    freeforms: names(tags, "Freeform"),
+    tags: tags.map((tag) => ({ id: tag.id, name: tag.name, type: tag.type })),
+    language: work.language,
+    summary: work.summary,
+    word_count: work.word_count,
+    chapters_posted: chaptersPosted,
+    expected_chapters: work.expected_chapters,
+    complete: work.complete === 1,
+    restricted: work.restricted === 1,
+    draft: work.posted === 0,
+    published_on: work.published_on,
+    revised_at: work.revised_at,
+    kudos_count: work.kudos_count,
+    bookmarks_count: work.bookmarks_count,
+    comments_count: work.comments_count,
+    hits_count: work.hits_count,
+  };
+}
+
+export function chapterJson(base: string, chapter: ChapterRow): Static<typeof Chapter> {
+  return {
+    id: chapter.id,
+    work_id: chapter.work_id,
+    url: `${base}${chapterPath(chapter.work_id, chapter.id)}`,
+    position: chapter.position,
+    title: chapter.title,
+    summary: chapter.summary,
+    notes: chapter.notes,
+    endnotes: chapter.endnotes,
+    content: chapter.content,
+    word_count: chapter.word_count,
+    published_on: chapter.published_on,
+    updated_at: chapter.updated_at,
+  };
+}
+
+export function bookmarkJson(bookmark: BookmarkRecord): Static<typeof Bookmark> {
+  return {
+    id: bookmark.id,
+    work_id: bookmark.work_id,
+    owner: bookmark.login,
+    notes: bookmark.notes,
+    tags: bookmark.tags,
+    private: bookmark.private === 1,
+    rec: bookmark.rec === 1,
+    created_at: bookmark.created_at,
+    updated_at: bookmark.updated_at,
+  };
+}
