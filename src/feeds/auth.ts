@@ -1,11 +1,15 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { noteTokenUse } from "../api/commands.js";
+import { viewerForToken } from "../api/queries.js";
+import { looksLikeToken } from "../api/tokens.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import { verifyNothing, verifyPassword } from "../users/passwords.js";
 import { findUserByLogin, rolesOf } from "../users/queries.js";
 
 /**
- * HTTP Basic credentials (a user's login and password) for feeds and the OPDS catalog, where
- * e-reader apps and feed readers cannot log in through a form. Without an Authorization header
+ * HTTP Basic credentials (a user's login and password, or login and personal access token) or a
+ * personal access token as `Bearer`, for feeds and the OPDS catalog, where e-reader apps and feed
+ * readers cannot log in through a form. A token of either scope reads as its user. Without an Authorization header
  * the viewer stays as the session made it (a guest or a logged-in browser); with one, the
  * credentials must be right: "bad" means answer 401, "limited" 429 (too many wrong ones lately).
  */
@@ -50,7 +54,17 @@ function noteFailure(req: FastifyRequest): void {
   failures.set(ip, [...(failures.get(ip) ?? []), Date.now()]);
 }
 
+/** The token's user, when it is a live token (and, from Basic, given with its user's login). */
+async function tokenViewer(req: FastifyRequest, token: string, login?: string): Promise<Viewer | "bad"> {
+  const found = await viewerForToken(req.db, token);
+  if (!found || (login !== undefined && login.toLowerCase() !== found.viewer.user!.login.toLowerCase())) return "bad";
+  await noteTokenUse(req.db, found.token);
+  return found.viewer;
+}
+
 async function checkCredentials(req: FastifyRequest, header: string): Promise<Viewer | "bad"> {
+  const bearer = /^Bearer +(\S{1,200})$/i.exec(header.trim());
+  if (bearer) return tokenViewer(req, bearer[1]!);
   const match = /^Basic ([A-Za-z0-9+/=]{1,1000})$/i.exec(header.trim());
   if (!match) return "bad";
   const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
@@ -58,6 +72,8 @@ async function checkCredentials(req: FastifyRequest, header: string): Promise<Vi
   if (colon < 1) return "bad";
   const login = decoded.slice(0, colon);
   const password = decoded.slice(colon + 1);
+  // Apps that only offer a login and password field take a token as the password.
+  if (looksLikeToken(password)) return tokenViewer(req, password, login);
   const user = await findUserByLogin(req.db, login);
   if (!user) {
     await verifyNothing(password);
