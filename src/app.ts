@@ -19,12 +19,15 @@ import { tagsRoutes } from "./tags/routes.js";
 import { attachHitCounter } from "./responses/hits.js";
 import { responsesRoutes } from "./responses/routes.js";
 import { searchRoutes } from "./search/routes.js";
+import { mailerFor } from "./platform/mail.js";
+import { subscriptionJobSteps } from "./subscriptions/mail-job.js";
+import { subscriptionsRoutes } from "./subscriptions/routes.js";
 import { usersRoutes } from "./users/routes.js";
 import { loadViewer } from "./users/sessions.js";
 import { worksRoutes } from "./works/routes.js";
 
 /** Every capability's routes, in one table. */
-export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes, ...feedsRoutes, ...responsesRoutes, ...commentsRoutes, ...apiPageRoutes];
+export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes, ...feedsRoutes, ...responsesRoutes, ...commentsRoutes, ...apiPageRoutes, ...subscriptionsRoutes];
 
 /**
  * The archive as one Fastify app over an open, migrated database, with its browse index built
@@ -38,5 +41,7 @@ export async function buildApp(config: Config, db: Db, options: { progress?: boo
   return app;
 }
 
-/** Every kind of background job and the step that runs it. */
-export const JOB_STEPS: Record<string, JobStep> = { ...TAG_JOB_STEPS };
+/** Every kind of background job and the step that runs it (mail goes where the configuration says). */
+export function jobSteps(config: Config): Record<string, JobStep> {
+  return { ...TAG_JOB_STEPS, ...subscriptionJobSteps(mailerFor(config), config.publicUrl) };
+}

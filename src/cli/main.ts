@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { issueSetupToken } from "../admin/settings.js";
-import { buildApp, JOB_STEPS } from "../app.js";
+import { buildApp, jobSteps } from "../app.js";
 import { drainJobs, startJobWorker } from "../platform/jobs.js";
 import { reindexAll } from "../search/reindex.js";
 import { exportWorkText, prepareImport } from "../formats/work-text-archive.js";
@@ -95,7 +95,7 @@ async function serve(args: string[]): Promise<void> {
   const app = await buildApp(config, db, { progress: true });
   // Durable jobs (re-filtering after wrangling) run in every serving process; SKIP LOCKED on
   // PostgreSQL keeps two processes off the same job.
-  const stopWorker = startJobWorker(db, JOB_STEPS);
+  const stopWorker = startJobWorker(db, jobSteps(config));
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const actualPort = typeof address === "object" && address ? address.port : config.port;
@@ -152,7 +152,7 @@ async function searchReindex(): Promise<void> {
 
 async function runJobs(): Promise<void> {
   await withDatabase(async (db) => {
-    const ran = await drainJobs(db, JOB_STEPS);
+    const ran = await drainJobs(db, jobSteps(loadConfig()));
     console.log(ran ? `Finished ${ran} job${ran === 1 ? "" : "s"}.` : "No jobs were waiting.");
   });
 }

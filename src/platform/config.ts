@@ -19,6 +19,10 @@ export interface Config {
   bodyLimit: number;
   /** Sessions last this many days without use. */
   sessionDays: number;
+  /** Mail goes to this SMTP server (smtp://user:pass@host:port); unset, it is written to DATA_DIR/mail/outbox. */
+  smtpUrl: string | null;
+  /** The From address of the archive's mail. */
+  mailFrom: string;
 }
 
 interface Option {
@@ -37,6 +41,8 @@ export const CONFIG_OPTIONS: Option[] = [
   { env: "SECRET", doc: "Cookie and CSRF signing secret; SECRET_FILE reads it from a file. Generated into DATA_DIR when unset.", secret: true },
   { env: "BODY_LIMIT", doc: "Largest request body in bytes (default 8388608)." },
   { env: "SESSION_DAYS", doc: "Days a session lasts without use (default 30)." },
+  { env: "SMTP_URL", doc: "Send mail through this SMTP server (smtp://USER:PASS@HOST:PORT or smtps://…); SMTP_URL_FILE reads it from a file. Unset, mail is written as .eml files into DATA_DIR/mail/outbox.", secret: true },
+  { env: "MAIL_FROM", doc: "From address of the archive's mail (default Fanfold <noreply@HOST of PUBLIC_URL>)." },
 ];
 
 export class ConfigError extends Error {}
@@ -98,7 +104,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     secret,
     bodyLimit: readInt(env, "BODY_LIMIT", 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     sessionDays: readInt(env, "SESSION_DAYS", 30, 1, 3650),
+    smtpUrl: readSmtpUrl(env),
+    mailFrom: env.MAIL_FROM || `Fanfold <noreply@${new URL(publicUrl).hostname}>`,
   };
+}
+
+function readSmtpUrl(env: NodeJS.ProcessEnv): string | null {
+  const url = readSecret(env, "SMTP_URL");
+  if (!url) return null;
+  if (!/^smtps?:\/\/[^/]/.test(url)) throw new ConfigError("SMTP_URL must start with smtp:// or smtps:// and name a host.");
+  return url;
 }
 
 /** The folder a SQLite database file lives in, created when missing. */

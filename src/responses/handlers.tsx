@@ -3,7 +3,8 @@ import { setFlash, takeFlash } from "../platform/http/flash.js";
 import { idParam, pageParam } from "../platform/http/routes.js";
 import { isLoggedIn } from "../platform/http/viewer.js";
 import { findUserByLogin } from "../users/queries.js";
-import { workVisibility } from "../works/policy.js";
+import { isCreator, workVisibility } from "../works/policy.js";
+import { subscribeButtonFor } from "../subscriptions/handlers.js";
 import { blurbsInOrder, findWork, type Work } from "../works/queries.js";
 import { ConfirmDeletePage } from "../works/views/pages.js";
 import { readableWork } from "../works/readable-work.js";
@@ -28,17 +29,18 @@ const KUDOS_BLOCKED = "Sorry, you have been blocked by one or more of this work'
 
 /**
  * The feedback block for a work page the works capability is rendering (kudos line, Kudos ♥,
- * Bookmark, Mark for Later, and this page's notices). It notes the page as a hit (memory only);
- * three queries for kudos, one for the viewer's bookmark, and for a logged-in reader one or two
- * to record the visit in their history (at `chapterId`, the last chapter shown) and learn
- * whether the work is Marked for Later.
+ * Bookmark, Mark for Later, Subscribe, and this page's notices). It notes the page as a hit
+ * (memory only); three queries for kudos, one for the viewer's bookmark, one for their
+ * subscription, and for a logged-in reader one or two to record the visit in their history (at
+ * `chapterId`, the last chapter shown) and learn whether the work is Marked for Later.
  */
 export async function workFeedbackFor(req: FastifyRequest, reply: FastifyReply, work: Work, csrf: string, chapterId: number | null = null): Promise<JSX.Element> {
   noteHit(req, work); // memory only: written by the next flush
-  const [summary, own, marked] = await Promise.all([
+  const [summary, own, marked, subscribe] = await Promise.all([
     kudosSummary(req.db, work.id, req.viewer, guestAddressKey(req.ip)),
     req.viewer.user ? bookmarkOf(req.db, req.viewer.user.id, work.id) : Promise.resolve(undefined),
     readingStateOf(req, work, chapterId),
+    work.posted ? subscribeButtonFor(req, "work", work.id, isCreator(req.viewer, work), csrf) : Promise.resolve(""),
   ]);
   return (
     <WorkFeedback
@@ -50,6 +52,7 @@ export async function workFeedbackFor(req: FastifyRequest, reply: FastifyReply, 
       markedForLater={marked}
       notices={takeFlash(req, reply)}
       csrf={csrf}
+      subscribe={subscribe}
     />
   );
 }

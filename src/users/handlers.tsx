@@ -1,9 +1,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { signupMode } from "../admin/settings.js";
 import { field } from "../platform/http/forms-parser.js";
+import { takeFlash } from "../platform/http/flash.js";
 import { queryParam, safeReturnPath } from "../platform/http/routes.js";
 import { SESSION_COOKIE } from "../platform/http/server.js";
 import { t } from "../platform/i18n/index.js";
+import { subscribeButtonFor } from "../subscriptions/handlers.js";
 import { authenticate, changeEmail, changePassword, createPseud, signUp } from "./commands.js";
 import { findUserByLogin, pseudsOf } from "./queries.js";
 import { readSignupForm } from "./schema.js";
@@ -90,8 +92,11 @@ async function selfFromUrl(req: FastifyRequest, reply: FastifyReply) {
 export async function showProfilePage(req: FastifyRequest, reply: FastifyReply) {
   const user = await userFromUrl(req, reply);
   if (!user) return;
-  const pseuds = await pseudsOf(req.db, user.id);
-  return reply.page(user.login, <ProfilePage user={user} pseuds={pseuds} isSelf={req.viewer.user?.id === user.id} />, { mainClass: "users-show" });
+  const csrf = reply.csrf();
+  const [pseuds, subscribe] = await Promise.all([pseudsOf(req.db, user.id), subscribeButtonFor(req, "user", user.id, req.viewer.user?.id === user.id, csrf)]);
+  return reply.page(user.login, <ProfilePage user={user} pseuds={pseuds} isSelf={req.viewer.user?.id === user.id} actions={subscribe} notices={takeFlash(req, reply)} />, {
+    mainClass: "users-show",
+  });
 }
 
 export async function showAccountPage(req: FastifyRequest, reply: FastifyReply) {

@@ -2,6 +2,7 @@ import type { Db, DbOrTrx } from "../platform/db/index.js";
 import { nowIso, todayIso } from "../platform/db/index.js";
 import { countWords } from "../platform/text/word-count.js";
 import { appendChange } from "../platform/changes.js";
+import { dropSubscriptionsTo, queueSubscriptionMail } from "../subscriptions/commands.js";
 import { findOrCreateTag } from "../tags/commands.js";
 import { refreshFilterSets } from "../tags/filters.js";
 import { indexChapterText, indexWorkFields, unindexChapters, unindexWork } from "../search/index.js";
@@ -142,6 +143,7 @@ export async function createWork(db: Db, input: WorkInput, chapters: ChapterInpu
     }
     await indexWork(trx, work.id, input);
     await refreshWorkStats(trx, work.id);
+    if (posted) await queueSubscriptionMail(trx, { event: "work", workId: work.id });
     return { workId: work.id, chapterIds };
   });
 }
@@ -190,6 +192,7 @@ export async function addChapter(db: Db, workId: number, chapter: ChapterInput):
       .where("id", "=", workId)
       .execute();
     await refreshWorkStats(trx, workId);
+    if (work.posted) await queueSubscriptionMail(trx, { event: "chapter", workId, chapterId: row.id });
     return row.id;
   });
 }
@@ -243,6 +246,7 @@ export async function postDraft(db: Db, workId: number): Promise<void> {
       .execute();
     await trx.updateTable("chapters").set({ posted: 1, published_on: publishedOn }).where("work_id", "=", workId).execute();
     await refreshWorkStats(trx, workId);
+    await queueSubscriptionMail(trx, { event: "work", workId });
   });
 }
 
@@ -257,6 +261,7 @@ export async function deleteWork(db: Db, workId: number): Promise<void> {
     await unindexWork(trx, workId);
     await trx.deleteFrom("chapters").where("work_id", "=", workId).execute();
     await trx.deleteFrom("work_creators").where("work_id", "=", workId).execute();
+    await dropSubscriptionsTo(trx, "work", workId);
     await trx.deleteFrom("works").where("id", "=", workId).execute();
     await appendChange(trx, workId, "deleted");
   });

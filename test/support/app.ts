@@ -15,6 +15,8 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
     secret: "test-secret-test-secret-test-secret",
     bodyLimit: 8 * 1024 * 1024,
     sessionDays: 30,
+    smtpUrl: null,
+    mailFrom: "Fanfold <noreply@127.0.0.1>",
     ...overrides,
   };
 }

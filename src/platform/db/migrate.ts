@@ -11,6 +11,7 @@ import * as m0009 from "./migrations/0009_kudos_bookmarks.js";
 import * as m0010 from "./migrations/0010_comments.js";
 import * as m0012 from "./migrations/0012_reading.js";
 import * as m0013 from "./migrations/0013_api_tokens.js";
+import * as m0014 from "./migrations/0014_subscriptions.js";
 
 // Listed explicitly rather than read from a folder, so the built dist/ and tsx run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0010_comments": m0010,
   "0012_reading": m0012,
   "0013_api_tokens": m0013,
+  "0014_subscriptions": m0014,
 };
 
 function migrator(db: Kysely<any>): Migrator {

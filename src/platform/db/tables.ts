@@ -282,6 +282,7 @@ export interface Database {
   hit_visits: HitVisitsTable;
   work_hits_daily: WorkHitsDailyTable;
   api_tokens: ApiTokensTable;
+  subscriptions: SubscriptionsTable;
   comments: CommentsTable;
   comment_inbox: CommentInboxTable;
 }
@@ -331,3 +332,14 @@ export type JobRow = Selectable<JobsTable>;
 export type BookmarkRow = Selectable<BookmarksTable>;
 export type CommentRow = Selectable<CommentsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;
+
+/** A user following a work, a user or a series; `token` is the secret of its unsubscribe link. */
+export interface SubscriptionsTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: "work" | "user" | "series";
+  target_id: number;
+  token: string;
+  created_at: string;
+}
+export type SubscriptionRow = Selectable<SubscriptionsTable>;

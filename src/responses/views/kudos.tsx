@@ -39,10 +39,13 @@ export interface WorkFeedbackProps {
   markedForLater: boolean | null;
   notices: string[];
   csrf: string;
+  /** The Subscribe / Unsubscribe form (subscriptions capability), or "" when not offered. */
+  subscribe: JSX.Element;
 }
 
 /** The feedback block under a work: notices, Kudos ♥ (a plain form), Bookmark, and who left kudos. */
 export function WorkFeedback(props: WorkFeedbackProps): JSX.Element {
+  const safeSubscribe = props.subscribe; // markup from the subscriptions capability's views
   return (
     <div id="feedback" class="feedback">
       <h3 class="landmark heading">Feedback</h3>
@@ -83,6 +86,7 @@ export function WorkFeedback(props: WorkFeedbackProps): JSX.Element {
         <li class="bookmarks">
           <a href={bookmarksOfWorkPath(props.workId)}>Bookmarks</a>
         </li>
+        {safeSubscribe ? <li class="subscribe">{safeSubscribe}</li> : ""}
       </ul>
       <div id="kudos">
         <KudosLine summary={props.summary} />

@@ -62,13 +62,27 @@ export function SignupClosedPage(): JSX.Element {
   );
 }
 
-export function ProfilePage({ user, pseuds, isSelf }: { user: UserRow; pseuds: PseudRow[]; isSelf: boolean }): JSX.Element {
+/**
+ * A user's profile. `actions` holds other capabilities' forms for this user (Subscribe, Block,
+ * Mute); `notices` the flash lines those forms leave.
+ */
+export function ProfilePage({ user, pseuds, isSelf, actions, notices }: { user: UserRow; pseuds: PseudRow[]; isSelf: boolean; actions: JSX.Element; notices: string[] }): JSX.Element {
   const base = `/users/${encodeURIComponent(user.login)}`;
   return (
     <>
       <h2 class="heading" safe>
         {user.login}
       </h2>
+      {notices.length ? (
+        <div class="flash notice" role="status">
+          {notices.map((line) => (
+            <p safe>{line}</p>
+          ))}
+        </div>
+      ) : (
+        ""
+      )}
+      {actions ? <div class="user-actions">{actions}</div> : ""}
       <dl class="meta">
         <dt>Joined:</dt>
         <dd safe>{isoDate(user.created_at)}</dd>
@@ -105,6 +119,9 @@ export function ProfilePage({ user, pseuds, isSelf }: { user: UserRow; pseuds: P
             </li>
             <li>
               <a href={`${base}/pseuds/new`}>New Pseud</a>
+            </li>
+            <li>
+              <a href={`${base}/subscriptions`}>Subscriptions</a>
             </li>
             <li>
               <a href={`${base}/edit`}>Account settings</a>
