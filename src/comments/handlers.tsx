@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { setFlash, takeFlash } from "../platform/http/flash.js";
 import { field, fieldList } from "../platform/http/forms-parser.js";
-import { idParam, pageParam } from "../platform/http/routes.js";
+import { idParam, pageParam, parseId } from "../platform/http/routes.js";
 import { isLoggedIn, type Viewer } from "../platform/http/viewer.js";
 import { htmlToTextarea } from "../platform/html/paragraphs.js";
 import { t } from "../platform/i18n/index.js";
@@ -139,8 +139,12 @@ export async function showWorkComments(req: FastifyRequest, reply: FastifyReply)
 export async function createComment(req: FastifyRequest, reply: FastifyReply) {
   const work = await readableWork(req, reply);
   if (!work) return;
-  const parentId = Number(field(req.body, "comment[parent_id]")) || null;
-  const chapterField = Number(field(req.body, "comment[chapter_id]")) || null;
+  const parentField = field(req.body, "comment[parent_id]");
+  const chapterText = field(req.body, "comment[chapter_id]");
+  const parentId = parseId(parentField);
+  const chapterField = parseId(chapterText);
+  // An id that is not one (typed over, or too large for the table) names nothing: not found.
+  if ((parentField && !parentId) || (chapterText && !chapterField)) return reply.error("NOT_FOUND");
   const parent = parentId ? await findComment(req.db, parentId) : undefined;
   if (parentId && (!parent || parent.work_id !== work.id || !canSeeComment(req.viewer, work, parent))) return reply.error("NOT_FOUND");
   const chapter = !parent && chapterField ? await postedChapterOf(req.db, work.id, chapterField) : undefined;
@@ -377,8 +381,8 @@ export async function updateInbox(req: FastifyRequest, reply: FastifyReply) {
   const login = inboxOwner(req, reply);
   if (!login || !isLoggedIn(req.viewer)) return;
   const ids = fieldList(req.body, "inbox_comments[]")
-    .map((v) => Number(v))
-    .filter((n) => Number.isInteger(n) && n > 0)
+    .map(parseId)
+    .filter((n): n is number => n !== null)
     .slice(0, 1000);
   const action = field(req.body, "inbox_action");
   if (ids.length === 0) setFlash(req, reply, [t("comments.inbox.none_selected")]);

@@ -6,6 +6,7 @@ import { eachDialect } from "../../test/support/db.js";
 import { makeWork } from "../../test/support/factories.js";
 import type { Db } from "../platform/db/index.js";
 import { createUser } from "../users/commands.js";
+import { addChapter } from "../works/commands.js";
 
 const PASSWORD = "reader password 1";
 
@@ -222,6 +223,13 @@ test("comments: edit (marked as edited) and delete by their writer only; the cre
     assert.equal((await comment(ben, `/works/${workId}`, workId, { "comment[parent_id]": String(foreign), "comment[comment_content]": "Cross-work reply" })).statusCode, 404);
     const otherChapter = (await db.selectFrom("chapters").select("id").where("work_id", "=", otherWork).executeTakeFirstOrThrow()).id;
     assert.equal((await comment(ben, `/works/${workId}`, workId, { "comment[chapter_id]": String(otherChapter), "comment[comment_content]": "Cross-work chapter" })).statusCode, 404);
+    // Ids that are not ids, or too large for the table, name nothing (never a 500).
+    for (const bad of ["abc", "99999999999", "1e3", "-1"]) {
+      assert.equal((await comment(ben, `/works/${workId}`, workId, { "comment[parent_id]": bad, "comment[comment_content]": `Bad parent ${bad}` })).statusCode, 404, bad);
+      assert.equal((await comment(ben, `/works/${workId}`, workId, { "comment[chapter_id]": bad, "comment[comment_content]": `Bad chapter ${bad}` })).statusCode, 404, bad);
+    }
+    assert.equal((await ben.get("/comments/99999999999")).statusCode, 404);
+    assert.equal((await ben.get("/comments/2147483648/edit")).statusCode, 404);
     assert.deepEqual((await rows(db)).map((r) => r.content), ["<p>Ana's words</p>", "<p>Ben's words</p>", "<p>Elsewhere</p>"]);
 
     // Ana edits her own: kept as typed on failure, marked as edited on success.
@@ -305,6 +313,45 @@ test("comments: a moderated work holds comments for the creator's approval; froz
     assert.equal((await ana.post(`/comments/${held}`, { "comment[comment_content]": "Thawed?" })).statusCode, 403);
     assert.equal((await creator.post(`/comments/${held}/unfreeze`, {})).statusCode, 303);
     assert.equal((await comment(ben, `/comments/${held}/reply`, workId, { "comment[parent_id]": String(held), "comment[comment_content]": "After the thaw" })).statusCode, 303);
+    await app.close();
+  });
+});
+
+test("comments: a chapter page shows that chapter's comments and posts to it; admins moderate any work's comments", async (t) => {
+  await eachDialect(t, async (_t, { db, url }) => {
+    const { app, pseudId } = await appWithUser(db, url);
+    const workId = await makeWork(db, pseudId);
+    const second = await addChapter(db, workId, { title: "Second", summary: "", notes: "", endnotes: "", content: "<p>The second chapter's words.</p>" });
+    const first = (await db.selectFrom("chapters").select("id").where("work_id", "=", workId).orderBy("position").executeTakeFirstOrThrow()).id;
+    const ana = await reader(app, db, "ana");
+
+    let page = await ana.get(`/works/${workId}/chapters/${second}`);
+    assertMatch(page.body, /<legend>Comment on this chapter<\/legend>/);
+    assertMatch(page.body, new RegExp(`<input type="hidden" name="comment\\[chapter_id\\]" value="${second}"/?>`));
+    const onSecond = commentIdOf(await comment(ana, `/works/${workId}/chapters/${second}`, workId, { "comment[chapter_id]": String(second), "comment[comment_content]": "About chapter two" }));
+    const stored = await db.selectFrom("comments").select("chapter_id").where("id", "=", onSecond).executeTakeFirstOrThrow();
+    assert.equal(stored.chapter_id, second);
+    // A reply stays on its parent's chapter, whatever chapter id the form carries.
+    const reply = commentIdOf(await comment(ana, `/comments/${onSecond}/reply`, workId, { "comment[parent_id]": String(onSecond), "comment[chapter_id]": String(first), "comment[comment_content]": "Still chapter two" }));
+    assert.equal((await db.selectFrom("comments").select("chapter_id").where("id", "=", reply).executeTakeFirstOrThrow()).chapter_id, second);
+
+    page = await ana.get(`/works/${workId}/chapters/${second}`);
+    assertMatch(page.body, /Comments \(2\)/);
+    assertMatch(page.body, /About chapter two/);
+    page = await ana.get(`/works/${workId}/chapters/${first}`);
+    assertMatch(page.body, /Comments \(0\)/);
+    assert.doesNotMatch(page.body, /About chapter two/);
+    // The whole work's comments include every chapter's, labelled with their chapter.
+    page = await ana.get(`/works/${workId}/comments`);
+    assertMatch(page.body, /<span class="parent"> on Chapter 2<\/span>/);
+
+    assert.ok((await createUser(db, { login: "boss", email: "boss@example.com", password: PASSWORD, roles: ["admin"] })).ok);
+    const admin = new Client(app);
+    await admin.logIn("boss", PASSWORD);
+    assert.equal((await admin.post(`/comments/${onSecond}/freeze`, {})).statusCode, 303);
+    assert.equal((await db.selectFrom("comments").select("frozen").where("id", "=", reply).executeTakeFirstOrThrow()).frozen, 1);
+    assert.equal((await admin.post(`/comments/${reply}/delete`, {})).statusCode, 303);
+    assert.equal(await counter(db, workId), 1);
     await app.close();
   });
 });

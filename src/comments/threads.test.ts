@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { eachDialect } from "../../test/support/db.js";
 import { makeCreator, makeWork } from "../../test/support/factories.js";
 import type { Db } from "../platform/db/index.js";
+import { addChapter, deleteChapter, deleteWork } from "../works/commands.js";
 import { approveComment, type CommentAuthor, deleteComment, editComment, postComment, setThreadFrozen } from "./commands.js";
 import { countThreads, loadThreads, type ThreadComment } from "./queries.js";
 
@@ -160,5 +161,23 @@ test("threads: a form's token, or the same text from the same writer in the same
     assert.notEqual(await say(db, workId, userId, "again", ids[0]!), ids[0]);
     assert.equal((await db.selectFrom("comments").select("id").execute()).length, 3);
     assert.equal(await counter(db, workId), 3);
+  });
+});
+
+test("threads: a deleted chapter's comments stay as the work's; a deleted work takes its comments and inbox entries with it", async (t) => {
+  await eachDialect(t, async (_t, { db }) => {
+    const { userId, pseudId } = await makeCreator(db, "maker");
+    const ana = await makeCreator(db, "ana");
+    const workId = await makeWork(db, pseudId);
+    const second = await addChapter(db, workId, { title: "", summary: "", notes: "", endnotes: "", content: "<p>Two.</p>" });
+    const root = await say(db, workId, ana.userId, "on two", null, { chapterId: second });
+    await postComment(db, { workId, creatorUserIds: [userId], chapterId: second, parent: { id: root, user_id: ana.userId }, author: { userId }, input: { content: "<p>reply</p>", guest: null, token: null }, held: false });
+    assert.equal((await db.selectFrom("comment_inbox").select("user_id").execute()).length, 1, "the reply reached ana's inbox");
+    await deleteChapter(db, workId, second);
+    assert.deepEqual(outline(await loadThreads(db, { workId, page: 1 }, GUEST_VIEW)), ["on two", "  reply"]);
+    assert.deepEqual((await db.selectFrom("comments").select("chapter_id").execute()).map((r) => r.chapter_id), [null, null]);
+    await deleteWork(db, workId);
+    assert.equal((await db.selectFrom("comments").select("id").execute()).length, 0);
+    assert.equal((await db.selectFrom("comment_inbox").select("user_id").execute()).length, 0);
   });
 });

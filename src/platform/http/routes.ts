@@ -38,10 +38,20 @@ export function post(url: string, handler: Handler, options: RouteOptions = {}):
 
 /** Reads a numeric route parameter; null when it is not a positive whole number. */
 export function idParam(req: FastifyRequest, name: string): number | null {
-  const raw = (req.params as Record<string, string | undefined>)[name];
-  if (!raw || !/^\d{1,15}$/.test(raw)) return null;
+  return parseId((req.params as Record<string, string | undefined>)[name]);
+}
+
+/** The largest id the tables hold (32-bit integer keys on PostgreSQL). */
+const MAX_ID = 2_147_483_647;
+
+/**
+ * An id typed in a URL or sent in a form: a positive whole number a table can hold, else null.
+ * (A larger number would make PostgreSQL refuse the query, a 500 instead of a 404.)
+ */
+export function parseId(raw: string | undefined): number | null {
+  if (!raw || !/^\d{1,10}$/.test(raw)) return null;
   const n = Number(raw);
-  return n > 0 ? n : null;
+  return n > 0 && n <= MAX_ID ? n : null;
 }
 
 /** Reads a query-string value as text. */
