@@ -58,10 +58,11 @@ export function chapterJson(base: string, chapter: ChapterRow): Static<typeof Ch
   };
 }
 
+/** A bookmark of a work (bookmarks of series are not in the API yet; callers leave them out). */
 export function bookmarkJson(bookmark: BookmarkRecord): Static<typeof Bookmark> {
   return {
     id: bookmark.id,
-    work_id: bookmark.work_id,
+    work_id: bookmark.work_id ?? 0,
     owner: bookmark.login,
     notes: bookmark.notes,
     tags: bookmark.tags,

@@ -237,7 +237,7 @@ export async function opdsBookmarks(req: FastifyRequest, reply: FastifyReply) {
   if (!viewer) return reply;
   const page = pageParam(req);
   const { total, bookmarks } = await listBookmarks(req.db, viewer, { userId: viewer.user.id }, page);
-  const blurbs = await blurbsInOrder(req.db, viewer, bookmarks.map((b) => b.work_id));
+  const blurbs = await blurbsInOrder(req.db, viewer, bookmarks.flatMap((b) => (b.work_id === null ? [] : [b.work_id])));
   const feedPage = { total, page, pages: Math.max(1, Math.ceil(total / BOOKMARKS_PER_PAGE)), blurbs };
   return sendAcquisition(req, reply, `${site()}: bookmarks of ${viewer.user.login}`, "/opds/shelf/bookmarks", feedPage, []);
 }

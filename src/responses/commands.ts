@@ -36,19 +36,30 @@ async function writeTags(trx: DbOrTrx, bookmarkId: number, tags: string[]) {
   if (tags.length) await trx.insertInto("bookmark_tags").values(tags.map((name, position) => ({ bookmark_id: bookmarkId, position, name }))).execute();
 }
 
-async function shiftBookmarkCount(trx: DbOrTrx, workId: number, delta: number) {
-  if (delta === 0) return;
+/** A work's public bookmarks are counted on the work (series count theirs when shown). */
+async function shiftBookmarkCount(trx: DbOrTrx, workId: number | null, delta: number) {
+  if (delta === 0 || workId === null) return;
   await trx.updateTable("works").set((eb) => ({ bookmarks_count: eb("bookmarks_count", "+", delta) })).where("id", "=", workId).execute();
   await appendChange(trx, workId, "work");
 }
 
 /** Bookmarks a work; "already" (nothing written) when this user has a bookmark of it. */
-export async function createBookmark(db: Db, userId: number, workId: number, input: BookmarkInput): Promise<{ created: true; id: number } | { created: false }> {
+export function createBookmark(db: Db, userId: number, workId: number, input: BookmarkInput): Promise<{ created: true; id: number } | { created: false }> {
+  return insertBookmark(db, userId, { workId, seriesId: null }, input);
+}
+
+/** Bookmarks a series; "already" (nothing written) when this user has a bookmark of it. */
+export function createSeriesBookmark(db: Db, userId: number, seriesId: number, input: BookmarkInput): Promise<{ created: true; id: number } | { created: false }> {
+  return insertBookmark(db, userId, { workId: null, seriesId }, input);
+}
+
+async function insertBookmark(db: Db, userId: number, target: { workId: number | null; seriesId: number | null }, input: BookmarkInput): Promise<{ created: true; id: number } | { created: false }> {
+  const { workId } = target;
   return db.transaction().execute(async (trx) => {
     const now = nowIso();
     const row = await trx
       .insertInto("bookmarks")
-      .values({ work_id: workId, user_id: userId, notes: input.notes, private: input.private ? 1 : 0, rec: input.rec ? 1 : 0, created_at: now, updated_at: now })
+      .values({ work_id: workId, series_id: target.seriesId, user_id: userId, notes: input.notes, private: input.private ? 1 : 0, rec: input.rec ? 1 : 0, created_at: now, updated_at: now })
       .onConflict((oc) => oc.doNothing())
       .returning("id")
       .executeTakeFirst();

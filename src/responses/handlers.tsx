@@ -9,11 +9,14 @@ import { blurbsInOrder, findWork, type Work } from "../works/queries.js";
 import { ConfirmDeletePage } from "../works/views/pages.js";
 import { readableWork } from "../works/readable-work.js";
 import { workPath } from "../works/views/paths.js";
-import { createBookmark, deleteBookmark, leaveKudos, updateBookmark } from "./commands.js";
+import { createBookmark, createSeriesBookmark, deleteBookmark, leaveKudos, updateBookmark } from "./commands.js";
 import { noteHit } from "./hits.js";
 import { historyEnabled, isMarkedForLater, recordVisit } from "./history.js";
 import { canEditBookmark, guestAddressKey, kudosRefusal, mayBookmark, mayMarkForLater, mayOfferKudos, recordsHistory } from "./policy.js";
-import { bookmarkOf, creatorsBlock, findBookmark, kudosSummary, listBookmarks } from "./queries.js";
+import { type Bookmark, bookmarkOf, bookmarkOfSeries, creatorsBlock, findBookmark, kudosSummary, listBookmarks } from "./queries.js";
+import { findSeries, seriesBlurbsByIds } from "../series/queries.js";
+import { seriesBookmarksPath, seriesPath } from "../series/views/paths.js";
+import { t } from "../platform/i18n/index.js";
 import { type BookmarkFormValues, EMPTY_BOOKMARK, parseBookmark, readBookmarkForm } from "./schema.js";
 import { BookmarkFormPage, BookmarksPage } from "./views/bookmarks.js";
 import { WorkFeedback } from "./views/kudos.js";
@@ -142,8 +145,11 @@ export async function postBookmark(req: FastifyRequest, reply: FastifyReply) {
   return reply.redirect(userBookmarksPath(req.viewer.user.login), 303);
 }
 
-/** The bookmark behind `:id` when the viewer owns it: 404 when it is missing or not theirs to see, 403 when seen but not theirs. */
-async function ownBookmark(req: FastifyRequest, reply: FastifyReply) {
+/**
+ * The bookmark behind `:id` when the viewer owns it, with the title of what it is of: 404 when it
+ * is missing or not theirs to see, 403 when seen but not theirs.
+ */
+async function ownBookmark(req: FastifyRequest, reply: FastifyReply): Promise<{ bookmark: Bookmark; title: string; kind: "Work" | "Series" } | undefined> {
   const id = idParam(req, "id");
   const bookmark = id ? await findBookmark(req.db, id) : undefined;
   if (!bookmark || (bookmark.private && !canEditBookmark(req.viewer, bookmark))) {
@@ -154,7 +160,15 @@ async function ownBookmark(req: FastifyRequest, reply: FastifyReply) {
     reply.error("FORBIDDEN");
     return undefined;
   }
-  const found = await findWork(req.db, bookmark.work_id);
+  if (bookmark.series_id !== null) {
+    const series = await findSeries(req.db, bookmark.series_id);
+    if (!series) {
+      reply.error("NOT_FOUND");
+      return undefined;
+    }
+    return { bookmark, title: series.title, kind: "Series" };
+  }
+  const found = bookmark.work_id !== null ? await findWork(req.db, bookmark.work_id) : undefined;
   if (!found) {
     reply.error("NOT_FOUND");
     return undefined;
@@ -162,16 +176,16 @@ async function ownBookmark(req: FastifyRequest, reply: FastifyReply) {
   // Its owner may still edit or delete a bookmark of a work that has since become a draft, but
   // the draft's title is not theirs to see.
   const title = workVisibility(req.viewer, found) === "yes" ? found.title : "a work that is no longer available";
-  return { bookmark, work: { ...found, title } };
+  return { bookmark, title, kind: "Work" };
 }
 
 export async function showEditBookmarkPage(req: FastifyRequest, reply: FastifyReply) {
   const found = await ownBookmark(req, reply);
   if (!found) return;
-  const { bookmark, work } = found;
+  const { bookmark, title, kind } = found;
   return reply.page(
-    `Edit Bookmark for ${work.title}`,
-    <BookmarkFormPage workTitle={work.title} heading="Edit Bookmark" action={`/bookmarks/${bookmark.id}`} values={formValuesOf(bookmark)} errors={{}} csrf={reply.csrf()} />,
+    `Edit Bookmark for ${title}`,
+    <BookmarkFormPage kind={kind} workTitle={title} heading="Edit Bookmark" action={`/bookmarks/${bookmark.id}`} values={formValuesOf(bookmark)} errors={{}} csrf={reply.csrf()} />,
     { mainClass: "bookmarks-edit" },
   );
 }
@@ -179,11 +193,11 @@ export async function showEditBookmarkPage(req: FastifyRequest, reply: FastifyRe
 export async function saveBookmark(req: FastifyRequest, reply: FastifyReply) {
   const found = await ownBookmark(req, reply);
   if (!found || !isLoggedIn(req.viewer)) return;
-  const { bookmark, work } = found;
+  const { bookmark, title, kind } = found;
   const values = readBookmarkForm(req.body);
   const form = parseBookmark(values);
   if (!form.ok) {
-    return reply.page(`Edit Bookmark for ${work.title}`, <BookmarkFormPage workTitle={work.title} heading="Edit Bookmark" action={`/bookmarks/${bookmark.id}`} values={values} errors={form.errors} csrf={reply.csrf()} />, {
+    return reply.page(`Edit Bookmark for ${title}`, <BookmarkFormPage kind={kind} workTitle={title} heading="Edit Bookmark" action={`/bookmarks/${bookmark.id}`} values={values} errors={form.errors} csrf={reply.csrf()} />, {
       status: 422,
       mainClass: "bookmarks-edit",
     });
@@ -196,8 +210,8 @@ export async function saveBookmark(req: FastifyRequest, reply: FastifyReply) {
 export async function showDeleteBookmarkPage(req: FastifyRequest, reply: FastifyReply) {
   const found = await ownBookmark(req, reply);
   if (!found) return;
-  const { bookmark, work } = found;
-  return reply.page("Delete Bookmark", <ConfirmDeletePage what={`your bookmark of “${work.title}”`} action={`/bookmarks/${bookmark.id}/delete`} cancelHref={editBookmarkPath(bookmark.id)} csrf={reply.csrf()} />, {
+  const { bookmark, title } = found;
+  return reply.page("Delete Bookmark", <ConfirmDeletePage what={`your bookmark of “${title}”`} action={`/bookmarks/${bookmark.id}/delete`} cancelHref={editBookmarkPath(bookmark.id)} csrf={reply.csrf()} />, {
     mainClass: "bookmarks-delete",
   });
 }
@@ -219,7 +233,10 @@ export async function showUserBookmarks(req: FastifyRequest, reply: FastifyReply
   if (!user) return reply.error("NOT_FOUND");
   const page = pageParam(req);
   const { total, bookmarks } = await listBookmarks(req.db, req.viewer, { userId: user.id }, page);
-  const blurbs = await blurbsInOrder(req.db, req.viewer, bookmarks.map((b) => b.work_id));
+  const [blurbs, seriesBlurbs] = await Promise.all([
+    blurbsInOrder(req.db, req.viewer, bookmarks.flatMap((b) => (b.work_id === null ? [] : [b.work_id]))),
+    seriesBlurbsByIds(req.db, req.viewer, bookmarks.flatMap((b) => (b.series_id === null ? [] : [b.series_id]))),
+  ]);
   const notices = takeFlash(req, reply);
   return reply.page(
     `${user.login} - Bookmarks`,
@@ -239,6 +256,7 @@ export async function showUserBookmarks(req: FastifyRequest, reply: FastifyReply
         page={page}
         bookmarks={bookmarks}
         blurbs={new Map(blurbs.map((b) => [b.work.id, b]))}
+        seriesBlurbs={seriesBlurbs}
         viewerId={req.viewer.user?.id ?? null}
         href={(n) => `${userBookmarksPath(user.login)}?page=${n}`}
       />
@@ -260,6 +278,65 @@ export async function showWorkBookmarks(req: FastifyRequest, reply: FastifyReply
         <a href={workPath(work.id)} safe>{work.title}</a>
       </p>
       <BookmarksPage heading={`of ${work.title}`} total={total} page={page} bookmarks={bookmarks} viewerId={req.viewer.user?.id ?? null} href={(n) => `${bookmarksOfWorkPath(work.id)}?page=${n}`} />
+    </>,
+    { mainClass: "bookmarks-index" },
+  );
+}
+
+// ---- bookmarks of series ------------------------------------------------------------------------
+
+async function seriesFromParam(req: FastifyRequest, reply: FastifyReply) {
+  const id = idParam(req, "id");
+  const series = id ? await findSeries(req.db, id) : undefined;
+  if (!series) reply.error("NOT_FOUND");
+  return series;
+}
+
+export async function showNewSeriesBookmarkPage(req: FastifyRequest, reply: FastifyReply) {
+  const series = await seriesFromParam(req, reply);
+  if (!series || !isLoggedIn(req.viewer)) return;
+  const existing = await bookmarkOfSeries(req.db, req.viewer.user.id, series.id);
+  if (existing) return reply.redirect(editBookmarkPath(existing.id), 303);
+  return reply.page(
+    `Bookmark ${series.title}`,
+    <BookmarkFormPage kind="Series" workTitle={series.title} heading="New Bookmark" action={seriesBookmarksPath(series.id)} values={EMPTY_BOOKMARK} errors={{}} csrf={reply.csrf()} />,
+    { mainClass: "bookmarks-new" },
+  );
+}
+
+export async function postSeriesBookmark(req: FastifyRequest, reply: FastifyReply) {
+  const series = await seriesFromParam(req, reply);
+  if (!series || !isLoggedIn(req.viewer)) return;
+  const values = readBookmarkForm(req.body);
+  const form = parseBookmark(values);
+  if (!form.ok) {
+    return reply.page(`Bookmark ${series.title}`, <BookmarkFormPage kind="Series" workTitle={series.title} heading="New Bookmark" action={seriesBookmarksPath(series.id)} values={values} errors={form.errors} csrf={reply.csrf()} />, {
+      status: 422,
+      mainClass: "bookmarks-new",
+    });
+  }
+  const result = await createSeriesBookmark(req.db, req.viewer.user.id, series.id, form.value);
+  if (!result.created) {
+    const existing = await bookmarkOfSeries(req.db, req.viewer.user.id, series.id);
+    setFlash(req, reply, [t("series.already_bookmarked")]);
+    return reply.redirect(existing ? editBookmarkPath(existing.id) : seriesPath(series.id), 303);
+  }
+  setFlash(req, reply, [t("series.bookmark_created")]);
+  return reply.redirect(userBookmarksPath(req.viewer.user.login), 303);
+}
+
+export async function showSeriesBookmarks(req: FastifyRequest, reply: FastifyReply) {
+  const series = await seriesFromParam(req, reply);
+  if (!series) return;
+  const page = pageParam(req);
+  const { total, bookmarks } = await listBookmarks(req.db, req.viewer, { seriesId: series.id }, page);
+  return reply.page(
+    `Bookmarks of ${series.title}`,
+    <>
+      <p>
+        <a href={seriesPath(series.id)} safe>{series.title}</a>
+      </p>
+      <BookmarksPage heading={`of ${series.title}`} total={total} page={page} bookmarks={bookmarks} viewerId={req.viewer.user?.id ?? null} href={(n) => `${seriesBookmarksPath(series.id)}?page=${n}`} />
     </>,
     { mainClass: "bookmarks-index" },
   );

@@ -44,7 +44,7 @@ export function canSeeBookmark(viewer: Viewer, bookmark: BookmarkAccess): boolea
   return !bookmark.private || canEditBookmark(viewer, bookmark);
 }
 
-/** Bookmarks are for logged-in users; works only, since series do not exist yet. */
+/** Bookmarks of works are for logged-in users, of posted works (a series needs only the log-in). */
 export function mayBookmark(viewer: Viewer, work: WorkAccess): boolean {
   return viewer.user !== null && work.posted === 1;
 }

@@ -1,6 +1,7 @@
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { BookmarkRow } from "../platform/db/tables.js";
 import type { Viewer } from "../platform/http/viewer.js";
+import { seriesWithVisibleWorks } from "../series/queries.js";
 import { listableWorkIds } from "../works/policy.js";
 
 /** Names shown in a work's kudos line; past this the rest are counted ("and 40 more users"). */
@@ -74,6 +75,25 @@ export async function findBookmark(db: DbOrTrx, id: number): Promise<Bookmark | 
   return row ? (await withTags(db, [row]))[0] : undefined;
 }
 
+/** The viewer's own bookmark of a series, if any. */
+export async function bookmarkOfSeries(db: DbOrTrx, userId: number, seriesId: number): Promise<Bookmark | undefined> {
+  const row = await db
+    .selectFrom("bookmarks")
+    .innerJoin("users", "users.id", "bookmarks.user_id")
+    .selectAll("bookmarks")
+    .select("users.login")
+    .where("bookmarks.user_id", "=", userId)
+    .where("bookmarks.series_id", "=", seriesId)
+    .executeTakeFirst();
+  return row ? (await withTags(db, [row]))[0] : undefined;
+}
+
+/** How many public bookmarks a series has (works keep theirs in works.bookmarks_count). */
+export async function publicBookmarksCount(db: DbOrTrx, target: { seriesId: number }): Promise<number> {
+  const row = await db.selectFrom("bookmarks").select((eb) => eb.fn.countAll<number>().as("n")).where("series_id", "=", target.seriesId).where("private", "=", 0).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 /** The viewer's own bookmark of a work, if any. */
 export async function bookmarkOf(db: DbOrTrx, userId: number, workId: number): Promise<Bookmark | undefined> {
   const row = await db
@@ -89,18 +109,24 @@ export async function bookmarkOf(db: DbOrTrx, userId: number, workId: number): P
 
 export const BOOKMARKS_PER_PAGE = 20;
 
+/** Which bookmarks a listing shows: one user's, or those of one work or one series. */
+export type BookmarkScope = { userId: number } | { workId: number } | { seriesId: number };
+
 /**
  * A page of bookmarks this viewer may see, newest first: of works the viewer may see listed (the
- * works capability's one predicate: never drafts, never registered-only works for guests), and
- * not private unless they are the viewer's own. Scoped to one user's or one work's bookmarks.
+ * works capability's one predicate: never drafts, never registered-only works for guests) or of
+ * series in which the viewer may see at least one work, and not private unless they are the
+ * viewer's own. Scoped to one user's, one work's or one series' bookmarks.
  */
-export async function listBookmarks(db: DbOrTrx, viewer: Viewer, scope: { userId: number } | { workId: number }, page: number): Promise<{ total: number; bookmarks: Bookmark[] }> {
+export async function listBookmarks(db: DbOrTrx, viewer: Viewer, scope: BookmarkScope, page: number): Promise<{ total: number; bookmarks: Bookmark[] }> {
   const base = db
     .selectFrom("bookmarks")
     .innerJoin("users", "users.id", "bookmarks.user_id")
-    .where("bookmarks.work_id", "in", listableWorkIds(db, viewer))
+    .where((eb) => eb.or([eb("bookmarks.work_id", "in", listableWorkIds(db, viewer)), eb("bookmarks.series_id", "in", seriesWithVisibleWorks(db, viewer))]))
     .where((eb) => (viewer.user ? eb.or([eb("bookmarks.private", "=", 0), eb("bookmarks.user_id", "=", viewer.user.id)]) : eb("bookmarks.private", "=", 0)))
-    .where((eb) => ("userId" in scope ? eb("bookmarks.user_id", "=", scope.userId) : eb("bookmarks.work_id", "=", scope.workId)));
+    .where((eb) =>
+      "userId" in scope ? eb("bookmarks.user_id", "=", scope.userId) : "workId" in scope ? eb("bookmarks.work_id", "=", scope.workId) : eb("bookmarks.series_id", "=", scope.seriesId),
+    );
   const [count, rows] = await Promise.all([
     base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst(),
     base

@@ -17,7 +17,7 @@ const GUEST_KUDOS_LIMIT: RateLimit & { allowList: (req: FastifyRequest) => boole
   keyGenerator: (req) => guestAddressKey(req.ip),
 };
 
-/** Responses: kudos, bookmarks, history and Marked for Later, creators' stats (comments, subscriptions and the rest come later). */
+/** Responses: kudos, bookmarks (of works and series), history and Marked for Later, creators' stats (comments, subscriptions and the rest come later). */
 export const responsesRoutes = [
   post("/works/:id/kudos", h.postKudos, { rateLimit: GUEST_KUDOS_LIMIT }),
 
@@ -39,4 +39,8 @@ export const responsesRoutes = [
   post("/users/:login/readings/preference", history.saveHistoryPreference, { guard: "user" }),
 
   get("/users/:login/stats", stats.showStats, { guard: "user" }),
+
+  get("/series/:id/bookmarks", h.showSeriesBookmarks),
+  get("/series/:id/bookmarks/new", h.showNewSeriesBookmarkPage, { guard: "user" }),
+  post("/series/:id/bookmarks", h.postSeriesBookmark, { guard: "user" }),
 ];

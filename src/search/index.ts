@@ -2,7 +2,8 @@ import { sql } from "kysely";
 import type { DbOrTrx } from "../platform/db/index.js";
 import { dialectOf } from "../platform/db/index.js";
 import type { ChapterRow } from "../platform/db/tables.js";
-import { chaptersOf, findWork } from "../works/queries.js";
+import { seriesTitlesOfWork, seriesTitlesOfWorks } from "../series/queries.js";
+import { chaptersOf, creatorsOfWorks, findWork } from "../works/queries.js";
 import { htmlToPlain, searchText } from "./text.js";
 
 /**
@@ -56,6 +57,29 @@ export async function indexWorkFields(trx: DbOrTrx, work: WorkFields, options: {
       notes = excluded.notes, endnotes = excluded.endnotes, series = excluded.series, everything = excluded.everything`.execute(trx);
 }
 
+/** How a creator is indexed: the pseud and, when it differs, the account's login. */
+export function creatorSearchName(c: { pseudName: string; login: string }): string {
+  return c.pseudName === c.login ? c.login : `${c.pseudName} ${c.login}`;
+}
+
+/**
+ * Re-indexes works' own fields from what is stored (their series titles included): for changes
+ * made outside the work's own commands, such as a series renamed or a work joining or leaving one.
+ */
+export async function refreshWorkSearchFields(trx: DbOrTrx, workIds: number[]): Promise<void> {
+  const ids = [...new Set(workIds)];
+  if (ids.length === 0) return;
+  const [works, creators, series] = await Promise.all([
+    trx.selectFrom("works").select(["id", "title", "summary", "notes", "endnotes"]).where("id", "in", ids).execute(),
+    creatorsOfWorks(trx, ids),
+    seriesTitlesOfWorks(trx, ids),
+  ]);
+  for (const work of works) {
+    const names = (creators.get(work.id) ?? []).map(creatorSearchName);
+    await indexWorkFields(trx, { workId: work.id, title: work.title, creators: names, summary: work.summary, notes: work.notes, endnotes: work.endnotes, series: series.get(work.id) ?? [] });
+  }
+}
+
 /**
  * SQLite: (re)builds the work's search_docs row: its fields (as given, or as stored) and the text
  * of the chapters its readers see (as given, or as stored), leaving out `without` (chapters about
@@ -73,8 +97,8 @@ export async function indexWorkDoc(
   let fields = options.fields;
   if (!fields) {
     const creators = (await findWork(trx, workId))?.creators ?? [];
-    const names = creators.map((c) => (c.pseudName === c.login ? c.login : `${c.pseudName} ${c.login}`));
-    fields = { workId, title: work.title, creators: names, summary: work.summary, notes: work.notes, endnotes: work.endnotes, series: [] };
+    const names = creators.map(creatorSearchName);
+    fields = { workId, title: work.title, creators: names, summary: work.summary, notes: work.notes, endnotes: work.endnotes, series: await seriesTitlesOfWork(trx, workId) };
   }
   const parts = [fields.title, fields.creators.join(" "), htmlToPlain(fields.summary), htmlToPlain(fields.notes), htmlToPlain(fields.endnotes), fields.series.join(" ")].map(searchText);
   const without = new Set(options.without ?? []);

@@ -1,8 +1,9 @@
 import { sql } from "kysely";
 import type { Db } from "../platform/db/index.js";
 import { dialectOf } from "../platform/db/index.js";
+import { seriesTitlesOfWorks } from "../series/queries.js";
 import { chaptersOf, creatorsOfWorks } from "../works/queries.js";
-import { indexChapterText, indexTagName, indexWorkFields } from "./index.js";
+import { creatorSearchName, indexChapterText, indexTagName, indexWorkFields } from "./index.js";
 import { htmlToPlain, searchText } from "./text.js";
 
 /**
@@ -30,12 +31,12 @@ export async function reindexAll(db: Db, onProgress?: (done: number, total: numb
   for (;;) {
     const works = await db.selectFrom("works").selectAll().where("id", ">", after).orderBy("id").limit(200).execute();
     if (works.length === 0) break;
-    const creators = await creatorsOfWorks(db, works.map((w) => w.id));
+    const [creators, series] = await Promise.all([creatorsOfWorks(db, works.map((w) => w.id)), seriesTitlesOfWorks(db, works.map((w) => w.id))]);
     await db.transaction().execute(async (trx) => {
       for (const work of works) {
-        const names = (creators.get(work.id) ?? []).map((c) => (c.pseudName === c.login ? c.login : `${c.pseudName} ${c.login}`));
+        const names = (creators.get(work.id) ?? []).map(creatorSearchName);
         const chapters = await chaptersOf(trx, work.id);
-        const fields = { workId: work.id, title: work.title, creators: names, summary: work.summary, notes: work.notes, endnotes: work.endnotes, series: [] };
+        const fields = { workId: work.id, title: work.title, creators: names, summary: work.summary, notes: work.notes, endnotes: work.endnotes, series: series.get(work.id) ?? [] };
         // Each chapter's text normalized once, for its own row and its work's search_docs row.
         const normalized = new Map(chapters.map((c) => [c.id, searchText(htmlToPlain(c.content))]));
         await indexWorkFields(trx, fields, { chapters, normalized });

@@ -7,6 +7,9 @@ import { findOrCreateTag } from "../tags/commands.js";
 import { refreshFilterSets } from "../tags/filters.js";
 import { indexChapterText, indexWorkFields, unindexChapters, unindexWork } from "../search/index.js";
 import { pseudRefs } from "../users/queries.js";
+import { joinSeries, removeWorkFromAllSeries } from "../series/commands.js";
+import { seriesTitlesOfWork } from "../series/queries.js";
+import type { SeriesChoice } from "../series/schema.js";
 import { creatorsSortKey, titleSortKey } from "./sort-keys.js";
 import { fixedTags } from "../tags/queries.js";
 import { USER_TAG_TYPES } from "../tags/vocabulary.js";
@@ -87,7 +90,7 @@ async function indexWork(trx: DbOrTrx, workId: number, input: WorkInput): Promis
     summary: input.summary,
     notes: input.notes,
     endnotes: input.endnotes,
-    series: [],
+    series: await seriesTitlesOfWork(trx, workId),
   });
 }
 
@@ -105,6 +108,14 @@ export interface PostOptions {
   importHeaders?: { label: string; value: string }[];
   /** "Date Updated" of an imported work (YYYY-MM-DD), when its file says. */
   revisedOn?: string;
+  /** "Add to series" from the work form. */
+  series?: SeriesJoin;
+}
+
+/** A series to put the work in; a new series is credited to `creatorPseudIds` (the poster's own pseuds). */
+export interface SeriesJoin {
+  choice: SeriesChoice;
+  creatorPseudIds: number[];
 }
 
 /** Creates a work with its chapters (one from the form, several from an import) in one transaction. */
@@ -141,6 +152,7 @@ export async function createWork(db: Db, input: WorkInput, chapters: ChapterInpu
       chapterIds.push(row.id);
       await indexChapterText(trx, row.id, chapter.content);
     }
+    if (options.series) await joinSeries(trx, work.id, options.series.choice, options.series.creatorPseudIds);
     await indexWork(trx, work.id, input);
     await refreshWorkStats(trx, work.id);
     if (posted) await queueSubscriptionMail(trx, { event: "work", workId: work.id });
@@ -148,8 +160,8 @@ export async function createWork(db: Db, input: WorkInput, chapters: ChapterInpu
   });
 }
 
-/** Saves a work's metadata (not its chapters). */
-export async function updateWork(db: Db, workId: number, input: WorkInput): Promise<void> {
+/** Saves a work's metadata (not its chapters), and puts it into a series when asked to. */
+export async function updateWork(db: Db, workId: number, input: WorkInput, series?: SeriesJoin): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom("works").select(["published_on", "backdated"]).where("id", "=", workId).executeTakeFirstOrThrow();
     const publishedOn = input.publishedOn ?? (current.backdated ? todayIso() : current.published_on);
@@ -166,6 +178,7 @@ export async function updateWork(db: Db, workId: number, input: WorkInput): Prom
     await trx.updateTable("chapters").set({ published_on: publishedOn }).where("work_id", "=", workId).where("position", "=", 1).execute();
     await setCreators(trx, workId, input.pseudIds);
     await setTags(trx, workId, input);
+    if (series) await joinSeries(trx, workId, series.choice, series.creatorPseudIds);
     await indexWork(trx, workId, input);
     await refreshWorkStats(trx, workId);
   });
@@ -250,12 +263,13 @@ export async function postDraft(db: Db, workId: number): Promise<void> {
   });
 }
 
-/** Deletes a work with its chapters, creators and taggings. */
+/** Deletes a work with its chapters, creators and taggings, and takes it out of its series. */
 export async function deleteWork(db: Db, workId: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
     // Explicit rather than trusting ON DELETE CASCADE: SQLite enforces it only with foreign_keys on.
     await trx.deleteFrom("work_filters").where("work_id", "=", workId).execute();
     await trx.deleteFrom("work_tags").where("work_id", "=", workId).execute();
+    await removeWorkFromAllSeries(trx, workId);
     const chapterIds = (await trx.selectFrom("chapters").select("id").where("work_id", "=", workId).execute()).map((c) => c.id);
     await unindexChapters(trx, chapterIds);
     await unindexWork(trx, workId);

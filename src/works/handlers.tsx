@@ -8,6 +8,7 @@ import { htmlToTextarea } from "../platform/html/paragraphs.js";
 import { t } from "../platform/i18n/index.js";
 import { commentsFor } from "../comments/handlers.js";
 import { workFeedbackFor } from "../responses/handlers.js";
+import { seriesJoin, seriesPlacesFor, workFormSeries } from "../series/handlers.js";
 import { pseudsOf } from "../users/queries.js";
 import { ADULT_RATINGS, USER_TAG_TYPES } from "../tags/vocabulary.js";
 import { addChapter, createWork, deleteChapter, deleteWork, postDraft, reorderChapters, updateChapter, updateWork } from "./commands.js";
@@ -63,9 +64,9 @@ async function renderReading(req: FastifyRequest, reply: FastifyReply, work: Wor
   const title = workTitle(work, tags.filter((tag) => tag.type === "Fandom").map((tag) => tag.name));
   const pageTitle = chapterId !== null && shown[0] ? `${chapterHeading(shown[0])} - ${title}` : title;
   const csrf = reply.csrf();
-  const feedback = await workFeedbackFor(req, reply, work, csrf, shown.at(-1)?.id ?? null);
+  const [feedback, series] = await Promise.all([workFeedbackFor(req, reply, work, csrf, shown.at(-1)?.id ?? null), seriesPlacesFor(req, work.id)]);
   const comments = await commentsFor(req, work, chapterId, csrf);
-  return reply.page(pageTitle, <WorkPage work={work} tags={tags} chapters={chapters} shown={shown} full={full} isCreator={creator} csrf={csrf} feedback={feedback} comments={comments} />, {
+  return reply.page(pageTitle, <WorkPage work={work} tags={tags} chapters={chapters} shown={shown} full={full} isCreator={creator} csrf={csrf} feedback={feedback} comments={comments} series={series} />, {
     mainClass: chapterId !== null ? "chapters-show" : "works-show",
   });
 }
@@ -113,10 +114,10 @@ export function defaultWorkValues(defaultPseudId: number | undefined): WorkFormV
 }
 
 export async function showNewWorkPage(req: FastifyRequest, reply: FastifyReply) {
-  const pseuds = await pseudsOf(req.db, req.viewer.user!.id);
+  const [pseuds, series] = await Promise.all([pseudsOf(req.db, req.viewer.user!.id), workFormSeries(req, false)]);
   return reply.page(
     "Post New Work",
-    <WorkForm mode="new" action="/works" values={defaultWorkValues(pseuds[0]?.id)} chapter={EMPTY_CHAPTER} errors={{}} pseuds={pseuds} csrf={reply.csrf()} />,
+    <WorkForm mode="new" action="/works" values={defaultWorkValues(pseuds[0]?.id)} chapter={EMPTY_CHAPTER} errors={{}} pseuds={pseuds} csrf={reply.csrf()} series={series.fields({})} />,
     { mainClass: "works-new" },
   );
 }
@@ -128,12 +129,16 @@ export async function postWork(req: FastifyRequest, reply: FastifyReply) {
   const rules = { ownPseudIds: pseuds.map((p) => p.id), isAdmin: hasRole(req.viewer, "admin"), chapterCount: 1, today: todayIso() };
   const work = parseWork(values, rules);
   const chapter = parseChapter(chapterValues);
+  const series = await workFormSeries(req, true);
   const render = (status: number, errors: Record<string, string[]>, preview?: JSX.Element) =>
-    reply.page("Post New Work", <WorkForm mode="new" action="/works" values={values} chapter={chapterValues} errors={errors} pseuds={pseuds} csrf={reply.csrf()} safePreview={preview} />, {
-      status,
-      mainClass: "works-new",
-    });
-  if (!work.ok || !chapter.ok) return render(422, { ...(work.ok ? {} : work.errors), ...(chapter.ok ? {} : chapter.errors) });
+    reply.page(
+      "Post New Work",
+      <WorkForm mode="new" action="/works" values={values} chapter={chapterValues} errors={errors} pseuds={pseuds} csrf={reply.csrf()} safePreview={preview} series={series.fields(errors)} />,
+      { status, mainClass: "works-new" },
+    );
+  if (!work.ok || !chapter.ok || !series.parsed.ok) {
+    return render(422, { ...(work.ok ? {} : work.errors), ...(chapter.ok ? {} : chapter.errors), ...(series.parsed.ok ? {} : series.parsed.errors) });
+  }
   const commit = field(req.body, "commit");
   if (commit === "Preview") {
     return render(
@@ -150,7 +155,7 @@ export async function postWork(req: FastifyRequest, reply: FastifyReply) {
       </div>,
     );
   }
-  const created = await createWork(req.db, work.value, [chapter.value], { draft: commit === "Save As Draft" });
+  const created = await createWork(req.db, work.value, [chapter.value], { draft: commit === "Save As Draft", series: seriesJoin(series.parsed.value, work.value.pseudIds) });
   return reply.redirect(workPath(created.workId), 303);
 }
 
@@ -181,8 +186,8 @@ export function valuesFromWork(work: Work, tags: Awaited<ReturnType<typeof tagsO
 export async function showEditWorkPage(req: FastifyRequest, reply: FastifyReply) {
   const work = await editableWork(req, reply);
   if (!work) return;
-  const [pseuds, tags] = await Promise.all([pseudsOf(req.db, req.viewer.user!.id), tagsOfWork(req.db, work.id)]);
-  return reply.page(`Edit ${work.title}`, <WorkForm mode="edit" action={workPath(work.id)} values={valuesFromWork(work, tags)} errors={{}} pseuds={pseuds} csrf={reply.csrf()} />, {
+  const [pseuds, tags, series] = await Promise.all([pseudsOf(req.db, req.viewer.user!.id), tagsOfWork(req.db, work.id), workFormSeries(req, false)]);
+  return reply.page(`Edit ${work.title}`, <WorkForm mode="edit" action={workPath(work.id)} values={valuesFromWork(work, tags)} errors={{}} pseuds={pseuds} csrf={reply.csrf()} series={series.fields({})} />, {
     mainClass: "works-edit",
   });
 }
@@ -196,13 +201,18 @@ export async function saveWork(req: FastifyRequest, reply: FastifyReply) {
   const values = readWorkForm(req.body);
   const chapterCount = (await chaptersOf(req.db, work.id)).length;
   const parsed = parseWork(values, { ownPseudIds, isAdmin: hasRole(req.viewer, "admin"), chapterCount, today: todayIso() });
-  if (!parsed.ok) {
-    return reply.page(`Edit ${work.title}`, <WorkForm mode="edit" action={workPath(work.id)} values={values} errors={parsed.errors} pseuds={pseuds} csrf={reply.csrf()} />, {
+  const series = await workFormSeries(req, true);
+  if (!parsed.ok || !series.parsed.ok) {
+    const errors = { ...(parsed.ok ? {} : parsed.errors), ...(series.parsed.ok ? {} : series.parsed.errors) };
+    return reply.page(`Edit ${work.title}`, <WorkForm mode="edit" action={workPath(work.id)} values={values} errors={errors} pseuds={pseuds} csrf={reply.csrf()} series={series.fields(errors)} />, {
       status: 422,
       mainClass: "works-edit",
     });
   }
-  await updateWork(req.db, work.id, parsed.value);
+  // A new series is credited to the editor's own pseuds on the work, never a co-creator's.
+  const mine = new Set(pseuds.map((p) => p.id));
+  const ownOnWork = parsed.value.pseudIds.filter((id) => mine.has(id));
+  await updateWork(req.db, work.id, parsed.value, seriesJoin(series.parsed.value, ownOnWork.length ? ownOnWork : pseuds.slice(0, 1).map((p) => p.id)));
   return reply.redirect(workPath(work.id), 303);
 }
 

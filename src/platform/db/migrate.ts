@@ -9,6 +9,7 @@ import * as m0007 from "./migrations/0007_search_prefix.js";
 import * as m0008 from "./migrations/0008_downloads.js";
 import * as m0009 from "./migrations/0009_kudos_bookmarks.js";
 import * as m0010 from "./migrations/0010_comments.js";
+import * as m0011 from "./migrations/0011_series.js";
 import * as m0012 from "./migrations/0012_reading.js";
 import * as m0013 from "./migrations/0013_api_tokens.js";
 import * as m0014 from "./migrations/0014_subscriptions.js";
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0008_downloads": m0008,
   "0009_kudos_bookmarks": m0009,
   "0010_comments": m0010,
+  "0011_series": m0011,
   "0012_reading": m0012,
   "0013_api_tokens": m0013,
   "0014_subscriptions": m0014,

@@ -196,7 +196,9 @@ export interface KudosTable {
 
 export interface BookmarksTable {
   id: Generated<number>;
-  work_id: number;
+  /** A bookmark is of a work or of a series: exactly one of work_id and series_id is set. */
+  work_id: ColumnType<number | null, number | null | undefined, number | null>;
+  series_id: ColumnType<number | null, number | null | undefined, number | null>;
   user_id: number;
   /** Sanitized HTML. */
   notes: string;
@@ -256,6 +258,30 @@ export interface ApiTokensTable {
   last_used_at: string | null;
 }
 
+export interface SeriesTable {
+  id: Generated<number>;
+  title: string;
+  /** Sanitized HTML. */
+  summary: string;
+  notes: string;
+  complete: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SeriesCreatorsTable {
+  series_id: number;
+  pseud_id: number;
+  position: number;
+}
+
+/** A work's place in a series: positions run 1..n without gaps. */
+export interface SerialWorksTable {
+  series_id: number;
+  work_id: number;
+  position: number;
+}
+
 export interface Database {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -285,6 +311,9 @@ export interface Database {
   subscriptions: SubscriptionsTable;
   comments: CommentsTable;
   comment_inbox: CommentInboxTable;
+  series: SeriesTable;
+  series_creators: SeriesCreatorsTable;
+  serial_works: SerialWorksTable;
 }
 
 /** A comment on a work (chapter_id NULL) or a chapter; replies point at their parent. */
@@ -343,3 +372,4 @@ export interface SubscriptionsTable {
   created_at: string;
 }
 export type SubscriptionRow = Selectable<SubscriptionsTable>;
+export type SeriesRow = Selectable<SeriesTable>;

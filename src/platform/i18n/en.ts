@@ -152,6 +152,13 @@ export const en = {
   "subscriptions.mail.reason_user": "You're receiving this email because you subscribed to {login}.",
   "subscriptions.mail.reason_series": "You're receiving this email because you subscribed to a series that {title} is part of.",
   "subscriptions.mail.unsubscribe": "To stop these emails, unsubscribe here (no log-in needed):",
+  "series.position_invalid": "Positions in a series are whole numbers from 1.",
+  "series.choose_one": "Choose one of your series or name a new one, not both.",
+  "series.not_yours": "You can only add works to your own series.",
+  "series.updated": "Series was successfully updated.",
+  "series.deleted": "Series was successfully deleted.",
+  "series.bookmark_created": "Bookmark was successfully created.",
+  "series.already_bookmarked": "You have already bookmarked this series; you can edit your bookmark here.",
 } as const;
 
 export type MessageKey = keyof typeof en;

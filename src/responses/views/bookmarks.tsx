@@ -2,6 +2,8 @@ import { CsrfField, ErrorSummary, type FieldErrors, isoDate, Pagination, sanitiz
 import { formatNumber } from "../../platform/i18n/index.js";
 import type { Blurb } from "../../works/queries.js";
 import { WorkBlurb } from "../../works/views/blurb.js";
+import type { SeriesBlurb } from "../../series/queries.js";
+import { SeriesBlurbItem } from "../../series/views/series.js";
 import type { Bookmark } from "../queries.js";
 import { BOOKMARKS_PER_PAGE } from "../queries.js";
 import type { BookmarkFormValues } from "../schema.js";
@@ -9,13 +11,13 @@ import { MAX_NOTES } from "../schema.js";
 import { confirmDeleteBookmarkPath, editBookmarkPath, userBookmarksPath } from "./paths.js";
 
 /** The new-bookmark and edit-bookmark form. */
-export function BookmarkFormPage(props: { workTitle: string; heading: string; action: string; values: BookmarkFormValues; errors: FieldErrors; csrf: string }): JSX.Element {
+export function BookmarkFormPage(props: { kind?: "Work" | "Series"; workTitle: string; heading: string; action: string; values: BookmarkFormValues; errors: FieldErrors; csrf: string }): JSX.Element {
   const { values, errors } = props;
   return (
     <div class="bookmark-form">
       <h2 class="heading" safe>{props.heading}</h2>
       <p>
-        Work: <cite safe>{props.workTitle}</cite>
+        {props.kind ?? "Work"}: <cite safe>{props.workTitle}</cite>
       </p>
       <ErrorSummary errors={errors} labels={{ "bookmark[notes]": "Notes", "bookmark[tag_string]": "Your tags" }} />
       <form method="post" action={props.action} id="bookmark-form">
@@ -29,7 +31,7 @@ export function BookmarkFormPage(props: { workTitle: string; heading: string; ac
               <input type="checkbox" id="bookmark-private" name="bookmark[private]" value="1" checked={values.private} /> <label for="bookmark-private">Private bookmark (only you can see it)</label>
             </li>
             <li>
-              <input type="checkbox" id="bookmark-rec" name="bookmark[rec]" value="1" checked={values.rec} /> <label for="bookmark-rec">Rec (recommend this work)</label>
+              <input type="checkbox" id="bookmark-rec" name="bookmark[rec]" value="1" checked={values.rec} /> <label for="bookmark-rec" safe>{`Rec (recommend this ${(props.kind ?? "Work").toLowerCase()})`}</label>
             </li>
           </ul>
         </fieldset>
@@ -119,6 +121,8 @@ export function BookmarksPage(props: {
   bookmarks: Bookmark[];
   /** Blurbs by work id; when absent (one work's bookmarks) only the bookmarkers' parts are shown. */
   blurbs?: Map<number, Blurb>;
+  /** The same for bookmarks of series, by series id. */
+  seriesBlurbs?: Map<number, SeriesBlurb>;
   viewerId: number | null;
   href: (page: number) => string;
 }): JSX.Element {
@@ -131,7 +135,9 @@ export function BookmarksPage(props: {
         <ol class="bookmark index group">
           {props.bookmarks.map((bookmark) => {
             const own = bookmark.user_id === props.viewerId;
-            const blurb = props.blurbs?.get(bookmark.work_id);
+            const series = bookmark.series_id !== null ? props.seriesBlurbs?.get(bookmark.series_id) : undefined;
+            if (series) return <SeriesBlurbItem blurb={series} extra={<BookmarkDetails bookmark={bookmark} own={own} level={5} />} />;
+            const blurb = bookmark.work_id !== null ? props.blurbs?.get(bookmark.work_id) : undefined;
             if (blurb) return <WorkBlurb blurb={blurb} extra={<BookmarkDetails bookmark={bookmark} own={own} level={5} />} />;
             return (
               <li class="bookmark blurb group" id={`bookmark-${bookmark.id}`}>

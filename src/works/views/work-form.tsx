@@ -166,11 +166,14 @@ export interface WorkFormProps {
   csrf: string;
   /** Rendered preview of the work (already-escaped markup), shown above the form. */
   safePreview?: JSX.Element;
+  /** "Add to series" fields, rendered by the series capability. */
+  series?: JSX.Element;
 }
 
 /** The post-a-work and edit-work form; every value the user typed is in it after a failed save. */
 export function WorkForm(props: WorkFormProps): JSX.Element {
   const { safePreview } = props;
+  const safeSeries = props.series ?? ""; // markup from the series capability's views
   return (
     <>
       <h2 class="heading">{props.mode === "new" ? "Post New Work" : "Edit Work"}</h2>
@@ -189,6 +192,7 @@ export function WorkForm(props: WorkFormProps): JSX.Element {
       <form method="post" action={props.action} class="post work" novalidate>
         <CsrfField csrf={props.csrf} />
         <WorkFields values={props.values} errors={props.errors} pseuds={props.pseuds} />
+        {safeSeries}
         {props.chapter ? <ChapterFields values={props.chapter} errors={props.errors} withNotes={false} /> : ""}
         <p class="submit actions">
           {props.mode === "new" ? (

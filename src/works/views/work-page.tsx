@@ -21,6 +21,8 @@ export interface WorkPageProps {
   feedback?: JSX.Element;
   /** The comments block (threads and form) rendered by the comments capability. */
   comments?: JSX.Element;
+  /** "Part N of SERIES" (dt/dd) rendered by the series capability. */
+  series?: JSX.Element;
 }
 
 /** "Chapter 2: The Title" or "Chapter 2". */
@@ -168,7 +170,7 @@ export function WorkPage(props: WorkPageProps): JSX.Element {
       <WorkNavigation {...props} />
       <div class="wrapper">
         <h3 class="landmark heading">Work Header</h3>
-        <WorkMeta work={work} tags={tags} postedChapters={work.posted ? chapters.filter((c) => c.posted).length : chapters.length} />
+        <WorkMeta work={work} tags={tags} postedChapters={work.posted ? chapters.filter((c) => c.posted).length : chapters.length} series={props.series} />
       </div>
       <div id="workskin">
         <div class="preface group">

@@ -1,0 +1,318 @@
+import { escapeHtml } from "@kitajs/html";
+import { CsrfField, ErrorSummary, type FieldErrors, fieldId, isoDate, sanitizedHtml, SelectField, TextArea, TextField } from "../../platform/http/components.js";
+import { formatNumber } from "../../platform/i18n/index.js";
+import type { Blurb } from "../../works/queries.js";
+import { WorkBlurb } from "../../works/views/blurb.js";
+import { Byline } from "../../works/views/meta.js";
+import { workPath } from "../../works/views/paths.js";
+import type { Series, SeriesBlurb, SeriesPlace } from "../queries.js";
+import { SERIES_FIELDS, SERIES_LIMITS, type SeriesChoiceValues, type SeriesFormValues } from "../schema.js";
+import { confirmDeleteSeriesPath, editSeriesPath, seriesBookmarksPath, seriesPath } from "./paths.js";
+
+/** The work page's `dt.series`/`dd.series`: "Part N of SERIES" with the previous and next works, per series. */
+export function SeriesPlaces({ places }: { places: SeriesPlace[] }): JSX.Element {
+  if (places.length === 0) return "";
+  return (
+    <>
+      <dt class="series">Series:</dt>
+      <dd class="series">
+        {places.map((place) => (
+          <span class="series">
+            {place.previous ? (
+              <>
+                <a class="previous" href={workPath(place.previous.id)} title={escapeHtml(place.previous.title)}>
+                  ← Previous Work
+                </a>{" "}
+              </>
+            ) : (
+              ""
+            )}
+            <span class="position">
+              Part {place.part} of{" "}
+              <a href={seriesPath(place.seriesId)} safe>
+                {place.title}
+              </a>
+            </span>
+            {place.next ? (
+              <>
+                {" "}
+                <a class="next" href={workPath(place.next.id)} title={escapeHtml(place.next.title)}>
+                  Next Work →
+                </a>
+              </>
+            ) : (
+              ""
+            )}
+          </span>
+        ))}
+      </dd>
+    </>
+  );
+}
+
+/** A series' page: its meta block, then the works this viewer may see, in order, as blurbs. */
+export function SeriesPage(props: {
+  series: Series;
+  blurbs: Blurb[];
+  words: number;
+  bookmarks: number;
+  canEdit: boolean;
+  /** Bookmark (or edit one's bookmark) link, for a logged-in viewer. */
+  bookmarkHref: string | null;
+  ownBookmark: boolean;
+  notices: string[];
+}): JSX.Element {
+  const { series, blurbs } = props;
+  return (
+    <div class="series">
+      {props.notices.length ? (
+        <div class="flash notice" role="status">
+          {props.notices.map((line) => (
+            <p safe>{line}</p>
+          ))}
+        </div>
+      ) : (
+        ""
+      )}
+      <h2 class="heading" safe>
+        {series.title}
+      </h2>
+      <ul class="navigation actions" aria-label="Series actions">
+        {props.bookmarkHref ? (
+          <li class="bookmark">
+            <a href={props.bookmarkHref}>{props.ownBookmark ? "Edit Bookmark" : "Bookmark Series"}</a>
+          </li>
+        ) : (
+          ""
+        )}
+        <li>
+          <a href={seriesBookmarksPath(series.id)}>Bookmarks</a>
+        </li>
+        {props.canEdit ? (
+          <>
+            <li class="edit">
+              <a href={editSeriesPath(series.id)}>Edit Series</a>
+            </li>
+            <li class="delete">
+              <a href={confirmDeleteSeriesPath(series.id)}>Delete Series</a>
+            </li>
+          </>
+        ) : (
+          ""
+        )}
+      </ul>
+      <div class="wrapper">
+        <h3 class="landmark heading">Series Metadata</h3>
+        <dl class="series meta group">
+          <dt>Creator:</dt>
+          <dd>
+            <Byline creators={series.creators} />
+          </dd>
+          <dt>Series Begun:</dt>
+          <dd safe>{isoDate(series.created_at)}</dd>
+          <dt>Series Updated:</dt>
+          <dd safe>{isoDate(series.updated_at)}</dd>
+          {series.summary ? (
+            <>
+              <dt>Description:</dt>
+              <dd>
+                <blockquote class="userstuff">{sanitizedHtml(series.summary)}</blockquote>
+              </dd>
+            </>
+          ) : (
+            ""
+          )}
+          {series.notes ? (
+            <>
+              <dt>Notes:</dt>
+              <dd>
+                <blockquote class="userstuff">{sanitizedHtml(series.notes)}</blockquote>
+              </dd>
+            </>
+          ) : (
+            ""
+          )}
+          <dt>Stats:</dt>
+          <dd>
+            <dl class="stats">
+              <dt class="words">Words:</dt>
+              <dd class="words" safe>{formatNumber(props.words)}</dd>
+              <dt class="works">Works:</dt>
+              <dd class="works" safe>{formatNumber(blurbs.length)}</dd>
+              <dt class="complete">Complete:</dt>
+              <dd class="complete">{series.complete ? "Yes" : "No"}</dd>
+              <dt class="bookmarks">Bookmarks:</dt>
+              <dd class="bookmarks">
+                <a href={seriesBookmarksPath(series.id)} safe>{formatNumber(props.bookmarks)}</a>
+              </dd>
+            </dl>
+          </dd>
+        </dl>
+      </div>
+      <h3 class="landmark heading">Listing Series</h3>
+      {blurbs.length ? (
+        <ol class="series work index group">
+          {blurbs.map((blurb) => (
+            <WorkBlurb blurb={blurb} />
+          ))}
+        </ol>
+      ) : (
+        <p class="empty">There are no works in this series you can see.</p>
+      )}
+    </div>
+  );
+}
+
+/** A series in a listing (a user's series, bookmarks of series): AO3's `li.series.blurb.group`. */
+export function SeriesBlurbItem({ blurb, extra }: { blurb: SeriesBlurb; extra?: JSX.Element }): JSX.Element {
+  const safeExtra = extra ?? ""; // rendered markup from our own views
+  const { series } = blurb;
+  return (
+    <li class="series blurb group" id={`series_${series.id}`}>
+      <div class="header module">
+        <h4 class="heading">
+          <a href={seriesPath(series.id)} safe>
+            {series.title}
+          </a>
+          {" by "}
+          <Byline creators={series.creators} />
+        </h4>
+        <p class="datetime" safe>{isoDate(series.updated_at)}</p>
+      </div>
+      {series.summary ? (
+        <>
+          <h6 class="landmark heading">Series Description</h6>
+          <blockquote class="userstuff summary">{sanitizedHtml(series.summary)}</blockquote>
+        </>
+      ) : (
+        ""
+      )}
+      <dl class="stats">
+        <dt class="words">Words:</dt>
+        <dd class="words" safe>{formatNumber(blurb.words)}</dd>
+        <dt class="works">Works:</dt>
+        <dd class="works" safe>{formatNumber(blurb.works)}</dd>
+        <dt class="complete">Complete:</dt>
+        <dd class="complete">{series.complete ? "Yes" : "No"}</dd>
+      </dl>
+      {safeExtra}
+    </li>
+  );
+}
+
+/** `/users/LOGIN/series`. */
+export function UserSeriesPage({ login, blurbs }: { login: string; blurbs: SeriesBlurb[] }): JSX.Element {
+  return (
+    <>
+      <h2 class="heading" safe>{`${formatNumber(blurbs.length)} ${blurbs.length === 1 ? "Series" : "Series"} by ${login}`}</h2>
+      <h3 class="landmark heading">Listing Series</h3>
+      {blurbs.length ? (
+        <ul class="series index group">
+          {blurbs.map((blurb) => (
+            <SeriesBlurbItem blurb={blurb} />
+          ))}
+        </ul>
+      ) : (
+        <p class="empty">No series here yet.</p>
+      )}
+    </>
+  );
+}
+
+/** The edit-series form: title, description, notes, complete, and the works' order. */
+export function SeriesForm(props: {
+  series: Series;
+  works: { id: number; title: string; posted: number }[];
+  values: SeriesFormValues;
+  errors: FieldErrors;
+  csrf: string;
+}): JSX.Element {
+  const { values, errors } = props;
+  return (
+    <div class="series-form">
+      <h2 class="heading">Edit Series</h2>
+      <ErrorSummary errors={props.errors} />
+      <form method="post" action={seriesPath(props.series.id)} class="edit series" novalidate>
+        <CsrfField csrf={props.csrf} />
+        <TextField name="series[title]" label="Series Title (required)" value={values.title} errors={errors["series[title]"]} required maxlength={SERIES_LIMITS.title} />
+        <TextArea name="series[summary]" label="Series Description" value={values.summary} errors={errors["series[summary]"]} hint={`Plain text or HTML, up to ${SERIES_LIMITS.summary} characters.`} rows={4} />
+        <TextArea name="series[series_notes]" label="Series Notes" value={values.notes} errors={errors["series[series_notes]"]} hint={`Up to ${SERIES_LIMITS.notes} characters.`} rows={4} />
+        <fieldset class="choices">
+          <legend>Completion</legend>
+          <input type="checkbox" id="series-complete" name="series[complete]" value="1" checked={values.complete} /> <label for="series-complete">This series is complete</label>
+        </fieldset>
+        {props.works.length ? (
+          <fieldset id={fieldId("positions")} class={errors.positions?.length ? "has-error" : undefined}>
+            <legend>Works in this series</legend>
+            {errors.positions?.length ? (
+              <p class="field-error">
+                <strong>Error:</strong> <span safe>{errors.positions.join(" ")}</span>
+              </p>
+            ) : (
+              ""
+            )}
+            <table class="series-works">
+              <thead>
+                <tr>
+                  <th scope="col">Position</th>
+                  <th scope="col">Work</th>
+                  <th scope="col">Remove from series</th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.works.map((work) => (
+                  <tr>
+                    <td>
+                      <label class="landmark" for={`position-${work.id}`} safe>{`Position of ${work.title}`}</label>
+                      <input type="text" inputmode="numeric" size="4" id={`position-${work.id}`} name={`series[positions][${work.id}]`} value={escapeHtml(values.positions[work.id] ?? "")} />
+                    </td>
+                    <td>
+                      <a href={workPath(work.id)} safe>
+                        {work.title}
+                      </a>
+                      {work.posted ? "" : " (draft)"}
+                    </td>
+                    <td>
+                      <input type="checkbox" id={`remove-${work.id}`} name="series[remove_work_ids][]" value={String(work.id)} checked={values.remove.includes(String(work.id))} />{" "}
+                      <label for={`remove-${work.id}`} safe>{`Remove ${work.title}`}</label>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </fieldset>
+        ) : (
+          ""
+        )}
+        <p class="submit actions">
+          <button type="submit">Update</button>
+        </p>
+      </form>
+    </div>
+  );
+}
+
+/** The work form's "Add to series": one of the user's series, or a new one, and a position. */
+export function SeriesChoiceFields({ values, errors, own }: { values: SeriesChoiceValues; errors: FieldErrors; own: { id: number; title: string }[] }): JSX.Element {
+  return (
+    <fieldset class="series">
+      <legend>Add to series</legend>
+      <SelectField
+        name={SERIES_FIELDS.id}
+        label="Choose one of your series"
+        value={values.seriesId}
+        errors={errors[SERIES_FIELDS.id]}
+        choices={[{ value: "", label: "(none)" }, ...own.map((s) => ({ value: String(s.id), label: s.title }))]}
+      />
+      <TextField name={SERIES_FIELDS.title} label="Or create a new series" value={values.title} errors={errors[SERIES_FIELDS.title]} maxlength={SERIES_LIMITS.title} hint="The new series' title." />
+      <TextField
+        name={SERIES_FIELDS.position}
+        label="Position in the series"
+        value={values.position}
+        errors={errors[SERIES_FIELDS.position]}
+        inputmode="numeric"
+        hint="1 is first. Leave empty to add it at the end."
+      />
+    </fieldset>
+  );
+}
