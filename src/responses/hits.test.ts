@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { appWithUser, Client, testConfig } from "../../test/support/app.js";
+import { appWithUser, assertMatch, Client, testConfig } from "../../test/support/app.js";
 import { eachDialect } from "../../test/support/db.js";
 import { makeCreator, makeWork } from "../../test/support/factories.js";
 import { queryCounter } from "../../test/support/query-count.js";
@@ -76,6 +76,9 @@ test("hits: one per address or user per work per day, held across a flush and ac
     await view(other, workId, "192.0.2.99");
     await other.close();
     assert.equal(await hitsOf(db, workId), 8);
+    // Shown in the work's stats and its blurb, as AO3 marks them up.
+    assertMatch((await view(app, workId, "192.0.2.100")).body, /<dt class="hits">Hits:<\/dt><dd class="hits">8<\/dd>/);
+    assertMatch((await app.inject({ method: "GET", url: "/works" })).body, /<dt class="hits">Hits:<\/dt><dd class="hits">8<\/dd><\/dl>/);
     await app.close();
   });
 });

@@ -3,7 +3,7 @@ import { formatNumber } from "../../platform/i18n/index.js";
 import { CATEGORIES, type FixedTag, RATINGS, WARNINGS } from "../../tags/vocabulary.js";
 import { findLanguage } from "../languages.js";
 import { PER_PAGE, type Blurb } from "../queries.js";
-import { Byline, chapterProgress, TagLink } from "./meta.js";
+import { Byline, chapterProgress, ResponseStats, TagLink } from "./meta.js";
 import { workPath } from "./paths.js";
 
 /** One of the four squares of a blurb: a mark inside, its text for everyone who can't see it. */
@@ -108,6 +108,7 @@ export function WorkBlurb({ blurb, extra }: { blurb: Blurb; extra?: JSX.Element 
         <dd class="words" safe>{formatNumber(work.word_count)}</dd>
         <dt class="chapters">Chapters:</dt>
         <dd class="chapters" safe>{chapterProgress(postedChapters, work.expected_chapters)}</dd>
+        <ResponseStats work={work} />
       </dl>
       {safeExtra}
     </li>

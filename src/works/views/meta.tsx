@@ -5,6 +5,7 @@ import type { WorkTag } from "../../tags/queries.js";
 import { TAG_TYPES, TYPE_LABELS, tagPath } from "../../tags/vocabulary.js";
 import { findLanguage } from "../languages.js";
 import type { Creator } from "../queries.js";
+import { bookmarksOfWorkPath } from "../../responses/views/paths.js";
 import { pseudPath } from "./paths.js";
 
 /** "x/y" or "x/?", as AO3 shows chapter progress. */
@@ -13,6 +14,45 @@ export function chapterProgress(posted: number, expected: number | null): string
 }
 
 /** A tag linked to its page; the class `tag` is what readers' tools select. */
+/**
+ * The readers' figures in a work's stats, in AO3's order and markup: comments, kudos and bookmarks
+ * when there are any, hits always (readers' tools read `dd.hits` and the others by class).
+ */
+export function ResponseStats({ work }: { work: WorkRow }): JSX.Element {
+  return (
+    <>
+      {work.comments_count > 0 ? (
+        <>
+          <dt class="comments">Comments:</dt>
+          <dd class="comments" safe>{formatNumber(work.comments_count)}</dd>
+        </>
+      ) : (
+        ""
+      )}
+      {work.kudos_count > 0 ? (
+        <>
+          <dt class="kudos">Kudos:</dt>
+          <dd class="kudos" safe>{formatNumber(work.kudos_count)}</dd>
+        </>
+      ) : (
+        ""
+      )}
+      {work.bookmarks_count > 0 ? (
+        <>
+          <dt class="bookmarks">Bookmarks:</dt>
+          <dd class="bookmarks">
+            <a href={bookmarksOfWorkPath(work.id)} safe>{formatNumber(work.bookmarks_count)}</a>
+          </dd>
+        </>
+      ) : (
+        ""
+      )}
+      <dt class="hits">Hits:</dt>
+      <dd class="hits" safe>{formatNumber(work.hits_count)}</dd>
+    </>
+  );
+}
+
 export function TagLink({ tag }: { tag: WorkTag }): JSX.Element {
   return (
     <a class="tag" href={`${tagPath(tag.name)}/works`} safe>
@@ -87,6 +127,7 @@ export function WorkMeta({ work, tags, postedChapters, series }: { work: WorkRow
           <dd class="words" safe>{formatNumber(work.word_count)}</dd>
           <dt class="chapters">Chapters:</dt>
           <dd class="chapters" safe>{chapterProgress(postedChapters, work.expected_chapters)}</dd>
+          <ResponseStats work={work} />
         </dl>
       </dd>
     </dl>
