@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { queryParam } from "../platform/http/routes.js";
+import { subscriberCounts } from "../subscriptions/queries.js";
 import { findUserByLogin } from "../users/queries.js";
 import { canSeeStats } from "./policy.js";
 import { figuresPerDay, lastDays, STATS_SORTS, type StatsSort, statsOfWorks } from "./stats.js";
@@ -8,7 +9,7 @@ import { StatsPage } from "./views/stats.js";
 /** Days the chart covers, ending today (UTC). */
 export const STATS_DAYS = 30;
 
-/** `/users/LOGIN/stats?sort=…&work=ID`: the user's own (or, for admins, anyone's) figures. */
+/** `/users/LOGIN/stats?sort=…&work=ID`: the user's own (or, for admins, anyone's) figures, subscribers included. */
 export async function showStats(req: FastifyRequest, reply: FastifyReply) {
   const user = await findUserByLogin(req.db, (req.params as { login: string }).login);
   if (!user) return reply.error("NOT_FOUND");
@@ -20,8 +21,8 @@ export async function showStats(req: FastifyRequest, reply: FastifyReply) {
   const wanted = Number(queryParam(req, "work"));
   const chartWorkId = works.some((w) => w.id === wanted) ? wanted : null;
   const figures = await figuresPerDay(req.db, user.id, chartWorkId, lastDays(new Date(), STATS_DAYS));
-  // SUBSCRIPTIONS: subscriptions are being added by the subscriptions capability; once it exports
-  // a batched count per work, pass it here as `subscriptions` (a Map of work id to count) and the
-  // column appears in the table.
-  return reply.page(`${user.login} - Stats`, <StatsPage login={user.login} works={works} sort={sort} figures={figures} chartWorkId={chartWorkId} />, { mainClass: "stats-index" });
+  const subscriptions = await subscriberCounts(req.db, works.map((w) => w.id));
+  return reply.page(`${user.login} - Stats`, <StatsPage login={user.login} works={works} sort={sort} subscriptions={subscriptions} figures={figures} chartWorkId={chartWorkId} />, {
+    mainClass: "stats-index",
+  });
 }

@@ -4,6 +4,7 @@ import { appWithUser, assertMatch, Client } from "../../test/support/app.js";
 import { eachDialect } from "../../test/support/db.js";
 import { makeCreator, makeWork } from "../../test/support/factories.js";
 import { checkHtmlPages, htmlCheckerAvailable } from "../../test/support/validators.js";
+import { subscribe } from "../subscriptions/commands.js";
 import { createUser } from "../users/commands.js";
 import { createBookmark, leaveKudos } from "./commands.js";
 import { lastDays } from "./stats.js";
@@ -40,6 +41,8 @@ test("stats: the owner's works with their figures, a chart and its table; owner 
     for (const userId of readers) await leaveKudos(db, popular, { userId });
     await leaveKudos(db, quiet, { guestIp: "203.0.113.9" });
     await createBookmark(db, readers[0]!, popular, { notes: "", tags: [], private: false, rec: false });
+    for (const userId of readers.slice(0, 2)) await subscribe(db, userId, "work", popular);
+    await subscribe(db, readers[2]!, "user", readers[0]!); // following a user is not a work's subscriber
     for (const ip of ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4", "203.0.113.5"]) app.hits.note(popular, `address:${ip}`);
     app.hits.note(quiet, "address:203.0.113.1");
     app.hits.note(popular, "address:203.0.113.1", new Date(Date.now() - 3 * 86_400_000));
@@ -56,11 +59,10 @@ test("stats: the owner's works with their figures, a chart and its table; owner 
     assert.doesNotMatch(page, /Secret Draft/);
     assertMatch(page, /<a href="\/works\/\d+">Popular &lt;Work><\/a>/);
     const cells = (row: string) => [...row.matchAll(/<td class="(\w+)">([\d,]+)<\/td>/g)].map((m) => [m[1], m[2]]);
-    assert.deepEqual(cells(workRow(page, popular)), [["words", "5"], ["hits", "6"], ["kudos", "3"], ["comments", "0"], ["bookmarks", "1"]]);
-    assert.deepEqual(cells(workRow(page, quiet)), [["words", "5"], ["hits", "1"], ["kudos", "1"], ["comments", "0"], ["bookmarks", "0"]]);
-    assertMatch(page, /<th scope="row">All works<\/th><td class="words">10<\/td><td class="hits">7<\/td><td class="kudos">4<\/td>/);
-    // No subscriptions column until the subscriptions capability can count them.
-    assert.doesNotMatch(page, /Subscriptions/);
+    assert.deepEqual(cells(workRow(page, popular)), [["words", "5"], ["hits", "6"], ["kudos", "3"], ["comments", "0"], ["bookmarks", "1"], ["subscriptions", "2"]]);
+    assert.deepEqual(cells(workRow(page, quiet)), [["words", "5"], ["hits", "1"], ["kudos", "1"], ["comments", "0"], ["bookmarks", "0"], ["subscriptions", "0"]]);
+    assertMatch(page, /<th scope="row">All works<\/th><td class="words">10<\/td><td class="hits">7<\/td><td class="kudos">4<\/td><td class="comments">0<\/td><td class="bookmarks">1<\/td><td class="subscriptions">2<\/td><\/tr><\/tfoot>/);
+    assertMatch(page, /<th scope="col">Subscriptions<\/th>/);
 
     // The chart: inline SVG with a title and description, one point per day for 30 days, and the same figures as a table.
     assertMatch(page, /<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" class="stats-chart" viewBox="0 0 640 260" width="100%" role="img" aria-labelledby="stats-chart-title stats-chart-desc"><title id="stats-chart-title">Hits and kudos per day: all works<\/title><desc id="stats-chart-desc">A line chart of 30 days from [\d-]+ to [\d-]+ \(UTC\)\. Hits, solid line: 7 in all, the most on [\d-]+ \(6\)\. Kudos, dashed line: 4 in all\./);

@@ -138,11 +138,8 @@ export interface StatsPageProps {
   login: string;
   works: WorkStats[];
   sort: StatsSort;
-  /**
-   * Subscriptions per work, when the subscriptions capability can say: the column shows only
-   * then. SUBSCRIPTIONS: the place for it (see the stats handler).
-   */
-  subscriptions?: Map<number, number>;
+  /** Subscribers per work (from the subscriptions capability). */
+  subscriptions: Map<number, number>;
   figures: DayFigures[];
   /** The work the chart is about, or null for all of them. */
   chartWorkId: number | null;
@@ -174,7 +171,7 @@ export function StatsPage(props: StatsPageProps): JSX.Element {
               <tr>
                 {header("title", "Title")}
                 {COLUMNS.map((c) => header(c.sort, c.label))}
-                {props.subscriptions ? <th scope="col">Subscriptions</th> : ""}
+                <th scope="col">Subscriptions</th>
               </tr>
             </thead>
             <tbody>
@@ -190,13 +187,9 @@ export function StatsPage(props: StatsPageProps): JSX.Element {
                       {formatNumber(c.value(w))}
                     </td>
                   ))}
-                  {props.subscriptions ? (
-                    <td class="subscriptions" safe>
-                      {formatNumber(props.subscriptions.get(w.id) ?? 0)}
-                    </td>
-                  ) : (
-                    ""
-                  )}
+                  <td class="subscriptions" safe>
+                    {formatNumber(props.subscriptions.get(w.id) ?? 0)}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -208,13 +201,9 @@ export function StatsPage(props: StatsPageProps): JSX.Element {
                     {formatNumber(total(c.value))}
                   </td>
                 ))}
-                {props.subscriptions ? (
-                  <td class="subscriptions" safe>
-                    {formatNumber([...props.subscriptions.values()].reduce((a, b) => a + b, 0))}
-                  </td>
-                ) : (
-                  ""
-                )}
+                <td class="subscriptions" safe>
+                  {formatNumber([...props.subscriptions.values()].reduce((a, b) => a + b, 0))}
+                </td>
               </tr>
             </tfoot>
           </table>
