@@ -96,18 +96,23 @@ export async function postComment(db: Db, c: NewComment): Promise<{ created: boo
   });
 }
 
-/** Changes a comment's text; only its writer's, and not a deleted or frozen one (checked again in the WHERE). */
-export async function editComment(db: Db, userId: number, commentId: number, content: string): Promise<boolean> {
-  const now = nowIso();
-  const result = await db
-    .updateTable("comments")
-    .set({ content, edited_at: now, updated_at: now })
-    .where("id", "=", commentId)
-    .where("user_id", "=", userId)
-    .where("deleted", "=", 0)
-    .where("frozen", "=", 0)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+/**
+ * Changes a comment's text; only its writer's, and not a deleted or frozen one (checked again in
+ * the WHERE). With `hold`, the comment goes back for approval (and out of the count until then).
+ */
+export async function editComment(db: Db, userId: number, commentId: number, content: string, options: { hold?: boolean } = {}): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const old = await trx.selectFrom("comments").select(["work_id", "unreviewed", "deleted"]).where("id", "=", commentId).where("user_id", "=", userId).where("deleted", "=", 0).where("frozen", "=", 0).executeTakeFirst();
+    if (!old) return false;
+    const now = nowIso();
+    await trx
+      .updateTable("comments")
+      .set({ content, edited_at: now, updated_at: now, ...(options.hold ? { unreviewed: 1 } : {}) })
+      .where("id", "=", commentId)
+      .execute();
+    if (options.hold && !old.unreviewed) await shiftCount(trx, old.work_id, -1);
+    return true;
+  });
 }
 
 /**

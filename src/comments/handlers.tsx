@@ -22,6 +22,7 @@ import {
   canReply,
   canSeeComment,
   commentRefusal,
+  editNeedsReview,
   isCommentAuthor,
   isHeldForReview,
 } from "./policy.js";
@@ -276,8 +277,9 @@ export async function updateComment(req: FastifyRequest, reply: FastifyReply) {
   if (!parsed.ok) {
     return reply.page(`Edit comment on ${work.title}`, <CommentFormPage work={work} heading="Edit comment" form={editForm(comment, values, parsed.errors, reply.csrf())} />, { status: 422, mainClass: "comments-edit" });
   }
-  if (!(await editComment(req.db, req.viewer.user.id, comment.id, parsed.value.content))) return reply.error("NOT_FOUND");
-  setFlash(req, reply, [t("comments.updated")]);
+  const hold = editNeedsReview(req.viewer, work, comment.content, parsed.value.content);
+  if (!(await editComment(req.db, req.viewer.user.id, comment.id, parsed.value.content, { hold }))) return reply.error("NOT_FOUND");
+  setFlash(req, reply, [t(hold ? "comments.updated_held" : "comments.updated")]);
   return reply.redirect(`${commentPath(comment.id)}#comment_${comment.id}`, 303);
 }
 

@@ -299,6 +299,16 @@ test("comments: a moderated work holds comments for the creator's approval; froz
     page = await ben.get(`/works/${workId}`);
     assertMatch(page.body, /Waiting words/);
 
+    // On a moderated work, a small fix keeps the approval; a rewrite goes back for approval.
+    assert.equal((await ana.post(`/comments/${held}`, { "comment[comment_content]": "Waiting word" })).statusCode, 303);
+    assert.equal(await counter(db, workId), 1);
+    assert.equal((await ana.post(`/comments/${held}`, { "comment[comment_content]": "Buy cheap watches at our shop today" })).statusCode, 303);
+    assertMatch((await ana.get(`/comments/${held}`)).body, /It will appear again once the creator has approved the change\./);
+    assert.equal((await ben.get(`/comments/${held}`)).statusCode, 404);
+    assert.equal(await counter(db, workId), 0);
+    assert.equal((await creator.post(`/comments/${held}/approve`, {})).statusCode, 303);
+    assert.equal(await counter(db, workId), 1);
+
     // The creator's own comments are never held.
     const own = commentIdOf(await comment(creator, `/works/${workId}`, workId, { "comment[comment_content]": "Creator note" }));
     assert.equal((await db.selectFrom("comments").select("unreviewed").where("id", "=", own).executeTakeFirstOrThrow()).unreviewed, 0);

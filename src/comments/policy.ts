@@ -80,6 +80,25 @@ export function isHeldForReview(viewer: Viewer, work: CommentWork): boolean {
   return work.moderated_comments === 1 && !isCreator(viewer, work);
 }
 
+/** Characters an edit may change on a moderated work before the comment goes back for approval (typo fixes pass). */
+export const EDIT_REVIEW_THRESHOLD = 10;
+
+/**
+ * Whether an edit sends a comment on a moderated work back for approval: otherwise an approved
+ * comment could be rewritten into anything. Creators' comments are never held. The change is
+ * measured on the text without markup, as the span between the common beginning and end.
+ */
+export function editNeedsReview(viewer: Viewer, work: CommentWork, before: string, after: string): boolean {
+  if (!isHeldForReview(viewer, work)) return false;
+  const a = before.replace(/<[^>]*>/g, "");
+  const b = after.replace(/<[^>]*>/g, "");
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let end = 0;
+  while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+  return Math.max(a.length - start - end, b.length - start - end) > EDIT_REVIEW_THRESHOLD;
+}
+
 /** Which comments count in works.comments_count (and the page's "Comments (N)"): approved, not deleted. */
 export function isCounted(comment: Pick<CommentAccess, "unreviewed" | "deleted">): boolean {
   return !comment.unreviewed && !comment.deleted;

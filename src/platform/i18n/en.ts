@@ -100,6 +100,7 @@ export const en = {
   "comments.posted_held": "Your comment was received. It will appear once the creator has approved it.",
   "comments.already": "This comment was already posted; here it is.",
   "comments.updated": "Comment was successfully updated.",
+  "comments.updated_held": "Comment was updated. It will appear again once the creator has approved the change.",
   "comments.deleted": "Comment deleted.",
   "comments.approved": "Comment approved.",
   "comments.frozen": "Comment thread successfully frozen!",
