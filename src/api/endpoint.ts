@@ -27,8 +27,13 @@ export interface Endpoint {
   };
   /** A request to show on the docs page (path and query, and a JSON body). */
   example?: { path: string; body?: unknown };
+  /** A stricter rate limit for some callers (new accounts' comments). */
+  limit?: ApiLimit;
   handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
+
+/** A stricter limit an endpoint puts on some callers (its own key, count and window), or null for the API's usual one. */
+export type ApiLimit = (req: FastifyRequest) => Promise<{ key: string; max: number; windowMs: number } | null>;
 
 export function endpoint(def: Endpoint): Endpoint {
   return def;

@@ -38,7 +38,7 @@ const params = <T>(req: FastifyRequest) => req.params as T;
 // ---- works and chapters: reading -----------------------------------------------------------------
 
 /** The work behind `:id` when this viewer may read it; otherwise the problem is sent. */
-async function readableWork(req: FastifyRequest, reply: FastifyReply): Promise<Work | undefined> {
+export async function readableWork(req: FastifyRequest, reply: FastifyReply): Promise<Work | undefined> {
   const work = await findWork(req.db, params<{ id: number }>(req).id);
   const visibility = work ? workVisibility(req.viewer, work) : "no";
   if (!work || visibility === "no") {
@@ -75,6 +75,7 @@ async function workJson(req: FastifyRequest, work: Work) {
     notes: work.notes,
     endnotes: work.endnotes,
     comment_permission: work.comment_permission,
+    moderated_comments: work.moderated_comments === 1,
     created_at: work.created_at,
     updated_at: work.updated_at,
     chapters: chapters.map((c) => ({ id: c.id, position: c.position, title: c.title, word_count: c.word_count, published_on: c.published_on })),
@@ -257,6 +258,7 @@ function withWorkBody(values: WorkFormValues, body: Omit<WorkPatchBody, "draft">
     notes: body.notes ?? values.notes,
     endnotes: body.endnotes ?? values.endnotes,
     restricted: body.restricted ?? values.restricted,
+    moderatedComments: body.moderated_comments ?? values.moderatedComments,
     commentPermission: body.comment_permission ?? values.commentPermission,
     expectedChapters: body.expected_chapters === undefined ? values.expectedChapters : body.expected_chapters === null ? "?" : String(body.expected_chapters),
     backdate: body.published_on === undefined ? values.backdate : body.published_on !== null,

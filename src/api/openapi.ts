@@ -15,7 +15,14 @@ function schemaJson(schema: TSchema, own?: TSchema): Json {
   const walk = (node: unknown): unknown => {
     if (node !== own && NAME_OF.has(node as TSchema)) return { $ref: `#/components/schemas/${NAME_OF.get(node as TSchema)}` };
     if (Array.isArray(node)) return node.map(walk);
-    if (node && typeof node === "object") return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]));
+    if (node && typeof node === "object") {
+      // A recursive shape (a comment's replies) refers to itself by its $id: point it at the component.
+      return Object.fromEntries(
+        Object.entries(node)
+          .filter(([k]) => k !== "$id")
+          .map(([k, v]) => [k, k === "$ref" && typeof v === "string" && NAMED_SCHEMAS[v] ? `#/components/schemas/${v}` : walk(v)]),
+      );
+    }
     return node;
   };
   return walk(schema) as Json;

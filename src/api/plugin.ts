@@ -6,7 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { GUEST } from "../platform/http/viewer.js";
 import { guestAddressKey } from "../responses/policy.js";
 import { noteTokenUse } from "./commands.js";
-import type { Endpoint } from "./endpoint.js";
+import type { ApiLimit, Endpoint } from "./endpoint.js";
 import { openApiDocument } from "./openapi.js";
 import { scopeAllows, type TokenScope } from "./policy.js";
 import { type FieldProblem, sendProblem } from "./problem.js";
@@ -16,6 +16,10 @@ declare module "fastify" {
   interface FastifyRequest {
     /** The personal access token this API request came with; null for an anonymous one. */
     apiToken: { id: number; scope: TokenScope } | null;
+  }
+  interface FastifyContextConfig {
+    /** An endpoint's stricter limit for some callers (src/api/endpoint.ts). */
+    apiLimit?: ApiLimit;
   }
 }
 
@@ -86,12 +90,19 @@ export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions)
     await noteTokenUse(req.db, found.token);
   });
 
+  // One limiter for the whole API (so one allowance per token across endpoints); an endpoint with
+  // a stricter limit for some callers counts them under its own key instead.
+  const special = new WeakMap<FastifyRequest, Awaited<ReturnType<ApiLimit>>>();
+  const limitOf = async (req: FastifyRequest) => {
+    if (!special.has(req)) special.set(req, (await req.routeOptions.config?.apiLimit?.(req)) ?? null);
+    return special.get(req) ?? null;
+  };
   app.addHook(
     "onRequest",
     app.rateLimit({
-      timeWindow: limits.windowMs,
-      max: (req: FastifyRequest) => (req.apiToken ? limits.token : limits.anonymous),
-      keyGenerator: (req: FastifyRequest) => (req.apiToken ? `token:${req.apiToken.id}` : `ip:${guestAddressKey(req.ip)}`),
+      timeWindow: async (req: FastifyRequest) => (await limitOf(req))?.windowMs ?? limits.windowMs,
+      max: async (req: FastifyRequest) => (await limitOf(req))?.max ?? (req.apiToken ? limits.token : limits.anonymous),
+      keyGenerator: async (req: FastifyRequest) => (await limitOf(req))?.key ?? (req.apiToken ? `token:${req.apiToken.id}` : `ip:${guestAddressKey(req.ip)}`),
     }),
   );
 
@@ -118,7 +129,7 @@ export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions)
       method: def.method,
       url: def.url,
       schema: Object.fromEntries(Object.entries({ params: def.schema.params, querystring: def.schema.querystring, body: def.schema.body }).filter(([, schema]) => schema !== undefined)),
-      config: { tokenOnly: true },
+      config: { tokenOnly: true, apiLimit: def.limit },
       // Before the body is parsed or validated: an unauthenticated write learns nothing more than 401.
       onRequest: async (req, reply) => {
         if (def.access === "public") return;

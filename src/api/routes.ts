@@ -1,5 +1,6 @@
 import { get, post } from "../platform/http/routes.js";
 import { endpoint, type Endpoint } from "./endpoint.js";
+import * as c from "./comment-handlers.js";
 import * as h from "./handlers.js";
 import * as pages from "./pages.js";
 import * as s from "./schema.js";
@@ -103,6 +104,23 @@ export const API_ENDPOINTS: Endpoint[] = [
     schema: { params: s.WorkIdParams, responses: { 201: s.KudosResult, 200: s.KudosResult, 404: s.Problem } },
     example: { path: "/works/1/kudos" },
     handler: h.postKudos,
+  }),
+  endpoint({
+    method: "GET", url: "/works/:id/comments", operationId: "listComments", tag: "Comments", access: "public",
+    summary: "A work's comments, as threads",
+    description: "20 threads a page, each first comment with its replies nested (5 levels; `more_replies` says where a thread goes deeper). Comments held for approval only to their writer and the work's creators.",
+    schema: { params: s.WorkIdParams, querystring: s.CommentListQuery, responses: { 200: s.CommentListing, 404: s.Problem } },
+    example: { path: "/works/1/comments?page=1" },
+    handler: c.listComments,
+  }),
+  endpoint({
+    method: "POST", url: "/works/:id/comments", operationId: "postComment", tag: "Comments", access: "write",
+    summary: "Comment on a work or a chapter, or reply to a comment",
+    description: "As the comment form: the work's comment permissions and moderation apply (403 COMMENT_REFUSED says why); the same text posted again in the same place answers the first comment (200). New accounts may post 3 comments per 15 minutes.",
+    schema: { params: s.WorkIdParams, body: s.NewCommentBody, responses: { 201: s.Comment, 200: s.Comment, 404: s.Problem, 422: s.Problem } },
+    example: { path: "/works/1/comments", body: { content: "The lighthouse scene!", chapter_id: 1 } },
+    limit: c.newCommenterLimit,
+    handler: c.postCommentJson,
   }),
   endpoint({
     method: "GET", url: "/works/:id/bookmarks", operationId: "listWorkBookmarks", tag: "Kudos and bookmarks", access: "public",

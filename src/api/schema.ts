@@ -112,6 +112,7 @@ export const Work = Type.Composite([
     notes: Html("Notes at the beginning."),
     endnotes: Html("Notes at the end."),
     comment_permission: Type.String(),
+    moderated_comments: Type.Boolean(),
     created_at: Timestamp,
     updated_at: Timestamp,
     chapters: Type.Array(ChapterRef, { description: "Its chapters in reading order (posted ones; all of them on a draft)." }),
@@ -191,6 +192,62 @@ export const Bookmark = Type.Object({
 
 export const BookmarkListing = Type.Object({ total: Type.Integer(), page: Type.Integer(), per_page: Type.Integer(), bookmarks: Type.Array(Bookmark) });
 
+// ---- comments ------------------------------------------------------------------------------------
+
+export interface CommentJson {
+  id: number;
+  parent_id: number | null;
+  chapter_id: number | null;
+  chapter_position: number | null;
+  author: { login: string | null; guest_name: string | null };
+  content: string;
+  held: boolean;
+  deleted: boolean;
+  frozen: boolean;
+  edited_at: string | null;
+  created_at: string;
+  replies: CommentJson[];
+  more_replies: boolean;
+}
+
+const CommentFields = {
+  id: Type.Integer(),
+  parent_id: Nullable(Type.Integer()),
+  chapter_id: Nullable(Type.Integer({ description: "The chapter it is on; null: the whole work." })),
+  chapter_position: Nullable(Type.Integer()),
+  author: Type.Object({ login: Nullable(Type.String()), guest_name: Nullable(Type.String()) }),
+  content: Html("The comment; empty once deleted."),
+  held: Type.Boolean({ description: "Awaiting the creator's approval (shown only to its writer and the work's creators)." }),
+  deleted: Type.Boolean(),
+  frozen: Type.Boolean(),
+  edited_at: Nullable(Timestamp),
+  created_at: Timestamp,
+  more_replies: Type.Boolean({ description: "Replies deeper than shown: fetch them from this comment." }),
+};
+
+export const Comment = Type.Recursive((This) => Type.Object({ ...CommentFields, replies: Type.Array(This) }), { $id: "Comment" });
+
+export const CommentListing = Type.Object({
+  work_id: Type.Integer(),
+  comments_count: Type.Integer({ description: "Approved, not deleted comments in these threads." }),
+  threads_total: Type.Integer(),
+  page: Type.Integer(),
+  per_page: Type.Integer(),
+  threads: Type.Array(Comment, { description: "First comments with their replies, nested." }),
+});
+
+export const CommentListQuery = Type.Object({ page: Type.Optional(Page), chapter_id: Type.Optional(Type.Integer({ minimum: 1, description: "Only this chapter's comments." })) });
+
+export const NewCommentBody = Type.Object(
+  {
+    content: Type.String({ minLength: 1, maxLength: 10_000, description: "Plain text or HTML, sanitized as the form's." }),
+    chapter_id: Type.Optional(Type.Integer({ minimum: 1, description: "Comment on this chapter (a posted chapter of the work)." })),
+    parent_id: Type.Optional(Type.Integer({ minimum: 1, description: "Reply to this comment (on the same work)." })),
+  },
+  { additionalProperties: false },
+);
+export type NewCommentBody = Static<typeof NewCommentBody>;
+
 export const KudosResult = Type.Object({ result: Type.Union([Type.Literal("left"), Type.Literal("already")]), kudos_count: Type.Integer() });
 
 // ---- request bodies -----------------------------------------------------------------------------
@@ -221,6 +278,7 @@ const WorkFields = {
   endnotes: Type.String({ maxLength: LIMITS.notes }),
   restricted: Type.Boolean({ description: "Registered users only." }),
   comment_permission: Type.Union(COMMENT_PERMISSIONS.map((p) => Type.Literal(p))),
+  moderated_comments: Type.Boolean({ description: "Hold others' comments until you approve them." }),
   expected_chapters: Nullable(Type.Integer({ minimum: 1, maximum: LIMITS.expectedChaptersMax, description: "null: not known yet." })),
   published_on: Nullable(Type.String({ format: "date", description: "Backdate to this day; null: the day it is posted." })),
 };
@@ -266,4 +324,4 @@ export type ListingQuery = Static<typeof ListingQuery>;
 export type SearchQuery = Static<typeof SearchQuery>;
 
 /** Named shapes: the OpenAPI document lists them under components and refers to them. */
-export const NAMED_SCHEMAS: Record<string, TSchema> = { Problem, Work, WorkSummary, WorkListing, Chapter, ChapterList, Tag, User, Me, Bookmark, BookmarkListing, KudosResult, NewWorkBody, WorkPatchBody, NewChapterBody, ChapterPatchBody, BookmarkBody, BookmarkPatchBody };
+export const NAMED_SCHEMAS: Record<string, TSchema> = { Problem, Work, WorkSummary, WorkListing, Chapter, ChapterList, Tag, User, Me, Bookmark, BookmarkListing, KudosResult, Comment, CommentListing, NewCommentBody, NewWorkBody, WorkPatchBody, NewChapterBody, ChapterPatchBody, BookmarkBody, BookmarkPatchBody };

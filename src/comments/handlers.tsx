@@ -39,8 +39,8 @@ function formToken(): string {
 
 const emptyForm = (): CommentFormValues => ({ content: "", name: "", email: "", token: formToken() });
 
-/** Which comments this viewer is shown on a work. The muting hook: pass the muted users' ids as `excludeUserIds`. */
-function filterFor(viewer: Viewer, work: Work): CommentFilter {
+/** Which comments this viewer is shown on a work (the JSON API too). The muting hook: pass the muted users' ids as `excludeUserIds`. */
+export function filterFor(viewer: Viewer, work: Work): CommentFilter {
   return { viewerId: viewer.user?.id ?? null, moderator: canModerateComments(viewer, work) };
 }
 

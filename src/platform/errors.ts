@@ -19,6 +19,7 @@ export const ERRORS = {
   UNPROCESSABLE: { status: 422, message: "error.UNPROCESSABLE" },
   CONFLICT: { status: 409, message: "error.CONFLICT" },
   KUDOS_REFUSED: { status: 403, message: "error.KUDOS_REFUSED" },
+  COMMENT_REFUSED: { status: 403, message: "error.COMMENT_REFUSED" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "error.UNSUPPORTED_MEDIA_TYPE" },
   TOKEN_REQUIRED: { status: 401, message: "error.TOKEN_REQUIRED" },
   TOKEN_INVALID: { status: 401, message: "error.TOKEN_INVALID" },

@@ -31,6 +31,7 @@ export const en = {
   "error.UNPROCESSABLE": "Some fields are not acceptable: {detail}",
   "error.CONFLICT": "{detail}",
   "error.KUDOS_REFUSED": "{detail}",
+  "error.COMMENT_REFUSED": "{detail}",
   "error.UNSUPPORTED_MEDIA_TYPE": "Send the request body as application/json.",
   "error.TOKEN_REQUIRED": "This needs a personal access token (Authorization: Bearer TOKEN), made on your account's token page.",
   "error.TOKEN_INVALID": "The access token is unknown or has been revoked.",
