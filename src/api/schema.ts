@@ -1,5 +1,6 @@
 import { type Static, type TOptional, type TSchema, Type } from "@sinclair/typebox";
 import { FACET_TYPES, SORT_COLUMNS } from "../browse/listing-query.js";
+import { MAX_ID } from "../platform/http/routes.js";
 import { LIMITS, COMMENT_PERMISSIONS } from "../works/schema.js";
 import { MAX_NOTES, MAX_TAGS } from "../responses/schema.js";
 import { CATEGORIES, MAX_TAG_LENGTH as WORK_TAG_LENGTH, MAX_USER_TAGS, RATINGS, WARNINGS } from "../tags/vocabulary.js";
@@ -19,9 +20,9 @@ const TagName = Type.String({ minLength: 1, maxLength: WORK_TAG_LENGTH, pattern:
 
 // ---- parameters ---------------------------------------------------------------------------------
 
-export const WorkIdParams = Type.Object({ id: Type.Integer({ minimum: 1, description: "The work's id." }) });
-export const ChapterParams = Type.Object({ id: Type.Integer({ minimum: 1, description: "The work's id." }), chapterId: Type.Integer({ minimum: 1, description: "The chapter's id." }) });
-export const BookmarkIdParams = Type.Object({ id: Type.Integer({ minimum: 1, description: "The bookmark's id." }) });
+export const WorkIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The work's id." }) });
+export const ChapterParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The work's id." }), chapterId: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The chapter's id." }) });
+export const BookmarkIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The bookmark's id." }) });
 export const LoginParams = Type.Object({ login: Type.String({ minLength: 1, maxLength: 100, description: "The user's login name." }) });
 export const TagNameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 300, description: "The tag's name, URL-encoded." }) });
 
@@ -29,7 +30,7 @@ const Page = Type.Integer({ minimum: 1, maximum: 1_000_000, description: "1-base
 export const PageQuery = Type.Object({ page: Type.Optional(Page) });
 
 const TagIds = (verb: string, label: string) =>
-  Type.Optional(Type.Array(Type.String({ pattern: "^[0-9]{1,15}$" }), { maxItems: 200, description: `${label} tag ids to ${verb} (canonical tags; repeat the parameter).` }));
+  Type.Optional(Type.Array(Type.String({ pattern: "^[0-9]{1,9}$" }), { maxItems: 200, description: `${label} tag ids to ${verb} (canonical tags; repeat the parameter).` }));
 
 /** The filter sidebar's parameters, with AO3's names, exactly as /works takes them. */
 export const ListingQuery = Type.Object({
@@ -236,13 +237,13 @@ export const CommentListing = Type.Object({
   threads: Type.Array(Comment, { description: "First comments with their replies, nested." }),
 });
 
-export const CommentListQuery = Type.Object({ page: Type.Optional(Page), chapter_id: Type.Optional(Type.Integer({ minimum: 1, description: "Only this chapter's comments." })) });
+export const CommentListQuery = Type.Object({ page: Type.Optional(Page), chapter_id: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID, description: "Only this chapter's comments." })) });
 
 export const NewCommentBody = Type.Object(
   {
     content: Type.String({ minLength: 1, maxLength: 10_000, description: "Plain text or HTML, sanitized as the form's." }),
-    chapter_id: Type.Optional(Type.Integer({ minimum: 1, description: "Comment on this chapter (a posted chapter of the work)." })),
-    parent_id: Type.Optional(Type.Integer({ minimum: 1, description: "Reply to this comment (on the same work)." })),
+    chapter_id: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID, description: "Comment on this chapter (a posted chapter of the work)." })),
+    parent_id: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID, description: "Reply to this comment (on the same work)." })),
   },
   { additionalProperties: false },
 );
@@ -264,7 +265,7 @@ const TagList = (description: string) => Type.Array(TagName, { maxItems: MAX_USE
 
 const WorkFields = {
   title: Type.String({ minLength: 1, maxLength: LIMITS.title }),
-  pseud_ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 50, description: "Your pseuds to post as (default: your default pseud)." }),
+  pseud_ids: Type.Array(Type.Integer({ minimum: 1, maximum: MAX_ID }), { minItems: 1, maxItems: 50, description: "Your pseuds to post as (default: your default pseud)." }),
   rating: Type.Union(RATINGS.map((r) => Type.Literal(r.name))),
   warnings: Type.Array(Type.Union(WARNINGS.map((w) => Type.Literal(w.name))), { minItems: 1, maxItems: WARNINGS.length, description: "Archive warnings (at least one)." }),
   categories: Type.Array(Type.Union(CATEGORIES.map((c) => Type.Literal(c.name))), { maxItems: CATEGORIES.length }),

@@ -100,6 +100,10 @@ test("API writes: drafts, rules as the forms' (422 per field), schema (400 namin
       const badParam = await write.get("/works/abc");
       assert.equal(badParam.status, 400);
       assert.equal(badParam.body.errors[0].field, "id");
+      // Ids past what the tables hold are refused as such, not passed to PostgreSQL (which would fail).
+      assert.equal((await write.get("/works/99999999999")).status, 400);
+      assert.equal((await write.patch("/bookmarks/3000000000", { rec: true })).status, 400);
+      assert.equal((await write.post("/works", apiWork({ pseud_ids: [99999999999] }))).body.errors[0].field, "pseud_ids.0");
       // The archive's rules (the forms'): 422, named as the JSON names them.
       const refused = await write.post("/works", apiWork({ fandoms: ["Bad*Tag"], pseud_ids: [other.pseudId], chapter: { content: "short" } }));
       assert.equal(refused.status, 422);

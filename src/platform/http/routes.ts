@@ -42,7 +42,7 @@ export function idParam(req: FastifyRequest, name: string): number | null {
 }
 
 /** The largest id the tables hold (32-bit integer keys on PostgreSQL). */
-const MAX_ID = 2_147_483_647;
+export const MAX_ID = 2_147_483_647;
 
 /**
  * An id typed in a URL or sent in a form: a positive whole number a table can hold, else null.
