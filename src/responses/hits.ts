@@ -22,8 +22,13 @@ declare module "fastify" {
 
 /** How often buffered hits are written: also the most a crash may lose. The README says so. */
 export const HITS_FLUSH_SECONDS = 5;
-/** Past this many buffered keys a flush starts at once, so a burst cannot grow memory without end. */
+/** Past this many buffered keys a flush starts at once, rather than waiting for the timer. */
 const FLUSH_AT_KEYS = 20_000;
+/**
+ * While the database cannot take them (every flush fails and keeps its batch), at most this many
+ * keys are held (about 20 MB); hits past it are dropped, so memory stays bounded.
+ */
+const MAX_KEYS = 200_000;
 /** Rows per multi-row insert: well under SQLite's and PostgreSQL's limits on bound parameters. */
 const CHUNK = 300;
 /** Old dedup keys are pruned at most this often. */
@@ -74,9 +79,10 @@ export class HitCounter {
     const day = at.toISOString().slice(0, 10);
     const hashed = createHash("sha256").update(`${this.salt}\0${day}\0${visitor}`).digest("base64url").slice(0, 22);
     const key = `${day}|${workId}|${hashed}`;
-    if (this.pending.has(key)) return;
+    if (this.pending.has(key) || this.pending.size >= MAX_KEYS) return;
     this.pending.set(key, { day, work_id: workId, visitor: hashed });
-    if (this.pending.size >= FLUSH_AT_KEYS) this.flush().catch((error) => console.error(`Hits not written yet: ${(error as Error).message}`));
+    // Once as the buffer reaches the mark, not on every hit after it.
+    if (this.pending.size === FLUSH_AT_KEYS) this.flush().catch((error) => console.error(`Hits not written yet: ${(error as Error).message}`));
   }
 
   /** Hits waiting for the next flush (for tests and the README's claim). */
