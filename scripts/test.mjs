@@ -4,7 +4,7 @@
 // types and unescaped JSX, then runs every test file with node's test runner.
 // Whatever could not be set up is said loudly; under CI=true it is a failure instead.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,7 +19,12 @@ const step = (title) => console.log(`\n== ${title}`);
 
 step("npm dependencies");
 const installed = join(root, "node_modules/.package-lock.json");
-if (!existsSync(installed) || statSync(join(root, "package-lock.json")).mtimeMs > statSync(installed).mtimeMs) {
+// A node_modules that is a link to an install shared by several checkouts is left alone: npm ci
+// would first empty the folder it points to (breaking every checkout that uses it), then replace
+// the link with a private install. Reinstall where the link points instead.
+if (existsSync(join(root, "node_modules")) && lstatSync(join(root, "node_modules")).isSymbolicLink()) {
+  console.log("node_modules is a link to a shared install: not reinstalling (run npm ci where it points if it is out of date)");
+} else if (!existsSync(installed) || statSync(join(root, "package-lock.json")).mtimeMs > statSync(installed).mtimeMs) {
   if (sh("npm", ["ci", "--no-audit", "--no-fund"]).status !== 0) process.exit(1);
 } else console.log("up to date");
 
