@@ -131,6 +131,11 @@ test("pages pass the Nu HTML checker and axe-core", async (t) => {
       await client.post(`/works/${workId}/mark_for_later`, {});
       await guest.request.get(`${server.baseUrl}/works/${workId}`, { headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0" } });
       await server.app.hits.flush();
+      // A comment thread (a comment and a reply) under the work, for the comments section, the thread page and the inbox.
+      const commented = await client.post(`/works/${workId}/comments`, { "comment[comment_content]": "A <em>lovely</em> storm." });
+      const commentId = Number(/^\/comments\/(\d+)/.exec(String(commented.headers.location))?.[1]);
+      assert.ok(commentId > 0, "the comment was posted");
+      await client.post(`/works/${workId}/comments`, { "comment[parent_id]": String(commentId), "comment[comment_content]": "And a reply." });
       const failedPost = (async () => {
         const page = await writer.newPage();
         await page.goto("/works/new");
@@ -157,6 +162,9 @@ test("pages pass the Nu HTML checker and axe-core", async (t) => {
           open("manage chapters", writer, `/works/${workId}/chapters/manage`),
           open("marked for later", writer, `/users/${LOGIN}/readings?show=to-read`),
           open("stats", writer, `/users/${LOGIN}/stats`),
+          open("comment thread", writer, `/comments/${commentId}`),
+          open("reply form", writer, `/comments/${commentId}/reply`),
+          open("inbox", writer, `/users/${LOGIN}/inbox`),
         ])),
       ];
       const byName = new Map(visited.map((v) => [v.name, v.page]));
@@ -168,6 +176,8 @@ test("pages pass the Nu HTML checker and axe-core", async (t) => {
       assert.ok(await byName.get("new-work form after a failed post")!.getByRole("alert").isVisible(), "the failed form lists its errors");
       assert.equal(await byName.get("marked for later")!.locator("li.work.blurb").count(), 1);
       assert.equal(await byName.get("stats")!.locator("svg.stats-chart polyline.hits").count(), 1);
+      assert.equal(await byName.get("work page")!.locator("#comments li.comment").count(), 2);
+      assert.equal(await byName.get("comment thread")!.locator("li.comment").count(), 2);
 
       // The HTML checker runs (one Java process) while axe checks every page: all rules in the light
       // colour scheme, then colour contrast again in the dark one (the stylesheet has both).

@@ -115,6 +115,9 @@ export function ProfilePage({ user, pseuds, isSelf, actions, notices }: { user: 
               <a href={`${base}/readings?show=to-read`}>Marked for Later</a>
             </li>
             <li>
+              <a href={`${base}/inbox`}>Inbox</a>
+            </li>
+            <li>
               <a href={`${base}/stats`}>Stats</a>
             </li>
             <li>
