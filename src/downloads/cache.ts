@@ -15,12 +15,13 @@ import type { Archive } from "./views/book.js";
  *
  * Raise FORMAT_VERSION whenever the output of any format changes, so old files are rebuilt.
  */
-export const FORMAT_VERSION = 5;
+export const FORMAT_VERSION = 6;
 
 /**
  * What a download's bytes depend on, hashed: the work's version (its `updated_at`, each posted
  * chapter's `updated_at` and place), what the preface shows from elsewhere (tags, creators'
- * names) and the archive's name and address. Counters such as kudos do not change the file.
+ * names, its series and part numbers: joining, leaving or renaming a series makes a new file)
+ * and the archive's name and address. Counters such as kudos do not change the file.
  */
 export function versionKey(book: BookSource, archive: Archive, format: Format, paper: Paper | null): string {
   const { work } = book;
@@ -32,6 +33,7 @@ export function versionKey(book: BookSource, archive: Archive, format: Format, p
     creators: work.creators.map((c) => [c.pseudName, c.login]),
     tags: book.tags.map((t) => [t.id, t.type, t.name]),
     chapters: book.chapters.map((c) => [c.id, c.position, c.updated_at]),
+    series: book.series.map((s) => [s.seriesId, s.title, s.part]),
     archive: [archive.name, archive.publicUrl],
   };
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 24);

@@ -91,6 +91,14 @@ function packageDocument(book: BookSource, archive: Archive, parts: Part[]): str
     `<dc:publisher>${escapeXml(archive.name)}</dc:publisher>`,
     summary ? `<dc:description>${escapeXml(summary)}</dc:description>` : "",
     ...["Fanworks", ...tags.map((tag) => tag.name)].map((name) => `<dc:subject>${escapeXml(name)}</dc:subject>`),
+    // Series and part (EPUB 3 collections), and calibre's older pair for the first series, which
+    // reading apps that predate collections still read.
+    ...book.series.flatMap((place, i) => [
+      `<meta property="belongs-to-collection" id="series${i + 1}">${escapeXml(place.title)}</meta>`,
+      `<meta refines="#series${i + 1}" property="collection-type">series</meta>`,
+      `<meta refines="#series${i + 1}" property="group-position">${place.part}</meta>`,
+    ]),
+    ...book.series.slice(0, 1).flatMap((place) => [`<meta name="calibre:series" content="${escapeXmlAttribute(place.title)}"/>`, `<meta name="calibre:series_index" content="${place.part}"/>`]),
     `<dc:date>${escapeXml(work.published_on.slice(0, 10))}</dc:date>`,
     `<dc:source>${escapeXml(url)}</dc:source>`,
     `<meta property="dcterms:modified">${epubTimestamp(work.updated_at)}</meta>`,

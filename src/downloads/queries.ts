@@ -1,4 +1,5 @@
 import type { DbOrTrx } from "../platform/db/index.js";
+import { type SeriesPlace, seriesPlacesForDownload } from "../series/queries.js";
 import type { WorkTag } from "../tags/queries.js";
 import { findWork, tagsOfWork, type Work } from "../works/queries.js";
 
@@ -20,6 +21,8 @@ export interface BookSource {
   tags: WorkTag[];
   /** The posted chapters, in reading order. */
   chapters: ChapterOutline[];
+  /** The series the work is in, numbered as anyone who may download it sees them. */
+  series: SeriesPlace[];
   /** One chapter's stored (sanitized) HTML. */
   chapterContent(chapterId: number): Promise<string>;
 }
@@ -28,7 +31,7 @@ export interface BookSource {
 export async function loadBookSource(db: DbOrTrx, workId: number): Promise<BookSource | undefined> {
   const work = await findWork(db, workId);
   if (!work) return undefined;
-  const [tags, chapters] = await Promise.all([
+  const [tags, chapters, series] = await Promise.all([
     tagsOfWork(db, workId),
     db
       .selectFrom("chapters")
@@ -37,8 +40,9 @@ export async function loadBookSource(db: DbOrTrx, workId: number): Promise<BookS
       .where("posted", "=", 1)
       .orderBy("position")
       .execute(),
+    seriesPlacesForDownload(db, work),
   ]);
-  return { work, tags, chapters, chapterContent: (chapterId) => chapterContent(db, workId, chapterId) };
+  return { work, tags, chapters, series, chapterContent: (chapterId) => chapterContent(db, workId, chapterId) };
 }
 
 async function chapterContent(db: DbOrTrx, workId: number, chapterId: number): Promise<string> {

@@ -4,6 +4,7 @@ import { sanitizeUserHtml } from "../platform/html/sanitize.js";
 import { formatNumber } from "../platform/i18n/index.js";
 import { CATEGORIES, DEFAULT_FANDOM, DEFAULT_RATING, DEFAULT_WARNING, RATINGS, WARNINGS } from "../tags/vocabulary.js";
 import { createWork } from "../works/commands.js";
+import { seriesPlacesForDownload } from "../series/queries.js";
 import { findLanguage, languageFromLabel } from "../works/languages.js";
 import { chaptersOf, findWork, tagsOfWork } from "../works/queries.js";
 import { type ChapterInput, parseChapter, parseWork, TAG_FIELD_NAMES, type WorkFormValues } from "../works/schema.js";
@@ -164,6 +165,8 @@ export async function exportWorkText(db: Db, workId: number): Promise<string | u
   add("Character", names("Character"));
   add("Additional Tags", names("Freeform"));
   add("Language", [findLanguage(work.language)?.name ?? work.language]);
+  // One line per series: a series title may hold the list separator.
+  for (const place of await seriesPlacesForDownload(db, work)) derived.push({ label: "Series", value: `Part ${place.part} of ${place.title}` });
   add("Author", [work.creators.map((c) => c.pseudName).join(", ")].filter(Boolean));
   add("Published", [work.published_on]);
   if (chapters.length > 1) add(work.complete ? "Completed" : "Updated", [work.revised_at.slice(0, 10)]);

@@ -3,6 +3,7 @@ import { formatNumber } from "../../platform/i18n/index.js";
 import { TAG_TYPES, TYPE_LABELS, tagPath } from "../../tags/vocabulary.js";
 import { findLanguage } from "../../works/languages.js";
 import { chapterProgress } from "../../works/views/meta.js";
+import { seriesPath } from "../../series/views/paths.js";
 import { pseudPath, workPath } from "../../works/views/paths.js";
 import type { BookSource, ChapterOutline } from "../queries.js";
 
@@ -79,6 +80,24 @@ function Tags({ book, archive }: { book: BookSource; archive: Archive }): JSX.El
       })}
       <dt>Language:</dt>
       <dd safe>{findLanguage(work.language)?.name ?? work.language}</dd>
+      {book.series.length ? (
+        <>
+          <dt>Series:</dt>
+          <dd>
+            {book.series.map((place, i) => (
+              <>
+                {i > 0 ? ", " : ""}
+                Part {place.part} of{" "}
+                <a href={`${archive.publicUrl}${seriesPath(place.seriesId)}`} safe>
+                  {place.title}
+                </a>
+              </>
+            ))}
+          </dd>
+        </>
+      ) : (
+        ""
+      )}
       <dt>Stats:</dt>
       <dd safe>
         {[
