@@ -119,3 +119,44 @@ test("Atom feeds: listings, search, tag, user, chapters; escaping; visibility; a
     }
   });
 });
+
+test("Atom feeds: a series' feed holds the works this viewer may see, latest part first; the series page links it", async (t) => {
+  await eachDialect(t, async (_t, testDb) => {
+    const { app, pseudId, login, password } = await appWithUser(testDb.db, testDb.url, "writer");
+    try {
+      const { addWorkToSeries, createSeries } = await import("../series/commands.js");
+      const chapter = { content: "<p>Words of the series.</p>" };
+      const first = await postBook(testDb.db, pseudId, { title: TRICKY, fandoms: "Feed Fandom", chapters: [chapter] });
+      const locked = await postBook(testDb.db, pseudId, { title: "Members Part", fandoms: "Feed Fandom", restricted: true, chapters: [chapter] });
+      const draft = await postBook(testDb.db, pseudId, { title: "Draft Part", fandoms: "Feed Fandom", draft: true, chapters: [chapter] });
+      const last = await postBook(testDb.db, pseudId, { title: "Last Part", fandoms: "Feed Fandom", chapters: [chapter] });
+      const seriesId = await testDb.db.transaction().execute(async (trx) => {
+        const id = await createSeries(trx, [pseudId], "Series & <Sea>");
+        for (const w of [first, locked, draft, last]) await addWorkToSeries(trx, id, w, null);
+        return id;
+      });
+      const guest = new Client(app);
+      const page = (await guest.get(`/series/${seriesId}`)).body;
+      const linked = /<link rel="alternate" type="application\/atom\+xml" href="([^"]+)"/.exec(page)?.[1];
+      assert.equal(linked, `/series/${seriesId}/feed.atom`);
+      const res = await guest.get(linked!);
+      assert.equal(res.statusCode, 200);
+      assert.match(String(res.headers["content-type"]), /^application\/atom\+xml/);
+      const feed = await parseAtom(res.body);
+      assert.equal(feed.meta.title, "Fanfold: Series & <Sea>");
+      assert.deepEqual(feed.items.map((i) => i.guid), [`${BASE}/works/${last}`, `${BASE}/works/${first}`]);
+      assert.equal(feed.items[1]!.title, TRICKY);
+      assert.ok(!res.body.includes("Members Part") && !res.body.includes("Draft Part"));
+      // Logged in (or with Basic credentials): the registered-only part too; the draft never.
+      const reader = new Client(app);
+      await reader.logIn(login, password);
+      assert.deepEqual((await parseAtom((await reader.get(linked!)).body)).items.map((i) => i.title), ["Last Part", "Members Part", TRICKY]);
+      const basic = `Basic ${Buffer.from(`${login}:${password}`).toString("base64")}`;
+      const authed = await app.inject({ method: "GET", url: linked!, headers: { authorization: basic } });
+      assert.equal((await parseAtom(authed.body)).items.length, 3);
+      assert.equal((await guest.get("/series/999999/feed.atom")).statusCode, 404);
+    } finally {
+      await app.close();
+    }
+  });
+});

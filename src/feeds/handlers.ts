@@ -4,6 +4,8 @@ import { idParam } from "../platform/http/routes.js";
 import { t } from "../platform/i18n/index.js";
 import { findTagById, findTagByName } from "../tags/queries.js";
 import { tagFromParam, tagPath } from "../tags/vocabulary.js";
+import { findSeries, seriesBlurbsVisibleTo } from "../series/queries.js";
+import { seriesFeedPath, seriesPath } from "../series/views/paths.js";
 import { findUserByLogin } from "../users/queries.js";
 import { workVisibility } from "../works/policy.js";
 import { chaptersOf, findWork, hydrateBlurbs } from "../works/queries.js";
@@ -103,6 +105,30 @@ export async function tagFeed(req: FastifyRequest, reply: FastifyReply) {
   }
   const page = await listingPage(req, scope, within);
   return sendWorksFeed(req, reply, `${site()}: works tagged '${tag.name}'`, `${tagPath(tag.name)}/feed.atom`, `${tagPath(tag.name)}/works`, page);
+}
+
+/** `/series/ID/feed.atom`: the works of a series this viewer may see, latest part first. */
+export async function seriesFeed(req: FastifyRequest, reply: FastifyReply) {
+  if (!(await authenticate(req, reply))) return reply;
+  const id = idParam(req, "id");
+  const series = id ? await findSeries(req.db, id) : undefined;
+  if (!series) return reply.error("NOT_FOUND");
+  const blurbs = (await seriesBlurbsVisibleTo(req.db, req.viewer, series.id)).reverse();
+  const base = req.config.publicUrl;
+  const self = absolute(base, seriesFeedPath(series.id));
+  return sendAtom(
+    reply,
+    atomDocument({
+      id: self,
+      title: `${site()}: ${series.title}`,
+      updated: newest([rfc3339(series.updated_at), ...blurbs.map((b) => rfc3339(b.work.updated_at))]),
+      links: [
+        { rel: "self", href: self, type: ATOM_TYPE },
+        { rel: "alternate", href: absolute(base, seriesPath(series.id)), type: "text/html" },
+      ],
+      entries: blurbs.map((b) => workEntry(base, b)),
+    }),
+  );
 }
 
 /** `/works/ID/chapters/feed.atom`: a work's posted chapters, newest first. */

@@ -17,6 +17,8 @@ export function feedLinkFor(url: string): { href: string; title: string } | null
   if (m) return { href: m[2] ? withQuery(`/tags/${m[1]}/feed.atom`) : `/tags/${m[1]}/feed.atom`, title: "Works in this tag (Atom feed)" };
   m = /^\/users\/([^/]+)(\/works)?$/.exec(path);
   if (m) return { href: m[2] ? withQuery(`/users/${m[1]}/works/feed.atom`) : `/users/${m[1]}/works/feed.atom`, title: "Works by this user (Atom feed)" };
+  m = /^\/series\/(\d+)$/.exec(path);
+  if (m) return { href: `/series/${m[1]}/feed.atom`, title: "Works in this series (Atom feed)" };
   m = /^\/works\/(\d+)(\/navigate|\/chapters\/\d+)?$/.exec(path);
   if (m) return { href: `/works/${m[1]}/chapters/feed.atom`, title: "New chapters (Atom feed)" };
   return null;

@@ -226,3 +226,58 @@ test("OPDS catalog: from /opds to an EPUB, search, facets, pagination, Basic aut
     }
   });
 });
+
+test("OPDS catalog: navigation by series, from /opds to a series' works in order and an EPUB; hidden works neither listed nor counted", async (t) => {
+  await eachDialect(t, async (_t, testDb) => {
+    const dataDir = mkdtempSync(join(tmpdir(), "fanfold-opds-series-"));
+    const app = await buildApp(testConfig(testDb.url, { dataDir }), testDb.db);
+    try {
+      const { addWorkToSeries, createSeries } = await import("../series/commands.js");
+      const { pseudId } = await makeCreator(testDb.db, "keeper");
+      const basic = `Basic ${Buffer.from("keeper:factory password").toString("base64")}`;
+      const second = await makeWork(testDb.db, pseudId, { title: "Second & <Part>" });
+      const first = await makeWork(testDb.db, pseudId, { title: "First Part" });
+      const locked = await makeWork(testDb.db, pseudId, { title: "Members Part", restricted: true });
+      const draft = await makeWork(testDb.db, pseudId, { title: "Draft Part", draft: true });
+      await testDb.db.transaction().execute(async (trx) => {
+        const saga = await createSeries(trx, [pseudId], "Harbour Saga");
+        for (const w of [first, locked, second, draft]) await addWorkToSeries(trx, saga, w, null);
+        const hidden = await createSeries(trx, [pseudId], "Hidden Saga");
+        await addWorkToSeries(trx, hidden, draft, null);
+        const membersOnly = await createSeries(trx, [pseudId], "Members Saga");
+        await addWorkToSeries(trx, membersOnly, locked, null);
+      });
+
+      const guest = new OpdsClient(new Client(app));
+      const root = await guest.feed(`${BASE}/opds`, NAVIGATION);
+      const seriesLink = root.entry!.find((e) => e.title === "Series")!.link[0]!;
+      assert.equal(seriesLink.rel, "subsection");
+      const list = await guest.feed(seriesLink.href, seriesLink.type!);
+      assert.equal(link(list.link, "up")?.href, `${BASE}/opds`);
+      assert.deepEqual(list.entry!.map((e) => e.title), ["Harbour Saga"], "a guest sees no series whose works it may not see");
+      const saga = list.entry![0]!.link[0]!;
+      assert.equal(saga.type, ACQUISITION);
+      assert.equal(saga["thr:count"], "2");
+      const works = await guest.feed(saga.href, ACQUISITION);
+      assert.deepEqual(works.entry!.map((e) => e.title), ["First Part", "Second & <Part>"], "in series order");
+      assert.equal(Number(works["opensearch:totalResults"]), 2);
+      assert.equal(link(works.link, "up")?.href, `${BASE}/opds/series`);
+      const epub = works.entry![1]!.link.find((l) => l.rel === ACQUIRE && l.type === "application/epub+zip")!;
+      const file = await guest.fetch(epub.href);
+      assert.equal(file.statusCode, 200);
+      assert.equal(file.rawPayload.subarray(0, 2).toString(), "PK");
+
+      // With credentials: the registered-only work and its series; drafts never.
+      const reader = new OpdsClient(new Client(app), basic);
+      const readerList = await reader.feed(seriesLink.href, NAVIGATION);
+      assert.deepEqual(readerList.entry!.map((e) => e.title).sort(), ["Harbour Saga", "Members Saga"]);
+      const readerSaga = readerList.entry!.find((e) => e.title === "Harbour Saga")!.link[0]!;
+      assert.equal(readerSaga["thr:count"], "3");
+      assert.deepEqual((await reader.feed(readerSaga.href, ACQUISITION)).entry!.map((e) => e.title), ["First Part", "Members Part", "Second & <Part>"]);
+      assert.equal((await guest.fetch(`${BASE}/opds/series/999999`)).statusCode, 404);
+    } finally {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -7,6 +7,8 @@ import { READINGS_PER_PAGE, listReadings } from "../responses/history.js";
 import { BOOKMARKS_PER_PAGE, listBookmarks } from "../responses/queries.js";
 import { t } from "../platform/i18n/index.js";
 import { tagsByIds } from "../tags/queries.js";
+import { findSeries, listSeriesVisibleTo, seriesBlurbsVisibleTo } from "../series/queries.js";
+import { seriesPath } from "../series/views/paths.js";
 import { findUserByLogin } from "../users/queries.js";
 import { findLanguage } from "../works/languages.js";
 import { listableWorkIds, workVisibility } from "../works/policy.js";
@@ -23,6 +25,7 @@ export const ACQUISITION = "application/atom+xml;profile=opds-catalog;kind=acqui
 export const OPENSEARCH = "application/opensearchdescription+xml";
 const OPDS_NS = { opds: "http://opds-spec.org/2010/catalog", dc: "http://purl.org/dc/terms/", thr: "http://purl.org/syndication/thread/1.0", opensearch: "http://a9.com/-/spec/opensearch/1.1/" };
 const FANDOMS_SHOWN = 50;
+const SERIES_PER_PAGE = 50;
 const LANGUAGES_SHOWN = 10;
 
 const site = () => t("site.name");
@@ -76,6 +79,7 @@ export async function opdsRoot(req: FastifyRequest, reply: FastifyReply) {
     navEntry(req, "newest", "Newest works", "Works by date updated, newest first.", "/opds/works", ACQUISITION, "http://opds-spec.org/sort/new"),
     navEntry(req, "kudos", "Most kudos", "Works with the most kudos first.", "/opds/works?work_search%5Bsort_column%5D=kudos_count", ACQUISITION, "http://opds-spec.org/sort/popular"),
     navEntry(req, "fandoms", "Fandoms", `The ${FANDOMS_SHOWN} fandoms with the most works.`, "/opds/fandoms", NAVIGATION),
+    navEntry(req, "series", "Series", "Series, most recently updated first.", "/opds/series", NAVIGATION),
     ...(user
       ? [
           navEntry(req, "mine", "My works", `Works by ${user.login}.`, `/opds/users/${encodeURIComponent(user.login)}/works`, ACQUISITION, "http://opds-spec.org/shelf"),
@@ -116,6 +120,47 @@ export async function opdsFandoms(req: FastifyRequest, reply: FastifyReply) {
   );
   const xml = atomDocument({ id: absolute(req.config.publicUrl, "/opds/fandoms"), title: `${site()}: fandoms`, updated: rfc3339(new Date().toISOString()), links: [...commonLinks(req, "/opds/fandoms", NAVIGATION), { rel: "up", href: absolute(req.config.publicUrl, "/opds"), type: NAVIGATION }], entries, namespaces: OPDS_NS });
   return sendAtom(reply, xml, NAVIGATION);
+}
+
+/**
+ * `/opds/series`: the series in which this viewer may see at least one work, most recently
+ * updated first, each counted by those works and leading to its acquisition feed.
+ */
+export async function opdsSeriesList(req: FastifyRequest, reply: FastifyReply) {
+  if (!(await authenticate(req, reply))) return reply;
+  const base = req.config.publicUrl;
+  const page = pageParam(req);
+  const { total, blurbs } = await listSeriesVisibleTo(req.db, req.viewer, page, SERIES_PER_PAGE);
+  const entries = blurbs.map((b) =>
+    node("entry", {}, [
+      text("id", absolute(base, seriesPath(b.series.id))),
+      text("title", b.series.title),
+      text("updated", rfc3339(b.series.updated_at)),
+      text("content", `${b.works} ${b.works === 1 ? "work" : "works"}, ${b.words} words${b.series.complete ? ", complete" : ""}`, { type: "text" }),
+      linkXml({ rel: "subsection", href: absolute(base, `/opds/series/${b.series.id}`), type: ACQUISITION, extra: { "thr:count": b.works } }),
+    ]),
+  );
+  const pages = { total, page, pages: Math.max(1, Math.ceil(total / SERIES_PER_PAGE)), blurbs: [] };
+  const xml = atomDocument({
+    id: absolute(base, "/opds/series"),
+    title: `${site()}: series`,
+    updated: newest(blurbs.map((b) => rfc3339(b.series.updated_at))),
+    links: [...commonLinks(req, "/opds/series", NAVIGATION).slice(1), { rel: "up", href: absolute(base, "/opds"), type: NAVIGATION }, ...pageLinks(req, "/opds/series", pages, NAVIGATION)],
+    entries,
+    namespaces: OPDS_NS,
+  });
+  return sendAtom(reply, xml, NAVIGATION);
+}
+
+/** `/opds/series/ID`: a series' works this viewer may see, in series order, as an acquisition feed. */
+export async function opdsSeries(req: FastifyRequest, reply: FastifyReply) {
+  if (!(await authenticate(req, reply))) return reply;
+  const id = idParam(req, "id");
+  const series = id ? await findSeries(req.db, id) : undefined;
+  if (!series) return reply.error("NOT_FOUND");
+  const blurbs = await seriesBlurbsVisibleTo(req.db, req.viewer, series.id);
+  const page = { total: blurbs.length, page: 1, pages: 1, blurbs };
+  return sendAcquisition(req, reply, `${site()}: ${series.title}`, `/opds/series/${series.id}`, page, [], "/opds/series");
 }
 
 /** A work as an OPDS entry: acquisition links to its EPUB and PDF (through the catalog's authenticated download route). */
@@ -186,14 +231,14 @@ async function facetLinks(req: FastifyRequest, path: string, page: FeedPage): Pr
   return links;
 }
 
-function sendAcquisition(req: FastifyRequest, reply: FastifyReply, title: string, path: string, page: FeedPage, facets: FeedLink[]) {
+function sendAcquisition(req: FastifyRequest, reply: FastifyReply, title: string, path: string, page: FeedPage, facets: FeedLink[], up = "/opds") {
   const base = req.config.publicUrl;
   const self = queryWithout(req).toString();
   const xml = atomDocument({
     id: absolute(base, self ? `${path}?${self}` : path),
     title,
     updated: newest(page.blurbs.map((b) => rfc3339(b.work.updated_at))),
-    links: [...commonLinks(req, self ? `${path}?${self}` : path, ACQUISITION).slice(1), { rel: "up", href: absolute(base, "/opds"), type: NAVIGATION }, ...pageLinks(req, path, page, ACQUISITION), ...facets],
+    links: [...commonLinks(req, self ? `${path}?${self}` : path, ACQUISITION).slice(1), { rel: "up", href: absolute(base, up), type: NAVIGATION }, ...pageLinks(req, path, page, ACQUISITION), ...facets],
     entries: page.blurbs.map((b) => acquisitionEntry(req, b)),
     namespaces: OPDS_NS,
     extra: [text("opensearch:totalResults", page.total), text("opensearch:itemsPerPage", 20)],

@@ -2,15 +2,18 @@ import { get } from "../platform/http/routes.js";
 import * as atom from "./handlers.js";
 import * as opds from "./opds.js";
 
-/** Atom feeds of listings, searches, tags, users and a work's chapters; the OPDS 1.2 catalog. */
+/** Atom feeds of listings, searches, tags, users, series and a work's chapters; the OPDS 1.2 catalog. */
 export const feedsRoutes = [
   get("/works/feed.atom", atom.worksFeed),
   get("/works/search/feed.atom", atom.searchFeed),
   get("/users/:login/works/feed.atom", atom.userWorksFeed),
   get("/tags/:name/feed.atom", atom.tagFeed),
   get("/works/:id/chapters/feed.atom", atom.chaptersFeed),
+  get("/series/:id/feed.atom", atom.seriesFeed),
   get("/opds", opds.opdsRoot),
   get("/opds/fandoms", opds.opdsFandoms),
+  get("/opds/series", opds.opdsSeriesList),
+  get("/opds/series/:id", opds.opdsSeries),
   get("/opds/works", opds.opdsWorks),
   get("/opds/users/:login/works", opds.opdsUserWorks),
   get("/opds/shelf/bookmarks", opds.opdsBookmarks),
