@@ -9,7 +9,8 @@ import { t } from "../platform/i18n/index.js";
 import { createBookmark, deleteBookmark, leaveKudos, updateBookmark } from "../responses/commands.js";
 import { formValuesOf } from "../responses/handlers.js";
 import { canEditBookmark, canSeeBookmark, kudosRefusal, mayBookmark } from "../responses/policy.js";
-import { BOOKMARKS_PER_PAGE, type Bookmark as BookmarkRecord, bookmarkOf, creatorsBlock, findBookmark, listBookmarks } from "../responses/queries.js";
+import { BOOKMARKS_PER_PAGE, type Bookmark as BookmarkRecord, bookmarkOf, creatorsBlock, findBookmark, listBookmarks, publicBookmarksCount } from "../responses/queries.js";
+import { findSeries, seriesBlurbsVisibleTo, seriesPlacesOfWork, seriesStats, seriesWorksVisibleTo } from "../series/queries.js";
 import { parseBookmark } from "../responses/schema.js";
 import { searchWorks } from "../search/listing.js";
 import { parseSearchQuery } from "../search/query-language.js";
@@ -69,7 +70,7 @@ async function readableChapters(req: FastifyRequest, work: Work) {
 }
 
 async function workJson(req: FastifyRequest, work: Work) {
-  const [tags, chapters] = await Promise.all([tagsOfWork(req.db, work.id), readableChapters(req, work)]);
+  const [tags, chapters, series] = await Promise.all([tagsOfWork(req.db, work.id), readableChapters(req, work), seriesPlacesOfWork(req.db, req.viewer, work.id)]);
   return {
     ...workSummaryJson(base(req), work, work.creators, tags, chapters.filter((c) => c.posted).length),
     notes: work.notes,
@@ -79,6 +80,7 @@ async function workJson(req: FastifyRequest, work: Work) {
     created_at: work.created_at,
     updated_at: work.updated_at,
     chapters: chapters.map((c) => ({ id: c.id, position: c.position, title: c.title, word_count: c.word_count, published_on: c.published_on })),
+    series: series.map((p) => ({ id: p.seriesId, title: p.title, part: p.part, previous: p.previous?.id ?? null, next: p.next?.id ?? null })),
   };
 }
 
@@ -177,6 +179,29 @@ export async function getUser(req: FastifyRequest, reply: FastifyReply) {
   });
 }
 
+/** A series, as its page shows it: to anyone, with (and counting) only the works this viewer may see. */
+export async function getSeries(req: FastifyRequest, reply: FastifyReply) {
+  const series = await findSeries(req.db, params<{ id: number }>(req).id);
+  if (!series) return sendProblem(reply, "NOT_FOUND");
+  const [blurbs, bookmarks] = await Promise.all([seriesBlurbsVisibleTo(req.db, req.viewer, series.id), publicBookmarksCount(req.db, { seriesId: series.id })]);
+  const stats = seriesStats(blurbs.map((b) => b.work));
+  return reply.send({
+    id: series.id,
+    url: `${base(req)}/series/${series.id}`,
+    title: series.title,
+    creators: series.creators.map((c) => ({ pseud: c.pseudName, login: c.login })),
+    summary: series.summary,
+    notes: series.notes,
+    complete: series.complete === 1,
+    created_at: series.created_at,
+    updated_at: series.updated_at,
+    works_count: stats.works,
+    word_count: stats.words,
+    bookmarks_count: bookmarks,
+    works: blurbs.map((b) => workSummaryJson(base(req), b.work, b.creators, b.tags, b.postedChapters)),
+  });
+}
+
 export async function getMe(req: FastifyRequest, reply: FastifyReply) {
   const user = req.viewer.user!;
   const pseuds = await pseudsOf(req.db, user.id);
@@ -186,8 +211,7 @@ export async function getMe(req: FastifyRequest, reply: FastifyReply) {
 // ---- bookmarks: reading -------------------------------------------------------------------------------
 
 function bookmarkListing(total: number, page: number, bookmarks: BookmarkRecord[]) {
-  // Bookmarks of series are not in the API yet (its Bookmark schema has a work_id): left out here.
-  return { total, page, per_page: BOOKMARKS_PER_PAGE, bookmarks: bookmarks.filter((b) => b.work_id !== null).map(bookmarkJson) };
+  return { total, page, per_page: BOOKMARKS_PER_PAGE, bookmarks: bookmarks.map(bookmarkJson) };
 }
 
 export async function listUserBookmarks(req: FastifyRequest, reply: FastifyReply) {
@@ -209,16 +233,19 @@ export async function listWorkBookmarks(req: FastifyRequest, reply: FastifyReply
 
 /**
  * The bookmark behind `:id` when this viewer may see it: its owner always; others when it is
- * public and of a work they may see listed (never a draft's). 404 otherwise.
+ * public and of a work they may see listed (never a draft's), or of a series with a work they may
+ * see. 404 otherwise.
  */
 async function visibleBookmark(req: FastifyRequest, reply: FastifyReply): Promise<BookmarkRecord | undefined> {
-  const found = await findBookmark(req.db, params<{ id: number }>(req).id);
-  // Bookmarks of series are not in the API yet: not found here.
-  const bookmark = found?.work_id != null ? { ...found, work_id: found.work_id } : undefined;
+  const bookmark = await findBookmark(req.db, params<{ id: number }>(req).id);
   let visible = bookmark !== undefined && canSeeBookmark(req.viewer, bookmark);
   if (bookmark && visible && !canEditBookmark(req.viewer, bookmark)) {
-    const work = await findWork(req.db, bookmark.work_id);
-    visible = work !== undefined && work.posted === 1 && workVisibility(req.viewer, work) === "yes";
+    if (bookmark.work_id !== null) {
+      const work = await findWork(req.db, bookmark.work_id);
+      visible = work !== undefined && work.posted === 1 && workVisibility(req.viewer, work) === "yes";
+    } else {
+      visible = bookmark.series_id !== null && (await seriesWorksVisibleTo(req.db, req.viewer, bookmark.series_id)).length > 0;
+    }
   }
   if (!bookmark || !visible) {
     sendProblem(reply, "NOT_FOUND");

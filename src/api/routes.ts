@@ -158,6 +158,14 @@ export const API_ENDPOINTS: Endpoint[] = [
     example: { path: "/bookmarks/1" },
     handler: h.removeBookmark,
   }),
+  endpoint({
+    method: "GET", url: "/series/:id", operationId: "getSeries", tag: "Works", access: "public",
+    summary: "A series and its works",
+    description: "The works you may see in it, in series order, and their counts (registered-only works need a token; drafts are never listed).",
+    schema: { params: s.SeriesIdParams, responses: { 200: s.Series, 404: s.Problem } },
+    example: { path: "/series/1" },
+    handler: h.getSeries,
+  }),
   // ---- tags and users
   endpoint({
     method: "GET", url: "/tags/:name", operationId: "getTag", tag: "Tags and users", access: "public",

@@ -117,6 +117,10 @@ export const Work = Type.Composite([
     created_at: Timestamp,
     updated_at: Timestamp,
     chapters: Type.Array(ChapterRef, { description: "Its chapters in reading order (posted ones; all of them on a draft)." }),
+    series: Type.Array(
+      Type.Object({ id: Type.Integer(), title: Type.String(), part: Type.Integer({ description: "Its place among the series' works you may see." }), previous: Nullable(Type.Integer()), next: Nullable(Type.Integer()) }),
+      { description: "The series it is part of." },
+    ),
   }),
 ]);
 
@@ -166,6 +170,24 @@ export const Tag = Type.Object({
   children: Type.Record(Type.String(), CappedTags, { description: "Child tags by type." }),
 });
 
+export const Series = Type.Object({
+  id: Type.Integer(),
+  url: Type.String(),
+  title: Type.String(),
+  creators: Type.Array(Creator),
+  summary: Html("Description."),
+  notes: Html("Notes."),
+  complete: Type.Boolean(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  works_count: Type.Integer({ description: "Works in it you may see." }),
+  word_count: Type.Integer({ description: "Their words." }),
+  bookmarks_count: Type.Integer({ description: "Public bookmarks of the series." }),
+  works: Type.Array(WorkSummary, { description: "The works you may see, in series order." }),
+});
+
+export const SeriesIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The series' id." }) });
+
 export const User = Type.Object({
   login: Type.String(),
   url: Type.String(),
@@ -181,7 +203,8 @@ export const Me = Type.Object({
 
 export const Bookmark = Type.Object({
   id: Type.Integer(),
-  work_id: Type.Integer(),
+  work_id: Nullable(Type.Integer({ description: "The bookmarked work (null for a series)." })),
+  series_id: Nullable(Type.Integer({ description: "The bookmarked series (null for a work)." })),
   owner: Type.String({ description: "The bookmarker's login." }),
   notes: Html("The bookmarker's notes."),
   tags: Type.Array(Type.String()),
@@ -325,4 +348,4 @@ export type ListingQuery = Static<typeof ListingQuery>;
 export type SearchQuery = Static<typeof SearchQuery>;
 
 /** Named shapes: the OpenAPI document lists them under components and refers to them. */
-export const NAMED_SCHEMAS: Record<string, TSchema> = { Problem, Work, WorkSummary, WorkListing, Chapter, ChapterList, Tag, User, Me, Bookmark, BookmarkListing, KudosResult, Comment, CommentListing, NewCommentBody, NewWorkBody, WorkPatchBody, NewChapterBody, ChapterPatchBody, BookmarkBody, BookmarkPatchBody };
+export const NAMED_SCHEMAS: Record<string, TSchema> = { Problem, Work, WorkSummary, WorkListing, Chapter, ChapterList, Tag, Series, User, Me, Bookmark, BookmarkListing, KudosResult, Comment, CommentListing, NewCommentBody, NewWorkBody, WorkPatchBody, NewChapterBody, ChapterPatchBody, BookmarkBody, BookmarkPatchBody };

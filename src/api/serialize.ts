@@ -58,11 +58,12 @@ export function chapterJson(base: string, chapter: ChapterRow): Static<typeof Ch
   };
 }
 
-/** A bookmark of a work (bookmarks of series are not in the API yet; callers leave them out). */
+/** A bookmark of a work or of a series. */
 export function bookmarkJson(bookmark: BookmarkRecord): Static<typeof Bookmark> {
   return {
     id: bookmark.id,
-    work_id: bookmark.work_id ?? 0,
+    work_id: bookmark.work_id,
+    series_id: bookmark.series_id,
     owner: bookmark.login,
     notes: bookmark.notes,
     tags: bookmark.tags,

@@ -181,6 +181,7 @@ test("API writes: kudos and bookmarks", async (t) => {
       assert.deepEqual({ ...created.body, created_at: undefined, updated_at: undefined }, {
         id: bookmarkId,
         work_id: id,
+        series_id: null,
         owner: "reader",
         notes: "<p>Read on a stormy night.</p>",
         tags: ["comfort read", "sea"],
