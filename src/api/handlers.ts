@@ -6,11 +6,11 @@ import { todayIso } from "../platform/db/index.js";
 import { htmlToTextarea } from "../platform/html/paragraphs.js";
 import { hasRole } from "../platform/http/viewer.js";
 import { t } from "../platform/i18n/index.js";
-import { createBookmark, deleteBookmark, leaveKudos, updateBookmark } from "../responses/commands.js";
+import { createBookmark, createSeriesBookmark, deleteBookmark, leaveKudos, updateBookmark } from "../responses/commands.js";
 import { formValuesOf } from "../responses/handlers.js";
 import { canEditBookmark, canSeeBookmark, kudosRefusal, mayBookmark } from "../responses/policy.js";
-import { BOOKMARKS_PER_PAGE, type Bookmark as BookmarkRecord, bookmarkOf, creatorsBlock, findBookmark, listBookmarks, publicBookmarksCount } from "../responses/queries.js";
-import { findSeries, seriesBlurbsVisibleTo, seriesPlacesOfWork, seriesStats, seriesWorksVisibleTo } from "../series/queries.js";
+import { BOOKMARKS_PER_PAGE, type Bookmark as BookmarkRecord, bookmarkOf, bookmarkOfSeries, creatorsBlock, findBookmark, listBookmarks, publicBookmarksCount } from "../responses/queries.js";
+import { findSeries, seriesBlurbsVisibleTo, seriesOfUser, seriesPlacesOfWork, seriesStats, seriesWorksVisibleTo } from "../series/queries.js";
 import { parseBookmark } from "../responses/schema.js";
 import { searchWorks } from "../search/listing.js";
 import { parseSearchQuery } from "../search/query-language.js";
@@ -202,6 +202,24 @@ export async function getSeries(req: FastifyRequest, reply: FastifyReply) {
   });
 }
 
+export async function listUserSeries(req: FastifyRequest, reply: FastifyReply) {
+  const user = await findUserByLogin(req.db, params<{ login: string }>(req).login);
+  if (!user) return sendProblem(reply, "NOT_FOUND");
+  const blurbs = await seriesOfUser(req.db, req.viewer, user.id);
+  return reply.send({
+    series: blurbs.map(({ series, works, words }) => ({
+      id: series.id,
+      url: `${base(req)}/series/${series.id}`,
+      title: series.title,
+      creators: series.creators.map((c) => ({ pseud: c.pseudName, login: c.login })),
+      complete: series.complete === 1,
+      updated_at: series.updated_at,
+      works_count: works,
+      word_count: words,
+    })),
+  });
+}
+
 export async function getMe(req: FastifyRequest, reply: FastifyReply) {
   const user = req.viewer.user!;
   const pseuds = await pseudsOf(req.db, user.id);
@@ -390,6 +408,28 @@ export async function postBookmark(req: FastifyRequest, reply: FastifyReply) {
   const result = await createBookmark(req.db, req.viewer.user!.id, work.id, form.value);
   if (!result.created) {
     const existing = await bookmarkOf(req.db, req.viewer.user!.id, work.id);
+    return sendProblem(reply, "CONFLICT", { detail: t("api.already_bookmarked", { id: existing?.id ?? "?" }) });
+  }
+  const bookmark = (await findBookmark(req.db, result.id))!;
+  return reply.code(201).header("location", `${API_PREFIX}/bookmarks/${bookmark.id}`).send(bookmarkJson(bookmark));
+}
+
+export async function listSeriesBookmarks(req: FastifyRequest, reply: FastifyReply) {
+  const series = await findSeries(req.db, params<{ id: number }>(req).id);
+  if (!series) return sendProblem(reply, "NOT_FOUND");
+  const page = (req.query as { page?: number }).page ?? 1;
+  const { total, bookmarks } = await listBookmarks(req.db, req.viewer, { seriesId: series.id }, page);
+  return reply.send(bookmarkListing(total, page, bookmarks));
+}
+
+export async function postSeriesBookmark(req: FastifyRequest, reply: FastifyReply) {
+  const series = await findSeries(req.db, params<{ id: number }>(req).id);
+  if (!series) return sendProblem(reply, "NOT_FOUND");
+  const form = parseBookmark(bookmarkValues({ notes: "", tags: "", private: false, rec: false }, req.body as BookmarkBody));
+  if (!form.ok) return sendProblem(reply, "UNPROCESSABLE", {}, fieldProblems(form.errors, {}, BOOKMARK_RENAMES));
+  const result = await createSeriesBookmark(req.db, req.viewer.user!.id, series.id, form.value);
+  if (!result.created) {
+    const existing = await bookmarkOfSeries(req.db, req.viewer.user!.id, series.id);
     return sendProblem(reply, "CONFLICT", { detail: t("api.already_bookmarked", { id: existing?.id ?? "?" }) });
   }
   const bookmark = (await findBookmark(req.db, result.id))!;

@@ -166,6 +166,21 @@ export const API_ENDPOINTS: Endpoint[] = [
     example: { path: "/series/1" },
     handler: h.getSeries,
   }),
+  endpoint({
+    method: "GET", url: "/series/:id/bookmarks", operationId: "listSeriesBookmarks", tag: "Kudos and bookmarks", access: "public",
+    summary: "A series' public bookmarks (and yours)",
+    schema: { params: s.SeriesIdParams, querystring: s.PageQuery, responses: { 200: s.BookmarkListing, 404: s.Problem } },
+    example: { path: "/series/1/bookmarks" },
+    handler: h.listSeriesBookmarks,
+  }),
+  endpoint({
+    method: "POST", url: "/series/:id/bookmarks", operationId: "postSeriesBookmark", tag: "Kudos and bookmarks", access: "write",
+    summary: "Bookmark a series",
+    description: "409 if you already have a bookmark of it. Edit and delete it as any bookmark.",
+    schema: { params: s.SeriesIdParams, body: s.BookmarkBody, responses: { 201: s.Bookmark, 404: s.Problem, 409: s.Problem, 422: s.Problem } },
+    example: { path: "/series/1/bookmarks", body: { notes: "The whole saga.", rec: true } },
+    handler: h.postSeriesBookmark,
+  }),
   // ---- tags and users
   endpoint({
     method: "GET", url: "/tags/:name", operationId: "getTag", tag: "Tags and users", access: "public",
@@ -195,6 +210,13 @@ export const API_ENDPOINTS: Endpoint[] = [
     schema: { params: s.LoginParams, querystring: s.PageQuery, responses: { 200: s.BookmarkListing, 404: s.Problem } },
     example: { path: "/users/someone/bookmarks" },
     handler: h.listUserBookmarks,
+  }),
+  endpoint({
+    method: "GET", url: "/users/:login/series", operationId: "listUserSeries", tag: "Tags and users", access: "public",
+    summary: "A user's series",
+    schema: { params: s.LoginParams, responses: { 200: s.SeriesList, 404: s.Problem } },
+    example: { path: "/users/someone/series" },
+    handler: h.listUserSeries,
   }),
   endpoint({
     method: "GET", url: "/me", operationId: "getMe", tag: "Tags and users", access: "token",

@@ -186,6 +186,22 @@ export const Series = Type.Object({
   works: Type.Array(WorkSummary, { description: "The works you may see, in series order." }),
 });
 
+export const SeriesList = Type.Object({
+  series: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      url: Type.String(),
+      title: Type.String(),
+      creators: Type.Array(Creator),
+      complete: Type.Boolean(),
+      updated_at: Timestamp,
+      works_count: Type.Integer({ description: "Works in it you may see." }),
+      word_count: Type.Integer(),
+    }),
+    { description: "Newest update first; others' series only when you may see a work in them." },
+  ),
+});
+
 export const SeriesIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The series' id." }) });
 
 export const User = Type.Object({
@@ -348,4 +364,4 @@ export type ListingQuery = Static<typeof ListingQuery>;
 export type SearchQuery = Static<typeof SearchQuery>;
 
 /** Named shapes: the OpenAPI document lists them under components and refers to them. */
-export const NAMED_SCHEMAS: Record<string, TSchema> = { Problem, Work, WorkSummary, WorkListing, Chapter, ChapterList, Tag, Series, User, Me, Bookmark, BookmarkListing, KudosResult, Comment, CommentListing, NewCommentBody, NewWorkBody, WorkPatchBody, NewChapterBody, ChapterPatchBody, BookmarkBody, BookmarkPatchBody };
+export const NAMED_SCHEMAS: Record<string, TSchema> = { Problem, Work, WorkSummary, WorkListing, Chapter, ChapterList, Tag, Series, SeriesList, User, Me, Bookmark, BookmarkListing, KudosResult, Comment, CommentListing, NewCommentBody, NewWorkBody, WorkPatchBody, NewChapterBody, ChapterPatchBody, BookmarkBody, BookmarkPatchBody };

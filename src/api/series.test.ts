@@ -38,6 +38,16 @@ test("API series: a series with the works this viewer may see, counted; works na
       assert.deepEqual(withToken.body.works.map((w: { title: string }) => w.title), ["Part One", "Part Two"], "the draft never");
       assert.equal(withToken.body.word_count, withToken.body.works.reduce((n: number, w: { word_count: number }) => n + w.word_count, 0));
       assert.equal((await guest.get("/series/999999")).status, 404);
+      const hidden = await db.transaction().execute(async (trx) => {
+        const id = await createSeries(trx, [pseudId], "Only Drafts");
+        await addWorkToSeries(trx, id, draft, null);
+        return id;
+      });
+      const theirs = await guest.get("/users/writer/series");
+      assert.deepEqual(theirs.body.series.map((x: { title: string; works_count: number }) => [x.title, x.works_count]), [["Tides", 1]], "a series of drafts only is out of sight");
+      const own = await new ApiClient(app, (await createToken(db, userId, "r", "read")).token).get("/users/writer/series");
+      assert.deepEqual(own.body.series.map((x: { id: number }) => x.id).sort(), [seriesId, hidden].sort(), "but not to its owner");
+      assert.equal((await guest.get("/users/nobody/series")).status, 404);
 
       const work = await token.get(`/works/${locked}`);
       assert.deepEqual(work.body.series, [{ id: seriesId, title: "Tides", part: 2, previous: one, next: null }]);
@@ -50,6 +60,21 @@ test("API series: a series with the works this viewer may see, counted; works na
       const single = await guest.get(`/bookmarks/${bookmark.created ? bookmark.id : 0}`);
       assert.equal(single.status, 200);
       assert.deepEqual(single.body.tags, ["sea"]);
+      assert.deepEqual((await guest.get(`/series/${seriesId}/bookmarks`)).body.bookmarks.map((b: { owner: string }) => b.owner), ["reader"]);
+
+      // Bookmarking a series through the API: once per user; edited and deleted as any bookmark.
+      const writer = new ApiClient(app, (await createToken(db, userId, "w", "write")).token);
+      const made = await writer.post(`/series/${seriesId}/bookmarks`, { notes: "The whole saga.", private: true });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      assert.equal(made.body.series_id, seriesId);
+      assert.equal(made.body.work_id, null);
+      assert.equal((await writer.post(`/series/${seriesId}/bookmarks`, {})).status, 409);
+      assert.equal((await writer.post("/series/999999/bookmarks", {})).status, 404);
+      assert.equal((await guest.get(`/series/${seriesId}`)).body.bookmarks_count, 1, "a private bookmark is not counted");
+      assert.equal((await writer.patch(`/bookmarks/${made.body.id}`, { private: false })).body.private, false);
+      assert.equal((await guest.get(`/series/${seriesId}`)).body.bookmarks_count, 2);
+      assert.equal((await writer.delete(`/bookmarks/${made.body.id}`)).status, 204);
+      assert.equal((await guest.get(`/series/${seriesId}`)).body.bookmarks_count, 1);
     } finally {
       await app.close();
     }
