@@ -10,7 +10,7 @@ import { findUserByLogin } from "../users/queries.js";
 import { ConfirmDeletePage } from "../works/views/pages.js";
 import { deleteSeries, updateSeries } from "./commands.js";
 import { canEditSeries } from "./policy.js";
-import { findSeries, type Series, seriesBlurbsVisibleTo, seriesOfUser, seriesOwnedBy, seriesPlacesOfWork, seriesStats, seriesWorksForOwner } from "./queries.js";
+import { findSeries, membershipsOfWork, type Series, seriesBlurbsVisibleTo, seriesOfUser, seriesOwnedBy, seriesPlacesOfWork, seriesStats, seriesWorksForOwner } from "./queries.js";
 import { EMPTY_SERIES_CHOICE, parseSeries, parseSeriesChoice, readSeriesChoice, readSeriesForm, type SeriesChoice, type SeriesFormValues } from "./schema.js";
 import { newSeriesBookmarkPath, seriesPath, userSeriesPath } from "./views/paths.js";
 import { SeriesChoiceFields, SeriesForm, SeriesPage, SeriesPlaces, UserSeriesPage } from "./views/series.js";
@@ -26,11 +26,15 @@ export async function seriesPlacesFor(req: FastifyRequest, workId: number): Prom
  * The work form's "Add to series": the fields (as typed, with their errors) and, when the form
  * was submitted, what was chosen. Only the viewer's own series are offered or accepted.
  */
-export async function workFormSeries(req: FastifyRequest, submitted: boolean): Promise<{ fields: (errors: FieldErrors) => JSX.Element; parsed: ReturnType<typeof parseSeriesChoice> }> {
-  const own = await seriesOwnedBy(req.db, req.viewer.user!.id);
+export async function workFormSeries(
+  req: FastifyRequest,
+  submitted: boolean,
+  workId?: number,
+): Promise<{ fields: (errors: FieldErrors) => JSX.Element; parsed: ReturnType<typeof parseSeriesChoice> }> {
+  const [own, current] = await Promise.all([seriesOwnedBy(req.db, req.viewer.user!.id), workId ? membershipsOfWork(req.db, workId) : Promise.resolve([])]);
   const values = submitted ? readSeriesChoice(req.body) : EMPTY_SERIES_CHOICE;
   const parsed = submitted ? parseSeriesChoice(values, own.map((s) => s.id)) : ({ ok: true, value: null } as const);
-  return { fields: (errors) => <SeriesChoiceFields values={values} errors={errors} own={own} />, parsed };
+  return { fields: (errors) => <SeriesChoiceFields values={values} errors={errors} own={own} current={current} />, parsed };
 }
 
 /** What the works commands need to put a work into the chosen series. */

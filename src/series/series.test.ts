@@ -285,3 +285,35 @@ test("series: series titles are searchable, and stay current when a series is re
     assert.deepEqual(await found("quince"), [b]);
   });
 });
+
+test("series: works added to one series at the same moment get positions 1..n, none twice", async (t) => {
+  await eachDialect(t, async (_t, { db }) => {
+    const { pseudId } = await makeCreator(db);
+    const works: number[] = [];
+    for (let i = 0; i < 6; i++) works.push(await makeWork(db, pseudId, { title: `W${i}` }));
+    const seriesId = await db.transaction().execute((trx) => createSeries(trx, [pseudId], "Busy"));
+    await Promise.all(works.map((w, i) => db.transaction().execute((trx) => addWorkToSeries(trx, seriesId, w, i % 2 ? 1 : null))));
+    const rows = await order(db, seriesId);
+    assert.deepEqual(rows.map(([, position]) => position), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(rows.map(([id]) => id).sort(), [...works].sort());
+  });
+});
+
+test("series: the edit-work form says which series the work is in already", async (t) => {
+  await eachDialect(t, async (_t, { db, url }) => {
+    const { app, pseudId, login, password } = await appWithUser(db, url);
+    const earlier = await makeWork(db, pseudId, { title: "Earlier" });
+    const work = await makeWork(db, pseudId, { title: "Member" });
+    const seriesId = await db.transaction().execute(async (trx) => {
+      const id = await createSeries(trx, [pseudId], "Home Series");
+      await addWorkToSeries(trx, id, earlier, null);
+      await addWorkToSeries(trx, id, work, null);
+      return id;
+    });
+    const writer = new Client(app);
+    await writer.logIn(login, password);
+    const page = await writer.get(`/works/${work}/edit`);
+    assertMatch(page.body, new RegExp(`Already Part 2 of <a href="/series/${seriesId}">Home Series</a>`));
+    await app.close();
+  });
+});

@@ -186,7 +186,7 @@ export function valuesFromWork(work: Work, tags: Awaited<ReturnType<typeof tagsO
 export async function showEditWorkPage(req: FastifyRequest, reply: FastifyReply) {
   const work = await editableWork(req, reply);
   if (!work) return;
-  const [pseuds, tags, series] = await Promise.all([pseudsOf(req.db, req.viewer.user!.id), tagsOfWork(req.db, work.id), workFormSeries(req, false)]);
+  const [pseuds, tags, series] = await Promise.all([pseudsOf(req.db, req.viewer.user!.id), tagsOfWork(req.db, work.id), workFormSeries(req, false, work.id)]);
   return reply.page(`Edit ${work.title}`, <WorkForm mode="edit" action={workPath(work.id)} values={valuesFromWork(work, tags)} errors={{}} pseuds={pseuds} csrf={reply.csrf()} series={series.fields({})} />, {
     mainClass: "works-edit",
   });
@@ -201,7 +201,7 @@ export async function saveWork(req: FastifyRequest, reply: FastifyReply) {
   const values = readWorkForm(req.body);
   const chapterCount = (await chaptersOf(req.db, work.id)).length;
   const parsed = parseWork(values, { ownPseudIds, isAdmin: hasRole(req.viewer, "admin"), chapterCount, today: todayIso() });
-  const series = await workFormSeries(req, true);
+  const series = await workFormSeries(req, true, work.id);
   if (!parsed.ok || !series.parsed.ok) {
     const errors = { ...(parsed.ok ? {} : parsed.errors), ...(series.parsed.ok ? {} : series.parsed.errors) };
     return reply.page(`Edit ${work.title}`, <WorkForm mode="edit" action={workPath(work.id)} values={values} errors={errors} pseuds={pseuds} csrf={reply.csrf()} series={series.fields(errors)} />, {

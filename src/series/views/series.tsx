@@ -181,7 +181,7 @@ export function SeriesBlurbItem({ blurb, extra }: { blurb: SeriesBlurb; extra?: 
       </div>
       {series.summary ? (
         <>
-          <h6 class="landmark heading">Series Description</h6>
+          <h5 class="landmark heading">Series Description</h5>
           <blockquote class="userstuff summary">{sanitizedHtml(series.summary)}</blockquote>
         </>
       ) : (
@@ -293,10 +293,34 @@ export function SeriesForm(props: {
 }
 
 /** The work form's "Add to series": one of the user's series, or a new one, and a position. */
-export function SeriesChoiceFields({ values, errors, own }: { values: SeriesChoiceValues; errors: FieldErrors; own: { id: number; title: string }[] }): JSX.Element {
+export function SeriesChoiceFields(props: {
+  values: SeriesChoiceValues;
+  errors: FieldErrors;
+  own: { id: number; title: string }[];
+  /** The series the work is in already (the edit form), with its place in each. */
+  current: { seriesId: number; title: string; position: number }[];
+}): JSX.Element {
+  const { values, errors, own } = props;
   return (
     <fieldset class="series">
       <legend>Add to series</legend>
+      {props.current.length ? (
+        <p class="current">
+          {"Already "}
+          {props.current.map((m, i) => (
+            <>
+              {i > 0 ? ", " : ""}
+              Part {m.position} of{" "}
+              <a href={seriesPath(m.seriesId)} safe>
+                {m.title}
+              </a>
+            </>
+          ))}
+          {". Choosing one of these again with a position moves the work there; its series' edit page takes it out."}
+        </p>
+      ) : (
+        ""
+      )}
       <SelectField
         name={SERIES_FIELDS.id}
         label="Choose one of your series"
