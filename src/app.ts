@@ -23,12 +23,13 @@ import { mailerFor } from "./platform/mail.js";
 import { subscriptionJobSteps } from "./subscriptions/mail-job.js";
 import { subscriptionsRoutes } from "./subscriptions/routes.js";
 import { seriesRoutes } from "./series/routes.js";
+import { blockingRoutes } from "./blocking/routes.js";
 import { usersRoutes } from "./users/routes.js";
 import { loadViewer } from "./users/sessions.js";
 import { worksRoutes } from "./works/routes.js";
 
 /** Every capability's routes, in one table. */
-export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes, ...feedsRoutes, ...responsesRoutes, ...commentsRoutes, ...apiPageRoutes, ...subscriptionsRoutes, ...seriesRoutes];
+export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes, ...feedsRoutes, ...responsesRoutes, ...commentsRoutes, ...apiPageRoutes, ...subscriptionsRoutes, ...seriesRoutes, ...blockingRoutes];
 
 /**
  * The archive as one Fastify app over an open, migrated database, with its browse index built

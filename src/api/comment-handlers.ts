@@ -1,3 +1,4 @@
+import { blockedByAny } from "../blocking/queries.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { postComment } from "../comments/commands.js";
 import { filterFor } from "../comments/handlers.js";
@@ -7,7 +8,6 @@ import { NEW_ACCOUNT_COMMENTS_PER_WINDOW, NEW_ACCOUNT_DAYS, COMMENT_WINDOW_MS } 
 import { accountCreatedAt } from "../comments/queries.js";
 import { parseComment } from "../comments/schema.js";
 import { t } from "../platform/i18n/index.js";
-import { creatorsBlock } from "../responses/queries.js";
 import { readableWork } from "./handlers.js";
 import type { ApiLimit } from "./endpoint.js";
 import { fieldProblems, sendProblem } from "./problem.js";
@@ -43,7 +43,7 @@ export async function listComments(req: FastifyRequest, reply: FastifyReply) {
   const empty = { work_id: work.id, comments_count: 0, threads_total: 0, page, per_page: THREADS_PER_PAGE, threads: [] };
   if (!work.posted) return reply.send(empty); // a draft has no comments
   if (chapterId !== undefined && !(await postedChapterOf(req.db, work.id, chapterId))) return sendProblem(reply, "NOT_FOUND");
-  const filter = filterFor(req.viewer, work);
+  const filter = await filterFor(req.db, req.viewer, work);
   const scope = { workId: work.id, ...(chapterId !== undefined ? { chapterId } : {}) };
   const [counts, threads] = await Promise.all([countThreads(req.db, scope, filter), loadThreads(req.db, { ...scope, page }, filter)]);
   return reply.send({ ...empty, comments_count: counts.comments, threads_total: counts.threads, threads: threads.map(commentJson) });
@@ -59,7 +59,7 @@ export async function postCommentJson(req: FastifyRequest, reply: FastifyReply) 
   }
   const chapter = !parent && body.chapter_id !== undefined ? await postedChapterOf(req.db, work.id, body.chapter_id) : undefined;
   if (!parent && body.chapter_id !== undefined && !chapter) return sendProblem(reply, "UNPROCESSABLE", {}, [{ field: "chapter_id", message: t("error.NOT_FOUND") }]);
-  const blocked = await creatorsBlock(req.db, work.creatorUserIds, req.viewer);
+  const blocked = await blockedByAny(req.db, work.creatorUserIds, req.viewer);
   const refusal = commentRefusal(req.viewer, work, blocked);
   if (refusal !== "ok") return sendProblem(reply, "COMMENT_REFUSED", { detail: t(`comments.refused.${refusal}`) });
   if (parent && !canReply(req.viewer, work, parent, blocked)) return sendProblem(reply, "COMMENT_REFUSED", { detail: t("comments.refused.reply") });

@@ -1,3 +1,4 @@
+import { blockedByAny } from "../blocking/queries.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ListingScope } from "../browse/listing-query.js";
 import { readSidebar } from "../browse/sidebar-params.js";
@@ -9,7 +10,7 @@ import { t } from "../platform/i18n/index.js";
 import { createBookmark, createSeriesBookmark, deleteBookmark, leaveKudos, updateBookmark } from "../responses/commands.js";
 import { formValuesOf } from "../responses/handlers.js";
 import { canEditBookmark, canSeeBookmark, kudosRefusal, mayBookmark } from "../responses/policy.js";
-import { BOOKMARKS_PER_PAGE, type Bookmark as BookmarkRecord, bookmarkOf, bookmarkOfSeries, creatorsBlock, findBookmark, listBookmarks, publicBookmarksCount } from "../responses/queries.js";
+import { BOOKMARKS_PER_PAGE, type Bookmark as BookmarkRecord, bookmarkOf, bookmarkOfSeries, findBookmark, listBookmarks, publicBookmarksCount } from "../responses/queries.js";
 import { findSeries, seriesBlurbsVisibleTo, seriesOfUser, seriesPlacesOfWork, seriesStats, seriesWorksVisibleTo } from "../series/queries.js";
 import { parseBookmark } from "../responses/schema.js";
 import { searchWorks } from "../search/listing.js";
@@ -381,7 +382,7 @@ export async function patchChapter(req: FastifyRequest, reply: FastifyReply) {
 export async function postKudos(req: FastifyRequest, reply: FastifyReply) {
   const work = await readableWork(req, reply);
   if (!work) return reply;
-  const refusal = kudosRefusal(req.viewer, work, await creatorsBlock(req.db, work.creatorUserIds, req.viewer));
+  const refusal = kudosRefusal(req.viewer, work, await blockedByAny(req.db, work.creatorUserIds, req.viewer));
   if (refusal !== "ok") return sendProblem(reply, "KUDOS_REFUSED", { detail: t(refusal === "own" ? "api.kudos_own" : refusal === "draft" ? "api.kudos_draft" : "api.kudos_blocked") });
   const result = await leaveKudos(req.db, work.id, { userId: req.viewer.user!.id });
   const count = (await findWork(req.db, work.id))?.kudos_count ?? work.kudos_count;

@@ -13,6 +13,8 @@ export interface ListingQuery {
   includeTagIds: number[];
   /** Canonical tag ids no listed work may carry. */
   excludeTagIds: number[];
+  /** Users none of whose works are listed (the viewer's muted users). */
+  excludeUserIds?: number[];
   /** Work ids from elsewhere (search within results, an unwrangled tag) the works must be among. */
   withinWorkIds?: number[][];
   crossover: "include" | "exclude" | "only";

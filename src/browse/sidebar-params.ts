@@ -1,3 +1,4 @@
+import { mutedUserIds } from "../blocking/queries.js";
 import type { FastifyRequest } from "fastify";
 import { pageParam, queryParam } from "../platform/http/routes.js";
 import { parseSearchQuery } from "../search/query-language.js";
@@ -41,6 +42,12 @@ export interface Sidebar {
 
 export async function readSidebar(req: FastifyRequest, scope: ListingScope): Promise<Sidebar> {
   const q = defaultListingQuery(req.viewer.user !== null, scope);
+  // Muted users' works are left out of listings of everyone's works (so totals and facets leave
+  // them out too); a muted user's own page, visited on purpose, still lists their works.
+  if (scope.kind === "all" || scope.kind === "filter") {
+    const muted = await mutedUserIds(req.db, req.viewer);
+    if (muted.length) q.excludeUserIds = muted;
+  }
   const notices: string[] = [];
   const within: number[][] = [];
   const param = (name: string) => queryParam(req, `work_search[${name}]`).trim();

@@ -230,6 +230,7 @@ function randomQuery(r: Rng, corpus: Corpus): ListingQuery {
   for (let i = r.int(0, 2); i > 0; i--) q.includeTagIds.push(anyTag());
   for (let i = r.pick([0, 0, 1, 3]); i > 0; i--) q.excludeTagIds.push(anyTag());
   if (r.chance(0.05)) q.includeTagIds.push(999_999); // a tag nobody has
+  if (r.chance(0.2)) q.excludeUserIds = [r.pick(corpus.pseuds).userId, ...(r.chance(0.5) ? [r.pick(corpus.pseuds).userId, 999_999] : [])]; // muted users
   q.crossover = r.pick(["include", "include", "exclude", "only"] as const);
   q.completion = r.pick(["all", "all", "complete", "in_progress"] as const);
   if (r.chance(0.3)) q.wordsFrom = r.pick([0, 100, 1000, 5000]);
@@ -257,6 +258,7 @@ function bruteForce(corpus: Corpus, q: ListingQuery): ListingResult {
     if (scope.kind === "user" && !w.pseudIds.some((p) => userOf.get(p) === scope.userId)) return false;
     if (!q.includeTagIds.every((t) => f.has(t))) return false;
     if (q.excludeTagIds.some((t) => f.has(t))) return false;
+    if (w.pseudIds.some((p) => q.excludeUserIds?.includes(userOf.get(p)!))) return false;
     if (q.crossover === "only" && !w.crossover) return false;
     if (q.crossover === "exclude" && w.crossover) return false;
     if (q.completion === "complete" && !w.complete) return false;

@@ -383,6 +383,8 @@ export class WorkIndex {
     if (q.crossover === "exclude") result.andNotInPlace(this.crossover);
     const excluded = q.excludeTagIds.map((id) => this.filterBitmap(id)).filter((b): b is Bitmap => b !== undefined);
     if (excluded.length) result.andNotInPlace(excluded.length === 1 ? excluded[0]! : RoaringBitmap32.orMany(excluded));
+    const mutedWorks = (q.excludeUserIds ?? []).map((id) => this.byUser.get(id)).filter((b): b is Bitmap => b !== undefined);
+    if (mutedWorks.length) result.andNotInPlace(mutedWorks.length === 1 ? mutedWorks[0]! : RoaringBitmap32.orMany(mutedWorks));
     let out = result;
     if (q.wordsFrom !== undefined || q.wordsTo !== undefined) out = this.words.filter(out, q.wordsFrom, q.wordsTo);
     if (q.updatedFrom !== undefined || q.updatedTo !== undefined) {

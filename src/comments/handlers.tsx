@@ -1,3 +1,5 @@
+import { blockedByAny, mutedUserIds } from "../blocking/queries.js";
+import type { DbOrTrx } from "../platform/db/index.js";
 import { randomBytes } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { setFlash, takeFlash } from "../platform/http/flash.js";
@@ -7,7 +9,6 @@ import { isLoggedIn, type Viewer } from "../platform/http/viewer.js";
 import { htmlToTextarea } from "../platform/html/paragraphs.js";
 import { t } from "../platform/i18n/index.js";
 import { guestAddressKey } from "../responses/policy.js";
-import { creatorsBlock } from "../responses/queries.js";
 import type { Work } from "../works/queries.js";
 import { readableWork } from "../works/readable-work.js";
 import { ConfirmDeletePage } from "../works/views/pages.js";
@@ -39,9 +40,9 @@ function formToken(): string {
 
 const emptyForm = (): CommentFormValues => ({ content: "", name: "", email: "", token: formToken() });
 
-/** Which comments this viewer is shown on a work (the JSON API too). The muting hook: pass the muted users' ids as `excludeUserIds`. */
-export function filterFor(viewer: Viewer, work: Work): CommentFilter {
-  return { viewerId: viewer.user?.id ?? null, moderator: canModerateComments(viewer, work) };
+/** Which comments this viewer is shown on a work (the JSON API too): not those of users they muted (nor the replies under them). */
+export async function filterFor(db: DbOrTrx, viewer: Viewer, work: Work): Promise<CommentFilter> {
+  return { viewerId: viewer.user?.id ?? null, moderator: canModerateComments(viewer, work), excludeUserIds: await mutedUserIds(db, viewer) };
 }
 
 function actionsFor(viewer: Viewer, work: Work, blocked: boolean) {
@@ -66,12 +67,12 @@ function refusalMessage(refusal: "draft" | "closed" | "login" | "blocked"): stri
 export async function commentsFor(req: FastifyRequest, work: Work, chapterId: number | null, csrf: string): Promise<JSX.Element> {
   if (!work.posted) return ""; // a draft has no comments and takes none
   const page = pageParam(req);
-  const filter = filterFor(req.viewer, work);
+  const filter = await filterFor(req.db, req.viewer, work);
   const scope = { workId: work.id, ...(chapterId !== null ? { chapterId } : {}) };
   const [counts, threads, blocked] = await Promise.all([
     countThreads(req.db, scope, filter),
     loadThreads(req.db, { ...scope, page }, filter),
-    creatorsBlock(req.db, work.creatorUserIds, req.viewer),
+    blockedByAny(req.db, work.creatorUserIds, req.viewer),
   ]);
   const refusal = commentRefusal(req.viewer, work, blocked);
   const path = req.url.replace(/[?#].*$/, "");
@@ -153,7 +154,7 @@ export async function createComment(req: FastifyRequest, reply: FastifyReply) {
   const chapterId = parent ? parent.chapter_id : (chapter?.id ?? null);
   const back = parent ? commentPath(parent.id) : chapterId !== null ? chapterPath(work.id, chapterId) : workPath(work.id);
 
-  const blocked = await creatorsBlock(req.db, work.creatorUserIds, req.viewer);
+  const blocked = await blockedByAny(req.db, work.creatorUserIds, req.viewer);
   const refusal = commentRefusal(req.viewer, work, blocked);
   if (refusal !== "ok") return reply.page("Comments", <CommentRefusedPage message={refusalMessage(refusal)} back={back} />, { status: 403 });
   if (parent && !canReply(req.viewer, work, parent, blocked)) return reply.page("Comments", <CommentRefusedPage message={t("comments.refused.reply")} back={back} />, { status: 403 });
@@ -210,7 +211,7 @@ export async function showComment(req: FastifyRequest, reply: FastifyReply) {
   const found = await visibleComment(req, reply);
   if (!found) return;
   const { comment, work } = found;
-  const [threads, blocked] = await Promise.all([loadThreads(req.db, { commentId: comment.id }, filterFor(req.viewer, work)), creatorsBlock(req.db, work.creatorUserIds, req.viewer)]);
+  const [threads, blocked] = await Promise.all([loadThreads(req.db, { commentId: comment.id }, await filterFor(req.db, req.viewer, work)), blockedByAny(req.db, work.creatorUserIds, req.viewer)]);
   return reply.page(
     `Comment on ${work.title}`,
     <ThreadPage work={work} parentId={comment.parent_id} threads={threads} actionsFor={actionsFor(req.viewer, work, blocked)} csrf={reply.csrf()} notices={takeFlash(req, reply)} />,
@@ -223,7 +224,7 @@ export async function showReplyForm(req: FastifyRequest, reply: FastifyReply) {
   const found = await visibleComment(req, reply);
   if (!found) return;
   const { comment, work } = found;
-  const blocked = await creatorsBlock(req.db, work.creatorUserIds, req.viewer);
+  const blocked = await blockedByAny(req.db, work.creatorUserIds, req.viewer);
   const refusal = commentRefusal(req.viewer, work, blocked);
   if (refusal !== "ok") return reply.page("Comments", <CommentRefusedPage message={refusalMessage(refusal)} back={commentPath(comment.id)} />, { status: 403 });
   if (!canReply(req.viewer, work, comment, blocked)) return reply.page("Comments", <CommentRefusedPage message={t("comments.refused.reply")} back={commentPath(comment.id)} />, { status: 403 });

@@ -21,8 +21,8 @@ export interface CommentAccess {
 /**
  * Whether the viewer may comment on a work they can read: "ok"; "draft" for an unposted work;
  * "closed" when the work takes no comments; "login" for a guest where only registered users may
- * comment; "blocked" when a creator has blocked the viewer (the hook for blocking: callers pass
- * the answer of `creatorsBlock`, false until blocks exist).
+ * comment; "blocked" when a creator has blocked the viewer (callers pass the answer of
+ * `blockedByAny` from src/blocking).
  */
 export function commentRefusal(viewer: Viewer, work: CommentWork, blocked = false): "ok" | "draft" | "closed" | "login" | "blocked" {
   if (!work.posted) return "draft";

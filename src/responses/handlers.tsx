@@ -1,3 +1,4 @@
+import { blockedByAny } from "../blocking/queries.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { setFlash, takeFlash } from "../platform/http/flash.js";
 import { idParam, pageParam } from "../platform/http/routes.js";
@@ -13,7 +14,7 @@ import { createBookmark, createSeriesBookmark, deleteBookmark, leaveKudos, updat
 import { noteHit } from "./hits.js";
 import { historyEnabled, isMarkedForLater, recordVisit } from "./history.js";
 import { canEditBookmark, guestAddressKey, kudosRefusal, mayBookmark, mayMarkForLater, mayOfferKudos, recordsHistory } from "./policy.js";
-import { type Bookmark, bookmarkOf, bookmarkOfSeries, creatorsBlock, findBookmark, kudosSummary, listBookmarks } from "./queries.js";
+import { type Bookmark, bookmarkOf, bookmarkOfSeries, findBookmark, kudosSummary, listBookmarks } from "./queries.js";
 import { findSeries, seriesBlurbsByIds } from "../series/queries.js";
 import { seriesBookmarksPath, seriesPath } from "../series/views/paths.js";
 import { t } from "../platform/i18n/index.js";
@@ -34,22 +35,23 @@ const KUDOS_BLOCKED = "Sorry, you have been blocked by one or more of this work'
  * The feedback block for a work page the works capability is rendering (kudos line, Kudos ♥,
  * Bookmark, Mark for Later, Subscribe, and this page's notices). It notes the page as a hit
  * (memory only); three queries for kudos, one for the viewer's bookmark, one for their
- * subscription, and for a logged-in reader one or two to record the visit in their history (at
+ * subscription, one for whether a creator blocked them, and for a logged-in reader one or two to record the visit in their history (at
  * `chapterId`, the last chapter shown) and learn whether the work is Marked for Later.
  */
 export async function workFeedbackFor(req: FastifyRequest, reply: FastifyReply, work: Work, csrf: string, chapterId: number | null = null): Promise<JSX.Element> {
   noteHit(req, work); // memory only: written by the next flush
-  const [summary, own, marked, subscribe] = await Promise.all([
+  const [summary, own, marked, subscribe, blocked] = await Promise.all([
     kudosSummary(req.db, work.id, req.viewer, guestAddressKey(req.ip)),
     req.viewer.user ? bookmarkOf(req.db, req.viewer.user.id, work.id) : Promise.resolve(undefined),
     readingStateOf(req, work, chapterId),
     work.posted ? subscribeButtonFor(req, "work", work.id, isCreator(req.viewer, work), csrf) : Promise.resolve(""),
+    blockedByAny(req.db, work.creatorUserIds, req.viewer),
   ]);
   return (
     <WorkFeedback
       workId={work.id}
       summary={summary}
-      offerKudos={mayOfferKudos(req.viewer, work)}
+      offerKudos={mayOfferKudos(req.viewer, work) && !blocked}
       offerBookmark={mayBookmark(req.viewer, work)}
       bookmarkEditPath={own ? editBookmarkPath(own.id) : null}
       markedForLater={marked}
@@ -78,7 +80,7 @@ async function readingStateOf(req: FastifyRequest, work: Work, chapterId: number
 export async function postKudos(req: FastifyRequest, reply: FastifyReply) {
   const work = await readableWork(req, reply);
   if (!work) return;
-  const blocked = await creatorsBlock(req.db, work.creatorUserIds, req.viewer);
+  const blocked = await blockedByAny(req.db, work.creatorUserIds, req.viewer);
   const refusal = kudosRefusal(req.viewer, work, blocked);
   if (refusal !== "ok") {
     const message = refusal === "own" ? KUDOS_OWN : refusal === "draft" ? KUDOS_DRAFT : KUDOS_BLOCKED;

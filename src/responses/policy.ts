@@ -7,10 +7,7 @@ export type KudosGiver = { userId: number } | { guestIp: string };
 /**
  * Whether the viewer may leave kudos on a work they can read: "ok"; "own" for one of its
  * creators (no kudos on one's own work); "draft" for an unposted work; "blocked" when a creator
- * has blocked the viewer.
- *
- * Blocking is issue 5's later part (item 9): `blocked` is the hook for it. Today every caller
- * passes the answer of `creatorsBlock` in queries.ts, which is always false until blocks exist.
+ * has blocked the viewer (callers pass the answer of `blockedByAny` from src/blocking).
  */
 export function kudosRefusal(viewer: Viewer, work: WorkAccess, blocked: boolean): "ok" | "own" | "draft" | "blocked" {
   if (isCreator(viewer, work)) return "own";

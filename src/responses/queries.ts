@@ -1,3 +1,4 @@
+import { mutedUserIds, worksOfUsers } from "../blocking/queries.js";
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { BookmarkRow } from "../platform/db/tables.js";
 import type { Viewer } from "../platform/http/viewer.js";
@@ -40,14 +41,6 @@ export async function kudosSummary(db: DbOrTrx, workId: number, viewer: Viewer, 
       .executeTakeFirst(),
   ]);
   return { users: names.map((n) => n.login), userCount: Number(counts?.users ?? 0), guestCount: Number(counts?.guests ?? 0), given: mine !== undefined };
-}
-
-/**
- * Whether any of these creators has blocked this viewer. The hook for blocking (issue 5, item
- * 9): there are no blocks yet, so nobody is blocked. When blocks exist this becomes one query.
- */
-export async function creatorsBlock(_db: DbOrTrx, _creatorUserIds: number[], _viewer: Viewer): Promise<boolean> {
-  return false;
 }
 
 export interface Bookmark extends BookmarkRow {
@@ -119,7 +112,10 @@ export type BookmarkScope = { userId: number } | { workId: number } | { seriesId
  * viewer's own. Scoped to one user's, one work's or one series' bookmarks.
  */
 export async function listBookmarks(db: DbOrTrx, viewer: Viewer, scope: BookmarkScope, page: number): Promise<{ total: number; bookmarks: Bookmark[] }> {
-  const base = db
+  // Muted users are left out, count included: their bookmarks, and their works among someone's
+  // bookmarks. A muted user's own bookmarks page, visited on purpose, still lists them.
+  const muted = (await mutedUserIds(db, viewer)).filter((id) => !("userId" in scope) || id !== scope.userId);
+  let base = db
     .selectFrom("bookmarks")
     .innerJoin("users", "users.id", "bookmarks.user_id")
     .where((eb) => eb.or([eb("bookmarks.work_id", "in", listableWorkIds(db, viewer)), eb("bookmarks.series_id", "in", seriesWithVisibleWorks(db, viewer))]))
@@ -127,6 +123,9 @@ export async function listBookmarks(db: DbOrTrx, viewer: Viewer, scope: Bookmark
     .where((eb) =>
       "userId" in scope ? eb("bookmarks.user_id", "=", scope.userId) : "workId" in scope ? eb("bookmarks.work_id", "=", scope.workId) : eb("bookmarks.series_id", "=", scope.seriesId),
     );
+  if (muted.length) {
+    base = base.where("bookmarks.user_id", "not in", muted).where((eb) => eb.or([eb("bookmarks.work_id", "is", null), eb("bookmarks.work_id", "not in", worksOfUsers(db, muted))]));
+  }
   const [count, rows] = await Promise.all([
     base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst(),
     base

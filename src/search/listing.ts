@@ -1,3 +1,4 @@
+import { mutedUserIds, worksOfUsers } from "../blocking/queries.js";
 import { type Expression, type Kysely, type SqlBool, sql } from "kysely";
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { Viewer } from "../platform/http/viewer.js";
@@ -38,6 +39,9 @@ export async function searchWorks(db: DbOrTrx, viewer: Viewer, query: ParsedQuer
           .whereRef("works.id", "=", "docs.work_id") as unknown as typeof base)
       : base;
   hits = hits.where(listableBy(viewer));
+  // The viewer's muted users' works are left out of the results and of their count.
+  const muted = await mutedUserIds(db, viewer);
+  if (muted.length) hits = hits.where("works.id", "not in", worksOfUsers(db, muted));
   for (const condition of where) hits = hits.where(condition);
   const keyed = hits.select(["works.id as id", "works.revised_at as revised_at", ...orderBy.map(({ by }, i) => sql`${by}`.as(`k${i}`))]);
   const order = sql.join(

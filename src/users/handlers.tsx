@@ -6,6 +6,7 @@ import { queryParam, safeReturnPath } from "../platform/http/routes.js";
 import { SESSION_COOKIE } from "../platform/http/server.js";
 import { t } from "../platform/i18n/index.js";
 import { subscribeButtonFor } from "../subscriptions/handlers.js";
+import { relationButtonsFor } from "../blocking/handlers.js";
 import { authenticate, changeEmail, changePassword, createPseud, signUp } from "./commands.js";
 import { findUserByLogin, pseudsOf } from "./queries.js";
 import { readSignupForm } from "./schema.js";
@@ -93,8 +94,13 @@ export async function showProfilePage(req: FastifyRequest, reply: FastifyReply) 
   const user = await userFromUrl(req, reply);
   if (!user) return;
   const csrf = reply.csrf();
-  const [pseuds, subscribe] = await Promise.all([pseudsOf(req.db, user.id), subscribeButtonFor(req, "user", user.id, req.viewer.user?.id === user.id, csrf)]);
-  return reply.page(user.login, <ProfilePage user={user} pseuds={pseuds} isSelf={req.viewer.user?.id === user.id} actions={subscribe} notices={takeFlash(req, reply)} />, {
+  const [pseuds, subscribe, relations] = await Promise.all([
+    pseudsOf(req.db, user.id),
+    subscribeButtonFor(req, "user", user.id, req.viewer.user?.id === user.id, csrf),
+    relationButtonsFor(req, user, csrf),
+  ]);
+  const safeActions = `${subscribe}${relations}`; // markup from the subscriptions and blocking views
+  return reply.page(user.login, <ProfilePage user={user} pseuds={pseuds} isSelf={req.viewer.user?.id === user.id} actions={safeActions} notices={takeFlash(req, reply)} />, {
     mainClass: "users-show",
   });
 }

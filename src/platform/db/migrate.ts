@@ -13,6 +13,7 @@ import * as m0011 from "./migrations/0011_series.js";
 import * as m0012 from "./migrations/0012_reading.js";
 import * as m0013 from "./migrations/0013_api_tokens.js";
 import * as m0014 from "./migrations/0014_subscriptions.js";
+import * as m0015 from "./migrations/0015_blocking.js";
 
 // Listed explicitly rather than read from a folder, so the built dist/ and tsx run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0012_reading": m0012,
   "0013_api_tokens": m0013,
   "0014_subscriptions": m0014,
+  "0015_blocking": m0015,
 };
 
 function migrator(db: Kysely<any>): Migrator {

@@ -309,6 +309,8 @@ export interface Database {
   work_hits_daily: WorkHitsDailyTable;
   api_tokens: ApiTokensTable;
   subscriptions: SubscriptionsTable;
+  blocks: UserRelationTable;
+  mutes: UserRelationTable;
   comments: CommentsTable;
   comment_inbox: CommentInboxTable;
   series: SeriesTable;
@@ -373,3 +375,10 @@ export interface SubscriptionsTable {
 }
 export type SubscriptionRow = Selectable<SubscriptionsTable>;
 export type SeriesRow = Selectable<SeriesTable>;
+
+/** A block or a mute: user_id blocks (or mutes) target_id. */
+export interface UserRelationTable {
+  user_id: number;
+  target_id: number;
+  created_at: string;
+}

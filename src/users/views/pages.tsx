@@ -127,6 +127,12 @@ export function ProfilePage({ user, pseuds, isSelf, actions, notices }: { user: 
               <a href={`${base}/subscriptions`}>Subscriptions</a>
             </li>
             <li>
+              <a href={`${base}/blocked`}>Blocked Users</a>
+            </li>
+            <li>
+              <a href={`${base}/muted`}>Muted Users</a>
+            </li>
+            <li>
               <a href={`${base}/edit`}>Account settings</a>
             </li>
           </>
