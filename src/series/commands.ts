@@ -1,3 +1,4 @@
+import { dropSubscriptionsTo } from "../subscriptions/commands.js";
 import { type Db, type DbOrTrx, nowIso } from "../platform/db/index.js";
 import { refreshWorkSearchFields } from "../search/index.js";
 import type { SeriesChoice, SeriesInput } from "./schema.js";
@@ -108,6 +109,7 @@ export async function deleteSeries(db: Db, seriesId: number): Promise<void> {
     await trx.deleteFrom("series_creators").where("series_id", "=", seriesId).execute();
     await trx.deleteFrom("bookmark_tags").where("bookmark_id", "in", trx.selectFrom("bookmarks").select("id").where("series_id", "=", seriesId)).execute();
     await trx.deleteFrom("bookmarks").where("series_id", "=", seriesId).execute();
+    await dropSubscriptionsTo(trx, "series", seriesId);
     await trx.deleteFrom("series").where("id", "=", seriesId).execute();
     await refreshWorkSearchFields(trx, works);
   });

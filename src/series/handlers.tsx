@@ -1,3 +1,4 @@
+import { subscribeButtonFor } from "../subscriptions/handlers.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { setFlash, takeFlash } from "../platform/http/flash.js";
 import type { FieldErrors } from "../platform/http/components.js";
@@ -65,10 +66,12 @@ async function editableSeries(req: FastifyRequest, reply: FastifyReply): Promise
 export async function showSeriesPage(req: FastifyRequest, reply: FastifyReply) {
   const series = await seriesFromParam(req, reply);
   if (!series) return;
-  const [blurbs, bookmarks, own] = await Promise.all([
+  const csrf = reply.csrf();
+  const [blurbs, bookmarks, own, subscribe] = await Promise.all([
     seriesBlurbsVisibleTo(req.db, req.viewer, series.id),
     publicBookmarksCount(req.db, { seriesId: series.id }),
     req.viewer.user ? bookmarkOfSeries(req.db, req.viewer.user.id, series.id) : Promise.resolve(undefined),
+    subscribeButtonFor(req, "series", series.id, canEditSeries(req.viewer, series), csrf),
   ]);
   const bookmarkHref = req.viewer.user ? (own ? editBookmarkPath(own.id) : newSeriesBookmarkPath(series.id)) : null;
   return reply.page(
@@ -82,6 +85,7 @@ export async function showSeriesPage(req: FastifyRequest, reply: FastifyReply) {
       bookmarkHref={bookmarkHref}
       ownBookmark={own !== undefined}
       notices={takeFlash(req, reply)}
+      subscribe={subscribe}
     />,
     { mainClass: "series-show" },
   );

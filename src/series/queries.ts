@@ -253,3 +253,10 @@ export async function seriesWorksForOwner(db: DbOrTrx, viewer: Viewer, seriesId:
     .orderBy("serial_works.position")
     .execute();
 }
+
+/** Series titles by id, in one query (for lists that name series, such as subscriptions). */
+export async function seriesTitles(db: DbOrTrx, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom("series").select(["id", "title"]).where("id", "in", ids).execute();
+  return new Map(rows.map((r) => [r.id, r.title]));
+}

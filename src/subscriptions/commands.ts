@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type Db, type DbOrTrx, nowIso } from "../platform/db/index.js";
 import { enqueueJob } from "../platform/jobs.js";
+import { membershipsOfWork } from "../series/queries.js";
 import type { SubscriptionKind } from "./queries.js";
 
 /** Subscribes a user; "already" (nothing written) when they follow it already (a double click). */
@@ -37,12 +38,14 @@ export async function queueSubscriptionMail(trx: DbOrTrx, event: SubscriptionEve
   // Most posts have nobody following them: no job row for those. Someone who subscribes after
   // this moment subscribed after the post, so the email was never theirs.
   const creators = trx.selectFrom("work_creators").innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id").select("pseuds.user_id").where("work_creators.work_id", "=", event.workId);
+  const seriesIds = (await membershipsOfWork(trx, event.workId)).map((m) => m.seriesId);
   const follower = await trx
     .selectFrom("subscriptions")
     .select("id")
     .where((eb) =>
       eb.or([
         eb.and([eb("kind", "=", "user"), eb("target_id", "in", creators)]),
+        ...(seriesIds.length ? [eb.and([eb("kind", "=", "series"), eb("target_id", "in", seriesIds)])] : []),
         ...(event.event === "chapter" ? [eb.and([eb("kind", "=", "work"), eb("target_id", "=", event.workId)])] : []),
       ]),
     )

@@ -4,6 +4,8 @@ import { setFlash, takeFlash } from "../platform/http/flash.js";
 import { idParam, queryParam, safeReturnPath } from "../platform/http/routes.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import { t } from "../platform/i18n/index.js";
+import { findSeries, seriesWorksVisibleTo } from "../series/queries.js";
+import { seriesPath } from "../series/views/paths.js";
 import { findUserById } from "../users/queries.js";
 import { isCreator, workVisibility } from "../works/policy.js";
 import { findWork } from "../works/queries.js";
@@ -47,7 +49,11 @@ async function resolveTarget(req: FastifyRequest, viewer: Viewer & { user: NonNu
     if (user.id === viewer.user.id) return { ok: false, message: t("subscriptions.own"), status: 403 };
     return { ok: true, name: user.login, path: userPath(user.login) };
   }
-  return { ok: false, message: t("subscriptions.cannot_subscribe"), status: 422 };
+  const series = await findSeries(req.db, id);
+  // A series is followed through its works: one with no work this viewer may see is "not found".
+  if (!series || (await seriesWorksVisibleTo(req.db, viewer, series.id)).length === 0) return { ok: false, message: t("error.NOT_FOUND"), status: 404 };
+  if (series.ownerUserIds.includes(viewer.user.id)) return { ok: false, message: t("subscriptions.own"), status: 403 };
+  return { ok: true, name: series.title, path: seriesPath(series.id) };
 }
 
 /** The `:login` of the URL is the viewer: everyone else is refused (no one edits another's list). */

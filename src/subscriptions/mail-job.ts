@@ -5,6 +5,7 @@ import type { JobRow } from "../platform/db/tables.js";
 import { advanceJob, type JobStep } from "../platform/jobs.js";
 import type { Mailer } from "../platform/mail.js";
 import { t } from "../platform/i18n/index.js";
+import { membershipsOfWork } from "../series/queries.js";
 import { findWork, type Work } from "../works/queries.js";
 import { chapterPath, workPath } from "../works/views/paths.js";
 import { SUBSCRIPTION_MAIL, type SubscriptionEvent } from "./commands.js";
@@ -23,9 +24,20 @@ export function setSubscriptionMailBatchSize(n: number): void {
   batchSize = n;
 }
 
-/** Which subscriptions an event reaches: the work's followers (for chapters) and its creators'. */
-function targetsOf(event: SubscriptionEvent, work: Work): { kind: SubscriptionKind; ids: number[] }[] {
-  const targets: { kind: SubscriptionKind; ids: number[] }[] = [{ kind: "user", ids: work.creatorUserIds }];
+interface Target {
+  kind: SubscriptionKind;
+  ids: number[];
+}
+
+/**
+ * Which subscriptions an event reaches: its creators' followers, its series' followers (new
+ * works and chapters in the series, as on AO3), and for a chapter the work's own followers.
+ */
+function targetsOf(event: SubscriptionEvent, work: Work, seriesIds: number[]): Target[] {
+  const targets: Target[] = [
+    { kind: "user", ids: work.creatorUserIds },
+    { kind: "series", ids: seriesIds },
+  ];
   if (event.event === "chapter") targets.push({ kind: "work", ids: [work.id] });
   return targets.filter((target) => target.ids.length > 0);
 }
@@ -39,8 +51,7 @@ interface Recipient {
   reason: { kind: SubscriptionKind; targetId: number; token: string };
 }
 
-async function nextRecipients(db: Db, job: JobRow, event: SubscriptionEvent, work: Work): Promise<Recipient[]> {
-  const targets = targetsOf(event, work);
+async function nextRecipients(db: Db, job: JobRow, targets: Target[], work: Work): Promise<Recipient[]> {
   if (targets.length === 0) return [];
   const matching = (eb: any) => eb.or(targets.map((target) => eb.and([eb("subscriptions.kind", "=", target.kind), eb("subscriptions.target_id", "in", target.ids)])));
   let idsQuery = db.selectFrom("subscriptions").select("user_id").distinct().where(matching).where("user_id", ">", job.cursor);
@@ -116,12 +127,18 @@ export function subscriptionMailStep(mailer: Mailer, publicUrl: string): JobStep
     if (!work || !work.posted) return false;
     const letter = await letterFor(db, event, work, publicUrl);
     if (!letter) return false;
-    const recipients = await nextRecipients(db, job, event, work);
+    const series = await membershipsOfWork(db, work.id);
+    const recipients = await nextRecipients(db, job, targetsOf(event, work, series.map((s) => s.seriesId)), work);
     if (recipients.length === 0) return false;
     for (const recipient of recipients) {
       const unsubscribeUrl = `${publicUrl}${unsubscribePath(recipient.reason.token)}`;
-      const followed = work.creators.find((c) => c.userId === recipient.reason.targetId)?.login ?? "";
-      const reasonText = t(`subscriptions.mail.reason_${recipient.reason.kind}`, { title: work.title, login: followed });
+      const { kind, targetId } = recipient.reason;
+      const reasonText =
+        kind === "work"
+          ? t("subscriptions.mail.reason_work", { title: work.title })
+          : kind === "user"
+            ? t("subscriptions.mail.reason_user", { login: work.creators.find((c) => c.userId === targetId)?.login ?? "" })
+            : t("subscriptions.mail.reason_series", { series: series.find((s) => s.seriesId === targetId)?.title ?? "" });
       await mailer.send({ key: `subscription-${job.id}-${recipient.userId}`, to: recipient.email, subject: letter.subject, unsubscribeUrl, ...render(letter, reasonText, unsubscribeUrl) });
     }
     await db.transaction().execute((trx) => advanceJob(trx, job.id, recipients[recipients.length - 1]!.userId, recipients.length));

@@ -1,4 +1,5 @@
 import type { DbOrTrx } from "../platform/db/index.js";
+import { seriesTitles } from "../series/queries.js";
 import type { SubscriptionRow } from "../platform/db/tables.js";
 
 export type SubscriptionKind = SubscriptionRow["kind"];
@@ -27,11 +28,12 @@ export async function nameSubscriptions(db: DbOrTrx, rows: SubscriptionRow[]): P
   const ids = (kind: SubscriptionKind) => [...new Set(rows.filter((r) => r.kind === kind).map((r) => r.target_id))];
   const workIds = ids("work");
   const userIds = ids("user");
-  const [works, users] = await Promise.all([
+  const [works, users, series] = await Promise.all([
     workIds.length ? db.selectFrom("works").select(["id", "title as name"]).where("id", "in", workIds).execute() : [],
     userIds.length ? db.selectFrom("users").select(["id", "login as name"]).where("id", "in", userIds).execute() : [],
+    seriesTitles(db, ids("series")),
   ]);
-  const names = { work: new Map(works.map((w) => [w.id, w.name])), user: new Map(users.map((u) => [u.id, u.name])), series: new Map<number, string>() };
+  const names = { work: new Map(works.map((w) => [w.id, w.name])), user: new Map(users.map((u) => [u.id, u.name])), series };
   return rows.map((row) => ({ ...row, name: names[row.kind].get(row.target_id) ?? null }));
 }
 

@@ -12,7 +12,8 @@ import type { Db } from "../platform/db/index.js";
 import { claimJob, drainJobs, runJob } from "../platform/jobs.js";
 import { outboxFolder } from "../platform/mail.js";
 import { createUser } from "../users/commands.js";
-import { addChapter, postDraft } from "../works/commands.js";
+import { addWorkToSeries, createSeries, deleteSeries } from "../series/commands.js";
+import { addChapter, createWork, postDraft } from "../works/commands.js";
 import { SUBSCRIPTION_MAIL } from "./commands.js";
 import { setSubscriptionMailBatchSize } from "./mail-job.js";
 
@@ -232,6 +233,45 @@ test("subscriptions: the mail job works in batches and a restart mails nobody tw
     assert.deepEqual(recipientsOf(mails), ["r1@example.com", "r2@example.com", "r3@example.com", "r4@example.com", "r5@example.com"]);
     const row = await db.selectFrom("jobs").select(["state", "done_count"]).where("id", "=", job.id).executeTakeFirstOrThrow();
     assert.deepEqual(row, { state: "done", done_count: 5 });
+    await app.close();
+  });
+});
+
+test("subscriptions: following a series brings its new works and chapters; its page offers Subscribe; deleting it ends the subscriptions", async (t) => {
+  await eachDialect(t, async (_t, { db, url }) => {
+    const dataDir = dataFolder(t);
+    const config = testConfig(url, { dataDir });
+    const { app, pseudId } = await appWithUser(db, url);
+    const first = await makeWork(db, pseudId, { title: "Part One" });
+    const seriesId = await db.transaction().execute(async (trx) => {
+      const id = await createSeries(trx, [pseudId], "The Long Tide");
+      await addWorkToSeries(trx, id, first, null);
+      return id;
+    });
+    const { client: ana } = await reader(app, db, "ana");
+    const page = await ana.get(`/series/${seriesId}`);
+    assertMatch(page.body, /name="subscription\[subscribable_type\]" value="series"/);
+    const res = await ana.post("/users/ana/subscriptions", { "subscription[subscribable_type]": "Series", "subscription[subscribable_id]": String(seriesId), return_to: `/series/${seriesId}` });
+    assert.equal(res.statusCode, 303);
+    assertMatch((await ana.get(`/series/${seriesId}`)).body, /You are now following The Long Tide\./);
+    assertMatch((await ana.get("/users/ana/subscriptions?type=series")).body, new RegExp(`<a href="/series/${seriesId}">The Long Tide</a>`));
+
+    // A new work posted into the series, and a chapter of a work in it, each mail ana once.
+    const input = {
+      title: "Part Two", pseudIds: [pseudId], rating: "General Audiences", warnings: ["No Archive Warnings Apply"], categories: [],
+      tags: { Fandom: ["Original Work"], Relationship: [], Character: [], Freeform: [] }, language: "en", summary: "", notes: "", endnotes: "",
+      restricted: false, commentPermission: "registered" as const, expectedChapters: 1, publishedOn: null,
+    };
+    await createWork(db, input, [chapter(1)], { draft: false, series: { choice: { kind: "existing", seriesId, position: null }, creatorPseudIds: [pseudId] } });
+    await addChapter(db, first, chapter(2));
+    assert.equal(await drainJobs(db, jobSteps(config)), 2);
+    const mails = outbox(dataDir);
+    assert.deepEqual(recipientsOf(mails), ["ana@example.com", "ana@example.com"]);
+    assert.ok(mails.every((m) => /because you subscribed to the series The Long Tide\./.test(m.body)));
+    assert.ok(mails.some((m) => /^Subject: .* posted Part Two$/m.test(m.body)));
+
+    await deleteSeries(db, seriesId);
+    assert.equal((await rows(db)).length, 0);
     await app.close();
   });
 });

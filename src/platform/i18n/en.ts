@@ -152,7 +152,7 @@ export const en = {
   "subscriptions.mail.summary": "Summary: {summary}",
   "subscriptions.mail.reason_work": "You're receiving this email because you subscribed to {title}.",
   "subscriptions.mail.reason_user": "You're receiving this email because you subscribed to {login}.",
-  "subscriptions.mail.reason_series": "You're receiving this email because you subscribed to a series that {title} is part of.",
+  "subscriptions.mail.reason_series": "You're receiving this email because you subscribed to the series {series}.",
   "subscriptions.mail.unsubscribe": "To stop these emails, unsubscribe here (no log-in needed):",
   "series.position_invalid": "Positions in a series are whole numbers from 1.",
   "series.choose_one": "Choose one of your series or name a new one, not both.",

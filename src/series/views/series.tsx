@@ -61,8 +61,11 @@ export function SeriesPage(props: {
   bookmarkHref: string | null;
   ownBookmark: boolean;
   notices: string[];
+  /** The Subscribe / Unsubscribe form (subscriptions capability), or "". */
+  subscribe: JSX.Element;
 }): JSX.Element {
   const { series, blurbs } = props;
+  const safeSubscribe = props.subscribe; // markup from the subscriptions capability's views
   return (
     <div class="series">
       {props.notices.length ? (
@@ -78,6 +81,7 @@ export function SeriesPage(props: {
         {series.title}
       </h2>
       <ul class="navigation actions" aria-label="Series actions">
+        {safeSubscribe ? <li class="subscribe">{safeSubscribe}</li> : ""}
         {props.bookmarkHref ? (
           <li class="bookmark">
             <a href={props.bookmarkHref}>{props.ownBookmark ? "Edit Bookmark" : "Bookmark Series"}</a>

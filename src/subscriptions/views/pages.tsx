@@ -1,5 +1,6 @@
 import { CsrfField } from "../../platform/http/components.js";
 import { t } from "../../platform/i18n/index.js";
+import { seriesPath } from "../../series/views/paths.js";
 import { userPath, workPath } from "../../works/views/paths.js";
 import type { NamedSubscription, SubscriptionKind } from "../queries.js";
 import { deleteSubscriptionPath, subscriptionsPath, unsubscribePath } from "./paths.js";
@@ -9,7 +10,7 @@ export function targetPath(subscription: NamedSubscription): string | null {
   if (subscription.name === null) return null;
   if (subscription.kind === "work") return workPath(subscription.target_id);
   if (subscription.kind === "user") return userPath(subscription.name);
-  return `/series/${subscription.target_id}`;
+  return seriesPath(subscription.target_id);
 }
 
 /**
