@@ -1,3 +1,4 @@
+import { viewerMarksOf } from "../responses/viewer-marks.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { formatNumber } from "../platform/i18n/index.js";
 import { findTagById, findTagByName, tagsByIds } from "../tags/queries.js";
@@ -25,9 +26,8 @@ async function renderListing(req: FastifyRequest, reply: FastifyReply, scope: Li
     sidebar.query.page = pages;
     result = await req.browse.query(sidebar.query, narrowing);
   }
-  const blurbs = await blurbsInOrder(req.db, req.viewer, result.workIds);
   const tagIds = [...Object.values(result.facets).flatMap((f) => f.map((t) => t.tagId)), ...sidebar.query.includeTagIds, ...sidebar.query.excludeTagIds];
-  const tags = await tagsByIds(req.db, tagIds);
+  const [blurbs, tags, marks] = await Promise.all([blurbsInOrder(req.db, req.viewer, result.workIds), tagsByIds(req.db, tagIds), viewerMarksOf(req.db, req.viewer, result.workIds)]);
   const href = (n: number) => {
     const params = new URLSearchParams(req.url.includes("?") ? req.url.slice(req.url.indexOf("?") + 1) : "");
     params.delete("page");
@@ -40,7 +40,7 @@ async function renderListing(req: FastifyRequest, reply: FastifyReply, scope: Li
     <div class="listing-with-filters">
       <div class="listing">
         <FilterNotices notices={sidebar.notices} />
-        <WorkListing heading={heading} total={result.total} page={sidebar.query.page} blurbs={blurbs} href={href} />
+        <WorkListing heading={heading} total={result.total} page={sidebar.query.page} blurbs={blurbs} href={href} marks={marks} />
       </div>
       <FilterSidebar action={basePath} sidebar={sidebar} result={result} tags={tags} />
     </div>,

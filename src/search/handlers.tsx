@@ -1,3 +1,4 @@
+import { viewerMarksOf } from "../responses/viewer-marks.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { pageParam } from "../platform/http/routes.js";
 import { chaptersOf } from "../works/queries.js";
@@ -21,6 +22,7 @@ export async function showSearchPage(req: FastifyRequest, reply: FastifyReply) {
   }
   const page = pageParam(req);
   const { total, blurbs } = await searchWorks(req.db, req.viewer, parsed.query, page);
+  const marks = await viewerMarksOf(req.db, req.viewer, blurbs.map((b) => b.work.id));
 
   // Where the words occur in a chapter's text, say which chapter and show the place.
   const found = await matchingChapters(req.db, blurbs.map((b) => b.work.id), parsed.query);
@@ -39,7 +41,7 @@ export async function showSearchPage(req: FastifyRequest, reply: FastifyReply) {
     "Search Results",
     <>
       <SearchFormView form={form} />
-      <WorkListing heading={`found${description ? `: ${description}` : ""}`} total={total} page={page} blurbs={blurbs} href={href} extras={extras} empty="No works matched your search." />
+      <WorkListing heading={`found${description ? `: ${description}` : ""}`} total={total} page={page} blurbs={blurbs} href={href} extras={extras} marks={marks} empty="No works matched your search." />
     </>,
     { mainClass: "works-search" },
   );

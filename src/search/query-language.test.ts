@@ -536,7 +536,9 @@ test("fuzz: 5,000 random strings from the syntax alphabet never throw and finish
   }
   const elapsed = performance.now() - started;
   assert.ok(ok > 1000, `only ${ok} of 5,000 parsed; the fuzz alphabet is too hostile to test much`);
-  assert.ok(elapsed < 1500, `fuzz took ${Math.round(elapsed)} ms`);
+  // Not a benchmark: the bound is loose enough for a loaded CI machine (it took about 0.5 s on a
+  // quiet one) and still catches parsing that grows exponentially with nesting.
+  assert.ok(elapsed < 30_000, `fuzz took ${Math.round(elapsed)} ms`);
 });
 
 test("worst cases stay fast", () => {
@@ -559,5 +561,6 @@ test("worst cases stay fast", () => {
   ];
   const started = performance.now();
   for (const q of inputs) for (let i = 0; i < 20; i++) parseSearchQuery(q, { now: NOW });
-  assert.ok(performance.now() - started < 500);
+  // A loose bound (see the fuzz above): exponential backtracking on these inputs would take hours.
+  assert.ok(performance.now() - started < 10_000);
 });

@@ -27,8 +27,27 @@ function symbolFor(list: FixedTag[], names: string[]): FixedTag | undefined {
   return list.find((entry) => names.includes(entry.name));
 }
 
+/** What the viewer has done with a work, shown on its blurb (loaded per page by src/responses). */
+export interface ViewerMarks {
+  kudos: boolean;
+  bookmarked: boolean;
+  markedForLater: boolean;
+}
+
+/** The viewer's marks as words (never only a colour or an icon). */
+function ViewerMarkList({ marks }: { marks: ViewerMarks }): JSX.Element {
+  const words = [marks.kudos ? "You left kudos" : "", marks.bookmarked ? "Bookmarked" : "", marks.markedForLater ? "Marked for Later" : ""].filter(Boolean);
+  return (
+    <ul class="viewer-marks commas" aria-label="Your responses">
+      {words.map((word) => (
+        <li safe>{word}</li>
+      ))}
+    </ul>
+  );
+}
+
 /** A work's blurb in a listing: AO3's `li.work.blurb.group` markup. */
-export function WorkBlurb({ blurb, extra }: { blurb: Blurb; extra?: JSX.Element }): JSX.Element {
+export function WorkBlurb({ blurb, extra, marks }: { blurb: Blurb; extra?: JSX.Element; marks?: ViewerMarks }): JSX.Element {
   const safeExtra = extra ?? ""; // rendered markup from our own views
   const { work, tags, creators, postedChapters } = blurb;
   const names = (type: string) => tags.filter((t) => t.type === type);
@@ -110,6 +129,7 @@ export function WorkBlurb({ blurb, extra }: { blurb: Blurb; extra?: JSX.Element 
         <dd class="chapters" safe>{chapterProgress(postedChapters, work.expected_chapters)}</dd>
         <ResponseStats work={work} />
       </dl>
+      {marks ? <ViewerMarkList marks={marks} /> : ""}
       {safeExtra}
     </li>
   );
@@ -127,6 +147,8 @@ export function WorkListing(props: {
   extras?: Map<number, JSX.Element>;
   /** Shown between the heading and the list (the search-within-results form). */
   tools?: JSX.Element;
+  /** The viewer's kudos, bookmarks and Marked for Later among these works. */
+  marks?: Map<number, ViewerMarks>;
 }): JSX.Element {
   const safeTools = props.tools ?? ""; // rendered markup from our own views
   const from = (props.page - 1) * PER_PAGE + 1;
@@ -143,7 +165,7 @@ export function WorkListing(props: {
       {props.blurbs.length ? (
         <ol class="work index group">
           {props.blurbs.map((blurb) => (
-            <WorkBlurb blurb={blurb} extra={props.extras?.get(blurb.work.id)} />
+            <WorkBlurb blurb={blurb} extra={props.extras?.get(blurb.work.id)} marks={props.marks?.get(blurb.work.id)} />
           ))}
         </ol>
       ) : (
