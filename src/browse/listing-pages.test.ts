@@ -105,6 +105,10 @@ test("bad sidebar input is adjusted and said, never a failure", async (t) => {
     assertMatch(res.body, /Unknown sort (?:&quot;|&#34;)shoe_size(?:&quot;|&#34;)/);
     assertMatch(res.body, /Unknown tag id (?:&quot;|&#34;)abc(?:&quot;|&#34;)/);
     assertMatch(res.body, /is not a date/);
+    // An id past the id column's range is unknown too (PostgreSQL would refuse to compare it).
+    const huge = await client.get("/works?include_work_search%5Bfandom_ids%5D%5B%5D=99999999999&exclude_work_search%5Bfreeform_ids%5D%5B%5D=2147483648");
+    assert.equal(huge.statusCode, 200);
+    assertMatch(huge.body, /Unknown tag id (?:&quot;|&#34;)99999999999(?:&quot;|&#34;)/);
     assertMatch(res.body, /value="5,000"/, "what was typed is kept");
     assertMatch(res.body, /value="2024-13-45"/);
 

@@ -1,6 +1,6 @@
 import { mutedUserIds } from "../blocking/queries.js";
 import type { FastifyRequest } from "fastify";
-import { pageParam, queryParam } from "../platform/http/routes.js";
+import { pageParam, parseId, queryParam } from "../platform/http/routes.js";
 import { parseSearchQuery } from "../search/query-language.js";
 import { searchRefinement } from "../search/refine.js";
 import { findTagByName } from "../tags/queries.js";
@@ -79,7 +79,8 @@ export async function readSidebar(req: FastifyRequest, scope: ListingScope): Pro
     ["exclude", q.excludeTagIds],
   ] as const) {
     for (const { param: name } of FACET_TYPES) {
-      for (const value of queryValues(req, `${list}_work_search[${name}][]`)) asked.push({ value, id: Number(value), target });
+      // parseId: a table id or null (an id past the column's range would make PostgreSQL fail the query).
+      for (const value of queryValues(req, `${list}_work_search[${name}][]`)) asked.push({ value, id: parseId(value) ?? Number.NaN, target });
     }
   }
   const wellFormed = asked.filter((a) => Number.isSafeInteger(a.id) && a.id > 0);
