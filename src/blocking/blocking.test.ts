@@ -1,23 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { FastifyInstance } from "fastify";
-import { appWithUser, assertMatch, Client } from "../../test/support/app.js";
+import { appWithUser, assertMatch, Client, loggedInUser } from "../../test/support/app.js";
 import { eachDialect } from "../../test/support/db.js";
 import { makeWork } from "../../test/support/factories.js";
-import type { Db } from "../platform/db/index.js";
 import { nowIso } from "../platform/db/index.js";
-import { createUser } from "../users/commands.js";
 import { RELATION_LIMIT } from "./queries.js";
 
-async function member(app: FastifyInstance, db: Db, login: string, roles: string[] = []) {
-  const made = await createUser(db, { login, email: `${login}@example.com`, password: "member password 1" });
-  if (!made.ok) throw new Error(`no ${login}`);
-  for (const role of roles) await db.insertInto("user_roles").values({ user_id: made.value.id, role }).execute();
-  const client = new Client(app);
-  await client.logIn(login, "member password 1");
-  const pseud = await db.selectFrom("pseuds").select("id").where("user_id", "=", made.value.id).executeTakeFirstOrThrow();
-  return { client, userId: made.value.id, pseudId: pseud.id };
-}
+const member = loggedInUser;
 
 const comment = (client: Client, workId: number, text: string) =>
   client.post(`/works/${workId}/comments`, { "comment[comment_content]": text, "comment[token]": `t-${text}` });

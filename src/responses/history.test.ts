@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { FastifyInstance } from "fastify";
-import { appWithUser, assertMatch, Client } from "../../test/support/app.js";
+import { appWithUser, assertMatch, Client, loggedInUser } from "../../test/support/app.js";
 import { eachDialect } from "../../test/support/db.js";
 import { makeWork } from "../../test/support/factories.js";
 import type { Db } from "../platform/db/index.js";
-import { createUser } from "../users/commands.js";
 import { addChapter } from "../works/commands.js";
 import { markedForLaterAmong } from "./history.js";
 
-async function reader(app: FastifyInstance, db: Db, login: string) {
-  const made = await createUser(db, { login, email: `${login}@example.com`, password: "reader password 1" });
-  if (!made.ok) throw new Error("no reader");
-  const client = new Client(app);
-  await client.logIn(login, "reader password 1");
-  return { client, userId: made.value.id };
-}
+const reader = loggedInUser;
 
 const readingOf = (db: Db, userId: number, workId: number) => db.selectFrom("readings").selectAll().where("user_id", "=", userId).where("work_id", "=", workId).executeTakeFirst();
 

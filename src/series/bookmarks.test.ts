@@ -1,20 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { appWithUser, assertMatch, Client } from "../../test/support/app.js";
+import { appWithUser, assertMatch, Client, loggedInUser } from "../../test/support/app.js";
 import { eachDialect } from "../../test/support/db.js";
 import { makeWork } from "../../test/support/factories.js";
 import type { Db } from "../platform/db/index.js";
-import { createUser } from "../users/commands.js";
 import { addWorkToSeries, createSeries } from "./commands.js";
 
-async function reader(app: FastifyInstance, db: Db, login: string) {
-  const made = await createUser(db, { login, email: `${login}@example.com`, password: "reader password 1" });
-  if (!made.ok) throw new Error("no reader");
-  const client = new Client(app);
-  await client.logIn(login, "reader password 1");
-  return client;
-}
+/** A logged-in reader's client. */
+const reader = async (app: FastifyInstance, db: Db, login: string) => (await loggedInUser(app, db, login)).client;
 
 async function seriesOf(db: Db, pseudId: number, title: string, works: number[]): Promise<number> {
   return db.transaction().execute(async (trx) => {

@@ -1,25 +1,17 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { FastifyInstance } from "fastify";
-import { appWithUser, assertMatch, Client, redirectedId, workForm } from "../../test/support/app.js";
+import { appWithUser, assertMatch, Client, redirectedId, workForm, loggedInUser } from "../../test/support/app.js";
 import { eachDialect } from "../../test/support/db.js";
 import { makeCreator, makeWork } from "../../test/support/factories.js";
 import type { Db } from "../platform/db/index.js";
 import { GUEST, type Viewer } from "../platform/http/viewer.js";
 import { parseSearchQuery } from "../search/query-language.js";
 import { searchWorks } from "../search/listing.js";
-import { createUser } from "../users/commands.js";
 import { deleteWork } from "../works/commands.js";
 import { addWorkToSeries, createSeries, removeWorkFromSeries, updateSeries } from "./commands.js";
 import { findSeries, seriesPlacesOfWork, seriesWorksVisibleTo } from "./queries.js";
 
-async function reader(app: FastifyInstance, db: Db, login: string) {
-  const made = await createUser(db, { login, email: `${login}@example.com`, password: "reader password 1" });
-  if (!made.ok) throw new Error("no reader");
-  const client = new Client(app);
-  await client.logIn(login, "reader password 1");
-  return { client, userId: made.value.id };
-}
+const reader = loggedInUser;
 
 const order = async (db: Db, seriesId: number) =>
   (await db.selectFrom("serial_works").select(["work_id", "position"]).where("series_id", "=", seriesId).orderBy("position").execute()).map((r) => [r.work_id, r.position]);

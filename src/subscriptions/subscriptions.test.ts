@@ -3,27 +3,19 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { FastifyInstance } from "fastify";
-import { appWithUser, assertMatch, Client, testConfig } from "../../test/support/app.js";
+import { appWithUser, assertMatch, Client, testConfig, loggedInUser } from "../../test/support/app.js";
 import { eachDialect } from "../../test/support/db.js";
 import { makeCreator, makeWork } from "../../test/support/factories.js";
 import { jobSteps } from "../app.js";
 import type { Db } from "../platform/db/index.js";
 import { claimJob, drainJobs, runJob } from "../platform/jobs.js";
 import { outboxFolder } from "../platform/mail.js";
-import { createUser } from "../users/commands.js";
 import { addWorkToSeries, createSeries, deleteSeries } from "../series/commands.js";
 import { addChapter, createWork, postDraft } from "../works/commands.js";
 import { SUBSCRIPTION_MAIL } from "./commands.js";
 import { setSubscriptionMailBatchSize } from "./mail-job.js";
 
-async function reader(app: FastifyInstance, db: Db, login: string) {
-  const made = await createUser(db, { login, email: `${login}@example.com`, password: "reader password 1" });
-  if (!made.ok) throw new Error("no reader");
-  const client = new Client(app);
-  await client.logIn(login, "reader password 1");
-  return { client, userId: made.value.id };
-}
+const reader = loggedInUser;
 
 const rows = (db: Db) => db.selectFrom("subscriptions").selectAll().orderBy("id").execute();
 const chapter = (n: number) => ({ title: `Part ${n}`, summary: "", notes: "", endnotes: "", content: `<p>Chapter ${n} words here.</p>` });

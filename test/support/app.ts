@@ -71,6 +71,18 @@ export class Client {
   }
 }
 
+/** A new account (its email LOGIN@example.com) logged in through the form, in a client of its own. */
+export async function loggedInUser(app: FastifyInstance, db: Db, login: string, roles: string[] = []): Promise<{ client: Client; userId: number; pseudId: number }> {
+  const password = "reader password 1";
+  const made = await createUser(db, { login, email: `${login}@example.com`, password });
+  if (!made.ok) throw new Error(`could not create ${login}`);
+  for (const role of roles) await db.insertInto("user_roles").values({ user_id: made.value.id, role }).execute();
+  const pseud = await db.selectFrom("pseuds").select("id").where("user_id", "=", made.value.id).executeTakeFirstOrThrow();
+  const client = new Client(app);
+  await client.logIn(login, password);
+  return { client, userId: made.value.id, pseudId: pseud.id };
+}
+
 /** Builds the app over a test database and a user to act as. */
 export async function appWithUser(db: Db, url: string, login = "writer", password = "correct horse battery") {
   const app = await buildApp(testConfig(url), db);
