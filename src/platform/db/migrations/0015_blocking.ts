@@ -2,7 +2,8 @@ import type { Kysely } from "kysely";
 
 // Blocking and muting (src/blocking), each at most 2,000 users per person (checked by the command).
 // In both tables user_id is the one who blocks or mutes, target_id the one blocked or muted.
-// - blocks: the target may not comment on, leave kudos on or gift the user's works.
+// - blocks: the target may not comment on or leave kudos on the user's works (nor give them
+//   gifts, once the archive has gifts).
 // - mutes: the target's works, bookmarks and comments are left out of what the user is shown,
 //   on the server, so every count agrees with the list under it.
 // Rows go with either user (ON DELETE CASCADE).
