@@ -1,3 +1,4 @@
+import { FlashNotices } from "../platform/http/components.js";
 import { blockedByAny, mutedUserIds } from "../blocking/queries.js";
 import type { DbOrTrx } from "../platform/db/index.js";
 import { randomBytes } from "node:crypto";
@@ -114,15 +115,7 @@ export async function showWorkComments(req: FastifyRequest, reply: FastifyReply)
   return reply.page(
     `Comments on ${work.title}`,
     <>
-      {notices.length ? (
-        <div class="flash notice" role="status">
-          {notices.map((line) => (
-            <p safe>{line}</p>
-          ))}
-        </div>
-      ) : (
-        ""
-      )}
+      <FlashNotices lines={notices} />
       <h2 class="heading">
         {"Comments on "}
         <a href={workPath(work.id)} safe>{work.title}</a>

@@ -1,3 +1,4 @@
+import { FlashNotices } from "../platform/http/components.js";
 import { blockedByAny } from "../blocking/queries.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { setFlash, takeFlash } from "../platform/http/flash.js";
@@ -243,15 +244,7 @@ export async function showUserBookmarks(req: FastifyRequest, reply: FastifyReply
   return reply.page(
     `${user.login} - Bookmarks`,
     <>
-      {notices.length ? (
-        <div class="flash notice" role="status">
-          {notices.map((line) => (
-            <p safe>{line}</p>
-          ))}
-        </div>
-      ) : (
-        ""
-      )}
+      <FlashNotices lines={notices} />
       <BookmarksPage
         heading={`by ${user.login}`}
         total={total}

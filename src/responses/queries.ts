@@ -69,16 +69,8 @@ export async function findBookmark(db: DbOrTrx, id: number): Promise<Bookmark | 
 }
 
 /** The viewer's own bookmark of a series, if any. */
-export async function bookmarkOfSeries(db: DbOrTrx, userId: number, seriesId: number): Promise<Bookmark | undefined> {
-  const row = await db
-    .selectFrom("bookmarks")
-    .innerJoin("users", "users.id", "bookmarks.user_id")
-    .selectAll("bookmarks")
-    .select("users.login")
-    .where("bookmarks.user_id", "=", userId)
-    .where("bookmarks.series_id", "=", seriesId)
-    .executeTakeFirst();
-  return row ? (await withTags(db, [row]))[0] : undefined;
+export function bookmarkOfSeries(db: DbOrTrx, userId: number, seriesId: number): Promise<Bookmark | undefined> {
+  return ownBookmark(db, userId, "series_id", seriesId);
 }
 
 /** How many public bookmarks a series has (works keep theirs in works.bookmarks_count). */
@@ -88,14 +80,19 @@ export async function publicBookmarksCount(db: DbOrTrx, target: { seriesId: numb
 }
 
 /** The viewer's own bookmark of a work, if any. */
-export async function bookmarkOf(db: DbOrTrx, userId: number, workId: number): Promise<Bookmark | undefined> {
+export function bookmarkOf(db: DbOrTrx, userId: number, workId: number): Promise<Bookmark | undefined> {
+  return ownBookmark(db, userId, "work_id", workId);
+}
+
+/** A user's one bookmark of a work or of a series. */
+async function ownBookmark(db: DbOrTrx, userId: number, column: "work_id" | "series_id", id: number): Promise<Bookmark | undefined> {
   const row = await db
     .selectFrom("bookmarks")
     .innerJoin("users", "users.id", "bookmarks.user_id")
     .selectAll("bookmarks")
     .select("users.login")
     .where("bookmarks.user_id", "=", userId)
-    .where("bookmarks.work_id", "=", workId)
+    .where(`bookmarks.${column}`, "=", id)
     .executeTakeFirst();
   return row ? (await withTags(db, [row]))[0] : undefined;
 }

@@ -1,3 +1,4 @@
+import { FlashNotices } from "../platform/http/components.js";
 import { subscribeButtonFor } from "../subscriptions/handlers.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { setFlash, takeFlash } from "../platform/http/flash.js";
@@ -142,15 +143,7 @@ export async function showUserSeries(req: FastifyRequest, reply: FastifyReply) {
   return reply.page(
     `${user.login} - Series`,
     <>
-      {notices.length ? (
-        <div class="flash notice" role="status">
-          {notices.map((line) => (
-            <p safe>{line}</p>
-          ))}
-        </div>
-      ) : (
-        ""
-      )}
+      <FlashNotices lines={notices} />
       <UserSeriesPage login={user.login} blurbs={blurbs} />
     </>,
     { mainClass: "series-index" },

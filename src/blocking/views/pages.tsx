@@ -1,4 +1,4 @@
-import { CsrfField, ErrorSummary, type FieldErrors, isoDate, TextField } from "../../platform/http/components.js";
+import { CsrfField, ErrorSummary, type FieldErrors, isoDate, TextField, FlashNotices } from "../../platform/http/components.js";
 import { formatNumber, t } from "../../platform/i18n/index.js";
 import { userPath } from "../../works/views/paths.js";
 import { RELATION_LIMIT, type Relation, type RelatedUser } from "../queries.js";
@@ -36,15 +36,7 @@ export function RelationListPage(props: { relation: Relation; login: string; use
       <h2 class="heading" safe>
         {t(`blocking.${relation}.heading`)}
       </h2>
-      {props.notices.length ? (
-        <div class="flash notice" role="status">
-          {props.notices.map((line) => (
-            <p safe>{line}</p>
-          ))}
-        </div>
-      ) : (
-        ""
-      )}
+      <FlashNotices lines={props.notices} />
       <p safe>{t(`blocking.${relation}.explain`)}</p>
       <p safe>{t("blocking.count", { count: formatNumber(props.users.length), limit: formatNumber(RELATION_LIMIT) })}</p>
       <ErrorSummary errors={props.errors} labels={{ [field]: t("blocking.field") }} />

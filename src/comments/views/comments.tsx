@@ -1,4 +1,4 @@
-import { CsrfField, type FieldErrors, ErrorSummary, Pagination, sanitizedHtml, TextArea, TextField } from "../../platform/http/components.js";
+import { CsrfField, type FieldErrors, ErrorSummary, Pagination, sanitizedHtml, TextArea, TextField, FlashNotices } from "../../platform/http/components.js";
 import { userPath, workPath } from "../../works/views/paths.js";
 import type { ShownComment, ThreadComment } from "../queries.js";
 import { MAX_COMMENT, type CommentFormValues } from "../schema.js";
@@ -266,15 +266,7 @@ export function ThreadPage(props: {
 }): JSX.Element {
   return (
     <div class="comment-thread">
-      {props.notices.length ? (
-        <div class="flash notice" role="status">
-          {props.notices.map((line) => (
-            <p safe>{line}</p>
-          ))}
-        </div>
-      ) : (
-        ""
-      )}
+      <FlashNotices lines={props.notices} />
       <h2 class="heading">
         {"Comment on "}
         <a href={workPath(props.work.id)} safe>{props.work.title}</a>

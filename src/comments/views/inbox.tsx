@@ -1,4 +1,4 @@
-import { CsrfField, Pagination, sanitizedHtml } from "../../platform/http/components.js";
+import { CsrfField, Pagination, sanitizedHtml, FlashNotices } from "../../platform/http/components.js";
 import { userPath, workPath } from "../../works/views/paths.js";
 import type { InboxEntry } from "../queries.js";
 import { commentPath, inboxPath, replyPath } from "./paths.js";
@@ -12,15 +12,7 @@ function From({ entry }: { entry: InboxEntry }): JSX.Element {
 export function InboxPage(props: { login: string; total: number; unread: number; entries: InboxEntry[]; page: number; pages: number; csrf: string; notices: string[] }): JSX.Element {
   return (
     <div class="inbox">
-      {props.notices.length ? (
-        <div class="flash notice" role="status">
-          {props.notices.map((line) => (
-            <p safe>{line}</p>
-          ))}
-        </div>
-      ) : (
-        ""
-      )}
+      <FlashNotices lines={props.notices} />
       <h2 class="heading" safe>{`My Inbox (${props.total}, ${props.unread} unread)`}</h2>
       {props.entries.length === 0 ? (
         <p class="empty">No comments yet.</p>

@@ -250,3 +250,15 @@ export function sanitizedHtml(html: string): JSX.Element {
 export function isoDate(value: string): string {
   return value.slice(0, 10);
 }
+
+/** The page's flash lines (what the last form did), announced politely; "" when there are none. */
+export function FlashNotices({ lines }: { lines: string[] }): JSX.Element {
+  if (lines.length === 0) return "";
+  return (
+    <div class="flash notice" role="status">
+      {lines.map((line) => (
+        <p safe>{line}</p>
+      ))}
+    </div>
+  );
+}

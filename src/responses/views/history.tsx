@@ -1,4 +1,4 @@
-import { CsrfField, isoDate, Pagination } from "../../platform/http/components.js";
+import { CsrfField, isoDate, Pagination, FlashNotices } from "../../platform/http/components.js";
 import { formatNumber } from "../../platform/i18n/index.js";
 import type { Blurb } from "../../works/queries.js";
 import { WorkBlurb } from "../../works/views/blurb.js";
@@ -69,15 +69,7 @@ export function HistoryPage(props: HistoryPageProps): JSX.Element {
   const heading = markedOnly ? "Marked for Later" : "History";
   return (
     <div class="readings-index">
-      {props.notices.length ? (
-        <div class="flash notice" role="status">
-          {props.notices.map((line) => (
-            <p safe>{line}</p>
-          ))}
-        </div>
-      ) : (
-        ""
-      )}
+      <FlashNotices lines={props.notices} />
       <h2 class="heading" safe>{`${heading} (${formatNumber(props.total)} ${props.total === 1 ? "work" : "works"})`}</h2>
       <nav aria-label="History">
         <ul class="navigation actions">

@@ -1,5 +1,5 @@
 import { escapeHtml } from "@kitajs/html";
-import { CsrfField } from "../../platform/http/components.js";
+import { CsrfField, FlashNotices } from "../../platform/http/components.js";
 import { formatNumber } from "../../platform/i18n/index.js";
 import type { KudosSummary } from "../queries.js";
 import { MarkForLaterButton } from "./history.js";
@@ -49,15 +49,7 @@ export function WorkFeedback(props: WorkFeedbackProps): JSX.Element {
   return (
     <div id="feedback" class="feedback">
       <h3 class="landmark heading">Feedback</h3>
-      {props.notices.length ? (
-        <div class="flash notice" role="status">
-          {props.notices.map((line) => (
-            <p safe>{line}</p>
-          ))}
-        </div>
-      ) : (
-        ""
-      )}
+      <FlashNotices lines={props.notices} />
       <ul class="actions" aria-label="Feedback">
         {props.offerKudos ? (
           <li id="kudo_submit">

@@ -1,5 +1,5 @@
 import { escapeHtml } from "@kitajs/html";
-import { CsrfField, ErrorSummary, type FieldErrors, fieldId, isoDate, sanitizedHtml, SelectField, TextArea, TextField } from "../../platform/http/components.js";
+import { CsrfField, ErrorSummary, type FieldErrors, fieldId, isoDate, sanitizedHtml, SelectField, TextArea, TextField, FlashNotices } from "../../platform/http/components.js";
 import { formatNumber } from "../../platform/i18n/index.js";
 import type { Blurb } from "../../works/queries.js";
 import { WorkBlurb } from "../../works/views/blurb.js";
@@ -68,15 +68,7 @@ export function SeriesPage(props: {
   const safeSubscribe = props.subscribe; // markup from the subscriptions capability's views
   return (
     <div class="series">
-      {props.notices.length ? (
-        <div class="flash notice" role="status">
-          {props.notices.map((line) => (
-            <p safe>{line}</p>
-          ))}
-        </div>
-      ) : (
-        ""
-      )}
+      <FlashNotices lines={props.notices} />
       <h2 class="heading" safe>
         {series.title}
       </h2>

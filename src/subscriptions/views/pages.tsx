@@ -1,4 +1,4 @@
-import { CsrfField } from "../../platform/http/components.js";
+import { CsrfField, FlashNotices } from "../../platform/http/components.js";
 import { t } from "../../platform/i18n/index.js";
 import { seriesPath } from "../../series/views/paths.js";
 import { userPath, workPath } from "../../works/views/paths.js";
@@ -46,15 +46,7 @@ export function SubscriptionsPage(props: { login: string; kind: SubscriptionKind
   return (
     <div class="subscriptions-index">
       <h2 class="heading" safe>{t("subscriptions.heading")}</h2>
-      {props.notices.length ? (
-        <div class="flash notice" role="status">
-          {props.notices.map((line) => (
-            <p safe>{line}</p>
-          ))}
-        </div>
-      ) : (
-        ""
-      )}
+      <FlashNotices lines={props.notices} />
       <nav aria-label={t("subscriptions.heading")}>
         <ul class="navigation actions">
           <li>{props.kind === null ? <span class="current" aria-current="page" safe>{t("subscriptions.all")}</span> : <a href={here} safe>{t("subscriptions.all")}</a>}</li>

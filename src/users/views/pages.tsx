@@ -1,4 +1,4 @@
-import { CsrfField, ErrorSummary, type FieldErrors, isoDate, TextArea, TextField } from "../../platform/http/components.js";
+import { CsrfField, ErrorSummary, type FieldErrors, isoDate, TextArea, TextField, FlashNotices } from "../../platform/http/components.js";
 import type { PseudRow, UserRow } from "../../platform/db/tables.js";
 
 export function LoginPage({ login, returnTo, errors, csrf }: { login: string; returnTo: string; errors: FieldErrors; csrf: string }): JSX.Element {
@@ -73,15 +73,7 @@ export function ProfilePage({ user, pseuds, isSelf, actions, notices }: { user: 
       <h2 class="heading" safe>
         {user.login}
       </h2>
-      {notices.length ? (
-        <div class="flash notice" role="status">
-          {notices.map((line) => (
-            <p safe>{line}</p>
-          ))}
-        </div>
-      ) : (
-        ""
-      )}
+      <FlashNotices lines={notices} />
       {actions ? <div class="user-actions">{actions}</div> : ""}
       <dl class="meta">
         <dt>Joined:</dt>
