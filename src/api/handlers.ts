@@ -142,7 +142,7 @@ export async function searchWorksJson(req: FastifyRequest, reply: FastifyReply) 
   const { q, page = 1 } = req.query as SearchQuery;
   const parsed = parseSearchQuery(q);
   if (!parsed.ok) return sendProblem(reply, "INVALID_REQUEST", {}, [{ field: "q", message: t("api.search_syntax", { message: parsed.message }) }]);
-  const { total, blurbs } = await searchWorks(req.db, req.viewer, parsed.query, page);
+  const { total, blurbs } = await searchWorks(req.db, req.viewer, parsed.query, page, req.browse);
   return reply.send({ ...listingJson(req, total, page, blurbs), notices: [] });
 }
 

@@ -77,12 +77,17 @@ export class BrowseIndex {
    * database error while catching up is logged: the index answers as it stands.
    */
   async query(q: ListingQuery, within: Bitmap[] = []): Promise<ListingResult> {
+    return (await this.current()).query(q, within);
+  }
+
+  /** The index after applying the changes committed so far, for callers that ask it more than a listing (search). */
+  async current(): Promise<WorkIndex> {
     try {
       await this.catchUp();
     } catch (error) {
       console.error(`browse index: could not read the change feed: ${(error as Error).message}`);
     }
-    return this.index.query(q, within);
+    return this.index;
   }
 
   /** Polls the feed in the background too, so an idle process does not fall behind. */

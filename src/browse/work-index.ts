@@ -395,6 +395,42 @@ export class WorkIndex {
     return out;
   }
 
+  /**
+   * The works of `matching` whose value in a number column lies in [min, max] (either bound
+   * optional): a new bitmap. Word counts and dates go through their range buckets; counters are
+   * read per work (search's `kudos:100-500` and the like).
+   */
+  between(matching: Bitmap, column: Exclude<SortedWorkColumn, "title_sort" | "creators_sort">, min?: number, max?: number): Bitmap {
+    if (column === "word_count") return this.words.filter(matching, min, max);
+    if (column === "revised_at") return this.updated.filter(matching, min, max);
+    const values = this.numbers[column];
+    const lo = min ?? Number.NEGATIVE_INFINITY;
+    const hi = max ?? Number.POSITIVE_INFINITY;
+    const kept: number[] = [];
+    for (const id of matching.toUint32Array()) {
+      const v = values[id]!;
+      if (v >= lo && v <= hi) kept.push(id);
+    }
+    return new RoaringBitmap32(kept);
+  }
+
+  /** The listed works whose language code is `code` ignoring case (search's `language:EN`). */
+  inLanguageIgnoringCase(code: string): Bitmap {
+    const wanted = code.toLowerCase();
+    const bitmaps = [...this.byLanguage].filter(([c]) => c.toLowerCase() === wanted).map(([, b]) => b);
+    return bitmaps.length ? RoaringBitmap32.orMany(bitmaps) : new RoaringBitmap32();
+  }
+
+  /** Works carrying a filter tag directly or through a metatag, if the tag is in the index. */
+  worksWithTag(tagId: number): Bitmap | undefined {
+    return this.filterBitmap(tagId);
+  }
+
+  /** A sort key column, by work id, for orders the index's own SortOrders don't keep (search's best match tie-breaks). */
+  sortKey(column: SortedWorkColumn): SortKeyColumn {
+    return this.keyColumn(column);
+  }
+
   /** Works carrying a filter tag directly or through a metatag. */
   private filterBitmap(tagId: number): Bitmap | undefined {
     const idx = this.tagIndex.get(tagId);

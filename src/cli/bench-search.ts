@@ -22,17 +22,16 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { type Insertable, sql } from "kysely";
+import { BrowseIndex } from "../browse/index-loader.js";
 import { type Db, dialectOf, openDatabase } from "../platform/db/index.js";
 import { migrateToLatest } from "../platform/db/migrate.js";
 import type { ChaptersTable, WorkCreatorsTable, WorksTable } from "../platform/db/tables.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import { parseSearchQuery } from "../search/query-language.js";
-import { matchingChapters, positiveLeaves } from "../search/query.js";
+import { chaptersFound } from "../search/found-chapters.js";
 import { searchWorks } from "../search/listing.js";
 import { reindexAll } from "../search/reindex.js";
-import { buildSnippet } from "../search/snippet.js";
 import { tagKey } from "../tags/vocabulary.js";
-import { chaptersOf } from "../works/queries.js";
 import { breathe, endProgress, fmt, progressLine as progress, round, say } from "./bench-output.js";
 import { Random } from "./random.js";
 
@@ -612,18 +611,12 @@ interface QueryResult {
 }
 
 /** One search, as `/works/search` runs it (without rendering the page). */
-async function runSearch(db: Db, q: BenchQuery, viewers: Record<"guest" | "member", Viewer>): Promise<{ total: number; shown: number; fingerprint: unknown }> {
+async function runSearch(db: Db, browse: BrowseIndex | undefined, q: BenchQuery, viewers: Record<"guest" | "member", Viewer>): Promise<{ total: number; shown: number; fingerprint: unknown }> {
   const parsed = parseSearchQuery(q.query, { now: NOW });
   if (!parsed.ok) throw new BenchError(`the benchmark's query ${JSON.stringify(q.query)} does not parse: ${parsed.message}`);
-  const { total, blurbs } = await searchWorks(db, viewers[q.viewer], parsed.query, q.page);
-  const found = await matchingChapters(db, blurbs.map((b) => b.work.id), parsed.query);
-  const leaves = positiveLeaves(parsed.query.text).filter((l) => l.field === "any" || l.field === "text");
-  const snippets: [number, number, string | null][] = [];
-  for (const [workId, chapterId] of found) {
-    const chapter = (await chaptersOf(db, workId)).find((c) => c.id === chapterId);
-    if (!chapter) continue;
-    snippets.push([workId, chapter.position, buildSnippet(chapter.content, leaves)]);
-  }
+  const { total, blurbs } = await searchWorks(db, viewers[q.viewer], parsed.query, q.page, browse);
+  const found = await chaptersFound(db, blurbs.map((b) => b.work.id), parsed.query);
+  const snippets = [...found].map(([workId, c]) => [workId, c.position, c.snippet]);
   return { total, shown: blurbs.length, fingerprint: [total, blurbs.map((b) => b.work.id), snippets] };
 }
 
@@ -632,7 +625,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-async function runMix(db: Db, seed: number, runs: number): Promise<QueryResult[]> {
+/** The mix, through the browse index as the site runs it, or (browse undefined) all in SQL: the baseline. */
+async function runMix(db: Db, seed: number, runs: number, browse: BrowseIndex | undefined): Promise<QueryResult[]> {
   const mix = await queryMix(db, seed);
   const member = await db.selectFrom("users").select(["id", "login"]).orderBy("id").limit(1).executeTakeFirstOrThrow();
   const viewers = { guest: { user: null, sessionId: null }, member: { user: { id: member.id, login: member.login, roles: [] }, sessionId: null } };
@@ -641,9 +635,9 @@ async function runMix(db: Db, seed: number, runs: number): Promise<QueryResult[]
   // query never benefits from having run a moment before.
   for (let round = 0; round <= runs; round++) {
     for (const [i, q] of mix.entries()) {
-      progress(`${round === 0 ? "warming up" : `run ${round}/${runs}`}: ${q.label}`);
+      progress(`${browse ? "" : "SQL baseline, "}${round === 0 ? "warming up" : `run ${round}/${runs}`}: ${q.label}`);
       const started = performance.now();
-      const outcome = await runSearch(db, q, viewers);
+      const outcome = await runSearch(db, browse, q, viewers);
       const ms = performance.now() - started;
       await breathe();
       const result = results[i]!;
@@ -762,21 +756,36 @@ export async function benchSearch(args: string[]): Promise<number> {
     const sizes = await indexBytes(db);
     say(`  search index: ${fmt(sizes.index)} bytes (database: ${fmt(sizes.database)} bytes)`);
 
+    const browseStarted = performance.now();
+    const browse = await BrowseIndex.build(db);
+    const browseSeconds = round((performance.now() - browseStarted) / 1000, 1);
+    say(`  browse index: ${fmt(browse.index.size)} listed works in ${browseSeconds} s`);
+
     const loadBefore = loadavg();
-    const results = await runMix(db, seed, runs);
+    // The baseline first: the same searches all in SQL (searchWithSql), which must find the same.
+    const baseline = await runMix(db, seed, runs, undefined);
+    const results = await runMix(db, seed, runs, browse);
     const loadAfter = loadavg();
-    const all = results.flatMap((r) => r.times).sort((a, b) => a - b);
+    await browse.stop();
+    const differing = results.filter((r, i) => r.digest !== baseline[i]!.digest);
+    if (differing.length) throw new BenchError(`the browse index and SQL found different results for: ${differing.map((r) => r.query).join(" | ")}`);
+    const timesOf = (rs: QueryResult[]) => rs.flatMap((r) => r.times).sort((a, b) => a - b);
+    const all = timesOf(results);
     const p50 = round(percentile(all, 50));
     const p95 = round(percentile(all, 95));
+    const sqlTimes = timesOf(baseline);
+    const sqlP50 = round(percentile(sqlTimes, 50));
+    const sqlP95 = round(percentile(sqlTimes, 95));
     const digest = createHash("sha256")
       .update(results.map((r) => r.digest).join(","))
       .digest("hex")
       .slice(0, 16);
 
-    const rows = [["query", "search", "viewer", "page", "total", "median ms", "max ms"]];
-    for (const r of results) {
+    const median = (times: number[]) => round(percentile([...times].sort((a, b) => a - b), 50));
+    const rows = [["query", "search", "viewer", "page", "total", "median ms", "max ms", "SQL median ms"]];
+    for (const [i, r] of results.entries()) {
       const sorted = [...r.times].sort((a, b) => a - b);
-      rows.push([r.label, r.query.length > 48 ? `${r.query.slice(0, 47)}…` : r.query, r.viewer, String(r.page), fmt(r.total), String(round(percentile(sorted, 50))), String(round(sorted.at(-1)!))]);
+      rows.push([r.label, r.query.length > 48 ? `${r.query.slice(0, 47)}…` : r.query, r.viewer, String(r.page), fmt(r.total), String(median(r.times)), String(round(sorted.at(-1)!)), String(median(baseline[i]!.times))]);
     }
     const out = [
       "",
@@ -784,6 +793,8 @@ export async function benchSearch(args: string[]): Promise<number> {
       table(rows),
       "",
       `queries: ${results.length} × ${runs} timed runs; p50 ${p50} ms, p95 ${p95} ms, max ${round(all.at(-1)!)} ms`,
+      `baseline, the same searches all in SQL: p50 ${sqlP50} ms, p95 ${sqlP95} ms, max ${round(sqlTimes.at(-1)!)} ms (same results)`,
+      `browse index: built in ${browseSeconds} s`,
       `index: ${fmt(sizes.index)} bytes (database ${fmt(sizes.database)} bytes); build ${buildSeconds} s; generation ${generated.seconds} s`,
       `load average (1 min) before/after the queries: ${round(loadBefore[0]!, 2)} / ${round(loadAfter[0]!, 2)}; results digest ${digest}`,
     ];
@@ -805,11 +816,13 @@ export async function benchSearch(args: string[]): Promise<number> {
           runs,
           queries: results.length,
           max: round(all.at(-1)!),
+          baseline_sql: { p50: sqlP50, p95: sqlP95, max: round(sqlTimes.at(-1)!) },
+          browse_index_seconds: browseSeconds,
           database_bytes: sizes.database,
           generate_seconds: generated.seconds,
           load_average: { before: round(loadBefore[0]!, 2), after: round(loadAfter[0]!, 2) },
           results_digest: digest,
-          per_query: results.map((r) => ({ label: r.label, query: r.query, viewer: r.viewer, page: r.page, total: r.total, median: round(percentile([...r.times].sort((a, b) => a - b), 50)), digest: r.digest })),
+          per_query: results.map((r) => ({ label: r.label, query: r.query, viewer: r.viewer, page: r.page, total: r.total, median: median(r.times), sql_median: median(baseline[results.indexOf(r)]!.times), digest: r.digest })),
         }),
       );
     }

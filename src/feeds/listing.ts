@@ -41,6 +41,6 @@ export async function searchPage(req: FastifyRequest): Promise<FeedPage | null> 
   const parsed = parseSearchQuery(typed);
   if (!parsed.ok) return null;
   const page = pageParam(req);
-  const { total, blurbs } = await searchWorks(req.db, req.viewer, parsed.query, page);
+  const { total, blurbs } = await searchWorks(req.db, req.viewer, parsed.query, page, req.browse);
   return { total, page, pages: Math.max(1, Math.ceil(total / PER_PAGE)), blurbs };
 }

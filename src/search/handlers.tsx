@@ -1,14 +1,12 @@
 import { viewerMarksOf } from "../responses/viewer-marks.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { pageParam } from "../platform/http/routes.js";
-import { chaptersOf } from "../works/queries.js";
 import { WorkListing } from "../works/views/blurb.js";
 import { chapterPath } from "../works/views/paths.js";
 import { formToQuery, readSearchForm } from "./form.js";
 import { searchWorks } from "./listing.js";
 import { describeQuery, parseSearchQuery } from "./query-language.js";
-import { matchingChapters, positiveLeaves } from "./query.js";
-import { buildSnippet } from "./snippet.js";
+import { chaptersFound } from "./found-chapters.js";
 import { FoundInChapter, SearchFormView } from "./views/search-page.js";
 
 /** `/works/search`: the form, and the results of what was typed (a syntax error keeps the query). */
@@ -21,18 +19,14 @@ export async function showSearchPage(req: FastifyRequest, reply: FastifyReply) {
     return reply.page("Search Works", <SearchFormView form={form} error={`Your search failed because of a syntax error: ${parsed.message}`} />, { status: 400, mainClass: "works-search" });
   }
   const page = pageParam(req);
-  const { total, blurbs } = await searchWorks(req.db, req.viewer, parsed.query, page);
+  const { total, blurbs } = await searchWorks(req.db, req.viewer, parsed.query, page, req.browse);
   const marks = await viewerMarksOf(req.db, req.viewer, blurbs.map((b) => b.work.id));
 
   // Where the words occur in a chapter's text, say which chapter and show the place.
-  const found = await matchingChapters(req.db, blurbs.map((b) => b.work.id), parsed.query);
-  const leaves = positiveLeaves(parsed.query.text).filter((l) => l.field === "any" || l.field === "text");
+  const found = await chaptersFound(req.db, blurbs.map((b) => b.work.id), parsed.query);
   const extras = new Map<number, JSX.Element>();
-  for (const [workId, chapterId] of found) {
-    const chapter = (await chaptersOf(req.db, workId)).find((c) => c.id === chapterId);
-    if (!chapter) continue;
-    const snippet = buildSnippet(chapter.content, leaves);
-    extras.set(workId, <FoundInChapter href={chapterPath(workId, chapter.id)} position={chapter.position} safeSnippet={snippet} />);
+  for (const [workId, chapter] of found) {
+    extras.set(workId, <FoundInChapter href={chapterPath(workId, chapter.chapterId)} position={chapter.position} safeSnippet={chapter.snippet} />);
   }
   const params = new URLSearchParams(Object.entries(form).filter(([, v]) => v).map(([k, v]) => [`work_search[${k}]`, v]));
   const href = (n: number) => `/works/search?${params.toString()}${n > 1 ? `&page=${n}` : ""}`;

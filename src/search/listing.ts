@@ -5,7 +5,9 @@ import type { Viewer } from "../platform/http/viewer.js";
 import { listableBy } from "../works/policy.js";
 import { type Blurb, hydrateBlurbs, PER_PAGE } from "../works/queries.js";
 import type { ParsedQuery } from "./query-language.js";
-import { compileHints, textSource } from "./query.js";
+import { type CompileHints, compileHints, textSource } from "./query.js";
+import { searchThroughIndex } from "./indexed-listing.js";
+import type { BrowseIndex } from "../browse/index-loader.js";
 import { searchRefinement } from "./refine.js";
 
 /**
@@ -20,8 +22,17 @@ import { searchRefinement } from "./refine.js";
  * - The sort keys are computed for each matching work, but the works' rows (summary, notes...)
  *   are read only for the page.
  */
-export async function searchWorks(db: DbOrTrx, viewer: Viewer, query: ParsedQuery, page: number): Promise<{ total: number; blurbs: Blurb[] }> {
+export async function searchWorks(db: DbOrTrx, viewer: Viewer, query: ParsedQuery, page: number, browse?: BrowseIndex): Promise<{ total: number; blurbs: Blurb[] }> {
   const hints = await compileHints(db, query.text);
+  const indexed = browse ? await searchThroughIndex(db, await browse.current(), viewer, query, page, PER_PAGE, hints) : null;
+  const { total, ids } = indexed ? { total: indexed.total, ids: indexed.workIds } : await searchWithSql(db, viewer, query, page, hints);
+  const works = ids.length ? await db.selectFrom("works").selectAll().where("id", "in", ids).execute() : [];
+  const byId = new Map(works.map((w) => [w.id, w]));
+  return { total, blurbs: await hydrateBlurbs(db, ids.map((id) => byId.get(id)!).filter(Boolean)) };
+}
+
+/** The total and one page of work ids, all in SQL: for what the browse index does not keep, and to check it against. */
+export async function searchWithSql(db: DbOrTrx, viewer: Viewer, query: ParsedQuery, page: number, hints: CompileHints): Promise<{ total: number; ids: number[] }> {
   const source = query.text ? textSource(db, query.text, hints) : null;
   const refine = searchRefinement(db, query, { hints, withoutText: true });
   const where: Expression<SqlBool>[] = [...(source?.kind === "condition" ? [source.condition] : []), ...(refine.where ?? [])];
@@ -63,8 +74,5 @@ export async function searchWorks(db: DbOrTrx, viewer: Viewer, query: ParsedQuer
     const counted = await withHits().selectFrom("hits").select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
     total = Number(counted.n);
   }
-  const ids = rows.map((r) => Number(r.id));
-  const works = ids.length ? await db.selectFrom("works").selectAll().where("id", "in", ids).execute() : [];
-  const byId = new Map(works.map((w) => [w.id, w]));
-  return { total, blurbs: await hydrateBlurbs(db, ids.map((id) => byId.get(id)!).filter(Boolean)) };
+  return { total, ids: rows.map((r) => Number(r.id)) };
 }

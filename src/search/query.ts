@@ -302,20 +302,24 @@ export function positiveLeaves(node: Node | null, negated = false): { field: Tex
   }
 }
 
+/** What the best-match score asks of the works' own fields: the positive words and phrases in any field or a work field. */
+function relevanceTexts(dialect: Dialect, query: ParsedQuery): string[] {
+  return positiveLeaves(query.text)
+    .filter((l) => l.field === "any" || WORK_COLUMNS[l.field])
+    .map((l) => matchText(dialect, l.words, l.prefix))
+    .filter((t): t is string => t !== null);
+}
+
 /**
  * Best-match score per work (higher is better): how well the positive words match the work's own
  * fields, title weighted highest, then creators, summary and series, then notes.
  */
 export function relevance(db: DbOrTrx, query: ParsedQuery): RawBuilder<number> | null {
   const dialect = dialectOf(db);
-  const texts = positiveLeaves(query.text)
-    .filter((l) => l.field === "any" || WORK_COLUMNS[l.field])
-    .map((l) => matchText(dialect, l.words, l.prefix))
-    .filter((t): t is string => t !== null);
+  const texts = relevanceTexts(dialect, query);
   if (texts.length === 0) return null;
   if (dialect === "sqlite") {
     const any = texts.join(" OR ");
-    // bm25 is negative, more negative for better matches; weights follow the column order.
     // The scores are computed once, for the works whose own fields match (a MATERIALIZED CTE
     // that does not depend on the outer row runs once per statement), and each listed work looks
     // its score up in them through the automatic index SQLite builds on them, also once (the
@@ -324,11 +328,53 @@ export function relevance(db: DbOrTrx, query: ParsedQuery): RawBuilder<number> |
     // row: 93 s for the most common word on the benchmark's 100,000 works. Same MATCH text, same
     // bm25 arguments: the same scores.
     return sql<number>`coalesce((with scores (work_id, score) as materialized (
-        select rowid, -bm25(search_works, 10.0, 5.0, 2.0, 1.0, 1.0, 2.0) from search_works where search_works match ${any})
+        select rowid, ${FTS_SCORE} from search_works where search_works match ${any})
       select score from scores where scores.work_id = works.id), 0)`;
   }
-  const any = texts.map((t) => `(${t})`).join(" | ");
-  return sql<number>`coalesce((select ts_rank(everything, to_tsquery('english', ${any})) from search_works where search_works.work_id = works.id), 0)`;
+  return sql<number>`coalesce((select ts_rank(everything, ${tsRanked(texts)}) from search_works where search_works.work_id = works.id and everything @@ ${tsAnyWord(texts)}), 0)`;
+}
+
+// SQLite's best match: bm25 is negative, more negative for better matches; the weights follow
+// search_works' columns: title, creators, summary, notes, end notes, series.
+const FTS_SCORE = sql.raw("-bm25(search_works, 10.0, 5.0, 2.0, 1.0, 1.0, 2.0)");
+
+// PostgreSQL's best match: ts_rank of the positive words and phrases, for the works with any of
+// their words. ts_rank gives a phrase partial credit where its words occur apart, and 1e-20 to a
+// work with none of them (0 to an empty one): those all score 0.
+const tsRanked = (texts: string[]) => sql`to_tsquery('english', ${texts.map((t) => `(${t})`).join(" | ")})`;
+const tsAnyWord = (texts: string[]) => sql`to_tsquery('english', ${texts.map((t) => `(${t.replaceAll(" <-> ", " | ")})`).join(" | ")})`;
+
+/**
+ * The same best-match scores as `relevance`, for search through the browse index
+ * (indexed-listing.ts): a map from work id for the works whose own fields have the words, in one
+ * pass over their entries (every other work scores 0). null when no word can score.
+ */
+export async function relevanceScores(db: DbOrTrx, query: ParsedQuery): Promise<Map<number, number> | null> {
+  const dialect = dialectOf(db);
+  const texts = relevanceTexts(dialect, query);
+  if (texts.length === 0) return null;
+  const scores = new Map<number, number>();
+  if (dialect === "sqlite") {
+    const { rows } = await sql<{ work_id: number; score: number }>`select rowid as work_id, ${FTS_SCORE} as score
+      from search_works where search_works match ${texts.join(" OR ")}`.execute(db);
+    for (const row of rows) scores.set(Number(row.work_id), Number(row.score));
+    return scores;
+  }
+  const { rows } = await sql<{ work_id: number; score: number }>`select work_id, ts_rank(everything, ${tsRanked(texts)}) as score
+    from search_works where everything @@ ${tsAnyWord(texts)}`.execute(db);
+  for (const row of rows) scores.set(Number(row.work_id), Number(row.score));
+  return scores;
+}
+
+/**
+ * The work ids the query's words find, as a set to intersect with (`in`) or take away from
+ * (`except`) the works a listing could show; for search through the browse index.
+ */
+export async function textWorkIds(db: DbOrTrx, node: Node, hints: CompileHints): Promise<{ kind: "none" | "all" } | { kind: "in" | "except"; ids: number[] }> {
+  const set = compileSet(dialectOf(db), node, hints);
+  if (set.kind === "none" || set.kind === "all") return set;
+  const { rows } = await sql<{ work_id: number }>`select work_id from (${set.select}) as found`.execute(db);
+  return { kind: set.kind, ids: rows.map((r) => Number(r.work_id)) };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { ParsedQuery } from "./query-language.js";
 import { type CompileHints, relevance, textCondition } from "./query.js";
 
 // Ratings by the names the query language gives back.
-const RATING_NAMES: Record<string, string> = {
+export const RATING_NAMES: Record<string, string> = {
   "not rated": "Not Rated",
   notrated: "Not Rated",
   "general audiences": "General Audiences",

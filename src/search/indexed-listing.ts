@@ -1,0 +1,131 @@
+import roaring from "roaring";
+import { mutedUserIds } from "../blocking/queries.js";
+import { defaultListingQuery, type ListingQuery } from "../browse/listing-query.js";
+import type { Bitmap, WorkIndex } from "../browse/work-index.js";
+import type { DbOrTrx } from "../platform/db/index.js";
+import type { Viewer } from "../platform/http/viewer.js";
+import type { ParsedQuery } from "./query-language.js";
+import { type CompileHints, relevanceScores, textWorkIds } from "./query.js";
+import { RATING_NAMES } from "./refine.js";
+
+const { RoaringBitmap32 } = roaring;
+
+/** The query language's sort names and count fields, and the browse index's columns behind them. */
+const SORT_KEYS = {
+  title: "title_sort",
+  creator: "creators_sort",
+  updated: "revised_at",
+  words: "word_count",
+  kudos: "kudos_count",
+  hits: "hits_count",
+  comments: "comments_count",
+  bookmarks: "bookmarks_count",
+} as const;
+const COUNTER_COLUMNS = { kudos: "kudos_count", hits: "hits_count", comments: "comments_count", bookmarks: "bookmarks_count" } as const;
+
+/**
+ * One page of `/works/search` through the browse index: the same works, order and total as the
+ * SQL listing (listing.ts, searchWithSql), which the tests hold it to. The database is asked
+ * only for the ids the words find and, for best match, the scores of the works whose own fields
+ * have them; which of those the viewer may see, the filters (`words>1000`, `kudos:10-50`,
+ * `complete:true`, `rating:teen`...), the count and the sort are answered from the index's bitmaps
+ * and columns in memory. In SQL each of those is a lookup per matching work, which for a common
+ * word is most of the archive (bench/README.md, `fanfold bench search`).
+ *
+ * Returns null for what the index does not keep (the number of posted chapters, the posted date):
+ * the caller asks SQL then.
+ */
+export async function searchThroughIndex(
+  db: DbOrTrx,
+  index: WorkIndex,
+  viewer: Viewer,
+  query: ParsedQuery,
+  page: number,
+  perPage: number,
+  hints: CompileHints,
+): Promise<{ total: number; workIds: number[] } | null> {
+  if (query.ranges.chapters || query.filters.singleChapter !== undefined) return null;
+  const sort = query.sort ?? (query.text ? { column: "best" as const, direction: "desc" as const } : undefined);
+  if (sort && sort.column !== "best" && !(sort.column in SORT_KEYS)) return null;
+
+  const listing: ListingQuery = { ...defaultListingQuery(viewer.user !== null), excludeUserIds: await mutedUserIds(db, viewer) };
+  const f = query.filters;
+  if (f.complete !== undefined) listing.completion = f.complete ? "complete" : "in_progress";
+  if (f.crossover !== undefined) listing.crossover = f.crossover ? "only" : "exclude";
+
+  const within: Bitmap[] = [];
+  if (f.language) within.push(index.inLanguageIgnoringCase(f.language));
+  if (f.rating) {
+    // Ratings are fixed canonical tags that are never wrangled, so a rating's filter set is the
+    // works tagged with it: the same works as the SQL path's work_tags.
+    const name = RATING_NAMES[f.rating.toLowerCase()] ?? f.rating;
+    const tags = await db.selectFrom("tags").select("id").where("type", "=", "Rating").where("name", "=", name).execute();
+    const bitmaps = tags.map((t) => index.worksWithTag(t.id)).filter((b): b is Bitmap => b !== undefined);
+    within.push(bitmaps.length ? RoaringBitmap32.orMany(bitmaps) : new RoaringBitmap32());
+  }
+  let except: Bitmap | null = null;
+  if (query.text) {
+    const found = await textWorkIds(db, query.text, hints);
+    if (found.kind === "none") within.push(new RoaringBitmap32());
+    else if (found.kind === "in") within.push(new RoaringBitmap32(found.ids));
+    else if (found.kind === "except") except = new RoaringBitmap32(found.ids);
+  }
+
+  let matching = index.matching(listing, within);
+  if (except) matching.andNotInPlace(except);
+  const range = (column: Parameters<WorkIndex["between"]>[1], r: { min?: number; max?: number } | undefined) => {
+    if (r && (r.min !== undefined || r.max !== undefined)) matching = index.between(matching, column, r.min, r.max);
+  };
+  range("word_count", query.ranges.words);
+  for (const [field, column] of Object.entries(COUNTER_COLUMNS) as [keyof typeof COUNTER_COLUMNS, (typeof COUNTER_COLUMNS)[keyof typeof COUNTER_COLUMNS]][]) {
+    range(column, query.ranges[field]);
+  }
+  if (query.updated) {
+    const after = query.updated.after ? Date.parse(query.updated.after) : undefined;
+    const before = query.updated.before ? Date.parse(query.updated.before) : undefined;
+    range("revised_at", { min: after, max: before });
+  }
+
+  const total = matching.size;
+  const offset = (page - 1) * perPage;
+  if (offset >= total) return { total, workIds: [] };
+
+  // The SQL order: the sort's key, then the most recently updated, then the highest id.
+  const revised = index.sortKey("revised_at");
+  if (revised.kind !== "number") throw new Error("revised_at is a number column");
+  const updatedThenId = (a: number, b: number) => revised.values[b]! - revised.values[a]! || b - a;
+  let compare = updatedThenId;
+  if (sort?.column === "best") {
+    const scores = await relevanceScores(db, query);
+    // Without a word that can score (only fields like `tags:`), every work scores 0: the tie-breaks alone.
+    if (scores) compare = (a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0) || updatedThenId(a, b);
+  } else if (sort) {
+    const key = index.sortKey(SORT_KEYS[sort.column as keyof typeof SORT_KEYS]);
+    const sign = sort.direction === "asc" ? 1 : -1;
+    const byKey = key.kind === "number" ? (a: number, b: number) => key.values[a]! - key.values[b]! : (a: number, b: number) => key.values.compare(a, b);
+    compare = (a, b) => sign * byKey(a, b) || updatedThenId(a, b);
+  }
+  return { total, workIds: firstInOrder(matching.toUint32Array(), offset + perPage, compare).slice(offset) };
+}
+
+/**
+ * The first `count` ids in the order `compare` gives, without sorting them all: a sorted buffer of
+ * the best so far, which a later id enters only if it beats the buffer's last (rare once it is
+ * full, so about one comparison an id).
+ */
+function firstInOrder(ids: Uint32Array, count: number, compare: (a: number, b: number) => number): number[] {
+  const best: number[] = [];
+  for (const id of ids) {
+    if (best.length === count && compare(id, best[count - 1]!) >= 0) continue;
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(best[mid]!, id) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    best.splice(lo, 0, id);
+    if (best.length > count) best.pop();
+  }
+  return best;
+}
