@@ -5,7 +5,8 @@ import type { Bitmap, WorkIndex } from "../browse/work-index.js";
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import type { ParsedQuery } from "./query-language.js";
-import { type CompileHints, relevanceScores, textWorkIds } from "./query.js";
+import { type BestMatchTuning, firstByBestMatch, firstInOrder } from "./best-match.js";
+import { type CompileHints, textWorkIds } from "./query.js";
 import { RATING_NAMES } from "./refine.js";
 
 const { RoaringBitmap32 } = roaring;
@@ -43,6 +44,7 @@ export async function searchThroughIndex(
   page: number,
   perPage: number,
   hints: CompileHints,
+  tuning?: BestMatchTuning,
 ): Promise<{ total: number; workIds: number[] } | null> {
   if (query.ranges.chapters || query.filters.singleChapter !== undefined) return null;
   const sort = query.sort ?? (query.text ? { column: "best" as const, direction: "desc" as const } : undefined);
@@ -96,9 +98,9 @@ export async function searchThroughIndex(
   const updatedThenId = (a: number, b: number) => revised.values[b]! - revised.values[a]! || b - a;
   let compare = updatedThenId;
   if (sort?.column === "best") {
-    const scores = await relevanceScores(db, query);
+    const first = await firstByBestMatch(db, query, matching, offset + perPage, updatedThenId, tuning);
     // Without a word that can score (only fields like `tags:`), every work scores 0: the tie-breaks alone.
-    if (scores) compare = (a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0) || updatedThenId(a, b);
+    if (first) return { total, workIds: first.slice(offset) };
   } else if (sort) {
     const key = index.sortKey(SORT_KEYS[sort.column as keyof typeof SORT_KEYS]);
     const sign = sort.direction === "asc" ? 1 : -1;
@@ -106,26 +108,4 @@ export async function searchThroughIndex(
     compare = (a, b) => sign * byKey(a, b) || updatedThenId(a, b);
   }
   return { total, workIds: firstInOrder(matching.toUint32Array(), offset + perPage, compare).slice(offset) };
-}
-
-/**
- * The first `count` ids in the order `compare` gives, without sorting them all: a sorted buffer of
- * the best so far, which a later id enters only if it beats the buffer's last (rare once it is
- * full, so about one comparison an id).
- */
-function firstInOrder(ids: Uint32Array, count: number, compare: (a: number, b: number) => number): number[] {
-  const best: number[] = [];
-  for (const id of ids) {
-    if (best.length === count && compare(id, best[count - 1]!) >= 0) continue;
-    let lo = 0;
-    let hi = best.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compare(best[mid]!, id) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    best.splice(lo, 0, id);
-    if (best.length > count) best.pop();
-  }
-  return best;
 }

@@ -1,6 +1,6 @@
 import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
 import type { DbOrTrx } from "../platform/db/index.js";
-import { dialectOf } from "../platform/db/index.js";
+import { dialectOf, selectIntegers } from "../platform/db/index.js";
 import type { Node, ParsedQuery, TextField } from "./query-language.js";
 import { htmlToPlain, searchText, searchTokens } from "./text.js";
 
@@ -303,7 +303,7 @@ export function positiveLeaves(node: Node | null, negated = false): { field: Tex
 }
 
 /** What the best-match score asks of the works' own fields: the positive words and phrases in any field or a work field. */
-function relevanceTexts(dialect: Dialect, query: ParsedQuery): string[] {
+export function relevanceTexts(dialect: Dialect, query: ParsedQuery): string[] {
   return positiveLeaves(query.text)
     .filter((l) => l.field === "any" || WORK_COLUMNS[l.field])
     .map((l) => matchText(dialect, l.words, l.prefix))
@@ -336,35 +336,13 @@ export function relevance(db: DbOrTrx, query: ParsedQuery): RawBuilder<number> |
 
 // SQLite's best match: bm25 is negative, more negative for better matches; the weights follow
 // search_works' columns: title, creators, summary, notes, end notes, series.
-const FTS_SCORE = sql.raw("-bm25(search_works, 10.0, 5.0, 2.0, 1.0, 1.0, 2.0)");
+export const FTS_SCORE = sql.raw("-bm25(search_works, 10.0, 5.0, 2.0, 1.0, 1.0, 2.0)");
 
 // PostgreSQL's best match: ts_rank of the positive words and phrases, for the works with any of
 // their words. ts_rank gives a phrase partial credit where its words occur apart, and 1e-20 to a
 // work with none of them (0 to an empty one): those all score 0.
-const tsRanked = (texts: string[]) => sql`to_tsquery('english', ${texts.map((t) => `(${t})`).join(" | ")})`;
-const tsAnyWord = (texts: string[]) => sql`to_tsquery('english', ${texts.map((t) => `(${t.replaceAll(" <-> ", " | ")})`).join(" | ")})`;
-
-/**
- * The same best-match scores as `relevance`, for search through the browse index
- * (indexed-listing.ts): a map from work id for the works whose own fields have the words, in one
- * pass over their entries (every other work scores 0). null when no word can score.
- */
-export async function relevanceScores(db: DbOrTrx, query: ParsedQuery): Promise<Map<number, number> | null> {
-  const dialect = dialectOf(db);
-  const texts = relevanceTexts(dialect, query);
-  if (texts.length === 0) return null;
-  const scores = new Map<number, number>();
-  if (dialect === "sqlite") {
-    const { rows } = await sql<{ work_id: number; score: number }>`select rowid as work_id, ${FTS_SCORE} as score
-      from search_works where search_works match ${texts.join(" OR ")}`.execute(db);
-    for (const row of rows) scores.set(Number(row.work_id), Number(row.score));
-    return scores;
-  }
-  const { rows } = await sql<{ work_id: number; score: number }>`select work_id, ts_rank(everything, ${tsRanked(texts)}) as score
-    from search_works where everything @@ ${tsAnyWord(texts)}`.execute(db);
-  for (const row of rows) scores.set(Number(row.work_id), Number(row.score));
-  return scores;
-}
+export const tsRanked = (texts: string[]) => sql`to_tsquery('english', ${texts.map((t) => `(${t})`).join(" | ")})`;
+export const tsAnyWord = (texts: string[]) => sql`to_tsquery('english', ${texts.map((t) => `(${t.replaceAll(" <-> ", " | ")})`).join(" | ")})`;
 
 /**
  * The work ids the query's words find, as a set to intersect with (`in`) or take away from
@@ -373,8 +351,7 @@ export async function relevanceScores(db: DbOrTrx, query: ParsedQuery): Promise<
 export async function textWorkIds(db: DbOrTrx, node: Node, hints: CompileHints): Promise<{ kind: "none" | "all" } | { kind: "in" | "except"; ids: number[] }> {
   const set = compileSet(dialectOf(db), node, hints);
   if (set.kind === "none" || set.kind === "all") return set;
-  const { rows } = await sql<{ work_id: number }>`select work_id from (${set.select}) as found`.execute(db);
-  return { kind: set.kind, ids: rows.map((r) => Number(r.work_id)) };
+  return { kind: set.kind, ids: await selectIntegers(db, sql`select work_id from (${set.select}) as found`) };
 }
 
 /**

@@ -1,0 +1,94 @@
+import { sql } from "kysely";
+import type { Bitmap } from "../browse/work-index.js";
+import { type DbOrTrx, dialectOf } from "../platform/db/index.js";
+import type { ParsedQuery } from "./query-language.js";
+import { FTS_SCORE, relevanceTexts, tsAnyWord, tsRanked } from "./query.js";
+
+/** How SQLite picks its strategy; tests force each one to check them against SQL. */
+export interface BestMatchTuning {
+  /** Below this many matching works, only theirs are scored; from it on, the best are ranked in SQLite. */
+  scoreEachBelow?: number;
+  /** How many ranked works are asked first (then eight times as many each time). */
+  firstAsk?: (count: number) => number;
+}
+
+type Compare = (a: number, b: number) => number;
+
+/**
+ * The first `count` of the matching works in best-match order: the same scores as the SQL
+ * listing's `relevance` (query.ts), higher first, then `tieBreak` (the most recently updated,
+ * then the highest id); works whose own fields lack the words score 0. null when no word can score
+ * (only fields like `tags:`): the caller orders by the tie-break alone.
+ *
+ * SQLite: bm25 costs little per work (about 0.4 µs), but handing every score to JavaScript costs
+ * more (a common word's 79,000 scores took 130 ms on the search benchmark's 100,000 works). So:
+ * - few matching works: only theirs are scored (a MATCH filtered by their ids);
+ * - many: SQLite ranks the scored works and hands over the best few hundred; when enough of the
+ *   ones scoring strictly above the last one handed over are among the matches, those are exactly
+ *   the first ones (ties at the cut are left out, so no order between equals is guessed). Otherwise
+ *   eight times as many are asked, and at the end all of them.
+ * PostgreSQL: every work with one of the words, scored by ts_rank.
+ */
+export async function firstByBestMatch(db: DbOrTrx, query: ParsedQuery, matching: Bitmap, count: number, tieBreak: Compare, tuning: BestMatchTuning = {}): Promise<number[] | null> {
+  const dialect = dialectOf(db);
+  const texts = relevanceTexts(dialect, query);
+  if (texts.length === 0) return null;
+  const byScore = (scores: Map<number, number>): Compare => (a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0) || tieBreak(a, b);
+  type Row = { work_id: number; score: number };
+
+  if (dialect === "postgres") {
+    const { rows } = await sql<Row>`select work_id, ts_rank(everything, ${tsRanked(texts)}) as score from search_works where everything @@ ${tsAnyWord(texts)}`.execute(db);
+    return firstInOrder(matching.toUint32Array(), count, byScore(scoresOf(rows)));
+  }
+
+  const match = texts.join(" OR ");
+  if (matching.size < (tuning.scoreEachBelow ?? 5000)) {
+    // `rowid + 0`: the ids filter the MATCH's rows, rather than starting one MATCH per id.
+    const { rows } = await sql<Row>`select rowid as work_id, ${FTS_SCORE} as score from search_works
+      where search_works match ${match} and rowid + 0 in (select value from json_each(${JSON.stringify(Array.from(matching.toUint32Array()))}))`.execute(db);
+    return firstInOrder(matching.toUint32Array(), count, byScore(scoresOf(rows)));
+  }
+  for (let limit = tuning.firstAsk?.(count) ?? count * 2 + 100; ; limit *= 8) {
+    const all = limit > matching.size * 2;
+    const { rows } = await sql<Row>`select rowid as work_id, ${FTS_SCORE} as score from search_works
+      where search_works match ${match} order by score desc limit ${all ? -1 : limit}`.execute(db);
+    const cut = all || rows.length < limit ? Number.NEGATIVE_INFINITY : Number(rows[rows.length - 1]!.score);
+    const above = rows.filter((r) => Number(r.score) > cut && matching.has(Number(r.work_id)));
+    const scores = scoresOf(above);
+    const first = firstInOrder(Uint32Array.from(scores.keys()), count, byScore(scores));
+    if (first.length === count) return first;
+    if (cut === Number.NEGATIVE_INFINITY) {
+      // Every scored work is known and too few match: the rest of the page scores 0.
+      const unscored = matching.clone();
+      unscored.removeMany(Array.from(scores.keys()));
+      return [...first, ...firstInOrder(unscored.toUint32Array(), count - first.length, tieBreak)];
+    }
+  }
+}
+
+function scoresOf(rows: { work_id: number; score: number }[]): Map<number, number> {
+  return new Map(rows.map((r) => [Number(r.work_id), Number(r.score)]));
+}
+
+/**
+ * The first `count` ids in the order `compare` gives, without sorting them all: a sorted buffer of
+ * the best so far, which a later id enters only if it beats the buffer's last (rare once it is
+ * full, so about one comparison an id).
+ */
+export function firstInOrder(ids: Uint32Array, count: number, compare: Compare): number[] {
+  const best: number[] = [];
+  if (count <= 0) return best;
+  for (const id of ids) {
+    if (best.length === count && compare(id, best[count - 1]!) >= 0) continue;
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(best[mid]!, id) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    best.splice(lo, 0, id);
+    if (best.length > count) best.pop();
+  }
+  return best;
+}
