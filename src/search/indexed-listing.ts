@@ -2,7 +2,8 @@ import roaring from "roaring";
 import { mutedUserIds } from "../blocking/queries.js";
 import { defaultListingQuery, type ListingQuery } from "../browse/listing-query.js";
 import type { Bitmap, WorkIndex } from "../browse/work-index.js";
-import type { DbOrTrx } from "../platform/db/index.js";
+import { type RawBuilder, sql } from "kysely";
+import { type DbOrTrx, selectIntegers } from "../platform/db/index.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import type { ParsedQuery } from "./query-language.js";
 import { type BestMatchTuning, firstByBestMatch, firstInOrder } from "./best-match.js";
@@ -33,8 +34,7 @@ const COUNTER_COLUMNS = { kudos: "kudos_count", hits: "hits_count", comments: "c
  * and columns in memory. In SQL each of those is a lookup per matching work, which for a common
  * word is most of the archive (bench/README.md, `fanfold bench search`).
  *
- * Returns null for what the index does not keep (the number of posted chapters, the posted date):
- * the caller asks SQL then.
+ * Returns null for what the index does not keep (the posted date): the caller asks SQL then.
  */
 export async function searchThroughIndex(
   db: DbOrTrx,
@@ -46,7 +46,6 @@ export async function searchThroughIndex(
   hints: CompileHints,
   tuning?: BestMatchTuning,
 ): Promise<{ total: number; workIds: number[] } | null> {
-  if (query.ranges.chapters || query.filters.singleChapter !== undefined) return null;
   const sort = query.sort ?? (query.text ? { column: "best" as const, direction: "desc" as const } : undefined);
   if (sort && sort.column !== "best" && !(sort.column in SORT_KEYS)) return null;
 
@@ -73,8 +72,20 @@ export async function searchThroughIndex(
     else if (found.kind === "except") except = new RoaringBitmap32(found.ids);
   }
 
+  // The number of posted chapters (`chapters:1-3`, `single_chapter:true`) is not in the index:
+  // the works with a count in the range, or when none is allowed, those past it.
+  const chapters = chapterRange(query);
+  let beyond: Bitmap | null = null;
+  if (chapters) {
+    const counted = (condition: RawBuilder<unknown>) =>
+      selectIntegers(db, sql`select work_id from chapters where posted = 1 group by work_id having ${condition}`).then((ids) => new RoaringBitmap32(ids));
+    if (chapters.min > 0) within.push(await counted(sql`count(*) between ${chapters.min} and ${chapters.max}`));
+    else if (chapters.max !== Number.MAX_SAFE_INTEGER) beyond = await counted(sql`count(*) > ${chapters.max}`);
+  }
+
   let matching = index.matching(listing, within);
   if (except) matching.andNotInPlace(except);
+  if (beyond) matching.andNotInPlace(beyond);
   const range = (column: Parameters<WorkIndex["between"]>[1], r: { min?: number; max?: number } | undefined) => {
     if (r && (r.min !== undefined || r.max !== undefined)) matching = index.between(matching, column, r.min, r.max);
   };
@@ -108,4 +119,16 @@ export async function searchThroughIndex(
     compare = (a, b) => sign * byKey(a, b) || updatedThenId(a, b);
   }
   return { total, workIds: firstInOrder(matching.toUint32Array(), offset + perPage, compare).slice(offset) };
+}
+
+/** The inclusive range of posted chapters the query allows (`chapters:`, `single_chapter:`), if it limits them. */
+function chapterRange(query: ParsedQuery): { min: number; max: number } | null {
+  const r = query.ranges.chapters;
+  const single = query.filters.singleChapter;
+  if (!r && single === undefined) return null;
+  let min = r?.min ?? 0;
+  let max = r?.max ?? Number.MAX_SAFE_INTEGER;
+  if (single === true) [min, max] = [Math.max(min, 1), Math.min(max, 1)];
+  if (single === false) min = Math.max(min, 2);
+  return { min, max };
 }

@@ -1,5 +1,5 @@
 import { escapeHtml } from "@kitajs/html";
-import { htmlToPlain, searchTokens } from "./text.js";
+import { htmlHead, htmlToPlain, searchTokens } from "./text.js";
 
 /**
  * A short excerpt of a chapter around the first place the query's words occur, with those words
@@ -65,19 +65,19 @@ export const SNIPPET_HEAD = 16_384;
 /**
  * The excerpt as safe HTML (text escaped, matches in <mark>), or null when nothing matched.
  * The words are looked for in the chapter's first SNIPPET_HEAD characters, then four times as
- * many, and so on: most matches are near the start, and turning a whole chapter of 300,000
- * characters into words took up to 140 ms for a page of results on the search benchmark. A head
- * ends just after a tag, so no tag, entity or word is cut, and it is used only when it holds the
- * whole excerpt and a word past it: the excerpt is the one the whole chapter gives.
+ * many, and so on (htmlHead): most matches are near the start, and turning a whole chapter of
+ * 300,000 characters into words took up to 140 ms for a page of results on the search benchmark.
+ * A head is used only when it holds the whole excerpt and a word past it: the excerpt is the one
+ * the whole chapter gives.
  */
 export function buildSnippet(html: string, leaves: { words: string[]; prefix: boolean }[], options: { before?: number; after?: number; head?: number } = {}): string | null {
   const { before = 12, after = 24, head = SNIPPET_HEAD } = options;
   const wanted = leaves.map((l) => ({ words: l.words.flatMap((w) => searchTokens(w)), prefix: l.prefix })).filter((l) => l.words.length);
   const longest = Math.max(0, ...wanted.map((l) => l.words.length));
   for (let size = head; size < html.length; size *= 4) {
-    const end = html.lastIndexOf(">", size);
-    if (end <= 0) break;
-    const excerpt = excerptOf(htmlToPlain(html.slice(0, end + 1)), wanted, before, after, after + longest + 1);
+    const part = htmlHead(html, size);
+    if (part.length === html.length) break;
+    const excerpt = excerptOf(htmlToPlain(part), wanted, before, after, after + longest + 1);
     if (excerpt !== undefined) return excerpt;
   }
   return excerptOf(htmlToPlain(html), wanted, before, after, 0) ?? null;

@@ -40,3 +40,14 @@ export function htmlToPlain(html: string): string {
     .replace(/\s+/g, " ")
     .trim();
 }
+
+/**
+ * The start of stored HTML, about `size` characters, ending just after a tag so that no tag,
+ * entity or word is cut (the whole HTML when it is shorter, or has no tag to end on): for looking
+ * at the start of a long chapter first.
+ */
+export function htmlHead(html: string, size: number): string {
+  if (html.length <= size) return html;
+  const end = html.lastIndexOf(">", size);
+  return end > 0 ? html.slice(0, end + 1) : html;
+}
