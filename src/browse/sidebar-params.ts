@@ -2,7 +2,8 @@ import { mutedUserIds } from "../blocking/queries.js";
 import type { FastifyRequest } from "fastify";
 import { pageParam, parseId, queryParam } from "../platform/http/routes.js";
 import { parseSearchQuery } from "../search/query-language.js";
-import { searchRefinement } from "../search/refine.js";
+import { matchingThroughIndex } from "../search/indexed-listing.js";
+import { compileHints } from "../search/query.js";
 import { findTagByName } from "../tags/queries.js";
 import { findLanguage } from "../works/languages.js";
 import { defaultListingQuery, FACET_TYPES, type ListingQuery, type ListingScope, SORT_COLUMNS, type SortColumn } from "./listing-query.js";
@@ -10,7 +11,7 @@ import { defaultListingQuery, FACET_TYPES, type ListingQuery, type ListingScope,
 /** At most this many tags may be included or excluded in one listing; more are ignored, and the page says so. */
 export const MAX_FILTER_TAGS = 50;
 const MAX_TAG_NAMES = 20;
-/** Works a "search within results" or an unwrangled tag name may narrow a listing to. */
+/** Works an unwrangled tag name may narrow a listing to (search within results has no limit). */
 const MAX_WITHIN = 200_000;
 
 /**
@@ -156,16 +157,10 @@ export async function readSidebar(req: FastifyRequest, scope: ListingScope): Pro
     if (!parsed.ok) {
       searchError = `Your search failed because of a syntax error: ${parsed.message}`;
     } else {
-      // Search within results: the works the query finds (by the search capability's SQL), then filtered here.
-      const refine = searchRefinement(req.db, parsed.query);
-      let found = req.db.selectFrom("works").select("works.id").where("works.posted", "=", 1);
-      for (const condition of refine.where ?? []) found = found.where(condition);
-      const ids = (await found.orderBy("works.id", "desc").limit(MAX_WITHIN + 1).execute()).map((r) => r.id);
-      if (ids.length > MAX_WITHIN) {
-        notices.push(`Your search within results matched more than ${MAX_WITHIN.toLocaleString("en")} works: only the newest ${MAX_WITHIN.toLocaleString("en")} of them are listed. Add words to narrow it.`);
-        ids.length = MAX_WITHIN;
-      }
-      within.push(ids);
+      // Search within results: the works the query finds (words and filters, as the search page
+      // finds them), then filtered here.
+      const found = await matchingThroughIndex(req.db, await req.browse.current(), req.viewer, parsed.query, await compileHints(req.db, parsed.query.text));
+      within.push(found.toArray());
     }
   }
   q.page = pageParam(req);

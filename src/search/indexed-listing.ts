@@ -48,7 +48,36 @@ export async function searchThroughIndex(
 ): Promise<{ total: number; workIds: number[] } | null> {
   const sort = query.sort ?? (query.text ? { column: "best" as const, direction: "desc" as const } : undefined);
   if (sort && sort.column !== "best" && !(sort.column in SORT_KEYS)) return null;
+  const matching = await matchingThroughIndex(db, index, viewer, query, hints);
 
+  const total = matching.size;
+  const offset = (page - 1) * perPage;
+  if (offset >= total) return { total, workIds: [] };
+
+  // The SQL order: the sort's key, then the most recently updated, then the highest id.
+  const revised = index.sortKey("revised_at");
+  if (revised.kind !== "number") throw new Error("revised_at is a number column");
+  const updatedThenId = (a: number, b: number) => revised.values[b]! - revised.values[a]! || b - a;
+  let compare = updatedThenId;
+  if (sort?.column === "best") {
+    const first = await firstByBestMatch(db, query, matching, offset + perPage, updatedThenId, tuning);
+    // Without a word that can score (only fields like `tags:`), every work scores 0: the tie-breaks alone.
+    if (first) return { total, workIds: first.slice(offset) };
+  } else if (sort) {
+    const key = index.sortKey(SORT_KEYS[sort.column as keyof typeof SORT_KEYS]);
+    const sign = sort.direction === "asc" ? 1 : -1;
+    const byKey = key.kind === "number" ? (a: number, b: number) => key.values[a]! - key.values[b]! : (a: number, b: number) => key.values.compare(a, b);
+    compare = (a, b) => sign * byKey(a, b) || updatedThenId(a, b);
+  }
+  return { total, workIds: firstInOrder(matching.toUint32Array(), offset + perPage, compare).slice(offset) };
+}
+
+/**
+ * The works the query finds that the viewer may see, with its filters applied, from the browse
+ * index (the words' work ids from the database): for the results page and for "search within
+ * results" on every listing.
+ */
+export async function matchingThroughIndex(db: DbOrTrx, index: WorkIndex, viewer: Viewer, query: ParsedQuery, hints: CompileHints): Promise<Bitmap> {
   const listing: ListingQuery = { ...defaultListingQuery(viewer.user !== null), excludeUserIds: await mutedUserIds(db, viewer) };
   const f = query.filters;
   if (f.complete !== undefined) listing.completion = f.complete ? "complete" : "in_progress";
@@ -98,27 +127,7 @@ export async function searchThroughIndex(
     const before = query.updated.before ? Date.parse(query.updated.before) : undefined;
     range("revised_at", { min: after, max: before });
   }
-
-  const total = matching.size;
-  const offset = (page - 1) * perPage;
-  if (offset >= total) return { total, workIds: [] };
-
-  // The SQL order: the sort's key, then the most recently updated, then the highest id.
-  const revised = index.sortKey("revised_at");
-  if (revised.kind !== "number") throw new Error("revised_at is a number column");
-  const updatedThenId = (a: number, b: number) => revised.values[b]! - revised.values[a]! || b - a;
-  let compare = updatedThenId;
-  if (sort?.column === "best") {
-    const first = await firstByBestMatch(db, query, matching, offset + perPage, updatedThenId, tuning);
-    // Without a word that can score (only fields like `tags:`), every work scores 0: the tie-breaks alone.
-    if (first) return { total, workIds: first.slice(offset) };
-  } else if (sort) {
-    const key = index.sortKey(SORT_KEYS[sort.column as keyof typeof SORT_KEYS]);
-    const sign = sort.direction === "asc" ? 1 : -1;
-    const byKey = key.kind === "number" ? (a: number, b: number) => key.values[a]! - key.values[b]! : (a: number, b: number) => key.values.compare(a, b);
-    compare = (a, b) => sign * byKey(a, b) || updatedThenId(a, b);
-  }
-  return { total, workIds: firstInOrder(matching.toUint32Array(), offset + perPage, compare).slice(offset) };
+  return matching;
 }
 
 /** The inclusive range of posted chapters the query allows (`chapters:`, `single_chapter:`), if it limits them. */

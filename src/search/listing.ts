@@ -11,16 +11,11 @@ import type { BrowseIndex } from "../browse/index-loader.js";
 import { searchRefinement } from "./refine.js";
 
 /**
- * One page of `/works/search`: the works the viewer may see that match the query, in its order,
- * with their total. The same works, order and total as listWorks with searchRefinement, faster:
- *
- * - The matching works are computed once, in a MATERIALIZED CTE with their sort keys, and both
- *   counted and paged from it: listWorks counts in one statement and pages in another, and each
- *   built the set again (for a common word at 100,000 works, ~100 ms each).
- * - A query of plain words (no phrase, no field, no word found in a tag name) starts from one
- *   search_docs MATCH joined to works by id, instead of testing each work against a list.
- * - The sort keys are computed for each matching work, but the works' rows (summary, notes...)
- *   are read only for the page.
+ * One page of `/works/search` (and of the search feed and API): the works the viewer may see
+ * that match the query, in its order, with their total. Through the browse index when the caller
+ * has one (indexed-listing.ts: the words' work ids and best-match scores from the database, the
+ * rest in memory), else, or for what the index does not keep, in SQL (searchWithSql). Both give
+ * the same works, order and total; the tests and `fanfold bench search` hold them to it.
  */
 export async function searchWorks(db: DbOrTrx, viewer: Viewer, query: ParsedQuery, page: number, browse?: BrowseIndex): Promise<{ total: number; blurbs: Blurb[] }> {
   const hints = await compileHints(db, query.text);
@@ -31,7 +26,18 @@ export async function searchWorks(db: DbOrTrx, viewer: Viewer, query: ParsedQuer
   return { total, blurbs: await hydrateBlurbs(db, ids.map((id) => byId.get(id)!).filter(Boolean)) };
 }
 
-/** The total and one page of work ids, all in SQL: for what the browse index does not keep, and to check it against. */
+/**
+ * The total and one page of work ids, all in SQL: the same works, order and total as listWorks
+ * with searchRefinement, faster, and the baseline `fanfold bench search` measures the index
+ * against.
+ *
+ * - The matching works are computed once, in a MATERIALIZED CTE with their sort keys, and both
+ *   counted and paged from it: listWorks counts in one statement and pages in another, and each
+ *   built the set again (for a common word at 100,000 works, ~100 ms each).
+ * - A query of plain words (no phrase, no field, no word found in a tag name) starts from one
+ *   search_docs MATCH joined to works by id, instead of testing each work against a list.
+ * - The sort keys are computed for each matching work, but the works' rows are read only for the page.
+ */
 export async function searchWithSql(db: DbOrTrx, viewer: Viewer, query: ParsedQuery, page: number, hints: CompileHints): Promise<{ total: number; ids: number[] }> {
   const source = query.text ? textSource(db, query.text, hints) : null;
   const refine = searchRefinement(db, query, { hints, withoutText: true });

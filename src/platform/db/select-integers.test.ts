@@ -1,0 +1,23 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { sql } from "kysely";
+import { eachDialect } from "../../../test/support/db.js";
+import { selectIntegers } from "./index.js";
+
+test("selectIntegers gives a select's first column, in order, on a handle and in a transaction", async (t) => {
+  await eachDialect(t, async (_t, { db }) => {
+    const query = (from: number) =>
+      sql`select n from (select ${from} + 0 as n union all select 3 union all select 2 union all select ${from} + 0) as numbers where n >= ${1} order by n desc`;
+    assert.deepEqual(await selectIntegers(db, query(7)), [7, 7, 3, 2]);
+    assert.deepEqual(await selectIntegers(db, sql`select 1 as n where 1 = 0`), []);
+    // Twice in a row: nothing carried over from the call before.
+    assert.deepEqual(await selectIntegers(db, query(5)), [5, 5, 3, 2]);
+    await db.transaction().execute(async (trx) => {
+      assert.deepEqual(await selectIntegers(trx, query(9)), [9, 9, 3, 2]);
+    });
+    // A large set, as a common word's works are.
+    const many = await selectIntegers(db, sql`with recursive r(n) as (select 1 union all select n + 1 from r where n < 100000) select n from r`);
+    assert.equal(many.length, 100_000);
+    assert.equal(many[99_999], 100_000);
+  });
+});
