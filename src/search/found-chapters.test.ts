@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { eachDialect } from "../../test/support/db.js";
-import { makeCreator } from "../../test/support/factories.js";
-import { createWork } from "../works/commands.js";
+import { makeCreator, makeWork } from "../../test/support/factories.js";
 import { chaptersFound } from "./found-chapters.js";
 import { parseSearchQuery } from "./query-language.js";
 
@@ -10,28 +9,11 @@ test("the found chapter is the first whose text matches, also when the words are
   await eachDialect(t, async (_t, { db }) => {
     const { pseudId } = await makeCreator(db, "finder");
     const filler = `<p>${"plain filler words here ".repeat(1500)}</p>`; // about 36,000 characters
-    const chapter = (content: string) => ({ title: "", summary: "", notes: "", endnotes: "", content });
-    const { workId } = await createWork(
-      db,
-      {
-        title: "Long Chapters",
-        pseudIds: [pseudId],
-        rating: "General Audiences",
-        warnings: ["No Archive Warnings Apply"],
-        categories: [],
-        tags: { Fandom: ["Original Work"], Relationship: [], Character: [], Freeform: [] },
-        language: "en",
-        summary: "",
-        notes: "",
-        endnotes: "",
-        restricted: false,
-        commentPermission: "registered",
-        expectedChapters: null,
-        publishedOn: null,
-      },
-      [chapter(`${filler}<p>At last the snailwort bloomed.</p>`), chapter("<p>More snailwort, and a marigold.</p>"), chapter("<p>Only a marigold.</p>")],
-      { draft: false },
-    );
+    const workId = await makeWork(db, pseudId, {
+      title: "Long Chapters",
+      expectedChapters: null,
+      chapters: [`${filler}<p>At last the snailwort bloomed.</p>`, "<p>More snailwort, and a marigold.</p>", "<p>Only a marigold.</p>"],
+    });
     const chapters = await db.selectFrom("chapters").select(["id", "position"]).where("work_id", "=", workId).orderBy("position").execute();
     for (const [text, position] of [["snailw*", 1], ["snailwort", 1], ["marig*", 2], ["marigold", 2], ['"a marigold"', 2], ["nothing*", null]] as const) {
       const parsed = parseSearchQuery(text);

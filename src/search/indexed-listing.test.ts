@@ -2,13 +2,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sql } from "kysely";
 import { eachDialect } from "../../test/support/db.js";
-import { makeCreator } from "../../test/support/factories.js";
+import { makeCreator, makeWork } from "../../test/support/factories.js";
 import { relate } from "../blocking/commands.js";
 import { BrowseIndex } from "../browse/index-loader.js";
 import type { Db } from "../platform/db/index.js";
 import { GUEST, type Viewer } from "../platform/http/viewer.js";
 import { Random } from "../cli/random.js";
-import { createWork } from "../works/commands.js";
 import { PER_PAGE } from "../works/queries.js";
 import type { BestMatchTuning } from "./best-match.js";
 import { searchThroughIndex } from "./indexed-listing.js";
@@ -33,27 +32,18 @@ async function seed(db: Db): Promise<{ member: Viewer; mutedCreator: number }> {
   const ratings = ["General Audiences", "Teen And Up Audiences", "Mature"];
   for (let i = 0; i < 56; i++) {
     const creator = creators[i % 3]!;
-    const { workId } = await createWork(
-      db,
-      {
-        title: `${sentence(1 + rng.int(2))} ${i}`,
-        pseudIds: [creator.pseudId],
-        rating: pick(ratings),
-        warnings: ["No Archive Warnings Apply"],
-        categories: [],
-        tags: { Fandom: rng.int(5) === 0 ? ["Myths", "Sea Tales"] : [pick(["Myths", "Sea Tales"])], Relationship: [], Character: [], Freeform: [] },
-        language: pick(["en", "en", "ru", "EN-GB"]),
-        summary: sentence(rng.int(6)),
-        notes: rng.int(3) === 0 ? sentence(3) : "",
-        endnotes: "",
-        restricted: rng.int(6) === 0,
-        commentPermission: "registered",
-        expectedChapters: rng.int(2) === 0 ? 1 : null,
-        publishedOn: null,
-      },
-      Array.from({ length: 1 + rng.int(3) }, () => ({ title: "", summary: "", notes: "", endnotes: "", content: `<p>${sentence(2 + rng.int(40))}</p>` })),
-      { draft: rng.int(15) === 0 },
-    );
+    const workId = await makeWork(db, creator.pseudId, {
+      title: `${sentence(1 + rng.int(2))} ${i}`,
+      rating: pick(ratings),
+      fandoms: rng.int(5) === 0 ? ["Myths", "Sea Tales"] : [pick(["Myths", "Sea Tales"])],
+      language: pick(["en", "en", "ru", "EN-GB"]),
+      summary: sentence(rng.int(6)),
+      notes: rng.int(3) === 0 ? sentence(3) : "",
+      restricted: rng.int(6) === 0,
+      expectedChapters: rng.int(2) === 0 ? 1 : null,
+      chapters: Array.from({ length: 1 + rng.int(3) }, () => `<p>${sentence(2 + rng.int(40))}</p>`),
+      draft: rng.int(15) === 0,
+    });
     // Now and then an unposted last chapter, which no chapter count includes.
     if (rng.int(4) === 0) {
       const last = await db.selectFrom("chapters").select(["id", "position"]).where("work_id", "=", workId).orderBy("position", "desc").executeTakeFirstOrThrow();

@@ -20,6 +20,13 @@ export interface WorkTags {
   restricted?: boolean;
   draft?: boolean;
   title?: string;
+  language?: string;
+  summary?: string;
+  notes?: string;
+  /** Absent: a one-shot (1). */
+  expectedChapters?: number | null;
+  /** Each chapter's HTML (default: one short chapter). */
+  chapters?: string[];
 }
 
 /** Posts a work through the same command the form uses; returns its id. */
@@ -36,15 +43,16 @@ export async function makeWork(db: Db, pseudId: number, tags: WorkTags = {}): Pr
       Character: tags.characters ?? [],
       Freeform: tags.freeforms ?? [],
     },
-    language: "en",
-    summary: "",
-    notes: "",
+    language: tags.language ?? "en",
+    summary: tags.summary ?? "",
+    notes: tags.notes ?? "",
     endnotes: "",
     restricted: tags.restricted ?? false,
     commentPermission: "registered",
-    expectedChapters: 1,
+    expectedChapters: tags.expectedChapters === undefined ? 1 : tags.expectedChapters,
     publishedOn: null,
   };
-  const { workId } = await createWork(db, input, [{ title: "", summary: "", notes: "", endnotes: "", content: "<p>Some words for the factory.</p>" }], { draft: tags.draft ?? false });
+  const chapters = (tags.chapters ?? ["<p>Some words for the factory.</p>"]).map((content) => ({ title: "", summary: "", notes: "", endnotes: "", content }));
+  const { workId } = await createWork(db, input, chapters, { draft: tags.draft ?? false });
   return workId;
 }
