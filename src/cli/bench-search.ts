@@ -7,8 +7,9 @@
  * with ~2% Chinese and ~2% Russian works, titles, summaries, notes, creators and tags. Inserts are
  * multi-row, in big transactions; then the search index is built with `reindexAll` (what
  * `fanfold search reindex` runs), timed on its own. Then a fixed mix of queries runs through the
- * search page's code path (parse, listWorks + searchRefinement, matchingChapters, snippets), each
- * several times, and it prints p50/p95 over all timed runs, the index size and the build time.
+ * search page's code path (parse, searchWorks with the archive's browse index, chaptersFound),
+ * each several times, after the same mix all in SQL (the baseline), and it prints p50/p95 over
+ * all timed runs of each, the index size and the build time; both must find the same.
  * Everything is deterministic for a seed, so two runs (say, before and after a change to
  * src/search/query.ts) can be compared: the "results digest" is a hash of every query's total,
  * page of works, matched chapters and snippets, and must not change when only speed should.
