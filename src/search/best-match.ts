@@ -73,11 +73,13 @@ function scoresOf(rows: { work_id: number; score: number }[]): Map<number, numbe
 /**
  * The first `count` ids in the order `compare` gives, without sorting them all: a sorted buffer of
  * the best so far, which a later id enters only if it beats the buffer's last (rare once it is
- * full, so about one comparison an id).
+ * full, so about one comparison an id). For a deep page (a large `count`) entering the buffer
+ * costs too much: then all are sorted.
  */
 export function firstInOrder(ids: Uint32Array, count: number, compare: Compare): number[] {
   const best: number[] = [];
   if (count <= 0) return best;
+  if (count > 2000) return Array.from(ids).sort(compare).slice(0, count);
   for (const id of ids) {
     if (best.length === count && compare(id, best[count - 1]!) >= 0) continue;
     let lo = 0;
