@@ -115,7 +115,7 @@ test("search through the browse index finds what the SQL search finds, in the sa
       "single_chapter:false chapters:1",
     ];
     let throughIndex = 0;
-    // SQLite's best match: scoring the matches alone, ranking in SQLite with an early stop, and
+    // Best match: scoring the matches alone, ranking in the database with an early stop, and
     // (asking one at a time) the retries up to all of them.
     const tunings: BestMatchTuning[] = [{}, { scoreEachBelow: 0 }, { scoreEachBelow: 0, firstAsk: () => 1 }];
     for (const text of queries) {
