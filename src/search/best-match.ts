@@ -27,7 +27,8 @@ type Compare = (a: number, b: number) => number;
  * - many: the database ranks the scored works and hands over the best few hundred; when enough of
  *   the ones scoring strictly above the last one handed over are among the matches, those are
  *   exactly the first ones (ties at the cut are left out, so no order between equals is guessed).
- *   Otherwise eight times as many are asked, and at the end all of them.
+ *   Otherwise as many more as the share of matches among them says are needed (at least eight
+ *   times as many), and at the end all of them.
  */
 export async function firstByBestMatch(db: DbOrTrx, query: ParsedQuery, matching: Bitmap, count: number, tieBreak: Compare, tuning: BestMatchTuning = {}): Promise<number[] | null> {
   const texts = relevanceTexts(dialectOf(db), query);
@@ -39,8 +40,8 @@ export async function firstByBestMatch(db: DbOrTrx, query: ParsedQuery, matching
     const { rows } = await scoring.of(Array.from(matching.toUint32Array())).execute(db);
     return firstInOrder(matching.toUint32Array(), count, byScore(scoresOf(rows)));
   }
-  for (let limit = tuning.firstAsk?.(count) ?? count * 2 + 100; ; limit *= 8) {
-    const all = limit > matching.size * 2;
+  for (let limit = tuning.firstAsk?.(count) ?? count * 2 + 100; ; ) {
+    const all = limit > matching.size * 2 || !Number.isFinite(limit);
     const { rows } = await scoring.best(all ? null : limit).execute(db);
     const cut = all || rows.length < limit ? Number.NEGATIVE_INFINITY : Number(rows[rows.length - 1]!.score);
     const above = rows.filter((r) => Number(r.score) > cut && matching.has(Number(r.work_id)));
@@ -53,6 +54,8 @@ export async function firstByBestMatch(db: DbOrTrx, query: ParsedQuery, matching
       unscored.removeMany(Array.from(scores.keys()));
       return [...first, ...firstInOrder(unscored.toUint32Array(), count - first.length, tieBreak)];
     }
+    // Ask again for as many as this share of matches says are needed (at least eight times as many).
+    limit = above.length === 0 ? Number.POSITIVE_INFINITY : Math.max(limit * 8, Math.ceil(((limit * count) / above.length) * 1.5));
   }
 }
 
@@ -87,26 +90,41 @@ function scoresOf(rows: { work_id: number; score: number }[]): Map<number, numbe
 }
 
 /**
- * The first `count` ids in the order `compare` gives, without sorting them all: a sorted buffer of
- * the best so far, which a later id enters only if it beats the buffer's last (rare once it is
- * full, so about one comparison an id). For a deep page (a large `count`) entering the buffer
- * costs too much: then all are sorted.
+ * The first `count` ids in the order `compare` gives, without sorting them all: a heap of the best
+ * `count` so far with the worst of them on top, which a later id replaces only if it beats it
+ * (about n log count comparisons, whatever order the ids come in), sorted at the end.
  */
 export function firstInOrder(ids: Uint32Array, count: number, compare: Compare): number[] {
-  const best: number[] = [];
-  if (count <= 0) return best;
-  if (count > 2000) return Array.from(ids).sort(compare).slice(0, count);
+  if (count <= 0) return [];
+  const heap: number[] = [];
+  const worse = (i: number, j: number) => compare(heap[i]!, heap[j]!) > 0;
+  const swap = (i: number, j: number) => {
+    const t = heap[i]!;
+    heap[i] = heap[j]!;
+    heap[j] = t;
+  };
   for (const id of ids) {
-    if (best.length === count && compare(id, best[count - 1]!) >= 0) continue;
-    let lo = 0;
-    let hi = best.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compare(best[mid]!, id) <= 0) lo = mid + 1;
-      else hi = mid;
+    if (heap.length < count) {
+      heap.push(id);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!worse(i, parent)) break;
+        swap(i, parent);
+        i = parent;
+      }
+    } else if (compare(id, heap[0]!) < 0) {
+      heap[0] = id;
+      for (let i = 0; ; ) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let top = i;
+        if (left < heap.length && worse(left, top)) top = left;
+        if (right < heap.length && worse(right, top)) top = right;
+        if (top === i) break;
+        swap(i, top);
+        i = top;
+      }
     }
-    best.splice(lo, 0, id);
-    if (best.length > count) best.pop();
   }
-  return best;
+  return heap.sort(compare);
 }

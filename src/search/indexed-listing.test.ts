@@ -151,3 +151,19 @@ test("search through the browse index finds what the SQL search finds, in the sa
     await browse.stop();
   });
 });
+
+test("a work made registered-only behind the browse index's back is still not shown to a guest", async (t) => {
+  await eachDialect(t, async (_t, { db }) => {
+    const { pseudId } = await makeCreator(db, "writer");
+    const open = await makeWork(db, pseudId, { title: "Open Lantern" });
+    const closing = await makeWork(db, pseudId, { title: "Closing Lantern" });
+    const browse = await BrowseIndex.build(db);
+    // Made registered-only behind the index's back: no change-feed row, as if the feed could not be read.
+    await db.updateTable("works").set({ restricted: 1 }).where("id", "=", closing).execute();
+    const parsed = parseSearchQuery("lantern");
+    assert.ok(parsed.ok);
+    const page = await searchWorks(db, GUEST, parsed.query, 1, browse);
+    assert.deepEqual(page.blurbs.map((b) => b.work.id), [open]);
+    await browse.stop();
+  });
+});

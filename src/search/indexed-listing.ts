@@ -101,20 +101,8 @@ export async function matchingThroughIndex(db: DbOrTrx, index: WorkIndex, viewer
     else if (found.kind === "except") except = new RoaringBitmap32(found.ids);
   }
 
-  // The number of posted chapters (`chapters:1-3`, `single_chapter:true`) is not in the index:
-  // the works with a count in the range, or when none is allowed, those past it.
-  const chapters = chapterRange(query);
-  let beyond: Bitmap | null = null;
-  if (chapters) {
-    const counted = (condition: RawBuilder<unknown>) =>
-      selectIntegers(db, sql`select work_id from chapters where posted = 1 group by work_id having ${condition}`).then((ids) => new RoaringBitmap32(ids));
-    if (chapters.min > 0) within.push(await counted(sql`count(*) between ${chapters.min} and ${chapters.max}`));
-    else if (chapters.max !== Number.MAX_SAFE_INTEGER) beyond = await counted(sql`count(*) > ${chapters.max}`);
-  }
-
   let matching = index.matching(listing, within);
   if (except) matching.andNotInPlace(except);
-  if (beyond) matching.andNotInPlace(beyond);
   const range = (column: Parameters<WorkIndex["between"]>[1], r: { min?: number; max?: number } | undefined) => {
     if (r && (r.min !== undefined || r.max !== undefined)) matching = index.between(matching, column, r.min, r.max);
   };
@@ -127,7 +115,24 @@ export async function matchingThroughIndex(db: DbOrTrx, index: WorkIndex, viewer
     const before = query.updated.before ? Date.parse(query.updated.before) : undefined;
     range("revised_at", { min: after, max: before });
   }
+  const chapters = chapterRange(query);
+  if (chapters && !matching.isEmpty) matching = await withChapterCount(db, matching, chapters);
   return matching;
+}
+
+/**
+ * The works of `matching` with a number of posted chapters in the range: not in the index, so
+ * counted in SQL, over the matching works when they are few, else over every chapter (one GROUP BY
+ * on an index; 24 ms at 100,000 works). A work without posted chapters counts 0.
+ */
+async function withChapterCount(db: DbOrTrx, matching: Bitmap, chapters: { min: number; max: number }): Promise<Bitmap> {
+  const few = matching.size <= 5000;
+  const among = few ? sql`and work_id in (${sql.join(Array.from(matching.toUint32Array()))})` : sql``;
+  const counted = (condition: RawBuilder<unknown>) =>
+    selectIntegers(db, sql`select work_id from chapters where posted = 1 ${among} group by work_id having ${condition}`).then((ids) => new RoaringBitmap32(ids));
+  // With 0 allowed, the works to drop are those past the range (a work with none has no group).
+  if (chapters.min <= 0) return RoaringBitmap32.andNot(matching, await counted(sql`count(*) > ${chapters.max}`));
+  return RoaringBitmap32.and(matching, await counted(sql`count(*) between ${chapters.min} and ${chapters.max}`));
 }
 
 /** The inclusive range of posted chapters the query allows (`chapters:`, `single_chapter:`), if it limits them. */

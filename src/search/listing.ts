@@ -3,7 +3,7 @@ import { type Expression, type Kysely, type SqlBool, sql } from "kysely";
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import { listableBy } from "../works/policy.js";
-import { type Blurb, hydrateBlurbs, PER_PAGE } from "../works/queries.js";
+import { type Blurb, blurbsInOrder, PER_PAGE } from "../works/queries.js";
 import type { ParsedQuery } from "./query-language.js";
 import { type CompileHints, compileHints, textSource } from "./query.js";
 import { searchThroughIndex } from "./indexed-listing.js";
@@ -21,9 +21,9 @@ export async function searchWorks(db: DbOrTrx, viewer: Viewer, query: ParsedQuer
   const hints = await compileHints(db, query.text);
   const indexed = browse ? await searchThroughIndex(db, await browse.current(), viewer, query, page, PER_PAGE, hints) : null;
   const { total, ids } = indexed ? { total: indexed.total, ids: indexed.workIds } : await searchWithSql(db, viewer, query, page, hints);
-  const works = ids.length ? await db.selectFrom("works").selectAll().where("id", "in", ids).execute() : [];
-  const byId = new Map(works.map((w) => [w.id, w]));
-  return { total, blurbs: await hydrateBlurbs(db, ids.map((id) => byId.get(id)!).filter(Boolean)) };
+  // Checked against the viewer again: the browse index may lag behind the tables (a feed it
+  // could not read, a long backlog), and a work made registered-only must never show to a guest.
+  return { total, blurbs: await blurbsInOrder(db, viewer, ids) };
 }
 
 /**

@@ -392,8 +392,10 @@ async function chaptersMatchingOnPage(db: DbOrTrx, workIds: number[], match: str
       }
       return batch.filter((c) => !matched.has(c.id));
     };
+    const byWork = new Map<number, typeof chapters>();
+    for (const c of chapters) byWork.set(c.work_id, [...(byWork.get(c.work_id) ?? []), c]);
     for (let round = 0; ; round++) {
-      const batch = chapters.filter((c) => !done.has(c.work_id) && chapters.filter((d) => d.work_id === c.work_id).indexOf(c) === round);
+      const batch = [...byWork].flatMap(([workId, ofWork]) => (done.has(workId) || round >= ofWork.length ? [] : [ofWork[round]!]));
       if (batch.length === 0) break;
       const headOf = (html: string) => htmlHead(html, 16_384);
       const rest = await ask(batch, headOf);

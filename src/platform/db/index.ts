@@ -64,13 +64,17 @@ export async function selectIntegers(db: DbOrTrx, query: RawBuilder<unknown>): P
     collectedFiles.add(file);
   }
   const { sql: text, parameters } = query.compile(db);
-  collected = [];
-  try {
-    file.prepare(`with q(v) as (${text}) select fanfold_collect(v) from q`).pluck().get(...(parameters as unknown[]));
-    return collected;
-  } finally {
+  // Through Kysely's hold on the one connection, so the query never runs in the middle of another
+  // request's transaction (it would see that transaction's uncommitted writes).
+  return (db as Kysely<any>).connection().execute(async () => {
     collected = [];
-  }
+    try {
+      file.prepare(`with q(v) as (${text}) select fanfold_collect(v) from q`).pluck().get(...(parameters as unknown[]));
+      return collected;
+    } finally {
+      collected = [];
+    }
+  });
 }
 
 /** Which SQL dialect a handle speaks, for the few places where they differ. */

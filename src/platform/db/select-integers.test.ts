@@ -21,3 +21,29 @@ test("selectIntegers gives a select's first column, in order, on a handle and in
     assert.equal(many[99_999], 100_000);
   });
 });
+
+test("selectIntegers waits for a transaction in progress instead of reading its uncommitted rows", async (t) => {
+  await eachDialect(t, async (_t, { db }) => {
+    await sql`create table scratch_numbers (n integer not null)`.execute(db);
+    await sql`insert into scratch_numbers (n) values (1)`.execute(db);
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let inserted = () => {};
+    const insertedYet = new Promise<void>((resolve) => (inserted = resolve));
+    const rolledBack = db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`insert into scratch_numbers (n) values (2)`.execute(trx);
+        inserted();
+        await gate;
+        throw new Error("roll back");
+      })
+      .catch(() => "rolled back");
+    await insertedYet;
+    const read = selectIntegers(db, sql`select n from scratch_numbers order by n`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    assert.equal(await rolledBack, "rolled back");
+    assert.deepEqual(await read, [1]);
+  });
+});
