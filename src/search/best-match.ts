@@ -6,9 +6,9 @@ import { FTS_SCORE, relevanceTexts, tsAnyWord, tsRanked } from "./query.js";
 
 /** How best match picks its strategy; tests force each one to check them against SQL. */
 export interface BestMatchTuning {
-  /** Below this many matching works, only theirs are scored; from it on, the best are ranked in SQLite. */
+  /** Below this many matching works, only theirs are scored; from it on, the best are ranked in the database. */
   scoreEachBelow?: number;
-  /** How many ranked works are asked first (then eight times as many each time). */
+  /** How many ranked works are asked first (then as many as the share of matches says, at least eight times as many). */
   firstAsk?: (count: number) => number;
 }
 
@@ -37,8 +37,9 @@ export async function firstByBestMatch(db: DbOrTrx, query: ParsedQuery, matching
   const byScore = (scores: Map<number, number>): Compare => (a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0) || tieBreak(a, b);
 
   if (matching.size < (tuning.scoreEachBelow ?? 5000)) {
-    const { rows } = await scoring.of(Array.from(matching.toUint32Array())).execute(db);
-    return firstInOrder(matching.toUint32Array(), count, byScore(scoresOf(rows)));
+    const ids = matching.toUint32Array();
+    const { rows } = await scoring.of(Array.from(ids)).execute(db);
+    return firstInOrder(ids, count, byScore(scoresOf(rows)));
   }
   for (let limit = tuning.firstAsk?.(count) ?? count * 2 + 100; ; ) {
     const all = limit > matching.size * 2 || !Number.isFinite(limit);
@@ -73,14 +74,14 @@ function scoreQueries(db: DbOrTrx, texts: string[]) {
     return {
       of: (ids: number[]) =>
         sql<ScoreRow>`select rowid as work_id, ${FTS_SCORE} as score from search_works
-          where search_works match ${match} and rowid + 0 in (select value from json_each(${JSON.stringify(ids)}))`,
+          where search_works match ${match} and rowid + 0 in (${sql.join(ids)})`,
       best: (limit: number | null) =>
         sql<ScoreRow>`select rowid as work_id, ${FTS_SCORE} as score from search_works where search_works match ${match} order by score desc limit ${limit ?? -1}`,
     };
   }
   const scored = sql`select work_id, ts_rank(everything, ${tsRanked(texts)}) as score from search_works where everything @@ ${tsAnyWord(texts)}`;
   return {
-    of: (ids: number[]) => sql<ScoreRow>`${scored} and work_id = any(${ids}::integer[])`,
+    of: (ids: number[]) => sql<ScoreRow>`${scored} and work_id in (${sql.join(ids)})`,
     best: (limit: number | null) => sql<ScoreRow>`${scored} order by score desc${limit === null ? sql`` : sql` limit ${limit}`}`,
   };
 }

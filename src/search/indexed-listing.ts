@@ -12,18 +12,9 @@ import { RATING_NAMES } from "./refine.js";
 
 const { RoaringBitmap32 } = roaring;
 
-/** The query language's sort names and count fields, and the browse index's columns behind them. */
-const SORT_KEYS = {
-  title: "title_sort",
-  creator: "creators_sort",
-  updated: "revised_at",
-  words: "word_count",
-  kudos: "kudos_count",
-  hits: "hits_count",
-  comments: "comments_count",
-  bookmarks: "bookmarks_count",
-} as const;
+/** The query language's count fields and sort names, and the browse index's columns behind them. */
 const COUNTER_COLUMNS = { kudos: "kudos_count", hits: "hits_count", comments: "comments_count", bookmarks: "bookmarks_count" } as const;
+const SORT_KEYS = { title: "title_sort", creator: "creators_sort", updated: "revised_at", words: "word_count", ...COUNTER_COLUMNS } as const;
 
 /**
  * One page of `/works/search` through the browse index: the same works, order and total as the

@@ -2,7 +2,7 @@ import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from
 import type { DbOrTrx } from "../platform/db/index.js";
 import { dialectOf, selectIntegers } from "../platform/db/index.js";
 import type { Node, ParsedQuery, TextField } from "./query-language.js";
-import { htmlHead, htmlToPlain, searchText, searchTokens } from "./text.js";
+import { CHAPTER_HEAD, htmlHead, htmlToPlain, searchText, searchTokens } from "./text.js";
 
 /**
  * Compiles a parsed query into SQL conditions on `works.id`, for SQLite FTS5 or PostgreSQL
@@ -373,7 +373,6 @@ async function chaptersMatchingOnPage(db: DbOrTrx, workIds: number[], match: str
       .orderBy("position")
       .execute();
     await sql`create virtual table if not exists temp.search_page using fts5(body, content = '', tokenize = 'porter unicode61 remove_diacritics 2')`.execute(conn);
-    await sql`insert into temp.search_page (search_page) values ('delete-all')`.execute(conn);
     // Round by round: each work's first chapter, then the second chapter of the works not found
     // yet, and so on; only the first match of a work counts. Within a round, the chapters' heads
     // first (a match there is a match in the chapter, and most are found there), then the whole
@@ -392,12 +391,12 @@ async function chaptersMatchingOnPage(db: DbOrTrx, workIds: number[], match: str
       }
       return batch.filter((c) => !matched.has(c.id));
     };
+    const headOf = (html: string) => htmlHead(html, CHAPTER_HEAD);
     const byWork = new Map<number, typeof chapters>();
     for (const c of chapters) byWork.set(c.work_id, [...(byWork.get(c.work_id) ?? []), c]);
     for (let round = 0; ; round++) {
       const batch = [...byWork].flatMap(([workId, ofWork]) => (done.has(workId) || round >= ofWork.length ? [] : [ofWork[round]!]));
       if (batch.length === 0) break;
-      const headOf = (html: string) => htmlHead(html, 16_384);
       const rest = await ask(batch, headOf);
       const longer = rest.filter((c) => headOf(c.content).length < c.content.length);
       if (longer.length) await ask(longer, (html) => html);

@@ -1,5 +1,5 @@
 import { escapeHtml } from "@kitajs/html";
-import { htmlHead, htmlToPlain, searchTokens } from "./text.js";
+import { CHAPTER_HEAD, htmlHead, htmlToPlain, searchTokens } from "./text.js";
 
 /**
  * A short excerpt of a chapter around the first place the query's words occur, with those words
@@ -59,19 +59,16 @@ function matches(token: string, word: string, prefix: boolean): boolean {
   return token === word || ((prefix || word.length >= 4) && token.startsWith(word));
 }
 
-/** How much of a chapter's HTML is read first when looking for the excerpt; four times as much each time after. */
-export const SNIPPET_HEAD = 16_384;
-
 /**
  * The excerpt as safe HTML (text escaped, matches in <mark>), or null when nothing matched.
- * The words are looked for in the chapter's first SNIPPET_HEAD characters, then four times as
+ * The words are looked for in the chapter's first CHAPTER_HEAD characters, then four times as
  * many, and so on (htmlHead): most matches are near the start, and turning a whole chapter of
  * 300,000 characters into words took up to 140 ms for a page of results on the search benchmark.
  * A head is used only when it holds the whole excerpt and a word past it: the excerpt is the one
  * the whole chapter gives.
  */
 export function buildSnippet(html: string, leaves: { words: string[]; prefix: boolean }[], options: { before?: number; after?: number; head?: number } = {}): string | null {
-  const { before = 12, after = 24, head = SNIPPET_HEAD } = options;
+  const { before = 12, after = 24, head = CHAPTER_HEAD } = options;
   const wanted = leaves.map((l) => ({ words: l.words.flatMap((w) => searchTokens(w)), prefix: l.prefix })).filter((l) => l.words.length);
   const longest = Math.max(0, ...wanted.map((l) => l.words.length));
   for (let size = head; size < html.length; size *= 4) {

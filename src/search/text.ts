@@ -41,6 +41,9 @@ export function htmlToPlain(html: string): string {
     .trim();
 }
 
+/** How much of a chapter's HTML is looked at first (snippets, a wildcard's found chapter). */
+export const CHAPTER_HEAD = 16_384;
+
 /**
  * The start of stored HTML, about `size` characters, ending just after a tag so that no tag,
  * entity or word is cut (the whole HTML when it is shorter, or has no tag to end on): for looking
