@@ -19,7 +19,7 @@ import { migrateToLatest } from "../src/platform/db/migrate.js";
 import { claimJob, jobStatus } from "../src/platform/jobs.js";
 import { computeFilterSets, refreshFilterSets } from "../src/tags/filters.js";
 import { REFILTER_BATCH, runRefilterNow, setRefilterBatchSize } from "../src/tags/refilter.js";
-import { tagKey } from "../src/tags/vocabulary.js";
+import { tagKey } from "../src/model/vocabulary.js";
 import { wrangle } from "../src/tags/wrangling.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));

@@ -27,9 +27,10 @@ import { blockingRoutes } from "./blocking/routes.js";
 import { usersRoutes } from "./users/routes.js";
 import { loadViewer } from "./users/sessions.js";
 import { worksRoutes } from "./works/routes.js";
+import { pagesRoutes } from "./pages/routes.js";
 
 /** Every capability's routes, in one table. */
-export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes, ...feedsRoutes, ...responsesRoutes, ...commentsRoutes, ...apiPageRoutes, ...subscriptionsRoutes, ...seriesRoutes, ...blockingRoutes];
+export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...pagesRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes, ...feedsRoutes, ...responsesRoutes, ...commentsRoutes, ...apiPageRoutes, ...subscriptionsRoutes, ...seriesRoutes, ...blockingRoutes];
 
 /**
  * The archive as one Fastify app over an open, migrated database, with its browse index built

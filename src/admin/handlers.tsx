@@ -4,10 +4,10 @@ import { field } from "../platform/http/forms-parser.js";
 import { queryParam } from "../platform/http/routes.js";
 import { SESSION_COOKIE } from "../platform/http/server.js";
 import { createUser } from "../users/commands.js";
-import { hasAdmin } from "../users/queries.js";
+import { hasAdmin } from "../model/users.js";
 import { readSignupForm, validateSignup } from "../users/schema.js";
 import { startSession } from "../users/sessions.js";
-import { clearSetupToken, createInvitation, isSetupToken, listInvitations, SIGNUP_MODES, type SignupMode, setSetting, signupMode } from "./settings.js";
+import { clearSetupToken, createInvitation, isSetupToken, listInvitations, SIGNUP_MODES, type SignupMode, setSetting, signupMode } from "../model/archive-settings.js";
 
 function SetupPage({ token, values, errors, csrf }: { token: string; values: { login: string; email: string }; errors: FieldErrors; csrf: string }): JSX.Element {
   return (

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { setFlash, takeFlash } from "../platform/http/flash.js";
 import { idParam } from "../platform/http/routes.js";
 import { t } from "../platform/i18n/index.js";
-import { findUserByLogin } from "../users/queries.js";
+import { findUserByLogin } from "../model/users.js";
 import { createToken, revokeToken } from "./commands.js";
 import { canManageTokens } from "./policy.js";
 import { tokensOf } from "./queries.js";

@@ -1,7 +1,7 @@
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { ApiTokenRow } from "../platform/db/tables.js";
 import type { Viewer } from "../platform/http/viewer.js";
-import { rolesOf } from "../users/queries.js";
+import { rolesOf } from "../model/users.js";
 import type { TokenScope } from "./policy.js";
 import { hashToken, looksLikeToken } from "./tokens.js";
 

@@ -5,7 +5,7 @@ import { appWithUser } from "../../test/support/app.js";
 import { eachDialect } from "../../test/support/db.js";
 import { makeCreator, makeWork } from "../../test/support/factories.js";
 import { createBookmark } from "../responses/commands.js";
-import { findTagByName } from "../tags/queries.js";
+import { findTagByName } from "../model/tags.js";
 import { runRefilterNow } from "../tags/refilter.js";
 import { wrangle } from "../tags/wrangling.js";
 import { createToken } from "./commands.js";

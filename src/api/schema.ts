@@ -3,7 +3,7 @@ import { FACET_TYPES, SORT_COLUMNS } from "../browse/listing-query.js";
 import { MAX_ID } from "../platform/http/routes.js";
 import { LIMITS, COMMENT_PERMISSIONS } from "../works/schema.js";
 import { MAX_NOTES, MAX_TAGS } from "../responses/schema.js";
-import { CATEGORIES, MAX_TAG_LENGTH as WORK_TAG_LENGTH, MAX_USER_TAGS, RATINGS, WARNINGS } from "../tags/vocabulary.js";
+import { CATEGORIES, MAX_TAG_LENGTH as WORK_TAG_LENGTH, MAX_USER_TAGS, RATINGS, WARNINGS } from "../model/vocabulary.js";
 
 // One definition per shape: Fastify validates requests with these (src/api/plugin.ts), the
 // OpenAPI document (src/api/openapi.ts) and the docs page (src/api/views/docs.tsx) are generated

@@ -1,9 +1,9 @@
 import type { Static } from "@sinclair/typebox";
 import type { ChapterRow, WorkRow } from "../platform/db/tables.js";
 import type { Bookmark as BookmarkRecord } from "../responses/queries.js";
-import type { WorkTag } from "../tags/queries.js";
-import type { Creator } from "../works/queries.js";
-import { chapterPath, workPath } from "../works/views/paths.js";
+import type { WorkTag } from "../model/tags.js";
+import type { Creator } from "../model/works.js";
+import { chapterPath, workPath } from "../model/paths.js";
 import type { Bookmark, Chapter, WorkSummary } from "./schema.js";
 
 // Rows as the API's JSON shapes (src/api/schema.ts). URLs are absolute, on the archive's public address.

@@ -4,7 +4,7 @@ import { field } from "../platform/http/forms-parser.js";
 import { idParam, safeReturnPath } from "../platform/http/routes.js";
 import { hasRole, type Viewer } from "../platform/http/viewer.js";
 import { t } from "../platform/i18n/index.js";
-import { findUserById, findUserByLogin, rolesOf } from "../users/queries.js";
+import { findUserById, findUserByLogin, rolesOf } from "../model/users.js";
 import { relate, unrelate } from "./commands.js";
 import { type Relation, relatedUsers, relationsWith } from "./queries.js";
 import { RelationButtons, RelationListPage, TARGET_FIELD } from "./views/pages.js";

@@ -1,11 +1,11 @@
 import { viewerMarksOf } from "../responses/viewer-marks.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { formatNumber } from "../platform/i18n/index.js";
-import { findTagById, findTagByName, tagsByIds } from "../tags/queries.js";
-import { tagFromParam, tagPath } from "../tags/vocabulary.js";
-import { findPseud, findUserByLogin } from "../users/queries.js";
-import { blurbsInOrder, draftsOf } from "../works/queries.js";
-import { WorkListing } from "../works/views/blurb.js";
+import { findTagById, findTagByName, tagsByIds } from "../model/tags.js";
+import { tagFromParam, tagPath } from "../model/vocabulary.js";
+import { findPseud, findUserByLogin } from "../model/users.js";
+import { blurbsInOrder, draftsOf } from "../model/works.js";
+import { WorkListing } from "../model/views/blurb.js";
 import type { ListingScope } from "./listing-query.js";
 import { readSidebar } from "./sidebar-params.js";
 import { FilterNotices, FilterSidebar } from "./views/sidebar.js";

@@ -10,11 +10,11 @@ import { makeCreator, makeWork } from "../../test/support/factories.js";
 import { appendChange } from "../platform/changes.js";
 import type { Db } from "../platform/db/index.js";
 import { GUEST } from "../platform/http/viewer.js";
-import { blurbsInOrder } from "../works/queries.js";
+import { blurbsInOrder } from "../model/works.js";
 import { BrowseIndex } from "./index-loader.js";
 import { defaultListingQuery } from "./listing-query.js";
 import { runRefilterNow } from "../tags/refilter.js";
-import { findTagByName } from "../tags/queries.js";
+import { findTagByName } from "../model/tags.js";
 import { wrangle } from "../tags/wrangling.js";
 
 async function canonical(db: Db, ...names: string[]) {

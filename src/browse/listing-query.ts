@@ -1,4 +1,4 @@
-import type { TagType } from "../tags/vocabulary.js";
+import type { TagType } from "../model/vocabulary.js";
 
 /**
  * One works listing as a question, the same for the in-memory index (work-index.ts) and the

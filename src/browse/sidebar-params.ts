@@ -4,8 +4,8 @@ import { pageParam, parseId, queryParam } from "../platform/http/routes.js";
 import { parseSearchQuery } from "../search/query-language.js";
 import { matchingThroughIndex } from "../search/indexed-listing.js";
 import { compileHints } from "../search/query.js";
-import { findTagByName } from "../tags/queries.js";
-import { findLanguage } from "../works/languages.js";
+import { findTagByName } from "../model/tags.js";
+import { findLanguage } from "../model/languages.js";
 import { defaultListingQuery, FACET_TYPES, type ListingQuery, type ListingScope, SORT_COLUMNS, type SortColumn } from "./listing-query.js";
 
 /** At most this many tags may be included or excluded in one listing; more are ignored, and the page says so. */

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { eachDialect } from "../../test/support/db.js";
 import { appendChanges } from "../platform/changes.js";
 import type { Db } from "../platform/db/index.js";
-import { TAG_TYPES, type TagType } from "../tags/vocabulary.js";
+import { TAG_TYPES, type TagType } from "../model/vocabulary.js";
 import { BrowseIndex } from "./index-loader.js";
 import { FACET_SIZE, FACET_TYPES, type ListingQuery, type ListingResult, SORT_COLUMNS, type SortColumn, defaultListingQuery } from "./listing-query.js";
 import { sqlListing } from "./sql-listing.js";

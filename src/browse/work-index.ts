@@ -1,5 +1,5 @@
 import roaring from "roaring";
-import { TAG_TYPES, type TagType } from "../tags/vocabulary.js";
+import { TAG_TYPES, type TagType } from "../model/vocabulary.js";
 import { IdLists } from "./id-lists.js";
 import { FACET_SIZE, FACET_TYPES, type FacetCount, type ListingQuery, type ListingResult, SORT_COLUMNS, type SortedWorkColumn } from "./listing-query.js";
 import { RangeBuckets } from "./range-buckets.js";

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { sql } from "kysely";
 import { type Db, dialectOf } from "../platform/db/index.js";
 import { computeFilterSets } from "../tags/filters.js";
-import { creatorsSortKey, titleSortKey } from "../works/sort-keys.js";
+import { creatorsSortKey, titleSortKey } from "../model/sort-keys.js";
 import { eachDialect, openTestDb } from "../../test/support/db.js";
 import { benchGenerate, GenerateError, generateArchive, type GenerateSummary, summaryLine } from "./bench-generate.js";
 

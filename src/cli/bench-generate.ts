@@ -39,9 +39,9 @@ import { loadConfig } from "../platform/config.js";
 import { dialectOf, openDatabase } from "../platform/db/index.js";
 import { pendingMigrations } from "../platform/db/migrate.js";
 import { isCrossover } from "../tags/filters.js";
-import { tagKey } from "../tags/vocabulary.js";
-import { findLanguage } from "../works/languages.js";
-import { creatorsSortKey, titleSortKey } from "../works/sort-keys.js";
+import { tagKey } from "../model/vocabulary.js";
+import { findLanguage } from "../model/languages.js";
+import { creatorsSortKey, titleSortKey } from "../model/sort-keys.js";
 import { breathe, endProgress, fmt, progressLine, round, say } from "./bench-output.js";
 import { Random } from "./random.js";
 

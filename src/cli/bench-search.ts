@@ -32,7 +32,7 @@ import { parseSearchQuery } from "../search/query-language.js";
 import { chaptersFound } from "../search/found-chapters.js";
 import { searchWorks } from "../search/listing.js";
 import { reindexAll } from "../search/reindex.js";
-import { tagKey } from "../tags/vocabulary.js";
+import { tagKey } from "../model/vocabulary.js";
 import { breathe, endProgress, fmt, progressLine as progress, round, say } from "./bench-output.js";
 import { Random } from "./random.js";
 

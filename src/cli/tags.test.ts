@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { eachDialect } from "../../test/support/db.js";
 import type { Db } from "../platform/db/index.js";
 import { computeFilterSets } from "../tags/filters.js";
-import { findTagByName } from "../tags/queries.js";
+import { findTagByName } from "../model/tags.js";
 import { runRefilterNow } from "../tags/refilter.js";
 import { type WranglingOp, wrangle } from "../tags/wrangling.js";
 import { createUser } from "../users/commands.js";

@@ -5,9 +5,9 @@ import { type Db, openDatabase } from "../platform/db/index.js";
 import { pendingMigrations } from "../platform/db/migrate.js";
 import type { TagRow } from "../platform/db/tables.js";
 import { jobStatus } from "../platform/jobs.js";
-import { findTagByName } from "../tags/queries.js";
+import { findTagByName } from "../model/tags.js";
 import { runRefilterNow } from "../tags/refilter.js";
-import { TYPE_LABELS, type TagType } from "../tags/vocabulary.js";
+import { TYPE_LABELS, type TagType } from "../model/vocabulary.js";
 import { type WranglingOp, wrangle } from "../tags/wrangling.js";
 
 /**

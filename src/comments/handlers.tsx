@@ -10,10 +10,10 @@ import { isLoggedIn, type Viewer } from "../platform/http/viewer.js";
 import { htmlToTextarea } from "../platform/html/paragraphs.js";
 import { t } from "../platform/i18n/index.js";
 import { guestAddressKey } from "../responses/policy.js";
-import type { Work } from "../works/queries.js";
-import { readableWork } from "../works/readable-work.js";
-import { ConfirmDeletePage } from "../works/views/pages.js";
-import { chapterPath, workPath } from "../works/views/paths.js";
+import type { Work } from "../model/works.js";
+import { readableWork } from "../model/readable-work.js";
+import { ConfirmDeletePage } from "../platform/http/components.js";
+import { chapterPath, workPath } from "../model/paths.js";
 import { approveComment, deleteComment, editComment, markInbox, postComment, removeFromInbox, setThreadFrozen } from "./commands.js";
 import {
   canApproveComment,

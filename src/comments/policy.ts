@@ -1,5 +1,5 @@
 import { hasRole, type Viewer } from "../platform/http/viewer.js";
-import { isCreator, type WorkAccess } from "../works/policy.js";
+import { isCreator, type WorkAccess } from "../model/visibility.js";
 
 // Every "may this viewer ..." rule about comments, by name, so blocking and muting have one place
 // to go. Callers have already decided the viewer may read the work (works/policy.ts).

@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from "kysely";
 import { type DbOrTrx, dialectOf } from "../platform/db/index.js";
 import type { CommentRow } from "../platform/db/tables.js";
 import type { Viewer } from "../platform/http/viewer.js";
-import { listableBy } from "../works/policy.js";
+import { listableBy } from "../model/visibility.js";
 
 /** Threads are shown this deep (0 to 4); a comment at the last depth with replies links to its own page ("Continue this thread"). */
 export const THREAD_DEPTH_SHOWN = 5;

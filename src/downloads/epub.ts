@@ -3,7 +3,7 @@ import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ZipFile } from "yazl";
 import { htmlToText } from "../formats/work-text.js";
-import { isRtl } from "../works/languages.js";
+import { isRtl } from "../model/languages.js";
 import type { BookSource, ChapterOutline } from "./queries.js";
 import { BOOK_CSS } from "./views/book-css.js";
 import { type Archive, Afterword, ChapterBlock, bookTitle, chapterHeading, Preface, workUrl } from "./views/book.js";

@@ -1,6 +1,6 @@
 import type { Writable } from "node:stream";
 import { escapeHtml } from "@kitajs/html";
-import { isRtl } from "../works/languages.js";
+import { isRtl } from "../model/languages.js";
 import type { BookSource } from "./queries.js";
 import { BOOK_CSS } from "./views/book-css.js";
 import { type Archive, Afterword, ChapterBlock, bookTitle, Preface, workUrl } from "./views/book.js";

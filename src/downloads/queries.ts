@@ -1,7 +1,7 @@
 import type { DbOrTrx } from "../platform/db/index.js";
-import { type SeriesPlace, seriesPlacesForDownload } from "../series/queries.js";
-import type { WorkTag } from "../tags/queries.js";
-import { findWork, tagsOfWork, type Work } from "../works/queries.js";
+import { type SeriesPlace, seriesPlacesForDownload } from "../model/series.js";
+import type { WorkTag } from "../model/tags.js";
+import { findWork, tagsOfWork, type Work } from "../model/works.js";
 
 /** A chapter without its text: everything a download's table of contents and chapter heads need. */
 export interface ChapterOutline {

@@ -2,10 +2,10 @@ import { escapeHtml } from "@kitajs/html";
 import { downloadPath } from "../downloads/file-name.js";
 import { t } from "../platform/i18n/index.js";
 import type { ChapterRow } from "../platform/db/tables.js";
-import { tagPath } from "../tags/vocabulary.js";
-import { findLanguage } from "../works/languages.js";
-import type { Blurb } from "../works/queries.js";
-import { chapterPath, pseudPath, workPath } from "../works/views/paths.js";
+import { tagPath } from "../model/vocabulary.js";
+import { findLanguage } from "../model/languages.js";
+import type { Blurb } from "../model/works.js";
+import { chapterPath, pseudPath, workPath } from "../model/paths.js";
 import { node, rfc3339, text } from "./xml.js";
 
 /** Atom's media type; OPDS feeds add a profile (./opds.ts). */

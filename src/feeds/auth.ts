@@ -4,7 +4,7 @@ import { viewerForToken } from "../api/queries.js";
 import { looksLikeToken } from "../api/tokens.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import { verifyNothing, verifyPassword } from "../users/passwords.js";
-import { findUserByLogin, rolesOf } from "../users/queries.js";
+import { findUserByLogin, rolesOf } from "../model/users.js";
 
 /**
  * HTTP Basic credentials (a user's login and password, or login and personal access token) or a

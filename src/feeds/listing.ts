@@ -6,7 +6,7 @@ import { pageParam } from "../platform/http/routes.js";
 import { parseSearchQuery } from "../search/query-language.js";
 import { searchWorks } from "../search/listing.js";
 import { formToQuery, readSearchForm } from "../search/form.js";
-import { type Blurb, blurbsInOrder, PER_PAGE } from "../works/queries.js";
+import { type Blurb, blurbsInOrder, PER_PAGE } from "../model/works.js";
 
 export interface FeedPage {
   total: number;

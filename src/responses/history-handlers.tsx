@@ -4,15 +4,15 @@ import { field } from "../platform/http/forms-parser.js";
 import { idParam, pageParam, queryParam, safeReturnPath } from "../platform/http/routes.js";
 import { isLoggedIn } from "../platform/http/viewer.js";
 import { t } from "../platform/i18n/index.js";
-import { findUserByLogin } from "../users/queries.js";
-import { readableWork } from "../works/readable-work.js";
-import { blurbsInOrder } from "../works/queries.js";
-import { workPath } from "../works/views/paths.js";
-import { ConfirmDeletePage } from "../works/views/pages.js";
+import { findUserByLogin } from "../model/users.js";
+import { readableWork } from "../model/readable-work.js";
+import { blurbsInOrder } from "../model/works.js";
+import { workPath } from "../model/paths.js";
+import { ConfirmDeletePage } from "../platform/http/components.js";
 import { clearHistory, deleteReading, historyEnabled, listReadings, setHistoryEnabled, setMarkedForLater } from "./history.js";
 import { canSeeHistory, mayMarkForLater } from "./policy.js";
 import { HistoryPage } from "./views/history.js";
-import { clearHistoryPath, readingsPath } from "./views/paths.js";
+import { clearHistoryPath, readingsPath } from "../model/paths.js";
 
 // History and Marked for Later (AO3's /users/LOGIN/readings): only their owner sees or changes them.
 

@@ -1,7 +1,7 @@
 import type { Db, DbOrTrx } from "../platform/db/index.js";
 import { nowIso } from "../platform/db/index.js";
 import type { Viewer } from "../platform/http/viewer.js";
-import { listableBy } from "../works/policy.js";
+import { listableBy } from "../model/visibility.js";
 
 // History and Marked for Later (AO3's readings): every read and write of the `readings` table.
 // A visit is one upsert; marking is one upsert; listings are one page query and one count, whatever

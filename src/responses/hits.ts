@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { appendChanges } from "../platform/changes.js";
 import type { Db } from "../platform/db/index.js";
 import type { Viewer } from "../platform/http/viewer.js";
-import { isCreator, type WorkAccess } from "../works/policy.js";
+import { isCreator, type WorkAccess } from "../model/visibility.js";
 import { guestAddressKey } from "./policy.js";
 
 // Hits: one per visitor (a logged-in user, else a guest address as kudos key it: IPv4, or an

@@ -1,5 +1,5 @@
 import { hasRole, type Viewer } from "../platform/http/viewer.js";
-import { isCreator, type WorkAccess } from "../works/policy.js";
+import { isCreator, type WorkAccess } from "../model/visibility.js";
 
 /** Who is leaving kudos: a logged-in user, or a guest known only by address. */
 export type KudosGiver = { userId: number } | { guestIp: string };

@@ -2,8 +2,8 @@ import { mutedUserIds, worksOfUsers } from "../blocking/queries.js";
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { BookmarkRow } from "../platform/db/tables.js";
 import type { Viewer } from "../platform/http/viewer.js";
-import { seriesWithVisibleWorks } from "../series/queries.js";
-import { listableWorkIds } from "../works/policy.js";
+import { seriesWithVisibleWorks } from "../model/series.js";
+import { listableWorkIds } from "../model/visibility.js";
 
 /** Names shown in a work's kudos line; past this the rest are counted ("and 40 more users"). */
 export const KUDOS_NAMES_SHOWN = 100;

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { queryParam } from "../platform/http/routes.js";
 import { subscriberCounts } from "../subscriptions/queries.js";
-import { findUserByLogin } from "../users/queries.js";
+import { findUserByLogin } from "../model/users.js";
 import { canSeeStats } from "./policy.js";
 import { figuresPerDay, lastDays, STATS_SORTS, type StatsSort, statsOfWorks } from "./stats.js";
 import { StatsPage } from "./views/stats.js";

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { DbOrTrx } from "../platform/db/index.js";
-import { workIdsOfUser } from "../works/queries.js";
+import { workIdsOfUser } from "../model/works.js";
 
 // Creators' stats: each posted work's counters (kept by this capability as responses happen) and
 // figures per UTC day for the chart: hits from work_hits_daily, kudos from kudos' timestamps.

@@ -1,6 +1,6 @@
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { Viewer } from "../platform/http/viewer.js";
-import type { ViewerMarks } from "../works/views/blurb.js";
+import type { ViewerMarks } from "../model/views/blurb.js";
 import { markedForLaterAmong } from "./history.js";
 
 /**

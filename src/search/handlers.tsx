@@ -1,8 +1,8 @@
 import { viewerMarksOf } from "../responses/viewer-marks.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { pageParam } from "../platform/http/routes.js";
-import { WorkListing } from "../works/views/blurb.js";
-import { chapterPath } from "../works/views/paths.js";
+import { WorkListing } from "../model/views/blurb.js";
+import { chapterPath } from "../model/paths.js";
 import { formToQuery, readSearchForm } from "./form.js";
 import { searchWorks } from "./listing.js";
 import { describeQuery, parseSearchQuery } from "./query-language.js";

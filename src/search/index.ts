@@ -2,8 +2,8 @@ import { sql } from "kysely";
 import type { DbOrTrx } from "../platform/db/index.js";
 import { dialectOf } from "../platform/db/index.js";
 import type { ChapterRow } from "../platform/db/tables.js";
-import { seriesTitlesOfWork, seriesTitlesOfWorks } from "../series/queries.js";
-import { chaptersOf, creatorsOfWorks, findWork } from "../works/queries.js";
+import { seriesTitlesOfWork, seriesTitlesOfWorks } from "../model/series.js";
+import { chaptersOf, creatorsOfWorks, findWork } from "../model/works.js";
 import { htmlToPlain, searchText } from "./text.js";
 
 /**

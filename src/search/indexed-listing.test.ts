@@ -8,7 +8,7 @@ import { BrowseIndex } from "../browse/index-loader.js";
 import type { Db } from "../platform/db/index.js";
 import { GUEST, type Viewer } from "../platform/http/viewer.js";
 import { Random } from "../cli/random.js";
-import { PER_PAGE } from "../works/queries.js";
+import { PER_PAGE } from "../model/works.js";
 import type { BestMatchTuning } from "./best-match.js";
 import { searchThroughIndex } from "./indexed-listing.js";
 import { searchWithSql, searchWorks } from "./listing.js";

@@ -62,8 +62,8 @@
  * child of their own kind; `not` never wraps a `not`. A `not` may stand alone or under `or`
  * (`-foo`, `a OR NOT b`); the compiler has to handle those (for example with NOT IN).
  */
-import { RATINGS } from "../tags/vocabulary.js";
-import { findLanguage, languageFromLabel } from "../works/languages.js";
+import { RATINGS } from "../model/vocabulary.js";
+import { findLanguage, languageFromLabel } from "../model/languages.js";
 
 export type TextField = "any" | "title" | "creators" | "summary" | "notes" | "endnotes" | "tags" | "series" | "text";
 export type Node =

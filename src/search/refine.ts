@@ -1,6 +1,6 @@
 import { type Expression, type SqlBool, sql } from "kysely";
 import type { DbOrTrx } from "../platform/db/index.js";
-import type { Refinement } from "../works/queries.js";
+import type { Refinement } from "../model/works.js";
 import type { ParsedQuery } from "./query-language.js";
 import { type CompileHints, relevance, textCondition } from "./query.js";
 

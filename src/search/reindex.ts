@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import type { Db } from "../platform/db/index.js";
 import { dialectOf } from "../platform/db/index.js";
-import { seriesTitlesOfWorks } from "../series/queries.js";
-import { chaptersOf, creatorsOfWorks } from "../works/queries.js";
+import { seriesTitlesOfWorks } from "../model/series.js";
+import { chaptersOf, creatorsOfWorks } from "../model/works.js";
 import { creatorSearchName, indexChapterText, indexTagName, indexWorkFields } from "./index.js";
 import { htmlToPlain, searchText } from "./text.js";
 

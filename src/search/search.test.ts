@@ -219,7 +219,7 @@ test("the search page's listing gives what the generic listing gives", async (t)
     const { parseSearchQuery } = await import("./query-language.js");
     const { searchRefinement } = await import("./refine.js");
     const { searchWorks } = await import("./listing.js");
-    const { listWorks } = await import("../works/queries.js");
+    const { listWorks } = await import("../model/works.js");
     const guest = { user: null, sessionId: null };
     const queries = ["dragon", "dragon song", "dragon -song", "sea OR snow", "light*", '"lighthouse keeper"', "tags:Myths", "myths", "-dragon", "dragon OR -song", "words>3", "sort:words", "qqzzxv", "zephyrine", "看海"];
     for (const text of queries) {

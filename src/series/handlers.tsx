@@ -7,14 +7,14 @@ import { htmlToTextarea } from "../platform/html/paragraphs.js";
 import { idParam } from "../platform/http/routes.js";
 import { t } from "../platform/i18n/index.js";
 import { bookmarkOfSeries, publicBookmarksCount } from "../responses/queries.js";
-import { editBookmarkPath } from "../responses/views/paths.js";
-import { findUserByLogin } from "../users/queries.js";
-import { ConfirmDeletePage } from "../works/views/pages.js";
+import { editBookmarkPath } from "../model/paths.js";
+import { findUserByLogin } from "../model/users.js";
+import { ConfirmDeletePage } from "../platform/http/components.js";
 import { deleteSeries, updateSeries } from "./commands.js";
 import { canEditSeries } from "./policy.js";
-import { findSeries, membershipsOfWork, type Series, seriesBlurbsVisibleTo, seriesOfUser, seriesOwnedBy, seriesPlacesOfWork, seriesStats, seriesWorksForOwner } from "./queries.js";
+import { findSeries, membershipsOfWork, type Series, seriesBlurbsVisibleTo, seriesOfUser, seriesOwnedBy, seriesPlacesOfWork, seriesStats, seriesWorksForOwner } from "../model/series.js";
 import { EMPTY_SERIES_CHOICE, parseSeries, parseSeriesChoice, readSeriesChoice, readSeriesForm, type SeriesChoice, type SeriesFormValues } from "./schema.js";
-import { newSeriesBookmarkPath, seriesPath, userSeriesPath } from "./views/paths.js";
+import { newSeriesBookmarkPath, seriesPath, userSeriesPath } from "../model/paths.js";
 import { SeriesChoiceFields, SeriesForm, SeriesPage, SeriesPlaces, UserSeriesPage } from "./views/series.js";
 
 // ---- parts of the works capability's pages ----------------------------------------------------

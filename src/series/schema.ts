@@ -2,7 +2,7 @@ import type { FieldErrors } from "../platform/http/components.js";
 import { field, fieldList } from "../platform/http/forms-parser.js";
 import { stripToPlainText } from "../platform/html/sanitize.js";
 import { t } from "../platform/i18n/index.js";
-import { cleanHtml } from "../works/schema.js";
+import { cleanHtml } from "../platform/html/clean.js";
 
 // AO3's limits for a series: title 1–255, summary ≤1250, notes ≤5000.
 export const SERIES_LIMITS = { title: 255, summary: 1250, notes: 5000 };

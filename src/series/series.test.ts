@@ -9,7 +9,7 @@ import { parseSearchQuery } from "../search/query-language.js";
 import { searchWorks } from "../search/listing.js";
 import { deleteWork } from "../works/commands.js";
 import { addWorkToSeries, createSeries, removeWorkFromSeries, updateSeries } from "./commands.js";
-import { findSeries, seriesPlacesOfWork, seriesWorksVisibleTo } from "./queries.js";
+import { findSeries, seriesPlacesOfWork, seriesWorksVisibleTo } from "../model/series.js";
 
 const reader = loggedInUser;
 

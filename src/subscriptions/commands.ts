@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type Db, type DbOrTrx, nowIso } from "../platform/db/index.js";
 import { enqueueJob } from "../platform/jobs.js";
-import { membershipsOfWork } from "../series/queries.js";
+import { membershipsOfWork } from "../model/series.js";
 import type { SubscriptionKind } from "./queries.js";
 
 /** Subscribes a user; "already" (nothing written) when they follow it already (a double click). */

@@ -1,5 +1,5 @@
 import type { DbOrTrx } from "../platform/db/index.js";
-import { seriesTitles } from "../series/queries.js";
+import { seriesTitles } from "../model/series.js";
 import type { SubscriptionRow } from "../platform/db/tables.js";
 
 export type SubscriptionKind = SubscriptionRow["kind"];

@@ -1,8 +1,8 @@
 import type { DbOrTrx } from "../platform/db/index.js";
 import { nowIso } from "../platform/db/index.js";
 import { indexTagName } from "../search/index.js";
-import { findTagByName } from "./queries.js";
-import { TYPE_LABELS, tagKey, type TagType } from "./vocabulary.js";
+import { findTagByName } from "../model/tags.js";
+import { TYPE_LABELS, tagKey, type TagType } from "../model/vocabulary.js";
 
 /**
  * The id of the tag of this type with this name, creating it (unwrangled, not canonical) when

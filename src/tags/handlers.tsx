@@ -8,27 +8,13 @@ import { pageParam, queryParam } from "../platform/http/routes.js";
 import { formatNumber, t } from "../platform/i18n/index.js";
 import type { DbOrTrx } from "../platform/db/index.js";
 import { jobStatus, pendingJobs } from "../platform/jobs.js";
-import { loginsOf } from "../users/queries.js";
+import { loginsOf } from "../model/users.js";
 import { canWrangle } from "./policy.js";
-import {
-  autocompleteTags,
-  BIN_PER_PAGE,
-  BIN_TYPES,
-  type BinType,
-  canonicalFandoms,
-  countTagWorks,
-  FANDOMS_PER_PAGE,
-  fandomsWithoutMedia,
-  findTagById,
-  findTagByName,
-  tagRelations,
-  unwrangledCounts,
-  unwrangledTags,
-  wranglingHistory,
-} from "./queries.js";
+import { autocompleteTags, BIN_PER_PAGE, BIN_TYPES, type BinType, canonicalFandoms, countTagWorks, FANDOMS_PER_PAGE, fandomsWithoutMedia, tagRelations, unwrangledCounts, unwrangledTags, wranglingHistory } from "./queries.js";
+import { findTagById, findTagByName } from "../model/tags.js";
 import { REFILTER, runRefilterNow } from "./refilter.js";
 import { MASS_FIELDS, type MassFormValues, type PlannedOps, planMassWrangle, planTagEdit, readMassForm, readTagForm, TAG_FIELDS, tagFormValues, type TagFormValues } from "./schema.js";
-import { tagFromParam, tagPath, type TagType } from "./vocabulary.js";
+import { tagFromParam, tagPath, type TagType } from "../model/vocabulary.js";
 import { BIN_WORDS, binPath } from "./views/parts.js";
 import { FandomBinPage, WranglingHomePage } from "./views/bins.js";
 import { EditTagPage } from "./views/edit-page.js";

@@ -3,7 +3,7 @@ import { field, fieldList } from "../platform/http/forms-parser.js";
 import { t } from "../platform/i18n/index.js";
 import type { TagRow } from "../platform/db/tables.js";
 import type { TagRelations } from "./queries.js";
-import { splitTagField, tagKey } from "./vocabulary.js";
+import { splitTagField, tagKey } from "../model/vocabulary.js";
 import type { WranglingOp } from "./wrangling.js";
 
 /**

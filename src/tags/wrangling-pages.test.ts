@@ -9,9 +9,9 @@ import { assertMatch, Client, testConfig } from "../../test/support/app.js";
 import { eachDialect } from "../../test/support/db.js";
 import { makeCreator, makeWork } from "../../test/support/factories.js";
 import { setRunNowLimit } from "./handlers.js";
-import { findTagByName } from "./queries.js";
+import { findTagByName } from "../model/tags.js";
 import { REFILTER, runRefilterNow, TAG_JOB_STEPS } from "./refilter.js";
-import { tagPath } from "./vocabulary.js";
+import { tagPath } from "../model/vocabulary.js";
 import { type WranglingOp, wrangle } from "./wrangling.js";
 
 const PASSWORD = "correct horse battery";

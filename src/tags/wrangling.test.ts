@@ -5,7 +5,7 @@ import { eachDialect } from "../../test/support/db.js";
 import type { Db } from "../platform/db/index.js";
 import { claimJob, drainJobs, runJob } from "../platform/jobs.js";
 import { computeFilterSets, isCrossover } from "./filters.js";
-import { findTagByName } from "./queries.js";
+import { findTagByName } from "../model/tags.js";
 import { refilterStep, runRefilterNow, setRefilterBatchSize, TAG_JOB_STEPS } from "./refilter.js";
 import { type WranglingOp, wrangle } from "./wrangling.js";
 

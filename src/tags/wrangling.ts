@@ -3,9 +3,9 @@ import { nowIso } from "../platform/db/index.js";
 import type { TagRow } from "../platform/db/tables.js";
 import { indexTagName } from "../search/index.js";
 import { metaClosure } from "./filters.js";
-import { findTagByName } from "./queries.js";
+import { findTagByName } from "../model/tags.js";
 import { enqueueRefilter, type RefilterPayload } from "./refilter.js";
-import { TAG_TYPES, TYPE_LABELS, type TagType, tagKey, tagNameProblem } from "./vocabulary.js";
+import { TAG_TYPES, TYPE_LABELS, type TagType, tagKey, tagNameProblem } from "../model/vocabulary.js";
 
 /**
  * Wrangling: the changes tag wranglers make to the tag graph. Each operation checks its rule,

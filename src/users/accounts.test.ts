@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createInvitation, setSetting } from "../admin/settings.js";
+import { createInvitation, setSetting } from "../model/archive-settings.js";
 import { appWithUser, assertMatch, Client, testConfig } from "../../test/support/app.js";
 import { eachDialect } from "../../test/support/db.js";
 import { buildApp } from "../app.js";
@@ -173,7 +173,7 @@ test("pseuds: create, choose when posting, list works by pseud", async (t) => {
 
 test("the first admin is created through the one-time setup URL", async (t) => {
   await eachDialect(t, async (_t, { db, url }) => {
-    const { issueSetupToken } = await import("../admin/settings.js");
+    const { issueSetupToken } = await import("../model/archive-settings.js");
     const app = await buildApp(testConfig(url), db);
     const token = await issueSetupToken(db);
     const client = new Client(app);

@@ -1,12 +1,13 @@
-import { redeemInvitation, type SignupMode } from "../admin/settings.js";
+import { redeemInvitation, type SignupMode } from "../model/archive-settings.js";
 import type { Db, DbOrTrx } from "../platform/db/index.js";
 import { nowIso } from "../platform/db/index.js";
 import type { FieldErrors } from "../platform/http/components.js";
 import type { Role } from "../platform/http/viewer.js";
 import { t } from "../platform/i18n/index.js";
 import { hashPassword, verifyNothing, verifyPassword } from "./passwords.js";
-import { findPseud, findUserByLogin } from "./queries.js";
-import { emailErrors, nameKey, passwordErrors, pseudErrors, type SignupForm, validateSignup } from "./schema.js";
+import { findPseud, findUserByLogin } from "../model/users.js";
+import { emailErrors, passwordErrors, pseudErrors, type SignupForm, validateSignup } from "./schema.js";
+import { nameKey } from "../model/users.js";
 
 export type CommandResult<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 

@@ -1,14 +1,12 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { signupMode } from "../admin/settings.js";
+import { signupMode } from "../model/archive-settings.js";
 import { field } from "../platform/http/forms-parser.js";
 import { takeFlash } from "../platform/http/flash.js";
 import { queryParam, safeReturnPath } from "../platform/http/routes.js";
 import { SESSION_COOKIE } from "../platform/http/server.js";
 import { t } from "../platform/i18n/index.js";
-import { subscribeButtonFor } from "../subscriptions/handlers.js";
-import { relationButtonsFor } from "../blocking/handlers.js";
 import { authenticate, changeEmail, changePassword, createPseud, signUp } from "./commands.js";
-import { findUserByLogin, pseudsOf } from "./queries.js";
+import { findUserByLogin, pseudsOf } from "../model/users.js";
 import { readSignupForm } from "./schema.js";
 import { endOtherSessions, endSession, startSession } from "./sessions.js";
 import { AccountPage, LoginPage, NewPseudPage, ProfilePage, SignupClosedPage, SignupPage } from "./views/pages.js";
@@ -73,7 +71,7 @@ export async function signUpUser(req: FastifyRequest, reply: FastifyReply) {
 }
 
 /** The user named in the URL, or a 404 page. */
-async function userFromUrl(req: FastifyRequest, reply: FastifyReply) {
+export async function userFromUrl(req: FastifyRequest, reply: FastifyReply) {
   const login = (req.params as { login: string }).login;
   const user = await findUserByLogin(req.db, login);
   if (!user) reply.error("NOT_FOUND");
@@ -88,21 +86,6 @@ async function selfFromUrl(req: FastifyRequest, reply: FastifyReply) {
     return undefined;
   }
   return user;
-}
-
-export async function showProfilePage(req: FastifyRequest, reply: FastifyReply) {
-  const user = await userFromUrl(req, reply);
-  if (!user) return;
-  const csrf = reply.csrf();
-  const [pseuds, subscribe, relations] = await Promise.all([
-    pseudsOf(req.db, user.id),
-    subscribeButtonFor(req, "user", user.id, req.viewer.user?.id === user.id, csrf),
-    relationButtonsFor(req, user, csrf),
-  ]);
-  const safeActions = `${subscribe}${relations}`; // markup from the subscriptions and blocking views
-  return reply.page(user.login, <ProfilePage user={user} pseuds={pseuds} isSelf={req.viewer.user?.id === user.id} actions={safeActions} notices={takeFlash(req, reply)} />, {
-    mainClass: "users-show",
-  });
 }
 
 export async function showAccountPage(req: FastifyRequest, reply: FastifyReply) {

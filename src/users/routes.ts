@@ -14,8 +14,6 @@ export const usersRoutes = [
   get("/signup", h.showSignupPage),
   post("/signup", h.signUpUser, { rateLimit: SIGNUP_LIMIT }),
 
-  get("/users/:login", h.showProfilePage),
-  get("/users/:login/profile", h.showProfilePage),
   get("/users/:login/edit", h.showAccountPage, { guard: "user" }),
   post("/users/:login/password", h.savePassword, { guard: "user" }),
   post("/users/:login/email", h.saveEmail, { guard: "user" }),

@@ -30,11 +30,6 @@ export function readSignupForm(body: unknown): SignupForm {
   };
 }
 
-/** The key under which a name is unique: case and Unicode form do not make a different name. */
-export function nameKey(name: string): string {
-  return name.normalize("NFKC").toLowerCase();
-}
-
 export function loginErrors(login: string): string[] {
   return LOGIN.test(login) ? [] : [t("users.login_format")];
 }

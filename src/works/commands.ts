@@ -6,13 +6,13 @@ import { dropSubscriptionsTo, queueSubscriptionMail } from "../subscriptions/com
 import { findOrCreateTag } from "../tags/commands.js";
 import { refreshFilterSets } from "../tags/filters.js";
 import { indexChapterText, indexWorkFields, unindexChapters, unindexWork } from "../search/index.js";
-import { pseudRefs } from "../users/queries.js";
+import { pseudRefs } from "../model/users.js";
 import { joinSeries, removeWorkFromAllSeries } from "../series/commands.js";
-import { seriesTitlesOfWork } from "../series/queries.js";
+import { seriesTitlesOfWork } from "../model/series.js";
 import type { SeriesChoice } from "../series/schema.js";
-import { creatorsSortKey, titleSortKey } from "./sort-keys.js";
-import { fixedTags } from "../tags/queries.js";
-import { USER_TAG_TYPES } from "../tags/vocabulary.js";
+import { creatorsSortKey, titleSortKey } from "../model/sort-keys.js";
+import { fixedTags } from "../model/tags.js";
+import { USER_TAG_TYPES } from "../model/vocabulary.js";
 import type { ChapterInput, WorkInput } from "./schema.js";
 
 /** Replaces a work's creators with these pseuds, in this order. */

@@ -6,20 +6,18 @@ import { hasRole } from "../platform/http/viewer.js";
 import { todayIso } from "../platform/db/index.js";
 import { htmlToTextarea } from "../platform/html/paragraphs.js";
 import { t } from "../platform/i18n/index.js";
-import { commentsFor } from "../comments/handlers.js";
-import { workFeedbackFor } from "../responses/handlers.js";
-import { seriesJoin, seriesPlacesFor, workFormSeries } from "../series/handlers.js";
-import { pseudsOf } from "../users/queries.js";
-import { ADULT_RATINGS, USER_TAG_TYPES } from "../tags/vocabulary.js";
+import { seriesJoin, workFormSeries } from "../series/handlers.js";
+import { pseudsOf } from "../model/users.js";
+import { ADULT_RATINGS, USER_TAG_TYPES } from "../model/vocabulary.js";
 import { addChapter, createWork, deleteChapter, deleteWork, postDraft, reorderChapters, updateChapter, updateWork } from "./commands.js";
-import { canEditWork, isCreator, workVisibility } from "./policy.js";
-import { chaptersOf, findWork, tagsOfWork, type Work } from "./queries.js";
+import { canEditWork, isCreator, workVisibility } from "../model/visibility.js";
+import { chaptersOf, findWork, tagsOfWork, type Work } from "../model/works.js";
 import { type ChapterFormValues, parseChapter, parseWork, readChapterForm, readWorkForm, type WorkFormValues } from "./schema.js";
-import { AdultNoticePage, ChapterFormPage, ConfirmDeletePage, ManageChaptersPage, NavigatePage } from "./views/pages.js";
-import { chapterPath, workPath } from "./views/paths.js";
+import { ChapterFormPage, ManageChaptersPage } from "./views/pages.js";
+import { chapterHeading } from "../model/views/meta.js";
+import { ConfirmDeletePage } from "../platform/http/components.js";
+import { chapterPath, workPath } from "../model/paths.js";
 import { WorkForm } from "./views/work-form.js";
-import { chapterHeading, WorkPage } from "./views/work-page.js";
-import { readableWork } from "./readable-work.js";
 
 const EMPTY_CHAPTER: ChapterFormValues = { title: "", summary: "", notes: "", endnotes: "", content: "" };
 
@@ -36,60 +34,6 @@ async function editableWork(req: FastifyRequest, reply: FastifyReply): Promise<W
     return undefined;
   }
   return work;
-}
-
-/** "Title - Creator - Fandom", AO3's page title for a work. */
-function workTitle(work: Work, fandoms: string[]): string {
-  const creators = work.creators.map((c) => c.pseudName).join(", ") || "Anonymous";
-  return [work.title, creators, fandoms.length > 3 ? "Multifandom" : fandoms.join(", ")].filter(Boolean).join(" - ");
-}
-
-/** Shows a work or one chapter, after the adult notice where it applies. */
-async function renderReading(req: FastifyRequest, reply: FastifyReply, work: Work, chapterId: number | null) {
-  const creator = isCreator(req.viewer, work);
-  const all = await chaptersOf(req.db, work.id);
-  const chapters = work.posted ? all.filter((c) => c.posted) : all;
-  const tags = await tagsOfWork(req.db, work.id);
-  const full = queryParam(req, "view_full_work") === "true";
-  const shown = chapterId !== null ? chapters.filter((c) => c.id === chapterId) : full ? chapters : chapters.slice(0, 1);
-  if (shown.length === 0) return reply.error("NOT_FOUND");
-
-  const adult = tags.some((tag) => tag.type === "Rating" && ADULT_RATINGS.has(tag.name));
-  if (queryParam(req, "view_adult") === "true") {
-    reply.setCookie("view_adult", "true", { path: "/", httpOnly: true, sameSite: "lax", secure: req.config.publicUrl.startsWith("https:") });
-  } else if (adult && !creator && req.cookies.view_adult !== "true") {
-    const separator = req.url.includes("?") ? "&" : "?";
-    return reply.page(work.title, <AdultNoticePage work={work} proceedHref={`${req.url}${separator}view_adult=true`} />, { mainClass: "works-show" });
-  }
-  const title = workTitle(work, tags.filter((tag) => tag.type === "Fandom").map((tag) => tag.name));
-  const pageTitle = chapterId !== null && shown[0] ? `${chapterHeading(shown[0])} - ${title}` : title;
-  const csrf = reply.csrf();
-  const [feedback, series] = await Promise.all([workFeedbackFor(req, reply, work, csrf, shown.at(-1)?.id ?? null), seriesPlacesFor(req, work.id)]);
-  const comments = await commentsFor(req, work, chapterId, csrf);
-  return reply.page(pageTitle, <WorkPage work={work} tags={tags} chapters={chapters} shown={shown} full={full} isCreator={creator} csrf={csrf} feedback={feedback} comments={comments} series={series} />, {
-    mainClass: chapterId !== null ? "chapters-show" : "works-show",
-  });
-}
-
-export async function showWorkPage(req: FastifyRequest, reply: FastifyReply) {
-  const work = await readableWork(req, reply);
-  if (!work) return;
-  return renderReading(req, reply, work, null);
-}
-
-export async function showChapterPage(req: FastifyRequest, reply: FastifyReply) {
-  const work = await readableWork(req, reply);
-  if (!work) return;
-  const chapterId = idParam(req, "chapterId");
-  if (!chapterId) return reply.error("NOT_FOUND");
-  return renderReading(req, reply, work, chapterId);
-}
-
-export async function showNavigatePage(req: FastifyRequest, reply: FastifyReply) {
-  const work = await readableWork(req, reply);
-  if (!work) return;
-  const chapters = (await chaptersOf(req.db, work.id)).filter((c) => c.posted || !work.posted);
-  return reply.page(`Chapter Index - ${work.title}`, <NavigatePage work={work} chapters={chapters} />, { mainClass: "works-navigate" });
 }
 
 /** A new work form's starting values (the JSON API starts from them too). */

@@ -5,9 +5,6 @@ import * as h from "./handlers.js";
 export const worksRoutes = [
   get("/works/new", h.showNewWorkPage, { guard: "user" }),
   post("/works", h.postWork, { guard: "user" }),
-  get("/works/:id", h.showWorkPage),
-  get("/works/:id/navigate", h.showNavigatePage),
-  get("/works/:id/chapters/:chapterId", h.showChapterPage),
 
   get("/works/:id/edit", h.showEditWorkPage, { guard: "user" }),
   post("/works/:id", h.saveWork, { guard: "user" }),

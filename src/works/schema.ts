@@ -1,7 +1,7 @@
 import { type FieldErrors } from "../platform/http/components.js";
 import { field, fieldList } from "../platform/http/forms-parser.js";
-import { makeParagraphs } from "../platform/html/paragraphs.js";
-import { type HtmlField, sanitizeUserHtml, stripToPlainText } from "../platform/html/sanitize.js";
+import { cleanHtml } from "../platform/html/clean.js";
+import { stripToPlainText } from "../platform/html/sanitize.js";
 import { t } from "../platform/i18n/index.js";
 import {
   CATEGORIES,
@@ -13,8 +13,8 @@ import {
   USER_TAG_TYPES,
   type UserTagType,
   WARNINGS,
-} from "../tags/vocabulary.js";
-import { findLanguage } from "./languages.js";
+} from "../model/vocabulary.js";
+import { findLanguage } from "../model/languages.js";
 
 // AO3's limits (otwarchive config): titles 1–255, summary ≤1250, notes ≤5000, chapter text 10–510,000.
 export const LIMITS = {
@@ -132,12 +132,6 @@ export function readChapterForm(body: unknown): ChapterFormValues {
     endnotes: field(body, "chapter[endnotes]"),
     content: field(body, "chapter[content]"),
   };
-}
-
-/** User HTML as stored: AO3's paragraph rules, then the one sanitizer policy. */
-export function cleanHtml(raw: string, htmlField: HtmlField): string {
-  if (!raw.trim()) return "";
-  return sanitizeUserHtml(makeParagraphs(raw), htmlField);
 }
 
 function lengthError(errors: FieldErrors, name: string, label: string, value: string, max: number) {

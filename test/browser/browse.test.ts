@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { BrowseIndex } from "../../src/browse/index-loader.js";
 import { defaultListingQuery } from "../../src/browse/listing-query.js";
 import { appendChanges } from "../../src/platform/changes.js";
-import { findTagByName } from "../../src/tags/queries.js";
+import { findTagByName } from "../../src/model/tags.js";
 import { runRefilterNow } from "../../src/tags/refilter.js";
 import { wrangle } from "../../src/tags/wrangling.js";
 import { launchChromium, startServer } from "../support/browser.js";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { BrowserContext, Page, Response } from "playwright-core";
 import { runRefilterNow } from "../../src/tags/refilter.js";
-import { findTagByName } from "../../src/tags/queries.js";
+import { findTagByName } from "../../src/model/tags.js";
 import { wrangle } from "../../src/tags/wrangling.js";
 import { createUser } from "../../src/users/commands.js";
 import { Client, redirectedId, workForm } from "../support/app.js";

@@ -1,6 +1,6 @@
 import { CsrfField, ErrorSummary, type FieldErrors, isoDate, TextField, FlashNotices } from "../../platform/http/components.js";
 import { formatNumber, t } from "../../platform/i18n/index.js";
-import { userPath } from "../../works/views/paths.js";
+import { userPath } from "../../model/paths.js";
 import { RELATION_LIMIT, type Relation, type RelatedUser } from "../queries.js";
 import { relationListPath, undoRelationPath } from "./paths.js";
 

@@ -1,7 +1,7 @@
 import { type Choice, ChoiceGroup, SelectField, TextField } from "../../platform/http/components.js";
 import { formatNumber } from "../../platform/i18n/index.js";
-import { TYPE_LABELS } from "../../tags/vocabulary.js";
-import { LANGUAGES } from "../../works/languages.js";
+import { TYPE_LABELS } from "../../model/vocabulary.js";
+import { LANGUAGES } from "../../model/languages.js";
 import { FACET_TYPES, type ListingResult, SORT_COLUMNS } from "../listing-query.js";
 import type { Sidebar } from "../sidebar-params.js";
 

@@ -1,5 +1,5 @@
 import { CsrfField, type FieldErrors, ErrorSummary, Pagination, sanitizedHtml, TextArea, TextField, FlashNotices } from "../../platform/http/components.js";
-import { userPath, workPath } from "../../works/views/paths.js";
+import { userPath, workPath } from "../../model/paths.js";
 import type { ShownComment, ThreadComment } from "../queries.js";
 import { MAX_COMMENT, type CommentFormValues } from "../schema.js";
 import { commentPath, confirmDeleteCommentPath, editCommentPath, replyPath } from "./paths.js";

@@ -1,5 +1,5 @@
 import { CsrfField, Pagination, sanitizedHtml, FlashNotices } from "../../platform/http/components.js";
-import { userPath, workPath } from "../../works/views/paths.js";
+import { userPath, workPath } from "../../model/paths.js";
 import type { InboxEntry } from "../queries.js";
 import { commentPath, inboxPath, replyPath } from "./paths.js";
 

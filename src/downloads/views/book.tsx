@@ -1,10 +1,10 @@
 import { sanitizedHtml } from "../../platform/http/components.js";
 import { formatNumber } from "../../platform/i18n/index.js";
-import { TAG_TYPES, TYPE_LABELS, tagPath } from "../../tags/vocabulary.js";
-import { findLanguage } from "../../works/languages.js";
-import { chapterProgress } from "../../works/views/meta.js";
-import { seriesPath } from "../../series/views/paths.js";
-import { pseudPath, workPath } from "../../works/views/paths.js";
+import { TAG_TYPES, TYPE_LABELS, tagPath } from "../../model/vocabulary.js";
+import { findLanguage } from "../../model/languages.js";
+import { chapterProgress } from "../../model/views/meta.js";
+import { seriesPath } from "../../model/paths.js";
+import { pseudPath, workPath } from "../../model/paths.js";
 import type { BookSource, ChapterOutline } from "../queries.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { WorkRow } from "../../platform/db/tables.js";
-import { workPath } from "../../works/views/paths.js";
+import { workPath } from "../../model/paths.js";
 
 /** Said when a PDF is asked for and Chromium is not installed on the server. */
 export function PdfUnavailablePage({ work }: { work: WorkRow }): JSX.Element {

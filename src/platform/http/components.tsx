@@ -262,3 +262,19 @@ export function FlashNotices({ lines }: { lines: string[] }): JSX.Element {
     </div>
   );
 }
+
+/** A confirmation page before something is deleted. */
+export function ConfirmDeletePage({ what, action, cancelHref, csrf }: { what: string; action: string; cancelHref: string; csrf: string }): JSX.Element {
+  return (
+    <div class="confirm">
+      <h2 class="heading">Are you sure?</h2>
+      <p safe>{`Are you sure you want to delete ${what}? This cannot be undone.`}</p>
+      <form method="post" action={action}>
+        <CsrfField csrf={csrf} />
+        <p class="actions">
+          <button type="submit">Yes, Delete</button> <a href={cancelHref}>Cancel</a>
+        </p>
+      </form>
+    </div>
+  );
+}

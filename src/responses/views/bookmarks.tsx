@@ -1,14 +1,14 @@
 import { CsrfField, ErrorSummary, type FieldErrors, isoDate, Pagination, sanitizedHtml, TextArea, TextField } from "../../platform/http/components.js";
 import { formatNumber } from "../../platform/i18n/index.js";
-import type { Blurb } from "../../works/queries.js";
-import { WorkBlurb } from "../../works/views/blurb.js";
-import type { SeriesBlurb } from "../../series/queries.js";
-import { SeriesBlurbItem } from "../../series/views/series.js";
+import type { Blurb } from "../../model/works.js";
+import { WorkBlurb } from "../../model/views/blurb.js";
+import type { SeriesBlurb } from "../../model/series.js";
+import { SeriesBlurbItem } from "../../model/views/series-blurb.js";
 import type { Bookmark } from "../queries.js";
 import { BOOKMARKS_PER_PAGE } from "../queries.js";
 import type { BookmarkFormValues } from "../schema.js";
 import { MAX_NOTES } from "../schema.js";
-import { confirmDeleteBookmarkPath, editBookmarkPath, userBookmarksPath } from "./paths.js";
+import { confirmDeleteBookmarkPath, editBookmarkPath, userBookmarksPath } from "../../model/paths.js";
 
 /** The new-bookmark and edit-bookmark form. */
 export function BookmarkFormPage(props: { kind?: "Work" | "Series"; workTitle: string; heading: string; action: string; values: BookmarkFormValues; errors: FieldErrors; csrf: string }): JSX.Element {

@@ -1,9 +1,9 @@
 import { CsrfField, isoDate, Pagination, FlashNotices } from "../../platform/http/components.js";
 import { formatNumber } from "../../platform/i18n/index.js";
-import type { Blurb } from "../../works/queries.js";
-import { WorkBlurb } from "../../works/views/blurb.js";
+import type { Blurb } from "../../model/works.js";
+import { WorkBlurb } from "../../model/views/blurb.js";
 import { READINGS_PER_PAGE, type Reading } from "../history.js";
-import { confirmClearHistoryPath, deleteReadingPath, historyPreferencePath, markAsReadPath, markedForLaterPath, markForLaterPath, readingsPath } from "./paths.js";
+import { confirmClearHistoryPath, deleteReadingPath, historyPreferencePath, markAsReadPath, markedForLaterPath, markForLaterPath, readingsPath } from "../../model/paths.js";
 
 /** A one-button POST form (state changes are forms, never links). `returnTo` brings the user back here. */
 export function ButtonForm({ action, label, csrf, returnTo }: { action: string; label: string; csrf: string; returnTo?: string }): JSX.Element {

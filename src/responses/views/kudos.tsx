@@ -3,7 +3,7 @@ import { CsrfField, FlashNotices } from "../../platform/http/components.js";
 import { formatNumber } from "../../platform/i18n/index.js";
 import type { KudosSummary } from "../queries.js";
 import { MarkForLaterButton } from "./history.js";
-import { bookmarksOfWorkPath, kudosPath, newBookmarkPath } from "./paths.js";
+import { bookmarksOfWorkPath, kudosPath, newBookmarkPath } from "../../model/paths.js";
 
 /** "A", "A and B", "A, B and C" over parts that are already markup. */
 function sentence(parts: string[]): string {

@@ -1,5 +1,5 @@
 import { SelectField, TextField } from "../../platform/http/components.js";
-import { LANGUAGES } from "../../works/languages.js";
+import { LANGUAGES } from "../../model/languages.js";
 import type { SearchForm } from "../form.js";
 
 const SORTS = [

@@ -1,13 +1,14 @@
 import { escapeHtml } from "@kitajs/html";
 import { CsrfField, ErrorSummary, type FieldErrors, fieldId, isoDate, sanitizedHtml, SelectField, TextArea, TextField, FlashNotices } from "../../platform/http/components.js";
 import { formatNumber } from "../../platform/i18n/index.js";
-import type { Blurb } from "../../works/queries.js";
-import { WorkBlurb } from "../../works/views/blurb.js";
-import { Byline } from "../../works/views/meta.js";
-import { workPath } from "../../works/views/paths.js";
-import type { Series, SeriesBlurb, SeriesPlace } from "../queries.js";
+import type { Blurb } from "../../model/works.js";
+import { WorkBlurb } from "../../model/views/blurb.js";
+import { Byline } from "../../model/views/meta.js";
+import { SeriesBlurbItem } from "../../model/views/series-blurb.js";
+import { workPath } from "../../model/paths.js";
+import type { Series, SeriesBlurb, SeriesPlace } from "../../model/series.js";
 import { SERIES_FIELDS, SERIES_LIMITS, type SeriesChoiceValues, type SeriesFormValues } from "../schema.js";
-import { confirmDeleteSeriesPath, editSeriesPath, seriesBookmarksPath, seriesPath } from "./paths.js";
+import { confirmDeleteSeriesPath, editSeriesPath, seriesBookmarksPath, seriesPath } from "../../model/paths.js";
 
 /** The work page's `dt.series`/`dd.series`: "Part N of SERIES" with the previous and next works, per series. */
 export function SeriesPlaces({ places }: { places: SeriesPlace[] }): JSX.Element {
@@ -156,43 +157,6 @@ export function SeriesPage(props: {
         <p class="empty">There are no works in this series you can see.</p>
       )}
     </div>
-  );
-}
-
-/** A series in a listing (a user's series, bookmarks of series): AO3's `li.series.blurb.group`. */
-export function SeriesBlurbItem({ blurb, extra }: { blurb: SeriesBlurb; extra?: JSX.Element }): JSX.Element {
-  const safeExtra = extra ?? ""; // rendered markup from our own views
-  const { series } = blurb;
-  return (
-    <li class="series blurb group" id={`series_${series.id}`}>
-      <div class="header module">
-        <h4 class="heading">
-          <a href={seriesPath(series.id)} safe>
-            {series.title}
-          </a>
-          {" by "}
-          <Byline creators={series.creators} />
-        </h4>
-        <p class="datetime" safe>{isoDate(series.updated_at)}</p>
-      </div>
-      {series.summary ? (
-        <>
-          <h5 class="landmark heading">Series Description</h5>
-          <blockquote class="userstuff summary">{sanitizedHtml(series.summary)}</blockquote>
-        </>
-      ) : (
-        ""
-      )}
-      <dl class="stats">
-        <dt class="words">Words:</dt>
-        <dd class="words" safe>{formatNumber(blurb.words)}</dd>
-        <dt class="works">Works:</dt>
-        <dd class="works" safe>{formatNumber(blurb.works)}</dd>
-        <dt class="complete">Complete:</dt>
-        <dd class="complete">{series.complete ? "Yes" : "No"}</dd>
-      </dl>
-      {safeExtra}
-    </li>
   );
 }
 

@@ -1,7 +1,7 @@
 import { CsrfField, FlashNotices } from "../../platform/http/components.js";
 import { t } from "../../platform/i18n/index.js";
-import { seriesPath } from "../../series/views/paths.js";
-import { userPath, workPath } from "../../works/views/paths.js";
+import { seriesPath } from "../../model/paths.js";
+import { userPath, workPath } from "../../model/paths.js";
 import type { NamedSubscription, SubscriptionKind } from "../queries.js";
 import { deleteSubscriptionPath, subscriptionsPath, unsubscribePath } from "./paths.js";
 

@@ -3,7 +3,7 @@ import type { TagRow } from "../../platform/db/tables.js";
 import { formatNumber } from "../../platform/i18n/index.js";
 import type { TagRelations } from "../queries.js";
 import { TAG_FIELDS, type TagFormValues } from "../schema.js";
-import { tagPath } from "../vocabulary.js";
+import { tagPath } from "../../model/vocabulary.js";
 import { PARENT_TYPES } from "../wrangling.js";
 import { typeLabel } from "./parts.js";
 import { statusSentence, WranglerLinks } from "./tag-page.js";

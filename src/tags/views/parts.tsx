@@ -1,6 +1,6 @@
 import { formatNumber, t } from "../../platform/i18n/index.js";
 import type { TagSummary } from "../queries.js";
-import { TAG_TYPES, TYPE_LABELS, type TagType, tagPath } from "../vocabulary.js";
+import { TAG_TYPES, TYPE_LABELS, type TagType, tagPath } from "../../model/vocabulary.js";
 
 /** Pieces the tag and wrangling pages share. */
 

@@ -1,7 +1,7 @@
 import type { TagRow } from "../../platform/db/tables.js";
 import { formatNumber } from "../../platform/i18n/index.js";
 import type { TagRelations, TagSummary } from "../queries.js";
-import { tagPath } from "../vocabulary.js";
+import { tagPath } from "../../model/vocabulary.js";
 import { byType, editTagPath, binPath, JobProgress, type JobProgressRow, Notices, TagList, tagHistoryPath, tagWorksPath, typeLabel } from "./parts.js";
 
 /** One sentence on where a tag stands in wrangling. */

@@ -1,9 +1,9 @@
 import { CsrfField, ErrorSummary, type FieldErrors, isoDate } from "../../platform/http/components.js";
 import type { ChapterRow } from "../../platform/db/tables.js";
 import type { ChapterFormValues } from "../schema.js";
-import type { Work } from "../queries.js";
+import type { Work } from "../../model/works.js";
 import { ChapterFields } from "./work-form.js";
-import { chapterPath, workPath } from "./paths.js";
+import { chapterPath, workPath } from "../../model/paths.js";
 
 /** `/works/ID/navigate`: the chapter index, `ol.chapter.index.group > li > a + span.datetime`. */
 export function NavigatePage({ work, chapters }: { work: Work; chapters: ChapterRow[] }): JSX.Element {
@@ -47,35 +47,6 @@ export function AdultNoticePage({ work, proceedHref }: { work: Work; proceedHref
           <a href="/works">Go Back</a>
         </li>
       </ul>
-    </div>
-  );
-}
-
-/** Shown to guests for a registered-only work. */
-export function RestrictedPage({ returnTo }: { returnTo: string }): JSX.Element {
-  return (
-    <div class="restricted">
-      <h2 class="heading">Registered users only</h2>
-      <p class="notice">This work is only available to registered users of the Archive.</p>
-      <p>
-        <a href={`/users/login?return_to=${encodeURIComponent(returnTo)}`}>Log in</a> or <a href="/signup">sign up</a> to read it.
-      </p>
-    </div>
-  );
-}
-
-/** A confirmation page before something is deleted. */
-export function ConfirmDeletePage({ what, action, cancelHref, csrf }: { what: string; action: string; cancelHref: string; csrf: string }): JSX.Element {
-  return (
-    <div class="confirm">
-      <h2 class="heading">Are you sure?</h2>
-      <p safe>{`Are you sure you want to delete ${what}? This cannot be undone.`}</p>
-      <form method="post" action={action}>
-        <CsrfField csrf={csrf} />
-        <p class="actions">
-          <button type="submit">Yes, Delete</button> <a href={cancelHref}>Cancel</a>
-        </p>
-      </form>
     </div>
   );
 }

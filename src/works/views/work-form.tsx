@@ -1,7 +1,7 @@
 import { ChoiceGroup, CsrfField, ErrorSummary, type FieldErrors, SelectField, TextArea, TextField } from "../../platform/http/components.js";
 import type { PseudRow } from "../../platform/db/tables.js";
-import { CATEGORIES, RATINGS, USER_TAG_TYPES, WARNINGS } from "../../tags/vocabulary.js";
-import { LANGUAGES } from "../languages.js";
+import { CATEGORIES, RATINGS, USER_TAG_TYPES, WARNINGS } from "../../model/vocabulary.js";
+import { LANGUAGES } from "../../model/languages.js";
 import { type ChapterFormValues, LIMITS, TAG_FIELD_NAMES, type WorkFormValues } from "../schema.js";
 
 const TAG_LABELS = {

@@ -1,12 +1,13 @@
 import { type Kysely, sql } from "kysely";
 import { dialectOf } from "../index.js";
-import { creatorsSortKey, titleSortKey } from "../../../works/sort-keys.js";
 
 // Browsing (src/browse): the counters and sort keys a listing sorts and filters by, kept on the
 // work row so one row answers a blurb, a sort and a range filter.
 // - kudos/hits/comments/bookmarks counts: written by the responses capability as they happen;
 //   0 until then.
-// - title_sort / creators_sort: see src/works/sort-keys.ts.
+// - title_sort / creators_sort: see src/model/sort-keys.ts. The two functions are copied below as
+//   they were when this migration was written: a migration is frozen and imports no application
+//   code, so a later change to the live sort keys cannot change what this step did.
 // Indexes: the SQL listing path (src/browse/sql-listing.ts, the benchmark's baseline and the
 // property test's second opinion) sorts visible works by each key, newest id first on ties.
 
@@ -44,4 +45,21 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   for (const column of SORTED) await db.schema.dropIndex(`works_listed_by_${column}`).execute();
   for (const column of [...COUNTERS, "title_sort", "creators_sort"]) await db.schema.alterTable("works").dropColumn(column).execute();
+}
+
+/** The title sort key as of this migration (frozen copy of src/model/sort-keys.ts). */
+function titleSortKey(title: string): string {
+  let key = title.normalize("NFKC").toLowerCase().trim();
+  key = key.replace(/^[\p{P}\p{S}\s]+/u, "");
+  const article = /^(a|an|the)\s+(.+)$/u.exec(key);
+  if (article) key = `${article[2]}, ${article[1]}`;
+  return key.slice(0, 255);
+}
+
+/** The creators sort key as of this migration (frozen copy of src/model/sort-keys.ts). */
+function creatorsSortKey(pseudNames: string[]): string {
+  return pseudNames
+    .map((name) => name.normalize("NFKC").toLowerCase())
+    .join(", ")
+    .slice(0, 255);
 }

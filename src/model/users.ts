@@ -1,6 +1,5 @@
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { PseudRow, UserRow } from "../platform/db/tables.js";
-import { nameKey } from "./schema.js";
 
 /** A user found by login name, any case. */
 export function findUserByLogin(db: DbOrTrx, login: string): Promise<UserRow | undefined> {
@@ -63,4 +62,9 @@ export async function loginsOf(db: DbOrTrx, userIds: number[]): Promise<Map<numb
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom("users").select(["id", "login"]).where("id", "in", ids).execute();
   return new Map(rows.map((r) => [r.id, r.login]));
+}
+
+/** The key under which a name is unique: case and Unicode form do not make a different name. */
+export function nameKey(name: string): string {
+  return name.normalize("NFKC").toLowerCase();
 }

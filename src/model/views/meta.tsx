@@ -1,12 +1,13 @@
+import type { ChapterRow } from "../../platform/db/tables.js";
 import { isoDate } from "../../platform/http/components.js";
 import { formatNumber } from "../../platform/i18n/index.js";
 import type { WorkRow } from "../../platform/db/tables.js";
-import type { WorkTag } from "../../tags/queries.js";
-import { TAG_TYPES, TYPE_LABELS, tagPath } from "../../tags/vocabulary.js";
+import type { WorkTag } from "../tags.js";
+import { TAG_TYPES, TYPE_LABELS, tagPath } from "../vocabulary.js";
 import { findLanguage } from "../languages.js";
-import type { Creator } from "../queries.js";
-import { bookmarksOfWorkPath } from "../../responses/views/paths.js";
-import { pseudPath } from "./paths.js";
+import type { Creator } from "../works.js";
+import { bookmarksOfWorkPath } from "../paths.js";
+import { pseudPath } from "../paths.js";
 
 /** "x/y" or "x/?", as AO3 shows chapter progress. */
 export function chapterProgress(posted: number, expected: number | null): string {
@@ -132,4 +133,9 @@ export function WorkMeta({ work, tags, postedChapters, series }: { work: WorkRow
       </dd>
     </dl>
   );
+}
+
+/** "Chapter 2: The Title" or "Chapter 2". */
+export function chapterHeading(chapter: ChapterRow): string {
+  return chapter.title ? `Chapter ${chapter.position}: ${chapter.title}` : `Chapter ${chapter.position}`;
 }

@@ -1,11 +1,11 @@
 import { DownloadMenu } from "../../downloads/views/menu.js";
 import { CsrfField, sanitizedHtml } from "../../platform/http/components.js";
 import type { ChapterRow } from "../../platform/db/tables.js";
-import type { WorkTag } from "../../tags/queries.js";
-import { isRtl } from "../languages.js";
-import type { Work } from "../queries.js";
-import { Byline, WorkMeta } from "./meta.js";
-import { chapterPath, editWorkPath, fullWorkPath, navigatePath, workPath } from "./paths.js";
+import type { WorkTag } from "../../model/tags.js";
+import { isRtl } from "../../model/languages.js";
+import type { Work } from "../../model/works.js";
+import { Byline, chapterHeading, WorkMeta } from "../../model/views/meta.js";
+import { chapterPath, editWorkPath, fullWorkPath, navigatePath, workPath } from "../../model/paths.js";
 
 export interface WorkPageProps {
   work: Work;
@@ -23,11 +23,6 @@ export interface WorkPageProps {
   comments?: JSX.Element;
   /** "Part N of SERIES" (dt/dd) rendered by the series capability. */
   series?: JSX.Element;
-}
-
-/** "Chapter 2: The Title" or "Chapter 2". */
-export function chapterHeading(chapter: ChapterRow): string {
-  return chapter.title ? `Chapter ${chapter.position}: ${chapter.title}` : `Chapter ${chapter.position}`;
 }
 
 /** A notes or summary box. `label` names its landmark: a page can hold several, and each needs its own name. */

@@ -2,8 +2,8 @@ import type { Expression, SqlBool } from "kysely";
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { ChapterRow, WorkRow } from "../platform/db/tables.js";
 import type { Viewer } from "../platform/http/viewer.js";
-import { tagsOfWorks, type WorkTag } from "../tags/queries.js";
-import { listableBy } from "./policy.js";
+import { tagsOfWorks, type WorkTag } from "./tags.js";
+import { listableBy } from "./visibility.js";
 
 export interface Creator {
   pseudId: number;

@@ -1,10 +1,10 @@
 import { isoDate, Pagination, sanitizedHtml } from "../../platform/http/components.js";
 import { formatNumber } from "../../platform/i18n/index.js";
-import { CATEGORIES, type FixedTag, RATINGS, WARNINGS } from "../../tags/vocabulary.js";
+import { CATEGORIES, type FixedTag, RATINGS, WARNINGS } from "../vocabulary.js";
 import { findLanguage } from "../languages.js";
-import { PER_PAGE, type Blurb } from "../queries.js";
+import { PER_PAGE, type Blurb } from "../works.js";
 import { Byline, chapterProgress, ResponseStats, TagLink } from "./meta.js";
-import { workPath } from "./paths.js";
+import { workPath } from "../paths.js";
 
 /** One of the four squares of a blurb: a mark inside, its text for everyone who can't see it. */
 function RequiredTag({ symbol, mark, text }: { symbol: string; mark: string; text: string }): JSX.Element {

@@ -1,3 +1,19 @@
+/** URLs of work pages, in one place: they are permanent (readers' tools depend on them). */
+export const workPath = (id: number) => `/works/${id}`;
+export const chapterPath = (workId: number, chapterId: number) => `/works/${workId}/chapters/${chapterId}`;
+export const fullWorkPath = (id: number) => `/works/${id}?view_full_work=true`;
+export const navigatePath = (id: number) => `/works/${id}/navigate`;
+export const editWorkPath = (id: number) => `/works/${id}/edit`;
+export const userPath = (login: string) => `/users/${encodeURIComponent(login)}`;
+export const pseudPath = (login: string, pseud: string) => `/users/${encodeURIComponent(login)}/pseuds/${encodeURIComponent(pseud)}`;
+/** URLs of series pages, as AO3 has them (readers' tools and old links depend on them). */
+export const seriesPath = (id: number) => `/series/${id}`;
+export const editSeriesPath = (id: number) => `/series/${id}/edit`;
+export const confirmDeleteSeriesPath = (id: number) => `/series/${id}/confirm_delete`;
+export const userSeriesPath = (login: string) => `/users/${encodeURIComponent(login)}/series`;
+export const seriesBookmarksPath = (id: number) => `/series/${id}/bookmarks`;
+export const newSeriesBookmarkPath = (id: number) => `/series/${id}/bookmarks/new`;
+export const seriesFeedPath = (id: number) => `/series/${id}/feed.atom`;
 export const kudosPath = (workId: number) => `/works/${workId}/kudos`;
 export const newBookmarkPath = (workId: number) => `/works/${workId}/bookmarks/new`;
 export const bookmarksOfWorkPath = (workId: number) => `/works/${workId}/bookmarks`;

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { eachDialect } from "../../test/support/db.js";
 import type { Db } from "../platform/db/index.js";
 import { createUser } from "../users/commands.js";
-import { chaptersOf, findWork, tagsOfWork } from "../works/queries.js";
+import { chaptersOf, findWork, tagsOfWork } from "../model/works.js";
 import { exportWorkText, importWorkText } from "./work-text-archive.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));

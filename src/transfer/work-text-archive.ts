@@ -2,13 +2,13 @@ import type { Db } from "../platform/db/index.js";
 import { todayIso } from "../platform/db/index.js";
 import { sanitizeUserHtml } from "../platform/html/sanitize.js";
 import { formatNumber } from "../platform/i18n/index.js";
-import { CATEGORIES, DEFAULT_FANDOM, DEFAULT_RATING, DEFAULT_WARNING, RATINGS, WARNINGS } from "../tags/vocabulary.js";
+import { CATEGORIES, DEFAULT_FANDOM, DEFAULT_RATING, DEFAULT_WARNING, RATINGS, WARNINGS } from "../model/vocabulary.js";
 import { createWork } from "../works/commands.js";
-import { seriesPlacesForDownload } from "../series/queries.js";
-import { findLanguage, languageFromLabel } from "../works/languages.js";
-import { chaptersOf, findWork, tagsOfWork } from "../works/queries.js";
+import { seriesPlacesForDownload } from "../model/series.js";
+import { findLanguage, languageFromLabel } from "../model/languages.js";
+import { chaptersOf, findWork, tagsOfWork } from "../model/works.js";
 import { type ChapterInput, parseChapter, parseWork, TAG_FIELD_NAMES, type WorkFormValues } from "../works/schema.js";
-import { type HeaderLabel, HEADER_LABELS, parseWorkText, serializeWorkText, splitHeaderList, type WorkText, type WorkTextHeader } from "./work-text.js";
+import { type HeaderLabel, HEADER_LABELS, parseWorkText, serializeWorkText, splitHeaderList, type WorkText, type WorkTextHeader } from "../formats/work-text.js";
 
 /**
  * The work-text format mapped onto the archive: importing a parsed file as a work (through the

@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { idParam } from "../platform/http/routes.js";
-import { workVisibility } from "./policy.js";
-import { findWork, type Work } from "./queries.js";
-import { RestrictedPage } from "./views/pages.js";
+import { workVisibility } from "./visibility.js";
+import { findWork, type Work } from "./works.js";
 
 /**
  * The work behind `:id` when the viewer may read it; otherwise the fitting page is sent (404, or
@@ -22,4 +21,17 @@ export async function readableWork(req: FastifyRequest, reply: FastifyReply, id:
     return undefined;
   }
   return work;
+}
+
+/** Shown to guests for a registered-only work. */
+export function RestrictedPage({ returnTo }: { returnTo: string }): JSX.Element {
+  return (
+    <div class="restricted">
+      <h2 class="heading">Registered users only</h2>
+      <p class="notice">This work is only available to registered users of the Archive.</p>
+      <p>
+        <a href={`/users/login?return_to=${encodeURIComponent(returnTo)}`}>Log in</a> or <a href="/signup">sign up</a> to read it.
+      </p>
+    </div>
+  );
 }

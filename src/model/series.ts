@@ -1,8 +1,8 @@
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { SeriesRow, WorkRow } from "../platform/db/tables.js";
 import { GUEST, type Viewer } from "../platform/http/viewer.js";
-import { listableBy } from "../works/policy.js";
-import { type Blurb, type Creator, hydrateBlurbs } from "../works/queries.js";
+import { listableBy } from "./visibility.js";
+import { type Blurb, type Creator, hydrateBlurbs } from "./works.js";
 
 /** A series with its credited pseuds and the users who own it through them. */
 export interface Series extends SeriesRow {

@@ -1,0 +1,42 @@
+import { isoDate, sanitizedHtml } from "../../platform/http/components.js";
+import { formatNumber } from "../../platform/i18n/index.js";
+import type { SeriesBlurb } from "../series.js";
+import { seriesPath } from "../paths.js";
+import { Byline } from "./meta.js";
+
+/** A series in a listing (a user's series, bookmarks of series): AO3's `li.series.blurb.group`. */
+export function SeriesBlurbItem({ blurb, extra }: { blurb: SeriesBlurb; extra?: JSX.Element }): JSX.Element {
+  const safeExtra = extra ?? ""; // rendered markup from our own views
+  const { series } = blurb;
+  return (
+    <li class="series blurb group" id={`series_${series.id}`}>
+      <div class="header module">
+        <h4 class="heading">
+          <a href={seriesPath(series.id)} safe>
+            {series.title}
+          </a>
+          {" by "}
+          <Byline creators={series.creators} />
+        </h4>
+        <p class="datetime" safe>{isoDate(series.updated_at)}</p>
+      </div>
+      {series.summary ? (
+        <>
+          <h5 class="landmark heading">Series Description</h5>
+          <blockquote class="userstuff summary">{sanitizedHtml(series.summary)}</blockquote>
+        </>
+      ) : (
+        ""
+      )}
+      <dl class="stats">
+        <dt class="words">Words:</dt>
+        <dd class="words" safe>{formatNumber(blurb.words)}</dd>
+        <dt class="works">Works:</dt>
+        <dd class="works" safe>{formatNumber(blurb.works)}</dd>
+        <dt class="complete">Complete:</dt>
+        <dd class="complete">{series.complete ? "Yes" : "No"}</dd>
+      </dl>
+      {safeExtra}
+    </li>
+  );
+}

@@ -1,0 +1,28 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { takeFlash } from "../platform/http/flash.js";
+import { subscribeButtonFor } from "../subscriptions/handlers.js";
+import { relationButtonsFor } from "../blocking/handlers.js";
+import { pseudsOf } from "../model/users.js";
+import { userFromUrl } from "../users/handlers.js";
+import { ProfilePage } from "../users/views/pages.js";
+
+/*
+ * A user's profile (`/users/LOGIN`): the account's pseuds from users, with the Subscribe button
+ * from subscriptions and the block and mute buttons from blocking, so it is assembled here.
+ */
+
+export async function showProfilePage(req: FastifyRequest, reply: FastifyReply) {
+  const user = await userFromUrl(req, reply);
+  if (!user) return;
+  const csrf = reply.csrf();
+  const [pseuds, subscribe, relations] = await Promise.all([
+    pseudsOf(req.db, user.id),
+    subscribeButtonFor(req, "user", user.id, req.viewer.user?.id === user.id, csrf),
+    relationButtonsFor(req, user, csrf),
+  ]);
+  const safeActions = `${subscribe}${relations}`; // markup from the subscriptions and blocking views
+  return reply.page(user.login, <ProfilePage user={user} pseuds={pseuds} isSelf={req.viewer.user?.id === user.id} actions={safeActions} notices={takeFlash(req, reply)} />, {
+    mainClass: "users-show",
+  });
+}
+

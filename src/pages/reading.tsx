@@ -1,0 +1,74 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { idParam, queryParam } from "../platform/http/routes.js";
+import { commentsFor } from "../comments/handlers.js";
+import { workFeedbackFor } from "../responses/handlers.js";
+import { seriesPlacesFor } from "../series/handlers.js";
+import { ADULT_RATINGS } from "../model/vocabulary.js";
+import { isCreator } from "../model/visibility.js";
+import { chaptersOf, tagsOfWork, type Work } from "../model/works.js";
+import { AdultNoticePage, NavigatePage } from "../works/views/pages.js";
+import { WorkPage } from "./views/work-page.js";
+import { chapterHeading } from "../model/views/meta.js";
+import { readableWork } from "../model/readable-work.js";
+
+/*
+ * The reading pages of a work (`/works/ID`, a chapter, the whole work, the chapter index): a page
+ * that combines several capabilities (the work's text from the read model, kudos and bookmarks
+ * from responses, comments, the series it belongs to, the download menu), so it is assembled
+ * here, above the capabilities, from the fragments each one exports.
+ */
+
+/** "Title - Creator - Fandom", AO3's page title for a work. */
+function workTitle(work: Work, fandoms: string[]): string {
+  const creators = work.creators.map((c) => c.pseudName).join(", ") || "Anonymous";
+  return [work.title, creators, fandoms.length > 3 ? "Multifandom" : fandoms.join(", ")].filter(Boolean).join(" - ");
+}
+
+/** Shows a work or one chapter, after the adult notice where it applies. */
+async function renderReading(req: FastifyRequest, reply: FastifyReply, work: Work, chapterId: number | null) {
+  const creator = isCreator(req.viewer, work);
+  const all = await chaptersOf(req.db, work.id);
+  const chapters = work.posted ? all.filter((c) => c.posted) : all;
+  const tags = await tagsOfWork(req.db, work.id);
+  const full = queryParam(req, "view_full_work") === "true";
+  const shown = chapterId !== null ? chapters.filter((c) => c.id === chapterId) : full ? chapters : chapters.slice(0, 1);
+  if (shown.length === 0) return reply.error("NOT_FOUND");
+
+  const adult = tags.some((tag) => tag.type === "Rating" && ADULT_RATINGS.has(tag.name));
+  if (queryParam(req, "view_adult") === "true") {
+    reply.setCookie("view_adult", "true", { path: "/", httpOnly: true, sameSite: "lax", secure: req.config.publicUrl.startsWith("https:") });
+  } else if (adult && !creator && req.cookies.view_adult !== "true") {
+    const separator = req.url.includes("?") ? "&" : "?";
+    return reply.page(work.title, <AdultNoticePage work={work} proceedHref={`${req.url}${separator}view_adult=true`} />, { mainClass: "works-show" });
+  }
+  const title = workTitle(work, tags.filter((tag) => tag.type === "Fandom").map((tag) => tag.name));
+  const pageTitle = chapterId !== null && shown[0] ? `${chapterHeading(shown[0])} - ${title}` : title;
+  const csrf = reply.csrf();
+  const [feedback, series] = await Promise.all([workFeedbackFor(req, reply, work, csrf, shown.at(-1)?.id ?? null), seriesPlacesFor(req, work.id)]);
+  const comments = await commentsFor(req, work, chapterId, csrf);
+  return reply.page(pageTitle, <WorkPage work={work} tags={tags} chapters={chapters} shown={shown} full={full} isCreator={creator} csrf={csrf} feedback={feedback} comments={comments} series={series} />, {
+    mainClass: chapterId !== null ? "chapters-show" : "works-show",
+  });
+}
+
+export async function showWorkPage(req: FastifyRequest, reply: FastifyReply) {
+  const work = await readableWork(req, reply);
+  if (!work) return;
+  return renderReading(req, reply, work, null);
+}
+
+export async function showChapterPage(req: FastifyRequest, reply: FastifyReply) {
+  const work = await readableWork(req, reply);
+  if (!work) return;
+  const chapterId = idParam(req, "chapterId");
+  if (!chapterId) return reply.error("NOT_FOUND");
+  return renderReading(req, reply, work, chapterId);
+}
+
+export async function showNavigatePage(req: FastifyRequest, reply: FastifyReply) {
+  const work = await readableWork(req, reply);
+  if (!work) return;
+  const chapters = (await chaptersOf(req.db, work.id)).filter((c) => c.posted || !work.posted);
+  return reply.page(`Chapter Index - ${work.title}`, <NavigatePage work={work} chapters={chapters} />, { mainClass: "works-navigate" });
+}
+

@@ -1,0 +1,12 @@
+import { get } from "../platform/http/routes.js";
+import * as profile from "./profile.js";
+import * as reading from "./reading.js";
+
+/** Pages assembled from several capabilities. URLs follow AO3's so readers' tools keep working. */
+export const pagesRoutes = [
+  get("/works/:id", reading.showWorkPage),
+  get("/works/:id/navigate", reading.showNavigatePage),
+  get("/works/:id/chapters/:chapterId", reading.showChapterPage),
+  get("/users/:login", profile.showProfilePage),
+  get("/users/:login/profile", profile.showProfilePage),
+];
