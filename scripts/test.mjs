@@ -70,6 +70,8 @@ step("Type check");
 if (sh("npx", ["tsc", "--noEmit", "-p", "tsconfig.json"]).status !== 0) process.exit(1);
 step("Unescaped JSX check (xss-scan)");
 if (sh("npx", ["xss-scan", "--cwd", "."]).status !== 0) process.exit(1);
+step("Dependency rules (.dependency-cruiser.cjs: floors, public modules, no loops between folders)");
+if (sh("node", ["scripts/check-layers.mjs"]).status !== 0) process.exit(1);
 
 // Node 20's --test does not expand globs itself, so the files are listed here.
 function testFiles(dir) {

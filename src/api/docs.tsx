@@ -5,8 +5,6 @@ import { t } from "../platform/i18n/index.js";
 import type { Endpoint } from "./endpoint.js";
 import { parametersOf } from "./openapi.js";
 import { API_RATE_LIMITS } from "./plugin.js";
-// routes.ts imports this page's handler: the table is read when a request comes, not at import.
-import { API_ENDPOINTS } from "./routes.js";
 import { API_PREFIX, tokensPath } from "./views/paths.js";
 
 // The API's documentation page, generated from the same endpoint table and schemas as the
@@ -241,7 +239,8 @@ function ApiDocsPage({ endpoints, base, tokensHref }: { endpoints: Endpoint[]; b
   );
 }
 
-export async function showApiDocs(req: FastifyRequest, reply: FastifyReply) {
+/** `/api`: the docs page of a table of endpoints (routes.ts passes its own table, so neither file imports the other). */
+export async function showApiDocs(req: FastifyRequest, reply: FastifyReply, endpoints: Endpoint[]) {
   const login = req.viewer.user?.login;
-  return reply.page("API", <ApiDocsPage endpoints={API_ENDPOINTS} base={req.config.publicUrl} tokensHref={login ? tokensPath(login) : null} />, { mainClass: "api-docs" });
+  return reply.page("API", <ApiDocsPage endpoints={endpoints} base={req.config.publicUrl} tokensHref={login ? tokensPath(login) : null} />, { mainClass: "api-docs" });
 }

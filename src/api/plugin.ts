@@ -4,7 +4,7 @@ import { FormatRegistry } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
 import { GUEST } from "../platform/http/viewer.js";
-import { guestAddressKey } from "../responses/policy.js";
+import { guestAddressKey } from "../responses/index.js";
 import { noteTokenUse } from "./commands.js";
 import type { ApiLimit, Endpoint } from "./endpoint.js";
 import { openApiDocument } from "./openapi.js";

@@ -8,7 +8,8 @@ import { showApiDocs } from "./docs.js";
 
 /** The token settings pages and the API's documentation page (HTML, in the site's route table). */
 export const apiPageRoutes = [
-  get("/api", showApiDocs),
+  // The table below is read when a request comes, not when this array is built.
+  get("/api", (req, reply) => showApiDocs(req, reply, API_ENDPOINTS)),
   get("/users/:login/api_tokens", pages.showTokensPage, { guard: "user" }),
   post("/users/:login/api_tokens", pages.postToken, { guard: "user" }),
   get("/users/:login/api_tokens/:id/confirm_revoke", pages.showRevokeTokenPage, { guard: "user" }),

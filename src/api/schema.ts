@@ -1,8 +1,8 @@
 import { type Static, type TOptional, type TSchema, Type } from "@sinclair/typebox";
-import { FACET_TYPES, SORT_COLUMNS } from "../browse/listing-query.js";
+import { FACET_TYPES, SORT_COLUMNS } from "../browse/index.js";
 import { MAX_ID } from "../platform/http/routes.js";
-import { LIMITS, COMMENT_PERMISSIONS } from "../works/schema.js";
-import { MAX_NOTES, MAX_TAGS } from "../responses/schema.js";
+import { LIMITS, COMMENT_PERMISSIONS } from "../works/index.js";
+import { MAX_NOTES, MAX_TAGS } from "../responses/index.js";
 import { CATEGORIES, MAX_TAG_LENGTH as WORK_TAG_LENGTH, MAX_USER_TAGS, RATINGS, WARNINGS } from "../model/vocabulary.js";
 
 // One definition per shape: Fastify validates requests with these (src/api/plugin.ts), the

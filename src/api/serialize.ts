@@ -1,6 +1,6 @@
 import type { Static } from "@sinclair/typebox";
 import type { ChapterRow, WorkRow } from "../platform/db/tables.js";
-import type { Bookmark as BookmarkRecord } from "../responses/queries.js";
+import type { Bookmark as BookmarkRecord } from "../responses/index.js";
 import type { WorkTag } from "../model/tags.js";
 import type { Creator } from "../model/works.js";
 import { chapterPath, workPath } from "../model/paths.js";

@@ -1,4 +1,4 @@
-import { viewerMarksOf } from "../responses/viewer-marks.js";
+import { viewerMarksOf } from "../responses/index.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { formatNumber } from "../platform/i18n/index.js";
 import { findTagById, findTagByName, tagsByIds } from "../model/tags.js";

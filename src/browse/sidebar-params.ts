@@ -1,9 +1,9 @@
-import { mutedUserIds } from "../blocking/queries.js";
+import { mutedUserIds } from "../blocking/index.js";
 import type { FastifyRequest } from "fastify";
 import { pageParam, parseId, queryParam } from "../platform/http/routes.js";
-import { parseSearchQuery } from "../search/query-language.js";
-import { matchingThroughIndex } from "../search/indexed-listing.js";
-import { compileHints } from "../search/query.js";
+import { parseSearchQuery } from "../search/index.js";
+import { matchingThroughIndex } from "../search/index.js";
+import { compileHints } from "../search/index.js";
 import { findTagByName } from "../model/tags.js";
 import { findLanguage } from "../model/languages.js";
 import { defaultListingQuery, FACET_TYPES, type ListingQuery, type ListingScope, SORT_COLUMNS, type SortColumn } from "./listing-query.js";

@@ -38,7 +38,7 @@ import pg from "pg";
 import { loadConfig } from "../platform/config.js";
 import { dialectOf, openDatabase } from "../platform/db/index.js";
 import { pendingMigrations } from "../platform/db/migrate.js";
-import { isCrossover } from "../tags/filters.js";
+import { isCrossover } from "../tags/index.js";
 import { tagKey } from "../model/vocabulary.js";
 import { findLanguage } from "../model/languages.js";
 import { creatorsSortKey, titleSortKey } from "../model/sort-keys.js";

@@ -1,5 +1,5 @@
 import { FlashNotices } from "../platform/http/components.js";
-import { blockedByAny, mutedUserIds } from "../blocking/queries.js";
+import { blockedByAny, mutedUserIds } from "../blocking/index.js";
 import type { DbOrTrx } from "../platform/db/index.js";
 import { randomBytes } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
@@ -9,7 +9,7 @@ import { idParam, pageParam, parseId } from "../platform/http/routes.js";
 import { isLoggedIn, type Viewer } from "../platform/http/viewer.js";
 import { htmlToTextarea } from "../platform/html/paragraphs.js";
 import { t } from "../platform/i18n/index.js";
-import { guestAddressKey } from "../responses/policy.js";
+import { guestAddressKey } from "../responses/index.js";
 import type { Work } from "../model/works.js";
 import { readableWork } from "../model/readable-work.js";
 import { ConfirmDeletePage } from "../platform/http/components.js";

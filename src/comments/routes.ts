@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import { get, post, type RateLimit } from "../platform/http/routes.js";
-import { guestAddressKey } from "../responses/policy.js";
+import { guestAddressKey } from "../responses/index.js";
 import * as h from "./handlers.js";
 import { accountCreatedAt } from "./queries.js";
 

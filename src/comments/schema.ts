@@ -3,7 +3,7 @@ import { field } from "../platform/http/forms-parser.js";
 import { makeParagraphs } from "../platform/html/paragraphs.js";
 import { sanitizeUserHtml, stripToPlainText } from "../platform/html/sanitize.js";
 import { t } from "../platform/i18n/index.js";
-import { emailErrors } from "../users/schema.js";
+import { emailErrors } from "../users/index.js";
 
 // AO3's limit for a comment: 10,000 characters, counted as typed.
 export const MAX_COMMENT = 10_000;

@@ -2,7 +2,7 @@ import { createWriteStream } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
 import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
-import { exportWorkText } from "../transfer/work-text-archive.js";
+import { exportWorkText } from "../transfer/index.js";
 import type { Db } from "../platform/db/index.js";
 import { writeEpub } from "./epub.js";
 import type { Format, Paper } from "./file-name.js";

@@ -1,5 +1,5 @@
 import { escapeHtml } from "@kitajs/html";
-import { downloadPath } from "../downloads/file-name.js";
+import { downloadPath } from "../downloads/index.js";
 import { t } from "../platform/i18n/index.js";
 import type { ChapterRow } from "../platform/db/tables.js";
 import { tagPath } from "../model/vocabulary.js";

@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { noteTokenUse } from "../api/commands.js";
-import { viewerForToken } from "../api/queries.js";
-import { looksLikeToken } from "../api/tokens.js";
+import { noteTokenUse } from "../api/index.js";
+import { viewerForToken } from "../api/index.js";
+import { looksLikeToken } from "../api/index.js";
 import type { Viewer } from "../platform/http/viewer.js";
-import { verifyNothing, verifyPassword } from "../users/passwords.js";
+import { verifyNothing, verifyPassword } from "../users/index.js";
 import { findUserByLogin, rolesOf } from "../model/users.js";
 
 /**

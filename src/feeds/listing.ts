@@ -1,11 +1,11 @@
 import type { FastifyRequest } from "fastify";
-import type { ListingScope } from "../browse/listing-query.js";
-import { readSidebar } from "../browse/sidebar-params.js";
-import { bitmapOf } from "../browse/work-index.js";
+import type { ListingScope } from "../browse/index.js";
+import { readSidebar } from "../browse/index.js";
+import { bitmapOf } from "../browse/index.js";
 import { pageParam } from "../platform/http/routes.js";
-import { parseSearchQuery } from "../search/query-language.js";
-import { searchWorks } from "../search/listing.js";
-import { formToQuery, readSearchForm } from "../search/form.js";
+import { parseSearchQuery } from "../search/index.js";
+import { searchWorks } from "../search/index.js";
+import { formToQuery, readSearchForm } from "../search/index.js";
 import { type Blurb, blurbsInOrder, PER_PAGE } from "../model/works.js";
 
 export interface FeedPage {

@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { download } from "../downloads/handlers.js";
-import { downloadFileName } from "../downloads/file-name.js";
+import { download } from "../downloads/index.js";
+import { downloadFileName } from "../downloads/index.js";
 import { idParam, pageParam } from "../platform/http/routes.js";
 import { isLoggedIn } from "../platform/http/viewer.js";
-import { READINGS_PER_PAGE, listReadings } from "../responses/history.js";
-import { BOOKMARKS_PER_PAGE, listBookmarks } from "../responses/queries.js";
+import { READINGS_PER_PAGE, listReadings } from "../responses/index.js";
+import { BOOKMARKS_PER_PAGE, listBookmarks } from "../responses/index.js";
 import { t } from "../platform/i18n/index.js";
 import { tagsByIds } from "../model/tags.js";
 import { findSeries, listSeriesVisibleTo, seriesBlurbsVisibleTo } from "../model/series.js";

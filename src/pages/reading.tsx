@@ -1,12 +1,12 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { idParam, queryParam } from "../platform/http/routes.js";
-import { commentsFor } from "../comments/handlers.js";
-import { workFeedbackFor } from "../responses/handlers.js";
-import { seriesPlacesFor } from "../series/handlers.js";
+import { commentsFor } from "../comments/index.js";
+import { workFeedbackFor } from "../responses/index.js";
+import { seriesPlacesFor } from "../series/index.js";
 import { ADULT_RATINGS } from "../model/vocabulary.js";
 import { isCreator } from "../model/visibility.js";
 import { chaptersOf, tagsOfWork, type Work } from "../model/works.js";
-import { AdultNoticePage, NavigatePage } from "../works/views/pages.js";
+import { AdultNoticePage, NavigatePage } from "../works/index.js";
 import { WorkPage } from "./views/work-page.js";
 import { chapterHeading } from "../model/views/meta.js";
 import { readableWork } from "../model/readable-work.js";

@@ -1,12 +1,12 @@
 import { FlashNotices } from "../platform/http/components.js";
-import { blockedByAny } from "../blocking/queries.js";
+import { blockedByAny } from "../blocking/index.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { setFlash, takeFlash } from "../platform/http/flash.js";
 import { idParam, pageParam } from "../platform/http/routes.js";
 import { isLoggedIn } from "../platform/http/viewer.js";
 import { findUserByLogin } from "../model/users.js";
 import { isCreator, workVisibility } from "../model/visibility.js";
-import { subscribeButtonFor } from "../subscriptions/handlers.js";
+import { subscribeButtonFor } from "../subscriptions/index.js";
 import { blurbsInOrder, findWork, type Work } from "../model/works.js";
 import { ConfirmDeletePage } from "../platform/http/components.js";
 import { readableWork } from "../model/readable-work.js";

@@ -1,4 +1,4 @@
-import { mutedUserIds, worksOfUsers } from "../blocking/queries.js";
+import { mutedUserIds, worksOfUsers } from "../blocking/index.js";
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { BookmarkRow } from "../platform/db/tables.js";
 import type { Viewer } from "../platform/http/viewer.js";

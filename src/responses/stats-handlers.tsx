@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { queryParam } from "../platform/http/routes.js";
-import { subscriberCounts } from "../subscriptions/queries.js";
+import { subscriberCounts } from "../subscriptions/index.js";
 import { findUserByLogin } from "../model/users.js";
 import { canSeeStats } from "./policy.js";
 import { figuresPerDay, lastDays, STATS_SORTS, type StatsSort, statsOfWorks } from "./stats.js";

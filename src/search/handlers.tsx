@@ -1,4 +1,4 @@
-import { viewerMarksOf } from "../responses/viewer-marks.js";
+import { viewerMarksOf } from "../responses/index.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { pageParam } from "../platform/http/routes.js";
 import { WorkListing } from "../model/views/blurb.js";

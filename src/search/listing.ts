@@ -1,4 +1,4 @@
-import { mutedUserIds, worksOfUsers } from "../blocking/queries.js";
+import { mutedUserIds, worksOfUsers } from "../blocking/index.js";
 import { type Expression, type Kysely, type SqlBool, sql } from "kysely";
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { Viewer } from "../platform/http/viewer.js";
@@ -7,7 +7,7 @@ import { type Blurb, blurbsInOrder, PER_PAGE } from "../model/works.js";
 import type { ParsedQuery } from "./query-language.js";
 import { type CompileHints, compileHints, textSource } from "./query.js";
 import { searchThroughIndex } from "./indexed-listing.js";
-import type { BrowseIndex } from "../browse/index-loader.js";
+import type { BrowseIndex } from "../browse/index.js";
 import { searchRefinement } from "./refine.js";
 
 /**

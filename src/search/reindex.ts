@@ -3,7 +3,7 @@ import type { Db } from "../platform/db/index.js";
 import { dialectOf } from "../platform/db/index.js";
 import { seriesTitlesOfWorks } from "../model/series.js";
 import { chaptersOf, creatorsOfWorks } from "../model/works.js";
-import { creatorSearchName, indexChapterText, indexTagName, indexWorkFields } from "./index.js";
+import { creatorSearchName, indexChapterText, indexTagName, indexWorkFields } from "./search-index.js";
 import { htmlToPlain, searchText } from "./text.js";
 
 /**

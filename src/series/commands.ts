@@ -1,4 +1,4 @@
-import { dropSubscriptionsTo } from "../subscriptions/commands.js";
+import { dropSubscriptionsTo } from "../subscriptions/index.js";
 import { type Db, type DbOrTrx, nowIso } from "../platform/db/index.js";
 import { refreshWorkSearchFields } from "../search/index.js";
 import type { SeriesChoice, SeriesInput } from "./schema.js";

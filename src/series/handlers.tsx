@@ -1,12 +1,12 @@
 import { FlashNotices } from "../platform/http/components.js";
-import { subscribeButtonFor } from "../subscriptions/handlers.js";
+import { subscribeButtonFor } from "../subscriptions/index.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { setFlash, takeFlash } from "../platform/http/flash.js";
 import type { FieldErrors } from "../platform/http/components.js";
 import { htmlToTextarea } from "../platform/html/paragraphs.js";
 import { idParam } from "../platform/http/routes.js";
 import { t } from "../platform/i18n/index.js";
-import { bookmarkOfSeries, publicBookmarksCount } from "../responses/queries.js";
+import { bookmarkOfSeries, publicBookmarksCount } from "../responses/index.js";
 import { editBookmarkPath } from "../model/paths.js";
 import { findUserByLogin } from "../model/users.js";
 import { ConfirmDeletePage } from "../platform/http/components.js";

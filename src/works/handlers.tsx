@@ -6,7 +6,7 @@ import { hasRole } from "../platform/http/viewer.js";
 import { todayIso } from "../platform/db/index.js";
 import { htmlToTextarea } from "../platform/html/paragraphs.js";
 import { t } from "../platform/i18n/index.js";
-import { seriesJoin, workFormSeries } from "../series/handlers.js";
+import { seriesJoin, workFormSeries } from "../series/index.js";
 import { pseudsOf } from "../model/users.js";
 import { ADULT_RATINGS, USER_TAG_TYPES } from "../model/vocabulary.js";
 import { addChapter, createWork, deleteChapter, deleteWork, postDraft, reorderChapters, updateChapter, updateWork } from "./commands.js";

@@ -1,4 +1,4 @@
-import { DownloadMenu } from "../../downloads/views/menu.js";
+import { DownloadMenu } from "../../downloads/index.js";
 import { CsrfField, sanitizedHtml } from "../../platform/http/components.js";
 import type { ChapterRow } from "../../platform/db/tables.js";
 import type { WorkTag } from "../../model/tags.js";

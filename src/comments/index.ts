@@ -1,0 +1,11 @@
+/**
+ * The public module of src/comments: what other folders may use. Everything else in the folder is
+ * its own business (.dependency-cruiser.cjs keeps it so).
+ */
+export { postComment } from "./commands.js";
+export { commentsFor, filterFor } from "./handlers.js";
+export { canReply, canSeeComment, commentRefusal, isHeldForReview } from "./policy.js";
+export { THREADS_PER_PAGE, accountCreatedAt, countThreads, findComment, loadThreads, postedChapterOf } from "./queries.js";
+export type { ShownComment, ThreadComment } from "./queries.js";
+export { COMMENT_WINDOW_MS, NEW_ACCOUNT_COMMENTS_PER_WINDOW, NEW_ACCOUNT_DAYS, commentsRoutes } from "./routes.js";
+export { parseComment } from "./schema.js";

@@ -1,0 +1,8 @@
+/**
+ * The public module of src/downloads: what other folders may use. Everything else in the folder is
+ * its own business (.dependency-cruiser.cjs keeps it so).
+ */
+export { downloadFileName, downloadPath } from "./file-name.js";
+export { download } from "./handlers.js";
+export { downloadsRoutes } from "./routes.js";
+export { DownloadMenu } from "./views/menu.js";

@@ -1,0 +1,8 @@
+/**
+ * The public module of src/series: what other folders may use. Everything else in the folder is
+ * its own business (.dependency-cruiser.cjs keeps it so).
+ */
+export { joinSeries, removeWorkFromAllSeries } from "./commands.js";
+export { seriesJoin, seriesPlacesFor, workFormSeries } from "./handlers.js";
+export { seriesRoutes } from "./routes.js";
+export type { SeriesChoice } from "./schema.js";

@@ -1,0 +1,11 @@
+/**
+ * The public module of src/tags: what other folders may use. Everything else in the folder is
+ * its own business (.dependency-cruiser.cjs keeps it so).
+ */
+export { findOrCreateTag } from "./commands.js";
+export { isCrossover, refreshFilterSets } from "./filters.js";
+export { countTagWorks, tagRelations } from "./queries.js";
+export { TAG_JOB_STEPS, runRefilterNow } from "./refilter.js";
+export { tagsRoutes } from "./routes.js";
+export { wrangle } from "./wrangling.js";
+export type { WranglingOp } from "./wrangling.js";

@@ -1,0 +1,5 @@
+/**
+ * The public module of src/transfer: what other folders may use. Everything else in the folder is
+ * its own business (.dependency-cruiser.cjs keeps it so).
+ */
+export { exportWorkText, prepareImport } from "./work-text-archive.js";

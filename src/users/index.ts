@@ -1,0 +1,11 @@
+/**
+ * The public module of src/users: what other folders may use. Everything else in the folder is
+ * its own business (.dependency-cruiser.cjs keeps it so).
+ */
+export { createUser } from "./commands.js";
+export { userFromUrl } from "./handlers.js";
+export { verifyNothing, verifyPassword } from "./passwords.js";
+export { usersRoutes } from "./routes.js";
+export { emailErrors, loginErrors, readSignupForm, validateSignup } from "./schema.js";
+export { loadViewer, startSession } from "./sessions.js";
+export { ProfilePage } from "./views/pages.js";
