@@ -22,7 +22,8 @@ import { findUserByLogin, pseudsOf } from "../model/users.js";
 import { addChapter, createWork, postDraft, updateChapter, updateWork } from "../works/index.js";
 import { defaultWorkValues, valuesFromWork } from "../works/index.js";
 import { canEditWork, workVisibility } from "../model/visibility.js";
-import { type Blurb, blurbsInOrder, chaptersOf, findWork, PER_PAGE, tagsOfWork, type Work } from "../model/works.js";
+import { type Blurb, blurbsInOrder, chaptersOf, findWork, PER_PAGE, readableChaptersOf, tagsOfWork, type Work } from "../model/works.js";
+import { readWork } from "../model/readable-work.js";
 import { type ChapterFormValues, parseChapter, parseWork, type WorkFormValues } from "../works/index.js";
 import { userPath } from "../model/paths.js";
 import { sendProblem, fieldProblems } from "./problem.js";
@@ -40,19 +41,13 @@ const params = <T>(req: FastifyRequest) => req.params as T;
 
 // ---- works and chapters: reading -----------------------------------------------------------------
 
-/** The work behind `:id` when this viewer may read it; otherwise the problem is sent. */
+/** The work behind `:id` when this viewer may read it (the same use case as the pages); otherwise the problem is sent. */
 export async function readableWork(req: FastifyRequest, reply: FastifyReply): Promise<Work | undefined> {
-  const work = await findWork(req.db, params<{ id: number }>(req).id);
-  const visibility = work ? workVisibility(req.viewer, work) : "no";
-  if (!work || visibility === "no") {
-    sendProblem(reply, "WORK_NOT_FOUND");
-    return undefined;
-  }
-  if (visibility === "login") {
-    sendProblem(reply, "RESTRICTED_WORK");
-    return undefined;
-  }
-  return work;
+  const reading = await readWork(req.db, req.viewer, params<{ id: number }>(req).id);
+  if (reading.kind === "not-found") sendProblem(reply, "WORK_NOT_FOUND");
+  else if (reading.kind === "login-required") sendProblem(reply, "RESTRICTED_WORK");
+  else return reading.work;
+  return undefined;
 }
 
 /** The work behind `:id` when this viewer may edit it (403 when they may read but not edit). */
@@ -65,14 +60,8 @@ async function editableWork(req: FastifyRequest, reply: FastifyReply): Promise<W
   return work;
 }
 
-/** The chapters a reader sees: posted ones; on a draft (its creators only), all. */
-async function readableChapters(req: FastifyRequest, work: Work) {
-  const all = await chaptersOf(req.db, work.id);
-  return work.posted ? all.filter((c) => c.posted) : all;
-}
-
 async function workJson(req: FastifyRequest, work: Work) {
-  const [tags, chapters, series] = await Promise.all([tagsOfWork(req.db, work.id), readableChapters(req, work), seriesPlacesOfWork(req.db, req.viewer, work.id)]);
+  const [tags, chapters, series] = await Promise.all([tagsOfWork(req.db, work.id), readableChaptersOf(req.db, work), seriesPlacesOfWork(req.db, req.viewer, work.id)]);
   return {
     ...workSummaryJson(base(req), work, work.creators, tags, chapters.filter((c) => c.posted).length),
     notes: work.notes,
@@ -95,14 +84,14 @@ export async function getWork(req: FastifyRequest, reply: FastifyReply) {
 export async function getChapters(req: FastifyRequest, reply: FastifyReply) {
   const work = await readableWork(req, reply);
   if (!work) return reply;
-  const chapters = await readableChapters(req, work);
+  const chapters = await readableChaptersOf(req.db, work);
   return reply.send({ work_id: work.id, chapters: chapters.map((c) => chapterJson(base(req), c)) });
 }
 
 export async function getChapter(req: FastifyRequest, reply: FastifyReply) {
   const work = await readableWork(req, reply);
   if (!work) return reply;
-  const chapter = (await readableChapters(req, work)).find((c) => c.id === params<{ chapterId: number }>(req).chapterId);
+  const chapter = (await readableChaptersOf(req.db, work)).find((c) => c.id === params<{ chapterId: number }>(req).chapterId);
   if (!chapter) return sendProblem(reply, "NOT_FOUND");
   return reply.send(chapterJson(base(req), chapter));
 }

@@ -4,7 +4,7 @@ import { formatNumber } from "../platform/i18n/index.js";
 import { findTagById, findTagByName, tagsByIds } from "../model/tags.js";
 import { tagFromParam, tagPath } from "../model/vocabulary.js";
 import { findPseud, findUserByLogin } from "../model/users.js";
-import { blurbsInOrder, draftsOf } from "../model/works.js";
+import { blurbsInOrder, creatorName, draftsOf } from "../model/works.js";
 import { WorkListing } from "../model/views/blurb.js";
 import type { ListingScope } from "./listing-query.js";
 import { readSidebar } from "./sidebar-params.js";
@@ -68,7 +68,7 @@ export async function showPseudWorksPage(req: FastifyRequest, reply: FastifyRepl
   const user = await findUserByLogin(req.db, login);
   const pseud = user ? await findPseud(req.db, user.id, pseudName) : undefined;
   if (!user || !pseud) return reply.error("NOT_FOUND");
-  const by = pseud.name === user.login ? user.login : `${pseud.name} (${user.login})`;
+  const by = creatorName({ pseudName: pseud.name, login: user.login });
   return renderListing(req, reply, { kind: "pseud", pseudId: pseud.id }, `by ${by}`, `/users/${encodeURIComponent(user.login)}/pseuds/${encodeURIComponent(pseud.name)}/works`);
 }
 

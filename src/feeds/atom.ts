@@ -4,7 +4,7 @@ import { t } from "../platform/i18n/index.js";
 import type { ChapterRow } from "../platform/db/tables.js";
 import { tagPath } from "../model/vocabulary.js";
 import { findLanguage } from "../model/languages.js";
-import type { Blurb } from "../model/works.js";
+import { type Blurb, creatorName } from "../model/works.js";
 import { chapterPath, pseudPath, workPath } from "../model/paths.js";
 import { node, rfc3339, text } from "./xml.js";
 
@@ -89,7 +89,7 @@ const TAG_LABELS: Record<string, string> = {
 export function workSummaryHtml(base: string, blurb: Blurb): string {
   const { work } = blurb;
   const byline = blurb.creators
-    .map((c) => `<a href="${escapeHtml(absolute(base, pseudPath(c.login, c.pseudName)))}">${escapeHtml(c.pseudName === c.login ? c.login : `${c.pseudName} (${c.login})`)}</a>`)
+    .map((c) => `<a href="${escapeHtml(absolute(base, pseudPath(c.login, c.pseudName)))}">${escapeHtml(creatorName(c))}</a>`)
     .join(", ");
   const chapters = `${blurb.postedChapters}/${work.expected_chapters ?? "?"}`;
   const language = findLanguage(work.language)?.name ?? work.language;

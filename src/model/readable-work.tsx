@@ -1,26 +1,38 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { DbOrTrx } from "../platform/db/index.js";
 import { idParam } from "../platform/http/routes.js";
+import type { Viewer } from "../platform/http/viewer.js";
 import { workVisibility } from "./visibility.js";
 import { findWork, type Work } from "./works.js";
 
+/** Whether a viewer may read a work: the one use case every front-end (pages, API, feeds) asks. */
+export type WorkReading = { kind: "readable"; work: Work } | { kind: "not-found" } | { kind: "login-required" };
+
 /**
- * The work behind `:id` when the viewer may read it; otherwise the fitting page is sent (404, or
- * 401 for a registered-only work and a guest) and undefined returned. Other capabilities' pages
- * about a work (kudos, bookmarks) use it too; pages about something on a work (a comment) pass
- * the work's id.
+ * The work with this id as this viewer may read it: readable; "not-found" when there is no such
+ * work or it is someone else's draft (so drafts never leak); "login-required" for a
+ * registered-only work and a guest.
+ */
+export async function readWork(db: DbOrTrx, viewer: Viewer, id: number | null): Promise<WorkReading> {
+  const work = id ? await findWork(db, id) : undefined;
+  const visibility = work ? workVisibility(viewer, work) : "no";
+  if (!work || visibility === "no") return { kind: "not-found" };
+  if (visibility === "login") return { kind: "login-required" };
+  return { kind: "readable", work };
+}
+
+/**
+ * The HTML pages' answer: the work behind `:id` when the viewer may read it; otherwise the fitting
+ * page is sent (404, or 401 for a registered-only work and a guest) and undefined returned. Other
+ * capabilities' pages about a work (kudos, bookmarks) use it too; pages about something on a work
+ * (a comment) pass the work's id.
  */
 export async function readableWork(req: FastifyRequest, reply: FastifyReply, id: number | null = idParam(req, "id")): Promise<Work | undefined> {
-  const work = id ? await findWork(req.db, id) : undefined;
-  const visibility = work ? workVisibility(req.viewer, work) : "no";
-  if (!work || visibility === "no") {
-    reply.error("WORK_NOT_FOUND");
-    return undefined;
-  }
-  if (visibility === "login") {
-    reply.page("Registered users only", <RestrictedPage returnTo={req.url} />, { status: 401 });
-    return undefined;
-  }
-  return work;
+  const reading = await readWork(req.db, req.viewer, id);
+  if (reading.kind === "not-found") reply.error("WORK_NOT_FOUND");
+  else if (reading.kind === "login-required") reply.page("Registered users only", <RestrictedPage returnTo={req.url} />, { status: 401 });
+  else return reading.work;
+  return undefined;
 }
 
 /** Shown to guests for a registered-only work. */

@@ -12,6 +12,14 @@ export interface Creator {
   login: string;
 }
 
+/**
+ * How a creator is named in a byline, as AO3 does: the pseud, followed by the account's login in
+ * parentheses when they differ ("Moth (lampwright)"). The one place this rule is written.
+ */
+export function creatorName({ pseudName, login }: { pseudName: string; login: string }): string {
+  return pseudName === login ? login : `${pseudName} (${login})`;
+}
+
 export interface Work extends WorkRow {
   creators: Creator[];
   creatorUserIds: number[];
@@ -45,6 +53,19 @@ export async function findWork(db: DbOrTrx, id: number): Promise<Work | undefine
 /** A work's chapters in reading order. */
 export function chaptersOf(db: DbOrTrx, workId: number): Promise<ChapterRow[]> {
   return db.selectFrom("chapters").selectAll().where("work_id", "=", workId).orderBy("position").execute();
+}
+
+/**
+ * The chapters a reader sees, in reading order: the posted ones; on a draft (which only its
+ * creators see), all of them. The one place this rule is written.
+ */
+export function chaptersShown<T extends { posted: number }>(work: { posted: number }, chapters: T[]): T[] {
+  return work.posted ? chapters.filter((c) => c.posted) : chapters;
+}
+
+/** The chapters a reader of this work sees (`chaptersShown`), loaded. */
+export async function readableChaptersOf(db: DbOrTrx, work: { id: number; posted: number }): Promise<ChapterRow[]> {
+  return chaptersShown(work, await chaptersOf(db, work.id));
 }
 
 /** The work's tags in display order. */

@@ -5,7 +5,7 @@ import { workFeedbackFor } from "../responses/index.js";
 import { seriesPlacesFor } from "../series/index.js";
 import { ADULT_RATINGS } from "../model/vocabulary.js";
 import { isCreator } from "../model/visibility.js";
-import { chaptersOf, tagsOfWork, type Work } from "../model/works.js";
+import { chaptersOf, chaptersShown, readableChaptersOf, tagsOfWork, type Work } from "../model/works.js";
 import { AdultNoticePage, NavigatePage } from "../works/index.js";
 import { WorkPage } from "./views/work-page.js";
 import { chapterHeading } from "../model/views/meta.js";
@@ -28,7 +28,7 @@ function workTitle(work: Work, fandoms: string[]): string {
 async function renderReading(req: FastifyRequest, reply: FastifyReply, work: Work, chapterId: number | null) {
   const creator = isCreator(req.viewer, work);
   const all = await chaptersOf(req.db, work.id);
-  const chapters = work.posted ? all.filter((c) => c.posted) : all;
+  const chapters = chaptersShown(work, all);
   const tags = await tagsOfWork(req.db, work.id);
   const full = queryParam(req, "view_full_work") === "true";
   const shown = chapterId !== null ? chapters.filter((c) => c.id === chapterId) : full ? chapters : chapters.slice(0, 1);
@@ -68,7 +68,7 @@ export async function showChapterPage(req: FastifyRequest, reply: FastifyReply) 
 export async function showNavigatePage(req: FastifyRequest, reply: FastifyReply) {
   const work = await readableWork(req, reply);
   if (!work) return;
-  const chapters = (await chaptersOf(req.db, work.id)).filter((c) => c.posted || !work.posted);
+  const chapters = await readableChaptersOf(req.db, work);
   return reply.page(`Chapter Index - ${work.title}`, <NavigatePage work={work} chapters={chapters} />, { mainClass: "works-navigate" });
 }
 

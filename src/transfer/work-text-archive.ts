@@ -6,7 +6,7 @@ import { CATEGORIES, DEFAULT_FANDOM, DEFAULT_RATING, DEFAULT_WARNING, RATINGS, W
 import { createWork } from "../works/index.js";
 import { seriesPlacesForDownload } from "../model/series.js";
 import { findLanguage, languageFromLabel } from "../model/languages.js";
-import { chaptersOf, findWork, tagsOfWork } from "../model/works.js";
+import { chaptersOf, chaptersShown, findWork, tagsOfWork } from "../model/works.js";
 import { type ChapterInput, parseChapter, parseWork, TAG_FIELD_NAMES, type WorkFormValues } from "../works/index.js";
 import { type HeaderLabel, HEADER_LABELS, parseWorkText, serializeWorkText, splitHeaderList, type WorkText, type WorkTextHeader } from "../formats/work-text.js";
 
@@ -153,7 +153,7 @@ export async function exportWorkText(db: Db, workId: number): Promise<string | u
   const work = await findWork(db, workId);
   if (!work) return undefined;
   const [tags, allChapters] = await Promise.all([tagsOfWork(db, workId), chaptersOf(db, workId)]);
-  const chapters = work.posted ? allChapters.filter((c) => c.posted) : allChapters;
+  const chapters = chaptersShown(work, allChapters);
   const names = (type: string) => tags.filter((t) => t.type === type).map((t) => t.name);
   const derived: WorkTextHeader[] = [];
   const add = (label: HeaderLabel, list: string[]) => list.length && derived.push({ label, value: list.join(", ") });

@@ -14,6 +14,7 @@ import { creatorsSortKey, titleSortKey } from "../model/sort-keys.js";
 import { fixedTags } from "../model/tags.js";
 import { USER_TAG_TYPES } from "../model/vocabulary.js";
 import type { ChapterInput, WorkInput } from "./schema.js";
+import { chaptersShown } from "../model/works.js";
 
 /** Replaces a work's creators with these pseuds, in this order. */
 async function setCreators(trx: DbOrTrx, workId: number, pseudIds: number[]): Promise<void> {
@@ -56,7 +57,7 @@ async function setTags(trx: DbOrTrx, workId: number, input: WorkInput): Promise<
 export async function refreshWorkStats(trx: DbOrTrx, workId: number): Promise<void> {
   const work = await trx.selectFrom("works").select(["posted", "expected_chapters"]).where("id", "=", workId).executeTakeFirstOrThrow();
   const chapters = await trx.selectFrom("chapters").select(["word_count", "posted"]).where("work_id", "=", workId).execute();
-  const counted = work.posted ? chapters.filter((c) => c.posted) : chapters;
+  const counted = chaptersShown(work, chapters);
   const words = counted.reduce((sum, c) => sum + c.word_count, 0);
   const complete = work.expected_chapters !== null && work.expected_chapters === counted.length ? 1 : 0;
   await trx.updateTable("works").set({ word_count: words, complete }).where("id", "=", workId).execute();

@@ -1,3 +1,4 @@
+import { creatorName } from "../../model/works.js";
 import { sanitizedHtml } from "../../platform/http/components.js";
 import { formatNumber } from "../../platform/i18n/index.js";
 import { TAG_TYPES, TYPE_LABELS, tagPath } from "../../model/vocabulary.js";
@@ -143,7 +144,7 @@ export function Preface({ book, archive }: { book: BookSource; archive: Archive 
                 <>
                   {i > 0 ? ", " : ""}
                   <a rel="author" href={`${archive.publicUrl}${pseudPath(c.login, c.pseudName)}`} safe>
-                    {c.pseudName === c.login ? c.login : `${c.pseudName} (${c.login})`}
+                    {creatorName(c)}
                   </a>
                 </>
               ))}

@@ -1,3 +1,4 @@
+import { creatorName } from "../works.js";
 import type { ChapterRow } from "../../platform/db/tables.js";
 import { isoDate } from "../../platform/http/components.js";
 import { formatNumber } from "../../platform/i18n/index.js";
@@ -71,7 +72,7 @@ export function Byline({ creators }: { creators: Creator[] }): JSX.Element {
         <>
           {i > 0 ? ", " : ""}
           <a rel="author" href={pseudPath(c.login, c.pseudName)} safe>
-            {c.pseudName === c.login ? c.login : `${c.pseudName} (${c.login})`}
+            {creatorName(c)}
           </a>
         </>
       ))}

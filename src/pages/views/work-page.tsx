@@ -3,7 +3,7 @@ import { CsrfField, sanitizedHtml } from "../../platform/http/components.js";
 import type { ChapterRow } from "../../platform/db/tables.js";
 import type { WorkTag } from "../../model/tags.js";
 import { isRtl } from "../../model/languages.js";
-import type { Work } from "../../model/works.js";
+import { chaptersShown, type Work } from "../../model/works.js";
 import { Byline, chapterHeading, WorkMeta } from "../../model/views/meta.js";
 import { chapterPath, editWorkPath, fullWorkPath, navigatePath, workPath } from "../../model/paths.js";
 
@@ -165,7 +165,7 @@ export function WorkPage(props: WorkPageProps): JSX.Element {
       <WorkNavigation {...props} />
       <div class="wrapper">
         <h3 class="landmark heading">Work Header</h3>
-        <WorkMeta work={work} tags={tags} postedChapters={work.posted ? chapters.filter((c) => c.posted).length : chapters.length} series={props.series} />
+        <WorkMeta work={work} tags={tags} postedChapters={chaptersShown(work, chapters).length} series={props.series} />
       </div>
       <div id="workskin">
         <div class="preface group">
