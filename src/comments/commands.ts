@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { appendChange } from "../platform/changes.js";
+import { shiftWorkCounter } from "../platform/changes.js";
 import { type Db, type DbOrTrx, nowIso } from "../platform/db/index.js";
 import { isCounted } from "./policy.js";
 import type { CommentInput } from "./schema.js";
@@ -25,8 +25,7 @@ export interface NewComment {
 
 async function shiftCount(trx: DbOrTrx, workId: number, delta: number) {
   if (delta === 0) return;
-  await trx.updateTable("works").set((eb) => ({ comments_count: eb("comments_count", "+", delta) })).where("id", "=", workId).execute();
-  await appendChange(trx, workId, "work");
+  await shiftWorkCounter(trx, workId, "comments_count", delta);
 }
 
 async function addToInboxes(trx: DbOrTrx, commentId: number, userIds: (number | null)[], authorId: number | null) {

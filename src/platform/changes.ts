@@ -12,6 +12,36 @@ export async function appendChange(trx: DbOrTrx, workId: number, kind: ChangeKin
   await trx.insertInto("change_feed").values({ work_id: workId, kind, created_at: nowIso() }).execute();
 }
 
+/** The counters on a work row that listings sort and filter by (kudos, hits, comments, bookmarks). */
+export type ListedCounter = "kudos_count" | "hits_count" | "comments_count" | "bookmarks_count";
+
+/**
+ * Adds `delta` to one listed counter of a work and writes the change-feed row, in the caller's
+ * transaction: the one way such a counter changes, so no capability can move a count that
+ * listings sort by without every process's listing index hearing of it. One atomic increment,
+ * so concurrent requests from several processes all count.
+ */
+export async function shiftWorkCounter(trx: DbOrTrx, workId: number, counter: ListedCounter, delta: number): Promise<void> {
+  await shiftWorkCounters(trx, counter, new Map([[workId, delta]]));
+}
+
+/** The same for many works at once (a flush of buffered hits): one increment each, then the feed rows together. */
+export async function shiftWorkCounters(trx: DbOrTrx, counter: ListedCounter, deltas: Map<number, number>): Promise<void> {
+  const changed = [...deltas].filter(([, delta]) => delta !== 0);
+  for (const [workId, delta] of changed) {
+    await trx
+      .updateTable("works")
+      .set((eb) => ({ [counter]: eb(counter, "+", delta) }))
+      .where("id", "=", workId)
+      .execute();
+  }
+  await appendChanges(
+    trx,
+    changed.map(([workId]) => workId),
+    "work",
+  );
+}
+
 /** The same for many works at once, in multi-row inserts. */
 export async function appendChanges(trx: DbOrTrx, workIds: number[], kind: ChangeKind): Promise<void> {
   const createdAt = nowIso();

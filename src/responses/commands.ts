@@ -1,4 +1,4 @@
-import { appendChange } from "../platform/changes.js";
+import { shiftWorkCounter } from "../platform/changes.js";
 import { type Db, type DbOrTrx, nowIso } from "../platform/db/index.js";
 import type { KudosGiver } from "./policy.js";
 import type { BookmarkInput } from "./schema.js";
@@ -22,8 +22,7 @@ export async function leaveKudos(db: Db, workId: number, giver: KudosGiver): Pro
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) return "already";
-    await trx.updateTable("works").set((eb) => ({ kudos_count: eb("kudos_count", "+", 1) })).where("id", "=", workId).execute();
-    await appendChange(trx, workId, "work");
+    await shiftWorkCounter(trx, workId, "kudos_count", 1);
     return "left";
   });
 }
@@ -39,8 +38,13 @@ async function writeTags(trx: DbOrTrx, bookmarkId: number, tags: string[]) {
 /** A work's public bookmarks are counted on the work (series count theirs when shown). */
 async function shiftBookmarkCount(trx: DbOrTrx, workId: number | null, delta: number) {
   if (delta === 0 || workId === null) return;
-  await trx.updateTable("works").set((eb) => ({ bookmarks_count: eb("bookmarks_count", "+", delta) })).where("id", "=", workId).execute();
-  await appendChange(trx, workId, "work");
+  await shiftWorkCounter(trx, workId, "bookmarks_count", delta);
+}
+
+/** Deletes every bookmark of a series (the series is being deleted), in its transaction. Series bookmarks are not counted on any work. */
+export async function deleteBookmarksOfSeries(trx: DbOrTrx, seriesId: number): Promise<void> {
+  await trx.deleteFrom("bookmark_tags").where("bookmark_id", "in", trx.selectFrom("bookmarks").select("id").where("series_id", "=", seriesId)).execute();
+  await trx.deleteFrom("bookmarks").where("series_id", "=", seriesId).execute();
 }
 
 /** Bookmarks a work; "already" (nothing written) when this user has a bookmark of it. */

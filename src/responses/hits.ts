@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { appendChanges } from "../platform/changes.js";
+import { shiftWorkCounters } from "../platform/changes.js";
 import type { Db } from "../platform/db/index.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import { isCreator, type WorkAccess } from "../model/visibility.js";
@@ -149,10 +149,7 @@ export class HitCounter {
       }
       const perWork = new Map<number, number>();
       for (const d of days) perWork.set(d.work_id, (perWork.get(d.work_id) ?? 0) + d.hits);
-      for (const [workId, n] of perWork) {
-        await trx.updateTable("works").set((eb) => ({ hits_count: eb("hits_count", "+", n) })).where("id", "=", workId).execute();
-      }
-      await appendChanges(trx, [...perWork.keys()], "work");
+      await shiftWorkCounters(trx, "hits_count", perWork);
       return days.reduce((sum, d) => sum + d.hits, 0);
     });
   }

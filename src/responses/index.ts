@@ -2,7 +2,7 @@
  * The public module of src/responses: what other folders may use. Everything else in the folder is
  * its own business (.dependency-cruiser.cjs keeps it so).
  */
-export { createBookmark, createSeriesBookmark, deleteBookmark, leaveKudos, updateBookmark } from "./commands.js";
+export { createBookmark, createSeriesBookmark, deleteBookmark, deleteBookmarksOfSeries, leaveKudos, updateBookmark } from "./commands.js";
 export { formValuesOf, workFeedbackFor } from "./handlers.js";
 export { READINGS_PER_PAGE, listReadings } from "./history.js";
 export { attachHitCounter } from "./hits.js";

@@ -1,4 +1,5 @@
 import { dropSubscriptionsTo } from "../subscriptions/index.js";
+import { deleteBookmarksOfSeries } from "../responses/index.js";
 import { type Db, type DbOrTrx, nowIso } from "../platform/db/index.js";
 import { refreshWorkSearchFields } from "../search/index.js";
 import type { SeriesChoice, SeriesInput } from "./schema.js";
@@ -107,8 +108,7 @@ export async function deleteSeries(db: Db, seriesId: number): Promise<void> {
     // Explicit rather than trusting ON DELETE CASCADE (SQLite enforces it only with foreign_keys on).
     await trx.deleteFrom("serial_works").where("series_id", "=", seriesId).execute();
     await trx.deleteFrom("series_creators").where("series_id", "=", seriesId).execute();
-    await trx.deleteFrom("bookmark_tags").where("bookmark_id", "in", trx.selectFrom("bookmarks").select("id").where("series_id", "=", seriesId)).execute();
-    await trx.deleteFrom("bookmarks").where("series_id", "=", seriesId).execute();
+    await deleteBookmarksOfSeries(trx, seriesId);
     await dropSubscriptionsTo(trx, "series", seriesId);
     await trx.deleteFrom("series").where("id", "=", seriesId).execute();
     await refreshWorkSearchFields(trx, works);
