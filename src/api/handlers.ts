@@ -7,9 +7,9 @@ import { todayIso } from "../platform/db/index.js";
 import { htmlToTextarea } from "../platform/html/paragraphs.js";
 import { hasRole } from "../platform/http/viewer.js";
 import { t } from "../platform/i18n/index.js";
-import { createBookmark, createSeriesBookmark, deleteBookmark, leaveKudos, updateBookmark } from "../responses/index.js";
+import { createBookmark, createSeriesBookmark, deleteBookmark, giveKudos, updateBookmark } from "../responses/index.js";
 import { formValuesOf } from "../responses/index.js";
-import { canEditBookmark, canSeeBookmark, kudosRefusal, mayBookmark } from "../responses/index.js";
+import { canEditBookmark, canSeeBookmark, mayBookmark } from "../responses/index.js";
 import { BOOKMARKS_PER_PAGE, type Bookmark as BookmarkRecord, bookmarkOf, bookmarkOfSeries, findBookmark, listBookmarks, publicBookmarksCount } from "../responses/index.js";
 import { findSeries, seriesBlurbsVisibleTo, seriesOfUser, seriesPlacesOfWork, seriesStats, seriesWorksVisibleTo } from "../model/series.js";
 import { parseBookmark } from "../responses/index.js";
@@ -372,9 +372,8 @@ export async function patchChapter(req: FastifyRequest, reply: FastifyReply) {
 export async function postKudos(req: FastifyRequest, reply: FastifyReply) {
   const work = await readableWork(req, reply);
   if (!work) return reply;
-  const refusal = kudosRefusal(req.viewer, work, await blockedByAny(req.db, work.creatorUserIds, req.viewer));
-  if (refusal !== "ok") return sendProblem(reply, "KUDOS_REFUSED", { detail: t(refusal === "own" ? "api.kudos_own" : refusal === "draft" ? "api.kudos_draft" : "api.kudos_blocked") });
-  const result = await leaveKudos(req.db, work.id, { userId: req.viewer.user!.id });
+  const result = await giveKudos(req.db, req.viewer, work, { userId: req.viewer.user!.id });
+  if (result !== "left" && result !== "already") return sendProblem(reply, "KUDOS_REFUSED", { detail: t(result === "own" ? "api.kudos_own" : result === "draft" ? "api.kudos_draft" : "api.kudos_blocked") });
   const count = (await findWork(req.db, work.id))?.kudos_count ?? work.kudos_count;
   return reply.code(result === "left" ? 201 : 200).send({ result, kudos_count: count });
 }

@@ -1,6 +1,9 @@
 import { shiftWorkCounter } from "../platform/changes.js";
 import { type Db, type DbOrTrx, nowIso } from "../platform/db/index.js";
-import type { KudosGiver } from "./policy.js";
+import { type KudosGiver, kudosRefusal } from "./policy.js";
+import { blockedByAny } from "../blocking/index.js";
+import type { Viewer } from "../platform/http/viewer.js";
+import type { WorkAccess } from "../model/visibility.js";
 import type { BookmarkInput } from "./schema.js";
 
 // Every write of kudos and bookmarks, each in one transaction with its side effects: the work's
@@ -25,6 +28,19 @@ export async function leaveKudos(db: Db, workId: number, giver: KudosGiver): Pro
     await shiftWorkCounter(trx, workId, "kudos_count", 1);
     return "left";
   });
+}
+
+/** What leaving kudos came to: given, given before, or refused (one's own work, a draft, a creator who blocked the viewer). */
+export type KudosOutcome = "left" | "already" | "own" | "draft" | "blocked";
+
+/**
+ * The kudos use case every front-end calls (the work page's button and the API): the policy,
+ * then the command. The caller has checked the viewer may read the work (`readWork`).
+ */
+export async function giveKudos(db: Db, viewer: Viewer, work: WorkAccess & { id: number }, giver: KudosGiver): Promise<KudosOutcome> {
+  const refusal = kudosRefusal(viewer, work, await blockedByAny(db, work.creatorUserIds, viewer));
+  if (refusal !== "ok") return refusal;
+  return leaveKudos(db, work.id, giver);
 }
 
 /** Public bookmarks are the ones counted: a private bookmark must not show even as a number. */

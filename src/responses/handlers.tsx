@@ -11,10 +11,10 @@ import { blurbsInOrder, findWork, type Work } from "../model/works.js";
 import { ConfirmDeletePage } from "../platform/http/components.js";
 import { readableWork } from "../model/readable-work.js";
 import { workPath } from "../model/paths.js";
-import { createBookmark, createSeriesBookmark, deleteBookmark, leaveKudos, updateBookmark } from "./commands.js";
+import { createBookmark, createSeriesBookmark, deleteBookmark, giveKudos, updateBookmark } from "./commands.js";
 import { noteHit } from "./hits.js";
 import { historyEnabled, isMarkedForLater, recordVisit } from "./history.js";
-import { canEditBookmark, guestAddressKey, kudosRefusal, mayBookmark, mayMarkForLater, mayOfferKudos, recordsHistory } from "./policy.js";
+import { canEditBookmark, guestAddressKey, mayBookmark, mayMarkForLater, mayOfferKudos, recordsHistory } from "./policy.js";
 import { type Bookmark, bookmarkOf, bookmarkOfSeries, findBookmark, kudosSummary, listBookmarks } from "./queries.js";
 import { findSeries, seriesBlurbsByIds } from "../model/series.js";
 import { seriesBookmarksPath, seriesPath } from "../model/paths.js";
@@ -81,14 +81,12 @@ async function readingStateOf(req: FastifyRequest, work: Work, chapterId: number
 export async function postKudos(req: FastifyRequest, reply: FastifyReply) {
   const work = await readableWork(req, reply);
   if (!work) return;
-  const blocked = await blockedByAny(req.db, work.creatorUserIds, req.viewer);
-  const refusal = kudosRefusal(req.viewer, work, blocked);
-  if (refusal !== "ok") {
-    const message = refusal === "own" ? KUDOS_OWN : refusal === "draft" ? KUDOS_DRAFT : KUDOS_BLOCKED;
+  const giver = req.viewer.user ? { userId: req.viewer.user.id } : { guestIp: guestAddressKey(req.ip) };
+  const result = await giveKudos(req.db, req.viewer, work, giver);
+  if (result !== "left" && result !== "already") {
+    const message = result === "own" ? KUDOS_OWN : result === "draft" ? KUDOS_DRAFT : KUDOS_BLOCKED;
     return reply.page("Kudos", <KudosRefused message={message} workId={work.id} />, { status: 403 });
   }
-  const giver = req.viewer.user ? { userId: req.viewer.user.id } : { guestIp: guestAddressKey(req.ip) };
-  const result = await leaveKudos(req.db, work.id, giver);
   setFlash(req, reply, [result === "left" ? KUDOS_THANKS : KUDOS_ALREADY]);
   return reply.redirect(`${workPath(work.id)}#feedback`, 303);
 }
