@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { CsrfField, ErrorSummary, type FieldErrors, isoDate, TextField } from "../platform/http/components.js";
+import { ChoiceGroup, CsrfField, ErrorSummary, type FieldErrors, isoDate, TextField } from "../platform/http/components.js";
 import { field } from "../platform/http/forms-parser.js";
 import { queryParam } from "../platform/http/routes.js";
+import { t } from "../platform/i18n/index.js";
 import { SESSION_COOKIE } from "../platform/http/server.js";
 import { createUser } from "../users/index.js";
 import { hasAdmin } from "../model/users.js";
@@ -56,26 +57,16 @@ const MODE_LABELS: Record<SignupMode, string> = {
   closed: "Nobody can sign up (admins add accounts)",
 };
 
-export async function showSettingsPage(req: FastifyRequest, reply: FastifyReply) {
-  const [mode, invitations] = await Promise.all([signupMode(req.db), listInvitations(req.db)]);
-  const csrf = reply.csrf();
-  return reply.page(
-    "Archive settings",
+type Invitation = Awaited<ReturnType<typeof listInvitations>>[number];
+
+function SettingsPage({ mode, invitations, errors, csrf }: { mode: SignupMode; invitations: Invitation[]; errors: FieldErrors; csrf: string }): JSX.Element {
+  return (
     <>
       <h2 class="heading">Archive settings</h2>
+      <ErrorSummary errors={errors} />
       <form method="post" action="/admin/settings">
         <CsrfField csrf={csrf} />
-        <fieldset>
-          <legend>Sign-ups</legend>
-          <ul>
-            {SIGNUP_MODES.map((value) => (
-              <li>
-                <input type="radio" name="signup_mode" id={`signup-${value}`} value={value} checked={value === mode} />{" "}
-                <label for={`signup-${value}`} safe>{MODE_LABELS[value]}</label>
-              </li>
-            ))}
-          </ul>
-        </fieldset>
+        <ChoiceGroup type="radio" name="signup_mode" legend="Sign-ups" choices={SIGNUP_MODES.map((value) => ({ value, label: MODE_LABELS[value] }))} selected={[mode]} errors={errors.signup_mode} />
         <p class="actions">
           <button type="submit">Save Settings</button>
         </p>
@@ -110,13 +101,25 @@ export async function showSettingsPage(req: FastifyRequest, reply: FastifyReply)
       ) : (
         ""
       )}
-    </>,
+    </>
   );
 }
 
+export async function showSettingsPage(req: FastifyRequest, reply: FastifyReply) {
+  const [mode, invitations] = await Promise.all([signupMode(req.db), listInvitations(req.db)]);
+  return reply.page("Archive settings", <SettingsPage mode={mode} invitations={invitations} errors={{}} csrf={reply.csrf()} />);
+}
+
 export async function saveSettings(req: FastifyRequest, reply: FastifyReply) {
-  const mode = field(req.body, "signup_mode") as SignupMode;
-  if (SIGNUP_MODES.includes(mode)) await setSetting(req.db, "signup_mode", mode);
+  const mode = field(req.body, "signup_mode");
+  if (!SIGNUP_MODES.includes(mode as SignupMode)) {
+    // No mode chosen, or a value no radio button offers (a stale or hand-made form): say so and
+    // change nothing, showing the mode still in force.
+    const [saved, invitations] = await Promise.all([signupMode(req.db), listInvitations(req.db)]);
+    const errors = { signup_mode: [t("admin.signup_mode_invalid")] };
+    return reply.page("Archive settings", <SettingsPage mode={saved} invitations={invitations} errors={errors} csrf={reply.csrf()} />, { status: 422 });
+  }
+  await setSetting(req.db, "signup_mode", mode);
   return reply.redirect("/admin/settings", 303);
 }
 

@@ -53,6 +53,7 @@ export const en = {
   "users.invitation_required": "This archive is open by invitation: please enter your invitation code.",
   "users.invitation_invalid": "That invitation code isn't valid or has already been used.",
   "users.signup_closed": "Sign-ups are closed on this archive.",
+  "admin.signup_mode_invalid": "Please choose how people may sign up: open, by invitation, or closed. Nothing was changed.",
   "users.pseud_format": "Pseuds are 1 to 40 characters: letters, numbers, spaces, underscores and hyphens.",
   "users.pseud_taken": "You already have a pseud with that name.",
 
