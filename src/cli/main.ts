@@ -8,7 +8,7 @@ import { exportWorkText, prepareImport } from "../transfer/index.js";
 import { ConfigError, loadConfig } from "../platform/config.js";
 import { openDatabase } from "../platform/db/index.js";
 import { migrateToLatest, pendingMigrations } from "../platform/db/migrate.js";
-import type { Role } from "../platform/http/viewer.js";
+import { isRole, type Role, ROLES } from "../platform/http/viewer.js";
 import { createUser } from "../users/index.js";
 import { findUserByLogin, hasAdmin, pseudsOf } from "../model/users.js";
 import { emailErrors, loginErrors } from "../users/index.js";
@@ -163,8 +163,11 @@ async function userAdd(args: string[]): Promise<void> {
   if (!login || positionals.length > 1) throw new CliError("Usage: fanfold user add NAME --email EMAIL [--role admin|wrangler]");
   const problems = [...loginErrors(login), ...emailErrors(values.email ?? "")];
   if (problems.length) throw new CliError(problems.join(" "));
-  const roles = (values.role ?? []) as Role[];
-  for (const role of roles) if (role !== "admin" && role !== "wrangler") throw new CliError(`--role must be admin or wrangler, not "${role}".`);
+  const roles: Role[] = [];
+  for (const role of values.role ?? []) {
+    if (!isRole(role)) throw new CliError(`--role must be ${ROLES.join(" or ")}, not "${role}".`);
+    roles.push(role);
+  }
   const password = (await readStdin()).replace(/\r?\n$/, "");
   if (password.length < 8 || password.length > 72) throw new CliError("The password (read from standard input) must be 8 to 72 characters long.");
   await withDatabase(async (db) => {

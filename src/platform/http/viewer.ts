@@ -7,7 +7,14 @@ export interface Viewer {
 
 export const GUEST: Viewer = { user: null, sessionId: null };
 
-export type Role = "admin" | "wrangler";
+/** Every role a user can hold: what route guards may name and what `fanfold user add --role` grants. */
+export const ROLES = ["admin", "wrangler"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Whether a text (a command-line argument, a stored row) names a real role. */
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
 
 /** Whether the viewer is logged in. */
 export function isLoggedIn(viewer: Viewer): viewer is Viewer & { user: NonNullable<Viewer["user"]> } {
