@@ -12,7 +12,7 @@ import { feedsRoutes } from "./feeds/index.js";
 import type { Config } from "./platform/config.js";
 import type { Db } from "./platform/db/index.js";
 import type { RouteDef } from "./platform/http/routes.js";
-import { buildHttpServer } from "./platform/http/server.js";
+import { buildHttpServer, type HttpDeps } from "./platform/http/server.js";
 import type { JobStep } from "./platform/jobs.js";
 import { TAG_JOB_STEPS } from "./tags/index.js";
 import { tagsRoutes } from "./tags/index.js";
@@ -34,10 +34,10 @@ export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRout
 
 /**
  * The archive as one Fastify app over an open, migrated database, with its browse index built
- * (`progress` prints how far the build got, for `fanfold serve`).
+ * (`progress` prints how far the build got, for `fanfold serve`; `onRoute` hears of every route).
  */
-export async function buildApp(config: Config, db: Db, options: { progress?: boolean } = {}): Promise<FastifyInstance> {
-  const app = await buildHttpServer({ config, db, routes: ROUTES, loadViewer, feedLinkFor });
+export async function buildApp(config: Config, db: Db, options: { progress?: boolean; onRoute?: HttpDeps["onRoute"] } = {}): Promise<FastifyInstance> {
+  const app = await buildHttpServer({ config, db, routes: ROUTES, loadViewer, feedLinkFor, onRoute: options.onRoute });
   await app.register(apiPlugin, { prefix: API_PREFIX, endpoints: API_ENDPOINTS });
   await attachBrowseIndex(app, db, options);
   attachHitCounter(app, db, config.secret);

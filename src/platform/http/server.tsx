@@ -6,7 +6,7 @@ import formbody from "@fastify/formbody";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from "fastify";
 import type { Config } from "../config.js";
 import type { Db } from "../db/index.js";
 import { ERRORS, type ErrorCode } from "../errors.js";
@@ -46,6 +46,8 @@ export interface HttpDeps {
   loadViewer(db: Db, token: string | undefined): Promise<Viewer>;
   /** The Atom feed of the page at a URL, if it has one (feeds capability). */
   feedLinkFor?(url: string): { href: string; title: string } | null;
+  /** Told of every route as it is registered, plugins' included (the route-table test reads them here). */
+  onRoute?(route: RouteOptions): void;
 }
 
 const PUBLIC_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "../../../public");
@@ -65,6 +67,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     // AO3 tag URLs escape "/" and "." themselves; anything else must still route.
     routerOptions: { maxParamLength: 1000 },
   });
+  // First, so that no route (the static files', the API's) is registered before it listens.
+  if (deps.onRoute) app.addHook("onRoute", deps.onRoute);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
