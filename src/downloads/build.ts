@@ -32,7 +32,7 @@ export async function buildDownload(db: Db, book: BookSource, archive: Archive, 
     case "html":
       return toFile(path, (out) => writeHtml(book, archive, out));
     case "txt": {
-      // The work-text format (shared/formats/work-text.md), exactly as `fanfold export` writes it.
+      // The work-text format (docs/work-text.md), exactly as `fanfold export` writes it.
       const text = await exportWorkText(db, book.work.id);
       return writeFile(path, text ?? "", "utf8");
     }

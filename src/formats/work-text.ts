@@ -1,5 +1,6 @@
 /**
- * The work text format (.txt), see shared/formats/work-text.md: parsing and serializing only;
+ * The work text format (.txt), described for readers in docs/work-text.md (written from the
+ * shared format reference, shared/formats/work-text.md): parsing and serializing only;
  * the caller maps a WorkText to and from the database and applies the archive's defaults.
  *
  * Choices the format leaves open:
