@@ -58,6 +58,10 @@ if (!pgReady() && has("pg_ctlcluster")) {
 if (pgReady()) console.log("accepting connections");
 else missing.push("PostgreSQL at 127.0.0.1:5432: the PostgreSQL half of every database test will not run");
 
+step("../shared beside the repository (reference sample files some tests also read)");
+if (existsSync(join(root, "../shared/fixtures/seed-work.txt"))) console.log("present");
+else missing.push("../shared/fixtures/seed-work.txt: the seed work's round-trip tests will not run");
+
 if (missing.length) {
   console.error(`\n${"!".repeat(72)}\nNOT AVAILABLE, so parts of the suite CANNOT RUN:\n${missing.map((m) => `  - ${m}`).join("\n")}\n${"!".repeat(72)}\n`);
   if (ci) {

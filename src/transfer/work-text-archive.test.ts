@@ -1,18 +1,18 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { eachDialect } from "../../test/support/db.js";
+import { sharedFile } from "../../test/support/shared.js";
 import type { Db } from "../platform/db/index.js";
 import { createUser } from "../users/commands.js";
 import { chaptersOf, findWork, tagsOfWork } from "../model/works.js";
 import { exportWorkText, importWorkText } from "./work-text-archive.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const SEED = join(ROOT, "../shared/fixtures/seed-work.txt");
 const OWN_FIXTURES = ["work-text-multichapter.txt", "work-text-cjk.txt", "work-text-tricky.txt"].map((name) => join(ROOT, "test/fixtures", name));
 
 const body = (file: string) => file.replace(/\r\n/g, "\n").slice(file.replace(/\r\n/g, "\n").indexOf("\nWork Text:\n\n") + 13).replace(/\n$/, "");
@@ -56,14 +56,11 @@ async function roundTrip(db: Db, pseudId: number, file: string) {
 }
 
 test("the seed work survives import and export through the database", async (t) => {
-  if (!existsSync(SEED)) {
-    if (process.env.CI) assert.fail("../shared/fixtures/seed-work.txt is missing in CI");
-    t.skip(`../shared/fixtures/seed-work.txt is not present: the seed round trip DID NOT RUN`);
-    return;
-  }
+  const seed = sharedFile(t, "fixtures/seed-work.txt", "the seed work's round trip through the database");
+  if (!seed) return;
   await eachDialect(t, async (_t, { db }) => {
     const pseudId = await pseudOf(db, "someone");
-    const result = await roundTrip(db, pseudId, SEED);
+    const result = await roundTrip(db, pseudId, seed);
     assert.ok(result.ok);
     assert.deepEqual(result.defaults, ["Rating: Not Rated", "Archive Warning: Creator Chose Not To Use Archive Warnings", "Fandom: No Fandom", "Language: English"]);
     const work = await findWork(db, result.workId);
