@@ -55,7 +55,9 @@ export async function postComment(db: Db, c: NewComment): Promise<{ created: boo
           c.parent ? eb("parent_id", "=", c.parent.id) : eb("parent_id", "is", null),
           c.chapterId !== null ? eb("chapter_id", "=", c.chapterId) : eb("chapter_id", "is", null),
           eb("deleted", "=", 0),
-          eb("content", "=", c.input.content),
+          // Compared as text: the stored column reads as TrustedHtml, the new input is the
+          // sanitizer's output typed as a plain string.
+          eb(sql.ref<string>("content"), "=", c.input.content),
           userId !== null ? eb("user_id", "=", userId) : eb.and([eb("guest_name", "=", guest!.guest.name), eb("guest_email", "=", guest!.guest.email)]),
         ]);
         return c.input.token ? eb.or([eb("form_token", "=", c.input.token), same]) : same;

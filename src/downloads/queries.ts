@@ -1,4 +1,5 @@
 import type { DbOrTrx } from "../platform/db/index.js";
+import { EMPTY_HTML, type TrustedHtml } from "../platform/html/trusted-html.js";
 import { type SeriesPlace, seriesPlacesForDownload } from "../model/series.js";
 import type { WorkTag } from "../model/tags.js";
 import { findWork, tagsOfWork, type Work } from "../model/works.js";
@@ -8,9 +9,9 @@ export interface ChapterOutline {
   id: number;
   position: number;
   title: string;
-  summary: string;
-  notes: string;
-  endnotes: string;
+  summary: TrustedHtml;
+  notes: TrustedHtml;
+  endnotes: TrustedHtml;
   word_count: number;
   updated_at: string;
 }
@@ -24,7 +25,7 @@ export interface BookSource {
   /** The series the work is in, numbered as anyone who may download it sees them. */
   series: SeriesPlace[];
   /** One chapter's stored (sanitized) HTML. */
-  chapterContent(chapterId: number): Promise<string>;
+  chapterContent(chapterId: number): Promise<TrustedHtml>;
 }
 
 /** A work with its tags and posted chapters' outlines, or undefined when there is no such work. */
@@ -45,9 +46,9 @@ export async function loadBookSource(db: DbOrTrx, workId: number): Promise<BookS
   return { work, tags, chapters, series, chapterContent: (chapterId) => chapterContent(db, workId, chapterId) };
 }
 
-async function chapterContent(db: DbOrTrx, workId: number, chapterId: number): Promise<string> {
+async function chapterContent(db: DbOrTrx, workId: number, chapterId: number): Promise<TrustedHtml> {
   const row = await db.selectFrom("chapters").select("content").where("id", "=", chapterId).where("work_id", "=", workId).executeTakeFirst();
-  return row?.content ?? "";
+  return row?.content ?? EMPTY_HTML;
 }
 
 /** How many times a work has been downloaded. */

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { field } from "../platform/http/forms-parser.js";
 import { idParam, queryParam } from "../platform/http/routes.js";
-import { sanitizedHtml } from "../platform/http/components.js";
+import { rawHtml } from "../platform/http/components.js";
 import { hasRole } from "../platform/http/viewer.js";
 import { todayIso } from "../platform/db/index.js";
 import { htmlToTextarea } from "../platform/html/paragraphs.js";
@@ -92,9 +92,9 @@ export async function postWork(req: FastifyRequest, reply: FastifyReply) {
         <h3 class="title heading" safe>
           {work.value.title}
         </h3>
-        {work.value.summary ? <blockquote class="userstuff summary">{sanitizedHtml(work.value.summary)}</blockquote> : ""}
+        {work.value.summary ? <blockquote class="userstuff summary">{rawHtml(work.value.summary)}</blockquote> : ""}
         <div class="userstuff" lang={work.value.language}>
-          {sanitizedHtml(chapter.value.content)}
+          {rawHtml(chapter.value.content)}
         </div>
       </div>,
     );

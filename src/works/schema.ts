@@ -2,6 +2,7 @@ import { type FieldErrors } from "../platform/http/components.js";
 import { field, fieldList } from "../platform/http/forms-parser.js";
 import { cleanHtml } from "../platform/html/clean.js";
 import { stripToPlainText } from "../platform/html/sanitize.js";
+import type { TrustedHtml } from "../platform/html/trusted-html.js";
 import { t } from "../platform/i18n/index.js";
 import {
   CATEGORIES,
@@ -87,6 +88,13 @@ export interface ChapterInput {
   content: string;
 }
 
+/**
+ * What the parsers return: the inputs with their HTML fields as the sanitizer left them, so a
+ * preview can show them. Commands take the wider `WorkInput`/`ChapterInput` (tests build those).
+ */
+export type ParsedWorkInput = WorkInput & { summary: TrustedHtml; notes: TrustedHtml; endnotes: TrustedHtml };
+export type ParsedChapterInput = ChapterInput & { summary: TrustedHtml; notes: TrustedHtml; endnotes: TrustedHtml; content: TrustedHtml };
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 export const TAG_FIELD_NAMES: Record<UserTagType, string> = {
@@ -149,7 +157,7 @@ export interface WorkRules {
 }
 
 /** Validates the work fields; every problem is reported at once, per field. */
-export function parseWork(values: WorkFormValues, rules: WorkRules): Parsed<WorkInput> {
+export function parseWork(values: WorkFormValues, rules: WorkRules): Parsed<ParsedWorkInput> {
   const errors: FieldErrors = {};
   const add = (name: string, message: string) => (errors[name] ??= []).push(message);
 
@@ -233,7 +241,7 @@ export function parseWork(values: WorkFormValues, rules: WorkRules): Parsed<Work
 }
 
 /** Validates a chapter's fields. */
-export function parseChapter(values: ChapterFormValues): Parsed<ChapterInput> {
+export function parseChapter(values: ChapterFormValues): Parsed<ParsedChapterInput> {
   const errors: FieldErrors = {};
   const title = stripToPlainText(values.title);
   lengthError(errors, "chapter[title]", "Chapter title", title, LIMITS.title);

@@ -1,4 +1,4 @@
-import { CsrfField, type FieldErrors, ErrorSummary, Pagination, sanitizedHtml, TextArea, TextField, FlashNotices } from "../../platform/http/components.js";
+import { CsrfField, type FieldErrors, ErrorSummary, Pagination, rawHtml, TextArea, TextField, FlashNotices } from "../../platform/http/components.js";
 import { userPath, workPath } from "../../model/paths.js";
 import type { ShownComment, ThreadComment } from "../queries.js";
 import { MAX_COMMENT, type CommentFormValues } from "../schema.js";
@@ -104,7 +104,7 @@ export function CommentBody({ comment, actions, csrf }: { comment: ShownComment;
       ) : (
         <>
           {comment.unreviewed ? <p class="notice unreviewed">This comment is awaiting the creator's approval.</p> : ""}
-          <blockquote class="userstuff">{sanitizedHtml(comment.content)}</blockquote>
+          <blockquote class="userstuff">{rawHtml(comment.content)}</blockquote>
           {comment.edited_at ? (
             <p class="edited">
               Last Edited <time datetime={comment.edited_at} safe>{`${comment.edited_at.slice(0, 16).replace("T", " ")} UTC`}</time>

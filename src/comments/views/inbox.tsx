@@ -1,4 +1,4 @@
-import { CsrfField, Pagination, sanitizedHtml, FlashNotices } from "../../platform/http/components.js";
+import { CsrfField, Pagination, rawHtml, FlashNotices } from "../../platform/http/components.js";
 import { userPath, workPath } from "../../model/paths.js";
 import type { InboxEntry } from "../queries.js";
 import { commentPath, inboxPath, replyPath } from "./paths.js";
@@ -33,7 +33,7 @@ export function InboxPage(props: { login: string; total: number; unread: number;
                   {entry.read ? "" : <span class="unread"> (Unread)</span>}
                 </h3>
                 {entry.unreviewed ? <p class="notice unreviewed">Awaiting your approval.</p> : ""}
-                <blockquote class="userstuff">{sanitizedHtml(entry.content)}</blockquote>
+                <blockquote class="userstuff">{rawHtml(entry.content)}</blockquote>
                 <ul class="actions">
                   <li>
                     <a href={`${commentPath(entry.id)}#comment_${entry.id}`}>View</a>

@@ -1,5 +1,6 @@
 import { creatorName } from "../../model/works.js";
-import { sanitizedHtml } from "../../platform/http/components.js";
+import { rawHtml } from "../../platform/http/components.js";
+import type { TrustedHtml } from "../../platform/html/trusted-html.js";
 import { formatNumber } from "../../platform/i18n/index.js";
 import { TAG_TYPES, TYPE_LABELS, tagPath } from "../../model/vocabulary.js";
 import { findLanguage } from "../../model/languages.js";
@@ -14,7 +15,7 @@ import type { BookSource, ChapterOutline } from "../queries.js";
  * them into one page; EPUB turns each into an XHTML document (./xhtml.ts).
  *
  * Everything from users is either escaped (`safe`) or stored HTML that went through the
- * archive's one sanitizer when it was saved (`sanitizedHtml`).
+ * archive's one sanitizer when it was saved (`rawHtml`).
  */
 
 /** Where the archive lives and what it is called, for links and the preface's message. */
@@ -42,14 +43,14 @@ export function bookTitle(book: BookSource): string {
   return [book.work.title, creatorNames(book), fandoms.length > 3 ? "Multifandom" : fandoms.join(", ")].filter(Boolean).join(" - ");
 }
 
-function UserBlock({ heading, html, id }: { heading: string; html: string; id?: string }): JSX.Element {
+function UserBlock({ heading, html, id }: { heading: string; html: TrustedHtml; id?: string }): JSX.Element {
   if (!html) return "";
   return (
     <>
       <p class="heading" id={id} safe>
         {heading}
       </p>
-      <blockquote class="userstuff">{sanitizedHtml(html)}</blockquote>
+      <blockquote class="userstuff">{rawHtml(html)}</blockquote>
     </>
   );
 }
@@ -172,7 +173,7 @@ function EndNotesLink({ chapter }: { chapter: ChapterOutline }): JSX.Element {
  * `div.userstuff`, then its end notes. A one-chapter work has just `h2.toc-heading` (the title)
  * and the text. `content` is the stored, sanitized chapter HTML.
  */
-export function ChapterBlock({ book, chapter, content }: { book: BookSource; chapter: ChapterOutline; content: string }): JSX.Element {
+export function ChapterBlock({ book, chapter, content }: { book: BookSource; chapter: ChapterOutline; content: TrustedHtml }): JSX.Element {
   if (book.chapters.length === 1) {
     return (
       <div class="chapter" id={`chapter-${chapter.position}`}>
@@ -182,7 +183,7 @@ export function ChapterBlock({ book, chapter, content }: { book: BookSource; cha
         <UserBlock heading="Chapter Summary" html={chapter.summary} />
         <UserBlock heading="Chapter Notes" html={chapter.notes} />
         <EndNotesLink chapter={chapter} />
-        <div class="userstuff">{sanitizedHtml(content)}</div>
+        <div class="userstuff">{rawHtml(content)}</div>
         <UserBlock heading="Chapter End Notes" html={chapter.endnotes} id={`endnotes${chapter.position}`} />
       </div>
     );
@@ -197,7 +198,7 @@ export function ChapterBlock({ book, chapter, content }: { book: BookSource; cha
         <UserBlock heading="Chapter Notes" html={chapter.notes} />
         <EndNotesLink chapter={chapter} />
       </div>
-      <div class="userstuff">{sanitizedHtml(content)}</div>
+      <div class="userstuff">{rawHtml(content)}</div>
       <UserBlock heading="Chapter End Notes" html={chapter.endnotes} id={`endnotes${chapter.position}`} />
     </div>
   );

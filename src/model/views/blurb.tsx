@@ -1,4 +1,4 @@
-import { isoDate, Pagination, sanitizedHtml } from "../../platform/http/components.js";
+import { isoDate, Pagination, rawHtml } from "../../platform/http/components.js";
 import { formatNumber } from "../../platform/i18n/index.js";
 import { CATEGORIES, type FixedTag, RATINGS, WARNINGS } from "../vocabulary.js";
 import { findLanguage } from "../languages.js";
@@ -113,7 +113,7 @@ export function WorkBlurb({ blurb, extra, marks }: { blurb: Blurb; extra?: JSX.E
       {work.summary ? (
         <>
           <h6 class="landmark heading">Summary</h6>
-          <blockquote class="userstuff summary">{sanitizedHtml(work.summary)}</blockquote>
+          <blockquote class="userstuff summary">{rawHtml(work.summary)}</blockquote>
         </>
       ) : (
         ""

@@ -1,4 +1,4 @@
-import { isoDate, sanitizedHtml } from "../../platform/http/components.js";
+import { isoDate, rawHtml } from "../../platform/http/components.js";
 import { formatNumber } from "../../platform/i18n/index.js";
 import type { SeriesBlurb } from "../series.js";
 import { seriesPath } from "../paths.js";
@@ -23,7 +23,7 @@ export function SeriesBlurbItem({ blurb, extra }: { blurb: SeriesBlurb; extra?: 
       {series.summary ? (
         <>
           <h5 class="landmark heading">Series Description</h5>
-          <blockquote class="userstuff summary">{sanitizedHtml(series.summary)}</blockquote>
+          <blockquote class="userstuff summary">{rawHtml(series.summary)}</blockquote>
         </>
       ) : (
         ""

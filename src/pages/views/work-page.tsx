@@ -1,5 +1,6 @@
 import { DownloadMenu } from "../../downloads/index.js";
-import { CsrfField, sanitizedHtml } from "../../platform/http/components.js";
+import { CsrfField, rawHtml } from "../../platform/http/components.js";
+import type { TrustedHtml } from "../../platform/html/trusted-html.js";
 import type { ChapterRow } from "../../platform/db/tables.js";
 import type { WorkTag } from "../../model/tags.js";
 import { isRtl } from "../../model/languages.js";
@@ -26,12 +27,12 @@ export interface WorkPageProps {
 }
 
 /** A notes or summary box. `label` names its landmark: a page can hold several, and each needs its own name. */
-function Notes({ id, heading, label, html, className }: { id?: string; heading: string; label: string; html: string; className: string }): JSX.Element {
+function Notes({ id, heading, label, html, className }: { id?: string; heading: string; label: string; html: TrustedHtml; className: string }): JSX.Element {
   if (!html) return "";
   return (
     <div class={className} id={id} role="complementary" aria-label={label}>
       <h3 class="heading" safe>{heading}</h3>
-      <blockquote class="userstuff">{sanitizedHtml(html)}</blockquote>
+      <blockquote class="userstuff">{rawHtml(html)}</blockquote>
     </div>
   );
 }
@@ -131,7 +132,7 @@ function ChapterBlock({ work, chapter, multi }: { work: Work; chapter: ChapterRo
       <h3 class="landmark heading" id={multi ? undefined : "work"}>
         Chapter Text
       </h3>
-      {sanitizedHtml(chapter.content)}
+      {rawHtml(chapter.content)}
     </div>
   );
   if (!multi) return text;

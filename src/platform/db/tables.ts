@@ -1,4 +1,13 @@
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+import type { TrustedHtml } from "../html/trusted-html.js";
+
+/**
+ * This column holds sanitized HTML: every command that writes it stores the output of
+ * `sanitizeUserHtml` (or "" for none), so a value read back is `TrustedHtml` and a view may place
+ * it in a page unescaped. This declaration is the one place stored markup gets that brand; writes
+ * take a plain string so that fixtures and migrations need no ceremony.
+ */
+export type SanitizedHtmlColumn = ColumnType<TrustedHtml, string, string>;
 
 /**
  * The database's tables as Kysely sees them: one interface per table.
@@ -121,9 +130,9 @@ export interface WranglingLogTable {
 export interface WorksTable {
   id: Generated<number>;
   title: string;
-  summary: string;
-  notes: string;
-  endnotes: string;
+  summary: SanitizedHtmlColumn;
+  notes: SanitizedHtmlColumn;
+  endnotes: SanitizedHtmlColumn;
   language: string;
   word_count: number;
   /** NULL means the creator does not know yet ("?"). */
@@ -168,10 +177,10 @@ export interface ChaptersTable {
   work_id: number;
   position: number;
   title: string;
-  summary: string;
-  notes: string;
-  endnotes: string;
-  content: string;
+  summary: SanitizedHtmlColumn;
+  notes: SanitizedHtmlColumn;
+  endnotes: SanitizedHtmlColumn;
+  content: SanitizedHtmlColumn;
   word_count: number;
   posted: number;
   published_on: string;
@@ -201,7 +210,7 @@ export interface BookmarksTable {
   series_id: ColumnType<number | null, number | null | undefined, number | null>;
   user_id: number;
   /** Sanitized HTML. */
-  notes: string;
+  notes: SanitizedHtmlColumn;
   private: number;
   rec: number;
   created_at: string;
@@ -262,8 +271,8 @@ export interface SeriesTable {
   id: Generated<number>;
   title: string;
   /** Sanitized HTML. */
-  summary: string;
-  notes: string;
+  summary: SanitizedHtmlColumn;
+  notes: SanitizedHtmlColumn;
   complete: number;
   created_at: string;
   updated_at: string;
@@ -331,7 +340,7 @@ export interface CommentsTable {
   guest_email: string | null;
   guest_ip: string | null;
   /** Sanitized HTML; "" once deleted. */
-  content: string;
+  content: SanitizedHtmlColumn;
   /** 1 while held for the creator's approval. */
   unreviewed: ColumnType<number, number | undefined, number>;
   /** 1: deleted but kept because it has replies. */

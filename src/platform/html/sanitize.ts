@@ -1,4 +1,5 @@
 import sanitizeHtml from "sanitize-html";
+import type { TrustedHtml } from "./trusted-html.js";
 
 /** Which user-facing field a piece of HTML belongs to; the policy differs slightly per field. */
 export type HtmlField = "content" | "summary" | "notes" | "endnotes" | "comment" | "profile";
@@ -108,14 +109,17 @@ function policy(withClasses: boolean): sanitizeHtml.IOptions {
 const WITH_CLASSES = policy(true);
 const WITHOUT_CLASSES = policy(false);
 
-/** The single sanitizer policy for user-supplied HTML; output is stable under re-sanitizing. */
-export function sanitizeUserHtml(html: string, field: HtmlField): string {
+/**
+ * The single sanitizer policy for user-supplied HTML; output is stable under re-sanitizing. The
+ * only function that turns markup from outside into `TrustedHtml`.
+ */
+export function sanitizeUserHtml(html: string, field: HtmlField): TrustedHtml {
   const input = stripControlChars(html.replace(/\r\n?/g, "\n"));
   const out = sanitizeHtml(input, CLASS_FIELDS.has(field) ? WITH_CLASSES : WITHOUT_CLASSES);
   // Entities such as &#1; decode to control characters, so strip again after parsing. A visible
   // &nbsp; (rather than an invisible U+00A0) keeps spacer paragraphs legible in edit forms and
   // matches what makeParagraphs emits.
-  return trimHtmlSpace(stripControlChars(out).replace(/\u00A0/g, "&nbsp;"));
+  return trimHtmlSpace(stripControlChars(out).replace(/\u00A0/g, "&nbsp;")) as TrustedHtml;
 }
 
 // A loop rather than an anchored regex, which backtracks quadratically on long interior runs.

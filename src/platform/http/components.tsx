@@ -1,5 +1,6 @@
 import { escapeHtml } from "@kitajs/html";
 import { t } from "../i18n/index.js";
+import type { TrustedHtml } from "../html/trusted-html.js";
 
 /** Per-field error messages of a form that failed validation. */
 export type FieldErrors = Record<string, string[]>;
@@ -239,10 +240,11 @@ export function Pagination({ page, pages, href }: { page: number; pages: number;
 }
 
 /**
- * Marks HTML that already passed the sanitizer on input (chapter text, summaries, notes) as safe
- * to place in a page. The only way a view interpolates stored user HTML; grep for it in reviews.
+ * Places trusted markup in a page unescaped: the only way a view emits markup it did not build
+ * with JSX. It takes `TrustedHtml` only (sanitizer output, a sanitized column read back, or markup
+ * built from escaped parts), so handing it a plain string fails to compile.
  */
-export function sanitizedHtml(html: string): JSX.Element {
+export function rawHtml(html: TrustedHtml): JSX.Element {
   return html;
 }
 

@@ -1,4 +1,4 @@
-import { CsrfField, ErrorSummary, type FieldErrors, isoDate, Pagination, sanitizedHtml, TextArea, TextField } from "../../platform/http/components.js";
+import { CsrfField, ErrorSummary, type FieldErrors, isoDate, Pagination, rawHtml, TextArea, TextField } from "../../platform/http/components.js";
 import { formatNumber } from "../../platform/i18n/index.js";
 import type { Blurb } from "../../model/works.js";
 import { WorkBlurb } from "../../model/views/blurb.js";
@@ -92,7 +92,7 @@ export function BookmarkDetails({ bookmark, own, level }: { bookmark: Bookmark; 
           <Heading level={sub} class="landmark heading">
             Bookmarker's Notes:
           </Heading>
-          <blockquote class="userstuff notes">{sanitizedHtml(bookmark.notes)}</blockquote>
+          <blockquote class="userstuff notes">{rawHtml(bookmark.notes)}</blockquote>
         </>
       ) : (
         ""

@@ -1,5 +1,5 @@
 import { escapeHtml } from "@kitajs/html";
-import { CsrfField, ErrorSummary, type FieldErrors, fieldId, isoDate, sanitizedHtml, SelectField, TextArea, TextField, FlashNotices } from "../../platform/http/components.js";
+import { CsrfField, ErrorSummary, type FieldErrors, fieldId, isoDate, rawHtml, SelectField, TextArea, TextField, FlashNotices } from "../../platform/http/components.js";
 import { formatNumber } from "../../platform/i18n/index.js";
 import type { Blurb } from "../../model/works.js";
 import { WorkBlurb } from "../../model/views/blurb.js";
@@ -113,7 +113,7 @@ export function SeriesPage(props: {
             <>
               <dt>Description:</dt>
               <dd>
-                <blockquote class="userstuff">{sanitizedHtml(series.summary)}</blockquote>
+                <blockquote class="userstuff">{rawHtml(series.summary)}</blockquote>
               </dd>
             </>
           ) : (
@@ -123,7 +123,7 @@ export function SeriesPage(props: {
             <>
               <dt>Notes:</dt>
               <dd>
-                <blockquote class="userstuff">{sanitizedHtml(series.notes)}</blockquote>
+                <blockquote class="userstuff">{rawHtml(series.notes)}</blockquote>
               </dd>
             </>
           ) : (
