@@ -110,19 +110,22 @@ export async function showWorkComments(req: FastifyRequest, reply: FastifyReply)
   const work = await readableWork(req, reply);
   if (!work) return;
   const csrf = reply.csrf();
-  const safeSection = await commentsFor(req, work, null, csrf); // rendered by our own views
+  const section = await commentsFor(req, work, null, csrf);
   const notices = takeFlash(req, reply);
-  return reply.page(
-    `Comments on ${work.title}`,
+  return reply.page(`Comments on ${work.title}`, <WorkCommentsPage work={work} notices={notices} section={section} />, { mainClass: "comments-index" });
+}
+
+/** The page around a work's comment section (the section is rendered by commentsFor). */
+function WorkCommentsPage({ work, notices, section }: { work: Work; notices: string[]; section: JSX.Element }): JSX.Element {
+  return (
     <>
       <FlashNotices lines={notices} />
       <h2 class="heading">
         {"Comments on "}
         <a href={workPath(work.id)} safe>{work.title}</a>
       </h2>
-      {safeSection}
-    </>,
-    { mainClass: "comments-index" },
+      {section}
+    </>
   );
 }
 

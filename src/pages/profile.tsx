@@ -11,6 +11,16 @@ import { ProfilePage } from "../users/index.js";
  * from subscriptions and the block and mute buttons from blocking, so it is assembled here.
  */
 
+/** Other capabilities' forms for a user (Subscribe; Block and Mute), side by side; "" when none applies. */
+function ProfileActions({ subscribe, relations }: { subscribe: JSX.Element; relations: JSX.Element }): JSX.Element {
+  return (
+    <>
+      {subscribe}
+      {relations}
+    </>
+  );
+}
+
 export async function showProfilePage(req: FastifyRequest, reply: FastifyReply) {
   const user = await userFromUrl(req, reply);
   if (!user) return;
@@ -20,8 +30,8 @@ export async function showProfilePage(req: FastifyRequest, reply: FastifyReply) 
     subscribeButtonFor(req, "user", user.id, req.viewer.user?.id === user.id, csrf),
     relationButtonsFor(req, user, csrf),
   ]);
-  const safeActions = `${subscribe}${relations}`; // markup from the subscriptions and blocking views
-  return reply.page(user.login, <ProfilePage user={user} pseuds={pseuds} isSelf={req.viewer.user?.id === user.id} actions={safeActions} notices={takeFlash(req, reply)} />, {
+  const actions = <ProfileActions subscribe={subscribe} relations={relations} />;
+  return reply.page(user.login, <ProfilePage user={user} pseuds={pseuds} isSelf={req.viewer.user?.id === user.id} actions={actions} notices={takeFlash(req, reply)} />, {
     mainClass: "users-show",
   });
 }

@@ -1,4 +1,5 @@
 import type { DbOrTrx } from "../platform/db/index.js";
+import type { TrustedHtml } from "../platform/html/trusted-html.js";
 import type { ParsedQuery } from "./query-language.js";
 import { matchingChapters, positiveLeaves } from "./query.js";
 import { buildSnippet } from "./snippet.js";
@@ -8,7 +9,7 @@ export interface FoundChapter {
   chapterId: number;
   position: number;
   /** Sanitized HTML with the words marked, or null when the place could not be shown. */
-  snippet: string | null;
+  snippet: TrustedHtml | null;
 }
 
 /**

@@ -26,7 +26,7 @@ export async function showSearchPage(req: FastifyRequest, reply: FastifyReply) {
   const found = await chaptersFound(req.db, blurbs.map((b) => b.work.id), parsed.query);
   const extras = new Map<number, JSX.Element>();
   for (const [workId, chapter] of found) {
-    extras.set(workId, <FoundInChapter href={chapterPath(workId, chapter.chapterId)} position={chapter.position} safeSnippet={chapter.snippet} />);
+    extras.set(workId, <FoundInChapter href={chapterPath(workId, chapter.chapterId)} position={chapter.position} snippet={chapter.snippet} />);
   }
   const params = new URLSearchParams(Object.entries(form).filter(([, v]) => v).map(([k, v]) => [`work_search[${k}]`, v]));
   const href = (n: number) => `/works/search?${params.toString()}${n > 1 ? `&page=${n}` : ""}`;

@@ -1,4 +1,4 @@
-import { escapeHtml } from "@kitajs/html";
+import { escapeText, html, joinHtml, type TrustedHtml } from "../platform/html/trusted-html.js";
 import { CHAPTER_HEAD, htmlHead, htmlToPlain, searchTokens } from "./text.js";
 
 /**
@@ -67,7 +67,7 @@ function matches(token: string, word: string, prefix: boolean): boolean {
  * A head is used only when it holds the whole excerpt and a word past it: the excerpt is the one
  * the whole chapter gives.
  */
-export function buildSnippet(html: string, leaves: { words: string[]; prefix: boolean }[], options: { before?: number; after?: number; head?: number } = {}): string | null {
+export function buildSnippet(html: string, leaves: { words: string[]; prefix: boolean }[], options: { before?: number; after?: number; head?: number } = {}): TrustedHtml | null {
   const { before = 12, after = 24, head = CHAPTER_HEAD } = options;
   const wanted = leaves.map((l) => ({ words: l.words.flatMap((w) => searchTokens(w)), prefix: l.prefix })).filter((l) => l.words.length);
   const longest = Math.max(0, ...wanted.map((l) => l.words.length));
@@ -84,7 +84,7 @@ export function buildSnippet(html: string, leaves: { words: string[]; prefix: bo
  * The excerpt of a text, null when nothing matches, or undefined when `needed` tokens past the
  * first match are not in the text (a head too short to decide).
  */
-function excerptOf(text: string, wanted: { words: string[]; prefix: boolean }[], before: number, after: number, needed: number): string | null | undefined {
+function excerptOf(text: string, wanted: { words: string[]; prefix: boolean }[], before: number, after: number, needed: number): TrustedHtml | null | undefined {
   const { tokens, has } = lazyTokens(text);
   const marked = new Set<number>();
   let first = -1;
@@ -105,14 +105,15 @@ function excerptOf(text: string, wanted: { words: string[]; prefix: boolean }[],
   const from = Math.max(0, first - before);
   has(first + after);
   const to = Math.min(tokens.length - 1, first + after);
-  let out = from > 0 ? "… " : "";
+  const out: TrustedHtml[] = from > 0 ? [html`… `] : [];
   let cursor = tokens[from]!.start;
   for (let i = from; i <= to; i++) {
     const token = tokens[i]!;
-    out += escapeHtml(text.slice(cursor, token.start));
-    const word = escapeHtml(text.slice(token.start, token.end));
-    out += marked.has(i) ? `<mark>${word}</mark>` : word;
+    out.push(escapeText(text.slice(cursor, token.start)));
+    const word = escapeText(text.slice(token.start, token.end));
+    out.push(marked.has(i) ? html`<mark>${word}</mark>` : word);
     cursor = token.end;
   }
-  return out + (has(to + 1) ? " …" : "");
+  if (has(to + 1)) out.push(html` …`);
+  return joinHtml(out);
 }

@@ -77,7 +77,7 @@ export async function postWork(req: FastifyRequest, reply: FastifyReply) {
   const render = (status: number, errors: Record<string, string[]>, preview?: JSX.Element) =>
     reply.page(
       "Post New Work",
-      <WorkForm mode="new" action="/works" values={values} chapter={chapterValues} errors={errors} pseuds={pseuds} csrf={reply.csrf()} safePreview={preview} series={series.fields(errors)} />,
+      <WorkForm mode="new" action="/works" values={values} chapter={chapterValues} errors={errors} pseuds={pseuds} csrf={reply.csrf()} preview={preview} series={series.fields(errors)} />,
       { status, mainClass: "works-new" },
     );
   if (!work.ok || !chapter.ok || !series.parsed.ok) {

@@ -47,8 +47,7 @@ function ViewerMarkList({ marks }: { marks: ViewerMarks }): JSX.Element {
 }
 
 /** A work's blurb in a listing: AO3's `li.work.blurb.group` markup. */
-export function WorkBlurb({ blurb, extra, marks }: { blurb: Blurb; extra?: JSX.Element; marks?: ViewerMarks }): JSX.Element {
-  const safeExtra = extra ?? ""; // rendered markup from our own views
+export function WorkBlurb({ blurb, extra = "", marks }: { blurb: Blurb; extra?: JSX.Element; marks?: ViewerMarks }): JSX.Element {
   const { work, tags, creators, postedChapters } = blurb;
   const names = (type: string) => tags.filter((t) => t.type === type);
   const rating = symbolFor(RATINGS, names("Rating").map((t) => t.name)) ?? RATINGS[0]!;
@@ -130,7 +129,7 @@ export function WorkBlurb({ blurb, extra, marks }: { blurb: Blurb; extra?: JSX.E
         <ResponseStats work={work} />
       </dl>
       {marks ? <ViewerMarkList marks={marks} /> : ""}
-      {safeExtra}
+      {extra}
     </li>
   );
 }
@@ -150,7 +149,7 @@ export function WorkListing(props: {
   /** The viewer's kudos, bookmarks and Marked for Later among these works. */
   marks?: Map<number, ViewerMarks>;
 }): JSX.Element {
-  const safeTools = props.tools ?? ""; // rendered markup from our own views
+  const { tools = "" } = props;
   const from = (props.page - 1) * PER_PAGE + 1;
   const to = from + props.blurbs.length - 1;
   const count = props.blurbs.length ? `${formatNumber(from)} - ${formatNumber(to)} of ${formatNumber(props.total)} Works` : `${formatNumber(props.total)} Works`;
@@ -160,7 +159,7 @@ export function WorkListing(props: {
         <span safe>{count}</span>
         {props.heading ? <span safe>{` ${props.heading}`}</span> : ""}
       </h2>
-      {safeTools}
+      {tools}
       <h3 class="landmark heading">Listing Works</h3>
       {props.blurbs.length ? (
         <ol class="work index group">

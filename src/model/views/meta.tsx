@@ -81,8 +81,7 @@ export function Byline({ creators }: { creators: Creator[] }): JSX.Element {
 }
 
 /** The work's metadata block: `dl.work.meta.group` with one `dd.TYPE.tags` per type present. */
-export function WorkMeta({ work, tags, postedChapters, series }: { work: WorkRow; tags: WorkTag[]; postedChapters: number; series?: JSX.Element }): JSX.Element {
-  const safeSeries = series ?? ""; // dt/dd markup from the series capability's views
+export function WorkMeta({ work, tags, postedChapters, series = "" }: { work: WorkRow; tags: WorkTag[]; postedChapters: number; series?: JSX.Element }): JSX.Element {
   const language = findLanguage(work.language);
   const showUpdated = postedChapters > 1 || work.expected_chapters !== 1;
   return (
@@ -111,7 +110,7 @@ export function WorkMeta({ work, tags, postedChapters, series }: { work: WorkRow
       <dd class="language" lang={work.language} safe>
         {language?.name ?? work.language}
       </dd>
-      {safeSeries}
+      {series}
       <dt class="stats">Stats:</dt>
       <dd class="stats">
         <dl class="stats">

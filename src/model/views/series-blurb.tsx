@@ -5,8 +5,7 @@ import { seriesPath } from "../paths.js";
 import { Byline } from "./meta.js";
 
 /** A series in a listing (a user's series, bookmarks of series): AO3's `li.series.blurb.group`. */
-export function SeriesBlurbItem({ blurb, extra }: { blurb: SeriesBlurb; extra?: JSX.Element }): JSX.Element {
-  const safeExtra = extra ?? ""; // rendered markup from our own views
+export function SeriesBlurbItem({ blurb, extra = "" }: { blurb: SeriesBlurb; extra?: JSX.Element }): JSX.Element {
   const { series } = blurb;
   return (
     <li class="series blurb group" id={`series_${series.id}`}>
@@ -36,7 +35,7 @@ export function SeriesBlurbItem({ blurb, extra }: { blurb: SeriesBlurb; extra?: 
         <dt class="complete">Complete:</dt>
         <dd class="complete">{series.complete ? "Yes" : "No"}</dd>
       </dl>
-      {safeExtra}
+      {extra}
     </li>
   );
 }

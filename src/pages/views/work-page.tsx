@@ -154,12 +154,10 @@ function ChapterBlock({ work, chapter, multi }: { work: Work; chapter: ChapterRo
 
 /** A work's reading page, in AO3's markup so readers' tools (FanFicFare and others) work unchanged. */
 export function WorkPage(props: WorkPageProps): JSX.Element {
-  const { work, tags, chapters, shown, full } = props;
+  const { work, tags, chapters, shown, full, feedback = "", comments = "" } = props;
   const multi = chapters.length > 1;
   const lastShown = shown[shown.length - 1];
   const showWorkEndNotes = full || !multi || lastShown?.id === chapters[chapters.length - 1]?.id;
-  const safeFeedback = props.feedback ?? ""; // rendered markup from the responses capability's views
-  const safeComments = props.comments ?? ""; // rendered markup from the comments capability's views
   return (
     <div class="work">
       {work.posted ? "" : <p class="notice">This is a draft: only you can see it until you post it.</p>}
@@ -212,8 +210,8 @@ export function WorkPage(props: WorkPageProps): JSX.Element {
       ) : (
         ""
       )}
-      {safeFeedback}
-      {safeComments}
+      {feedback}
+      {comments}
     </div>
   );
 }

@@ -5,23 +5,21 @@ import type { KudosSummary } from "../queries.js";
 import { MarkForLaterButton } from "./history.js";
 import { bookmarksOfWorkPath, kudosPath, newBookmarkPath } from "../../model/paths.js";
 
-/** "A", "A and B", "A, B and C" over parts that are already markup. */
-function sentence(parts: string[]): string {
-  if (parts.length <= 1) return parts.join("");
-  return `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+/** "A", "A and B", "A, B and C". */
+function Sentence({ parts }: { parts: JSX.Element[] }): JSX.Element {
+  return <>{parts.map((part, i) => <>{i === 0 ? "" : i === parts.length - 1 ? " and " : ", "}{part}</>)}</>;
 }
 
 /** AO3's kudos line: "X, Y and 3 guests left kudos on this work!" (names link to their users). */
 export function KudosLine({ summary }: { summary: KudosSummary }): JSX.Element {
-  const parts: string[] = summary.users.map((login) => (<a href={`/users/${encodeURIComponent(login)}`} safe>{login}</a>) as string);
+  const parts: JSX.Element[] = summary.users.map((login) => <a href={`/users/${encodeURIComponent(login)}`} safe>{login}</a>);
   const moreUsers = summary.userCount - summary.users.length;
   if (moreUsers > 0) parts.push(escapeHtml(`${formatNumber(moreUsers)} more ${moreUsers === 1 ? "user" : "users"}`));
   if (summary.guestCount > 0) parts.push(escapeHtml(`${formatNumber(summary.guestCount)} ${summary.guestCount === 1 ? "guest" : "guests"}`));
   if (parts.length === 0) return "";
-  const safeNames = sentence(parts); // each part escaped above
   return (
     <p class="kudos">
-      {safeNames} left kudos on this work!
+      <Sentence parts={parts} /> left kudos on this work!
     </p>
   );
 }
@@ -45,7 +43,7 @@ export interface WorkFeedbackProps {
 
 /** The feedback block under a work: notices, Kudos ♥ (a plain form), Bookmark, and who left kudos. */
 export function WorkFeedback(props: WorkFeedbackProps): JSX.Element {
-  const safeSubscribe = props.subscribe; // markup from the subscriptions capability's views
+  const { subscribe } = props;
   return (
     <div id="feedback" class="feedback">
       <h3 class="landmark heading">Feedback</h3>
@@ -78,7 +76,7 @@ export function WorkFeedback(props: WorkFeedbackProps): JSX.Element {
         <li class="bookmarks">
           <a href={bookmarksOfWorkPath(props.workId)}>Bookmarks</a>
         </li>
-        {safeSubscribe ? <li class="subscribe">{safeSubscribe}</li> : ""}
+        {subscribe ? <li class="subscribe">{subscribe}</li> : ""}
       </ul>
       <div id="kudos">
         <KudosLine summary={props.summary} />

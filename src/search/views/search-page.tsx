@@ -1,4 +1,5 @@
-import { SelectField, TextField } from "../../platform/http/components.js";
+import type { TrustedHtml } from "../../platform/html/trusted-html.js";
+import { rawHtml, SelectField, TextField } from "../../platform/http/components.js";
 import { LANGUAGES } from "../../model/languages.js";
 import type { SearchForm } from "../form.js";
 
@@ -105,7 +106,7 @@ export function SearchFormView({ form, error }: { form: SearchForm; error?: stri
 }
 
 /** Where the words were found inside a work's text: the chapter, linked, and an excerpt. */
-export function FoundInChapter({ href, position, safeSnippet }: { href: string; position: number; safeSnippet: string | null }): JSX.Element {
+export function FoundInChapter({ href, position, snippet }: { href: string; position: number; snippet: TrustedHtml | null }): JSX.Element {
   return (
     <div class="found-in">
       <p>
@@ -114,7 +115,7 @@ export function FoundInChapter({ href, position, safeSnippet }: { href: string; 
           {`Chapter ${position}`}
         </a>
       </p>
-      {safeSnippet ? <blockquote class="snippet">{safeSnippet}</blockquote> : ""}
+      {snippet ? <blockquote class="snippet">{rawHtml(snippet)}</blockquote> : ""}
     </div>
   );
 }

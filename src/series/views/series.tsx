@@ -65,8 +65,7 @@ export function SeriesPage(props: {
   /** The Subscribe / Unsubscribe form (subscriptions capability), or "". */
   subscribe: JSX.Element;
 }): JSX.Element {
-  const { series, blurbs } = props;
-  const safeSubscribe = props.subscribe; // markup from the subscriptions capability's views
+  const { series, blurbs, subscribe } = props;
   return (
     <div class="series">
       <FlashNotices lines={props.notices} />
@@ -74,7 +73,7 @@ export function SeriesPage(props: {
         {series.title}
       </h2>
       <ul class="navigation actions" aria-label="Series actions">
-        {safeSubscribe ? <li class="subscribe">{safeSubscribe}</li> : ""}
+        {subscribe ? <li class="subscribe">{subscribe}</li> : ""}
         {props.bookmarkHref ? (
           <li class="bookmark">
             <a href={props.bookmarkHref}>{props.ownBookmark ? "Edit Bookmark" : "Bookmark Series"}</a>

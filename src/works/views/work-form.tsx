@@ -164,27 +164,26 @@ export interface WorkFormProps {
   errors: FieldErrors;
   pseuds: PseudRow[];
   csrf: string;
-  /** Rendered preview of the work (already-escaped markup), shown above the form. */
-  safePreview?: JSX.Element;
+  /** Rendered preview of the work, shown above the form. */
+  preview?: JSX.Element;
   /** "Add to series" fields, rendered by the series capability. */
   series?: JSX.Element;
 }
 
 /** The post-a-work and edit-work form; every value the user typed is in it after a failed save. */
 export function WorkForm(props: WorkFormProps): JSX.Element {
-  const { safePreview } = props;
-  const safeSeries = props.series ?? ""; // markup from the series capability's views
+  const { preview = "", series = "" } = props;
   return (
     <>
       <h2 class="heading">{props.mode === "new" ? "Post New Work" : "Edit Work"}</h2>
       <ErrorSummary errors={props.errors} />
-      {safePreview ? (
+      {preview ? (
         <section class="preview" aria-labelledby="preview-heading">
           <h2 class="heading" id="preview-heading">
             Preview
           </h2>
           <p class="notice">This is a preview: nothing has been saved yet. Post, save as a draft or keep editing below.</p>
-          {safePreview}
+          {preview}
         </section>
       ) : (
         ""
@@ -192,7 +191,7 @@ export function WorkForm(props: WorkFormProps): JSX.Element {
       <form method="post" action={props.action} class="post work" novalidate>
         <CsrfField csrf={props.csrf} />
         <WorkFields values={props.values} errors={props.errors} pseuds={props.pseuds} />
-        {safeSeries}
+        {series}
         {props.chapter ? <ChapterFields values={props.chapter} errors={props.errors} withNotes={false} /> : ""}
         <p class="submit actions">
           {props.mode === "new" ? (
