@@ -55,8 +55,8 @@ export async function postComment(db: Db, c: NewComment): Promise<{ created: boo
           c.parent ? eb("parent_id", "=", c.parent.id) : eb("parent_id", "is", null),
           c.chapterId !== null ? eb("chapter_id", "=", c.chapterId) : eb("chapter_id", "is", null),
           eb("deleted", "=", 0),
-          // Compared as text: the stored column reads as TrustedHtml, the new input is the
-          // sanitizer's output typed as a plain string.
+          // Compared as text: the stored column reads back branded as trusted markup, while the
+          // new input (the sanitizer's output) is typed as a plain string.
           eb(sql.ref<string>("content"), "=", c.input.content),
           userId !== null ? eb("user_id", "=", userId) : eb.and([eb("guest_name", "=", guest!.guest.name), eb("guest_email", "=", guest!.guest.email)]),
         ]);

@@ -1,4 +1,4 @@
-import { escapeHtml } from "@kitajs/html";
+import { EMPTY_HTML, escapeText, html, joinHtml, type TrustedHtml } from "../platform/html/trusted-html.js";
 import { downloadPath } from "../downloads/index.js";
 import { t } from "../platform/i18n/index.js";
 import type { ChapterRow } from "../platform/db/tables.js";
@@ -6,7 +6,7 @@ import { tagPath } from "../model/vocabulary.js";
 import { findLanguage } from "../model/languages.js";
 import { type Blurb, creatorName } from "../model/works.js";
 import { chapterPath, pseudPath, workPath } from "../model/paths.js";
-import { node, rfc3339, text } from "./xml.js";
+import { htmlText, node, rfc3339, text } from "./xml.js";
 
 /** Atom's media type; OPDS feeds add a profile (./opds.ts). */
 export const ATOM_TYPE = "application/atom+xml";
@@ -86,19 +86,23 @@ const TAG_LABELS: Record<string, string> = {
  * A work's summary as HTML for `<summary type="html">` (escaped once more by the XML writer), as
  * AO3's feed summary: byline, the creator's summary (already sanitized on input), counts, tags.
  */
-export function workSummaryHtml(base: string, blurb: Blurb): string {
+export function workSummaryHtml(base: string, blurb: Blurb): TrustedHtml {
   const { work } = blurb;
-  const byline = blurb.creators
-    .map((c) => `<a href="${escapeHtml(absolute(base, pseudPath(c.login, c.pseudName)))}">${escapeHtml(creatorName(c))}</a>`)
-    .join(", ");
-  const chapters = `${blurb.postedChapters}/${work.expected_chapters ?? "?"}`;
+  const byline = joinHtml(
+    blurb.creators.map((c) => html`<a href="${escapeText(absolute(base, pseudPath(c.login, c.pseudName)))}">${escapeText(creatorName(c))}</a>`),
+    html`, `,
+  );
+  const chapters = escapeText(`${blurb.postedChapters}/${work.expected_chapters ?? "?"}`);
   const language = findLanguage(work.language)?.name ?? work.language;
-  const tagItems = TAG_ORDER.map((type) => {
-    const tags = blurb.tags.filter((t) => t.type === type);
-    if (!tags.length) return "";
-    return `<li>${escapeHtml(TAG_LABELS[type]!)}: ${tags.map((t) => `<a href="${escapeHtml(absolute(base, tagPath(t.name)))}">${escapeHtml(t.name)}</a>`).join(", ")}</li>`;
-  }).join("");
-  return `<p>by ${byline || "Anonymous"}</p>${work.summary}<p>Words: ${work.word_count}, Chapters: ${chapters}, Language: ${escapeHtml(language)}</p>${tagItems ? `<ul>${tagItems}</ul>` : ""}`;
+  const tagItems = joinHtml(
+    TAG_ORDER.map((type) => {
+      const tags = blurb.tags.filter((t) => t.type === type);
+      if (!tags.length) return EMPTY_HTML;
+      const links = tags.map((t) => html`<a href="${escapeText(absolute(base, tagPath(t.name)))}">${escapeText(t.name)}</a>`);
+      return html`<li>${escapeText(TAG_LABELS[type]!)}: ${joinHtml(links, html`, `)}</li>`;
+    }),
+  );
+  return html`<p>by ${byline || html`Anonymous`}</p>${work.summary}<p>Words: ${work.word_count}, Chapters: ${chapters}, Language: ${escapeText(language)}</p>${tagItems ? html`<ul>${tagItems}</ul>` : EMPTY_HTML}`;
 }
 
 /** Authors, one per creator, each with their pseud's page. */
@@ -117,7 +121,7 @@ export function workEntry(base: string, blurb: Blurb, extra: { links?: FeedLink[
     text("published", rfc3339(work.published_on)),
     ...authorsXml(base, blurb),
     ...blurb.tags.map((t) => node("category", { term: t.name, label: t.name })),
-    text("summary", workSummaryHtml(base, blurb), { type: "html" }),
+    htmlText("summary", workSummaryHtml(base, blurb)),
     linkXml({ rel: "alternate", type: "text/html", href: absolute(base, workPath(work.id)) }),
     ...(extra.links ?? []).map(linkXml),
     ...(extra.children ?? []),
@@ -139,7 +143,7 @@ export function chapterEntry(base: string, work: Blurb["work"], authors: string[
     text("updated", rfc3339(chapter.updated_at)),
     text("published", rfc3339(chapter.published_on)),
     ...authors,
-    text("summary", `${chapter.summary}<p>Words: ${chapter.word_count}</p>`, { type: "html" }),
+    htmlText("summary", html`${chapter.summary}<p>Words: ${chapter.word_count}</p>`),
     linkXml({ rel: "alternate", type: "text/html", href }),
   ]);
 }

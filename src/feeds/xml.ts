@@ -1,4 +1,5 @@
 /** Small helpers for writing XML documents (Atom, OPDS, OpenSearch) as strings, every value escaped. */
+import type { TrustedHtml } from "../platform/html/trusted-html.js";
 
 /** Escapes text for XML content and attribute values; drops characters XML 1.0 forbids. */
 export function xmlEscape(value: string | number): string {
@@ -23,6 +24,11 @@ function attrs(a: Attrs): string {
 /** An element with escaped text content. */
 export function text(name: string, value: string | number, a: Attrs = {}): string {
   return `<${name}${attrs(a)}>${xmlEscape(value)}</${name}>`;
+}
+
+/** A `type="html"` text construct: only trusted markup may go in (the XML writer escapes it once more). */
+export function htmlText(name: string, value: TrustedHtml): string {
+  return text(name, value, { type: "html" });
 }
 
 /** An element whose children are already XML (built with these helpers). */
