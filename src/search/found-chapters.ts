@@ -8,7 +8,7 @@ import { buildSnippet } from "./snippet.js";
 export interface FoundChapter {
   chapterId: number;
   position: number;
-  /** Sanitized HTML with the words marked, or null when the place could not be shown. */
+  /** The chapter's text around the words, escaped, with the words in <mark>; null when the place could not be shown. */
   snippet: TrustedHtml | null;
 }
 

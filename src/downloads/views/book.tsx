@@ -15,7 +15,7 @@ import type { BookSource, ChapterOutline } from "../queries.js";
  * them into one page; EPUB turns each into an XHTML document (./xhtml.ts).
  *
  * Everything from users is either escaped (`safe`) or stored HTML that went through the
- * archive's one sanitizer when it was saved (`rawHtml`).
+ * archive's one sanitizer when it was saved (`TrustedHtml`, placed with `rawHtml`).
  */
 
 /** Where the archive lives and what it is called, for links and the preface's message. */
