@@ -3,7 +3,7 @@ import { adminRoutes } from "./admin/index.js";
 import { apiPlugin } from "./api/index.js";
 import { API_ENDPOINTS, apiPageRoutes } from "./api/index.js";
 import { API_PREFIX } from "./api/index.js";
-import { attachBrowseIndex } from "./browse/index.js";
+import { attachBrowseIndex } from "./listing/index.js";
 import { browseRoutes } from "./browse/index.js";
 import { commentsRoutes } from "./comments/index.js";
 import { downloadsRoutes } from "./downloads/index.js";

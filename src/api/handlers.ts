@@ -1,8 +1,8 @@
 import { blockedByAny } from "../blocking/index.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { ListingScope } from "../browse/index.js";
+import type { ListingScope } from "../listing/index.js";
 import { readSidebar } from "../browse/index.js";
-import { bitmapOf } from "../browse/index.js";
+import { bitmapOf } from "../listing/index.js";
 import { todayIso } from "../platform/db/index.js";
 import { htmlToTextarea } from "../platform/html/paragraphs.js";
 import { hasRole } from "../platform/http/viewer.js";

@@ -1,5 +1,5 @@
 import { type Static, type TOptional, type TSchema, Type } from "@sinclair/typebox";
-import { FACET_TYPES, SORT_COLUMNS } from "../browse/index.js";
+import { FACET_TYPES, SORT_COLUMNS } from "../listing/index.js";
 import { MAX_ID } from "../platform/http/routes.js";
 import { LIMITS, COMMENT_PERMISSIONS } from "../works/index.js";
 import { MAX_NOTES, MAX_TAGS } from "../responses/index.js";

@@ -6,10 +6,9 @@ import { tagFromParam, tagPath } from "../model/vocabulary.js";
 import { findPseud, findUserByLogin } from "../model/users.js";
 import { blurbsInOrder, creatorName, draftsOf } from "../model/works.js";
 import { WorkListing } from "../model/views/blurb.js";
-import type { ListingScope } from "./listing-query.js";
+import { bitmapOf, type ListingScope } from "../listing/index.js";
 import { readSidebar } from "./sidebar-params.js";
 import { FilterNotices, FilterSidebar } from "./views/sidebar.js";
-import { bitmapOf } from "./work-index.js";
 
 /**
  * Renders one page of a listing with its filter sidebar. Every works listing goes through here:

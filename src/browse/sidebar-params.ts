@@ -6,7 +6,7 @@ import { matchingThroughIndex } from "../search/index.js";
 import { compileHints } from "../search/index.js";
 import { findTagByName } from "../model/tags.js";
 import { findLanguage } from "../model/languages.js";
-import { defaultListingQuery, FACET_TYPES, type ListingQuery, type ListingScope, SORT_COLUMNS, type SortColumn } from "./listing-query.js";
+import { defaultListingQuery, FACET_TYPES, type ListingQuery, type ListingScope, SORT_COLUMNS, type SortColumn } from "../listing/index.js";
 
 /** At most this many tags may be included or excluded in one listing; more are ignored, and the page says so. */
 export const MAX_FILTER_TAGS = 50;

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from "kysely";
 import { type DbOrTrx, dialectOf } from "../platform/db/index.js";
-import { FACET_SIZE, FACET_TYPES, type ListingQuery, type ListingResult, SORT_COLUMNS } from "./listing-query.js";
+import { FACET_SIZE, FACET_TYPES, type ListingQuery, type ListingResult, SORT_COLUMNS } from "../listing/index.js";
 
 /**
  * The same listing answered by plain SQL, written as well as we know how (indexed sort columns,

@@ -9,10 +9,10 @@
  * used additional tag, a metatag, and so on.
  */
 import { parseArgs } from "node:util";
-import { BrowseIndex } from "../browse/index.js";
-import { defaultListingQuery, type ListingQuery, type ListingResult } from "../browse/index.js";
+import { BrowseIndex } from "../listing/index.js";
+import { defaultListingQuery, type ListingQuery, type ListingResult } from "../listing/index.js";
 import { sqlListing } from "../browse/index.js";
-import type { WorkIndex } from "../browse/index.js";
+import type { WorkIndex } from "../listing/index.js";
 import { loadConfig } from "../platform/config.js";
 import { type Db, openDatabase } from "../platform/db/index.js";
 import { pendingMigrations } from "../platform/db/migrate.js";

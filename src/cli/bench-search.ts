@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { type Insertable, sql } from "kysely";
-import { BrowseIndex } from "../browse/index.js";
+import { BrowseIndex } from "../listing/index.js";
 import { type Db, dialectOf, openDatabase } from "../platform/db/index.js";
 import { migrateToLatest } from "../platform/db/migrate.js";
 import type { ChaptersTable, WorkCreatorsTable, WorksTable } from "../platform/db/tables.js";

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { ListingScope } from "../browse/index.js";
+import type { ListingScope } from "../listing/index.js";
 import { idParam } from "../platform/http/routes.js";
 import { t } from "../platform/i18n/index.js";
 import { findTagById, findTagByName } from "../model/tags.js";

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from "fastify";
-import type { ListingScope } from "../browse/index.js";
+import type { ListingScope } from "../listing/index.js";
 import { readSidebar } from "../browse/index.js";
-import { bitmapOf } from "../browse/index.js";
+import { bitmapOf } from "../listing/index.js";
 import { pageParam } from "../platform/http/routes.js";
 import { parseSearchQuery } from "../search/index.js";
 import { searchWorks } from "../search/index.js";

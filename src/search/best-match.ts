@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Bitmap } from "../browse/index.js";
+import type { Bitmap } from "../listing/index.js";
 import { type DbOrTrx, dialectOf } from "../platform/db/index.js";
 import type { ParsedQuery } from "./query-language.js";
 import { FTS_SCORE, relevanceTexts, tsAnyWord, tsRanked } from "./query.js";

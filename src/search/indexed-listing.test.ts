@@ -4,7 +4,7 @@ import { sql } from "kysely";
 import { eachDialect } from "../../test/support/db.js";
 import { makeCreator, makeWork } from "../../test/support/factories.js";
 import { relate } from "../blocking/commands.js";
-import { BrowseIndex } from "../browse/index-loader.js";
+import { BrowseIndex } from "../listing/index.js";
 import type { Db } from "../platform/db/index.js";
 import { GUEST, type Viewer } from "../platform/http/viewer.js";
 import { Random } from "../cli/random.js";

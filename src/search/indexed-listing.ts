@@ -1,7 +1,7 @@
 import roaring from "roaring";
 import { mutedUserIds } from "../blocking/index.js";
-import { defaultListingQuery, type ListingQuery } from "../browse/index.js";
-import type { Bitmap, WorkIndex } from "../browse/index.js";
+import { defaultListingQuery, type ListingQuery } from "../listing/index.js";
+import type { Bitmap, WorkIndex } from "../listing/index.js";
 import { type RawBuilder, sql } from "kysely";
 import { type DbOrTrx, selectIntegers } from "../platform/db/index.js";
 import type { Viewer } from "../platform/http/viewer.js";

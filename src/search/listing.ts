@@ -7,7 +7,7 @@ import { type Blurb, blurbsInOrder, PER_PAGE } from "../model/works.js";
 import type { ParsedQuery } from "./query-language.js";
 import { type CompileHints, compileHints, textSource } from "./query.js";
 import { searchThroughIndex } from "./indexed-listing.js";
-import type { BrowseIndex } from "../browse/index.js";
+import type { BrowseIndex } from "../listing/index.js";
 import { searchRefinement } from "./refine.js";
 
 /**

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { BrowseIndex } from "../../src/browse/index-loader.js";
-import { defaultListingQuery } from "../../src/browse/listing-query.js";
+import { BrowseIndex, defaultListingQuery } from "../../src/listing/index.js";
 import { appendChanges } from "../../src/platform/changes.js";
 import { findTagByName } from "../../src/model/tags.js";
 import { runRefilterNow } from "../../src/tags/refilter.js";

@@ -2,7 +2,7 @@ import { type Choice, ChoiceGroup, SelectField, TextField } from "../../platform
 import { formatNumber } from "../../platform/i18n/index.js";
 import { TYPE_LABELS } from "../../model/vocabulary.js";
 import { LANGUAGES } from "../../model/languages.js";
-import { FACET_TYPES, type ListingResult, SORT_COLUMNS } from "../listing-query.js";
+import { FACET_TYPES, type ListingResult, SORT_COLUMNS } from "../../listing/index.js";
 import type { Sidebar } from "../sidebar-params.js";
 
 /**

@@ -4,7 +4,7 @@ import { BrowseIndex } from "./index-loader.js";
 
 declare module "fastify" {
   interface FastifyRequest {
-    /** This process's browse index (src/browse/index-loader.ts). */
+    /** This process's browse index (src/listing/index-loader.ts). */
     browse: BrowseIndex;
   }
 }

@@ -6,7 +6,7 @@ import type { Db } from "../platform/db/index.js";
 import { TAG_TYPES, type TagType } from "../model/vocabulary.js";
 import { BrowseIndex } from "./index-loader.js";
 import { FACET_SIZE, FACET_TYPES, type ListingQuery, type ListingResult, SORT_COLUMNS, type SortColumn, defaultListingQuery } from "./listing-query.js";
-import { sqlListing } from "./sql-listing.js";
+import { sqlListing } from "../browse/sql-listing.js";
 
 // Property test: for random corpora and random filter combinations, the index's answers (total,
 // page, facets) equal a brute-force evaluation in plain JavaScript and the SQL path, on both
