@@ -20,7 +20,7 @@ const FLOORS = [
     publicModules: true,
   },
   { name: "front-ends", folders: ["pages", "api", "feeds"], about: "pages combining several capabilities, the JSON API, Atom and OPDS", publicModules: true },
-  { name: "wiring", folders: ["cli", "app.ts", "app"], about: "the route table of every front-end and the fanfold command" },
+  { name: "wiring", folders: ["cli", "app.ts", "app", "oracles"], about: "the route table of every front-end, the fanfold command, and the SQL oracles only the tests and `fanfold bench` use" },
 ];
 
 const TESTS = ["\\.test\\.tsx?$", "^test/", "^bench/"];

@@ -1,5 +1,5 @@
 import { type Static, type TOptional, type TSchema, Type } from "@sinclair/typebox";
-import { FACET_TYPES, SORT_COLUMNS } from "../listing/index.js";
+import { FACET_TYPES, SORT_COLUMNS, WORK_COLUMNS } from "../listing/index.js";
 import { MAX_ID } from "../platform/http/routes.js";
 import { LIMITS, COMMENT_PERMISSIONS } from "../works/index.js";
 import { MAX_NOTES, MAX_TAGS } from "../responses/index.js";
@@ -41,10 +41,15 @@ export const ListingQuery = Type.Object({
   "work_search[excluded_tag_names]": Type.Optional(Type.String({ maxLength: 2000, description: "Comma-separated tag names no work may have." })),
   "work_search[crossover]": Type.Optional(Type.Union([Type.Literal(""), Type.Literal("T"), Type.Literal("F")], { description: "T: crossovers only; F: no crossovers." })),
   "work_search[complete]": Type.Optional(Type.Union([Type.Literal(""), Type.Literal("T"), Type.Literal("F")], { description: "T: complete works only; F: works in progress only." })),
-  "work_search[words_from]": Type.Optional(Type.String({ maxLength: 20, description: "Fewest words." })),
-  "work_search[words_to]": Type.Optional(Type.String({ maxLength: 20, description: "Most words." })),
-  "work_search[date_from]": Type.Optional(Type.String({ maxLength: 20, description: "Updated on or after (YYYY-MM-DD)." })),
-  "work_search[date_to]": Type.Optional(Type.String({ maxLength: 20, description: "Updated on or before (YYYY-MM-DD)." })),
+  // The sidebar's ranges (src/listing/columns.ts): word count, date updated.
+  ...Object.fromEntries(WORK_COLUMNS.flatMap((c) => {
+    if (!("sidebarRange" in c)) return [];
+    const what = c.kind === "count" ? "a whole number" : "YYYY-MM-DD";
+    return [
+      [`work_search[${c.sidebarRange.from}]`, Type.Optional(Type.String({ maxLength: 20, description: `${c.sort.label} from, inclusive (${what}).` }))],
+      [`work_search[${c.sidebarRange.to}]`, Type.Optional(Type.String({ maxLength: 20, description: `${c.sort.label} to, inclusive (${what}).` }))],
+    ];
+  })),
   "work_search[query]": Type.Optional(Type.String({ maxLength: 2000, description: "Search within results (the search query language)." })),
   "work_search[language_id]": Type.Optional(Type.String({ maxLength: 20, description: "Language code, such as en." })),
   ...Object.fromEntries(FACET_TYPES.flatMap(({ type, param }) => [
@@ -91,19 +96,26 @@ export const WorkSummary = Type.Object({
   tags: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), type: Type.String() }), { description: "All its tags in display order, with their ids (for filters)." }),
   language: Type.String(),
   summary: Html("Summary."),
-  word_count: Type.Integer(),
   chapters_posted: Type.Integer(),
   expected_chapters: Nullable(Type.Integer()),
   complete: Type.Boolean(),
   restricted: Type.Boolean({ description: "Registered users only." }),
   draft: Type.Boolean(),
-  published_on: Day,
-  revised_at: Timestamp,
-  kudos_count: Type.Integer(),
-  bookmarks_count: Type.Integer(),
-  comments_count: Type.Integer(),
-  hits_count: Type.Integer(),
+  ...listingColumns(),
 });
+
+/**
+ * The listing columns (src/listing/columns.ts) under their own names: the counters and dates a
+ * listing sorts and filters by (published_on is "Date Posted", revised_at "Date Updated"). Text
+ * sort keys are internal and not shown.
+ */
+function listingColumns() {
+  const kinds = { count: Type.Integer(), day: Day, instant: Timestamp };
+  type Shown = Exclude<(typeof WORK_COLUMNS)[number], { kind: "text" }>;
+  return Object.fromEntries(WORK_COLUMNS.flatMap((c) => (c.kind === "text" ? [] : [[c.column, kinds[c.kind]]]))) as {
+    [S in Shown as S["column"]]: (typeof kinds)[S["kind"]];
+  };
+}
 
 const ChapterRef = Type.Object({ id: Type.Integer(), position: Type.Integer(), title: Type.String(), word_count: Type.Integer(), published_on: Day });
 

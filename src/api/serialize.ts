@@ -1,4 +1,5 @@
 import type { Static } from "@sinclair/typebox";
+import { type NumberColumn, WORK_COLUMNS } from "../listing/index.js";
 import type { ChapterRow, WorkRow } from "../platform/db/tables.js";
 import type { Bookmark as BookmarkRecord } from "../responses/index.js";
 import type { WorkTag } from "../model/tags.js";
@@ -26,18 +27,13 @@ export function workSummaryJson(base: string, work: WorkRow, creators: Creator[]
     tags: tags.map((tag) => ({ id: tag.id, name: tag.name, type: tag.type })),
     language: work.language,
     summary: work.summary,
-    word_count: work.word_count,
     chapters_posted: chaptersPosted,
     expected_chapters: work.expected_chapters,
     complete: work.complete === 1,
     restricted: work.restricted === 1,
     draft: work.posted === 0,
-    published_on: work.published_on,
-    revised_at: work.revised_at,
-    kudos_count: work.kudos_count,
-    bookmarks_count: work.bookmarks_count,
-    comments_count: work.comments_count,
-    hits_count: work.hits_count,
+    // The listing columns (src/listing/columns.ts), as stored.
+    ...(Object.fromEntries(WORK_COLUMNS.flatMap((c) => (c.kind === "text" ? [] : [[c.column, work[c.column]]]))) as Pick<WorkRow, NumberColumn>),
   };
 }
 

@@ -4,4 +4,3 @@
  */
 export { browseRoutes } from "./routes.js";
 export { readSidebar } from "./sidebar-params.js";
-export { sqlListing } from "./sql-listing.js";

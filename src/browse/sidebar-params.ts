@@ -1,18 +1,20 @@
 import { mutedUserIds } from "../blocking/index.js";
 import type { FastifyRequest } from "fastify";
 import { pageParam, parseId, queryParam } from "../platform/http/routes.js";
-import { parseSearchQuery } from "../search/index.js";
-import { matchingThroughIndex } from "../search/index.js";
-import { compileHints } from "../search/index.js";
+import { compileHints, matchingThroughIndex, parseSearchQuery } from "../search/index.js";
 import { findTagByName } from "../model/tags.js";
 import { findLanguage } from "../model/languages.js";
-import { defaultListingQuery, FACET_TYPES, type ListingQuery, type ListingScope, SORT_COLUMNS, type SortColumn } from "../listing/index.js";
+import { columnSpec, defaultListingQuery, FACET_TYPES, type ListingQuery, type ListingScope, type SidebarRangeColumn, SORT_COLUMNS, type SortColumn, WORK_COLUMNS } from "../listing/index.js";
+
+/** The sidebar's from/to pairs (word count, date updated): the column table's entries that have one. */
+export const SIDEBAR_RANGES = WORK_COLUMNS.filter((c) => "sidebarRange" in c).map((c) => ({ column: c.column as SidebarRangeColumn, ...c.sidebarRange, legend: c.sort.label }));
 
 /** At most this many tags may be included or excluded in one listing; more are ignored, and the page says so. */
 export const MAX_FILTER_TAGS = 50;
 const MAX_TAG_NAMES = 20;
 /** Works an unwrangled tag name may narrow a listing to (search within results has no limit). */
 const MAX_WITHIN = 200_000;
+const DAY_MS = 86_400_000;
 
 /**
  * The filter sidebar's state from AO3's parameters (`work_search[...]`, `include_work_search[TYPE_ids][]`,
@@ -28,10 +30,8 @@ export interface Sidebar {
   typed: {
     otherTagNames: string;
     excludedTagNames: string;
-    wordsFrom: string;
-    wordsTo: string;
-    dateFrom: string;
-    dateTo: string;
+    /** From and to, as typed, per range column. */
+    ranges: Partial<Record<SidebarRangeColumn, { from: string; to: string }>>;
     query: string;
     crossover: string;
     complete: string;
@@ -55,10 +55,7 @@ export async function readSidebar(req: FastifyRequest, scope: ListingScope): Pro
   const typed = {
     otherTagNames: param("other_tag_names").slice(0, 2000),
     excludedTagNames: param("excluded_tag_names").slice(0, 2000),
-    wordsFrom: param("words_from").slice(0, 20),
-    wordsTo: param("words_to").slice(0, 20),
-    dateFrom: param("date_from").slice(0, 20),
-    dateTo: param("date_to").slice(0, 20),
+    ranges: Object.fromEntries(SIDEBAR_RANGES.map((r) => [r.column, { from: param(r.from).slice(0, 20), to: param(r.to).slice(0, 20) }])),
     query: param("query").slice(0, 2000),
     crossover: param("crossover"),
     complete: param("complete"),
@@ -128,23 +125,18 @@ export async function readSidebar(req: FastifyRequest, scope: ListingScope): Pro
   if (typed.complete === "T") q.completion = "complete";
   else if (typed.complete === "F") q.completion = "in_progress";
 
-  const wordsFrom = wholeNumber(typed.wordsFrom, "Word count from", notices);
-  const wordsTo = wholeNumber(typed.wordsTo, "Word count to", notices);
-  if (wordsFrom !== undefined && wordsTo !== undefined && wordsFrom > wordsTo) {
-    notices.push("The word counts were the wrong way round, so they were swapped.");
-    [q.wordsFrom, q.wordsTo] = [wordsTo, wordsFrom];
-  } else {
-    q.wordsFrom = wordsFrom;
-    q.wordsTo = wordsTo;
-  }
-  const dateFrom = isoDay(typed.dateFrom, "Date updated from", notices);
-  const dateTo = isoDay(typed.dateTo, "Date updated to", notices);
-  if (dateFrom && dateTo && dateFrom > dateTo) {
-    notices.push("The dates were the wrong way round, so they were swapped.");
-    [q.updatedFrom, q.updatedTo] = [dateTo, dateFrom];
-  } else {
-    q.updatedFrom = dateFrom;
-    q.updatedTo = dateTo;
+  for (const range of SIDEBAR_RANGES) {
+    const asTyped = typed.ranges[range.column]!;
+    // Counts are whole numbers; dates are whole days (UTC), from the first to the last millisecond.
+    const read = columnSpec(range.column).kind === "count" ? wholeNumber : isoDayBound;
+    let min = read(asTyped.from, `${range.name} from`, notices, "min");
+    let max = read(asTyped.to, `${range.name} to`, notices, "max");
+    if (min !== undefined && max !== undefined && min > max) {
+      notices.push(`The ${range.plural} were the wrong way round, so they were swapped.`);
+      // Whole days stay whole: the later day's first millisecond to the earlier day's last.
+      [min, max] = read === isoDayBound ? [max - (DAY_MS - 1), min + (DAY_MS - 1)] : [max, min];
+    }
+    if (min !== undefined || max !== undefined) (q.ranges ??= {})[range.column] = { min, max };
   }
   if (typed.language) {
     if (findLanguage(typed.language)) q.language = typed.language;
@@ -185,7 +177,12 @@ function wholeNumber(text: string, label: string, notices: string[]): number | u
   return Number(digits);
 }
 
-/** A day as YYYY-MM-DD (the date control's format; AO3's yy-mm-dd too). */
+/** A day's first (min) or last (max) millisecond, from YYYY-MM-DD (the date control's format; AO3's yy-mm-dd too). */
+function isoDayBound(text: string, label: string, notices: string[], side: "min" | "max"): number | undefined {
+  const day = isoDay(text, label, notices);
+  return day === undefined ? undefined : Date.parse(`${day}T${side === "min" ? "00:00:00.000" : "23:59:59.999"}Z`);
+}
+
 function isoDay(text: string, label: string, notices: string[]): string | undefined {
   if (!text) return undefined;
   const m = /^(\d{2}|\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);

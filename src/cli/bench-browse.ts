@@ -1,7 +1,7 @@
 /**
  * `fanfold bench browse [--json] [--database URL] [--runs N] [--sql-runs N]`: times a fixed mix
  * of listing queries shaped like real browsing through the browse index and through the SQL
- * path (src/browse/sql-listing.ts) on the same database in the same run, checks that both give
+ * oracle (src/oracles/sql-listing.ts) on the same database in the same run, checks that both give
  * the same total, first page and facet counts, and prints p50/p95/p99 per engine.
  *
  * The archive comes from `fanfold bench generate --works N` (or is a real one). Tags for the
@@ -9,10 +9,8 @@
  * used additional tag, a metatag, and so on.
  */
 import { parseArgs } from "node:util";
-import { BrowseIndex } from "../listing/index.js";
-import { defaultListingQuery, type ListingQuery, type ListingResult } from "../listing/index.js";
-import { sqlListing } from "../browse/index.js";
-import type { WorkIndex } from "../listing/index.js";
+import { BrowseIndex, defaultListingQuery, type ListingQuery, type ListingResult, type WorkIndex } from "../listing/index.js";
+import { sqlListing } from "../oracles/sql-listing.js";
 import { loadConfig } from "../platform/config.js";
 import { type Db, openDatabase } from "../platform/db/index.js";
 import { pendingMigrations } from "../platform/db/migrate.js";
@@ -63,7 +61,7 @@ export function browseMix(index: WorkIndex): NamedQuery[] {
     q("biggest fandom, by kudos", true, { scope: { kind: "filter", tagId: biggest }, sort: "kudos_count" }),
     q("biggest fandom, by kudos (guest)", false, { scope: { kind: "filter", tagId: biggest }, sort: "kudos_count" }),
     q("biggest fandom -Explicit -top freeform", true, { scope: { kind: "filter", tagId: biggest }, excludeTagIds: [explicit, topFree] }),
-    q("middling fandom +complete +words>10000", true, { scope: { kind: "filter", tagId: middling }, completion: "complete", wordsFrom: 10_001 }),
+    q("middling fandom +complete +words>10000", true, { scope: { kind: "filter", tagId: middling }, completion: "complete", ranges: { word_count: { min: 10_001 } } }),
     q("popular relationship, 3 excludes", true, { scope: { kind: "filter", tagId: popularRel }, excludeTagIds: [explicit, topFree, at(freeforms, 2).tagId] }),
     q("~5% freeform, by kudos", true, { scope: { kind: "filter", tagId: fluffLike }, sort: "kudos_count" }),
     q("most common rating, by date", true, { includeTagIds: [teen] }),
@@ -72,7 +70,7 @@ export function browseMix(index: WorkIndex): NamedQuery[] {
     q("biggest fandom, page 200", true, { scope: { kind: "filter", tagId: biggest }, page: 200 }),
     q("ten excludes on all works", true, { excludeTagIds: tenExcludes }),
     q("two biggest fandoms together", true, { scope: { kind: "filter", tagId: biggest }, includeTagIds: [second] }),
-    q("complete, en, 1,000-5,000 words, by kudos", true, { completion: "complete", language: "en", wordsFrom: 1000, wordsTo: 5000, sort: "kudos_count" }),
+    q("complete, en, 1,000-5,000 words, by kudos", true, { completion: "complete", language: "en", ranges: { word_count: { min: 1000, max: 5000 } }, sort: "kudos_count" }),
     q("biggest fandom +Explicit +en, by date", true, { scope: { kind: "filter", tagId: biggest }, includeTagIds: [explicit], language: "en" }),
     q("top freeform across fandoms, by hits", true, { scope: { kind: "filter", tagId: topFree }, sort: "hits" }),
     q("a metatag, by date", true, { scope: { kind: "filter", tagId: metatag } }),
@@ -83,8 +81,8 @@ export function browseMix(index: WorkIndex): NamedQuery[] {
     q("all works, by creator", true, { sort: "authors_to_sort_on", direction: "asc" }),
     q("second fandom, crossovers only", true, { scope: { kind: "filter", tagId: second }, crossover: "only" }),
     q("biggest fandom, no crossovers, in progress", true, { scope: { kind: "filter", tagId: biggest }, crossover: "exclude", completion: "in_progress" }),
-    q("updated in 2024-2025, by word count", true, { updatedFrom: "2024-01-01", updatedTo: "2025-12-31", sort: "word_count" }),
-    q("over 100,000 words, by bookmarks", true, { wordsFrom: 100_000, sort: "bookmarks_count" }),
+    q("updated in 2024-2025, by word count", true, { ranges: { revised_at: { min: Date.parse("2024-01-01T00:00:00.000Z"), max: Date.parse("2025-12-31T23:59:59.999Z") } }, sort: "word_count" }),
+    q("over 100,000 words, by bookmarks", true, { ranges: { word_count: { min: 100_000 } }, sort: "bookmarks_count" }),
     q("popular character + relationship, by comments", true, { includeTagIds: [popularChar, popularRel], sort: "comments_count" }),
     q("a prolific creator's works", true, { scope: { kind: "user", userId: creator?.userId ?? 0 } }),
     q("a prolific pseud's works, guest", false, { scope: { kind: "pseud", pseudId: creator?.pseudId ?? 0 } }),

@@ -28,10 +28,8 @@ import { type Db, dialectOf, openDatabase } from "../platform/db/index.js";
 import { migrateToLatest } from "../platform/db/migrate.js";
 import type { ChaptersTable, WorkCreatorsTable, WorksTable } from "../platform/db/tables.js";
 import type { Viewer } from "../platform/http/viewer.js";
-import { parseSearchQuery } from "../search/index.js";
-import { chaptersFound } from "../search/index.js";
-import { searchWorks } from "../search/index.js";
-import { reindexAll } from "../search/index.js";
+import { searchWorksWithSql } from "../oracles/search-sql.js";
+import { chaptersFound, parseSearchQuery, reindexAll, searchWorks } from "../search/index.js";
 import { tagKey } from "../model/vocabulary.js";
 import { breathe, endProgress, fmt, progressLine as progress, round, say } from "./bench-output.js";
 import { Random } from "./random.js";
@@ -615,7 +613,8 @@ interface QueryResult {
 async function runSearch(db: Db, browse: BrowseIndex | undefined, q: BenchQuery, viewers: Record<"guest" | "member", Viewer>): Promise<{ total: number; shown: number; fingerprint: unknown }> {
   const parsed = parseSearchQuery(q.query, { now: NOW });
   if (!parsed.ok) throw new BenchError(`the benchmark's query ${JSON.stringify(q.query)} does not parse: ${parsed.message}`);
-  const { total, blurbs } = await searchWorks(db, viewers[q.viewer], parsed.query, q.page, browse);
+  const viewer = viewers[q.viewer];
+  const { total, blurbs } = browse ? await searchWorks(db, viewer, parsed.query, q.page, browse) : await searchWorksWithSql(db, viewer, parsed.query, q.page);
   const found = await chaptersFound(db, blurbs.map((b) => b.work.id), parsed.query);
   const snippets = [...found].map(([workId, c]) => [workId, c.position, c.snippet]);
   return { total, shown: blurbs.length, fingerprint: [total, blurbs.map((b) => b.work.id), snippets] };

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { sql } from "kysely";
 import { eachDialect } from "../../test/support/db.js";
 import { makeCreator, makeWork } from "../../test/support/factories.js";
+import { BrowseIndex } from "../listing/index.js";
 import { dialectOf } from "../platform/db/index.js";
 import { GUEST } from "../platform/http/viewer.js";
 import { parseSearchQuery } from "../search/query-language.js";
@@ -18,7 +19,7 @@ test("after migration 0007 an existing archive's works are found again", async (
     const search = async () => {
       const parsed = parseSearchQuery("lanterns");
       assert.ok(parsed.ok);
-      return (await searchWorks(db, GUEST, parsed.query, 1)).total;
+      return (await searchWorks(db, GUEST, parsed.query, 1, await BrowseIndex.build(db))).total;
     };
     assert.equal(await search(), 1);
     // What an archive from before 0007 looks like right after migrating: an empty search_docs.

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { type DbOrTrx, dialectOf } from "../platform/db/index.js";
+import { COLUMN_NAMES, columnValues } from "./columns.js";
 import type { ListingQuery, ListingResult } from "./listing-query.js";
 import { type Bitmap, type IndexedWork, WorkIndex, type WorkIndexOptions } from "./work-index.js";
 
@@ -174,22 +175,7 @@ export class BrowseIndex {
 async function loadWorks(db: DbOrTrx, which: { after: number; limit: number } | { ids: number[] }): Promise<IndexedWork[]> {
   let query = db
     .selectFrom("works")
-    .select([
-      "id",
-      "restricted",
-      "complete",
-      "crossover",
-      "language",
-      "word_count",
-      "revised_at",
-      "created_at",
-      "kudos_count",
-      "hits_count",
-      "comments_count",
-      "bookmarks_count",
-      "title_sort",
-      "creators_sort",
-    ])
+    .select(["id", "restricted", "complete", "crossover", "language", ...COLUMN_NAMES])
     .where("posted", "=", 1);
   query = "ids" in which ? query.where("id", "in", which.ids) : query.where("id", ">", which.after).orderBy("id").limit(which.limit);
   const rows = await query.execute();
@@ -222,15 +208,7 @@ async function loadWorks(db: DbOrTrx, which: { after: number; limit: number } | 
     complete: r.complete === 1,
     crossover: r.crossover === 1,
     language: r.language,
-    wordCount: r.word_count,
-    revisedAt: Date.parse(r.revised_at),
-    createdAt: Date.parse(r.created_at),
-    kudos: r.kudos_count,
-    hits: r.hits_count,
-    comments: r.comments_count,
-    bookmarks: r.bookmarks_count,
-    titleSort: r.title_sort,
-    creatorsSort: r.creators_sort,
+    columns: columnValues(r),
     pseudIds: creatorsOf.get(r.id)?.pseudIds ?? [],
     userIds: creatorsOf.get(r.id)?.userIds ?? [],
     ...unpackFilters(filtersOf.get(r.id)),

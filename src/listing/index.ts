@@ -19,3 +19,21 @@ export {
   type SortColumn,
   type SortedWorkColumn,
 } from "./listing-query.js";
+export {
+  COLUMN_NAMES,
+  type ColumnRange,
+  type ColumnValues,
+  columnSpec,
+  defaultDirection,
+  indexValue,
+  isTextColumn,
+  type NumberColumn,
+  type SearchRangeName,
+  type SearchSortName,
+  type SidebarRangeColumn,
+  storedBound,
+  type TextColumn,
+  WORK_COLUMNS,
+  type WorkColumn,
+  type WorkColumnSpec,
+} from "./columns.js";

@@ -1,9 +1,10 @@
 import type { TagType } from "../model/vocabulary.js";
+import { type ColumnRange, defaultDirection, type NumberColumn, type SortParam, WORK_COLUMNS, type WorkColumn } from "./columns.js";
 
 /**
  * One works listing as a question, the same for the in-memory index (work-index.ts) and the
- * SQL path (sql-listing.ts), so both can be asked and compared. Built from AO3's request
- * parameters by sidebar-params.ts.
+ * SQL oracle (src/oracles/sql-listing.ts), so both can be asked and compared. Built from AO3's
+ * request parameters by the browse capability's sidebar, and from a search's filters by search.
  */
 export interface ListingQuery {
   /** Guests never see registered-only works, not even as a count. */
@@ -19,12 +20,8 @@ export interface ListingQuery {
   withinWorkIds?: number[][];
   crossover: "include" | "exclude" | "only";
   completion: "all" | "complete" | "in_progress";
-  /** Inclusive word-count bounds. */
-  wordsFrom?: number;
-  wordsTo?: number;
-  /** Inclusive "Date Updated" bounds, YYYY-MM-DD (whole days, UTC). */
-  updatedFrom?: string;
-  updatedTo?: string;
+  /** Inclusive bounds on number columns (word count, dates in ms, counters): columns.ts. */
+  ranges?: Partial<Record<NumberColumn, ColumnRange>>;
   language?: string;
   sort: SortColumn;
   direction: "asc" | "desc";
@@ -40,20 +37,12 @@ export type ListingScope =
   /** A canonical tag's filter set: its synonyms' and subtags' works too. */
   | { kind: "filter"; tagId: number };
 
-/** AO3's sort names (`work_search[sort_column]`) and the work column behind each. */
-export const SORT_COLUMNS = {
-  authors_to_sort_on: { label: "Creator", column: "creators_sort", defaultDirection: "asc" },
-  title_to_sort_on: { label: "Title", column: "title_sort", defaultDirection: "asc" },
-  created_at: { label: "Date Posted", column: "created_at", defaultDirection: "desc" },
-  revised_at: { label: "Date Updated", column: "revised_at", defaultDirection: "desc" },
-  word_count: { label: "Word Count", column: "word_count", defaultDirection: "desc" },
-  hits: { label: "Hits", column: "hits_count", defaultDirection: "desc" },
-  kudos_count: { label: "Kudos", column: "kudos_count", defaultDirection: "desc" },
-  comments_count: { label: "Comments", column: "comments_count", defaultDirection: "desc" },
-  bookmarks_count: { label: "Bookmarks", column: "bookmarks_count", defaultDirection: "desc" },
-} as const;
-export type SortColumn = keyof typeof SORT_COLUMNS;
-export type SortedWorkColumn = (typeof SORT_COLUMNS)[SortColumn]["column"];
+/** AO3's sort names (`work_search[sort_column]`), from the column table, and the work column behind each. */
+export const SORT_COLUMNS = Object.fromEntries(
+  WORK_COLUMNS.map((c) => [c.sort.param, { label: c.sort.label, column: c.column, defaultDirection: defaultDirection(c.column) }]),
+) as Record<SortParam, { label: string; column: WorkColumn; defaultDirection: "asc" | "desc" }>;
+export type SortColumn = SortParam;
+export type SortedWorkColumn = WorkColumn;
 
 /** The tag types with facets, in the sidebar's order, and AO3's parameter name for each. */
 export const FACET_TYPES: { type: TagType; param: string }[] = [

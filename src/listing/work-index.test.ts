@@ -2,11 +2,14 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { eachDialect } from "../../test/support/db.js";
 import { appendChanges } from "../platform/changes.js";
+import type { Insertable, Updateable } from "kysely";
 import type { Db } from "../platform/db/index.js";
+import type { WorksTable } from "../platform/db/tables.js";
 import { TAG_TYPES, type TagType } from "../model/vocabulary.js";
+import { COLUMN_NAMES, columnSpec, indexValue, isTextColumn, type NumberColumn, type WorkColumn } from "./columns.js";
 import { BrowseIndex } from "./index-loader.js";
 import { FACET_SIZE, FACET_TYPES, type ListingQuery, type ListingResult, SORT_COLUMNS, type SortColumn, defaultListingQuery } from "./listing-query.js";
-import { sqlListing } from "../browse/sql-listing.js";
+import { sqlListing } from "../oracles/sql-listing.js";
 
 // Property test: for random corpora and random filter combinations, the index's answers (total,
 // page, facets) equal a brute-force evaluation in plain JavaScript and the SQL path, on both
@@ -32,6 +35,7 @@ function rng(seed: number) {
 }
 type Rng = ReturnType<typeof rng>;
 
+/** A work as the test models it: its flags, and every column of the column table as stored. */
 interface ModelWork {
   id: number;
   posted: boolean;
@@ -39,15 +43,7 @@ interface ModelWork {
   complete: boolean;
   crossover: boolean;
   language: string;
-  word_count: number;
-  revised_at: string;
-  created_at: string;
-  kudos_count: number;
-  hits_count: number;
-  comments_count: number;
-  bookmarks_count: number;
-  title_sort: string;
-  creators_sort: string;
+  columns: Record<WorkColumn, string | number>;
   pseudIds: number[];
   direct: number[];
   inherited: number[];
@@ -117,7 +113,10 @@ function randomWork(r: Rng, corpus: Corpus, id: number): ModelWork {
   const direct = [...pick("Rating", 1), ...pick("ArchiveWarning", r.int(1, 2)), ...pick("Category", r.int(0, 2)), ...pick("Fandom", r.int(1, 2)), ...pick("Character", r.int(0, 4)), ...pick("Relationship", r.int(0, 2)), ...pick("Freeform", r.int(0, 5))];
   const inherited = pick("Fandom", r.int(0, 1)).filter((t) => !direct.includes(t));
   const creators = r.chance(0.2) ? [r.pick(corpus.pseuds), r.pick(corpus.pseuds)] : [r.pick(corpus.pseuds)];
-  const date = (y: number) => `${y}-0${r.int(1, 9)}-1${r.int(0, 9)}T0${r.int(0, 9)}:00:00.000Z`;
+  const columns = {} as Record<WorkColumn, string | number>;
+  // Every column of the table, by kind, with many ties so the tie-breaks decide.
+  for (const column of COLUMN_NAMES) columns[column] = randomValue(r, column);
+  columns.creators_sort = [...new Set(creators.map((c) => `p${c.id}`))].join(", ");
   return {
     id,
     posted: r.chance(0.9),
@@ -125,40 +124,49 @@ function randomWork(r: Rng, corpus: Corpus, id: number): ModelWork {
     complete: r.chance(0.7),
     crossover: r.chance(0.15),
     language: r.pick(LANGUAGES),
-    word_count: r.pick([0, 100, 500, 1000, 1000, 2500, 10_000, r.int(0, 20_000)]),
-    revised_at: date(r.int(2018, 2020)),
-    created_at: date(r.int(2015, 2017)),
-    kudos_count: r.int(0, 4),
-    hits_count: r.int(0, 50),
-    comments_count: r.int(0, 2),
-    bookmarks_count: r.int(0, 3),
-    title_sort: r.pick(TITLES),
-    creators_sort: [...new Set(creators.map((c) => `p${c.id}`))].join(", "),
+    columns,
     pseudIds: [...new Set(creators.map((c) => c.id))],
     direct,
     inherited,
   };
 }
 
-const WORK_COLUMNS = ["posted", "restricted", "complete", "crossover", "language", "word_count", "revised_at", "created_at", "kudos_count", "hits_count", "comments_count", "bookmarks_count", "title_sort", "creators_sort"] as const;
+/** A stored value of the column's kind: counts with ties, dates in a few years, titles that test byte order. */
+function randomValue(r: Rng, column: WorkColumn): string | number {
+  const date = (y: number) => `${y}-0${r.int(1, 9)}-1${r.int(0, 9)}`;
+  switch (columnSpec(column).kind) {
+    case "count":
+      return r.pick([0, 0, 1, 2, 3, 100, 500, 1000, 1000, 2500, 10_000, r.int(0, 20_000)]);
+    case "instant":
+      return `${date(r.int(2018, 2020))}T0${r.int(0, 9)}:00:00.000Z`;
+    case "day":
+      return date(r.int(2015, 2017));
+    case "text":
+      return r.pick(TITLES);
+  }
+}
 
-function workRow(w: ModelWork) {
+/** A range bound in the index's units for a random query. */
+function randomBound(r: Rng, column: NumberColumn): number {
+  const kind = columnSpec(column).kind;
+  if (kind === "count") return r.pick([0, 1, 2, 100, 1000, 2500, 5000, 15_000]);
+  const day = `${r.int(kind === "day" ? 2015 : 2018, kind === "day" ? 2017 : 2020)}-0${r.int(1, 9)}-1${r.int(0, 9)}`;
+  // Instants anywhere in a day; days at any hour too, so bounds inside a day are checked.
+  return Date.parse(`${day}T${r.pick(["00:00:00.000", "05:00:00.000", "23:59:59.999"])}Z`);
+}
+
+/** The flags and columns the test changes at random; the same as stored. */
+const CHANGEABLE = ["posted", "restricted", "complete", "crossover", "language", ...COLUMN_NAMES] as const;
+
+function workRow(w: ModelWork): Updateable<WorksTable> {
   return {
     posted: w.posted ? 1 : 0,
     restricted: w.restricted ? 1 : 0,
     complete: w.complete ? 1 : 0,
     crossover: w.crossover ? 1 : 0,
     language: w.language,
-    word_count: w.word_count,
-    revised_at: w.revised_at,
-    created_at: w.created_at,
-    kudos_count: w.kudos_count,
-    hits_count: w.hits_count,
-    comments_count: w.comments_count,
-    bookmarks_count: w.bookmarks_count,
-    title_sort: w.title_sort,
-    creators_sort: w.creators_sort,
-  } satisfies Record<(typeof WORK_COLUMNS)[number], unknown>;
+    ...(w.columns as Updateable<WorksTable>),
+  };
 }
 
 async function writeLinks(db: Db, w: ModelWork): Promise<void> {
@@ -175,10 +183,22 @@ async function writeLinks(db: Db, w: ModelWork): Promise<void> {
 async function insertWork(db: Db, r: Rng, corpus: Corpus, posting = false): Promise<number> {
   const draft = randomWork(r, corpus, 0);
   // Works posted after the index was built are the newest (they pile into the top "updated" bucket).
-  if (posting) draft.revised_at = `2021-0${r.int(1, 9)}-1${r.int(0, 9)}T0${r.int(0, 9)}:00:00.000Z`;
+  if (posting) draft.columns.revised_at = `2021-0${r.int(1, 9)}-1${r.int(0, 9)}T0${r.int(0, 9)}:00:00.000Z`;
   const row = await db
     .insertInto("works")
-    .values({ title: draft.title_sort, summary: "", notes: "", endnotes: "", expected_chapters: 1, comment_permission: "all", published_on: "2020-01-01", backdated: 0, import_headers: null, updated_at: draft.created_at, ...workRow(draft) })
+    .values({
+      title: String(draft.columns.title_sort),
+      summary: "",
+      notes: "",
+      endnotes: "",
+      expected_chapters: 1,
+      comment_permission: "all",
+      backdated: 0,
+      import_headers: null,
+      created_at: "2020-01-01T00:00:00.000Z",
+      updated_at: "2020-01-01T00:00:00.000Z",
+      ...workRow(draft),
+    } as Insertable<WorksTable>)
     .returning("id")
     .executeTakeFirstOrThrow();
   const work = { ...draft, id: row.id };
@@ -207,10 +227,17 @@ async function mutate(db: Db, r: Rng, corpus: Corpus, count: number): Promise<vo
       const fresh = { ...randomWork(r, corpus, id) };
       const old = corpus.works.get(id)!;
       // Change some fields only, so most works keep their place in most orders.
-      const next: ModelWork = { ...old };
-      for (const key of WORK_COLUMNS) if (r.chance(0.3)) (next as unknown as Record<string, unknown>)[key] = fresh[key];
+      const next: ModelWork = { ...old, columns: { ...old.columns } };
+      for (const key of CHANGEABLE) {
+        if (!r.chance(0.3)) continue;
+        if (key in next.columns) next.columns[key as WorkColumn] = fresh.columns[key as WorkColumn];
+        else (next as unknown as Record<string, unknown>)[key] = fresh[key as keyof ModelWork];
+      }
       if (r.chance(0.4)) Object.assign(next, { direct: fresh.direct, inherited: fresh.inherited });
-      if (r.chance(0.2)) Object.assign(next, { pseudIds: fresh.pseudIds, creators_sort: fresh.creators_sort });
+      if (r.chance(0.2)) {
+        next.pseudIds = fresh.pseudIds;
+        next.columns.creators_sort = fresh.columns.creators_sort;
+      }
       await db.updateTable("works").set(workRow(next)).where("id", "=", id).execute();
       await writeLinks(db, next);
       corpus.works.set(id, next);
@@ -233,10 +260,12 @@ function randomQuery(r: Rng, corpus: Corpus): ListingQuery {
   if (r.chance(0.2)) q.excludeUserIds = [r.pick(corpus.pseuds).userId, ...(r.chance(0.5) ? [r.pick(corpus.pseuds).userId, 999_999] : [])]; // muted users
   q.crossover = r.pick(["include", "include", "exclude", "only"] as const);
   q.completion = r.pick(["all", "all", "complete", "in_progress"] as const);
-  if (r.chance(0.3)) q.wordsFrom = r.pick([0, 100, 1000, 5000]);
-  if (r.chance(0.3)) q.wordsTo = r.pick([500, 1000, 2500, 15_000]);
-  if (r.chance(0.2)) q.updatedFrom = `${r.int(2018, 2020)}-0${r.int(1, 9)}-1${r.int(0, 9)}`;
-  if (r.chance(0.2)) q.updatedTo = `${r.int(2018, 2020)}-0${r.int(1, 9)}-1${r.int(0, 9)}`;
+  for (const column of COLUMN_NAMES) {
+    if (isTextColumn(column) || !r.chance(0.2)) continue;
+    const range = ((q.ranges ??= {})[column] = {} as { min?: number; max?: number });
+    if (r.chance(0.7)) range.min = randomBound(r, column);
+    if (r.chance(0.7)) range.max = randomBound(r, column);
+  }
   if (r.chance(0.2)) q.language = r.pick(LANGUAGES);
   q.sort = r.pick(Object.keys(SORT_COLUMNS) as SortColumn[]);
   q.direction = r.pick(["asc", "desc"] as const);
@@ -263,10 +292,10 @@ function bruteForce(corpus: Corpus, q: ListingQuery): ListingResult {
     if (q.crossover === "exclude" && w.crossover) return false;
     if (q.completion === "complete" && !w.complete) return false;
     if (q.completion === "in_progress" && w.complete) return false;
-    if (q.wordsFrom !== undefined && w.word_count < q.wordsFrom) return false;
-    if (q.wordsTo !== undefined && w.word_count > q.wordsTo) return false;
-    if (q.updatedFrom && w.revised_at < `${q.updatedFrom}T00:00:00.000Z`) return false;
-    if (q.updatedTo && w.revised_at > `${q.updatedTo}T23:59:59.999Z`) return false;
+    for (const [column, range] of Object.entries(q.ranges ?? {}) as [NumberColumn, { min?: number; max?: number }][]) {
+      const value = indexValue(column, w.columns[column]) as number;
+      if ((range.min !== undefined && value < range.min) || (range.max !== undefined && value > range.max)) return false;
+    }
     if (q.language && w.language !== q.language) return false;
     return true;
   });
@@ -280,9 +309,9 @@ function bruteForce(corpus: Corpus, q: ListingQuery): ListingResult {
     return x.length - y.length;
   };
   matches.sort((a, b) => {
-    const x = a[column];
-    const y = b[column];
-    const c = typeof x === "string" ? (column === "title_sort" || column === "creators_sort" ? compareText(x, y as string) : x < (y as string) ? -1 : x > (y as string) ? 1 : 0) : x - (y as number);
+    const x = indexValue(column, a.columns[column]);
+    const y = indexValue(column, b.columns[column]);
+    const c = typeof x === "string" ? compareText(x, y as string) : x - (y as number);
     return sign * (c !== 0 ? c : a.id - b.id);
   });
   const start = (q.page - 1) * q.perPage;

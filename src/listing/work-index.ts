@@ -1,5 +1,6 @@
 import roaring from "roaring";
 import { TAG_TYPES, type TagType } from "../model/vocabulary.js";
+import { COLUMN_NAMES, type ColumnValues, columnSpec, isTextColumn, type NumberColumn, type TextColumn, WORK_COLUMNS } from "./columns.js";
 import { IdLists } from "./id-lists.js";
 import { FACET_SIZE, FACET_TYPES, type FacetCount, type ListingQuery, type ListingResult, SORT_COLUMNS, type SortedWorkColumn } from "./listing-query.js";
 import { RangeBuckets } from "./range-buckets.js";
@@ -16,16 +17,8 @@ export interface IndexedWork {
   complete: boolean;
   crossover: boolean;
   language: string;
-  wordCount: number;
-  /** "Date Updated" and "Date Posted" in ms since the epoch. */
-  revisedAt: number;
-  createdAt: number;
-  kudos: number;
-  hits: number;
-  comments: number;
-  bookmarks: number;
-  titleSort: string;
-  creatorsSort: string;
+  /** Its sort and range columns (columns.ts), dates in ms since the epoch. */
+  columns: ColumnValues;
   pseudIds: number[];
   userIds: number[];
   /** The work's filter set: canonical tags it carries directly (or through a synonym)... */
@@ -53,7 +46,7 @@ const FIXED_TYPE_CODE_MAX = 2;
 /**
  * The browse index: everything a works listing filters, sorts and counts by, in memory, as
  * compressed bitmaps (one per filter tag, language, flag, creator) and typed arrays indexed by
- * work id. It answers a ListingQuery exactly as the SQL path (sql-listing.ts) does, in a few
+ * work id. It answers a ListingQuery exactly as the SQL oracle (src/oracles/sql-listing.ts) does, in a few
  * milliseconds at a million works. It knows nothing of the database: index-loader.ts builds it
  * and keeps it current from the change feed.
  */
@@ -86,24 +79,21 @@ export class WorkIndex {
   private capacity = 0;
   private languageCode = new Uint16Array(0);
   private readonly languages: string[] = [];
-  private readonly numbers: Record<Exclude<SortedWorkColumn, "title_sort" | "creators_sort">, Float64Array | Uint32Array> = {
-    revised_at: new Float64Array(0),
-    created_at: new Float64Array(0),
-    word_count: new Uint32Array(0),
-    kudos_count: new Uint32Array(0),
-    hits_count: new Uint32Array(0),
-    comments_count: new Uint32Array(0),
-    bookmarks_count: new Uint32Array(0),
-  };
-  private readonly strings: Record<"title_sort" | "creators_sort", StringKeys> = { title_sort: new StringKeys(), creators_sort: new StringKeys() };
+  /** Counts as 32-bit integers, dates as milliseconds (doubles). */
+  private readonly numbers = Object.fromEntries(
+    COLUMN_NAMES.filter((c) => !isTextColumn(c)).map((c) => [c, columnSpec(c).kind === "count" ? new Uint32Array(0) : new Float64Array(0)]),
+  ) as Record<NumberColumn, Float64Array | Uint32Array>;
+  private readonly strings = Object.fromEntries(COLUMN_NAMES.filter(isTextColumn).map((c) => [c, new StringKeys()])) as Record<TextColumn, StringKeys>;
   /** Per work: its direct filter tags (the facets count these) and its inherited-only ones. */
   private readonly tags = new IdLists();
   private readonly inheritedTags = new IdLists();
   private readonly creators = new IdLists();
 
   private readonly orders = new Map<SortedWorkColumn, SortOrder>();
-  private readonly words = new RangeBuckets(() => this.numbers.word_count, () => this.listed.toUint32Array());
-  private readonly updated = new RangeBuckets(() => this.numbers.revised_at, () => this.listed.toUint32Array());
+  /** The sidebar's range columns (word count, date updated): filtered on most listings, so bucketed. */
+  private readonly buckets = new Map<NumberColumn, RangeBuckets>(
+    WORK_COLUMNS.filter((c) => "sidebarRange" in c).map((c) => [c.column, new RangeBuckets(() => this.numbers[c.column], () => this.listed.toUint32Array())]),
+  );
   /** Ids waiting to be added to each bitmap while the index is built (see finishBuild). */
   private pending: {
     listed: number[];
@@ -179,8 +169,7 @@ export class WorkIndex {
       order.invalidate();
       order.ensureBuilt();
     }
-    this.words.build(ids);
-    this.updated.build(ids);
+    for (const buckets of this.buckets.values()) buckets.build(ids);
     this.listed.runOptimize();
     for (const bitmap of this.direct) bitmap.runOptimize();
     for (const order of this.facetOrder) order.stale = true;
@@ -196,20 +185,11 @@ export class WorkIndex {
 
   private unchangedSortKeys(work: IndexedWork): Set<SortedWorkColumn> {
     const id = work.id;
-    const n = this.numbers;
     const same = new Set<SortedWorkColumn>();
-    const now: [SortedWorkColumn, number][] = [
-      ["revised_at", work.revisedAt],
-      ["created_at", work.createdAt],
-      ["word_count", work.wordCount],
-      ["kudos_count", work.kudos],
-      ["hits_count", work.hits],
-      ["comments_count", work.comments],
-      ["bookmarks_count", work.bookmarks],
-    ];
-    for (const [column, value] of now) if (n[column as keyof typeof n][id] === value) same.add(column);
-    if (this.strings.title_sort.get(id) === work.titleSort) same.add("title_sort");
-    if (this.strings.creators_sort.get(id) === work.creatorsSort) same.add("creators_sort");
+    for (const column of COLUMN_NAMES) {
+      const now = isTextColumn(column) ? this.strings[column].get(id) : this.numbers[column][id];
+      if (now === work.columns[column]) same.add(column);
+    }
     return same;
   }
 
@@ -217,8 +197,7 @@ export class WorkIndex {
   remove(id: number, keepPlaceIn: Set<SortedWorkColumn> = NO_COLUMNS): void {
     if (!this.listed.has(id)) return;
     for (const [column, order] of this.orders) if (!keepPlaceIn.has(column)) order.beforeChange(id);
-    this.words.remove(id);
-    this.updated.remove(id);
+    for (const buckets of this.buckets.values()) buckets.remove(id);
     this.listed.remove(id);
     this.restricted.remove(id);
     this.complete.remove(id);
@@ -305,20 +284,13 @@ export class WorkIndex {
     }
     this.tags.set(id, direct);
     this.inheritedTags.set(id, inherited);
-    const n = this.numbers;
-    n.revised_at[id] = work.revisedAt;
-    n.created_at[id] = work.createdAt;
-    n.word_count[id] = work.wordCount;
-    n.kudos_count[id] = work.kudos;
-    n.hits_count[id] = work.hits;
-    n.comments_count[id] = work.comments;
-    n.bookmarks_count[id] = work.bookmarks;
-    this.strings.title_sort.set(id, work.titleSort);
-    this.strings.creators_sort.set(id, work.creatorsSort);
+    for (const column of COLUMN_NAMES) {
+      if (isTextColumn(column)) this.strings[column].set(id, work.columns[column]);
+      else this.numbers[column][id] = work.columns[column];
+    }
     if (live) {
       for (const [column, order] of this.orders) if (!keptPlaceIn.has(column)) order.afterChange(id);
-      this.words.add(id);
-      this.updated.add(id);
+      for (const buckets of this.buckets.values()) buckets.add(id);
     }
   }
 
@@ -386,23 +358,20 @@ export class WorkIndex {
     const mutedWorks = (q.excludeUserIds ?? []).map((id) => this.byUser.get(id)).filter((b): b is Bitmap => b !== undefined);
     if (mutedWorks.length) result.andNotInPlace(mutedWorks.length === 1 ? mutedWorks[0]! : RoaringBitmap32.orMany(mutedWorks));
     let out = result;
-    if (q.wordsFrom !== undefined || q.wordsTo !== undefined) out = this.words.filter(out, q.wordsFrom, q.wordsTo);
-    if (q.updatedFrom !== undefined || q.updatedTo !== undefined) {
-      const from = q.updatedFrom ? Date.parse(`${q.updatedFrom}T00:00:00.000Z`) : undefined;
-      const to = q.updatedTo ? Date.parse(`${q.updatedTo}T23:59:59.999Z`) : undefined;
-      out = this.updated.filter(out, from, to);
+    for (const [column, range] of Object.entries(q.ranges ?? {}) as [NumberColumn, { min?: number; max?: number }][]) {
+      if (range.min !== undefined || range.max !== undefined) out = this.between(out, column, range.min, range.max);
     }
     return out;
   }
 
   /**
    * The works of `matching` whose value in a number column lies in [min, max] (either bound
-   * optional): a new bitmap. Word counts and dates go through their range buckets; counters are
-   * read per work (search's `kudos:100-500` and the like).
+   * optional): a new bitmap. The sidebar's range columns go through their range buckets; others
+   * are read per work (search's `kudos:100-500` and the like).
    */
-  between(matching: Bitmap, column: Exclude<SortedWorkColumn, "title_sort" | "creators_sort">, min?: number, max?: number): Bitmap {
-    if (column === "word_count") return this.words.filter(matching, min, max);
-    if (column === "revised_at") return this.updated.filter(matching, min, max);
+  between(matching: Bitmap, column: NumberColumn, min?: number, max?: number): Bitmap {
+    const buckets = this.buckets.get(column);
+    if (buckets) return buckets.filter(matching, min, max);
     const values = this.numbers[column];
     const lo = min ?? Number.NEGATIVE_INFINITY;
     const hi = max ?? Number.POSITIVE_INFINITY;
@@ -663,12 +632,13 @@ export class WorkIndex {
     for (const keys of Object.values(this.strings)) total += keys.bytes();
     total += this.languageCode.byteLength + this.tags.bytes() + this.inheritedTags.bytes() + this.creators.bytes();
     for (const order of this.orders.values()) total += order.bytes();
-    total += this.words.bytes() + this.updated.bytes() + this.tagIds.length * 24;
+    for (const buckets of this.buckets.values()) total += buckets.bytes();
+    total += this.tagIds.length * 24;
     return total;
   }
 
   private keyColumn(column: SortedWorkColumn): SortKeyColumn {
-    if (column === "title_sort" || column === "creators_sort") return { kind: "string", values: this.strings[column] };
+    if (isTextColumn(column)) return { kind: "string", values: this.strings[column] };
     return { kind: "number", values: this.numbers[column] };
   }
 
@@ -693,8 +663,7 @@ export class WorkIndex {
     }
     this.tags.grow(capacity);
     this.inheritedTags.grow(capacity);
-    this.strings.title_sort.grow(capacity);
-    this.strings.creators_sort.grow(capacity);
+    for (const keys of Object.values(this.strings)) keys.grow(capacity);
     this.creators.grow(capacity);
     this.capacity = capacity;
   }

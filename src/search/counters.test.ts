@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { eachDialect } from "../../test/support/db.js";
 import { makeCreator, makeWork } from "../../test/support/factories.js";
 import { GUEST } from "../platform/http/viewer.js";
+import { BrowseIndex } from "../listing/index.js";
 import { searchWorks } from "./listing.js";
 import { parseSearchQuery } from "./query-language.js";
 
@@ -23,7 +24,7 @@ test("kudos, hits, comments and bookmarks ranges and sorts use the works' counte
     const titles = async (text: string) => {
       const parsed = parseSearchQuery(text);
       assert.ok(parsed.ok, text);
-      return (await searchWorks(db, GUEST, parsed.query, 1)).blurbs.map((b) => b.work.title);
+      return (await searchWorks(db, GUEST, parsed.query, 1, await BrowseIndex.build(db))).blurbs.map((b) => b.work.title);
     };
     assert.deepEqual((await titles("tide kudos>5")).sort(), ["Tide Lines", "Tide Pools"]);
     assert.deepEqual(await titles("tide sort:kudos"), ["Tide Pools", "Tide Lines", "Tide Charts"]);

@@ -11,3 +11,8 @@ export { compileHints } from "./query.js";
 export { reindexAll } from "./reindex.js";
 export { searchRoutes } from "./routes.js";
 export { indexChapterText, indexTagName, indexWorkFields, refreshWorkSearchFields, unindexChapters, unindexWork } from "./search-index.js";
+// The SQL each search compiles to, for the SQL oracle (src/oracles/search-sql.ts): the baseline of
+// `fanfold bench search` and the tests' second opinion. The archive's searches use searchWorks.
+export { RATING_NAMES } from "./indexed-listing.js";
+export type { ParsedQuery } from "./query-language.js";
+export { type CompileHints, relevance, textCondition, textSource } from "./query.js";

@@ -1,31 +1,41 @@
 import roaring from "roaring";
 import { mutedUserIds } from "../blocking/index.js";
-import { defaultListingQuery, type ListingQuery } from "../listing/index.js";
-import type { Bitmap, WorkIndex } from "../listing/index.js";
+import { type Bitmap, defaultListingQuery, type ListingQuery, type NumberColumn, type SearchRangeName, WORK_COLUMNS, type WorkColumn, type WorkIndex } from "../listing/index.js";
 import { type RawBuilder, sql } from "kysely";
 import { type DbOrTrx, selectIntegers } from "../platform/db/index.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import type { ParsedQuery } from "./query-language.js";
 import { type BestMatchTuning, firstByBestMatch, firstInOrder } from "./best-match.js";
 import { type CompileHints, textWorkIds } from "./query.js";
-import { RATING_NAMES } from "./refine.js";
 
 const { RoaringBitmap32 } = roaring;
 
-/** The query language's count fields and sort names, and the browse index's columns behind them. */
-const COUNTER_COLUMNS = { kudos: "kudos_count", hits: "hits_count", comments: "comments_count", bookmarks: "bookmarks_count" } as const;
-const SORT_KEYS = { title: "title_sort", creator: "creators_sort", updated: "revised_at", words: "word_count", ...COUNTER_COLUMNS } as const;
+/** Ratings by the names the query language gives back. */
+export const RATING_NAMES: Record<string, string> = {
+  "not rated": "Not Rated",
+  notrated: "Not Rated",
+  "general audiences": "General Audiences",
+  general: "General Audiences",
+  "teen and up audiences": "Teen And Up Audiences",
+  teen: "Teen And Up Audiences",
+  mature: "Mature",
+  explicit: "Explicit",
+};
+
+
+/** The query language's sort names and count fields, and the listing columns behind them. */
+const SORT_KEYS = new Map<string, WorkColumn>(WORK_COLUMNS.map((c) => [c.search.name, c.column]));
+const RANGE_COLUMNS = WORK_COLUMNS.filter((c) => "range" in c.search).map((c) => ({ field: c.search.name as SearchRangeName, column: c.column as NumberColumn }));
 
 /**
  * One page of `/works/search` through the browse index: the same works, order and total as the
- * SQL listing (listing.ts, searchWithSql), which the tests hold it to. The database is asked
+ * SQL oracle (src/oracles/search-sql.ts), which the tests and `fanfold bench search` hold it to. The database is asked
  * only for the ids the words find and, for best match, the scores of the works whose own fields
  * have them; which of those the viewer may see, the filters (`words>1000`, `kudos:10-50`,
  * `complete:true`, `rating:teen`...), the count and the sort are answered from the index's bitmaps
  * and columns in memory. In SQL each of those is a lookup per matching work, which for a common
  * word is most of the archive (bench/README.md, `fanfold bench search`).
  *
- * Returns null for what the index does not keep (the posted date): the caller asks SQL then.
  */
 export async function searchThroughIndex(
   db: DbOrTrx,
@@ -36,9 +46,8 @@ export async function searchThroughIndex(
   perPage: number,
   hints: CompileHints,
   tuning?: BestMatchTuning,
-): Promise<{ total: number; workIds: number[] } | null> {
+): Promise<{ total: number; workIds: number[] }> {
   const sort = query.sort ?? (query.text ? { column: "best" as const, direction: "desc" as const } : undefined);
-  if (sort && sort.column !== "best" && !(sort.column in SORT_KEYS)) return null;
   const matching = await matchingThroughIndex(db, index, viewer, query, hints);
 
   const total = matching.size;
@@ -55,7 +64,7 @@ export async function searchThroughIndex(
     // Without a word that can score (only fields like `tags:`), every work scores 0: the tie-breaks alone.
     if (first) return { total, workIds: first.slice(offset) };
   } else if (sort) {
-    const key = index.sortKey(SORT_KEYS[sort.column as keyof typeof SORT_KEYS]);
+    const key = index.sortKey(SORT_KEYS.get(sort.column)!);
     const sign = sort.direction === "asc" ? 1 : -1;
     const byKey = key.kind === "number" ? (a: number, b: number) => key.values[a]! - key.values[b]! : (a: number, b: number) => key.values.compare(a, b);
     compare = (a, b) => sign * byKey(a, b) || updatedThenId(a, b);
@@ -69,8 +78,13 @@ export async function searchThroughIndex(
  * results" on every listing.
  */
 export async function matchingThroughIndex(db: DbOrTrx, index: WorkIndex, viewer: Viewer, query: ParsedQuery, hints: CompileHints): Promise<Bitmap> {
-  const listing: ListingQuery = { ...defaultListingQuery(viewer.user !== null), excludeUserIds: await mutedUserIds(db, viewer) };
+  const listing: ListingQuery = { ...defaultListingQuery(viewer.user !== null), excludeUserIds: await mutedUserIds(db, viewer), ranges: {} };
   const f = query.filters;
+  for (const { field, column } of RANGE_COLUMNS) if (query.ranges[field]) listing.ranges![column] = query.ranges[field];
+  if (query.updated) {
+    const { after, before } = query.updated;
+    listing.ranges!.revised_at = { min: after ? Date.parse(after) : undefined, max: before ? Date.parse(before) : undefined };
+  }
   if (f.complete !== undefined) listing.completion = f.complete ? "complete" : "in_progress";
   if (f.crossover !== undefined) listing.crossover = f.crossover ? "only" : "exclude";
 
@@ -94,18 +108,6 @@ export async function matchingThroughIndex(db: DbOrTrx, index: WorkIndex, viewer
 
   let matching = index.matching(listing, within);
   if (except) matching.andNotInPlace(except);
-  const range = (column: Parameters<WorkIndex["between"]>[1], r: { min?: number; max?: number } | undefined) => {
-    if (r && (r.min !== undefined || r.max !== undefined)) matching = index.between(matching, column, r.min, r.max);
-  };
-  range("word_count", query.ranges.words);
-  for (const [field, column] of Object.entries(COUNTER_COLUMNS) as [keyof typeof COUNTER_COLUMNS, (typeof COUNTER_COLUMNS)[keyof typeof COUNTER_COLUMNS]][]) {
-    range(column, query.ranges[field]);
-  }
-  if (query.updated) {
-    const after = query.updated.after ? Date.parse(query.updated.after) : undefined;
-    const before = query.updated.before ? Date.parse(query.updated.before) : undefined;
-    range("revised_at", { min: after, max: before });
-  }
   const chapters = chapterRange(query);
   if (chapters && !matching.isEmpty) matching = await withChapterCount(db, matching, chapters);
   return matching;

@@ -62,6 +62,7 @@
  * child of their own kind; `not` never wraps a `not`. A `not` may stand alone or under `or`
  * (`-foo`, `a OR NOT b`); the compiler has to handle those (for example with NOT IN).
  */
+import { defaultDirection as columnDirection, type SearchRangeName, type SearchSortName, WORK_COLUMNS } from "../listing/index.js";
 import { RATINGS } from "../model/vocabulary.js";
 import { findLanguage, languageFromLabel } from "../model/languages.js";
 
@@ -72,13 +73,15 @@ export type Node =
   | { kind: "and"; children: Node[] }
   | { kind: "or"; children: Node[] }
   | { kind: "not"; child: Node };
-export type RangeField = "words" | "kudos" | "comments" | "bookmarks" | "hits" | "chapters";
+/** The listing columns' count ranges (src/listing/columns.ts), and the number of posted chapters. */
+export type RangeField = SearchRangeName | "chapters";
 /** Inclusive bounds. */
 export interface Range {
   min?: number;
   max?: number;
 }
-export type SortColumn = "best" | "creator" | "title" | "posted" | "updated" | "words" | "hits" | "kudos" | "comments" | "bookmarks";
+/** Best match, or one of the listing columns' sorts (src/listing/columns.ts). */
+export type SortColumn = "best" | SearchSortName;
 export interface ParsedQuery {
   /** null when the query has only filters (or nothing). */
   text: Node | null;
@@ -192,43 +195,25 @@ const FIELD_NAMES: Record<TextField, string> = {
   text: "text:",
 };
 
+/** Count ranges by their singular (`word`, `kudo`...): `words>10`, `kudos_count:1-5` and `chapter=2` all read. */
 const RANGE_FIELDS: Record<string, RangeField> = {
-  word: "words",
-  kudo: "kudos",
-  comment: "comments",
-  bookmark: "bookmarks",
-  hit: "hits",
+  ...Object.fromEntries(WORK_COLUMNS.filter((c) => "range" in c.search).map((c) => [c.search.name.replace(/s$/, ""), c.search.name as RangeField])),
   chapter: "chapters",
 };
+/** Ranges in a query's summary: the word count first, then the counters by name, then chapters. */
+const RANGE_ORDER: RangeField[] = [...Object.values(RANGE_FIELDS)].sort((a, b) => rangeRank(a) - rangeRank(b) || a.localeCompare(b));
+function rangeRank(field: RangeField): number {
+  return field === "words" ? 0 : field === "chapters" ? 2 : 1;
+}
 
-const SORT_LABELS: Record<SortColumn, string> = {
-  best: "best match",
-  creator: "creator",
-  title: "title",
-  posted: "date posted",
-  updated: "date updated",
-  words: "word count",
-  hits: "hits",
-  kudos: "kudos",
-  comments: "comments",
-  bookmarks: "bookmarks",
-};
-const SORT_ALIASES = new Map<string, SortColumn>(
-  Object.entries({
-    best: ["best", "best match", "relevance", "score"],
-    creator: ["creator", "creators", "author", "authors"],
-    title: ["title"],
-    posted: ["posted", "date posted", "created", "created at", "date created"],
-    updated: ["updated", "date updated", "revised", "revised at", "updated at"],
-    words: ["words", "word", "word count", "words count", "wordcount"],
-    hits: ["hits", "hit", "hits count"],
-    kudos: ["kudos", "kudo", "kudos count"],
-    comments: ["comments", "comment", "comments count"],
-    bookmarks: ["bookmarks", "bookmark", "bookmarks count"],
-  } satisfies Record<SortColumn, string[]>).flatMap(([column, names]) => names.map((n) => [n, column as SortColumn] as const)),
-);
+const SORTS: { column: SortColumn; label: string; names: readonly string[]; direction: "asc" | "desc" }[] = [
+  { column: "best", label: "best match", names: ["best", "best match", "relevance", "score"], direction: "desc" },
+  ...WORK_COLUMNS.map((c) => ({ column: c.search.name, label: c.search.label, names: [c.search.name, ...c.search.aliases], direction: columnDirection(c.column) })),
+];
+const SORT_LABELS = Object.fromEntries(SORTS.map((s) => [s.column, s.label])) as Record<SortColumn, string>;
+const SORT_ALIASES = new Map<string, SortColumn>(SORTS.flatMap((s) => s.names.map((n) => [n, s.column] as const)));
 const DIRECTIONS: Record<string, "asc" | "desc"> = { asc: "asc", ascending: "asc", desc: "desc", descending: "desc" };
-const defaultDirection = (column: SortColumn) => (column === "creator" || column === "title" ? "asc" : "desc");
+const defaultDirection = (column: SortColumn) => SORTS.find((s) => s.column === column)!.direction;
 /** Lower case, punctuation to single spaces: "Word_Count" → "word count". */
 const nameKey = (s: string) => s.toLowerCase().replace(/[^a-z]+/g, " ").trim();
 
@@ -278,8 +263,7 @@ const MESSAGES = {
     `There is no rating “${value}”. The ratings are General Audiences, Teen And Up Audiences, Mature, Explicit and Not Rated (general, teen, mature, explicit, notrated).`,
   emptyFilter: (name: string) => `“${name}:” needs a value after it.`,
   emptySort: "Say what to sort by, like sort:kudos.",
-  sortColumn: (value: string) =>
-    `Searches can't be sorted by “${value}”. Sort by best match, creator, title, date posted, date updated, word count, hits, kudos, comments or bookmarks.`,
+  sortColumn: (value: string) => `Searches can't be sorted by “${value}”. Sort by ${SORTS.slice(0, -1).map((s) => s.label).join(", ")} or ${SORTS.at(-1)!.label}.`,
   sortDirections: (raw: string) => `“${raw}” asks for two different directions.`,
 };
 
@@ -323,7 +307,7 @@ const FIELD_PREFIX = /^([A-Za-z_]+):/;
 const END = String.raw`(?=$|[\s()"\u201C\u201D]|\|\||&&)`;
 const NUM = String.raw`(\d[\d,._]*)`;
 const SORT_HEAD = /sort(?:ed)?(?:[ _]?by)?\s*:/iy;
-const RANGE_HEAD = /(word|kudo|comment|bookmark|hit|chapter)s?(?:_?count)?(?=[:<>=])/iy;
+const RANGE_HEAD = new RegExp(String.raw`(${Object.keys(RANGE_FIELDS).join("|")})s?(?:_?count)?(?=[:<>=])`, "iy");
 const RANGE_VALUE = new RegExp(String.raw`:?(?:(<=|>=|<|>)${NUM}|=?${NUM}(?:-${NUM})?)${END}`, "y");
 const DATE_HEAD = /(?:updated|revised|date)(?:_at)?(?=[:<>=])/iy;
 const DATE_VALUE = new RegExp(String.raw`:?(<=|>=|<|>|=)?${NUM}(?:-${NUM})?\s*(hour|day|week|month|year)s?(?:\s+ago)?${END}`, "iy");
@@ -928,7 +912,6 @@ export function formatNode(node: Node): string {
   }
 }
 
-const RANGE_ORDER: RangeField[] = ["words", "kudos", "comments", "bookmarks", "hits", "chapters"];
 const grouped = (n: number) => n.toLocaleString("en-US");
 
 /**

@@ -217,16 +217,18 @@ test("the search page's listing gives what the generic listing gives", async (t)
   await eachDialect(t, async (_t, { db }) => {
     await seedArchive(db);
     const { parseSearchQuery } = await import("./query-language.js");
-    const { searchRefinement } = await import("./refine.js");
+    const { searchRefinement } = await import("../oracles/search-sql.js");
     const { searchWorks } = await import("./listing.js");
-    const { listWorks } = await import("../model/works.js");
+    const { listWorks } = await import("../oracles/list-works.js");
+    const { BrowseIndex } = await import("../listing/index.js");
+    const browse = await BrowseIndex.build(db);
     const guest = { user: null, sessionId: null };
     const queries = ["dragon", "dragon song", "dragon -song", "sea OR snow", "light*", '"lighthouse keeper"', "tags:Myths", "myths", "-dragon", "dragon OR -song", "words>3", "sort:words", "qqzzxv", "zephyrine", "看海"];
     for (const text of queries) {
       const parsed = parseSearchQuery(text);
       assert.ok(parsed.ok);
       for (const page of [1, 2]) {
-        const fast = await searchWorks(db, guest, parsed.query, page);
+        const fast = await searchWorks(db, guest, parsed.query, page, browse);
         const generic = await listWorks(db, guest, { kind: "all" }, page, searchRefinement(db, parsed.query));
         assert.equal(fast.total, generic.total, `${text}: total`);
         assert.deepEqual(fast.blurbs.map((b) => b.work.id), generic.blurbs.map((b) => b.work.id), `${text}: page ${page}`);

@@ -6,6 +6,7 @@ import { makeCreator, makeWork } from "../../test/support/factories.js";
 import type { Db } from "../platform/db/index.js";
 import { GUEST, type Viewer } from "../platform/http/viewer.js";
 import { parseSearchQuery } from "../search/query-language.js";
+import { BrowseIndex } from "../listing/index.js";
 import { searchWorks } from "../search/listing.js";
 import { deleteWork } from "../works/commands.js";
 import { addWorkToSeries, createSeries, removeWorkFromSeries, updateSeries } from "./commands.js";
@@ -254,7 +255,7 @@ test("series: series titles are searchable, and stay current when a series is re
     const found = async (text: string) => {
       const parsed = parseSearchQuery(text);
       assert.ok(parsed.ok, text);
-      return (await searchWorks(db, GUEST, parsed.query, 1)).blurbs.map((x) => x.work.id).sort();
+      return (await searchWorks(db, GUEST, parsed.query, 1, await BrowseIndex.build(db))).blurbs.map((x) => x.work.id).sort();
     };
     const seriesId = await db.transaction().execute(async (trx) => {
       const id = await createSeries(trx, [pseudId], "Marmalade Chronicles");

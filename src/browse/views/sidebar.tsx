@@ -2,8 +2,8 @@ import { type Choice, ChoiceGroup, SelectField, TextField } from "../../platform
 import { formatNumber } from "../../platform/i18n/index.js";
 import { TYPE_LABELS } from "../../model/vocabulary.js";
 import { LANGUAGES } from "../../model/languages.js";
-import { FACET_TYPES, type ListingResult, SORT_COLUMNS } from "../../listing/index.js";
-import type { Sidebar } from "../sidebar-params.js";
+import { columnSpec, FACET_TYPES, type ListingResult, SORT_COLUMNS } from "../../listing/index.js";
+import { SIDEBAR_RANGES, type Sidebar } from "../sidebar-params.js";
 
 /**
  * The filter sidebar (AO3's "Sort and Filter" form): a GET form, so every filtered listing is a
@@ -102,16 +102,17 @@ export function FilterSidebar(props: { action: string; sidebar: Sidebar; result:
           ]}
           selected={[q.completion === "complete" ? "T" : q.completion === "in_progress" ? "F" : ""]}
         />
-        <fieldset class="range">
-          <legend>Word Count</legend>
-          <TextField name="work_search[words_from]" label="From" value={sidebar.typed.wordsFrom} inputmode="numeric" />
-          <TextField name="work_search[words_to]" label="To" value={sidebar.typed.wordsTo} inputmode="numeric" />
-        </fieldset>
-        <fieldset class="range">
-          <legend>Date Updated</legend>
-          <TextField name="work_search[date_from]" label="From" value={sidebar.typed.dateFrom} type="date" />
-          <TextField name="work_search[date_to]" label="To" value={sidebar.typed.dateTo} type="date" />
-        </fieldset>
+        {SIDEBAR_RANGES.map((range) => {
+          const typed = sidebar.typed.ranges[range.column];
+          const count = columnSpec(range.column).kind === "count";
+          return (
+            <fieldset class="range">
+              <legend safe>{range.legend}</legend>
+              <TextField name={`work_search[${range.from}]`} label="From" value={typed?.from ?? ""} {...(count ? { inputmode: "numeric" } : { type: "date" })} />
+              <TextField name={`work_search[${range.to}]`} label="To" value={typed?.to ?? ""} {...(count ? { inputmode: "numeric" } : { type: "date" })} />
+            </fieldset>
+          );
+        })}
         <TextField
           name="work_search[query]"
           label="Search within results"

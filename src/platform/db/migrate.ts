@@ -14,6 +14,7 @@ import * as m0012 from "./migrations/0012_reading.js";
 import * as m0013 from "./migrations/0013_api_tokens.js";
 import * as m0014 from "./migrations/0014_subscriptions.js";
 import * as m0015 from "./migrations/0015_blocking.js";
+import * as m0016 from "./migrations/0016_date_posted.js";
 
 // Listed explicitly rather than read from a folder, so the built dist/ and tsx run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0013_api_tokens": m0013,
   "0014_subscriptions": m0014,
   "0015_blocking": m0015,
+  "0016_date_posted": m0016,
 };
 
 function migrator(db: Kysely<any>): Migrator {

@@ -1,16 +1,11 @@
+import { WORK_COLUMNS } from "../../listing/index.js";
 import type { TrustedHtml } from "../../platform/html/trusted-html.js";
 import { rawHtml, SelectField, TextField } from "../../platform/http/components.js";
 import { LANGUAGES } from "../../model/languages.js";
 import type { SearchForm } from "../form.js";
 
-const SORTS = [
-  { value: "", label: "Best Match" },
-  { value: "updated", label: "Date Updated" },
-  { value: "posted", label: "Date Posted" },
-  { value: "title", label: "Title" },
-  { value: "creator", label: "Creator" },
-  { value: "words", label: "Word Count" },
-];
+/** Best match, then every listing column's sort (src/listing/columns.ts), by the sidebar's labels, as AO3's search form offers them. */
+const SORTS = [{ value: "", label: "Best Match" }, ...WORK_COLUMNS.map((c) => ({ value: c.search.name, label: c.sort.label }))];
 
 /** The search form: one box with the query language, and the advanced fields AO3 offers. */
 export function SearchFormView({ form, error }: { form: SearchForm; error?: string }): JSX.Element {
