@@ -1,8 +1,7 @@
 import { blockedByAny } from "../blocking/index.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { listingPage, readListingParams } from "../browse/index.js";
 import type { ListingScope } from "../listing/index.js";
-import { readSidebar } from "../browse/index.js";
-import { bitmapOf } from "../listing/index.js";
 import { todayIso } from "../platform/db/index.js";
 import { htmlToTextarea } from "../platform/html/paragraphs.js";
 import { hasRole } from "../platform/http/viewer.js";
@@ -16,13 +15,13 @@ import { parseBookmark } from "../responses/index.js";
 import { searchWorks } from "../search/index.js";
 import { parseSearchQuery } from "../search/index.js";
 import { countTagWorks, tagRelations } from "../tags/index.js";
-import { findTagByName, tagsByIds } from "../model/tags.js";
+import { findTagByName } from "../model/tags.js";
 import { tagPath } from "../model/vocabulary.js";
 import { findUserByLogin, pseudsOf } from "../model/users.js";
 import { addChapter, createWork, postDraft, updateChapter, updateWork } from "../works/index.js";
 import { defaultWorkValues, valuesFromWork } from "../works/index.js";
 import { canEditWork, workVisibility } from "../model/visibility.js";
-import { type Blurb, blurbsInOrder, chaptersOf, findWork, PER_PAGE, readableChaptersOf, tagsOfWork, type Work } from "../model/works.js";
+import { type Blurb, chaptersOf, findWork, PER_PAGE, readableChaptersOf, tagsOfWork, type Work } from "../model/works.js";
 import { readWork } from "../model/readable-work.js";
 import { type ChapterFormValues, parseChapter, parseWork, type WorkFormValues } from "../works/index.js";
 import { userPath } from "../model/paths.js";
@@ -107,13 +106,10 @@ function listingJson(req: FastifyRequest, total: number, page: number, blurbs: B
   };
 }
 
-/** A listing through the browse index, with the sidebar's filters read exactly as /works reads them. */
+/** A listing (listingPage, as /works lists it), with the sidebar's filters read exactly as /works reads them. */
 async function browse(req: FastifyRequest, reply: FastifyReply, scope: ListingScope) {
-  const sidebar = await readSidebar(req, scope);
+  const { sidebar, result, blurbs, tags: names } = await listingPage(req.db, req.browse, req.viewer, { scope, params: readListingParams(req), pastEnd: "empty" });
   if (sidebar.searchError) return sendProblem(reply, "INVALID_REQUEST", {}, [{ field: "work_search[query]", message: sidebar.searchError }]);
-  const result = await req.browse.query(sidebar.query, sidebar.within.map(bitmapOf));
-  const blurbs = await blurbsInOrder(req.db, req.viewer, result.workIds);
-  const names = await tagsByIds(req.db, Object.values(result.facets).flatMap((list) => list.map((f) => f.tagId)));
   const facets = Object.fromEntries(Object.entries(result.facets).map(([type, list]) => [type, list.map((f) => ({ id: f.tagId, name: names.get(f.tagId)?.name ?? "", count: f.count }))]));
   return reply.send({ ...listingJson(req, result.total, sidebar.query.page, blurbs), per_page: sidebar.query.perPage, facets, notices: sidebar.notices });
 }

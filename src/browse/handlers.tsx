@@ -1,32 +1,23 @@
 import { viewerMarksOf } from "../responses/index.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { formatNumber } from "../platform/i18n/index.js";
-import { findTagById, findTagByName, tagsByIds } from "../model/tags.js";
+import { findTagById, findTagByName } from "../model/tags.js";
 import { tagFromParam, tagPath } from "../model/vocabulary.js";
 import { findPseud, findUserByLogin } from "../model/users.js";
-import { blurbsInOrder, creatorName, draftsOf } from "../model/works.js";
+import { creatorName, draftsOf } from "../model/works.js";
 import { WorkListing } from "../model/views/blurb.js";
-import { bitmapOf, type ListingScope } from "../listing/index.js";
-import { readSidebar } from "./sidebar-params.js";
+import type { ListingScope } from "../listing/index.js";
+import { listingPage, tagListingScope } from "./listing-page.js";
+import { readListingParams } from "./sidebar-params.js";
 import { FilterNotices, FilterSidebar } from "./views/sidebar.js";
 
 /**
- * Renders one page of a listing with its filter sidebar. Every works listing goes through here:
- * the browse index answers (total, page, facets); the blurbs are read from the database.
- * `within` narrows the listing to some works first (an unwrangled tag's own works).
+ * Renders one page of a listing with its filter sidebar (the listing itself: listingPage, the
+ * same for the API and the feeds). `within` narrows the listing to some works first (an
+ * unwrangled tag's own works).
  */
 async function renderListing(req: FastifyRequest, reply: FastifyReply, scope: ListingScope, heading: string, basePath: string, within: number[][] = []) {
-  const sidebar = await readSidebar(req, scope);
-  const narrowing = [...within, ...sidebar.within].map(bitmapOf);
-  let result = await req.browse.query(sidebar.query, narrowing);
-  const pages = Math.max(1, Math.ceil(result.total / sidebar.query.perPage));
-  if (sidebar.query.page > pages) {
-    sidebar.notices.push(`There is no page ${formatNumber(sidebar.query.page)}: this is the last page.`);
-    sidebar.query.page = pages;
-    result = await req.browse.query(sidebar.query, narrowing);
-  }
-  const tagIds = [...Object.values(result.facets).flatMap((f) => f.map((t) => t.tagId)), ...sidebar.query.includeTagIds, ...sidebar.query.excludeTagIds];
-  const [blurbs, tags, marks] = await Promise.all([blurbsInOrder(req.db, req.viewer, result.workIds), tagsByIds(req.db, tagIds), viewerMarksOf(req.db, req.viewer, result.workIds)]);
+  const { sidebar, result, blurbs, tags } = await listingPage(req.db, req.browse, req.viewer, { scope, params: readListingParams(req), within, pastEnd: "last" });
+  const marks = await viewerMarksOf(req.db, req.viewer, result.workIds);
   const href = (n: number) => {
     const params = new URLSearchParams(req.url.includes("?") ? req.url.slice(req.url.indexOf("?") + 1) : "");
     params.delete("page");
@@ -100,7 +91,6 @@ export async function showTagWorksPage(req: FastifyRequest, reply: FastifyReply)
   // Not cached: a wrangler may undo the synonym, and the old URL must work again at once.
   if (canonical) return reply.header("cache-control", "no-store").redirect(`${tagPath(canonical.name)}/works`, 301);
   // A canonical tag lists its filter set (synonyms' and subtags' works); an unwrangled one its own works.
-  if (tag.canonical) return renderListing(req, reply, { kind: "filter", tagId: tag.id }, `in ${tag.name}`, `${tagPath(tag.name)}/works`);
-  const own = await req.db.selectFrom("work_tags").select("work_id").where("tag_id", "=", tag.id).execute();
-  return renderListing(req, reply, { kind: "all" }, `in ${tag.name}`, `${tagPath(tag.name)}/works`, [own.map((r) => r.work_id)]);
+  const { scope, within } = await tagListingScope(req.db, tag);
+  return renderListing(req, reply, scope, `in ${tag.name}`, `${tagPath(tag.name)}/works`, within);
 }

@@ -4,7 +4,9 @@ import { pageParam, parseId, queryParam } from "../platform/http/routes.js";
 import { compileHints, matchingThroughIndex, parseSearchQuery } from "../search/index.js";
 import { findTagByName } from "../model/tags.js";
 import { findLanguage } from "../model/languages.js";
-import { columnSpec, defaultListingQuery, FACET_TYPES, type ListingQuery, type ListingScope, type SidebarRangeColumn, SORT_COLUMNS, type SortColumn, WORK_COLUMNS } from "../listing/index.js";
+import type { DbOrTrx } from "../platform/db/index.js";
+import type { Viewer } from "../platform/http/viewer.js";
+import { type WorkIndex, columnSpec, defaultListingQuery, FACET_TYPES, type ListingQuery, type ListingScope, type SidebarRangeColumn, SORT_COLUMNS, type SortColumn, WORK_COLUMNS } from "../listing/index.js";
 
 /** The sidebar's from/to pairs (word count, date updated): the column table's entries that have one. */
 export const SIDEBAR_RANGES = WORK_COLUMNS.filter((c) => "sidebarRange" in c).map((c) => ({ column: c.column as SidebarRangeColumn, ...c.sidebarRange, legend: c.sort.label }));
@@ -41,16 +43,19 @@ export interface Sidebar {
   searchError?: string;
 }
 
-export async function readSidebar(req: FastifyRequest, scope: ListingScope): Promise<Sidebar> {
-  const q = defaultListingQuery(req.viewer.user !== null, scope);
-  // Muted users' works are left out of listings of everyone's works (so totals and facets leave
-  // them out too); a muted user's own page, visited on purpose, still lists their works.
-  if (scope.kind === "all" || scope.kind === "filter") {
-    const muted = await mutedUserIds(req.db, req.viewer);
-    if (muted.length) q.excludeUserIds = muted;
-  }
-  const notices: string[] = [];
-  const within: number[][] = [];
+/**
+ * A listing's parameters as sent, with AO3's names, each bounded: the same for the listing pages,
+ * the JSON API, Atom and OPDS. Nothing is looked up yet (resolveSidebar does that).
+ */
+export interface ListingParams {
+  typed: Sidebar["typed"];
+  direction: string;
+  /** Tag ids from the checkboxes, as sent. */
+  tagIds: { include: string[]; exclude: string[] };
+  page: number;
+}
+
+export function readListingParams(req: FastifyRequest): ListingParams {
   const param = (name: string) => queryParam(req, `work_search[${name}]`).trim();
   const typed = {
     otherTagNames: param("other_tag_names").slice(0, 2000),
@@ -62,12 +67,32 @@ export async function readSidebar(req: FastifyRequest, scope: ListingScope): Pro
     language: param("language_id"),
     sortColumn: param("sort_column"),
   };
+  const ids = (list: "include" | "exclude") => FACET_TYPES.flatMap(({ param: name }) => queryValues(req, `${list}_work_search[${name}][]`));
+  return { typed, direction: param("sort_direction").toLowerCase(), tagIds: { include: ids("include"), exclude: ids("exclude") }, page: pageParam(req) };
+}
+
+/**
+ * The sidebar's state for a viewer: the listing question (tags by id or name checked against the
+ * index and the tags table, the viewer's muted users left out, search within results found),
+ * with a sentence for everything that had to be ignored or corrected. Nothing here fails.
+ */
+export async function resolveSidebar(db: DbOrTrx, index: WorkIndex, viewer: Viewer, scope: ListingScope, params: ListingParams): Promise<Sidebar> {
+  const q = defaultListingQuery(viewer.user !== null, scope);
+  // Muted users' works are left out of listings of everyone's works (so totals and facets leave
+  // them out too); a muted user's own page, visited on purpose, still lists their works.
+  if (scope.kind === "all" || scope.kind === "filter") {
+    const muted = await mutedUserIds(db, viewer);
+    if (muted.length) q.excludeUserIds = muted;
+  }
+  const notices: string[] = [];
+  const within: number[][] = [];
+  const { typed } = params;
 
   if (typed.sortColumn) {
     if (Object.hasOwn(SORT_COLUMNS, typed.sortColumn)) q.sort = typed.sortColumn as SortColumn;
     else notices.push(`Unknown sort "${typed.sortColumn}" ignored: sorted by date updated.`);
   }
-  const direction = param("sort_direction").toLowerCase();
+  const direction = params.direction;
   q.direction = direction === "asc" || direction === "desc" ? direction : SORT_COLUMNS[q.sort].defaultDirection;
 
   // Tags by id from the checkboxes: canonical tags, whether or not any listed work carries them yet.
@@ -76,20 +101,18 @@ export async function readSidebar(req: FastifyRequest, scope: ListingScope): Pro
     ["include", q.includeTagIds],
     ["exclude", q.excludeTagIds],
   ] as const) {
-    for (const { param: name } of FACET_TYPES) {
-      // parseId: a table id or null (an id past the column's range would make PostgreSQL fail the query).
-      for (const value of queryValues(req, `${list}_work_search[${name}][]`)) asked.push({ value, id: parseId(value) ?? Number.NaN, target });
-    }
+    // parseId: a table id or null (an id past the column's range would make PostgreSQL fail the query).
+    for (const value of params.tagIds[list]) asked.push({ value, id: parseId(value) ?? Number.NaN, target });
   }
   const wellFormed = asked.filter((a) => Number.isSafeInteger(a.id) && a.id > 0);
-  const notIndexed = [...new Set(wellFormed.filter((a) => !req.browse.index.hasTag(a.id)).map((a) => a.id))];
+  const notIndexed = [...new Set(wellFormed.filter((a) => !index.hasTag(a.id)).map((a) => a.id))];
   const canonical = new Set(
     notIndexed.length
-      ? (await req.db.selectFrom("tags").select("id").where("id", "in", notIndexed.slice(0, 500)).where("canonical", "=", 1).execute()).map((t) => t.id)
+      ? (await db.selectFrom("tags").select("id").where("id", "in", notIndexed.slice(0, 500)).where("canonical", "=", 1).execute()).map((t) => t.id)
       : [],
   );
   for (const { value, id, target } of asked) {
-    if (!Number.isSafeInteger(id) || id <= 0 || !(req.browse.index.hasTag(id) || canonical.has(id))) notices.push(`Unknown tag id "${value.slice(0, 40)}" ignored.`);
+    if (!Number.isSafeInteger(id) || id <= 0 || !(index.hasTag(id) || canonical.has(id))) notices.push(`Unknown tag id "${value.slice(0, 40)}" ignored.`);
     else if (!target.includes(id)) target.push(id);
   }
   // Tags by name, as typed: canonical tags and synonyms filter; unwrangled tags match their own works.
@@ -100,12 +123,12 @@ export async function readSidebar(req: FastifyRequest, scope: ListingScope): Pro
     const list = names.split(",").map((n) => n.trim()).filter(Boolean);
     if (list.length > MAX_TAG_NAMES) notices.push(`Only the first ${MAX_TAG_NAMES} tag names to ${verb} were used.`);
     for (const name of list.slice(0, MAX_TAG_NAMES)) {
-      const tag = await findTagByName(req.db, name);
+      const tag = await findTagByName(db, name);
       const filterId = tag ? (tag.merger_id ?? (tag.canonical ? tag.id : null)) : null;
       if (filterId !== null) {
         if (!target.includes(filterId)) target.push(filterId);
       } else if (tag && verb === "include") {
-        const rows = await req.db.selectFrom("work_tags").select("work_id").where("tag_id", "=", tag.id).orderBy("work_id", "desc").limit(MAX_WITHIN + 1).execute();
+        const rows = await db.selectFrom("work_tags").select("work_id").where("tag_id", "=", tag.id).orderBy("work_id", "desc").limit(MAX_WITHIN + 1).execute();
         if (rows.length > MAX_WITHIN) notices.push(`"${name}" is on more than ${MAX_WITHIN.toLocaleString("en")} works: only the newest ${MAX_WITHIN.toLocaleString("en")} are listed.`);
         within.push(rows.slice(0, MAX_WITHIN).map((r) => r.work_id));
       } else {
@@ -151,11 +174,11 @@ export async function readSidebar(req: FastifyRequest, scope: ListingScope): Pro
     } else {
       // Search within results: the works the query finds (words and filters, as the search page
       // finds them), then filtered here.
-      const found = await matchingThroughIndex(req.db, await req.browse.current(), req.viewer, parsed.query, await compileHints(req.db, parsed.query.text));
+      const found = await matchingThroughIndex(db, index, viewer, parsed.query, await compileHints(db, parsed.query.text));
       within.push(found.toArray());
     }
   }
-  q.page = pageParam(req);
+  q.page = params.page;
   return { query: q, within, notices, typed, searchError };
 }
 

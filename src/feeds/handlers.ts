@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { ListingScope } from "../listing/index.js";
+import { tagListingScope } from "../browse/index.js";
 import { idParam } from "../platform/http/routes.js";
 import { t } from "../platform/i18n/index.js";
 import { findTagById, findTagByName } from "../model/tags.js";
@@ -97,12 +97,7 @@ export async function tagFeed(req: FastifyRequest, reply: FastifyReply) {
   if (!tag) return reply.error("NOT_FOUND");
   const canonical = tag.merger_id !== null ? await findTagById(req.db, tag.merger_id) : undefined;
   if (canonical) return reply.header("cache-control", "no-store").redirect(`${tagPath(canonical.name)}/feed.atom`, 301);
-  let scope: ListingScope = { kind: "filter", tagId: tag.id };
-  const within: number[][] = [];
-  if (!tag.canonical) {
-    scope = { kind: "all" };
-    within.push((await req.db.selectFrom("work_tags").select("work_id").where("tag_id", "=", tag.id).execute()).map((r) => r.work_id));
-  }
+  const { scope, within } = await tagListingScope(req.db, tag);
   const page = await listingPage(req, scope, within);
   return sendWorksFeed(req, reply, `${site()}: works tagged '${tag.name}'`, `${tagPath(tag.name)}/feed.atom`, `${tagPath(tag.name)}/works`, page);
 }
