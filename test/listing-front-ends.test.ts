@@ -51,9 +51,13 @@ async function seed(db: Db, writerPseud: number) {
     await makeWork(db, loud.pseudId, { title: "Loud Members", fandoms, restricted: true }),
     await makeWork(db, writerPseud, { title: "Open Three", fandoms }),
   ];
-  // Kudos with ties (the order then falls to the id), through the change feed as the commands do.
+  // Kudos with ties (the order then falls to the id), and published dates (as backdating sets
+  // them) in another order than the works were made in, through the change feed as the commands do.
   const kudos = [3, 5, 4, 9, 2, 7, 5, 6, 3];
-  for (const [i, id] of ids.entries()) await db.updateTable("works").set({ kudos_count: kudos[i]! }).where("id", "=", id).execute();
+  const publishedDay = [14, 3, 21, 9, 1, 17, 6, 25, 11];
+  for (const [i, id] of ids.entries()) {
+    await db.updateTable("works").set({ kudos_count: kudos[i]!, published_on: `2024-02-${String(publishedDay[i]).padStart(2, "0")}` }).where("id", "=", id).execute();
+  }
   await appendChanges(db, ids, "work");
   const fandom = (await findTagByName(db, "Lantern Coast"))!.id;
   return { loud, fandom, draft: ids[3]!, members: [ids[2]!, ids[7]!], loudWorks: [ids[6]!, ids[7]!] };
@@ -104,6 +108,13 @@ test("the HTML listing, the API, Atom and OPDS list the same works in the same o
         for (const id of [draft, ...loudWorks]) assert.ok(!member.html.includes(id), `${query}: no draft, nothing by the muted creator`);
         if (!query.includes("complete")) assert.ok(member.html.includes(members[0]!), `${query}: the member sees the registered-only work`);
       }
+
+      // "Date Posted" is the published date in search too: sort:posted lists as the sidebar's created_at sort does.
+      const byPosted = htmlIds((await reader.client.get("/works?work_search%5Bsort_column%5D=created_at")).body);
+      assert.deepEqual((await new ApiClient(app, token).get("/search?q=sort%3Aposted")).body.works.map((w: { id: number }) => w.id), byPosted);
+      const days = await db.selectFrom("works").select(["id", "published_on"]).where("id", "in", byPosted).execute();
+      const dayOf = new Map(days.map((d) => [d.id, d.published_on]));
+      assert.deepEqual(byPosted.map((id) => dayOf.get(id)), [...byPosted.map((id) => dayOf.get(id))].sort().reverse(), "newest published first");
     } finally {
       await app.close();
     }
