@@ -46,8 +46,8 @@ const FIXED_TYPE_CODE_MAX = 2;
 /**
  * The browse index: everything a works listing filters, sorts and counts by, in memory, as
  * compressed bitmaps (one per filter tag, language, flag, creator) and typed arrays indexed by
- * work id. It answers a ListingQuery exactly as the SQL oracle (src/oracles/sql-listing.ts) does, in a few
- * milliseconds at a million works. It knows nothing of the database: index-loader.ts builds it
+ * work id (one per column of columns.ts). It answers a ListingQuery exactly as the SQL oracle
+ * (src/oracles/sql-listing.ts) does, in a few milliseconds at a million works. It knows nothing of the database: index-loader.ts builds it
  * and keeps it current from the change feed.
  */
 export class WorkIndex {

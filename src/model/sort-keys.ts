@@ -3,7 +3,7 @@
  * database and the in-memory browse index order works the same way.
  *
  * Both compare in Unicode code point order (SQLite's BINARY collation on UTF-8, PostgreSQL's
- * `COLLATE "C"`, and the browse index's byte order of UTF-8 in src/browse/string-keys.ts), never
+ * `COLLATE "C"`, and the browse index's byte order of UTF-8 in src/listing/string-keys.ts), never
  * by a locale's collation, which differs between machines and would make two processes
  * disagree about page 2.
  */

@@ -323,7 +323,7 @@ export function relevance(db: DbOrTrx, query: ParsedQuery): RawBuilder<number> |
     // The scores are computed once, for the works whose own fields match (a MATERIALIZED CTE
     // that does not depend on the outer row runs once per statement), and each listed work looks
     // its score up in them through the automatic index SQLite builds on them, also once (the
-    // plan says "SEARCH scores USING AUTOMATIC COVERING INDEX"; it does in listWorks' queries).
+    // plan says "SEARCH scores USING AUTOMATIC COVERING INDEX"; it does in src/oracles' queries).
     // Asking FTS5 per listed work instead (MATCH with rowid = works.id) is a full-text query per
     // row: 93 s for the most common word on the benchmark's 100,000 works. Same MATCH text, same
     // bm25 arguments: the same scores.
