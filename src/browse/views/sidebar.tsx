@@ -107,7 +107,7 @@ export function FilterSidebar(props: { action: string; sidebar: Sidebar; result:
           const count = columnSpec(range.column).kind === "count";
           return (
             <fieldset class="range">
-              <legend safe>{range.legend}</legend>
+              <legend>{range.legend}</legend>
               <TextField name={`work_search[${range.from}]`} label="From" value={typed?.from ?? ""} {...(count ? { inputmode: "numeric" } : { type: "date" })} />
               <TextField name={`work_search[${range.to}]`} label="To" value={typed?.to ?? ""} {...(count ? { inputmode: "numeric" } : { type: "date" })} />
             </fieldset>
