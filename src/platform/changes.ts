@@ -1,4 +1,5 @@
 import type { DbOrTrx } from "./db/index.js";
+import type { WorksTable } from "./db/tables.js";
 import { nowIso } from "./db/index.js";
 
 /**
@@ -12,8 +13,11 @@ export async function appendChange(trx: DbOrTrx, workId: number, kind: ChangeKin
   await trx.insertInto("change_feed").values({ work_id: workId, kind, created_at: nowIso() }).execute();
 }
 
-/** The counters on a work row that listings sort and filter by (kudos, hits, comments, bookmarks). */
-export type ListedCounter = "kudos_count" | "hits_count" | "comments_count" | "bookmarks_count";
+/**
+ * A counter on the work row (kudos, hits, comments, bookmarks, and any added later): every numeric
+ * `…_count` column, so a new counter needs no change here.
+ */
+export type ListedCounter = Extract<keyof WorksTable, `${string}_count`>;
 
 /**
  * Adds `delta` to one listed counter of a work and writes the change-feed row, in the caller's
