@@ -28,6 +28,7 @@ import { usersRoutes } from "./users/index.js";
 import { loadViewer } from "./users/index.js";
 import { worksRoutes } from "./works/index.js";
 import { pagesRoutes } from "./pages/index.js";
+import { useLocale } from "./platform/i18n/index.js";
 
 /** Every capability's routes, in one table. */
 export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...pagesRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes, ...feedsRoutes, ...responsesRoutes, ...commentsRoutes, ...apiPageRoutes, ...subscriptionsRoutes, ...seriesRoutes, ...blockingRoutes];
@@ -37,6 +38,7 @@ export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRout
  * (`progress` prints how far the build got, for `fanfold serve`; `onRoute` hears of every route).
  */
 export async function buildApp(config: Config, db: Db, options: { progress?: boolean; onRoute?: HttpDeps["onRoute"] } = {}): Promise<FastifyInstance> {
+  useLocale(config.locale);
   const app = await buildHttpServer({ config, db, routes: ROUTES, loadViewer, feedLinkFor, onRoute: options.onRoute });
   await app.register(apiPlugin, { prefix: API_PREFIX, endpoints: API_ENDPOINTS });
   await attachBrowseIndex(app, db, options);
@@ -46,5 +48,6 @@ export async function buildApp(config: Config, db: Db, options: { progress?: boo
 
 /** Every kind of background job and the step that runs it (mail goes where the configuration says). */
 export function jobSteps(config: Config): Record<string, JobStep> {
+  useLocale(config.locale);
   return { ...TAG_JOB_STEPS, ...subscriptionJobSteps(mailerFor(config), config.publicUrl) };
 }

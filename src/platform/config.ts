@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { LOCALES, type Locale } from "./i18n/index.js";
 
 /** Every setting Fanfold reads, parsed once at boot from the environment (and CLI flags). */
 export interface Config {
@@ -23,6 +24,8 @@ export interface Config {
   smtpUrl: string | null;
   /** The From address of the archive's mail. */
   mailFrom: string;
+  /** The language of every page, feed and email (`pseudo` is the test locale: accented, longer English). */
+  locale: Locale;
 }
 
 interface Option {
@@ -43,6 +46,7 @@ export const CONFIG_OPTIONS: Option[] = [
   { env: "SESSION_DAYS", doc: "Days a session lasts without use (default 30)." },
   { env: "SMTP_URL", doc: "Send mail through this SMTP server (smtp://USER:PASS@HOST:PORT or smtps://…); SMTP_URL_FILE reads it from a file. Unset, mail is written as .eml files into DATA_DIR/mail/outbox.", secret: true },
   { env: "MAIL_FROM", doc: "From address of the archive's mail (default Fanfold <noreply@HOST of PUBLIC_URL>)." },
+  { env: "FANFOLD_LOCALE", doc: "Language of pages, feeds and mail: en (default), or pseudo to check that every word comes from the message catalogue." },
 ];
 
 export class ConfigError extends Error {}
@@ -106,7 +110,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     sessionDays: readInt(env, "SESSION_DAYS", 30, 1, 3650),
     smtpUrl: readSmtpUrl(env),
     mailFrom: env.MAIL_FROM || `Fanfold <noreply@${new URL(publicUrl).hostname}>`,
+    locale: readLocale(env),
   };
+}
+
+function readLocale(env: NodeJS.ProcessEnv): Locale {
+  const raw = env.FANFOLD_LOCALE || "en";
+  if (!(LOCALES as readonly string[]).includes(raw)) throw new ConfigError(`FANFOLD_LOCALE must be one of ${LOCALES.join(", ")}, not "${raw}".`);
+  return raw as Locale;
 }
 
 function readSmtpUrl(env: NodeJS.ProcessEnv): string | null {

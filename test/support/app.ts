@@ -17,6 +17,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
     sessionDays: 30,
     smtpUrl: null,
     mailFrom: "Fanfold <noreply@127.0.0.1>",
+    locale: "en",
     ...overrides,
   };
 }

@@ -1,10 +1,39 @@
 import { en, type MessageKey } from "./en.js";
+import { pseudoLocalize } from "./pseudo.js";
 
 export type { MessageKey };
 
-/** The message for `key` with `{name}` placeholders filled in (English until other locales exist). */
+/**
+ * The locales the archive can speak. `en` is the catalogue itself; `pseudo` is English run through
+ * `pseudoLocalize` (accented, about 30 % longer, bracketed), so a page rendered in it shows at a
+ * glance which words did not come from the catalogue and whether layouts hold longer text. A real
+ * translation would be a file of `en.ts`'s shape added here.
+ */
+export const LOCALES = ["en", "pseudo"] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/**
+ * The catalogue in use. One per process, chosen by configuration (FANFOLD_LOCALE, read in
+ * platform/config.ts) when the app or the job runner starts: the archive has one language, so
+ * `t()` keeps its plain call shape with no request to thread through. For that reason `t()` must
+ * be called while rendering, never at module load (a constant built at import would keep English).
+ */
+let catalogue: Record<MessageKey, string> = en;
+
+/** Switches every later `t()` to `locale`; the pseudo catalogue is derived from `en` here, not kept as a file. */
+export function useLocale(locale: Locale): void {
+  catalogue = locale === "pseudo" ? pseudoCatalogue() : en;
+}
+
+let pseudoCache: Record<MessageKey, string> | null = null;
+function pseudoCatalogue(): Record<MessageKey, string> {
+  pseudoCache ??= Object.fromEntries(Object.entries(en).map(([key, text]) => [key, pseudoLocalize(text)])) as Record<MessageKey, string>;
+  return pseudoCache;
+}
+
+/** The message for `key` with `{name}` placeholders filled in, in the configured locale. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template: string = en[key];
+  const template: string = catalogue[key];
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 

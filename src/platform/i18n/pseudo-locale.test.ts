@@ -1,0 +1,289 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { type ChildNode, type Element, isTag, isText } from "domhandler";
+import { parseDocument } from "htmlparser2";
+import { appWithUser, Client, loggedInUser, testConfig } from "../../../test/support/app.js";
+import { eachDialect } from "../../../test/support/db.js";
+import { makeWork } from "../../../test/support/factories.js";
+import { checkHtmlPages, htmlCheckerAvailable } from "../../../test/support/validators.js";
+import { issueSetupToken } from "../../admin/settings.js";
+import { buildApp } from "../../app.js";
+import { relate } from "../../blocking/commands.js";
+import { createBookmark } from "../../responses/commands.js";
+import { addWorkToSeries, createSeries } from "../../series/commands.js";
+import { subscribe } from "../../subscriptions/commands.js";
+import { subscriptionMailStep } from "../../subscriptions/mail-job.js";
+import { CATEGORIES, DEFAULT_FANDOM, RATINGS, WARNINGS } from "../../tags/vocabulary.js";
+import { LANGUAGES } from "../../works/languages.js";
+import { addChapter } from "../../works/commands.js";
+import { createUser } from "../../users/commands.js";
+import type { Db } from "../db/index.js";
+import { drainJobs } from "../jobs.js";
+import type { MailMessage } from "../mail.js";
+import { t as translate, useLocale } from "./index.js";
+import { pseudoLocalize } from "./pseudo.js";
+
+// The pseudo-locale test: the archive is run with FANFOLD_LOCALE=pseudo, in which every catalogue
+// message comes out accented (no plain ASCII letter left), and every page type is rendered. Any
+// run of plain letters left on a page then did not come from the catalogue, unless it is:
+//
+// - user content: everything the test seeds (titles, tags, names, summaries, chapters, comments,
+//   notes) is written in words that begin with "zq", so it is told apart by its look;
+// - data the archive stores rather than says: the fixed tag names (ratings, warnings, categories
+//   and the default fandom are tags in the tags table, and like AO3 the archive does not
+//   translate tag names) and languages in their own names (an autonym stays as it is in any locale);
+// - the few proper nouns and format names in ALLOWED_WORDS;
+// - machine text: URLs, and code samples inside <code>, <pre>, <kbd> and <samp>.
+
+/** Names of formats and standards, and the archive it mirrors, which stay the same in every language. */
+const ALLOWED_WORDS = new Set(["AO3", "EPUB", "PDF", "HTML", "AZW3", "MOBI", "TXT", "Atom", "OPDS", "JSON", "API", "CSRF", "URL", "RSS"]);
+
+/** Phrases that are data, not messages (see above); longest first so a phrase inside another is not cut in two. */
+const DATA_PHRASES = [...RATINGS, ...WARNINGS, ...CATEGORIES].map((tag) => tag.name).concat(DEFAULT_FANDOM, LANGUAGES.map((l) => l.name)).sort((a, b) => b.length - a.length);
+
+/** Elements whose text is code or machine data, not prose. */
+const CODE_ELEMENTS = new Set(["code", "pre", "kbd", "samp", "script", "style"]);
+
+/** Attributes a person reads or hears. */
+const READ_ATTRIBUTES = ["title", "aria-label", "aria-description", "placeholder", "alt", "label"];
+
+/** Plain-letter words left in `text` once data phrases, URLs and user content are taken out. */
+export function untranslatedWords(text: string): string[] {
+  let rest = text.replace(/https?:\/\/\S+/g, " ");
+  for (const phrase of DATA_PHRASES) rest = rest.split(phrase).join(" ");
+  return (rest.match(/[A-Za-z][A-Za-z0-9]+/g) ?? []).filter((word) => !/^zq/i.test(word) && !ALLOWED_WORDS.has(word));
+}
+
+/** Every piece of text on an HTML or XML page that a reader sees or hears, with plain words left in it. */
+function findUntranslated(markup: string, options: { xml?: boolean; skip?: Set<string> } = {}): string[] {
+  const found: string[] = [];
+  const check = (text: string, where: string) => {
+    const words = untranslatedWords(text);
+    if (words.length) found.push(`${where}: ${JSON.stringify(text.trim().slice(0, 160))} (${words.join(", ")})`);
+  };
+  const walk = (nodes: ChildNode[], path: string) => {
+    for (const node of nodes) {
+      if (isText(node)) check(node.data, path);
+      else if (isTag(node)) {
+        const element = node as Element;
+        if (CODE_ELEMENTS.has(element.name) || options.skip?.has(element.name)) continue;
+        for (const name of READ_ATTRIBUTES) if (element.attribs[name] !== undefined) check(element.attribs[name]!, `${element.name}[${name}]`);
+        const type = element.attribs.type;
+        if (element.name === "input" && (type === "submit" || type === "button" || type === "reset")) check(element.attribs.value ?? "", "input[value]");
+        if (element.name === "meta" && element.attribs.name === "description") check(element.attribs.content ?? "", "meta[description]");
+        walk(element.children, element.name);
+      }
+    }
+  };
+  walk(parseDocument(markup, { xmlMode: options.xml ?? false }).children, "");
+  return found;
+}
+
+/** One page, fetched and checked: its status as expected, and the words that did not come from the catalogue. */
+async function page(client: Client, url: string, expectedStatus = 200): Promise<{ body: string; problems: string[] }> {
+  const res = await client.get(url);
+  const problems = res.statusCode === expectedStatus ? [] : [`answered ${res.statusCode}, expected ${expectedStatus}`];
+  return { body: res.body, problems };
+}
+
+test("the pseudo-locale marks every catalogue message and keeps placeholders", () => {
+  const pseudo = pseudoLocalize("Log in as {name} now");
+  assert.match(pseudo, /^\[.*\{name\}.* ~+\]$/);
+  assert.deepEqual(untranslatedWords(pseudo.replace("{name}", "")), []);
+  assert.ok(pseudo.length >= "Log in as {name} now".length * 1.3, "about 30 % longer");
+  useLocale("pseudo");
+  try {
+    assert.equal(translate("blocking.count", { count: 3, limit: 5 }).includes("3"), true);
+  } finally {
+    useLocale("en");
+  }
+});
+
+test("every page type, feed and email in the pseudo-locale: no word outside the message catalogue", async (t) => {
+  const validate = htmlCheckerAvailable(t);
+  await eachDialect(t, async (t, { db, url }) => {
+    const config = testConfig(url, { locale: "pseudo" });
+    const pages: Record<string, { body: string; problems: string[]; xml?: boolean }> = {};
+    try {
+      const app = await buildApp(config, db);
+      const guest = new Client(app);
+
+      // Before any admin exists: the one-time setup page.
+      const setupToken = await issueSetupToken(db);
+      pages["setup"] = await page(guest, `/setup?token=${setupToken}`);
+
+      // The seed: every user-supplied word starts with "zq".
+      const writer = await loggedInUser(app, db, "zqwriter", ["admin", "wrangler"]);
+      const reader = await loggedInUser(app, db, "zqreader");
+      const other = await createUser(db, { login: "zqother", email: "zqother@example.com", password: "reader password 1" });
+      assert.ok(other.ok);
+      const workId = await makeWork(db, writer.pseudId, {
+        title: "Zqtide Zqstorm",
+        fandoms: ["Zqfandom"],
+        relationships: ["Zqmira/Zqkeeper"],
+        characters: ["Zqmira"],
+        freeforms: ["Zqsea"],
+        rating: "Mature",
+        summary: "<p>Zqsummary zqwords.</p>",
+        notes: "<p>Zqnotes.</p>",
+        expectedChapters: null,
+        chapters: ["<p>Zqlamp zqturned.</p>", "<p>Zqmorning zqglass.</p>"],
+      });
+      const draftId = await makeWork(db, writer.pseudId, { title: "Zqdraft", fandoms: ["Zqfandom"], draft: true, chapters: ["<p>Zqunposted.</p>"] });
+      const seriesId = await createSeries(db, [writer.pseudId], "Zqseries");
+      await addWorkToSeries(db, seriesId, workId, null);
+      const bookmark = await createBookmark(db, reader.userId, workId, { notes: "<p>Zqnote.</p>", tags: ["Zqbookmarktag"], private: false, rec: true });
+      assert.ok(bookmark.created);
+      await subscribe(db, reader.userId, "work", workId);
+      await subscribe(db, reader.userId, "user", writer.userId);
+      await subscribe(db, reader.userId, "series", seriesId);
+      await relate(db, "block", reader.userId, other.value.id);
+      await relate(db, "mute", reader.userId, other.value.id);
+      await db.updateTable("works").set({ comment_permission: "all" }).execute();
+
+      const work = `/works/${workId}`;
+      const chapterOne = await db.selectFrom("chapters").select("id").where("work_id", "=", workId).orderBy("position").executeTakeFirstOrThrow();
+      const tokenIn = (html: string) => /name="comment\[token\]" value="([^"]+)"/.exec(html)?.[1] ?? "";
+      const commented = await reader.client.post(`${work}/comments`, { "comment[token]": tokenIn((await reader.client.get(`${work}?view_adult=true`)).body), "comment[comment_content]": "Zqcomment zqwords." });
+      const commentId = Number(/^\/comments\/(\d+)/.exec(String(commented.headers.location))?.[1]);
+      assert.ok(commentId > 0, "the comment was posted");
+      await reader.client.post(`${work}/kudos`, {});
+      await guest.post(`${work}/kudos`, {});
+      await reader.client.post(`/users/zqreader/api_tokens`, { "token[name]": "Zqtoken", "token[scope]": "read" });
+      const subscription = await db.selectFrom("subscriptions").select("token").where("kind", "=", "work").executeTakeFirstOrThrow();
+
+      // A new chapter to the subscribers: the email, rendered by the mail job.
+      const mail: MailMessage[] = [];
+      await addChapter(db, workId, { title: "Zqthird", summary: "", notes: "", endnotes: "", content: "<p>Zqthird zqchapter.</p>" });
+      await drainJobs(db, { subscription_mail: subscriptionMailStep({ destination: "memory", send: async (m) => void mail.push(m) }, config.publicUrl) });
+      assert.equal(mail.length, 1, "the subscriber was mailed");
+
+      // Pages a guest sees.
+      pages["home"] = await page(guest, "/");
+      pages["works listing"] = await page(guest, "/works");
+      pages["works listing, filtered and sorted"] = await page(guest, "/works?work_search[sort_column]=word_count&work_search[complete]=F&work_search[rating_ids][]=1");
+      pages["tag works listing"] = await page(guest, "/tags/Zqfandom/works");
+      pages["tag page"] = await page(guest, "/tags/Zqfandom");
+      pages["user works"] = await page(guest, "/users/zqwriter/works");
+      pages["pseud page"] = await page(guest, "/users/zqwriter/pseuds/zqwriter");
+      pages["pseud works"] = await page(guest, "/users/zqwriter/pseuds/zqwriter/works");
+      pages["profile"] = await page(guest, "/users/zqwriter");
+      pages["user bookmarks"] = await page(guest, "/users/zqreader/bookmarks");
+      pages["user series"] = await page(guest, "/users/zqwriter/series");
+      pages["adult notice"] = await page(guest, work);
+      pages["work page"] = await page(guest, `${work}?view_adult=true`);
+      pages["full work"] = await page(guest, `${work}?view_adult=true&view_full_work=true`);
+      pages["chapter"] = await page(guest, `${work}/chapters/${chapterOne.id}?view_adult=true`);
+      pages["navigate"] = await page(guest, `${work}/navigate`);
+      pages["work comments"] = await page(guest, `${work}/comments?view_adult=true`);
+      pages["comment thread"] = await page(guest, `/comments/${commentId}`);
+      pages["reply form"] = await page(guest, `/comments/${commentId}/reply`);
+      pages["work bookmarks"] = await page(guest, `${work}/bookmarks`);
+      pages["series"] = await page(guest, `/series/${seriesId}`);
+      pages["series bookmarks"] = await page(guest, `/series/${seriesId}/bookmarks`);
+      pages["search form"] = await page(guest, "/works/search");
+      pages["search results"] = await page(guest, "/works/search?work_search[query]=zqtide");
+      pages["search syntax error"] = await page(guest, "/works/search?work_search[query]=" + encodeURIComponent('"zqtide'));
+      pages["unsubscribe"] = await page(guest, `/subscriptions/unsubscribe/${subscription.token}`);
+      pages["unsubscribe, unknown link"] = await page(guest, "/subscriptions/unsubscribe/nothing-like-a-token", 404);
+      pages["login"] = await page(guest, "/users/login");
+      pages["login failed"] = { body: (await guest.post("/users/login", { "user[login]": "zqwriter", "user[password]": "zqwrong" })).body, problems: [] };
+      pages["sign-up"] = await page(guest, "/signup");
+      pages["sign-up failed"] = { body: (await guest.post("/signup", { "user[login]": "", "user[email]": "zq", "user[password]": "zq", "user[password_confirmation]": "" })).body, problems: [] };
+      pages["API docs"] = await page(guest, "/api");
+      pages["404"] = await page(guest, "/zqnowhere", 404);
+      pages["work 404"] = await page(guest, "/works/999999", 404);
+      pages["403"] = await page(reader.client, "/admin/settings", 403);
+      pages["login required"] = await page(guest, "/users/zqreader/inbox", 401);
+      pages["CSRF refused"] = { body: (await guest.post("/users/login", { "user[login]": "zqwriter" }, { csrf: false })).body, problems: [] };
+
+      // A reader's own pages.
+      const r = reader.client;
+      pages["bookmark form"] = await page(r, `${work}/bookmarks/new`);
+      pages["bookmark edit"] = await page(r, `/bookmarks/${bookmark.id}/edit`);
+      pages["bookmark delete confirmation"] = await page(r, `/bookmarks/${bookmark.id}/confirm_delete`);
+      pages["series bookmark form"] = await page(r, `/series/${seriesId}/bookmarks/new`);
+      pages["comment edit"] = await page(r, `/comments/${commentId}/edit`);
+      pages["comment delete confirmation"] = await page(r, `/comments/${commentId}/confirm_delete`);
+      pages["history"] = await page(r, "/users/zqreader/readings");
+      pages["marked for later"] = await page(r, "/users/zqreader/readings?show=to-read");
+      pages["clear history confirmation"] = await page(r, "/users/zqreader/readings/confirm_clear");
+      pages["subscriptions"] = await page(r, "/users/zqreader/subscriptions");
+      pages["blocked"] = await page(r, "/users/zqreader/blocked");
+      pages["muted"] = await page(r, "/users/zqreader/muted");
+      pages["account settings"] = await page(r, "/users/zqreader/edit");
+      pages["new pseud"] = await page(r, "/users/zqreader/pseuds/new");
+      pages["API tokens"] = await page(r, "/users/zqreader/api_tokens");
+      const tokenRow = await db.selectFrom("api_tokens").select("id").executeTakeFirstOrThrow();
+      pages["API token revoke confirmation"] = await page(r, `/users/zqreader/api_tokens/${tokenRow.id}/confirm_revoke`);
+      pages["work page, logged in with a flash"] = { body: (await r.get(`/works/${workId}?view_adult=true`)).body, problems: [] };
+
+      // The creator's pages.
+      const w = writer.client;
+      pages["new work form"] = await page(w, "/works/new");
+      pages["work form with errors"] = { body: (await w.post("/works", { "work[title]": "" })).body, problems: [] };
+      pages["preview of a draft"] = await page(w, `/works/${draftId}`);
+      pages["drafts"] = await page(w, "/users/zqwriter/works/drafts");
+      pages["edit work"] = await page(w, `${work}/edit`);
+      pages["delete work confirmation"] = await page(w, `${work}/confirm_delete`);
+      pages["new chapter"] = await page(w, `${work}/chapters/new`);
+      pages["manage chapters"] = await page(w, `${work}/chapters/manage`);
+      pages["edit chapter"] = await page(w, `${work}/chapters/${chapterOne.id}/edit`);
+      pages["delete chapter confirmation"] = await page(w, `${work}/chapters/${chapterOne.id}/confirm_delete`);
+      pages["edit series"] = await page(w, `/series/${seriesId}/edit`);
+      pages["delete series confirmation"] = await page(w, `/series/${seriesId}/confirm_delete`);
+      pages["inbox"] = await page(w, "/users/zqwriter/inbox");
+      pages["stats"] = await page(w, "/users/zqwriter/stats");
+      pages["work page as its creator"] = await page(w, `${work}?view_adult=true`);
+      pages["wrangling home"] = await page(w, "/wrangling");
+      pages["tag edit"] = await page(w, "/tags/Zqfandom/edit");
+      pages["tag history"] = await page(w, "/tags/Zqfandom/history");
+      pages["fandom bin"] = await page(w, "/tags/Zqfandom/wrangle");
+      pages["admin settings"] = await page(w, "/admin/settings");
+
+      const problems: Record<string, string[]> = {};
+      for (const [name, { body, problems: own }] of Object.entries(pages)) {
+        const found = [...own, ...findUntranslated(body)];
+        if (found.length) problems[name] = found;
+      }
+
+      // Feeds and OPDS: the archive's own words (feed titles, link labels); entries' content is user text.
+      const feeds: Record<string, string> = {
+        "Atom, works": "/works/feed.atom",
+        "Atom, tag": "/tags/Zqfandom/feed.atom",
+        "Atom, user": "/users/zqwriter/works/feed.atom",
+        "Atom, chapters": `${work}/chapters/feed.atom`,
+        "Atom, series": `/series/${seriesId}/feed.atom`,
+        "OPDS root": "/opds",
+        "OPDS fandoms": "/opds/fandoms",
+        "OPDS works": "/opds/works",
+        "OPDS series list": "/opds/series",
+        "OPDS search description": "/opds/search.xml",
+      };
+      for (const [name, path] of Object.entries(feeds)) {
+        const res = await guest.get(path);
+        const found = res.statusCode === 200 ? findUntranslated(res.body, { xml: true, skip: new Set(["id", "updated", "published", "uri", "dc:language", "Url"]) }) : [`answered ${res.statusCode}`];
+        if (found.length) problems[name] = found;
+      }
+
+      for (const message of mail) {
+        const found = [...untranslatedWords(message.subject).map((w) => `subject: ${w}`), ...findUntranslated(message.html)];
+        if (found.length) problems["subscription email"] = found;
+      }
+
+      if (process.env.TMP_REPORT) (await import("node:fs")).writeFileSync(process.env.TMP_REPORT, JSON.stringify(problems, null, 1));
+      assert.deepEqual(problems, {}, `words outside the catalogue:\n${Object.entries(problems).map(([name, list]) => `${name}:\n  ${list.join("\n  ")}`).join("\n")}`);
+
+      // Layouts must hold the longer strings: every page still valid HTML.
+      if (validate && t.name === "sqlite") {
+        const errors = await checkHtmlPages(Object.fromEntries(Object.entries(pages).map(([name, p]) => [name, p.body])));
+        assert.deepEqual(errors, Object.fromEntries(Object.keys(pages).map((name) => [name, []])));
+      }
+      await app.close();
+    } finally {
+      useLocale("en");
+    }
+  });
+});
+
+export type { Db };
