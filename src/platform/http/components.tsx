@@ -49,7 +49,7 @@ function FieldMessages({ name, errors, hint }: { name: string; errors?: string[]
       )}
       {errors?.length ? (
         <p class="field-error" id={`${fieldId(name)}-error`}>
-          <strong>Error:</strong> <span safe>{errors.join(" ")}</span>
+          <strong safe>{t("ui.error")}</strong> <span safe>{errors.join(" ")}</span>
         </p>
       ) : (
         ""
@@ -208,13 +208,11 @@ export function Pagination({ page, pages, href }: { page: number; pages: number;
   const shown = new Set([1, 2, pages - 1, pages, page - 2, page - 1, page, page + 1, page + 2].filter((n) => n >= 1 && n <= pages));
   const numbers = [...shown].sort((a, b) => a - b);
   return (
-    <nav aria-label="Pagination">
-      <ol class="pagination actions" title="pagination">
+    <nav aria-label={t("ui.pagination")}>
+      <ol class="pagination actions" title={t("ui.pagination_2")}>
         {page > 1 ? (
           <li class="previous">
-            <a href={href(page - 1)} rel="prev">
-              ← Previous
-            </a>
+            <a safe href={href(page - 1)} rel="prev">{t("ui.previous")}</a>
           </li>
         ) : (
           ""
@@ -227,9 +225,7 @@ export function Pagination({ page, pages, href }: { page: number; pages: number;
         ))}
         {page < pages ? (
           <li class="next">
-            <a href={href(page + 1)} rel="next">
-              Next →
-            </a>
+            <a safe href={href(page + 1)} rel="next">{t("ui.next")}</a>
           </li>
         ) : (
           ""

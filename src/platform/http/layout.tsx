@@ -1,4 +1,4 @@
-import { t } from "../i18n/index.js";
+import { languageTag, t } from "../i18n/index.js";
 import { hasRole, type Viewer } from "./viewer.js";
 
 export interface PageProps {
@@ -19,7 +19,7 @@ export function Layout({ title, viewer, csrf, mainClass, feed, children }: PageP
   return (
     "<!DOCTYPE html>" +
     (
-      <html lang="en">
+      <html lang={languageTag()}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -42,7 +42,7 @@ export function Layout({ title, viewer, csrf, mainClass, feed, children }: PageP
                 {t("site.name")}
               </a>
             </p>
-            <nav aria-label="Site">
+            <nav aria-label={t("ui.site")}>
               <ul class="primary navigation actions">
                 <li>
                   <a href="/works" safe>{t("nav.works")}</a>
@@ -63,12 +63,12 @@ export function Layout({ title, viewer, csrf, mainClass, feed, children }: PageP
                 )}
               </ul>
             </nav>
-            <form class="search" method="get" action="/works/search" role="search" aria-label="Site search">
+            <form class="search" method="get" action="/works/search" role="search" aria-label={t("ui.site_search")}>
               <label for="site-search" safe>{t("nav.search.label")}</label>
               <input type="search" id="site-search" name="work_search[query]" />
               <button type="submit" safe>{t("nav.search")}</button>
             </form>
-            <nav aria-label="Account">
+            <nav aria-label={t("ui.account")}>
               <ul class="user navigation actions">
                 {user ? (
                   <>

@@ -131,7 +131,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     if (wantsJson(this.request)) {
       return this.code(entry.status).type("application/problem+json").send({ status: entry.status, code, detail: message });
     }
-    return this.page(`Error ${entry.status}`, <ErrorPage status={entry.status} message={message} />, { status: entry.status, mainClass: "error" });
+    return this.page(t("error.title", { status: entry.status }), <ErrorPage status={entry.status} message={message} />, { status: entry.status, mainClass: "error" });
   });
 
   app.addHook("onRequest", async (req) => {
@@ -168,7 +168,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
 
   app.setNotFoundHandler((req, reply) => reply.error("NOT_FOUND"));
   app.setErrorHandler((error: FastifyError & { retryAfter?: number }, req, reply) => {
-    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") return reply.error("BODY_TOO_LARGE", { limit: `${formatNumber(Math.round(config.bodyLimit / 1024))} KB` });
+    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") return reply.error("BODY_TOO_LARGE", { limit: t("ui.kilobytes", { n: formatNumber(Math.round(config.bodyLimit / 1024)) }) });
     if (error.code?.startsWith("FST_CSRF_")) return reply.error("CSRF_INVALID");
     if (error.statusCode === 429) {
       reply.header("retry-after", String(error.retryAfter ?? 60));
@@ -188,7 +188,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
 function ErrorPage({ status, message }: { status: number; message: string }): JSX.Element {
   return (
     <div class="error-page">
-      <h2 class="heading" safe>{`Error ${status}`}</h2>
+      <h2 class="heading" safe>{t("error.title", { status })}</h2>
       <p safe>{message}</p>
     </div>
   );

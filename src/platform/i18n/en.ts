@@ -16,6 +16,7 @@ export const en = {
   "nav.dashboard": "My dashboard",
 
   "error.NOT_FOUND.title": "Error 404",
+  "error.title": "Error {status}",
   "error.NOT_FOUND": "Sorry, we couldn't find the page you were looking for.",
   "error.WORK_NOT_FOUND": "Sorry, we couldn't find the work you were looking for.",
   "error.FORBIDDEN": "Sorry, you don't have permission to access the page you were trying to reach.",
@@ -187,6 +188,16 @@ export const en = {
   "blocking.mute.undone": "You have unmuted {name}.",
   "blocking.mute.self": "You can't mute yourself.",
   "blocking.mute.limit": "You have muted the most users you can (2,000). Unmute someone first.",
+  // ui
+  "ui.kilobytes": "{n} KB",
+  "ui.error": "Error:",
+  "ui.pagination": "Pagination",
+  "ui.pagination_2": "pagination",
+  "ui.previous": "← Previous",
+  "ui.next": "Next →",
+  "ui.site": "Site",
+  "ui.site_search": "Site search",
+  "ui.account": "Account",
 } as const;
 
 export type MessageKey = keyof typeof en;

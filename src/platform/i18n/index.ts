@@ -19,10 +19,18 @@ export type Locale = (typeof LOCALES)[number];
  * be called while rendering, never at module load (a constant built at import would keep English).
  */
 let catalogue: Record<MessageKey, string> = en;
+let tag = "en";
 
 /** Switches every later `t()` to `locale`; the pseudo catalogue is derived from `en` here, not kept as a file. */
 export function useLocale(locale: Locale): void {
   catalogue = locale === "pseudo" ? pseudoCatalogue() : en;
+  // en-XA is the conventional tag of an accented pseudo-locale (XA: a private-use region).
+  tag = locale === "pseudo" ? "en-XA" : "en";
+}
+
+/** The BCP 47 tag of the archive's language, for `lang` on pages and feeds. */
+export function languageTag(): string {
+  return tag;
 }
 
 let pseudoCache: Record<MessageKey, string> | null = null;
