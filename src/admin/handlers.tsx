@@ -13,18 +13,18 @@ import { clearSetupToken, createInvitation, isSetupToken, listInvitations, SIGNU
 function SetupPage({ token, values, errors, csrf }: { token: string; values: { login: string; email: string }; errors: FieldErrors; csrf: string }): JSX.Element {
   return (
     <>
-      <h2 class="heading">Set up your archive</h2>
-      <p>Create the first admin account. This page works once, with the link printed when the archive started.</p>
+      <h2 safe class="heading">{t("admin.set_up_your_archive")}</h2>
+      <p safe>{t("admin.create_the_first_admin_account")}</p>
       <ErrorSummary errors={errors} />
       <form method="post" action="/setup">
         <CsrfField csrf={csrf} />
         <input type="hidden" name="token" value={token} />
-        <TextField name="user[login]" label="Admin user name" value={values.login} errors={errors["user[login]"]} autocomplete="username" required />
-        <TextField name="user[email]" label="Email" type="email" value={values.email} errors={errors["user[email]"]} autocomplete="email" required />
-        <TextField name="user[password]" label="Password" type="password" value="" errors={errors["user[password]"]} hint="8 to 72 characters." autocomplete="new-password" required />
-        <TextField name="user[password_confirmation]" label="Confirm password" type="password" value="" autocomplete="new-password" required />
+        <TextField name="user[login]" label={t("admin.admin_user_name")} value={values.login} errors={errors["user[login]"]} autocomplete="username" required />
+        <TextField name="user[email]" label={t("admin.email")} type="email" value={values.email} errors={errors["user[email]"]} autocomplete="email" required />
+        <TextField name="user[password]" label={t("admin.password")} type="password" value="" errors={errors["user[password]"]} hint={t("admin.8_to_72_characters")} autocomplete="new-password" required />
+        <TextField name="user[password_confirmation]" label={t("admin.confirm_password")} type="password" value="" autocomplete="new-password" required />
         <p class="actions">
-          <button type="submit">Create Admin Account</button>
+          <button safe type="submit">{t("admin.create_admin_account")}</button>
         </p>
       </form>
     </>
@@ -62,28 +62,28 @@ type Invitation = Awaited<ReturnType<typeof listInvitations>>[number];
 function SettingsPage({ mode, invitations, errors, csrf }: { mode: SignupMode; invitations: Invitation[]; errors: FieldErrors; csrf: string }): JSX.Element {
   return (
     <>
-      <h2 class="heading">Archive settings</h2>
+      <h2 safe class="heading">{t("admin.archive_settings")}</h2>
       <ErrorSummary errors={errors} />
       <form method="post" action="/admin/settings">
         <CsrfField csrf={csrf} />
-        <ChoiceGroup type="radio" name="signup_mode" legend="Sign-ups" choices={SIGNUP_MODES.map((value) => ({ value, label: MODE_LABELS[value] }))} selected={[mode]} errors={errors.signup_mode} />
+        <ChoiceGroup type="radio" name="signup_mode" legend={t("admin.sign_ups")} choices={SIGNUP_MODES.map((value) => ({ value, label: MODE_LABELS[value] }))} selected={[mode]} errors={errors.signup_mode} />
         <p class="actions">
-          <button type="submit">Save Settings</button>
+          <button safe type="submit">{t("admin.save_settings")}</button>
         </p>
       </form>
-      <h3 class="heading">Invitations</h3>
+      <h3 safe class="heading">{t("admin.invitations")}</h3>
       <form method="post" action="/admin/invitations">
         <CsrfField csrf={csrf} />
-        <button type="submit">Create an Invitation Code</button>
+        <button safe type="submit">{t("admin.create_an_invitation_code")}</button>
       </form>
       {invitations.length ? (
         <table>
-          <caption>Invitation codes</caption>
+          <caption safe>{t("admin.invitation_codes")}</caption>
           <thead>
             <tr>
-              <th scope="col">Code</th>
-              <th scope="col">Created</th>
-              <th scope="col">Used by</th>
+              <th safe scope="col">{t("admin.code")}</th>
+              <th safe scope="col">{t("admin.created")}</th>
+              <th safe scope="col">{t("admin.used_by")}</th>
             </tr>
           </thead>
           <tbody>

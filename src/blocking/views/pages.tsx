@@ -54,10 +54,10 @@ export function RelationListPage(props: { relation: Relation; login: string; use
           <caption safe>{t(`blocking.${relation}.heading`)}</caption>
           <thead>
             <tr>
-              <th scope="col">User</th>
-              <th scope="col">Since</th>
+              <th safe scope="col">{t("blocking.user")}</th>
+              <th safe scope="col">{t("blocking.since")}</th>
               <th scope="col">
-                <span class="landmark">Actions</span>
+                <span safe class="landmark">{t("blocking.actions_2")}</span>
               </th>
             </tr>
           </thead>

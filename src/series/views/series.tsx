@@ -1,6 +1,6 @@
 import { escapeHtml } from "@kitajs/html";
 import { CsrfField, ErrorSummary, type FieldErrors, fieldId, isoDate, rawHtml, SelectField, TextArea, TextField, FlashNotices } from "../../platform/http/components.js";
-import { formatNumber } from "../../platform/i18n/index.js";
+import { formatNumber, t } from "../../platform/i18n/index.js";
 import type { Blurb } from "../../model/works.js";
 import { WorkBlurb } from "../../model/views/blurb.js";
 import { Byline } from "../../model/views/meta.js";
@@ -15,21 +15,18 @@ export function SeriesPlaces({ places }: { places: SeriesPlace[] }): JSX.Element
   if (places.length === 0) return "";
   return (
     <>
-      <dt class="series">Series:</dt>
+      <dt safe class="series">{t("series.series")}</dt>
       <dd class="series">
         {places.map((place) => (
           <span class="series">
             {place.previous ? (
               <>
-                <a class="previous" href={workPath(place.previous.id)} title={escapeHtml(place.previous.title)}>
-                  ← Previous Work
-                </a>{" "}
+                <a safe class="previous" href={workPath(place.previous.id)} title={escapeHtml(place.previous.title)}>{t("series.previous_work")}</a>{" "}
               </>
             ) : (
               ""
             )}
-            <span class="position">
-              Part {place.part} of{" "}
+            <span class="position">{escapeHtml(t("series.part"))}{" "}{place.part}{" "}{escapeHtml(t("series.of"))}{" "}
               <a href={seriesPath(place.seriesId)} safe>
                 {place.title}
               </a>
@@ -37,9 +34,7 @@ export function SeriesPlaces({ places }: { places: SeriesPlace[] }): JSX.Element
             {place.next ? (
               <>
                 {" "}
-                <a class="next" href={workPath(place.next.id)} title={escapeHtml(place.next.title)}>
-                  Next Work →
-                </a>
+                <a safe class="next" href={workPath(place.next.id)} title={escapeHtml(place.next.title)}>{t("series.next_work")}</a>
               </>
             ) : (
               ""
@@ -72,7 +67,7 @@ export function SeriesPage(props: {
       <h2 class="heading" safe>
         {series.title}
       </h2>
-      <ul class="navigation actions" aria-label="Series actions">
+      <ul class="navigation actions" aria-label={t("series.series_actions")}>
         {subscribe ? <li class="subscribe">{subscribe}</li> : ""}
         {props.bookmarkHref ? (
           <li class="bookmark">
@@ -82,15 +77,15 @@ export function SeriesPage(props: {
           ""
         )}
         <li>
-          <a href={seriesBookmarksPath(series.id)}>Bookmarks</a>
+          <a safe href={seriesBookmarksPath(series.id)}>{t("series.bookmarks")}</a>
         </li>
         {props.canEdit ? (
           <>
             <li class="edit">
-              <a href={editSeriesPath(series.id)}>Edit Series</a>
+              <a safe href={editSeriesPath(series.id)}>{t("series.edit_series")}</a>
             </li>
             <li class="delete">
-              <a href={confirmDeleteSeriesPath(series.id)}>Delete Series</a>
+              <a safe href={confirmDeleteSeriesPath(series.id)}>{t("series.delete_series")}</a>
             </li>
           </>
         ) : (
@@ -98,19 +93,19 @@ export function SeriesPage(props: {
         )}
       </ul>
       <div class="wrapper">
-        <h3 class="landmark heading">Series Metadata</h3>
+        <h3 safe class="landmark heading">{t("series.series_metadata")}</h3>
         <dl class="series meta group">
-          <dt>Creator:</dt>
+          <dt safe>{t("series.creator")}</dt>
           <dd>
             <Byline creators={series.creators} />
           </dd>
-          <dt>Series Begun:</dt>
+          <dt safe>{t("series.series_begun")}</dt>
           <dd safe>{isoDate(series.created_at)}</dd>
-          <dt>Series Updated:</dt>
+          <dt safe>{t("series.series_updated")}</dt>
           <dd safe>{isoDate(series.updated_at)}</dd>
           {series.summary ? (
             <>
-              <dt>Description:</dt>
+              <dt safe>{t("series.description")}</dt>
               <dd>
                 <blockquote class="userstuff">{rawHtml(series.summary)}</blockquote>
               </dd>
@@ -120,7 +115,7 @@ export function SeriesPage(props: {
           )}
           {series.notes ? (
             <>
-              <dt>Notes:</dt>
+              <dt safe>{t("series.notes")}</dt>
               <dd>
                 <blockquote class="userstuff">{rawHtml(series.notes)}</blockquote>
               </dd>
@@ -128,16 +123,16 @@ export function SeriesPage(props: {
           ) : (
             ""
           )}
-          <dt>Stats:</dt>
+          <dt safe>{t("series.stats")}</dt>
           <dd>
             <dl class="stats">
-              <dt class="words">Words:</dt>
+              <dt safe class="words">{t("series.words")}</dt>
               <dd class="words" safe>{formatNumber(props.words)}</dd>
-              <dt class="works">Works:</dt>
+              <dt safe class="works">{t("series.works")}</dt>
               <dd class="works" safe>{formatNumber(blurbs.length)}</dd>
-              <dt class="complete">Complete:</dt>
+              <dt safe class="complete">{t("series.complete")}</dt>
               <dd class="complete">{series.complete ? "Yes" : "No"}</dd>
-              <dt class="bookmarks">Bookmarks:</dt>
+              <dt safe class="bookmarks">{t("series.bookmarks_2")}</dt>
               <dd class="bookmarks">
                 <a href={seriesBookmarksPath(series.id)} safe>{formatNumber(props.bookmarks)}</a>
               </dd>
@@ -145,7 +140,7 @@ export function SeriesPage(props: {
           </dd>
         </dl>
       </div>
-      <h3 class="landmark heading">Listing Series</h3>
+      <h3 safe class="landmark heading">{t("series.listing_series")}</h3>
       {blurbs.length ? (
         <ol class="series work index group">
           {blurbs.map((blurb) => (
@@ -153,7 +148,7 @@ export function SeriesPage(props: {
           ))}
         </ol>
       ) : (
-        <p class="empty">There are no works in this series you can see.</p>
+        <p safe class="empty">{t("series.there_are_no_works_in")}</p>
       )}
     </div>
   );
@@ -164,7 +159,7 @@ export function UserSeriesPage({ login, blurbs }: { login: string; blurbs: Serie
   return (
     <>
       <h2 class="heading" safe>{`${formatNumber(blurbs.length)} ${blurbs.length === 1 ? "Series" : "Series"} by ${login}`}</h2>
-      <h3 class="landmark heading">Listing Series</h3>
+      <h3 safe class="landmark heading">{t("series.listing_series")}</h3>
       {blurbs.length ? (
         <ul class="series index group">
           {blurbs.map((blurb) => (
@@ -172,7 +167,7 @@ export function UserSeriesPage({ login, blurbs }: { login: string; blurbs: Serie
           ))}
         </ul>
       ) : (
-        <p class="empty">No series here yet.</p>
+        <p safe class="empty">{t("series.no_series_here_yet")}</p>
       )}
     </>
   );
@@ -189,23 +184,23 @@ export function SeriesForm(props: {
   const { values, errors } = props;
   return (
     <div class="series-form">
-      <h2 class="heading">Edit Series</h2>
+      <h2 safe class="heading">{t("series.edit_series")}</h2>
       <ErrorSummary errors={props.errors} />
       <form method="post" action={seriesPath(props.series.id)} class="edit series" novalidate>
         <CsrfField csrf={props.csrf} />
-        <TextField name="series[title]" label="Series Title (required)" value={values.title} errors={errors["series[title]"]} required maxlength={SERIES_LIMITS.title} />
-        <TextArea name="series[summary]" label="Series Description" value={values.summary} errors={errors["series[summary]"]} hint={`Plain text or HTML, up to ${SERIES_LIMITS.summary} characters.`} rows={4} />
-        <TextArea name="series[series_notes]" label="Series Notes" value={values.notes} errors={errors["series[series_notes]"]} hint={`Up to ${SERIES_LIMITS.notes} characters.`} rows={4} />
+        <TextField name="series[title]" label={t("series.series_title_required")} value={values.title} errors={errors["series[title]"]} required maxlength={SERIES_LIMITS.title} />
+        <TextArea name="series[summary]" label={t("series.series_description")} value={values.summary} errors={errors["series[summary]"]} hint={`Plain text or HTML, up to ${SERIES_LIMITS.summary} characters.`} rows={4} />
+        <TextArea name="series[series_notes]" label={t("series.series_notes")} value={values.notes} errors={errors["series[series_notes]"]} hint={`Up to ${SERIES_LIMITS.notes} characters.`} rows={4} />
         <fieldset class="choices">
-          <legend>Completion</legend>
-          <input type="checkbox" id="series-complete" name="series[complete]" value="1" checked={values.complete} /> <label for="series-complete">This series is complete</label>
+          <legend safe>{t("series.completion")}</legend>
+          <input type="checkbox" id="series-complete" name="series[complete]" value="1" checked={values.complete} /> <label safe for="series-complete">{t("series.this_series_is_complete")}</label>
         </fieldset>
         {props.works.length ? (
           <fieldset id={fieldId("positions")} class={errors.positions?.length ? "has-error" : undefined}>
-            <legend>Works in this series</legend>
+            <legend safe>{t("series.works_in_this_series")}</legend>
             {errors.positions?.length ? (
               <p class="field-error">
-                <strong>Error:</strong> <span safe>{errors.positions.join(" ")}</span>
+                <strong safe>{t("ui.error")}</strong> <span safe>{errors.positions.join(" ")}</span>
               </p>
             ) : (
               ""
@@ -213,9 +208,9 @@ export function SeriesForm(props: {
             <table class="series-works">
               <thead>
                 <tr>
-                  <th scope="col">Position</th>
-                  <th scope="col">Work</th>
-                  <th scope="col">Remove from series</th>
+                  <th safe scope="col">{t("series.position")}</th>
+                  <th safe scope="col">{t("series.work")}</th>
+                  <th safe scope="col">{t("series.remove_from_series")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -244,7 +239,7 @@ export function SeriesForm(props: {
           ""
         )}
         <p class="submit actions">
-          <button type="submit">Update</button>
+          <button safe type="submit">{t("series.update")}</button>
         </p>
       </form>
     </div>
@@ -262,14 +257,13 @@ export function SeriesChoiceFields(props: {
   const { values, errors, own } = props;
   return (
     <fieldset class="series">
-      <legend>Add to series</legend>
+      <legend safe>{t("series.add_to_series")}</legend>
       {props.current.length ? (
         <p class="current">
           {"Already "}
           {props.current.map((m, i) => (
             <>
-              {i > 0 ? ", " : ""}
-              Part {m.position} of{" "}
+              {i > 0 ? ", " : ""}{escapeHtml(t("series.part"))}{" "}{m.position}{" "}{escapeHtml(t("series.of"))}{" "}
               <a href={seriesPath(m.seriesId)} safe>
                 {m.title}
               </a>
@@ -282,19 +276,19 @@ export function SeriesChoiceFields(props: {
       )}
       <SelectField
         name={SERIES_FIELDS.id}
-        label="Choose one of your series"
+        label={t("series.choose_one_of_your_series")}
         value={values.seriesId}
         errors={errors[SERIES_FIELDS.id]}
         choices={[{ value: "", label: "(none)" }, ...own.map((s) => ({ value: String(s.id), label: s.title }))]}
       />
-      <TextField name={SERIES_FIELDS.title} label="Or create a new series" value={values.title} errors={errors[SERIES_FIELDS.title]} maxlength={SERIES_LIMITS.title} hint="The new series' title." />
+      <TextField name={SERIES_FIELDS.title} label={t("series.or_create_a_new_series")} value={values.title} errors={errors[SERIES_FIELDS.title]} maxlength={SERIES_LIMITS.title} hint={t("series.the_new_series_title")} />
       <TextField
         name={SERIES_FIELDS.position}
-        label="Position in the series"
+        label={t("series.position_in_the_series")}
         value={values.position}
         errors={errors[SERIES_FIELDS.position]}
         inputmode="numeric"
-        hint="1 is first. Leave empty to add it at the end."
+        hint={t("series.1_is_first_leave_empty")}
       />
     </fieldset>
   );

@@ -70,10 +70,10 @@ export function SubscriptionsPage(props: { login: string; kind: SubscriptionKind
           <caption class="landmark" safe>{t("subscriptions.heading")}</caption>
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Type</th>
+              <th safe scope="col">{t("users.name")}</th>
+              <th safe scope="col">{t("subscriptions.type")}</th>
               <th scope="col">
-                <span class="landmark">Actions</span>
+                <span safe class="landmark">{t("blocking.actions_2")}</span>
               </th>
             </tr>
           </thead>

@@ -1,24 +1,23 @@
+import { escapeHtml } from "@kitajs/html";
 import { CsrfField, ErrorSummary, type FieldErrors, isoDate, TextArea, TextField, FlashNotices } from "../../platform/http/components.js";
 import type { PseudRow, UserRow } from "../../platform/db/tables.js";
+import { t } from "../../platform/i18n/index.js";
 
 export function LoginPage({ login, returnTo, errors, csrf }: { login: string; returnTo: string; errors: FieldErrors; csrf: string }): JSX.Element {
   return (
     <>
-      <h2 class="heading">Log In</h2>
+      <h2 safe class="heading">{t("users.log_in")}</h2>
       <ErrorSummary errors={errors} />
       <form method="post" action="/users/login" id="loginform">
         <CsrfField csrf={csrf} />
         <input type="hidden" name="return_to" value={returnTo} />
-        <TextField name="user[login]" label="User name" value={login} autocomplete="username" required />
-        <TextField name="user[password]" label="Password" type="password" value="" autocomplete="current-password" required />
+        <TextField name="user[login]" label={t("users.user_name")} value={login} autocomplete="username" required />
+        <TextField name="user[password]" label={t("admin.password")} type="password" value="" autocomplete="current-password" required />
         <p class="actions">
-          <button type="submit" name="commit" value="Log in">
-            Log In
-          </button>
+          <button safe type="submit" name="commit" value="Log in">{t("users.log_in")}</button>
         </p>
       </form>
-      <p>
-        No account yet? <a href="/signup">Sign up</a>.
+      <p>{escapeHtml(t("users.no_account_yet"))}{" "}<a safe href="/signup">{t("nav.signup")}</a>.
       </p>
     </>
   );
@@ -28,25 +27,25 @@ export function SignupPage(props: { values: { login: string; email: string; invi
   const { values, errors } = props;
   return (
     <>
-      <h2 class="heading">Create an Account</h2>
+      <h2 safe class="heading">{t("users.create_an_account")}</h2>
       <ErrorSummary errors={errors} />
       <form method="post" action="/signup" id="signup">
         <CsrfField csrf={props.csrf} />
-        {props.needsInvitation ? <TextField name="invitation_code" label="Invitation code" value={values.invitationCode} errors={errors.invitation_code} required /> : ""}
+        {props.needsInvitation ? <TextField name="invitation_code" label={t("users.invitation_code")} value={values.invitationCode} errors={errors.invitation_code} required /> : ""}
         <TextField
           name="user[login]"
-          label="User name"
+          label={t("users.user_name")}
           value={values.login}
           errors={errors["user[login]"]}
-          hint="3 to 40 letters, numbers or underscores."
+          hint={t("users.3_to_40_letters_numbers")}
           autocomplete="username"
           required
         />
-        <TextField name="user[email]" label="Email" type="email" value={values.email} errors={errors["user[email]"]} autocomplete="email" required />
-        <TextField name="user[password]" label="Password" type="password" value="" errors={errors["user[password]"]} hint="8 to 72 characters." autocomplete="new-password" required />
-        <TextField name="user[password_confirmation]" label="Confirm password" type="password" value="" autocomplete="new-password" required />
+        <TextField name="user[email]" label={t("admin.email")} type="email" value={values.email} errors={errors["user[email]"]} autocomplete="email" required />
+        <TextField name="user[password]" label={t("admin.password")} type="password" value="" errors={errors["user[password]"]} hint={t("admin.8_to_72_characters")} autocomplete="new-password" required />
+        <TextField name="user[password_confirmation]" label={t("admin.confirm_password")} type="password" value="" autocomplete="new-password" required />
         <p class="actions">
-          <button type="submit">Create Account</button>
+          <button safe type="submit">{t("users.create_account")}</button>
         </p>
       </form>
     </>
@@ -56,8 +55,8 @@ export function SignupPage(props: { values: { login: string; email: string; invi
 export function SignupClosedPage(): JSX.Element {
   return (
     <>
-      <h2 class="heading">Sign-ups are closed</h2>
-      <p>This archive is not taking new accounts right now. Its admins can add accounts for you.</p>
+      <h2 safe class="heading">{t("users.sign_ups_are_closed")}</h2>
+      <p safe>{t("users.this_archive_is_not_taking")}</p>
     </>
   );
 }
@@ -76,9 +75,9 @@ export function ProfilePage({ user, pseuds, isSelf, actions, notices }: { user: 
       <FlashNotices lines={notices} />
       {actions ? <div class="user-actions">{actions}</div> : ""}
       <dl class="meta">
-        <dt>Joined:</dt>
+        <dt safe>{t("users.joined")}</dt>
         <dd safe>{isoDate(user.created_at)}</dd>
-        <dt>Pseuds:</dt>
+        <dt safe>{t("users.pseuds")}</dt>
         <dd>
           <ul class="commas">
             {pseuds.map((p) => (
@@ -93,39 +92,39 @@ export function ProfilePage({ user, pseuds, isSelf, actions, notices }: { user: 
       </dl>
       <ul class="navigation actions">
         <li>
-          <a href={`${base}/works`}>Works</a>
+          <a safe href={`${base}/works`}>{t("nav.works")}</a>
         </li>
         {isSelf ? (
           <>
             <li>
-              <a href={`${base}/works/drafts`}>Drafts</a>
+              <a safe href={`${base}/works/drafts`}>{t("users.drafts")}</a>
             </li>
             <li>
-              <a href={`${base}/readings`}>History</a>
+              <a safe href={`${base}/readings`}>{t("users.history")}</a>
             </li>
             <li>
-              <a href={`${base}/readings?show=to-read`}>Marked for Later</a>
+              <a safe href={`${base}/readings?show=to-read`}>{t("users.marked_for_later")}</a>
             </li>
             <li>
-              <a href={`${base}/inbox`}>Inbox</a>
+              <a safe href={`${base}/inbox`}>{t("users.inbox")}</a>
             </li>
             <li>
-              <a href={`${base}/stats`}>Stats</a>
+              <a safe href={`${base}/stats`}>{t("users.stats")}</a>
             </li>
             <li>
-              <a href={`${base}/pseuds/new`}>New Pseud</a>
+              <a safe href={`${base}/pseuds/new`}>{t("users.new_pseud")}</a>
             </li>
             <li>
-              <a href={`${base}/subscriptions`}>Subscriptions</a>
+              <a safe href={`${base}/subscriptions`}>{t("users.subscriptions")}</a>
             </li>
             <li>
-              <a href={`${base}/blocked`}>Blocked Users</a>
+              <a safe href={`${base}/blocked`}>{t("blocking.block.heading")}</a>
             </li>
             <li>
-              <a href={`${base}/muted`}>Muted Users</a>
+              <a safe href={`${base}/muted`}>{t("blocking.mute.heading")}</a>
             </li>
             <li>
-              <a href={`${base}/edit`}>Account settings</a>
+              <a safe href={`${base}/edit`}>{t("users.account_settings")}</a>
             </li>
           </>
         ) : (
@@ -141,7 +140,7 @@ export function AccountPage(props: { user: UserRow; errors: FieldErrors; email: 
   const { errors } = props;
   return (
     <>
-      <h2 class="heading">Account settings</h2>
+      <h2 safe class="heading">{t("users.account_settings")}</h2>
       {props.notice ? (
         <p class="flash notice" role="status" safe>
           {props.notice}
@@ -151,28 +150,27 @@ export function AccountPage(props: { user: UserRow; errors: FieldErrors; email: 
       )}
       <ErrorSummary errors={errors} />
       <p>
-        <a href={`${base}/api_tokens`}>Personal access tokens</a> for the API and e-reader apps.
-      </p>
+        <a safe href={`${base}/api_tokens`}>{t("users.personal_access_tokens")}</a>{" "}{escapeHtml(t("users.for_the_api_and_e"))}</p>
       <form method="post" action={`${base}/password`}>
         <CsrfField csrf={props.csrf} />
         <fieldset>
-          <legend>Change password</legend>
-          <TextField name="current_password" label="Current password" type="password" value="" errors={errors.current_password} autocomplete="current-password" />
-          <TextField name="user[password]" label="New password" type="password" value="" errors={errors["user[password]"]} autocomplete="new-password" />
-          <TextField name="user[password_confirmation]" label="Confirm new password" type="password" value="" autocomplete="new-password" />
+          <legend safe>{t("users.change_password")}</legend>
+          <TextField name="current_password" label={t("users.current_password")} type="password" value="" errors={errors.current_password} autocomplete="current-password" />
+          <TextField name="user[password]" label={t("users.new_password")} type="password" value="" errors={errors["user[password]"]} autocomplete="new-password" />
+          <TextField name="user[password_confirmation]" label={t("users.confirm_new_password")} type="password" value="" autocomplete="new-password" />
           <p class="actions">
-            <button type="submit">Change Password</button>
+            <button safe type="submit">{t("users.change_password_2")}</button>
           </p>
         </fieldset>
       </form>
       <form method="post" action={`${base}/email`}>
         <CsrfField csrf={props.csrf} />
         <fieldset>
-          <legend>Change email</legend>
-          <TextField name="user[email]" label="New email" type="email" value={props.email} errors={errors["user[email]"]} autocomplete="email" />
-          <TextField name="email_password" label="Password" type="password" value="" errors={errors.email_password} autocomplete="current-password" />
+          <legend safe>{t("users.change_email")}</legend>
+          <TextField name="user[email]" label={t("users.new_email")} type="email" value={props.email} errors={errors["user[email]"]} autocomplete="email" />
+          <TextField name="email_password" label={t("admin.password")} type="password" value="" errors={errors.email_password} autocomplete="current-password" />
           <p class="actions">
-            <button type="submit">Change Email</button>
+            <button safe type="submit">{t("users.change_email_2")}</button>
           </p>
         </fieldset>
       </form>
@@ -183,14 +181,14 @@ export function AccountPage(props: { user: UserRow; errors: FieldErrors; email: 
 export function NewPseudPage({ login, name, description, errors, csrf }: { login: string; name: string; description: string; errors: FieldErrors; csrf: string }): JSX.Element {
   return (
     <>
-      <h2 class="heading">New Pseud</h2>
+      <h2 safe class="heading">{t("users.new_pseud")}</h2>
       <ErrorSummary errors={errors} />
       <form method="post" action={`/users/${encodeURIComponent(login)}/pseuds`}>
         <CsrfField csrf={csrf} />
-        <TextField name="pseud[name]" label="Name" value={name} errors={errors["pseud[name]"]} hint="1 to 40 letters, numbers, spaces, underscores or hyphens." required maxlength={40} />
-        <TextArea name="pseud[description]" label="Description" value={description} errors={errors["pseud[description]"]} rows={3} />
+        <TextField name="pseud[name]" label={t("users.name")} value={name} errors={errors["pseud[name]"]} hint={t("users.1_to_40_letters_numbers")} required maxlength={40} />
+        <TextArea name="pseud[description]" label={t("users.description")} value={description} errors={errors["pseud[description]"]} rows={3} />
         <p class="actions">
-          <button type="submit">Create Pseud</button>
+          <button safe type="submit">{t("users.create_pseud")}</button>
         </p>
       </form>
     </>
