@@ -1,7 +1,7 @@
 import { escapeHtml } from "@kitajs/html";
 import { ChoiceGroup, CsrfField, ErrorSummary, type FieldErrors, fieldId, Pagination, TextField } from "../../platform/http/components.js";
 import type { TagRow } from "../../platform/db/tables.js";
-import { formatNumber } from "../../platform/i18n/index.js";
+import { formatNumber, t } from "../../platform/i18n/index.js";
 import { BIN_TYPES, type BinCounts, type BinTag, type BinType, type Capped, type TagSummary } from "../queries.js";
 import { MASS_FIELDS, type MassFormValues } from "../schema.js";
 import { BIN_WORDS, binPath, editTagPath, JobProgress, type JobProgressRow, Notices, TagList, typeLabel } from "./parts.js";
@@ -26,7 +26,7 @@ interface HomeProps {
 export function WranglingHomePage({ fandoms, counts, total, page, pages, withoutMedia, jobs }: HomeProps): JSX.Element {
   return (
     <div class="wrangling home">
-      <h2 class="heading">Tag Wrangling</h2>
+      <h2 safe class="heading">{t("tags.tag_wrangling")}</h2>
       <JobProgress jobs={jobs} />
       <section aria-labelledby="fandoms-heading">
         <h3 class="heading" id="fandoms-heading" safe>
@@ -34,10 +34,10 @@ export function WranglingHomePage({ fandoms, counts, total, page, pages, without
         </h3>
         {fandoms.length ? (
           <table class="wrangling bins">
-            <caption>Unwrangled tags on each fandom's works</caption>
+            <caption safe>{t("tags.unwrangled_tags_on_each_fandom")}</caption>
             <thead>
               <tr>
-                <th scope="col">Fandom</th>
+                <th safe scope="col">{t("tags.fandom")}</th>
                 {BIN_TYPES.map((type) => (
                   <th scope="col" safe>
                     {binLabel(type)}
@@ -75,7 +75,7 @@ export function WranglingHomePage({ fandoms, counts, total, page, pages, without
             </tbody>
           </table>
         ) : (
-          <p>There are no canonical fandoms yet. Make a fandom canonical from its tag's edit page.</p>
+          <p safe>{t("tags.there_are_no_canonical_fandoms")}</p>
         )}
         <Pagination page={page} pages={pages} href={(n) => (n === 1 ? "/wrangling" : `/wrangling?page=${n}`)} />
       </section>
@@ -86,7 +86,7 @@ export function WranglingHomePage({ fandoms, counts, total, page, pages, without
         {withoutMedia.items.length ? (
           <TagList tags={withoutMedia.items} total={withoutMedia.total} href={(tag) => editTagPath(tag.name)} />
         ) : (
-          <p>Every canonical fandom has a medium.</p>
+          <p safe>{t("tags.every_canonical_fandom_has_a")}</p>
         )}
       </section>
     </div>
@@ -126,7 +126,7 @@ export function FandomBinPage(props: BinProps): JSX.Element {
       <WranglerLinks tag={fandom} current="bin" />
       <Notices lines={props.notices} />
       <JobProgress jobs={props.jobs} />
-      <nav aria-label="Bins">
+      <nav aria-label={t("tags.bins")}>
         <ul class="bins actions">
           {BIN_TYPES.map((type) => {
             const text = `${binLabel(type)} (${formatNumber(counts[type])})`;
@@ -150,7 +150,7 @@ export function FandomBinPage(props: BinProps): JSX.Element {
                 <legend safe>{`Unwrangled ${binLabel(show)} (${formatNumber(list.total)})`}</legend>
                 {selectedErrors?.length ? (
                   <p class="field-error" id={`${fieldId(MASS_FIELDS.selected)}-error`}>
-                    <strong>Error:</strong> <span safe>{selectedErrors.join(" ")}</span>
+                    <strong safe>{t("ui.error")}</strong> <span safe>{selectedErrors.join(" ")}</span>
                   </p>
                 ) : (
                   ""
@@ -158,9 +158,9 @@ export function FandomBinPage(props: BinProps): JSX.Element {
                 <table class="bin-tags">
                   <thead>
                     <tr>
-                      <th scope="col">Tag</th>
-                      <th scope="col">Works in this fandom</th>
-                      <th scope="col">Edit</th>
+                      <th safe scope="col">{t("tags.tag")}</th>
+                      <th safe scope="col">{t("tags.works_in_this_fandom")}</th>
+                      <th safe scope="col">{t("tags.edit")}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -178,9 +178,7 @@ export function FandomBinPage(props: BinProps): JSX.Element {
                             {formatNumber(tag.works)}
                           </td>
                           <td>
-                            <a href={editTagPath(tag.name)} aria-label={escapeHtml(`Edit ${tag.name}`)}>
-                              Edit
-                            </a>
+                            <a safe href={editTagPath(tag.name)} aria-label={escapeHtml(`Edit ${tag.name}`)}>{t("tags.edit")}</a>
                           </td>
                         </tr>
                       );
@@ -189,7 +187,7 @@ export function FandomBinPage(props: BinProps): JSX.Element {
                 </table>
               </fieldset>
               <fieldset>
-                <legend>Wrangle the ticked tags</legend>
+                <legend safe>{t("tags.wrangle_the_ticked_tags")}</legend>
                 <TextField
                   name={MASS_FIELDS.synonymOf}
                   label={MASS_LABELS[MASS_FIELDS.synonymOf]!}
@@ -203,7 +201,7 @@ export function FandomBinPage(props: BinProps): JSX.Element {
                   label={MASS_LABELS[MASS_FIELDS.fandoms]!}
                   value={values.fandoms}
                   errors={errors[MASS_FIELDS.fandoms]}
-                  hint="Canonical fandoms, separated by commas; leave empty to assign none."
+                  hint={t("tags.canonical_fandoms_separated_by_commas")}
                 />
                 <ChoiceGroup
                   name={MASS_FIELDS.canonical}
@@ -213,7 +211,7 @@ export function FandomBinPage(props: BinProps): JSX.Element {
                   errors={errors[MASS_FIELDS.canonical]}
                 />
                 <p class="actions">
-                  <button type="submit">Wrangle</button>
+                  <button safe type="submit">{t("tags.wrangle")}</button>
                 </p>
               </fieldset>
             </form>
@@ -223,7 +221,7 @@ export function FandomBinPage(props: BinProps): JSX.Element {
           <p safe>{`No unwrangled ${binLabel(show)} in ${fandom.name}.`}</p>
         )
       ) : (
-        <p>Choose a bin to see its tags.</p>
+        <p safe>{t("tags.choose_a_bin_to_see")}</p>
       )}
     </div>
   );

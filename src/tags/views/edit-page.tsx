@@ -1,6 +1,6 @@
 import { ChoiceGroup, CsrfField, ErrorSummary, type FieldErrors, TextField } from "../../platform/http/components.js";
 import type { TagRow } from "../../platform/db/tables.js";
-import { formatNumber } from "../../platform/i18n/index.js";
+import { formatNumber, t } from "../../platform/i18n/index.js";
 import type { TagRelations } from "../queries.js";
 import { TAG_FIELDS, type TagFormValues } from "../schema.js";
 import { tagPath } from "../../model/vocabulary.js";
@@ -45,7 +45,7 @@ export function EditTagPage({ tag, relations, values, errors, works, csrf }: Edi
       <form method="post" action={tagPath(tag.name)} class="tag-edit">
         <CsrfField csrf={csrf} />
         <fieldset>
-          <legend>Status</legend>
+          <legend safe>{t("tags.status")}</legend>
           <ChoiceGroup
             name={TAG_FIELDS.canonical}
             legend={LABELS[TAG_FIELDS.canonical]!}
@@ -71,7 +71,7 @@ export function EditTagPage({ tag, relations, values, errors, works, csrf }: Edi
         </fieldset>
         {parentTypes.length ? (
           <fieldset>
-            <legend>Parent tags</legend>
+            <legend safe>{t("tags.parent_tags")}</legend>
             {relations.parents.length ? (
               <ChoiceGroup
                 name={TAG_FIELDS.removeParents}
@@ -81,7 +81,7 @@ export function EditTagPage({ tag, relations, values, errors, works, csrf }: Edi
                 errors={errors[TAG_FIELDS.removeParents]}
               />
             ) : (
-              <p>No parent tags yet.</p>
+              <p safe>{t("tags.no_parent_tags_yet")}</p>
             )}
             <TextField
               name={TAG_FIELDS.addParents}
@@ -95,7 +95,7 @@ export function EditTagPage({ tag, relations, values, errors, works, csrf }: Edi
           ""
         )}
         <fieldset>
-          <legend>Metatags</legend>
+          <legend safe>{t("tags.metatags")}</legend>
           {relations.metatags.length ? (
             <ChoiceGroup
               name={TAG_FIELDS.removeMetatags}
@@ -105,7 +105,7 @@ export function EditTagPage({ tag, relations, values, errors, works, csrf }: Edi
               errors={errors[TAG_FIELDS.removeMetatags]}
             />
           ) : (
-            <p>No metatags yet.</p>
+            <p safe>{t("tags.no_metatags_yet")}</p>
           )}
           <TextField
             name={TAG_FIELDS.addMetatags}
@@ -116,7 +116,7 @@ export function EditTagPage({ tag, relations, values, errors, works, csrf }: Edi
           />
         </fieldset>
         <p class="actions">
-          <button type="submit">Save Changes</button>
+          <button safe type="submit">{t("tags.save_changes")}</button>
         </p>
       </form>
     </div>

@@ -1,6 +1,7 @@
 import type { TagRow } from "../../platform/db/tables.js";
 import { HISTORY_LIMIT, type HistoryLine } from "../queries.js";
 import { WranglerLinks } from "./tag-page.js";
+import { t } from "../../platform/i18n/index.js";
 
 /** A stored timestamp as people read it: "2026-03-01 14:05 UTC". */
 function readableTime(iso: string): string {
@@ -20,9 +21,9 @@ export function TagHistoryPage({ tag, lines, logins }: { tag: TagRow; lines: His
           <caption>{lines.length >= HISTORY_LIMIT ? `The newest ${HISTORY_LIMIT} changes, newest first` : "Every change, newest first"}</caption>
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Change</th>
+              <th safe scope="col">{t("tags.when")}</th>
+              <th safe scope="col">{t("tags.who")}</th>
+              <th safe scope="col">{t("tags.change")}</th>
             </tr>
           </thead>
           <tbody>
@@ -41,7 +42,7 @@ export function TagHistoryPage({ tag, lines, logins }: { tag: TagRow; lines: His
                         {login}
                       </a>
                     ) : (
-                      <span class="hint">the command line, or a deleted account</span>
+                      <span safe class="hint">{t("tags.the_command_line_or_a")}</span>
                     )}
                   </td>
                   <td safe>{line.detail}</td>
@@ -51,7 +52,7 @@ export function TagHistoryPage({ tag, lines, logins }: { tag: TagRow; lines: His
           </tbody>
         </table>
       ) : (
-        <p>No wrangler has changed this tag yet.</p>
+        <p safe>{t("tags.no_wrangler_has_changed_this")}</p>
       )}
     </div>
   );

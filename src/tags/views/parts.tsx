@@ -94,9 +94,7 @@ export function JobProgress({ jobs }: { jobs: JobProgressRow[] }): JSX.Element {
   if (jobs.length === 0) return "";
   return (
     <section class="jobs" aria-labelledby="jobs-heading">
-      <h3 class="heading" id="jobs-heading">
-        Background work
-      </h3>
+      <h3 safe class="heading" id="jobs-heading">{t("tags.background_work")}</h3>
       <ul>
         {jobs.map((job) => (
           <li>

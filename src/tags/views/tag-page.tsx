@@ -1,5 +1,5 @@
 import type { TagRow } from "../../platform/db/tables.js";
-import { formatNumber } from "../../platform/i18n/index.js";
+import { formatNumber, t } from "../../platform/i18n/index.js";
 import type { TagRelations, TagSummary } from "../queries.js";
 import { tagPath } from "../../model/vocabulary.js";
 import { byType, editTagPath, binPath, JobProgress, type JobProgressRow, Notices, TagList, tagHistoryPath, tagWorksPath, typeLabel } from "./parts.js";
@@ -20,14 +20,14 @@ export function WranglerLinks({ tag, current }: { tag: TagRow; current: "show" |
     <li>{key === current ? <span aria-current="page" safe>{text}</span> : <a href={href} safe>{text}</a>}</li>
   );
   return (
-    <nav aria-label="Wrangling">
+    <nav aria-label={t("nav.wrangling")}>
       <ul class="navigation actions">
         {link("show", tagPath(tag.name), "Tag page")}
         {link("edit", editTagPath(tag.name), "Edit tag")}
         {link("history", tagHistoryPath(tag.name), "Wrangling history")}
         {isBin ? link("bin", binPath(tag.name), "Unwrangled tags in this fandom") : ""}
         <li>
-          <a href="/wrangling">Wrangling home</a>
+          <a safe href="/wrangling">{t("tags.wrangling_home")}</a>
         </li>
       </ul>
     </nav>
@@ -60,12 +60,12 @@ export function TagPage({ tag, relations, works, wrangler, notices, jobs }: TagP
         {statusSentence(tag, relations.merger)}
       </p>
       <p class="works">
-        <a href={tagWorksPath(tag.name)}>Works in this tag</a>
+        <a safe href={tagWorksPath(tag.name)}>{t("tags.works_in_this_tag")}</a>
         <span safe>{` (${formatNumber(works)})`}</span>
       </p>
       {relations.synonyms.items.length ? (
         <section class="synonym listbox">
-          <h3 class="heading">Synonyms</h3>
+          <h3 safe class="heading">{t("tags.synonyms")}</h3>
           {wrangler ? (
             <TagList tags={relations.synonyms.items} total={relations.synonyms.total} href={(syn) => editTagPath(syn.name)} />
           ) : (
@@ -77,7 +77,7 @@ export function TagPage({ tag, relations, works, wrangler, notices, jobs }: TagP
       )}
       {relations.parents.length ? (
         <section class="parent listbox">
-          <h3 class="heading">Parent tags</h3>
+          <h3 safe class="heading">{t("tags.parent_tags")}</h3>
           <TypeGroups groups={byType(relations.parents).map(([type, tags]): [string, TagSummary[], number] => [type, tags, tags.length])} />
         </section>
       ) : (
@@ -85,7 +85,7 @@ export function TagPage({ tag, relations, works, wrangler, notices, jobs }: TagP
       )}
       {relations.metatags.length ? (
         <section class="meta listbox">
-          <h3 class="heading">Metatags</h3>
+          <h3 safe class="heading">{t("tags.metatags")}</h3>
           <TagList tags={relations.metatags} />
         </section>
       ) : (
@@ -93,7 +93,7 @@ export function TagPage({ tag, relations, works, wrangler, notices, jobs }: TagP
       )}
       {relations.subtags.items.length ? (
         <section class="sub listbox">
-          <h3 class="heading">Subtags</h3>
+          <h3 safe class="heading">{t("tags.subtags")}</h3>
           <TagList tags={relations.subtags.items} total={relations.subtags.total} />
         </section>
       ) : (
@@ -101,7 +101,7 @@ export function TagPage({ tag, relations, works, wrangler, notices, jobs }: TagP
       )}
       {childGroups.length ? (
         <section class="child listbox">
-          <h3 class="heading">Child tags</h3>
+          <h3 safe class="heading">{t("tags.child_tags")}</h3>
           <TypeGroups groups={childGroups} />
         </section>
       ) : (
