@@ -165,7 +165,7 @@ export async function showNewChapterPage(req: FastifyRequest, reply: FastifyRepl
   if (!work) return;
   return reply.page(
     `New Chapter - ${work.title}`,
-    <ChapterFormPage work={work} heading="New Chapter" action={`/works/${work.id}/chapters`} values={EMPTY_CHAPTER} errors={{}} csrf={reply.csrf()} />,
+    <ChapterFormPage work={work} heading={t("works.new_chapter")} action={`/works/${work.id}/chapters`} values={EMPTY_CHAPTER} errors={{}} csrf={reply.csrf()} />,
   );
 }
 
@@ -175,7 +175,7 @@ export async function postChapter(req: FastifyRequest, reply: FastifyReply) {
   const values = readChapterForm(req.body);
   const parsed = parseChapter(values);
   if (!parsed.ok) {
-    return reply.page(`New Chapter - ${work.title}`, <ChapterFormPage work={work} heading="New Chapter" action={`/works/${work.id}/chapters`} values={values} errors={parsed.errors} csrf={reply.csrf()} />, {
+    return reply.page(`New Chapter - ${work.title}`, <ChapterFormPage work={work} heading={t("works.new_chapter")} action={`/works/${work.id}/chapters`} values={values} errors={parsed.errors} csrf={reply.csrf()} />, {
       status: 422,
     });
   }

@@ -1,5 +1,5 @@
 import { isoDate, Pagination, rawHtml } from "../../platform/http/components.js";
-import { formatNumber } from "../../platform/i18n/index.js";
+import { formatNumber, t } from "../../platform/i18n/index.js";
 import { CATEGORIES, type FixedTag, RATINGS, WARNINGS } from "../vocabulary.js";
 import { findLanguage } from "../languages.js";
 import { PER_PAGE, type Blurb } from "../works.js";
@@ -38,7 +38,7 @@ export interface ViewerMarks {
 function ViewerMarkList({ marks }: { marks: ViewerMarks }): JSX.Element {
   const words = [marks.kudos ? "You left kudos" : "", marks.bookmarked ? "Bookmarked" : "", marks.markedForLater ? "Marked for Later" : ""].filter(Boolean);
   return (
-    <ul class="viewer-marks commas" aria-label="Your responses">
+    <ul class="viewer-marks commas" aria-label={t("works.your_responses")}>
       {words.map((word) => (
         <li safe>{word}</li>
       ))}
@@ -68,7 +68,7 @@ export function WorkBlurb({ blurb, extra = "", marks }: { blurb: Blurb; extra?: 
           <Byline creators={creators} />
         </h4>
         <h5 class="fandoms heading">
-          <span class="landmark">Fandoms:</span>{" "}
+          <span safe class="landmark">{t("works.fandoms")}</span>{" "}
           {names("Fandom").map((tag, i) => (
             <>
               {i > 0 ? ", " : ""}
@@ -84,7 +84,7 @@ export function WorkBlurb({ blurb, extra = "", marks }: { blurb: Blurb; extra?: 
         </ul>
         <p class="datetime" safe>{isoDate(work.revised_at)}</p>
       </div>
-      <h6 class="landmark heading">Tags</h6>
+      <h6 safe class="landmark heading">{t("works.tags")}</h6>
       <ul class="tags commas">
         {names("ArchiveWarning").map((tag) => (
           <li class="warnings">
@@ -111,20 +111,20 @@ export function WorkBlurb({ blurb, extra = "", marks }: { blurb: Blurb; extra?: 
       </ul>
       {work.summary ? (
         <>
-          <h6 class="landmark heading">Summary</h6>
+          <h6 safe class="landmark heading">{t("works.summary")}</h6>
           <blockquote class="userstuff summary">{rawHtml(work.summary)}</blockquote>
         </>
       ) : (
         ""
       )}
       <dl class="stats">
-        <dt class="language">Language:</dt>
+        <dt safe class="language">{t("works.language")}</dt>
         <dd class="language" lang={work.language} safe>
           {language?.name ?? work.language}
         </dd>
-        <dt class="words">Words:</dt>
+        <dt safe class="words">{t("series.words")}</dt>
         <dd class="words" safe>{formatNumber(work.word_count)}</dd>
-        <dt class="chapters">Chapters:</dt>
+        <dt safe class="chapters">{t("works.chapters")}</dt>
         <dd class="chapters" safe>{chapterProgress(postedChapters, work.expected_chapters)}</dd>
         <ResponseStats work={work} />
       </dl>
@@ -160,7 +160,7 @@ export function WorkListing(props: {
         {props.heading ? <span safe>{` ${props.heading}`}</span> : ""}
       </h2>
       {tools}
-      <h3 class="landmark heading">Listing Works</h3>
+      <h3 safe class="landmark heading">{t("works.listing_works")}</h3>
       {props.blurbs.length ? (
         <ol class="work index group">
           {props.blurbs.map((blurb) => (

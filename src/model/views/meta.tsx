@@ -1,7 +1,7 @@
 import { creatorName } from "../works.js";
 import type { ChapterRow } from "../../platform/db/tables.js";
 import { isoDate } from "../../platform/http/components.js";
-import { formatNumber } from "../../platform/i18n/index.js";
+import { formatNumber, t } from "../../platform/i18n/index.js";
 import type { WorkRow } from "../../platform/db/tables.js";
 import type { WorkTag } from "../tags.js";
 import { TAG_TYPES, TYPE_LABELS, tagPath } from "../vocabulary.js";
@@ -25,7 +25,7 @@ export function ResponseStats({ work }: { work: WorkRow }): JSX.Element {
     <>
       {work.comments_count > 0 ? (
         <>
-          <dt class="comments">Comments:</dt>
+          <dt safe class="comments">{t("works.comments")}</dt>
           <dd class="comments" safe>{formatNumber(work.comments_count)}</dd>
         </>
       ) : (
@@ -33,7 +33,7 @@ export function ResponseStats({ work }: { work: WorkRow }): JSX.Element {
       )}
       {work.kudos_count > 0 ? (
         <>
-          <dt class="kudos">Kudos:</dt>
+          <dt safe class="kudos">{t("works.kudos")}</dt>
           <dd class="kudos" safe>{formatNumber(work.kudos_count)}</dd>
         </>
       ) : (
@@ -41,7 +41,7 @@ export function ResponseStats({ work }: { work: WorkRow }): JSX.Element {
       )}
       {work.bookmarks_count > 0 ? (
         <>
-          <dt class="bookmarks">Bookmarks:</dt>
+          <dt safe class="bookmarks">{t("series.bookmarks_2")}</dt>
           <dd class="bookmarks">
             <a href={bookmarksOfWorkPath(work.id)} safe>{formatNumber(work.bookmarks_count)}</a>
           </dd>
@@ -49,7 +49,7 @@ export function ResponseStats({ work }: { work: WorkRow }): JSX.Element {
       ) : (
         ""
       )}
-      <dt class="hits">Hits:</dt>
+      <dt safe class="hits">{t("works.hits")}</dt>
       <dd class="hits" safe>{formatNumber(work.hits_count)}</dd>
     </>
   );
@@ -106,15 +106,15 @@ export function WorkMeta({ work, tags, postedChapters, series = "" }: { work: Wo
           </>
         );
       })}
-      <dt class="language">Language:</dt>
+      <dt safe class="language">{t("works.language")}</dt>
       <dd class="language" lang={work.language} safe>
         {language?.name ?? work.language}
       </dd>
       {series}
-      <dt class="stats">Stats:</dt>
+      <dt safe class="stats">{t("series.stats")}</dt>
       <dd class="stats">
         <dl class="stats">
-          <dt class="published">Published:</dt>
+          <dt safe class="published">{t("works.published")}</dt>
           <dd class="published" safe>{isoDate(work.published_on)}</dd>
           {showUpdated && work.posted ? (
             <>
@@ -124,9 +124,9 @@ export function WorkMeta({ work, tags, postedChapters, series = "" }: { work: Wo
           ) : (
             ""
           )}
-          <dt class="words">Words:</dt>
+          <dt safe class="words">{t("series.words")}</dt>
           <dd class="words" safe>{formatNumber(work.word_count)}</dd>
-          <dt class="chapters">Chapters:</dt>
+          <dt safe class="chapters">{t("works.chapters")}</dt>
           <dd class="chapters" safe>{chapterProgress(postedChapters, work.expected_chapters)}</dd>
           <ResponseStats work={work} />
         </dl>

@@ -7,6 +7,7 @@ import { isRtl } from "../../model/languages.js";
 import { chaptersShown, type Work } from "../../model/works.js";
 import { Byline, chapterHeading, WorkMeta } from "../../model/views/meta.js";
 import { chapterPath, editWorkPath, fullWorkPath, navigatePath, workPath } from "../../model/paths.js";
+import { t } from "../../platform/i18n/index.js";
 
 export interface WorkPageProps {
   work: Work;
@@ -44,39 +45,39 @@ function WorkNavigation({ work, chapters, shown, full, isCreator, csrf }: WorkPa
   const next = current >= 0 && current < chapters.length - 1 ? chapters[current + 1] : undefined;
   return (
     <>
-      <h2 class="landmark heading">Actions</h2>
+      <h2 safe class="landmark heading">{t("blocking.actions_2")}</h2>
       <ul class="work navigation actions">
         {multi && !full ? (
           <li class="chapter entire">
-            <a href={fullWorkPath(work.id)}>Entire Work</a>
+            <a safe href={fullWorkPath(work.id)}>{t("works.entire_work")}</a>
           </li>
         ) : (
           ""
         )}
         {previous ? (
           <li class="chapter previous">
-            <a href={`${chapterPath(work.id, previous.id)}#workskin`}>← Previous Chapter</a>
+            <a safe href={`${chapterPath(work.id, previous.id)}#workskin`}>{t("works.previous_chapter")}</a>
           </li>
         ) : (
           ""
         )}
         {next ? (
           <li class="chapter next">
-            <a href={`${chapterPath(work.id, next.id)}#workskin`}>Next Chapter →</a>
+            <a safe href={`${chapterPath(work.id, next.id)}#workskin`}>{t("works.next_chapter")}</a>
           </li>
         ) : (
           ""
         )}
         {multi && full ? (
           <li class="chapter bychapter">
-            <a href={`${chapterPath(work.id, chapters[0]!.id)}#workskin`}>Chapter by Chapter</a>
+            <a safe href={`${chapterPath(work.id, chapters[0]!.id)}#workskin`}>{t("works.chapter_by_chapter")}</a>
           </li>
         ) : (
           ""
         )}
         {multi ? (
           <li class="chapter index">
-            <a href={navigatePath(work.id)}>Chapter Index</a>
+            <a safe href={navigatePath(work.id)}>{t("works.chapter_index")}</a>
           </li>
         ) : (
           ""
@@ -85,27 +86,27 @@ function WorkNavigation({ work, chapters, shown, full, isCreator, csrf }: WorkPa
         {isCreator ? (
           <>
             <li class="edit">
-              <a href={editWorkPath(work.id)}>Edit</a>
+              <a safe href={editWorkPath(work.id)}>{t("tags.edit")}</a>
             </li>
             <li class="new-chapter">
-              <a href={`/works/${work.id}/chapters/new`}>Add Chapter</a>
+              <a safe href={`/works/${work.id}/chapters/new`}>{t("works.add_chapter")}</a>
             </li>
             {shown.length === 1 ? (
               <li class="edit-chapter">
-                <a href={`${chapterPath(work.id, shown[0]!.id)}/edit`}>Edit Chapter</a>
+                <a safe href={`${chapterPath(work.id, shown[0]!.id)}/edit`}>{t("works.edit_chapter")}</a>
               </li>
             ) : (
               ""
             )}
             {multi ? (
               <li class="manage-chapters">
-                <a href={`/works/${work.id}/chapters/manage`}>Manage Chapters</a>
+                <a safe href={`/works/${work.id}/chapters/manage`}>{t("works.manage_chapters")}</a>
               </li>
             ) : (
               ""
             )}
             <li class="delete">
-              <a href={`/works/${work.id}/confirm_delete`}>Delete Work</a>
+              <a safe href={`/works/${work.id}/confirm_delete`}>{t("works.delete_work")}</a>
             </li>
             {work.posted ? (
               ""
@@ -113,7 +114,7 @@ function WorkNavigation({ work, chapters, shown, full, isCreator, csrf }: WorkPa
               <li class="post-draft">
                 <form method="post" action={`/works/${work.id}/post`}>
                   <CsrfField csrf={csrf} />
-                  <button type="submit">Post Draft</button>
+                  <button safe type="submit">{t("works.post_draft")}</button>
                 </form>
               </li>
             )}
@@ -129,9 +130,7 @@ function WorkNavigation({ work, chapters, shown, full, isCreator, csrf }: WorkPa
 function ChapterBlock({ work, chapter, multi }: { work: Work; chapter: ChapterRow; multi: boolean }): JSX.Element {
   const text = (
     <div class={multi ? "userstuff module" : "userstuff"} role="article" lang={work.language} dir={isRtl(work.language) ? "rtl" : undefined}>
-      <h3 class="landmark heading" id={multi ? undefined : "work"}>
-        Chapter Text
-      </h3>
+      <h3 safe class="landmark heading" id={multi ? undefined : "work"}>{t("works.chapter_text")}</h3>
       {rawHtml(chapter.content)}
     </div>
   );
@@ -143,11 +142,11 @@ function ChapterBlock({ work, chapter, multi }: { work: Work; chapter: ChapterRo
           <a href={chapterPath(work.id, chapter.id)} safe>{`Chapter ${chapter.position}`}</a>
           {chapter.title ? <span safe>{`: ${chapter.title}`}</span> : ""}
         </h3>
-        <Notes id="summary" className="summary module" heading="Summary:" label={`Chapter ${chapter.position} summary`} html={chapter.summary} />
-        <Notes id="notes" className="notes module" heading="Notes:" label={`Chapter ${chapter.position} notes`} html={chapter.notes} />
+        <Notes id="summary" className="summary module" heading={t("works.summary_2")} label={`Chapter ${chapter.position} summary`} html={chapter.summary} />
+        <Notes id="notes" className="notes module" heading={t("series.notes")} label={`Chapter ${chapter.position} notes`} html={chapter.notes} />
       </div>
       {text}
-      <Notes id={`chapter_${chapter.position}_endnotes`} className="end notes module" heading="Notes:" label={`Chapter ${chapter.position} end notes`} html={chapter.endnotes} />
+      <Notes id={`chapter_${chapter.position}_endnotes`} className="end notes module" heading={t("series.notes")} label={`Chapter ${chapter.position} end notes`} html={chapter.endnotes} />
     </div>
   );
 }
@@ -160,10 +159,10 @@ export function WorkPage(props: WorkPageProps): JSX.Element {
   const showWorkEndNotes = full || !multi || lastShown?.id === chapters[chapters.length - 1]?.id;
   return (
     <div class="work">
-      {work.posted ? "" : <p class="notice">This is a draft: only you can see it until you post it.</p>}
+      {work.posted ? "" : <p safe class="notice">{t("works.this_is_a_draft_only")}</p>}
       <WorkNavigation {...props} />
       <div class="wrapper">
-        <h3 class="landmark heading">Work Header</h3>
+        <h3 safe class="landmark heading">{t("works.work_header")}</h3>
         <WorkMeta work={work} tags={tags} postedChapters={chaptersShown(work, chapters).length} series={props.series} />
       </div>
       <div id="workskin">
@@ -173,7 +172,7 @@ export function WorkPage(props: WorkPageProps): JSX.Element {
             {work.restricted ? (
               <>
                 {" "}
-                <img src="/static/lock.svg" alt="(Restricted)" title="Restricted" width="15" height="15" />
+                <img src="/static/lock.svg" alt={t("works.restricted")} title={t("works.restricted_2")} width="15" height="15" />
               </>
             ) : (
               ""
@@ -182,8 +181,8 @@ export function WorkPage(props: WorkPageProps): JSX.Element {
           <h3 class="byline heading">
             <Byline creators={work.creators} />
           </h3>
-          <Notes className="summary module" heading="Summary:" label="Work summary" html={work.summary} />
-          <Notes className="notes module" heading="Notes:" label="Work notes" html={work.notes} />
+          <Notes className="summary module" heading={t("works.summary_2")} label={t("works.work_summary")} html={work.summary} />
+          <Notes className="notes module" heading={t("series.notes")} label={t("works.work_notes")} html={work.notes} />
         </div>
         <div id="chapters" role="article">
           {shown.map((chapter) => (
@@ -192,19 +191,19 @@ export function WorkPage(props: WorkPageProps): JSX.Element {
         </div>
         {showWorkEndNotes ? (
           <div class="afterword preface group">
-            <Notes id="work_endnotes" className="end notes module" heading="Notes:" label="Work end notes" html={work.endnotes} />
+            <Notes id="work_endnotes" className="end notes module" heading={t("series.notes")} label={t("works.work_end_notes")} html={work.endnotes} />
           </div>
         ) : (
           ""
         )}
       </div>
       {multi && !full ? (
-        <ul class="work navigation actions" aria-label="Chapter navigation">
+        <ul class="work navigation actions" aria-label={t("works.chapter_navigation")}>
           <li>
-            <a href={`${workPath(work.id)}/navigate`}>Chapter Index</a>
+            <a safe href={`${workPath(work.id)}/navigate`}>{t("works.chapter_index")}</a>
           </li>
           <li>
-            <a href="#main">↑ Top</a>
+            <a safe href="#main">{t("works.top")}</a>
           </li>
         </ul>
       ) : (

@@ -4,6 +4,7 @@ import type { ChapterFormValues } from "../schema.js";
 import type { Work } from "../../model/works.js";
 import { ChapterFields } from "./work-form.js";
 import { chapterPath, workPath } from "../../model/paths.js";
+import { t } from "../../platform/i18n/index.js";
 
 /** `/works/ID/navigate`: the chapter index, `ol.chapter.index.group > li > a + span.datetime`. */
 export function NavigatePage({ work, chapters }: { work: Work; chapters: ChapterRow[] }): JSX.Element {
@@ -15,7 +16,7 @@ export function NavigatePage({ work, chapters }: { work: Work; chapters: Chapter
           {work.title}
         </a>
       </h2>
-      <nav aria-label="Chapters">
+      <nav aria-label={t("works.chapters_2")}>
         <ol class="chapter index group">
           {chapters.map((chapter) => (
             <li>
@@ -38,13 +39,13 @@ export function AdultNoticePage({ work, proceedHref }: { work: Work; proceedHref
       <h2 class="heading" safe>
         {work.title}
       </h2>
-      <p class="caution notice">This work could have adult content. If you proceed you have agreed that you are willing to see such content.</p>
+      <p safe class="caution notice">{t("works.this_work_could_have_adult")}</p>
       <ul class="actions">
         <li>
-          <a href={proceedHref}>Proceed</a>
+          <a safe href={proceedHref}>{t("works.proceed")}</a>
         </li>
         <li>
-          <a href="/works">Go Back</a>
+          <a safe href="/works">{t("works.go_back")}</a>
         </li>
       </ul>
     </div>
@@ -67,7 +68,7 @@ export function ChapterFormPage(props: { work: Work; heading: string; action: st
         <CsrfField csrf={props.csrf} />
         <ChapterFields values={props.values} errors={props.errors} withNotes={true} />
         <p class="submit actions">
-          <button type="submit">Save Chapter</button>
+          <button safe type="submit">{t("works.save_chapter")}</button>
         </p>
       </form>
     </>
@@ -87,14 +88,14 @@ export function ManageChaptersPage({ work, chapters, errors, positions, csrf }: 
       <ErrorSummary errors={errors} />
       <form method="post" action={`/works/${work.id}/chapters/reorder`}>
         <CsrfField csrf={csrf} />
-        <p class="hint">Give each chapter the position it should have, then save.</p>
+        <p safe class="hint">{t("works.give_each_chapter_the_position")}</p>
         <table class="chapters" id="field-positions">
-          <caption>Chapters</caption>
+          <caption safe>{t("works.chapters_2")}</caption>
           <thead>
             <tr>
-              <th scope="col">Position</th>
-              <th scope="col">Chapter</th>
-              <th scope="col">Delete</th>
+              <th safe scope="col">{t("series.position")}</th>
+              <th safe scope="col">{t("works.chapter")}</th>
+              <th safe scope="col">{t("works.delete")}</th>
             </tr>
           </thead>
           <tbody>
@@ -121,7 +122,7 @@ export function ManageChaptersPage({ work, chapters, errors, positions, csrf }: 
           </tbody>
         </table>
         <p class="actions">
-          <button type="submit">Update Positions</button>
+          <button safe type="submit">{t("works.update_positions")}</button>
         </p>
       </form>
     </>

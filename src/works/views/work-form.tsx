@@ -3,6 +3,7 @@ import type { PseudRow } from "../../platform/db/tables.js";
 import { CATEGORIES, RATINGS, USER_TAG_TYPES, WARNINGS } from "../../model/vocabulary.js";
 import { LANGUAGES } from "../../model/languages.js";
 import { type ChapterFormValues, LIMITS, TAG_FIELD_NAMES, type WorkFormValues } from "../schema.js";
+import { t } from "../../platform/i18n/index.js";
 
 const TAG_LABELS = {
   Fandom: "Fandoms",
@@ -22,10 +23,10 @@ export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues;
   return (
     <>
       <fieldset>
-        <legend>Tags</legend>
+        <legend safe>{t("works.tags")}</legend>
         <ChoiceGroup
           name="work[rating]"
-          legend="Rating (required)"
+          legend={t("works.rating_required_2")}
           type="radio"
           choices={RATINGS.map((r) => ({ value: r.name, label: r.name }))}
           selected={[values.rating]}
@@ -33,14 +34,14 @@ export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues;
         />
         <ChoiceGroup
           name="work[warnings][]"
-          legend="Archive Warnings (at least one)"
+          legend={t("works.archive_warnings_at_least_one")}
           choices={WARNINGS.map((w) => ({ value: w.name, label: w.name }))}
           selected={values.warnings}
           errors={errors["work[warnings][]"]}
         />
         <ChoiceGroup
           name="work[categories][]"
-          legend="Categories"
+          legend={t("works.categories")}
           choices={CATEGORIES.map((c) => ({ value: c.name, label: c.name }))}
           selected={values.categories}
           errors={errors["work[categories][]"]}
@@ -51,31 +52,31 @@ export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues;
             label={type === "Fandom" ? `${TAG_LABELS[type]} (required)` : TAG_LABELS[type]}
             value={values.tags[type]}
             errors={errors[TAG_FIELD_NAMES[type]]}
-            hint="Separate tags with commas."
+            hint={t("works.separate_tags_with_commas")}
             required={type === "Fandom"}
             suggest={type.toLowerCase()}
           />
         ))}
       </fieldset>
       <fieldset>
-        <legend>Preface</legend>
-        <TextField name="work[title]" label="Work Title (required)" value={values.title} errors={errors["work[title]"]} required maxlength={LIMITS.title} />
+        <legend safe>{t("works.preface")}</legend>
+        <TextField name="work[title]" label={t("works.work_title_required")} value={values.title} errors={errors["work[title]"]} required maxlength={LIMITS.title} />
         <ChoiceGroup
           name="work[pseud_ids][]"
-          legend="Creator/Pseud(s)"
+          legend={t("works.creator_pseud_s")}
           choices={pseuds.map((p) => ({ value: String(p.id), label: p.name }))}
           selected={values.pseudIds}
           errors={errors["work[pseud_ids][]"]}
         />
-        <TextArea name="work[summary]" label="Summary" value={values.summary} errors={errors["work[summary]"]} hint={`Plain text or HTML, up to ${LIMITS.summary} characters.`} rows={4} />
-        <TextArea name="work[notes]" label="Beginning Notes" value={values.notes} errors={errors["work[notes]"]} hint={`Up to ${LIMITS.notes} characters.`} rows={4} />
-        <TextArea name="work[endnotes]" label="End Notes" value={values.endnotes} errors={errors["work[endnotes]"]} hint={`Up to ${LIMITS.notes} characters.`} rows={4} />
+        <TextArea name="work[summary]" label={t("works.summary")} value={values.summary} errors={errors["work[summary]"]} hint={`Plain text or HTML, up to ${LIMITS.summary} characters.`} rows={4} />
+        <TextArea name="work[notes]" label={t("works.beginning_notes")} value={values.notes} errors={errors["work[notes]"]} hint={`Up to ${LIMITS.notes} characters.`} rows={4} />
+        <TextArea name="work[endnotes]" label={t("works.end_notes")} value={values.endnotes} errors={errors["work[endnotes]"]} hint={`Up to ${LIMITS.notes} characters.`} rows={4} />
       </fieldset>
       <fieldset>
-        <legend>Associations and privacy</legend>
+        <legend safe>{t("works.associations_and_privacy")}</legend>
         <SelectField
           name="work[language]"
-          label="Choose a language (required)"
+          label={t("works.choose_a_language_required")}
           value={values.language}
           errors={errors["work[language]"]}
           choices={[{ value: "", label: "Please select a language" }, ...LANGUAGES.map((l) => ({ value: l.code, label: l.name }))]}
@@ -83,21 +84,21 @@ export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues;
         />
         <TextField
           name="work[expected_chapters]"
-          label="Expected number of chapters"
+          label={t("works.expected_number_of_chapters")}
           value={values.expectedChapters}
           errors={errors["work[expected_chapters]"]}
-          hint="A number, or ? if you don't know yet."
+          hint={t("works.a_number_or_if_you")}
           inputmode="numeric"
         />
         <ChoiceGroup
           name="work[restricted]"
-          legend="Privacy"
+          legend={t("works.privacy")}
           choices={[{ value: "1", label: "Only show your work to registered users" }]}
           selected={values.restricted ? ["1"] : []}
         />
         <ChoiceGroup
           name="work[comment_permission]"
-          legend="Who can comment on this work"
+          legend={t("works.who_can_comment_on_this")}
           type="radio"
           choices={COMMENT_CHOICES}
           selected={[values.commentPermission]}
@@ -105,23 +106,23 @@ export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues;
         />
         <ChoiceGroup
           name="work[moderated_commenting_enabled]"
-          legend="Comment moderation"
+          legend={t("works.comment_moderation")}
           choices={[{ value: "1", label: "Enable comment moderation (comments appear once you approve them)" }]}
           selected={values.moderatedComments ? ["1"] : []}
         />
         <ChoiceGroup
           name="work[backdate]"
-          legend="Publication date"
+          legend={t("works.publication_date")}
           choices={[{ value: "1", label: "Set a different publication date" }]}
           selected={values.backdate ? ["1"] : []}
         />
         <TextField
           name="work[published_on]"
-          label="Published on"
+          label={t("works.published_on")}
           type="date"
           value={values.publishedOn}
           errors={errors["work[published_on]"]}
-          hint="YYYY-MM-DD; used only when a different publication date is set."
+          hint={t("works.yyyy_mm_dd_used_only")}
         />
       </fieldset>
     </>
@@ -132,26 +133,26 @@ export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues;
 export function ChapterFields({ values, errors, withNotes }: { values: ChapterFormValues; errors: FieldErrors; withNotes: boolean }): JSX.Element {
   return (
     <fieldset>
-      <legend>Chapter</legend>
-      <TextField name="chapter[title]" label="Chapter Title" value={values.title} errors={errors["chapter[title]"]} maxlength={LIMITS.title} />
+      <legend safe>{t("works.chapter")}</legend>
+      <TextField name="chapter[title]" label={t("works.chapter_title")} value={values.title} errors={errors["chapter[title]"]} maxlength={LIMITS.title} />
       {withNotes ? (
         <>
-          <TextArea name="chapter[summary]" label="Chapter Summary" value={values.summary} errors={errors["chapter[summary]"]} rows={3} />
-          <TextArea name="chapter[notes]" label="Chapter Beginning Notes" value={values.notes} errors={errors["chapter[notes]"]} rows={3} />
+          <TextArea name="chapter[summary]" label={t("works.chapter_summary")} value={values.summary} errors={errors["chapter[summary]"]} rows={3} />
+          <TextArea name="chapter[notes]" label={t("works.chapter_beginning_notes")} value={values.notes} errors={errors["chapter[notes]"]} rows={3} />
         </>
       ) : (
         ""
       )}
       <TextArea
         name="chapter[content]"
-        label="Work Text (required)"
+        label={t("works.work_text_required")}
         value={values.content}
         errors={errors["chapter[content]"]}
-        hint="Plain text or HTML. A blank line starts a new paragraph; a single line break stays a line break."
+        hint={t("works.plain_text_or_html_a")}
         rows={20}
         required
       />
-      {withNotes ? <TextArea name="chapter[endnotes]" label="Chapter End Notes" value={values.endnotes} errors={errors["chapter[endnotes]"]} rows={3} /> : ""}
+      {withNotes ? <TextArea name="chapter[endnotes]" label={t("works.chapter_end_notes")} value={values.endnotes} errors={errors["chapter[endnotes]"]} rows={3} /> : ""}
     </fieldset>
   );
 }
@@ -179,10 +180,8 @@ export function WorkForm(props: WorkFormProps): JSX.Element {
       <ErrorSummary errors={props.errors} />
       {preview ? (
         <section class="preview" aria-labelledby="preview-heading">
-          <h2 class="heading" id="preview-heading">
-            Preview
-          </h2>
-          <p class="notice">This is a preview: nothing has been saved yet. Post, save as a draft or keep editing below.</p>
+          <h2 safe class="heading" id="preview-heading">{t("works.preview")}</h2>
+          <p safe class="notice">{t("works.this_is_a_preview_nothing")}</p>
           {preview}
         </section>
       ) : (
@@ -196,20 +195,12 @@ export function WorkForm(props: WorkFormProps): JSX.Element {
         <p class="submit actions">
           {props.mode === "new" ? (
             <>
-              <button type="submit" name="commit" value="Preview">
-                Preview
-              </button>{" "}
-              <button type="submit" name="commit" value="Save As Draft">
-                Save As Draft
-              </button>{" "}
-              <button type="submit" name="commit" value="Post">
-                Post
-              </button>
+              <button safe type="submit" name="commit" value="Preview">{t("works.preview")}</button>{" "}
+              <button safe type="submit" name="commit" value="Save As Draft">{t("works.save_as_draft")}</button>{" "}
+              <button safe type="submit" name="commit" value="Post">{t("works.post")}</button>
             </>
           ) : (
-            <button type="submit" name="commit" value="Update">
-              Update
-            </button>
+            <button safe type="submit" name="commit" value="Update">{t("series.update")}</button>
           )}
         </p>
       </form>
