@@ -234,7 +234,7 @@ export async function showReplyForm(req: FastifyRequest, reply: FastifyReply) {
     submit: "Reply",
     hidden: { "comment[parent_id]": String(comment.id) },
   };
-  return reply.page(`Reply to a comment on ${work.title}`, <CommentFormPage work={work} heading="Reply to a comment" quoted={comment} form={form} />, { mainClass: "comments-new" });
+  return reply.page(`Reply to a comment on ${work.title}`, <CommentFormPage work={work} heading={t("comments.reply_to_a_comment")} quoted={comment} form={form} />, { mainClass: "comments-new" });
 }
 
 /** The comment behind `:id` when the viewer may edit it: 404 when they may not see it, 403 when it is not theirs to change. */
@@ -261,7 +261,7 @@ export async function showEditComment(req: FastifyRequest, reply: FastifyReply) 
   if (!found) return;
   const { comment, work } = found;
   const values: CommentFormValues = { content: htmlToTextarea(comment.content), name: "", email: "", token: "" };
-  return reply.page(`Edit comment on ${work.title}`, <CommentFormPage work={work} heading="Edit comment" form={editForm(comment, values, {}, reply.csrf())} />, { mainClass: "comments-edit" });
+  return reply.page(`Edit comment on ${work.title}`, <CommentFormPage work={work} heading={t("comments.edit_comment")} form={editForm(comment, values, {}, reply.csrf())} />, { mainClass: "comments-edit" });
 }
 
 /** POST /comments/:id: saves an edit (marked "Last Edited"). */
@@ -272,7 +272,7 @@ export async function updateComment(req: FastifyRequest, reply: FastifyReply) {
   const values = readCommentForm(req.body);
   const parsed = parseComment(values, { guest: false });
   if (!parsed.ok) {
-    return reply.page(`Edit comment on ${work.title}`, <CommentFormPage work={work} heading="Edit comment" form={editForm(comment, values, parsed.errors, reply.csrf())} />, { status: 422, mainClass: "comments-edit" });
+    return reply.page(`Edit comment on ${work.title}`, <CommentFormPage work={work} heading={t("comments.edit_comment")} form={editForm(comment, values, parsed.errors, reply.csrf())} />, { status: 422, mainClass: "comments-edit" });
   }
   const hold = editNeedsReview(req.viewer, work, comment.content, parsed.value.content);
   if (!(await editComment(req.db, req.viewer.user.id, comment.id, parsed.value.content, { hold }))) return reply.error("NOT_FOUND");
@@ -295,7 +295,7 @@ export async function showDeleteComment(req: FastifyRequest, reply: FastifyReply
   const found = await deletableComment(req, reply);
   if (!found) return;
   const { comment } = found;
-  return reply.page("Delete Comment", <ConfirmDeletePage what="this comment" action={`${commentPath(comment.id)}/delete`} cancelHref={commentPath(comment.id)} csrf={reply.csrf()} />, {
+  return reply.page("Delete Comment", <ConfirmDeletePage what={t("comments.this_comment")} action={`${commentPath(comment.id)}/delete`} cancelHref={commentPath(comment.id)} csrf={reply.csrf()} />, {
     mainClass: "comments-delete",
   });
 }

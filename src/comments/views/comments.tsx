@@ -1,8 +1,10 @@
+import { escapeHtml } from "@kitajs/html";
 import { CsrfField, type FieldErrors, ErrorSummary, Pagination, rawHtml, TextArea, TextField, FlashNotices } from "../../platform/http/components.js";
 import { userPath, workPath } from "../../model/paths.js";
 import type { ShownComment, ThreadComment } from "../queries.js";
 import { MAX_COMMENT, type CommentFormValues } from "../schema.js";
 import { commentPath, confirmDeleteCommentPath, editCommentPath, replyPath } from "./paths.js";
+import { t } from "../../platform/i18n/index.js";
 
 /** What the viewer may do with one comment (decided by the handler from policy.ts). */
 export interface CommentActions {
@@ -41,14 +43,14 @@ export function CommentForm(props: CommentFormProps): JSX.Element {
         ))}
         {props.guest ? (
           <>
-            <TextField name="comment[name]" label="Name" value={props.values.name} errors={props.errors["comment[name]"]} required autocomplete="name" maxlength={100} />
+            <TextField name="comment[name]" label={t("users.name")} value={props.values.name} errors={props.errors["comment[name]"]} required autocomplete="name" maxlength={100} />
             <TextField
               name="comment[email]"
-              label="Email"
+              label={t("admin.email")}
               type="email"
               value={props.values.email}
               errors={props.errors["comment[email]"]}
-              hint="Never shown to anyone."
+              hint={t("comments.never_shown_to_anyone")}
               required
               autocomplete="email"
             />
@@ -58,7 +60,7 @@ export function CommentForm(props: CommentFormProps): JSX.Element {
         )}
         <TextArea
           name="comment[comment_content]"
-          label="Comment"
+          label={t("comments.comment")}
           value={props.values.content}
           errors={props.errors["comment[comment_content]"]}
           hint={`Plain text or HTML, up to ${MAX_COMMENT.toLocaleString("en-US")} characters.`}
@@ -76,7 +78,7 @@ export function CommentForm(props: CommentFormProps): JSX.Element {
 function Byline({ comment }: { comment: ShownComment }): JSX.Element {
   if (comment.login) return <a href={userPath(comment.login)} safe>{comment.login}</a>;
   if (comment.guest_name) return <span class="guest" safe>{`${comment.guest_name} (Guest)`}</span>;
-  return <span class="deleted-user">(Previous user)</span>;
+  return <span safe class="deleted-user">{t("comments.previous_user")}</span>;
 }
 
 function PostForm({ action, label, csrf }: { action: string; label: string; csrf: string }): JSX.Element {
@@ -93,56 +95,55 @@ export function CommentBody({ comment, actions, csrf }: { comment: ShownComment;
   return (
     <>
       <h4 class="heading byline">
-        {comment.deleted ? <span>(deleted comment)</span> : <Byline comment={comment} />}
+        {comment.deleted ? <span safe>{t("comments.deleted_comment")}</span> : <Byline comment={comment} />}
         {comment.chapter_position !== null ? <span class="parent" safe>{` on Chapter ${comment.chapter_position}`}</span> : ""}{" "}
         <span class="posted datetime">
           <time datetime={comment.created_at} safe>{`${comment.created_at.slice(0, 16).replace("T", " ")} UTC`}</time>
         </span>
       </h4>
       {comment.deleted ? (
-        <p class="message">(deleted comment)</p>
+        <p safe class="message">{t("comments.deleted_comment")}</p>
       ) : (
         <>
-          {comment.unreviewed ? <p class="notice unreviewed">This comment is awaiting the creator's approval.</p> : ""}
+          {comment.unreviewed ? <p safe class="notice unreviewed">{t("comments.this_comment_is_awaiting_the")}</p> : ""}
           <blockquote class="userstuff">{rawHtml(comment.content)}</blockquote>
           {comment.edited_at ? (
-            <p class="edited">
-              Last Edited <time datetime={comment.edited_at} safe>{`${comment.edited_at.slice(0, 16).replace("T", " ")} UTC`}</time>
+            <p class="edited">{escapeHtml(t("comments.last_edited"))}{" "}<time datetime={comment.edited_at} safe>{`${comment.edited_at.slice(0, 16).replace("T", " ")} UTC`}</time>
             </p>
           ) : (
             ""
           )}
         </>
       )}
-      {comment.frozen ? <p class="frozen">This thread is frozen: it takes no new replies.</p> : ""}
-      <ul class="actions" aria-label="Comment actions">
+      {comment.frozen ? <p safe class="frozen">{t("comments.this_thread_is_frozen_it")}</p> : ""}
+      <ul class="actions" aria-label={t("comments.comment_actions")}>
         <li>
-          <a href={commentPath(comment.id)}>Thread</a>
+          <a safe href={commentPath(comment.id)}>{t("comments.thread")}</a>
         </li>
         {actions.reply ? (
           <li>
-            <a href={replyPath(comment.id)}>Reply</a>
+            <a safe href={replyPath(comment.id)}>{t("comments.reply")}</a>
           </li>
         ) : (
           ""
         )}
         {actions.edit ? (
           <li>
-            <a href={editCommentPath(comment.id)}>Edit</a>
+            <a safe href={editCommentPath(comment.id)}>{t("tags.edit")}</a>
           </li>
         ) : (
           ""
         )}
         {actions.delete ? (
           <li>
-            <a href={confirmDeleteCommentPath(comment.id)}>Delete</a>
+            <a safe href={confirmDeleteCommentPath(comment.id)}>{t("works.delete")}</a>
           </li>
         ) : (
           ""
         )}
         {actions.approve ? (
           <li>
-            <PostForm action={`${commentPath(comment.id)}/approve`} label="Approve" csrf={csrf} />
+            <PostForm action={`${commentPath(comment.id)}/approve`} label={t("comments.approve")} csrf={csrf} />
           </li>
         ) : (
           ""
@@ -174,7 +175,7 @@ function ThreadItem({ comment, actionsFor, csrf }: { comment: ThreadComment; act
       )}
       {comment.moreReplies ? (
         <p class="more">
-          <a href={commentPath(comment.id)}>Continue this thread →</a>
+          <a safe href={commentPath(comment.id)}>{t("comments.continue_this_thread")}</a>
         </p>
       ) : (
         ""
@@ -185,7 +186,7 @@ function ThreadItem({ comment, actionsFor, csrf }: { comment: ThreadComment; act
 
 /** Threads in reading order, nested to the shown depth. */
 export function Threads({ threads, actionsFor, csrf }: { threads: ThreadComment[]; actionsFor: (c: ShownComment) => CommentActions; csrf: string }): JSX.Element {
-  if (threads.length === 0) return <p class="empty">No comments yet.</p>;
+  if (threads.length === 0) return <p safe class="empty">{t("comments.no_comments_yet")}</p>;
   return (
     <ol class="thread">
       {threads.map((comment) => (
@@ -231,7 +232,7 @@ export function CommentFormPage(props: { work: { id: number; title: string }; he
       </p>
       {props.quoted ? (
         <div class="quoted comment" id={`comment_${props.quoted.id}`}>
-          <h3 class="heading">In reply to</h3>
+          <h3 safe class="heading">{t("comments.in_reply_to")}</h3>
           <CommentBody comment={props.quoted} actions={NO_ACTIONS} csrf={props.form.csrf} />
         </div>
       ) : (
@@ -246,10 +247,10 @@ export function CommentFormPage(props: { work: { id: number; title: string }; he
 export function CommentRefusedPage({ message, back }: { message: string; back: string }): JSX.Element {
   return (
     <div class="error-page">
-      <h2 class="heading">Comments</h2>
+      <h2 safe class="heading">{t("comments.comments")}</h2>
       <p safe>{message}</p>
       <p>
-        <a href={back}>Go back</a>
+        <a safe href={back}>{t("comments.go_back")}</a>
       </p>
     </div>
   );
@@ -273,18 +274,18 @@ export function ThreadPage(props: {
       </h2>
       <ul class="navigation actions">
         <li>
-          <a href={`${workPath(props.work.id)}/comments`}>All comments on this work</a>
+          <a safe href={`${workPath(props.work.id)}/comments`}>{t("comments.all_comments_on_this_work")}</a>
         </li>
         {props.parentId !== null ? (
           <li>
-            <a href={commentPath(props.parentId)}>Parent comment</a>
+            <a safe href={commentPath(props.parentId)}>{t("comments.parent_comment")}</a>
           </li>
         ) : (
           ""
         )}
       </ul>
       <div id="comments" class="comments">
-        <h3 class="landmark heading">Thread</h3>
+        <h3 safe class="landmark heading">{t("comments.thread")}</h3>
         <Threads threads={props.threads} actionsFor={props.actionsFor} csrf={props.csrf} />
       </div>
     </div>

@@ -2,6 +2,7 @@ import { CsrfField, Pagination, rawHtml, FlashNotices } from "../../platform/htt
 import { userPath, workPath } from "../../model/paths.js";
 import type { InboxEntry } from "../queries.js";
 import { commentPath, inboxPath, replyPath } from "./paths.js";
+import { t } from "../../platform/i18n/index.js";
 
 function From({ entry }: { entry: InboxEntry }): JSX.Element {
   if (entry.login) return <a href={userPath(entry.login)} safe>{entry.login}</a>;
@@ -15,7 +16,7 @@ export function InboxPage(props: { login: string; total: number; unread: number;
       <FlashNotices lines={props.notices} />
       <h2 class="heading" safe>{`My Inbox (${props.total}, ${props.unread} unread)`}</h2>
       {props.entries.length === 0 ? (
-        <p class="empty">No comments yet.</p>
+        <p safe class="empty">{t("comments.no_comments_yet")}</p>
       ) : (
         <form method="post" action={inboxPath(props.login)}>
           <CsrfField csrf={props.csrf} />
@@ -30,38 +31,32 @@ export function InboxPage(props: { login: string; total: number; unread: number;
                     <span safe>{entry.work_title}</span>
                     {entry.chapter_position !== null ? <span safe>{` (Chapter ${entry.chapter_position})`}</span> : ""}
                   </label>
-                  {entry.read ? "" : <span class="unread"> (Unread)</span>}
+                  {entry.read ? "" : <span safe class="unread">{t("comments.unread")}</span>}
                 </h3>
-                {entry.unreviewed ? <p class="notice unreviewed">Awaiting your approval.</p> : ""}
+                {entry.unreviewed ? <p safe class="notice unreviewed">{t("comments.awaiting_your_approval")}</p> : ""}
                 <blockquote class="userstuff">{rawHtml(entry.content)}</blockquote>
                 <ul class="actions">
                   <li>
-                    <a href={`${commentPath(entry.id)}#comment_${entry.id}`}>View</a>
+                    <a safe href={`${commentPath(entry.id)}#comment_${entry.id}`}>{t("comments.view")}</a>
                   </li>
                   {entry.unreviewed || entry.frozen ? (
                     ""
                   ) : (
                     <li>
-                      <a href={replyPath(entry.id)}>Reply</a>
+                      <a safe href={replyPath(entry.id)}>{t("comments.reply")}</a>
                     </li>
                   )}
                   <li>
-                    <a href={workPath(entry.work_id)}>Go to the work</a>
+                    <a safe href={workPath(entry.work_id)}>{t("comments.go_to_the_work")}</a>
                   </li>
                 </ul>
               </li>
             ))}
           </ol>
           <p class="actions">
-            <button type="submit" name="inbox_action" value="read">
-              Mark Read
-            </button>{" "}
-            <button type="submit" name="inbox_action" value="unread">
-              Mark Unread
-            </button>{" "}
-            <button type="submit" name="inbox_action" value="delete">
-              Delete From Inbox
-            </button>
+            <button safe type="submit" name="inbox_action" value="read">{t("comments.mark_read")}</button>{" "}
+            <button safe type="submit" name="inbox_action" value="unread">{t("comments.mark_unread")}</button>{" "}
+            <button safe type="submit" name="inbox_action" value="delete">{t("comments.delete_from_inbox")}</button>
           </p>
         </form>
       )}
