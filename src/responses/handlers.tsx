@@ -94,10 +94,10 @@ export async function postKudos(req: FastifyRequest, reply: FastifyReply) {
 function KudosRefused({ message, workId }: { message: string; workId: number }): JSX.Element {
   return (
     <div class="error-page">
-      <h2 class="heading">Kudos</h2>
+      <h2 safe class="heading">{t("responses.kudos")}</h2>
       <p safe>{message}</p>
       <p>
-        <a href={workPath(workId)}>Back to the work</a>
+        <a safe href={workPath(workId)}>{t("responses.back_to_the_work")}</a>
       </p>
     </div>
   );
@@ -118,7 +118,7 @@ export async function showNewBookmarkPage(req: FastifyRequest, reply: FastifyRep
   if (existing) return reply.redirect(editBookmarkPath(existing.id), 303);
   return reply.page(
     `Bookmark ${work.title}`,
-    <BookmarkFormPage workTitle={work.title} heading="New Bookmark" action={bookmarksOfWorkPath(work.id)} values={EMPTY_BOOKMARK} errors={{}} csrf={reply.csrf()} />,
+    <BookmarkFormPage workTitle={work.title} heading={t("responses.new_bookmark")} action={bookmarksOfWorkPath(work.id)} values={EMPTY_BOOKMARK} errors={{}} csrf={reply.csrf()} />,
     { mainClass: "bookmarks-new" },
   );
 }
@@ -130,7 +130,7 @@ export async function postBookmark(req: FastifyRequest, reply: FastifyReply) {
   const values = readBookmarkForm(req.body);
   const form = parseBookmark(values);
   if (!form.ok) {
-    return reply.page(`Bookmark ${work.title}`, <BookmarkFormPage workTitle={work.title} heading="New Bookmark" action={bookmarksOfWorkPath(work.id)} values={values} errors={form.errors} csrf={reply.csrf()} />, {
+    return reply.page(`Bookmark ${work.title}`, <BookmarkFormPage workTitle={work.title} heading={t("responses.new_bookmark")} action={bookmarksOfWorkPath(work.id)} values={values} errors={form.errors} csrf={reply.csrf()} />, {
       status: 422,
       mainClass: "bookmarks-new",
     });
@@ -186,7 +186,7 @@ export async function showEditBookmarkPage(req: FastifyRequest, reply: FastifyRe
   const { bookmark, title, kind } = found;
   return reply.page(
     `Edit Bookmark for ${title}`,
-    <BookmarkFormPage kind={kind} workTitle={title} heading="Edit Bookmark" action={`/bookmarks/${bookmark.id}`} values={formValuesOf(bookmark)} errors={{}} csrf={reply.csrf()} />,
+    <BookmarkFormPage kind={kind} workTitle={title} heading={t("responses.edit_bookmark")} action={`/bookmarks/${bookmark.id}`} values={formValuesOf(bookmark)} errors={{}} csrf={reply.csrf()} />,
     { mainClass: "bookmarks-edit" },
   );
 }
@@ -198,7 +198,7 @@ export async function saveBookmark(req: FastifyRequest, reply: FastifyReply) {
   const values = readBookmarkForm(req.body);
   const form = parseBookmark(values);
   if (!form.ok) {
-    return reply.page(`Edit Bookmark for ${title}`, <BookmarkFormPage kind={kind} workTitle={title} heading="Edit Bookmark" action={`/bookmarks/${bookmark.id}`} values={values} errors={form.errors} csrf={reply.csrf()} />, {
+    return reply.page(`Edit Bookmark for ${title}`, <BookmarkFormPage kind={kind} workTitle={title} heading={t("responses.edit_bookmark")} action={`/bookmarks/${bookmark.id}`} values={values} errors={form.errors} csrf={reply.csrf()} />, {
       status: 422,
       mainClass: "bookmarks-edit",
     });
@@ -292,7 +292,7 @@ export async function showNewSeriesBookmarkPage(req: FastifyRequest, reply: Fast
   if (existing) return reply.redirect(editBookmarkPath(existing.id), 303);
   return reply.page(
     `Bookmark ${series.title}`,
-    <BookmarkFormPage kind="Series" workTitle={series.title} heading="New Bookmark" action={seriesBookmarksPath(series.id)} values={EMPTY_BOOKMARK} errors={{}} csrf={reply.csrf()} />,
+    <BookmarkFormPage kind="Series" workTitle={series.title} heading={t("responses.new_bookmark")} action={seriesBookmarksPath(series.id)} values={EMPTY_BOOKMARK} errors={{}} csrf={reply.csrf()} />,
     { mainClass: "bookmarks-new" },
   );
 }
@@ -303,7 +303,7 @@ export async function postSeriesBookmark(req: FastifyRequest, reply: FastifyRepl
   const values = readBookmarkForm(req.body);
   const form = parseBookmark(values);
   if (!form.ok) {
-    return reply.page(`Bookmark ${series.title}`, <BookmarkFormPage kind="Series" workTitle={series.title} heading="New Bookmark" action={seriesBookmarksPath(series.id)} values={values} errors={form.errors} csrf={reply.csrf()} />, {
+    return reply.page(`Bookmark ${series.title}`, <BookmarkFormPage kind="Series" workTitle={series.title} heading={t("responses.new_bookmark")} action={seriesBookmarksPath(series.id)} values={values} errors={form.errors} csrf={reply.csrf()} />, {
       status: 422,
       mainClass: "bookmarks-new",
     });

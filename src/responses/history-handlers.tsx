@@ -87,7 +87,7 @@ export async function showClearHistoryPage(req: FastifyRequest, reply: FastifyRe
   if (!owner) return;
   return reply.page(
     "Clear History",
-    <ConfirmDeletePage what="every work in your history, Marked for Later included" action={clearHistoryPath(owner.user.login)} cancelHref={readingsPath(owner.user.login)} csrf={reply.csrf()} />,
+    <ConfirmDeletePage what={t("responses.every_work_in_your_history")} action={clearHistoryPath(owner.user.login)} cancelHref={readingsPath(owner.user.login)} csrf={reply.csrf()} />,
     { mainClass: "readings-clear" },
   );
 }

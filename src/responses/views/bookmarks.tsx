@@ -1,5 +1,6 @@
+import { escapeHtml } from "@kitajs/html";
 import { CsrfField, ErrorSummary, type FieldErrors, isoDate, Pagination, rawHtml, TextArea, TextField } from "../../platform/http/components.js";
-import { formatNumber } from "../../platform/i18n/index.js";
+import { formatNumber, t } from "../../platform/i18n/index.js";
 import type { Blurb } from "../../model/works.js";
 import { WorkBlurb } from "../../model/views/blurb.js";
 import type { SeriesBlurb } from "../../model/series.js";
@@ -22,13 +23,13 @@ export function BookmarkFormPage(props: { kind?: "Work" | "Series"; workTitle: s
       <ErrorSummary errors={errors} labels={{ "bookmark[notes]": "Notes", "bookmark[tag_string]": "Your tags" }} />
       <form method="post" action={props.action} id="bookmark-form">
         <CsrfField csrf={props.csrf} />
-        <TextArea name="bookmark[notes]" label="Notes" value={values.notes} errors={errors["bookmark[notes]"]} hint={`Plain text or HTML, up to ${formatNumber(MAX_NOTES)} characters.`} rows={6} />
-        <TextField name="bookmark[tag_string]" label="Your tags" value={values.tags} errors={errors["bookmark[tag_string]"]} hint="Separated by commas. Only you choose these; they are not wrangled." />
+        <TextArea name="bookmark[notes]" label={t("responses.notes")} value={values.notes} errors={errors["bookmark[notes]"]} hint={`Plain text or HTML, up to ${formatNumber(MAX_NOTES)} characters.`} rows={6} />
+        <TextField name="bookmark[tag_string]" label={t("responses.your_tags")} value={values.tags} errors={errors["bookmark[tag_string]"]} hint={t("responses.separated_by_commas_only_you")} />
         <fieldset class="choices">
-          <legend>Options</legend>
+          <legend safe>{t("responses.options")}</legend>
           <ul>
             <li>
-              <input type="checkbox" id="bookmark-private" name="bookmark[private]" value="1" checked={values.private} /> <label for="bookmark-private">Private bookmark (only you can see it)</label>
+              <input type="checkbox" id="bookmark-private" name="bookmark[private]" value="1" checked={values.private} /> <label safe for="bookmark-private">{t("responses.private_bookmark_only_you_can")}</label>
             </li>
             <li>
               <input type="checkbox" id="bookmark-rec" name="bookmark[rec]" value="1" checked={values.rec} /> <label for="bookmark-rec" safe>{`Rec (recommend this ${(props.kind ?? "Work").toLowerCase()})`}</label>
@@ -36,7 +37,7 @@ export function BookmarkFormPage(props: { kind?: "Work" | "Series"; workTitle: s
           </ul>
         </fieldset>
         <p class="actions">
-          <button type="submit">Save Bookmark</button>
+          <button safe type="submit">{t("responses.save_bookmark")}</button>
         </p>
       </form>
     </div>
@@ -59,25 +60,22 @@ export function BookmarkDetails({ bookmark, own, level }: { bookmark: Bookmark; 
   return (
     <div class="user module group" id={`bookmark_${bookmark.id}`}>
       <Heading level={level} class="byline heading">
-        <>
-          Bookmarked by <a href={userBookmarksPath(bookmark.login)} safe>{bookmark.login}</a>
+        <>{escapeHtml(t("responses.bookmarked_by"))}{" "}<a href={userBookmarksPath(bookmark.login)} safe>{bookmark.login}</a>
         </>
       </Heading>
       <p class="datetime" safe>{isoDate(bookmark.updated_at)}</p>
       {bookmark.rec || bookmark.private ? (
         <p class="status">
-          {bookmark.rec ? <span class="rec">Rec</span> : ""}
+          {bookmark.rec ? <span safe class="rec">{t("responses.rec")}</span> : ""}
           {bookmark.rec && bookmark.private ? " " : ""}
-          {bookmark.private ? <span class="private">Private Bookmark</span> : ""}
+          {bookmark.private ? <span safe class="private">{t("responses.private_bookmark")}</span> : ""}
         </p>
       ) : (
         ""
       )}
       {bookmark.tags.length ? (
         <>
-          <Heading level={sub} class="landmark heading">
-            Bookmarker's Tags:
-          </Heading>
+          <Heading level={sub} class="landmark heading">{escapeHtml(t("responses.bookmarker_s_tags"))}</Heading>
           <ul class="meta tags commas">
             {bookmark.tags.map((tag) => (
               <li safe>{tag}</li>
@@ -89,21 +87,19 @@ export function BookmarkDetails({ bookmark, own, level }: { bookmark: Bookmark; 
       )}
       {bookmark.notes ? (
         <>
-          <Heading level={sub} class="landmark heading">
-            Bookmarker's Notes:
-          </Heading>
+          <Heading level={sub} class="landmark heading">{escapeHtml(t("responses.bookmarker_s_notes"))}</Heading>
           <blockquote class="userstuff notes">{rawHtml(bookmark.notes)}</blockquote>
         </>
       ) : (
         ""
       )}
       {own ? (
-        <ul class="actions" aria-label="Your bookmark">
+        <ul class="actions" aria-label={t("responses.your_bookmark")}>
           <li>
-            <a href={editBookmarkPath(bookmark.id)}>Edit</a>
+            <a safe href={editBookmarkPath(bookmark.id)}>{t("tags.edit")}</a>
           </li>
           <li>
-            <a href={confirmDeleteBookmarkPath(bookmark.id)}>Delete</a>
+            <a safe href={confirmDeleteBookmarkPath(bookmark.id)}>{t("works.delete")}</a>
           </li>
         </ul>
       ) : (
@@ -130,7 +126,7 @@ export function BookmarksPage(props: {
   return (
     <div class="bookmarks-index">
       <h2 class="heading" safe>{`${count} ${props.heading}`}</h2>
-      <h3 class="landmark heading">Listing Bookmarks</h3>
+      <h3 safe class="landmark heading">{t("responses.listing_bookmarks")}</h3>
       {props.bookmarks.length ? (
         <ol class="bookmark index group">
           {props.bookmarks.map((bookmark) => {
@@ -147,7 +143,7 @@ export function BookmarksPage(props: {
           })}
         </ol>
       ) : (
-        <p class="empty">No bookmarks here yet.</p>
+        <p safe class="empty">{t("responses.no_bookmarks_here_yet")}</p>
       )}
       <Pagination page={props.page} pages={Math.max(1, Math.ceil(props.total / BOOKMARKS_PER_PAGE))} href={props.href} />
     </div>

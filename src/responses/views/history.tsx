@@ -1,5 +1,5 @@
 import { CsrfField, isoDate, Pagination, FlashNotices } from "../../platform/http/components.js";
-import { formatNumber } from "../../platform/i18n/index.js";
+import { formatNumber, t } from "../../platform/i18n/index.js";
 import type { Blurb } from "../../model/works.js";
 import { WorkBlurb } from "../../model/views/blurb.js";
 import { READINGS_PER_PAGE, type Reading } from "../history.js";
@@ -28,20 +28,20 @@ function ReadingDetails({ reading, login, csrf, returnTo }: { reading: Reading; 
   return (
     <div class="user module group">
       <h5 class="viewed heading">
-        <span>Last visited:</span> <time datetime={reading.last_viewed_at} safe>{isoDate(reading.last_viewed_at)}</time>
-        {reading.updated_since ? <strong class="update"> (Update available.)</strong> : ""}
-        {reading.marked_for_later ? <span class="later"> (Marked for Later.)</span> : ""}
-        {reading.view_count > 0 ? <span safe>{` ${visits}`}</span> : <span> Not opened yet</span>}
+        <span safe>{t("responses.last_visited")}</span> <time datetime={reading.last_viewed_at} safe>{isoDate(reading.last_viewed_at)}</time>
+        {reading.updated_since ? <strong safe class="update">{t("responses.update_available")}</strong> : ""}
+        {reading.marked_for_later ? <span safe class="later">{t("responses.marked_for_later")}</span> : ""}
+        {reading.view_count > 0 ? <span safe>{` ${visits}`}</span> : <span safe>{t("responses.not_opened_yet")}</span>}
       </h5>
-      <ul class="actions" aria-label="This work in your history">
+      <ul class="actions" aria-label={t("responses.this_work_in_your_history")}>
         <li>
-          <ButtonForm action={deleteReadingPath(login, reading.work_id)} label="Delete from History" csrf={csrf} returnTo={returnTo} />
+          <ButtonForm action={deleteReadingPath(login, reading.work_id)} label={t("responses.delete_from_history")} csrf={csrf} returnTo={returnTo} />
         </li>
         <li>
           {reading.marked_for_later ? (
-            <ButtonForm action={markAsReadPath(reading.work_id)} label="Mark as Read" csrf={csrf} returnTo={returnTo} />
+            <ButtonForm action={markAsReadPath(reading.work_id)} label={t("responses.mark_as_read")} csrf={csrf} returnTo={returnTo} />
           ) : (
-            <ButtonForm action={markForLaterPath(reading.work_id)} label="Mark for Later" csrf={csrf} returnTo={returnTo} />
+            <ButtonForm action={markForLaterPath(reading.work_id)} label={t("responses.mark_for_later")} csrf={csrf} returnTo={returnTo} />
           )}
         </li>
       </ul>
@@ -71,12 +71,12 @@ export function HistoryPage(props: HistoryPageProps): JSX.Element {
     <div class="readings-index">
       <FlashNotices lines={props.notices} />
       <h2 class="heading" safe>{`${heading} (${formatNumber(props.total)} ${props.total === 1 ? "work" : "works"})`}</h2>
-      <nav aria-label="History">
+      <nav aria-label={t("users.history")}>
         <ul class="navigation actions">
-          <li>{markedOnly ? <a href={readingsPath(login)}>Full History</a> : <span aria-current="page">Full History</span>}</li>
-          <li>{markedOnly ? <span aria-current="page">Marked for Later</span> : <a href={markedForLaterPath(login)}>Marked for Later</a>}</li>
+          <li>{markedOnly ? <a safe href={readingsPath(login)}>{t("responses.full_history")}</a> : <span safe aria-current="page">{t("responses.full_history")}</span>}</li>
+          <li>{markedOnly ? <span safe aria-current="page">{t("users.marked_for_later")}</span> : <a safe href={markedForLaterPath(login)}>{t("users.marked_for_later")}</a>}</li>
           <li>
-            <a href={confirmClearHistoryPath(login)}>Clear History</a>
+            <a safe href={confirmClearHistoryPath(login)}>{t("responses.clear_history")}</a>
           </li>
         </ul>
       </nav>
@@ -84,8 +84,8 @@ export function HistoryPage(props: HistoryPageProps): JSX.Element {
         <CsrfField csrf={props.csrf} />
         <input type="hidden" name="enabled" value={props.historyOn ? "0" : "1"} />
         <p>
-          {props.historyOn ? <span>Your history is on.</span> : <span>Your history is off: works you open are not recorded.</span>}{" "}
-          {props.historyOn ? <button type="submit">Turn history off</button> : <button type="submit">Turn history on</button>}
+          {props.historyOn ? <span safe>{t("responses.your_history_is_on")}</span> : <span safe>{t("responses.your_history_is_off_works")}</span>}{" "}
+          {props.historyOn ? <button safe type="submit">{t("responses.turn_history_off")}</button> : <button safe type="submit">{t("responses.turn_history_on")}</button>}
         </p>
       </form>
       <h3 class="landmark heading">{markedOnly ? "Works Marked for Later" : "Works in your history"}</h3>

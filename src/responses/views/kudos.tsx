@@ -1,6 +1,6 @@
 import { escapeHtml } from "@kitajs/html";
 import { CsrfField, FlashNotices } from "../../platform/http/components.js";
-import { formatNumber } from "../../platform/i18n/index.js";
+import { formatNumber, t } from "../../platform/i18n/index.js";
 import type { KudosSummary } from "../queries.js";
 import { MarkForLaterButton } from "./history.js";
 import { bookmarksOfWorkPath, kudosPath, newBookmarkPath } from "../../model/paths.js";
@@ -19,8 +19,7 @@ export function KudosLine({ summary }: { summary: KudosSummary }): JSX.Element {
   if (parts.length === 0) return "";
   return (
     <p class="kudos">
-      <Sentence parts={parts} /> left kudos on this work!
-    </p>
+      <Sentence parts={parts} />{" "}{escapeHtml(t("responses.left_kudos_on_this_work"))}</p>
   );
 }
 
@@ -46,14 +45,14 @@ export function WorkFeedback(props: WorkFeedbackProps): JSX.Element {
   const { subscribe } = props;
   return (
     <div id="feedback" class="feedback">
-      <h3 class="landmark heading">Feedback</h3>
+      <h3 safe class="landmark heading">{t("responses.feedback")}</h3>
       <FlashNotices lines={props.notices} />
-      <ul class="actions" aria-label="Feedback">
+      <ul class="actions" aria-label={t("responses.feedback")}>
         {props.offerKudos ? (
           <li id="kudo_submit">
             <form method="post" action={kudosPath(props.workId)} id="new_kudo">
               <CsrfField csrf={props.csrf} />
-              <button type="submit">Kudos ♥</button>
+              <button safe type="submit">{t("responses.kudos_2")}</button>
             </form>
           </li>
         ) : (
@@ -74,7 +73,7 @@ export function WorkFeedback(props: WorkFeedbackProps): JSX.Element {
           ""
         )}
         <li class="bookmarks">
-          <a href={bookmarksOfWorkPath(props.workId)}>Bookmarks</a>
+          <a safe href={bookmarksOfWorkPath(props.workId)}>{t("series.bookmarks")}</a>
         </li>
         {subscribe ? <li class="subscribe">{subscribe}</li> : ""}
       </ul>

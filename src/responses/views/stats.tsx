@@ -1,5 +1,5 @@
 import { SelectField } from "../../platform/http/components.js";
-import { formatNumber } from "../../platform/i18n/index.js";
+import { formatNumber, t } from "../../platform/i18n/index.js";
 import { workPath } from "../../model/paths.js";
 import type { DayFigures, StatsSort, WorkStats } from "../stats.js";
 import { statsPath } from "../../model/paths.js";
@@ -81,13 +81,9 @@ export function StatsChart({ figures, subject }: { figures: DayFigures[]; subjec
           {last}
         </text>
         <line x1={String(W - 190)} x2={String(W - 160)} y1="12" y2="12" stroke="#900" stroke-width="2.5" />
-        <text x={String(W - 154)} y="12" dominant-baseline="middle">
-          Hits
-        </text>
+        <text safe x={String(W - 154)} y="12" dominant-baseline="middle">{t("responses.hits")}</text>
         <line x1={String(W - 100)} x2={String(W - 70)} y1="12" y2="12" stroke="#246" stroke-width="2.5" stroke-dasharray="6 4" />
-        <text x={String(W - 64)} y="12" dominant-baseline="middle">
-          Kudos
-        </text>
+        <text safe x={String(W - 64)} y="12" dominant-baseline="middle">{t("responses.kudos")}</text>
       </g>
       <polyline class="hits" points={points(hits, top)} fill="none" stroke="#900" stroke-width="2.5" />
       <polyline class="kudos" points={points(kudos, top)} fill="none" stroke="#246" stroke-width="2.5" stroke-dasharray="6 4" />
@@ -104,9 +100,9 @@ export function FiguresTable({ figures }: { figures: DayFigures[] }): JSX.Elemen
       <caption safe>{`Hits and kudos per day, ${first} to ${last} (UTC)`}</caption>
       <thead>
         <tr>
-          <th scope="col">Date</th>
-          <th scope="col">Hits</th>
-          <th scope="col">Kudos</th>
+          <th safe scope="col">{t("responses.date")}</th>
+          <th safe scope="col">{t("responses.hits")}</th>
+          <th safe scope="col">{t("responses.kudos")}</th>
         </tr>
       </thead>
       <tbody>
@@ -161,17 +157,17 @@ export function StatsPage(props: StatsPageProps): JSX.Element {
     <div class="stats-index">
       <h2 class="heading" safe>{`Stats for ${props.login}`}</h2>
       {props.works.length === 0 ? (
-        <p class="empty">No posted works yet: stats appear once a work is posted.</p>
+        <p safe class="empty">{t("responses.no_posted_works_yet_stats")}</p>
       ) : (
         <>
-          <h3 class="heading">Per work</h3>
+          <h3 safe class="heading">{t("responses.per_work")}</h3>
           <table class="stats-works">
-            <caption>Figures for each posted work (sorted links in the column headings)</caption>
+            <caption safe>{t("responses.figures_for_each_posted_work")}</caption>
             <thead>
               <tr>
                 {header("title", "Title")}
                 {COLUMNS.map((c) => header(c.sort, c.label))}
-                <th scope="col">Subscriptions</th>
+                <th safe scope="col">{t("users.subscriptions")}</th>
               </tr>
             </thead>
             <tbody>
@@ -195,7 +191,7 @@ export function StatsPage(props: StatsPageProps): JSX.Element {
             </tbody>
             <tfoot>
               <tr>
-                <th scope="row">All works</th>
+                <th safe scope="row">{t("responses.all_works")}</th>
                 {COLUMNS.map((c) => (
                   <td class={c.sort} safe>
                     {formatNumber(total(c.value))}
@@ -207,17 +203,17 @@ export function StatsPage(props: StatsPageProps): JSX.Element {
               </tr>
             </tfoot>
           </table>
-          <h3 class="heading">Over time</h3>
+          <h3 safe class="heading">{t("responses.over_time")}</h3>
           <form method="get" action={base} class="stats-chart-choice">
             <input type="hidden" name="sort" value={props.sort} />
             <SelectField
               name="work"
-              label="Chart of"
+              label={t("responses.chart_of")}
               value={props.chartWorkId ? String(props.chartWorkId) : ""}
               choices={[{ value: "", label: "All works" }, ...props.works.map((w) => ({ value: String(w.id), label: w.title }))]}
             />
             <p class="actions">
-              <button type="submit">Show</button>
+              <button safe type="submit">{t("responses.show")}</button>
             </p>
           </form>
           <StatsChart figures={props.figures} subject={subject} />
