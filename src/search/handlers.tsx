@@ -8,6 +8,7 @@ import { searchWorks } from "./listing.js";
 import { describeQuery, parseSearchQuery } from "./query-language.js";
 import { chaptersFound } from "./found-chapters.js";
 import { FoundInChapter, SearchFormView } from "./views/search-page.js";
+import { t } from "../platform/i18n/index.js";
 
 /** `/works/search`: the form, and the results of what was typed (a syntax error keeps the query). */
 export async function showSearchPage(req: FastifyRequest, reply: FastifyReply) {
@@ -35,7 +36,7 @@ export async function showSearchPage(req: FastifyRequest, reply: FastifyReply) {
     "Search Results",
     <>
       <SearchFormView form={form} />
-      <WorkListing heading={`found${description ? `: ${description}` : ""}`} total={total} page={page} blurbs={blurbs} href={href} extras={extras} marks={marks} empty="No works matched your search." />
+      <WorkListing heading={`found${description ? `: ${description}` : ""}`} total={total} page={page} blurbs={blurbs} href={href} extras={extras} marks={marks} empty={t("search.no_works_matched_your_search")} />
     </>,
     { mainClass: "works-search" },
   );

@@ -1,8 +1,10 @@
+import { escapeHtml } from "@kitajs/html";
 import { WORK_COLUMNS } from "../../listing/index.js";
 import type { TrustedHtml } from "../../platform/html/trusted-html.js";
 import { rawHtml, SelectField, TextField } from "../../platform/http/components.js";
 import { LANGUAGES } from "../../model/languages.js";
 import type { SearchForm } from "../form.js";
+import { t } from "../../platform/i18n/index.js";
 
 /** Best match, then every listing column's sort (src/listing/columns.ts), by the sidebar's labels, as AO3's search form offers them. */
 const SORTS = [{ value: "", label: "Best Match" }, ...WORK_COLUMNS.map((c) => ({ value: c.search.name, label: c.sort.label }))];
@@ -11,8 +13,8 @@ const SORTS = [{ value: "", label: "Best Match" }, ...WORK_COLUMNS.map((c) => ({
 export function SearchFormView({ form, error }: { form: SearchForm; error?: string }): JSX.Element {
   const f = (name: keyof SearchForm) => `work_search[${name}]`;
   return (
-    <form method="get" action="/works/search" class="search advanced" role="search" aria-label="Search works">
-      <h2 class="heading">Search Works</h2>
+    <form method="get" action="/works/search" class="search advanced" role="search" aria-label={t("nav.search")}>
+      <h2 safe class="heading">{t("search.search_works")}</h2>
       {error ? (
         <div class="flash error" role="alert">
           <p safe>{error}</p>
@@ -22,25 +24,25 @@ export function SearchFormView({ form, error }: { form: SearchForm; error?: stri
       )}
       <TextField
         name={f("query")}
-        label="Any field (title, creators, summary, notes, tags, series and the text of every chapter)"
+        label={t("search.any_field_title_creators_summary")}
         value={form.query}
         type="search"
-        hint='Words must all appear; use OR, NOT or -word, "a phrase", drag*, title:word, words>1000, sort:kudos.'
+        hint={t("search.words_must_all_appear_use")}
         errors={error ? [error] : undefined}
       />
       <details open={Boolean(form.title || form.creators || form.fandom_names || form.word_count || form.revised_at || form.language_id || form.rating_ids)}>
-        <summary>More options</summary>
-        <TextField name={f("title")} label="Title" value={form.title} />
-        <TextField name={f("creators")} label="Creator" value={form.creators} />
-        <TextField name={f("fandom_names")} label="Fandoms" value={form.fandom_names} hint="Separate names with commas." />
-        <TextField name={f("relationship_names")} label="Relationships" value={form.relationship_names} />
-        <TextField name={f("character_names")} label="Characters" value={form.character_names} />
-        <TextField name={f("freeform_names")} label="Additional Tags" value={form.freeform_names} />
-        <TextField name={f("word_count")} label="Word Count" value={form.word_count} hint="For example 1000-5000, >10000 or <500." />
-        <TextField name={f("revised_at")} label="Date Updated" value={form.revised_at} hint="For example <7 days, >2 weeks or 1-3 months." />
+        <summary safe>{t("search.more_options")}</summary>
+        <TextField name={f("title")} label={t("search.title")} value={form.title} />
+        <TextField name={f("creators")} label={t("search.creator")} value={form.creators} />
+        <TextField name={f("fandom_names")} label={t("search.fandoms")} value={form.fandom_names} hint={t("search.separate_names_with_commas")} />
+        <TextField name={f("relationship_names")} label={t("search.relationships")} value={form.relationship_names} />
+        <TextField name={f("character_names")} label={t("search.characters")} value={form.character_names} />
+        <TextField name={f("freeform_names")} label={t("search.additional_tags")} value={form.freeform_names} />
+        <TextField name={f("word_count")} label={t("search.word_count")} value={form.word_count} hint={t("search.for_example_1000_5000_10000")} />
+        <TextField name={f("revised_at")} label={t("search.date_updated")} value={form.revised_at} hint={t("search.for_example_7_days_2")} />
         <SelectField
           name={f("rating_ids")}
-          label="Rating"
+          label={t("search.rating")}
           value={form.rating_ids}
           choices={[
             { value: "", label: "Any rating" },
@@ -53,7 +55,7 @@ export function SearchFormView({ form, error }: { form: SearchForm; error?: stri
         />
         <SelectField
           name={f("complete")}
-          label="Completion status"
+          label={t("search.completion_status")}
           value={form.complete}
           choices={[
             { value: "", label: "All works" },
@@ -63,7 +65,7 @@ export function SearchFormView({ form, error }: { form: SearchForm; error?: stri
         />
         <SelectField
           name={f("crossover")}
-          label="Crossovers"
+          label={t("search.crossovers")}
           value={form.crossover}
           choices={[
             { value: "", label: "Include crossovers" },
@@ -73,18 +75,18 @@ export function SearchFormView({ form, error }: { form: SearchForm; error?: stri
         />
         <SelectField
           name={f("single_chapter")}
-          label="Chapters"
+          label={t("works.chapters_2")}
           value={form.single_chapter}
           choices={[
             { value: "", label: "Any number of chapters" },
             { value: "1", label: "Single chapter works only" },
           ]}
         />
-        <SelectField name={f("language_id")} label="Language" value={form.language_id} choices={[{ value: "", label: "Any language" }, ...LANGUAGES.map((l) => ({ value: l.code, label: l.name }))]} />
-        <SelectField name={f("sort_column")} label="Sort by" value={form.sort_column} choices={SORTS} />
+        <SelectField name={f("language_id")} label={t("search.language")} value={form.language_id} choices={[{ value: "", label: "Any language" }, ...LANGUAGES.map((l) => ({ value: l.code, label: l.name }))]} />
+        <SelectField name={f("sort_column")} label={t("search.sort_by")} value={form.sort_column} choices={SORTS} />
         <SelectField
           name={f("sort_direction")}
-          label="Sort direction"
+          label={t("search.sort_direction")}
           value={form.sort_direction}
           choices={[
             { value: "", label: "Default" },
@@ -94,7 +96,7 @@ export function SearchFormView({ form, error }: { form: SearchForm; error?: stri
         />
       </details>
       <p class="actions">
-        <button type="submit">Search</button>
+        <button safe type="submit">{t("search.search")}</button>
       </p>
     </form>
   );
@@ -104,8 +106,7 @@ export function SearchFormView({ form, error }: { form: SearchForm; error?: stri
 export function FoundInChapter({ href, position, snippet }: { href: string; position: number; snippet: TrustedHtml | null }): JSX.Element {
   return (
     <div class="found-in">
-      <p>
-        Found in{" "}
+      <p>{escapeHtml(t("search.found_in"))}{" "}
         <a href={href} safe>
           {`Chapter ${position}`}
         </a>
@@ -118,10 +119,10 @@ export function FoundInChapter({ href, position, snippet }: { href: string; posi
 /** The small form on every listing that narrows it with the search query language. */
 export function SearchWithinResults({ action, value, error }: { action: string; value: string; error?: string }): JSX.Element {
   return (
-    <form method="get" action={action} class="search within" role="search" aria-label="Search within results">
-      <TextField name="work_search[query]" label="Search within results" value={value} type="search" errors={error ? [error] : undefined} />
+    <form method="get" action={action} class="search within" role="search" aria-label={t("search.search_within_results")}>
+      <TextField name="work_search[query]" label={t("search.search_within_results")} value={value} type="search" errors={error ? [error] : undefined} />
       <p class="actions">
-        <button type="submit">Search within results</button>
+        <button safe type="submit">{t("search.search_within_results")}</button>
       </p>
     </form>
   );
