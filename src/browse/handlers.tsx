@@ -9,6 +9,7 @@ import type { ListingScope } from "../listing/index.js";
 import { listingPage, tagListingScope } from "./listing-page.js";
 import { readListingParams } from "./sidebar-params.js";
 import { FilterNotices, FilterSidebar } from "./views/sidebar.js";
+import { t } from "../platform/i18n/index.js";
 
 /**
  * Renders one page of a listing with its filter sidebar (the listing itself: listingPage, the
@@ -73,7 +74,7 @@ export async function showDraftsPage(req: FastifyRequest, reply: FastifyReply) {
   if (!user) return reply.error("NOT_FOUND");
   if (user.id !== req.viewer.user?.id) return reply.error("FORBIDDEN");
   const blurbs = await draftsOf(req.db, user.id);
-  return reply.page("Drafts", <WorkListing heading="(drafts)" total={blurbs.length} page={1} blurbs={blurbs} href={() => req.url} empty="You have no drafts." />, {
+  return reply.page("Drafts", <WorkListing heading={t("browse.drafts")} total={blurbs.length} page={1} blurbs={blurbs} href={() => req.url} empty={t("browse.you_have_no_drafts")} />, {
     mainClass: "works-drafts",
   });
 }

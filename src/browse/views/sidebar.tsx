@@ -1,5 +1,5 @@
 import { type Choice, ChoiceGroup, SelectField, TextField } from "../../platform/http/components.js";
-import { formatNumber } from "../../platform/i18n/index.js";
+import { formatNumber, t } from "../../platform/i18n/index.js";
 import { TYPE_LABELS } from "../../model/vocabulary.js";
 import { LANGUAGES } from "../../model/languages.js";
 import { columnSpec, FACET_TYPES, type ListingResult, SORT_COLUMNS } from "../../listing/index.js";
@@ -37,15 +37,13 @@ export function FilterSidebar(props: { action: string; sidebar: Sidebar; result:
 
   return (
     <form method="get" action={props.action} class="filters" id="work-filters" aria-labelledby="work-filters-heading">
-      <h3 id="work-filters-heading" class="heading">
-        Filters
-      </h3>
+      <h3 safe id="work-filters-heading" class="heading">{t("browse.filters")}</h3>
       <p class="actions">
-        <button type="submit">Sort and Filter</button>
+        <button safe type="submit">{t("browse.sort_and_filter")}</button>
       </p>
-      <SelectField name="work_search[sort_column]" label="Sort by" value={q.sort} choices={sortChoices} />
+      <SelectField name="work_search[sort_column]" label={t("search.sort_by")} value={q.sort} choices={sortChoices} />
       <fieldset class="include">
-        <legend>Include</legend>
+        <legend safe>{t("browse.include")}</legend>
         {groups.map((g) =>
           g.includeChoices.length ? (
             <details open={g.includeChoices.some((c) => q.includeTagIds.includes(Number(c.value)))}>
@@ -62,10 +60,10 @@ export function FilterSidebar(props: { action: string; sidebar: Sidebar; result:
             ""
           ),
         )}
-        <TextField name="work_search[other_tag_names]" label="Other tags to include" value={sidebar.typed.otherTagNames} hint="Tag names, separated by commas." suggest="tag" />
+        <TextField name="work_search[other_tag_names]" label={t("browse.other_tags_to_include")} value={sidebar.typed.otherTagNames} hint={t("browse.tag_names_separated_by_commas")} suggest="tag" />
       </fieldset>
       <fieldset class="exclude">
-        <legend>Exclude</legend>
+        <legend safe>{t("browse.exclude")}</legend>
         {groups.map((g) =>
           g.excludeChoices.length ? (
             <details open={g.excludeChoices.some((c) => q.excludeTagIds.includes(Number(c.value)))}>
@@ -76,13 +74,13 @@ export function FilterSidebar(props: { action: string; sidebar: Sidebar; result:
             ""
           ),
         )}
-        <TextField name="work_search[excluded_tag_names]" label="Other tags to exclude" value={sidebar.typed.excludedTagNames} hint="Tag names, separated by commas." suggest="tag" />
+        <TextField name="work_search[excluded_tag_names]" label={t("browse.other_tags_to_exclude")} value={sidebar.typed.excludedTagNames} hint={t("browse.tag_names_separated_by_commas")} suggest="tag" />
       </fieldset>
       <fieldset class="more">
-        <legend>More Options</legend>
+        <legend safe>{t("browse.more_options")}</legend>
         <ChoiceGroup
           name="work_search[crossover]"
-          legend="Crossovers"
+          legend={t("search.crossovers")}
           type="radio"
           choices={[
             { value: "", label: "Include crossovers" },
@@ -93,7 +91,7 @@ export function FilterSidebar(props: { action: string; sidebar: Sidebar; result:
         />
         <ChoiceGroup
           name="work_search[complete]"
-          legend="Completion Status"
+          legend={t("browse.completion_status")}
           type="radio"
           choices={[
             { value: "", label: "All works" },
@@ -108,22 +106,22 @@ export function FilterSidebar(props: { action: string; sidebar: Sidebar; result:
           return (
             <fieldset class="range">
               <legend>{range.legend}</legend>
-              <TextField name={`work_search[${range.from}]`} label="From" value={typed?.from ?? ""} {...(count ? { inputmode: "numeric" } : { type: "date" })} />
-              <TextField name={`work_search[${range.to}]`} label="To" value={typed?.to ?? ""} {...(count ? { inputmode: "numeric" } : { type: "date" })} />
+              <TextField name={`work_search[${range.from}]`} label={t("browse.from")} value={typed?.from ?? ""} {...(count ? { inputmode: "numeric" } : { type: "date" })} />
+              <TextField name={`work_search[${range.to}]`} label={t("browse.to")} value={typed?.to ?? ""} {...(count ? { inputmode: "numeric" } : { type: "date" })} />
             </fieldset>
           );
         })}
         <TextField
           name="work_search[query]"
-          label="Search within results"
+          label={t("search.search_within_results")}
           value={sidebar.typed.query}
           type="search"
           errors={sidebar.searchError ? [sidebar.searchError] : undefined}
         />
-        <SelectField name="work_search[language_id]" label="Language" value={q.language ?? ""} choices={languageChoices} />
+        <SelectField name="work_search[language_id]" label={t("search.language")} value={q.language ?? ""} choices={languageChoices} />
       </fieldset>
       <p class="actions">
-        <button type="submit">Sort and Filter</button> <a href={props.action}>Clear Filters</a>
+        <button safe type="submit">{t("browse.sort_and_filter")}</button> <a safe href={props.action}>{t("browse.clear_filters")}</a>
       </p>
     </form>
   );
@@ -134,7 +132,7 @@ export function FilterNotices({ notices }: { notices: string[] }): JSX.Element {
   if (notices.length === 0) return "";
   return (
     <div class="notice" role="status">
-      <p>Some of your filters were adjusted:</p>
+      <p safe>{t("browse.some_of_your_filters_were")}</p>
       <ul>
         {notices.map((n) => (
           <li safe>{n}</li>

@@ -507,6 +507,22 @@ export const en = {
   "search.found_in": "Found in",
   "search.search_within_results": "Search within results",
   "search.no_works_matched_your_search": "No works matched your search.",
+  // browse
+  "browse.filters": "Filters",
+  "browse.sort_and_filter": "Sort and Filter",
+  "browse.include": "Include",
+  "browse.other_tags_to_include": "Other tags to include",
+  "browse.tag_names_separated_by_commas": "Tag names, separated by commas.",
+  "browse.exclude": "Exclude",
+  "browse.other_tags_to_exclude": "Other tags to exclude",
+  "browse.more_options": "More Options",
+  "browse.completion_status": "Completion Status",
+  "browse.from": "From",
+  "browse.to": "To",
+  "browse.clear_filters": "Clear Filters",
+  "browse.some_of_your_filters_were": "Some of your filters were adjusted:",
+  "browse.drafts": "(drafts)",
+  "browse.you_have_no_drafts": "You have no drafts.",
 } as const;
 
 export type MessageKey = keyof typeof en;
