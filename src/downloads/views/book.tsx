@@ -1,7 +1,8 @@
+import { escapeHtml } from "@kitajs/html";
 import { creatorName } from "../../model/works.js";
 import { rawHtml } from "../../platform/http/components.js";
 import type { TrustedHtml } from "../../platform/html/trusted-html.js";
-import { formatNumber } from "../../platform/i18n/index.js";
+import { formatNumber, t } from "../../platform/i18n/index.js";
 import { TAG_TYPES, TYPE_LABELS, tagPath } from "../../model/vocabulary.js";
 import { findLanguage } from "../../model/languages.js";
 import { chapterProgress } from "../../model/views/meta.js";
@@ -80,16 +81,15 @@ function Tags({ book, archive }: { book: BookSource; archive: Archive }): JSX.El
           </>
         );
       })}
-      <dt>Language:</dt>
+      <dt safe>{t("works.language")}</dt>
       <dd safe>{findLanguage(work.language)?.name ?? work.language}</dd>
       {book.series.length ? (
         <>
-          <dt>Series:</dt>
+          <dt safe>{t("series.series")}</dt>
           <dd>
             {book.series.map((place, i) => (
               <>
-                {i > 0 ? ", " : ""}
-                Part {place.part} of{" "}
+                {i > 0 ? ", " : ""}{escapeHtml(t("series.part"))}{" "}{place.part}{" "}{escapeHtml(t("series.of"))}{" "}
                 <a href={`${archive.publicUrl}${seriesPath(place.seriesId)}`} safe>
                   {place.title}
                 </a>
@@ -100,7 +100,7 @@ function Tags({ book, archive }: { book: BookSource; archive: Archive }): JSX.El
       ) : (
         ""
       )}
-      <dt>Stats:</dt>
+      <dt safe>{t("series.stats")}</dt>
       <dd safe>
         {[
           `Published: ${work.published_on.slice(0, 10)}`,
@@ -150,9 +150,9 @@ export function Preface({ book, archive }: { book: BookSource; archive: Archive 
                 </>
               ))}
         </div>
-        <UserBlock heading="Summary" html={work.summary} />
-        <UserBlock heading="Notes" html={work.notes} />
-        {work.endnotes ? <p class="endnote-link">See the end of the work for notes</p> : ""}
+        <UserBlock heading={t("works.summary")} html={work.summary} />
+        <UserBlock heading={t("responses.notes")} html={work.notes} />
+        {work.endnotes ? <p safe class="endnote-link">{t("downloads.see_the_end_of_the")}</p> : ""}
       </div>
     </div>
   );
@@ -162,8 +162,7 @@ export function Preface({ book, archive }: { book: BookSource; archive: Archive 
 function EndNotesLink({ chapter }: { chapter: ChapterOutline }): JSX.Element {
   if (!chapter.endnotes) return "";
   return (
-    <p class="endnote-link">
-      See the end of the chapter for <a href={`#endnotes${chapter.position}`}>more notes</a>
+    <p class="endnote-link">{escapeHtml(t("downloads.see_the_end_of_the_2"))}{" "}<a safe href={`#endnotes${chapter.position}`}>{t("downloads.more_notes")}</a>
     </p>
   );
 }
@@ -180,11 +179,11 @@ export function ChapterBlock({ book, chapter, content }: { book: BookSource; cha
         <h2 class="toc-heading" safe>
           {book.work.title}
         </h2>
-        <UserBlock heading="Chapter Summary" html={chapter.summary} />
-        <UserBlock heading="Chapter Notes" html={chapter.notes} />
+        <UserBlock heading={t("works.chapter_summary")} html={chapter.summary} />
+        <UserBlock heading={t("downloads.chapter_notes")} html={chapter.notes} />
         <EndNotesLink chapter={chapter} />
         <div class="userstuff">{rawHtml(content)}</div>
-        <UserBlock heading="Chapter End Notes" html={chapter.endnotes} id={`endnotes${chapter.position}`} />
+        <UserBlock heading={t("works.chapter_end_notes")} html={chapter.endnotes} id={`endnotes${chapter.position}`} />
       </div>
     );
   }
@@ -194,12 +193,12 @@ export function ChapterBlock({ book, chapter, content }: { book: BookSource; cha
         <h2 class="heading" safe>
           {chapterHeading(chapter)}
         </h2>
-        <UserBlock heading="Chapter Summary" html={chapter.summary} />
-        <UserBlock heading="Chapter Notes" html={chapter.notes} />
+        <UserBlock heading={t("works.chapter_summary")} html={chapter.summary} />
+        <UserBlock heading={t("downloads.chapter_notes")} html={chapter.notes} />
         <EndNotesLink chapter={chapter} />
       </div>
       <div class="userstuff">{rawHtml(content)}</div>
-      <UserBlock heading="Chapter End Notes" html={chapter.endnotes} id={`endnotes${chapter.position}`} />
+      <UserBlock heading={t("works.chapter_end_notes")} html={chapter.endnotes} id={`endnotes${chapter.position}`} />
     </div>
   );
 }
@@ -209,8 +208,8 @@ export function Afterword({ book, archive }: { book: BookSource; archive: Archiv
   return (
     <div id="afterword">
       <div class="meta">
-        <h2 class="toc-heading">Afterword</h2>
-        <UserBlock heading="End Notes" html={book.work.endnotes} id="endnotes" />
+        <h2 safe class="toc-heading">{t("downloads.afterword")}</h2>
+        <UserBlock heading={t("works.end_notes")} html={book.work.endnotes} id="endnotes" />
         <p class="message">
           {"Please "}
           <a href={workUrl(archive, book.work.id)} safe>

@@ -1,6 +1,7 @@
 import type { WorkRow } from "../../platform/db/tables.js";
 import { downloadPath } from "../file-name.js";
 import { pdfAvailable } from "../pdf.js";
+import { t } from "../../platform/i18n/index.js";
 
 /**
  * The work page's Download menu (an item of AO3's `ul.work.navigation.actions`): a disclosure
@@ -11,28 +12,28 @@ export function DownloadMenu({ work }: { work: WorkRow }): JSX.Element {
   return (
     <li class="download">
       <details>
-        <summary>Download</summary>
+        <summary safe>{t("downloads.download")}</summary>
         <ul class="expandable secondary">
           <li>
-            <a href={downloadPath(work, "epub")}>EPUB</a>
+            <a safe href={downloadPath(work, "epub")}>{t("downloads.epub")}</a>
           </li>
           {pdfAvailable() ? (
             <>
               <li>
-                <a href={downloadPath(work, "pdf")}>PDF (Letter)</a>
+                <a safe href={downloadPath(work, "pdf")}>{t("downloads.pdf_letter")}</a>
               </li>
               <li>
-                <a href={downloadPath(work, "pdf", "a5")}>PDF (A5)</a>
+                <a safe href={downloadPath(work, "pdf", "a5")}>{t("downloads.pdf_a5")}</a>
               </li>
             </>
           ) : (
-            <li class="unavailable">PDF unavailable (this archive has no PDF maker installed)</li>
+            <li safe class="unavailable">{t("downloads.pdf_unavailable_this_archive_has")}</li>
           )}
           <li>
-            <a href={downloadPath(work, "html")}>HTML</a>
+            <a safe href={downloadPath(work, "html")}>{t("downloads.html")}</a>
           </li>
           <li>
-            <a href={downloadPath(work, "txt")}>TXT</a>
+            <a safe href={downloadPath(work, "txt")}>{t("downloads.txt")}</a>
           </li>
         </ul>
       </details>

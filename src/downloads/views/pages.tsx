@@ -1,14 +1,14 @@
+import { escapeHtml } from "@kitajs/html";
 import type { WorkRow } from "../../platform/db/tables.js";
 import { workPath } from "../../model/paths.js";
+import { t } from "../../platform/i18n/index.js";
 
 /** Said when a PDF is asked for and Chromium is not installed on the server. */
 export function PdfUnavailablePage({ work }: { work: WorkRow }): JSX.Element {
   return (
     <div class="notice">
-      <h2 class="heading">PDF unavailable</h2>
-      <p>
-        This archive cannot make PDFs at the moment: it needs Chromium, which is not installed on the server. The work can still be downloaded as EPUB, HTML or
-        text from <a href={workPath(work.id)}>its page</a>.
+      <h2 safe class="heading">{t("downloads.pdf_unavailable")}</h2>
+      <p>{escapeHtml(t("downloads.this_archive_cannot_make_pdfs"))}{" "}<a safe href={workPath(work.id)}>{t("downloads.its_page")}</a>.
       </p>
     </div>
   );
@@ -18,9 +18,8 @@ export function PdfUnavailablePage({ work }: { work: WorkRow }): JSX.Element {
 export function PdfBusyPage({ work }: { work: WorkRow }): JSX.Element {
   return (
     <div class="notice">
-      <h2 class="heading">PDF busy</h2>
-      <p>
-        Many PDFs are being made right now. Please try again in a minute, or download the work as EPUB, HTML or text from <a href={workPath(work.id)}>its page</a>.
+      <h2 safe class="heading">{t("downloads.pdf_busy")}</h2>
+      <p>{escapeHtml(t("downloads.many_pdfs_are_being_made"))}{" "}<a safe href={workPath(work.id)}>{t("downloads.its_page")}</a>.
       </p>
     </div>
   );

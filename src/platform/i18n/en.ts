@@ -523,6 +523,24 @@ export const en = {
   "browse.some_of_your_filters_were": "Some of your filters were adjusted:",
   "browse.drafts": "(drafts)",
   "browse.you_have_no_drafts": "You have no drafts.",
+  // downloads
+  "downloads.download": "Download",
+  "downloads.epub": "EPUB",
+  "downloads.pdf_letter": "PDF (Letter)",
+  "downloads.pdf_a5": "PDF (A5)",
+  "downloads.pdf_unavailable_this_archive_has": "PDF unavailable (this archive has no PDF maker installed)",
+  "downloads.html": "HTML",
+  "downloads.txt": "TXT",
+  "downloads.see_the_end_of_the": "See the end of the work for notes",
+  "downloads.see_the_end_of_the_2": "See the end of the chapter for",
+  "downloads.more_notes": "more notes",
+  "downloads.chapter_notes": "Chapter Notes",
+  "downloads.afterword": "Afterword",
+  "downloads.pdf_unavailable": "PDF unavailable",
+  "downloads.this_archive_cannot_make_pdfs": "This archive cannot make PDFs at the moment: it needs Chromium, which is not installed on the server. The work can still be downloaded as EPUB, HTML or text from",
+  "downloads.its_page": "its page",
+  "downloads.pdf_busy": "PDF busy",
+  "downloads.many_pdfs_are_being_made": "Many PDFs are being made right now. Please try again in a minute, or download the work as EPUB, HTML or text from",
 } as const;
 
 export type MessageKey = keyof typeof en;
