@@ -1,3 +1,4 @@
+import { escapeHtml } from "@kitajs/html";
 import type { TSchema } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ERRORS, type ErrorCode } from "../platform/errors.js";
@@ -49,11 +50,11 @@ function Parameters({ def }: { def: Endpoint }): JSX.Element {
       <caption safe>{`Parameters of ${def.operationId}`}</caption>
       <thead>
         <tr>
-          <th scope="col">Name</th>
-          <th scope="col">In</th>
-          <th scope="col">Type</th>
-          <th scope="col">Required</th>
-          <th scope="col">Description</th>
+          <th safe scope="col">{t("users.name")}</th>
+          <th safe scope="col">{t("api.in")}</th>
+          <th safe scope="col">{t("subscriptions.type")}</th>
+          <th safe scope="col">{t("api.required")}</th>
+          <th safe scope="col">{t("users.description")}</th>
         </tr>
       </thead>
       <tbody>
@@ -87,10 +88,10 @@ function BodyFields({ def }: { def: Endpoint }): JSX.Element {
       <caption safe>{`JSON body of ${def.operationId}`}</caption>
       <thead>
         <tr>
-          <th scope="col">Field</th>
-          <th scope="col">Type</th>
-          <th scope="col">Required</th>
-          <th scope="col">Description</th>
+          <th safe scope="col">{t("api.field")}</th>
+          <th safe scope="col">{t("subscriptions.type")}</th>
+          <th safe scope="col">{t("api.required")}</th>
+          <th safe scope="col">{t("users.description")}</th>
         </tr>
       </thead>
       <tbody>
@@ -131,16 +132,16 @@ function EndpointDoc({ def, base }: { def: Endpoint; base: string }): JSX.Elemen
       <p safe>{def.summary}.</p>
       {def.description ? <p safe>{def.description}</p> : ""}
       <p>
-        <strong>Who:</strong> <span safe>{ACCESS_TEXT[def.access]}</span>
+        <strong safe>{t("api.who")}</strong> <span safe>{ACCESS_TEXT[def.access]}</span>
       </p>
       <p>
-        <strong>Answers:</strong> <span safe>{Object.keys(def.schema.responses).join(", ")}</span>
+        <strong safe>{t("api.answers")}</strong> <span safe>{Object.keys(def.schema.responses).join(", ")}</span>
       </p>
       <Parameters def={def} />
       <BodyFields def={def} />
       {def.example ? (
         <>
-          <p>Example:</p>
+          <p safe>{t("api.example")}</p>
           <pre>
             <code safe>{example(def, base)}</code>
           </pre>
@@ -158,21 +159,19 @@ function ApiDocsPage({ endpoints, base, tokensHref }: { endpoints: Endpoint[]; b
   const groups = [...new Set(endpoints.map((e) => e.tag))];
   return (
     <div class="api-docs">
-      <h2 class="heading">Fanfold JSON API, version 1</h2>
-      <p>
-        Every endpoint is under <code safe>{`${base}${API_PREFIX}`}</code> and answers JSON. The machine-readable description is the{" "}
-        <a href={`${API_PREFIX}/openapi.json`}>OpenAPI 3.1 document</a>; this page is generated from the same definitions.
-      </p>
-      <nav aria-label="API sections">
+      <h2 safe class="heading">{t("api.fanfold_json_api_version_1")}</h2>
+      <p>{escapeHtml(t("api.every_endpoint_is_under"))}{" "}<code safe>{`${base}${API_PREFIX}`}</code>{" "}{escapeHtml(t("api.and_answers_json_the_machine"))}{" "}
+        <a safe href={`${API_PREFIX}/openapi.json`}>{t("api.openapi_3_1_document")}</a>{escapeHtml(t("api.this_page_is_generated_from"))}</p>
+      <nav aria-label={t("api.api_sections")}>
         <ul>
           <li>
-            <a href="#api-auth">Tokens and scopes</a>
+            <a safe href="#api-auth">{t("api.tokens_and_scopes")}</a>
           </li>
           <li>
-            <a href="#api-errors">Errors</a>
+            <a safe href="#api-errors">{t("api.errors")}</a>
           </li>
           <li>
-            <a href="#api-limits">Rate limits</a>
+            <a safe href="#api-limits">{t("api.rate_limits")}</a>
           </li>
           {groups.map((group) => (
             <li>
@@ -184,26 +183,13 @@ function ApiDocsPage({ endpoints, base, tokensHref }: { endpoints: Endpoint[]; b
         </ul>
       </nav>
       <section id="api-auth" aria-labelledby="api-auth-h">
-        <h3 class="heading" id="api-auth-h">
-          Tokens and scopes
-        </h3>
-        <p>
-          Make a personal access token on {tokensHref ? <a href={tokensHref}>your token page</a> : "your account's token page (log in, then Account settings)"} and send it with every request
-          as <code>Authorization: Bearer fanfold_…</code>. A <strong>read</strong> token reads what you could read logged in (registered-only works, your drafts); a{" "}
-          <strong>write</strong> token also posts and edits your works and chapters and leaves kudos and bookmarks. Reads work without a token too, as a guest sees the archive.
-          The API never uses your browser's log-in cookie, so it needs no CSRF token. The same token works for the <a href="/opds">OPDS catalog</a> (as Bearer, or as the password
-          of HTTP Basic).
-        </p>
+        <h3 safe class="heading" id="api-auth-h">{t("api.tokens_and_scopes")}</h3>
+        <p>{escapeHtml(t("api.make_a_personal_access_token"))}{" "}{tokensHref ? <a safe href={tokensHref}>{t("api.your_token_page")}</a> : "your account's token page (log in, then Account settings)"}{" "}{escapeHtml(t("api.and_send_it_with_every"))}{" "}<code safe>{t("api.authorization_bearer_fanfold")}</code>. A <strong safe>{t("api.read")}</strong>{" "}{escapeHtml(t("api.token_reads_what_you_could"))}{" "}
+          <strong safe>{t("api.write")}</strong>{" "}{escapeHtml(t("api.token_also_posts_and_edits"))}{" "}<a safe href="/opds">{t("api.opds_catalog")}</a>{" "}{escapeHtml(t("api.as_bearer_or_as_the"))}</p>
       </section>
       <section id="api-errors" aria-labelledby="api-errors-h">
-        <h3 class="heading" id="api-errors-h">
-          Errors
-        </h3>
-        <p>
-          Errors are <code>application/problem+json</code> (RFC 9457) with a stable <code>code</code>, a <code>detail</code> sentence and, for fields, an <code>errors</code> list
-          naming each field (<code>title</code>, <code>chapter.content</code>, a parameter's name). A body or parameter that does not match the schema is 400; a field the archive's
-          rules refuse (the same rules as the forms) is 422.
-        </p>
+        <h3 safe class="heading" id="api-errors-h">{t("api.errors")}</h3>
+        <p>{escapeHtml(t("api.errors_are"))}{" "}<code safe>{t("api.application_problem_json")}</code>{" "}{escapeHtml(t("api.rfc_9457_with_a_stable"))}{" "}<code safe>{t("api.code")}</code>, a <code safe>{t("api.detail")}</code>{" "}{escapeHtml(t("api.sentence_and_for_fields_an"))}{" "}<code safe>{t("api.errors_2")}</code>{" "}{escapeHtml(t("api.list_naming_each_field"))}<code safe>{t("api.title")}</code>, <code safe>{t("api.chapter_content")}</code>{escapeHtml(t("api.a_parameter_s_name_a"))}</p>
         <dl>
           {PROBLEM_CODES.map((code) => (
             <>
@@ -216,9 +202,7 @@ function ApiDocsPage({ endpoints, base, tokensHref }: { endpoints: Endpoint[]; b
         </dl>
       </section>
       <section id="api-limits" aria-labelledby="api-limits-h">
-        <h3 class="heading" id="api-limits-h">
-          Rate limits
-        </h3>
+        <h3 safe class="heading" id="api-limits-h">{t("api.rate_limits")}</h3>
         <p safe>
           {`Up to ${API_RATE_LIMITS.token} requests a minute per token, and ${API_RATE_LIMITS.anonymous} a minute per address without one. Every answer carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset; past the limit the answer is 429 with Retry-After.`}
         </p>

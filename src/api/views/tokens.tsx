@@ -1,7 +1,9 @@
+import { escapeHtml } from "@kitajs/html";
 import { ChoiceGroup, CsrfField, ErrorSummary, type FieldErrors, isoDate, TextField } from "../../platform/http/components.js";
 import type { ApiTokenRow } from "../../platform/db/tables.js";
 import { TOKEN_SCOPES } from "../policy.js";
 import { tokensPath } from "./paths.js";
+import { t } from "../../platform/i18n/index.js";
 
 const SCOPE_LABELS: Record<string, string> = {
   read: "Read: works, chapters, tags, users, bookmarks, listings and search, registered-only works included",
@@ -26,11 +28,9 @@ export function TokensPage(props: {
   const base = tokensPath(props.login);
   return (
     <>
-      <h2 class="heading">Personal access tokens</h2>
-      <p>
-        A token lets a program use the <a href="/api">JSON API</a> and the <a href="/opds">OPDS catalog</a> as you. Send it as{" "}
-        <code>Authorization: Bearer TOKEN</code>. Treat it like a password: anyone holding it can act as you within its scope.
-      </p>
+      <h2 safe class="heading">{t("users.personal_access_tokens")}</h2>
+      <p>{escapeHtml(t("api.a_token_lets_a_program"))}{" "}<a safe href="/api">{t("api.json_api")}</a>{" "}{escapeHtml(t("api.and_the"))}{" "}<a safe href="/opds">{t("api.opds_catalog")}</a>{" "}{escapeHtml(t("api.as_you_send_it_as"))}{" "}
+        <code safe>{t("api.authorization_bearer_token")}</code>{escapeHtml(t("api.treat_it_like_a_password"))}</p>
       {props.notice ? (
         <p class="flash notice" role="status" safe>
           {props.notice}
@@ -48,24 +48,24 @@ export function TokensPage(props: {
               {props.created.token}
             </code>
           </p>
-          <p>Copy it now: it is shown only this once, and the archive keeps only a fingerprint of it.</p>
+          <p safe>{t("api.copy_it_now_it_is")}</p>
         </div>
       ) : (
         ""
       )}
-      <h3 class="heading">Your tokens</h3>
+      <h3 safe class="heading">{t("api.your_tokens")}</h3>
       {props.tokens.length === 0 ? (
-        <p>You have no tokens.</p>
+        <p safe>{t("api.you_have_no_tokens")}</p>
       ) : (
         <table class="tokens">
-          <caption>Your personal access tokens</caption>
+          <caption safe>{t("api.your_personal_access_tokens")}</caption>
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Scope</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Actions</th>
+              <th safe scope="col">{t("users.name")}</th>
+              <th safe scope="col">{t("api.scope")}</th>
+              <th safe scope="col">{t("admin.created")}</th>
+              <th safe scope="col">{t("api.last_used")}</th>
+              <th safe scope="col">{t("blocking.actions_2")}</th>
             </tr>
           </thead>
           <tbody>
@@ -90,30 +90,28 @@ export function TokensPage(props: {
                   )}
                 </td>
                 <td>
-                  <a href={`${base}/${token.id}/confirm_revoke`} aria-label={`Revoke ${token.name}`}>
-                    Revoke
-                  </a>
+                  <a safe href={`${base}/${token.id}/confirm_revoke`} aria-label={`Revoke ${token.name}`}>{t("api.revoke")}</a>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <h3 class="heading">New token</h3>
+      <h3 safe class="heading">{t("api.new_token")}</h3>
       <ErrorSummary errors={props.errors} />
       <form method="post" action={base}>
         <CsrfField csrf={props.csrf} />
-        <TextField name="token[name]" label="Name" value={props.values.name} errors={props.errors["token[name]"]} hint="What the token is for, such as the program that uses it." required maxlength={100} />
+        <TextField name="token[name]" label={t("users.name")} value={props.values.name} errors={props.errors["token[name]"]} hint={t("api.what_the_token_is_for")} required maxlength={100} />
         <ChoiceGroup
           name="token[scope]"
-          legend="Scope"
+          legend={t("api.scope")}
           type="radio"
           choices={TOKEN_SCOPES.map((scope) => ({ value: scope, label: SCOPE_LABELS[scope]! }))}
           selected={[props.values.scope]}
           errors={props.errors["token[scope]"]}
         />
         <p class="actions">
-          <button type="submit">Create Token</button>
+          <button safe type="submit">{t("api.create_token")}</button>
         </p>
       </form>
     </>
@@ -124,12 +122,12 @@ export function TokensPage(props: {
 export function ConfirmRevokePage({ login, token, csrf }: { login: string; token: ApiTokenRow; csrf: string }): JSX.Element {
   return (
     <div class="confirm">
-      <h2 class="heading">Are you sure?</h2>
+      <h2 safe class="heading">{t("works.are_you_sure")}</h2>
       <p safe>{`Revoke the token “${token.name}”? Programs using it will stop working at once. This cannot be undone.`}</p>
       <form method="post" action={`${tokensPath(login)}/${token.id}/revoke`}>
         <CsrfField csrf={csrf} />
         <p class="actions">
-          <button type="submit">Yes, Revoke</button> <a href={tokensPath(login)}>Cancel</a>
+          <button safe type="submit">{t("api.yes_revoke")}</button> <a safe href={tokensPath(login)}>{t("works.cancel")}</a>
         </p>
       </form>
     </div>
