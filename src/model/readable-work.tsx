@@ -1,9 +1,11 @@
+import { escapeHtml } from "@kitajs/html";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { DbOrTrx } from "../platform/db/index.js";
 import { idParam } from "../platform/http/routes.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import { workVisibility } from "./visibility.js";
 import { findWork, type Work } from "./works.js";
+import { t } from "../platform/i18n/index.js";
 
 /** Whether a viewer may read a work: the one use case every front-end (pages, API, feeds) asks. */
 export type WorkReading = { kind: "readable"; work: Work } | { kind: "not-found" } | { kind: "login-required" };
@@ -39,11 +41,10 @@ export async function readableWork(req: FastifyRequest, reply: FastifyReply, id:
 export function RestrictedPage({ returnTo }: { returnTo: string }): JSX.Element {
   return (
     <div class="restricted">
-      <h2 class="heading">Registered users only</h2>
-      <p class="notice">This work is only available to registered users of the Archive.</p>
+      <h2 safe class="heading">{t("works.registered_users_only")}</h2>
+      <p safe class="notice">{t("error.RESTRICTED_WORK")}</p>
       <p>
-        <a href={`/users/login?return_to=${encodeURIComponent(returnTo)}`}>Log in</a> or <a href="/signup">sign up</a> to read it.
-      </p>
+        <a safe href={`/users/login?return_to=${encodeURIComponent(returnTo)}`}>{t("nav.login")}</a>{" "}{escapeHtml(t("works.or"))}{" "}<a safe href="/signup">{t("works.sign_up")}</a>{" "}{escapeHtml(t("works.to_read_it"))}</p>
     </div>
   );
 }

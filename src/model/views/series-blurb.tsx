@@ -1,5 +1,5 @@
 import { isoDate, rawHtml } from "../../platform/http/components.js";
-import { formatNumber } from "../../platform/i18n/index.js";
+import { formatNumber, t } from "../../platform/i18n/index.js";
 import type { SeriesBlurb } from "../series.js";
 import { seriesPath } from "../paths.js";
 import { Byline } from "./meta.js";
@@ -21,18 +21,18 @@ export function SeriesBlurbItem({ blurb, extra = "" }: { blurb: SeriesBlurb; ext
       </div>
       {series.summary ? (
         <>
-          <h5 class="landmark heading">Series Description</h5>
+          <h5 safe class="landmark heading">{t("series.series_description")}</h5>
           <blockquote class="userstuff summary">{rawHtml(series.summary)}</blockquote>
         </>
       ) : (
         ""
       )}
       <dl class="stats">
-        <dt class="words">Words:</dt>
+        <dt safe class="words">{t("series.words")}</dt>
         <dd class="words" safe>{formatNumber(blurb.words)}</dd>
-        <dt class="works">Works:</dt>
+        <dt safe class="works">{t("series.works")}</dt>
         <dd class="works" safe>{formatNumber(blurb.works)}</dd>
-        <dt class="complete">Complete:</dt>
+        <dt safe class="complete">{t("series.complete")}</dt>
         <dd class="complete">{series.complete ? "Yes" : "No"}</dd>
       </dl>
       {extra}

@@ -265,12 +265,12 @@ export function FlashNotices({ lines }: { lines: string[] }): JSX.Element {
 export function ConfirmDeletePage({ what, action, cancelHref, csrf }: { what: string; action: string; cancelHref: string; csrf: string }): JSX.Element {
   return (
     <div class="confirm">
-      <h2 class="heading">Are you sure?</h2>
+      <h2 safe class="heading">{t("works.are_you_sure")}</h2>
       <p safe>{`Are you sure you want to delete ${what}? This cannot be undone.`}</p>
       <form method="post" action={action}>
         <CsrfField csrf={csrf} />
         <p class="actions">
-          <button type="submit">Yes, Delete</button> <a href={cancelHref}>Cancel</a>
+          <button safe type="submit">{t("works.yes_delete")}</button> <a safe href={cancelHref}>{t("works.cancel")}</a>
         </p>
       </form>
     </div>

@@ -6,15 +6,15 @@ import { appWithUser, Client, loggedInUser, testConfig } from "../../../test/sup
 import { eachDialect } from "../../../test/support/db.js";
 import { makeWork } from "../../../test/support/factories.js";
 import { checkHtmlPages, htmlCheckerAvailable } from "../../../test/support/validators.js";
-import { issueSetupToken } from "../../admin/settings.js";
+import { issueSetupToken } from "../../model/archive-settings.js";
 import { buildApp } from "../../app.js";
 import { relate } from "../../blocking/commands.js";
 import { createBookmark } from "../../responses/commands.js";
 import { addWorkToSeries, createSeries } from "../../series/commands.js";
 import { subscribe } from "../../subscriptions/commands.js";
 import { subscriptionMailStep } from "../../subscriptions/mail-job.js";
-import { CATEGORIES, DEFAULT_FANDOM, RATINGS, WARNINGS } from "../../tags/vocabulary.js";
-import { LANGUAGES } from "../../works/languages.js";
+import { CATEGORIES, DEFAULT_FANDOM, RATINGS, WARNINGS } from "../../model/vocabulary.js";
+import { LANGUAGES } from "../../model/languages.js";
 import { addChapter } from "../../works/commands.js";
 import { createUser } from "../../users/commands.js";
 import type { Db } from "../db/index.js";
