@@ -266,7 +266,7 @@ export function ConfirmDeletePage({ what, action, cancelHref, csrf }: { what: st
   return (
     <div class="confirm">
       <h2 safe class="heading">{t("works.are_you_sure")}</h2>
-      <p safe>{`Are you sure you want to delete ${what}? This cannot be undone.`}</p>
+      <p safe>{t("ui.are_you_sure_you_want", { what })}</p>
       <form method="post" action={action}>
         <CsrfField csrf={csrf} />
         <p class="actions">
