@@ -35,7 +35,7 @@ function SetupPage({ token, values, errors, csrf }: { token: string; values: { l
 export async function showSetupPage(req: FastifyRequest, reply: FastifyReply) {
   const token = queryParam(req, "token");
   if ((await hasAdmin(req.db)) || !(await isSetupToken(req.db, token))) return reply.error("NOT_FOUND");
-  return reply.page("Set up", <SetupPage token={token} values={{ login: "", email: "" }} errors={{}} csrf={reply.csrf()} />);
+  return reply.page(t("admin.set_up"), <SetupPage token={token} values={{ login: "", email: "" }} errors={{}} csrf={reply.csrf()} />);
 }
 
 export async function createFirstAdmin(req: FastifyRequest, reply: FastifyReply) {
@@ -44,7 +44,7 @@ export async function createFirstAdmin(req: FastifyRequest, reply: FastifyReply)
   const form = readSignupForm(req.body);
   const errors = validateSignup(form);
   const created = Object.keys(errors).length ? { ok: false as const, errors } : await createUser(req.db, { login: form.login, email: form.email, password: form.password, roles: ["admin"] });
-  if (!created.ok) return reply.page("Set up", <SetupPage token={token} values={form} errors={created.errors} csrf={reply.csrf()} />, { status: 422 });
+  if (!created.ok) return reply.page(t("admin.set_up"), <SetupPage token={token} values={form} errors={created.errors} csrf={reply.csrf()} />, { status: 422 });
   await clearSetupToken(req.db);
   const session = await startSession(req.db, created.value.id, req.config.sessionDays);
   reply.setCookie(SESSION_COOKIE, session, { path: "/", httpOnly: true, sameSite: "lax", secure: req.config.publicUrl.startsWith("https:") });
@@ -93,7 +93,7 @@ function SettingsPage({ mode, invitations, errors, csrf }: { mode: SignupMode; i
                   <code safe>{inv.code}</code>
                 </td>
                 <td safe>{isoDate(inv.created_at)}</td>
-                <td safe>{inv.used_by ?? (inv.used_at ? "(deleted account)" : "unused")}</td>
+                <td safe>{inv.used_by ?? (inv.used_at ? t("admin.deleted_account") : "unused")}</td>
               </tr>
             ))}
           </tbody>
@@ -107,7 +107,7 @@ function SettingsPage({ mode, invitations, errors, csrf }: { mode: SignupMode; i
 
 export async function showSettingsPage(req: FastifyRequest, reply: FastifyReply) {
   const [mode, invitations] = await Promise.all([signupMode(req.db), listInvitations(req.db)]);
-  return reply.page("Archive settings", <SettingsPage mode={mode} invitations={invitations} errors={{}} csrf={reply.csrf()} />);
+  return reply.page(t("admin.archive_settings"), <SettingsPage mode={mode} invitations={invitations} errors={{}} csrf={reply.csrf()} />);
 }
 
 export async function saveSettings(req: FastifyRequest, reply: FastifyReply) {
@@ -117,7 +117,7 @@ export async function saveSettings(req: FastifyRequest, reply: FastifyReply) {
     // change nothing, showing the mode still in force.
     const [saved, invitations] = await Promise.all([signupMode(req.db), listInvitations(req.db)]);
     const errors = { signup_mode: [t("admin.signup_mode_invalid")] };
-    return reply.page("Archive settings", <SettingsPage mode={saved} invitations={invitations} errors={errors} csrf={reply.csrf()} />, { status: 422 });
+    return reply.page(t("admin.archive_settings"), <SettingsPage mode={saved} invitations={invitations} errors={errors} csrf={reply.csrf()} />, { status: 422 });
   }
   await setSetting(req.db, "signup_mode", mode);
   return reply.redirect("/admin/settings", 303);
