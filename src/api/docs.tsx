@@ -16,9 +16,9 @@ export function typeLabel(schema: TSchema): string {
   if (schema.const !== undefined) return JSON.stringify(schema.const);
   if (Array.isArray(schema.anyOf)) {
     const parts = (schema.anyOf as TSchema[]).map(typeLabel);
-    return parts.every((p) => p.startsWith('"')) ? `one of: ${parts.join(", ")}` : parts.join(" or ");
+    return parts.every((p) => p.startsWith('"')) ? t("api.one_of_value", { value: parts.join(", ") }) : parts.join(" or ");
   }
-  if (schema.type === "array") return `array of ${typeLabel(schema.items as TSchema)}`;
+  if (schema.type === "array") return t("api.array_of_value", { value: typeLabel(schema.items as TSchema) });
   if (schema.type === "object") return "object";
   return [schema.type, schema.format ? `(${schema.format})` : ""].filter(Boolean).join(" ");
 }
@@ -26,12 +26,12 @@ export function typeLabel(schema: TSchema): string {
 /** The limits a schema sets, as a short phrase. */
 function limitsOf(schema: TSchema): string {
   const parts: string[] = [];
-  if (schema.minLength !== undefined && schema.minLength > 1) parts.push(`at least ${schema.minLength} characters`);
-  if (schema.maxLength !== undefined) parts.push(`at most ${schema.maxLength} characters`);
-  if (schema.minimum !== undefined) parts.push(`from ${schema.minimum}`);
-  if (schema.maximum !== undefined) parts.push(`to ${schema.maximum}`);
-  if (schema.minItems !== undefined && schema.minItems > 0) parts.push(`at least ${schema.minItems}`);
-  if (schema.maxItems !== undefined) parts.push(`at most ${schema.maxItems} items`);
+  if (schema.minLength !== undefined && schema.minLength > 1) parts.push(t("api.at_least_minlength_characters", { minLength: schema.minLength }));
+  if (schema.maxLength !== undefined) parts.push(t("api.at_most_maxlength_characters", { maxLength: schema.maxLength }));
+  if (schema.minimum !== undefined) parts.push(t("api.from_minimum", { minimum: schema.minimum }));
+  if (schema.maximum !== undefined) parts.push(t("api.to_maximum", { maximum: schema.maximum }));
+  if (schema.minItems !== undefined && schema.minItems > 0) parts.push(t("api.at_least_minitems", { minItems: schema.minItems }));
+  if (schema.maxItems !== undefined) parts.push(t("api.at_most_maxitems_items", { maxItems: schema.maxItems }));
   return parts.join(", ");
 }
 
@@ -47,7 +47,7 @@ function Parameters({ def }: { def: Endpoint }): JSX.Element {
   const schemaOf = (p: { name: string; in: string }) => ((p.in === "path" ? def.schema.params : def.schema.querystring)!.properties as Record<string, TSchema>)[p.name]!;
   return (
     <table class="api-fields">
-      <caption safe>{`Parameters of ${def.operationId}`}</caption>
+      <caption safe>{t("api.parameters_of_operationid", { operationId: def.operationId })}</caption>
       <thead>
         <tr>
           <th safe scope="col">{t("users.name")}</th>
@@ -85,7 +85,7 @@ function BodyFields({ def }: { def: Endpoint }): JSX.Element {
   );
   return (
     <table class="api-fields">
-      <caption safe>{`JSON body of ${def.operationId}`}</caption>
+      <caption safe>{t("api.json_body_of_operationid", { operationId: def.operationId })}</caption>
       <thead>
         <tr>
           <th safe scope="col">{t("api.field")}</th>
@@ -184,7 +184,7 @@ function ApiDocsPage({ endpoints, base, tokensHref }: { endpoints: Endpoint[]; b
       </nav>
       <section id="api-auth" aria-labelledby="api-auth-h">
         <h3 safe class="heading" id="api-auth-h">{t("api.tokens_and_scopes")}</h3>
-        <p>{escapeHtml(t("api.make_a_personal_access_token"))}{" "}{tokensHref ? <a safe href={tokensHref}>{t("api.your_token_page")}</a> : "your account's token page (log in, then Account settings)"}{" "}{escapeHtml(t("api.and_send_it_with_every"))}{" "}<code safe>{t("api.authorization_bearer_fanfold")}</code>. A <strong safe>{t("api.read")}</strong>{" "}{escapeHtml(t("api.token_reads_what_you_could"))}{" "}
+        <p>{escapeHtml(t("api.make_a_personal_access_token"))}{" "}{tokensHref ? <a safe href={tokensHref}>{t("api.your_token_page")}</a> : escapeHtml(t("api.your_account_s_token_page"))}{" "}{escapeHtml(t("api.and_send_it_with_every"))}{" "}<code safe>{t("api.authorization_bearer_fanfold")}</code>. A <strong safe>{t("api.read")}</strong>{" "}{escapeHtml(t("api.token_reads_what_you_could"))}{" "}
           <strong safe>{t("api.write")}</strong>{" "}{escapeHtml(t("api.token_also_posts_and_edits"))}{" "}<a safe href="/opds">{t("api.opds_catalog")}</a>{" "}{escapeHtml(t("api.as_bearer_or_as_the"))}</p>
       </section>
       <section id="api-errors" aria-labelledby="api-errors-h">
@@ -204,7 +204,7 @@ function ApiDocsPage({ endpoints, base, tokensHref }: { endpoints: Endpoint[]; b
       <section id="api-limits" aria-labelledby="api-limits-h">
         <h3 safe class="heading" id="api-limits-h">{t("api.rate_limits")}</h3>
         <p safe>
-          {`Up to ${API_RATE_LIMITS.token} requests a minute per token, and ${API_RATE_LIMITS.anonymous} a minute per address without one. Every answer carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset; past the limit the answer is 429 with Retry-After.`}
+          {t("api.up_to_token_requests_a", { token: API_RATE_LIMITS.token, anonymous: API_RATE_LIMITS.anonymous })}
         </p>
       </section>
       {groups.map((group) => (

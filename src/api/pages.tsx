@@ -33,7 +33,7 @@ export async function showTokensPage(req: FastifyRequest, reply: FastifyReply) {
   if (!user) return;
   const tokens = await tokensOf(req.db, user.id);
   const notice = takeFlash(req, reply)[0];
-  return reply.page("Personal access tokens", <TokensPage login={user.login} tokens={tokens} values={EMPTY_FORM} errors={{}} notice={notice} csrf={reply.csrf()} />, {
+  return reply.page(t("users.personal_access_tokens"), <TokensPage login={user.login} tokens={tokens} values={EMPTY_FORM} errors={{}} notice={notice} csrf={reply.csrf()} />, {
     mainClass: "api-tokens",
   });
 }
@@ -49,14 +49,14 @@ export async function postToken(req: FastifyRequest, reply: FastifyReply) {
   const form = parseTokenForm(values);
   if (!form.ok) {
     const tokens = await tokensOf(req.db, user.id);
-    return reply.page("Personal access tokens", <TokensPage login={user.login} tokens={tokens} values={values} errors={form.errors} csrf={reply.csrf()} />, {
+    return reply.page(t("users.personal_access_tokens"), <TokensPage login={user.login} tokens={tokens} values={values} errors={form.errors} csrf={reply.csrf()} />, {
       status: 422,
       mainClass: "api-tokens",
     });
   }
   const created = await createToken(req.db, user.id, form.value.name, form.value.scope);
   const tokens = await tokensOf(req.db, user.id);
-  return reply.page("Personal access tokens", <TokensPage login={user.login} tokens={tokens} values={EMPTY_FORM} errors={{}} created={{ name: form.value.name, token: created.token }} csrf={reply.csrf()} />, {
+  return reply.page(t("users.personal_access_tokens"), <TokensPage login={user.login} tokens={tokens} values={EMPTY_FORM} errors={{}} created={{ name: form.value.name, token: created.token }} csrf={reply.csrf()} />, {
       status: 201,
       mainClass: "api-tokens",
     });
@@ -77,7 +77,7 @@ async function ownToken(req: FastifyRequest, reply: FastifyReply) {
 export async function showRevokeTokenPage(req: FastifyRequest, reply: FastifyReply) {
   const found = await ownToken(req, reply);
   if (!found) return;
-  return reply.page("Revoke token", <ConfirmRevokePage login={found.user.login} token={found.token} csrf={reply.csrf()} />, { mainClass: "api-tokens" });
+  return reply.page(t("api.revoke_token"), <ConfirmRevokePage login={found.user.login} token={found.token} csrf={reply.csrf()} />, { mainClass: "api-tokens" });
 }
 
 export async function removeToken(req: FastifyRequest, reply: FastifyReply) {

@@ -41,7 +41,7 @@ export function TokensPage(props: {
       {props.created ? (
         <div class="flash notice" role="status">
           <p>
-            <strong safe>{`Your new token “${props.created.name}”:`}</strong>
+            <strong safe>{t("api.your_new_token_name", { name: props.created.name })}</strong>
           </p>
           <p>
             <code class="token" safe>
@@ -86,11 +86,11 @@ export function TokensPage(props: {
                       {isoDate(token.last_used_at)}
                     </time>
                   ) : (
-                    "Never"
+                    escapeHtml(t("api.never"))
                   )}
                 </td>
                 <td>
-                  <a safe href={`${base}/${token.id}/confirm_revoke`} aria-label={`Revoke ${token.name}`}>{t("api.revoke")}</a>
+                  <a safe href={`${base}/${token.id}/confirm_revoke`} aria-label={t("api.revoke_name", { name: token.name })}>{t("api.revoke")}</a>
                 </td>
               </tr>
             ))}
@@ -123,7 +123,7 @@ export function ConfirmRevokePage({ login, token, csrf }: { login: string; token
   return (
     <div class="confirm">
       <h2 safe class="heading">{t("works.are_you_sure")}</h2>
-      <p safe>{`Revoke the token “${token.name}”? Programs using it will stop working at once. This cannot be undone.`}</p>
+      <p safe>{t("api.revoke_the_token_name_programs", { name: token.name })}</p>
       <form method="post" action={`${tokensPath(login)}/${token.id}/revoke`}>
         <CsrfField csrf={csrf} />
         <p class="actions">
