@@ -27,7 +27,7 @@ async function renderListing(req: FastifyRequest, reply: FastifyReply, scope: Li
     return search ? `${basePath}?${search}` : basePath;
   };
   return reply.page(
-    `Works ${heading}`.trim(),
+    t("browse.works_heading", { heading }).trim(),
     <div class="listing-with-filters">
       <div class="listing">
         <FilterNotices notices={sidebar.notices} />
@@ -51,7 +51,7 @@ export async function showUserWorksPage(req: FastifyRequest, reply: FastifyReply
   const login = (req.params as { login: string }).login;
   const user = await findUserByLogin(req.db, login);
   if (!user) return reply.error("NOT_FOUND");
-  return renderListing(req, reply, { kind: "user", userId: user.id }, `by ${user.login}`, `/users/${encodeURIComponent(user.login)}/works`);
+  return renderListing(req, reply, { kind: "user", userId: user.id }, t("browse.by_login", { login: user.login }), `/users/${encodeURIComponent(user.login)}/works`);
 }
 
 export async function showPseudWorksPage(req: FastifyRequest, reply: FastifyReply) {
@@ -60,7 +60,7 @@ export async function showPseudWorksPage(req: FastifyRequest, reply: FastifyRepl
   const pseud = user ? await findPseud(req.db, user.id, pseudName) : undefined;
   if (!user || !pseud) return reply.error("NOT_FOUND");
   const by = creatorName({ pseudName: pseud.name, login: user.login });
-  return renderListing(req, reply, { kind: "pseud", pseudId: pseud.id }, `by ${by}`, `/users/${encodeURIComponent(user.login)}/pseuds/${encodeURIComponent(pseud.name)}/works`);
+  return renderListing(req, reply, { kind: "pseud", pseudId: pseud.id }, t("browse.by_by", { by }), `/users/${encodeURIComponent(user.login)}/pseuds/${encodeURIComponent(pseud.name)}/works`);
 }
 
 export async function showPseudPage(req: FastifyRequest, reply: FastifyReply) {
@@ -74,7 +74,7 @@ export async function showDraftsPage(req: FastifyRequest, reply: FastifyReply) {
   if (!user) return reply.error("NOT_FOUND");
   if (user.id !== req.viewer.user?.id) return reply.error("FORBIDDEN");
   const blurbs = await draftsOf(req.db, user.id);
-  return reply.page("Drafts", <WorkListing heading={t("browse.drafts")} total={blurbs.length} page={1} blurbs={blurbs} href={() => req.url} empty={t("browse.you_have_no_drafts")} />, {
+  return reply.page(t("users.drafts"), <WorkListing heading={t("browse.drafts")} total={blurbs.length} page={1} blurbs={blurbs} href={() => req.url} empty={t("browse.you_have_no_drafts")} />, {
     mainClass: "works-drafts",
   });
 }
@@ -93,5 +93,5 @@ export async function showTagWorksPage(req: FastifyRequest, reply: FastifyReply)
   if (canonical) return reply.header("cache-control", "no-store").redirect(`${tagPath(canonical.name)}/works`, 301);
   // A canonical tag lists its filter set (synonyms' and subtags' works); an unwrangled one its own works.
   const { scope, within } = await tagListingScope(req.db, tag);
-  return renderListing(req, reply, scope, `in ${tag.name}`, `${tagPath(tag.name)}/works`, within);
+  return renderListing(req, reply, scope, t("browse.in_name", { name: tag.name }), `${tagPath(tag.name)}/works`, within);
 }

@@ -17,7 +17,7 @@ export function FilterSidebar(props: { action: string; sidebar: Sidebar; result:
 
   const groups = FACET_TYPES.map(({ type, param }) => {
     const facet = result.facets[type] ?? [];
-    const legend = TYPE_LABELS[type].many === "Rating" ? "Ratings" : TYPE_LABELS[type].many;
+    const legend = TYPE_LABELS[type].many === "Rating" ? t("browse.ratings") : TYPE_LABELS[type].many;
     const facetIds = new Set(facet.map((f) => f.tagId));
     const includeChoices: Choice[] = facet.map((f) => ({ value: String(f.tagId), label: label(f.tagId, f.count) }));
     // Tags already included stay listed (checked), whatever their rank: every match carries them.
@@ -32,7 +32,7 @@ export function FilterSidebar(props: { action: string; sidebar: Sidebar; result:
   });
 
   const sortChoices = Object.entries(SORT_COLUMNS).map(([value, s]) => ({ value, label: s.label }));
-  const languageChoices = [{ value: "", label: "Any language" }, ...LANGUAGES.map((l) => ({ value: l.code, label: l.name }))];
+  const languageChoices = [{ value: "", label: t("search.any_language") }, ...LANGUAGES.map((l) => ({ value: l.code, label: l.name }))];
   const selected = (ids: number[]) => ids.map(String);
 
   return (
@@ -47,10 +47,10 @@ export function FilterSidebar(props: { action: string; sidebar: Sidebar; result:
         {groups.map((g) =>
           g.includeChoices.length ? (
             <details open={g.includeChoices.some((c) => q.includeTagIds.includes(Number(c.value)))}>
-              <summary safe>{`Include ${g.legend}`}</summary>
+              <summary safe>{t("browse.include_legend", { legend: g.legend })}</summary>
               <ChoiceGroup
                 name={`include_work_search[${g.param}][]`}
-                legend={`Include ${g.legend}`}
+                legend={t("browse.include_legend", { legend: g.legend })}
                 choices={g.includeChoices}
                 selected={selected(q.includeTagIds)}
                 type={g.type === "Rating" ? "radio" : "checkbox"}
@@ -67,8 +67,8 @@ export function FilterSidebar(props: { action: string; sidebar: Sidebar; result:
         {groups.map((g) =>
           g.excludeChoices.length ? (
             <details open={g.excludeChoices.some((c) => q.excludeTagIds.includes(Number(c.value)))}>
-              <summary safe>{`Exclude ${g.legend}`}</summary>
-              <ChoiceGroup name={`exclude_work_search[${g.param}][]`} legend={`Exclude ${g.legend}`} choices={g.excludeChoices} selected={selected(q.excludeTagIds)} />
+              <summary safe>{t("browse.exclude_legend", { legend: g.legend })}</summary>
+              <ChoiceGroup name={`exclude_work_search[${g.param}][]`} legend={t("browse.exclude_legend", { legend: g.legend })} choices={g.excludeChoices} selected={selected(q.excludeTagIds)} />
             </details>
           ) : (
             ""
@@ -83,9 +83,9 @@ export function FilterSidebar(props: { action: string; sidebar: Sidebar; result:
           legend={t("search.crossovers")}
           type="radio"
           choices={[
-            { value: "", label: "Include crossovers" },
-            { value: "F", label: "Exclude crossovers" },
-            { value: "T", label: "Show only crossovers" },
+            { value: "", label: t("search.include_crossovers") },
+            { value: "F", label: t("search.exclude_crossovers") },
+            { value: "T", label: t("browse.show_only_crossovers") },
           ]}
           selected={[q.crossover === "exclude" ? "F" : q.crossover === "only" ? "T" : ""]}
         />
@@ -94,9 +94,9 @@ export function FilterSidebar(props: { action: string; sidebar: Sidebar; result:
           legend={t("browse.completion_status")}
           type="radio"
           choices={[
-            { value: "", label: "All works" },
-            { value: "T", label: "Complete works only" },
-            { value: "F", label: "Works in progress only" },
+            { value: "", label: t("responses.all_works") },
+            { value: "T", label: t("search.complete_works_only") },
+            { value: "F", label: t("search.works_in_progress_only") },
           ]}
           selected={[q.completion === "complete" ? "T" : q.completion === "in_progress" ? "F" : ""]}
         />
