@@ -85,8 +85,8 @@ export async function commentsFor(req: FastifyRequest, work: Work, chapterId: nu
           errors: {},
           csrf,
           guest: !req.viewer.user,
-          legend: chapterId !== null ? "Comment on this chapter" : "Comment on this work",
-          submit: "Comment",
+          legend: chapterId !== null ? t("comments.comment_on_this_chapter") : t("comments.comment_on_this_work"),
+          submit: t("comments.comment"),
           hidden: chapterId !== null ? { "comment[chapter_id]": String(chapterId) } : {},
         }
       : null;
@@ -112,7 +112,7 @@ export async function showWorkComments(req: FastifyRequest, reply: FastifyReply)
   const csrf = reply.csrf();
   const section = await commentsFor(req, work, null, csrf);
   const notices = takeFlash(req, reply);
-  return reply.page(`Comments on ${work.title}`, <WorkCommentsPage work={work} notices={notices} section={section} />, { mainClass: "comments-index" });
+  return reply.page(t("comments.comments_on_title", { title: work.title }), <WorkCommentsPage work={work} notices={notices} section={section} />, { mainClass: "comments-index" });
 }
 
 /** The page around a work's comment section (the section is rendered by commentsFor). */
@@ -121,7 +121,7 @@ function WorkCommentsPage({ work, notices, section }: { work: Work; notices: str
     <>
       <FlashNotices lines={notices} />
       <h2 class="heading">
-        {"Comments on "}
+        {t("comments.comments_on")}
         <a href={workPath(work.id)} safe>{work.title}</a>
       </h2>
       {section}
@@ -152,8 +152,8 @@ export async function createComment(req: FastifyRequest, reply: FastifyReply) {
 
   const blocked = await blockedByAny(req.db, work.creatorUserIds, req.viewer);
   const refusal = commentRefusal(req.viewer, work, blocked);
-  if (refusal !== "ok") return reply.page("Comments", <CommentRefusedPage message={refusalMessage(refusal)} back={back} />, { status: 403 });
-  if (parent && !canReply(req.viewer, work, parent, blocked)) return reply.page("Comments", <CommentRefusedPage message={t("comments.refused.reply")} back={back} />, { status: 403 });
+  if (refusal !== "ok") return reply.page(t("comments.comments"), <CommentRefusedPage message={refusalMessage(refusal)} back={back} />, { status: 403 });
+  if (parent && !canReply(req.viewer, work, parent, blocked)) return reply.page(t("comments.comments"), <CommentRefusedPage message={t("comments.refused.reply")} back={back} />, { status: 403 });
 
   const values = readCommentForm(req.body);
   const parsed = parseComment(values, { guest: !req.viewer.user });
@@ -165,11 +165,11 @@ export async function createComment(req: FastifyRequest, reply: FastifyReply) {
       errors: parsed.errors,
       csrf: reply.csrf(),
       guest: !req.viewer.user,
-      legend: parent ? "Reply" : "Comment",
-      submit: parent ? "Reply" : "Comment",
+      legend: parent ? t("comments.reply") : t("comments.comment"),
+      submit: parent ? t("comments.reply") : t("comments.comment"),
       hidden,
     };
-    return reply.page(`Comment on ${work.title}`, <CommentFormPage work={work} heading={parent ? "Reply to a comment" : "Leave a comment"} quoted={parent} form={form} />, { status: 422, mainClass: "comments-new" });
+    return reply.page(t("comments.comment_on_title", { title: work.title }), <CommentFormPage work={work} heading={parent ? t("comments.reply_to_a_comment") : t("comments.leave_a_comment")} quoted={parent} form={form} />, { status: 422, mainClass: "comments-new" });
   }
   const held = isHeldForReview(req.viewer, work);
   const result = await postComment(req.db, {
@@ -209,7 +209,7 @@ export async function showComment(req: FastifyRequest, reply: FastifyReply) {
   const { comment, work } = found;
   const [threads, blocked] = await Promise.all([loadThreads(req.db, { commentId: comment.id }, await filterFor(req.db, req.viewer, work)), blockedByAny(req.db, work.creatorUserIds, req.viewer)]);
   return reply.page(
-    `Comment on ${work.title}`,
+    t("comments.comment_on_title", { title: work.title }),
     <ThreadPage work={work} parentId={comment.parent_id} threads={threads} actionsFor={actionsFor(req.viewer, work, blocked)} csrf={reply.csrf()} notices={takeFlash(req, reply)} />,
     { mainClass: "comments-show" },
   );
@@ -222,19 +222,19 @@ export async function showReplyForm(req: FastifyRequest, reply: FastifyReply) {
   const { comment, work } = found;
   const blocked = await blockedByAny(req.db, work.creatorUserIds, req.viewer);
   const refusal = commentRefusal(req.viewer, work, blocked);
-  if (refusal !== "ok") return reply.page("Comments", <CommentRefusedPage message={refusalMessage(refusal)} back={commentPath(comment.id)} />, { status: 403 });
-  if (!canReply(req.viewer, work, comment, blocked)) return reply.page("Comments", <CommentRefusedPage message={t("comments.refused.reply")} back={commentPath(comment.id)} />, { status: 403 });
+  if (refusal !== "ok") return reply.page(t("comments.comments"), <CommentRefusedPage message={refusalMessage(refusal)} back={commentPath(comment.id)} />, { status: 403 });
+  if (!canReply(req.viewer, work, comment, blocked)) return reply.page(t("comments.comments"), <CommentRefusedPage message={t("comments.refused.reply")} back={commentPath(comment.id)} />, { status: 403 });
   const form: CommentFormProps = {
     action: workCommentsPath(work.id),
     values: emptyForm(),
     errors: {},
     csrf: reply.csrf(),
     guest: !req.viewer.user,
-    legend: "Reply",
-    submit: "Reply",
+    legend: t("comments.reply"),
+    submit: t("comments.reply"),
     hidden: { "comment[parent_id]": String(comment.id) },
   };
-  return reply.page(`Reply to a comment on ${work.title}`, <CommentFormPage work={work} heading={t("comments.reply_to_a_comment")} quoted={comment} form={form} />, { mainClass: "comments-new" });
+  return reply.page(t("comments.reply_to_a_comment_on", { title: work.title }), <CommentFormPage work={work} heading={t("comments.reply_to_a_comment")} quoted={comment} form={form} />, { mainClass: "comments-new" });
 }
 
 /** The comment behind `:id` when the viewer may edit it: 404 when they may not see it, 403 when it is not theirs to change. */
@@ -246,14 +246,14 @@ async function editableComment(req: FastifyRequest, reply: FastifyReply) {
     return undefined;
   }
   if (!canEditComment(req.viewer, found.comment)) {
-    reply.page("Comments", <CommentRefusedPage message={t("comments.refused.edit")} back={commentPath(found.comment.id)} />, { status: 403 });
+    reply.page(t("comments.comments"), <CommentRefusedPage message={t("comments.refused.edit")} back={commentPath(found.comment.id)} />, { status: 403 });
     return undefined;
   }
   return found;
 }
 
 function editForm(comment: ShownComment, values: CommentFormValues, errors: CommentFormProps["errors"], csrf: string): CommentFormProps {
-  return { action: commentPath(comment.id), values, errors, csrf, guest: false, legend: "Edit comment", submit: "Update" };
+  return { action: commentPath(comment.id), values, errors, csrf, guest: false, legend: t("comments.edit_comment"), submit: t("series.update") };
 }
 
 export async function showEditComment(req: FastifyRequest, reply: FastifyReply) {
@@ -261,7 +261,7 @@ export async function showEditComment(req: FastifyRequest, reply: FastifyReply) 
   if (!found) return;
   const { comment, work } = found;
   const values: CommentFormValues = { content: htmlToTextarea(comment.content), name: "", email: "", token: "" };
-  return reply.page(`Edit comment on ${work.title}`, <CommentFormPage work={work} heading={t("comments.edit_comment")} form={editForm(comment, values, {}, reply.csrf())} />, { mainClass: "comments-edit" });
+  return reply.page(t("comments.edit_comment_on_title", { title: work.title }), <CommentFormPage work={work} heading={t("comments.edit_comment")} form={editForm(comment, values, {}, reply.csrf())} />, { mainClass: "comments-edit" });
 }
 
 /** POST /comments/:id: saves an edit (marked "Last Edited"). */
@@ -272,7 +272,7 @@ export async function updateComment(req: FastifyRequest, reply: FastifyReply) {
   const values = readCommentForm(req.body);
   const parsed = parseComment(values, { guest: false });
   if (!parsed.ok) {
-    return reply.page(`Edit comment on ${work.title}`, <CommentFormPage work={work} heading={t("comments.edit_comment")} form={editForm(comment, values, parsed.errors, reply.csrf())} />, { status: 422, mainClass: "comments-edit" });
+    return reply.page(t("comments.edit_comment_on_title", { title: work.title }), <CommentFormPage work={work} heading={t("comments.edit_comment")} form={editForm(comment, values, parsed.errors, reply.csrf())} />, { status: 422, mainClass: "comments-edit" });
   }
   const hold = editNeedsReview(req.viewer, work, comment.content, parsed.value.content);
   if (!(await editComment(req.db, req.viewer.user.id, comment.id, parsed.value.content, { hold }))) return reply.error("NOT_FOUND");
@@ -295,7 +295,7 @@ export async function showDeleteComment(req: FastifyRequest, reply: FastifyReply
   const found = await deletableComment(req, reply);
   if (!found) return;
   const { comment } = found;
-  return reply.page("Delete Comment", <ConfirmDeletePage what={t("comments.this_comment")} action={`${commentPath(comment.id)}/delete`} cancelHref={commentPath(comment.id)} csrf={reply.csrf()} />, {
+  return reply.page(t("comments.delete_comment"), <ConfirmDeletePage what={t("comments.this_comment")} action={`${commentPath(comment.id)}/delete`} cancelHref={commentPath(comment.id)} csrf={reply.csrf()} />, {
     mainClass: "comments-delete",
   });
 }
@@ -360,7 +360,7 @@ export async function showInbox(req: FastifyRequest, reply: FastifyReply) {
   const page = pageParam(req);
   const { total, unread, entries } = await inboxOf(req.db, req.viewer, page);
   return reply.page(
-    `${login} - Inbox`,
+    t("comments.login_inbox", { login }),
     <InboxPage
       login={login}
       total={total}

@@ -63,7 +63,7 @@ export function CommentForm(props: CommentFormProps): JSX.Element {
           label={t("comments.comment")}
           value={props.values.content}
           errors={props.errors["comment[comment_content]"]}
-          hint={`Plain text or HTML, up to ${MAX_COMMENT.toLocaleString("en-US")} characters.`}
+          hint={t("comments.plain_text_or_html_up", { value: MAX_COMMENT.toLocaleString("en-US") })}
           rows={8}
           required
         />
@@ -77,7 +77,7 @@ export function CommentForm(props: CommentFormProps): JSX.Element {
 
 function Byline({ comment }: { comment: ShownComment }): JSX.Element {
   if (comment.login) return <a href={userPath(comment.login)} safe>{comment.login}</a>;
-  if (comment.guest_name) return <span class="guest" safe>{`${comment.guest_name} (Guest)`}</span>;
+  if (comment.guest_name) return <span class="guest" safe>{t("comments.guest_name_guest", { guest_name: comment.guest_name })}</span>;
   return <span safe class="deleted-user">{t("comments.previous_user")}</span>;
 }
 
@@ -96,9 +96,9 @@ export function CommentBody({ comment, actions, csrf }: { comment: ShownComment;
     <>
       <h4 class="heading byline">
         {comment.deleted ? <span safe>{t("comments.deleted_comment")}</span> : <Byline comment={comment} />}
-        {comment.chapter_position !== null ? <span class="parent" safe>{` on Chapter ${comment.chapter_position}`}</span> : ""}{" "}
+        {comment.chapter_position !== null ? <span class="parent" safe>{t("comments.on_chapter_chapter_position", { chapter_position: comment.chapter_position })}</span> : ""}{" "}
         <span class="posted datetime">
-          <time datetime={comment.created_at} safe>{`${comment.created_at.slice(0, 16).replace("T", " ")} UTC`}</time>
+          <time datetime={comment.created_at} safe>{t("comments.value_utc", { value: comment.created_at.slice(0, 16).replace("T", " ") })}</time>
         </span>
       </h4>
       {comment.deleted ? (
@@ -108,7 +108,7 @@ export function CommentBody({ comment, actions, csrf }: { comment: ShownComment;
           {comment.unreviewed ? <p safe class="notice unreviewed">{t("comments.this_comment_is_awaiting_the")}</p> : ""}
           <blockquote class="userstuff">{rawHtml(comment.content)}</blockquote>
           {comment.edited_at ? (
-            <p class="edited">{escapeHtml(t("comments.last_edited"))}{" "}<time datetime={comment.edited_at} safe>{`${comment.edited_at.slice(0, 16).replace("T", " ")} UTC`}</time>
+            <p class="edited">{escapeHtml(t("comments.last_edited"))}{" "}<time datetime={comment.edited_at} safe>{t("comments.value_utc", { value: comment.edited_at.slice(0, 16).replace("T", " ") })}</time>
             </p>
           ) : (
             ""
@@ -150,7 +150,7 @@ export function CommentBody({ comment, actions, csrf }: { comment: ShownComment;
         )}
         {actions.freeze ? (
           <li>
-            <PostForm action={`${commentPath(comment.id)}/${comment.frozen ? "unfreeze" : "freeze"}`} label={comment.frozen ? "Unfreeze Thread" : "Freeze Thread"} csrf={csrf} />
+            <PostForm action={`${commentPath(comment.id)}/${comment.frozen ? "unfreeze" : "freeze"}`} label={comment.frozen ? t("comments.unfreeze_thread") : t("comments.freeze_thread")} csrf={csrf} />
           </li>
         ) : (
           ""
@@ -162,7 +162,7 @@ export function CommentBody({ comment, actions, csrf }: { comment: ShownComment;
 
 function ThreadItem({ comment, actionsFor, csrf }: { comment: ThreadComment; actionsFor: (c: ShownComment) => CommentActions; csrf: string }): JSX.Element {
   return (
-    <li class={`comment group depth-${comment.depth}${comment.login ? "" : " guest"}`} id={`comment_${comment.id}`}>
+    <li class={`comment group depth-${comment.depth}${comment.login ? "" : t("comments.guest")}`} id={`comment_${comment.id}`}>
       <CommentBody comment={comment} actions={actionsFor(comment)} csrf={csrf} />
       {comment.replies.length ? (
         <ol class="thread">
@@ -213,7 +213,7 @@ export interface CommentsSectionProps {
 export function CommentsSection(props: CommentsSectionProps): JSX.Element {
   return (
     <div id="comments" class="comments" role="region" aria-labelledby="comments-heading">
-      <h3 class="heading" id="comments-heading" safe>{`Comments (${props.count})`}</h3>
+      <h3 class="heading" id="comments-heading" safe>{t("comments.comments_count", { count: props.count })}</h3>
       {props.form ? <CommentForm {...props.form} /> : props.refusal ? <p class="notice" safe>{props.refusal}</p> : ""}
       <Threads threads={props.threads} actionsFor={props.actionsFor} csrf={props.csrf} />
       <Pagination page={props.page} pages={props.pages} href={props.href} />
@@ -227,7 +227,7 @@ export function CommentFormPage(props: { work: { id: number; title: string }; he
     <div class="comment-form-page">
       <h2 class="heading" safe>{props.heading}</h2>
       <p>
-        {"On "}
+        {escapeHtml(t("comments.on"))}
         <a href={workPath(props.work.id)} safe>{props.work.title}</a>
       </p>
       {props.quoted ? (
@@ -269,7 +269,7 @@ export function ThreadPage(props: {
     <div class="comment-thread">
       <FlashNotices lines={props.notices} />
       <h2 class="heading">
-        {"Comment on "}
+        {escapeHtml(t("comments.comment_on"))}
         <a href={workPath(props.work.id)} safe>{props.work.title}</a>
       </h2>
       <ul class="navigation actions">

@@ -6,7 +6,7 @@ import { t } from "../../platform/i18n/index.js";
 
 function From({ entry }: { entry: InboxEntry }): JSX.Element {
   if (entry.login) return <a href={userPath(entry.login)} safe>{entry.login}</a>;
-  return <span class="guest" safe>{`${entry.guest_name ?? "(Previous user)"} (Guest)`}</span>;
+  return <span class="guest" safe>{t("comments.value_guest", { value: entry.guest_name ?? "(Previous user)" })}</span>;
 }
 
 /** /users/LOGIN/inbox: comments on the owner's works and replies to their comments, newest first. */
@@ -14,7 +14,7 @@ export function InboxPage(props: { login: string; total: number; unread: number;
   return (
     <div class="inbox">
       <FlashNotices lines={props.notices} />
-      <h2 class="heading" safe>{`My Inbox (${props.total}, ${props.unread} unread)`}</h2>
+      <h2 class="heading" safe>{t("comments.my_inbox_total_unread_unread", { total: props.total, unread: props.unread })}</h2>
       {props.entries.length === 0 ? (
         <p safe class="empty">{t("comments.no_comments_yet")}</p>
       ) : (
@@ -27,9 +27,9 @@ export function InboxPage(props: { login: string; total: number; unread: number;
                   <input type="checkbox" name="inbox_comments[]" value={String(entry.id)} id={`inbox_select_${entry.id}`} />{" "}
                   <label for={`inbox_select_${entry.id}`}>
                     <From entry={entry} />
-                    {entry.is_reply ? " replied to your comment on " : " commented on "}
+                    {entry.is_reply ? t("comments.replied_to_your_comment_on") : t("comments.commented_on")}
                     <span safe>{entry.work_title}</span>
-                    {entry.chapter_position !== null ? <span safe>{` (Chapter ${entry.chapter_position})`}</span> : ""}
+                    {entry.chapter_position !== null ? <span safe>{t("comments.chapter_chapter_position", { chapter_position: entry.chapter_position })}</span> : ""}
                   </label>
                   {entry.read ? "" : <span safe class="unread">{t("comments.unread")}</span>}
                 </h3>
