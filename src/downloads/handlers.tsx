@@ -25,8 +25,8 @@ export async function download(req: FastifyRequest, reply: FastifyReply) {
   const book = await loadBookSource(req.db, id);
   const visibility = book && book.work.posted ? workVisibility(req.viewer, book.work) : "no";
   if (!book || visibility === "no" || book.chapters.length === 0) return reply.error("WORK_NOT_FOUND");
-  if (visibility === "login") return reply.page("Registered users only", <RestrictedPage returnTo={req.url} />, { status: 401 });
-  if (format === "pdf" && !pdfAvailable()) return reply.page("PDF unavailable", <PdfUnavailablePage work={book.work} />, { status: 503 });
+  if (visibility === "login") return reply.page(t("works.registered_users_only"), <RestrictedPage returnTo={req.url} />, { status: 401 });
+  if (format === "pdf" && !pdfAvailable()) return reply.page(t("downloads.pdf_unavailable"), <PdfUnavailablePage work={book.work} />, { status: 503 });
 
   const paper: Paper | null = format === "pdf" ? (queryParam(req, "paper") === "a5" ? "a5" : "letter") : null;
   const archive = { name: t("site.name"), publicUrl: req.config.publicUrl };
@@ -47,7 +47,7 @@ export async function download(req: FastifyRequest, reply: FastifyReply) {
   } catch (error) {
     if (!(error instanceof PdfBusyError)) throw error;
     reply.header("retry-after", "30");
-    return reply.page("PDF busy", <PdfBusyPage work={book.work} />, { status: 503 });
+    return reply.page(t("downloads.pdf_busy"), <PdfBusyPage work={book.work} />, { status: 503 });
   }
   let size: number;
   try {

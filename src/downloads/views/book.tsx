@@ -30,18 +30,18 @@ export const workUrl = (archive: Archive, workId: number) => `${archive.publicUr
 
 /** "Chapter 2: The Title" or "Chapter 2". */
 export function chapterHeading(chapter: Pick<ChapterOutline, "position" | "title">): string {
-  return chapter.title ? `Chapter ${chapter.position}: ${chapter.title}` : `Chapter ${chapter.position}`;
+  return chapter.title ? t("model.chapter_position_title", { position: chapter.position, title: chapter.title }) : t("model.chapter_position", { position: chapter.position });
 }
 
 /** Creators' pseuds as plain text ("Anonymous" when there are none). */
 export function creatorNames(book: BookSource): string {
-  return book.work.creators.map((c) => c.pseudName).join(", ") || "Anonymous";
+  return book.work.creators.map((c) => c.pseudName).join(", ") || t("subscriptions.mail.anonymous");
 }
 
 /** "Title - Creators - Fandom", AO3's title for a download (">3 fandoms" is "Multifandom"). */
 export function bookTitle(book: BookSource): string {
   const fandoms = book.tags.filter((tag) => tag.type === "Fandom").map((tag) => tag.name);
-  return [book.work.title, creatorNames(book), fandoms.length > 3 ? "Multifandom" : fandoms.join(", ")].filter(Boolean).join(" - ");
+  return [book.work.title, creatorNames(book), fandoms.length > 3 ? t("downloads.multifandom") : fandoms.join(", ")].filter(Boolean).join(" - ");
 }
 
 function UserBlock({ heading, html, id }: { heading: string; html: TrustedHtml; id?: string }): JSX.Element {
@@ -103,10 +103,10 @@ function Tags({ book, archive }: { book: BookSource; archive: Archive }): JSX.El
       <dt safe>{t("series.stats")}</dt>
       <dd safe>
         {[
-          `Published: ${work.published_on.slice(0, 10)}`,
-          multi ? `${work.complete ? "Completed" : "Updated"}: ${work.revised_at.slice(0, 10)}` : "",
-          `Words: ${formatNumber(work.word_count)}`,
-          `Chapters: ${chapterProgress(chapters.length, work.expected_chapters)}`,
+          t("downloads.published_value", { value: work.published_on.slice(0, 10) }),
+          multi ? `${work.complete ? t("downloads.completed") : t("downloads.updated")}: ${work.revised_at.slice(0, 10)}` : "",
+          t("downloads.words_word_count", { word_count: formatNumber(work.word_count) }),
+          t("downloads.chapters_value", { value: chapterProgress(chapters.length, work.expected_chapters) }),
         ]
           .filter(Boolean)
           .join(" ")}
@@ -124,11 +124,11 @@ export function Preface({ book, archive }: { book: BookSource; archive: Archive 
       <p class="message">
         <b safe>{work.title}</b>
         <br />
-        {"Posted originally on the "}
+        {escapeHtml(t("downloads.posted_originally_on_the"))}
         <a href={`${archive.publicUrl}/`} safe>
           {archive.name}
         </a>
-        {" at "}
+        {escapeHtml(t("downloads.at"))}
         <a href={url} safe>
           {url}
         </a>
@@ -138,9 +138,9 @@ export function Preface({ book, archive }: { book: BookSource; archive: Archive 
         <Tags book={book} archive={archive} />
         <h1 safe>{work.title}</h1>
         <div class="byline">
-          {"by "}
+          {escapeHtml(t("downloads.by"))}
           {work.creators.length === 0
-            ? "Anonymous"
+            ? t("subscriptions.mail.anonymous")
             : work.creators.map((c, i) => (
                 <>
                   {i > 0 ? ", " : ""}
@@ -211,11 +211,11 @@ export function Afterword({ book, archive }: { book: BookSource; archive: Archiv
         <h2 safe class="toc-heading">{t("downloads.afterword")}</h2>
         <UserBlock heading={t("works.end_notes")} html={book.work.endnotes} id="endnotes" />
         <p class="message">
-          {"Please "}
+          {escapeHtml(t("downloads.please"))}
           <a href={workUrl(archive, book.work.id)} safe>
-            {`drop by the ${archive.name} and comment`}
+            {t("downloads.drop_by_the_name_and", { name: archive.name })}
           </a>
-          {" to let the creator know if you enjoyed their work!"}
+          {escapeHtml(t("downloads.to_let_the_creator_know"))}
         </p>
       </div>
     </div>
