@@ -32,7 +32,7 @@ export async function readWork(db: DbOrTrx, viewer: Viewer, id: number | null): 
 export async function readableWork(req: FastifyRequest, reply: FastifyReply, id: number | null = idParam(req, "id")): Promise<Work | undefined> {
   const reading = await readWork(req.db, req.viewer, id);
   if (reading.kind === "not-found") reply.error("WORK_NOT_FOUND");
-  else if (reading.kind === "login-required") reply.page("Registered users only", <RestrictedPage returnTo={req.url} />, { status: 401 });
+  else if (reading.kind === "login-required") reply.page(t("works.registered_users_only"), <RestrictedPage returnTo={req.url} />, { status: 401 });
   else return reading.work;
   return undefined;
 }

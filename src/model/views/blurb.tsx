@@ -36,7 +36,7 @@ export interface ViewerMarks {
 
 /** The viewer's marks as words (never only a colour or an icon). */
 function ViewerMarkList({ marks }: { marks: ViewerMarks }): JSX.Element {
-  const words = [marks.kudos ? "You left kudos" : "", marks.bookmarked ? "Bookmarked" : "", marks.markedForLater ? "Marked for Later" : ""].filter(Boolean);
+  const words = [marks.kudos ? t("model.you_left_kudos") : "", marks.bookmarked ? t("model.bookmarked") : "", marks.markedForLater ? t("users.marked_for_later") : ""].filter(Boolean);
   return (
     <ul class="viewer-marks commas" aria-label={t("works.your_responses")}>
       {words.map((word) => (
@@ -64,7 +64,7 @@ export function WorkBlurb({ blurb, extra = "", marks }: { blurb: Blurb; extra?: 
           <a href={workPath(work.id)} safe>
             {work.title}
           </a>
-          {" by "}
+          {t("model.by")}
           <Byline creators={creators} />
         </h4>
         <h5 class="fandoms heading">
@@ -79,8 +79,8 @@ export function WorkBlurb({ blurb, extra = "", marks }: { blurb: Blurb; extra?: 
         <ul class="required-tags">
           <RequiredTag symbol={rating.symbol} mark={rating.mark} text={rating.name} />
           <RequiredTag symbol={warning.symbol} mark={warning.mark} text={warningNames.join(", ") || warning.name} />
-          <RequiredTag symbol={category?.symbol ?? "category-none"} mark={category?.mark ?? "–"} text={categoryNames.join(", ") || "No category"} />
-          <RequiredTag symbol={work.complete ? "complete-yes" : "complete-no iswip"} mark={work.complete ? "✓" : "…"} text={work.complete ? "Complete Work" : "Work in Progress"} />
+          <RequiredTag symbol={category?.symbol ?? "category-none"} mark={category?.mark ?? "–"} text={categoryNames.join(", ") || t("model.no_category")} />
+          <RequiredTag symbol={work.complete ? "complete-yes" : "complete-no iswip"} mark={work.complete ? "✓" : "…"} text={work.complete ? t("model.complete_work") : t("model.work_in_progress")} />
         </ul>
         <p class="datetime" safe>{isoDate(work.revised_at)}</p>
       </div>
@@ -152,7 +152,7 @@ export function WorkListing(props: {
   const { tools = "" } = props;
   const from = (props.page - 1) * PER_PAGE + 1;
   const to = from + props.blurbs.length - 1;
-  const count = props.blurbs.length ? `${formatNumber(from)} - ${formatNumber(to)} of ${formatNumber(props.total)} Works` : `${formatNumber(props.total)} Works`;
+  const count = props.blurbs.length ? t("model.from_to_of_total_works", { from: formatNumber(from), to: formatNumber(to), total: formatNumber(props.total) }) : t("model.total_works", { total: formatNumber(props.total) });
   return (
     <>
       <h2 class="heading">
@@ -169,7 +169,7 @@ export function WorkListing(props: {
         </ol>
       ) : (
         <p class="empty" safe>
-          {props.empty ?? "No works here yet."}
+          {props.empty ?? t("model.no_works_here_yet")}
         </p>
       )}
       <Pagination page={props.page} pages={Math.max(1, Math.ceil(props.total / PER_PAGE))} href={props.href} />

@@ -1,3 +1,4 @@
+import { escapeHtml } from "@kitajs/html";
 import { creatorName } from "../works.js";
 import type { ChapterRow } from "../../platform/db/tables.js";
 import { isoDate } from "../../platform/http/components.js";
@@ -65,7 +66,7 @@ export function TagLink({ tag }: { tag: WorkTag }): JSX.Element {
 
 /** Creators as "pseud (login)" links to their pseud pages. */
 export function Byline({ creators }: { creators: Creator[] }): JSX.Element {
-  if (creators.length === 0) return "Anonymous";
+  if (creators.length === 0) return t("subscriptions.mail.anonymous");
   return (
     <>
       {creators.map((c, i) => (
@@ -118,7 +119,7 @@ export function WorkMeta({ work, tags, postedChapters, series = "" }: { work: Wo
           <dd class="published" safe>{isoDate(work.published_on)}</dd>
           {showUpdated && work.posted ? (
             <>
-              <dt class="status">{work.complete ? "Completed:" : "Updated:"}</dt>
+              <dt class="status">{work.complete ? t("model.completed") : escapeHtml(t("model.updated"))}</dt>
               <dd class="status" safe>{isoDate(work.revised_at)}</dd>
             </>
           ) : (
@@ -137,5 +138,5 @@ export function WorkMeta({ work, tags, postedChapters, series = "" }: { work: Wo
 
 /** "Chapter 2: The Title" or "Chapter 2". */
 export function chapterHeading(chapter: ChapterRow): string {
-  return chapter.title ? `Chapter ${chapter.position}: ${chapter.title}` : `Chapter ${chapter.position}`;
+  return chapter.title ? t("model.chapter_position_title", { position: chapter.position, title: chapter.title }) : t("model.chapter_position", { position: chapter.position });
 }

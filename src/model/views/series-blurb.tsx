@@ -14,7 +14,7 @@ export function SeriesBlurbItem({ blurb, extra = "" }: { blurb: SeriesBlurb; ext
           <a href={seriesPath(series.id)} safe>
             {series.title}
           </a>
-          {" by "}
+          {t("model.by")}
           <Byline creators={series.creators} />
         </h4>
         <p class="datetime" safe>{isoDate(series.updated_at)}</p>
@@ -33,7 +33,7 @@ export function SeriesBlurbItem({ blurb, extra = "" }: { blurb: SeriesBlurb; ext
         <dt safe class="works">{t("series.works")}</dt>
         <dd class="works" safe>{formatNumber(blurb.works)}</dd>
         <dt safe class="complete">{t("series.complete")}</dt>
-        <dd class="complete">{series.complete ? "Yes" : "No"}</dd>
+        <dd class="complete">{series.complete ? t("series.yes") : t("series.no")}</dd>
       </dl>
       {extra}
     </li>
