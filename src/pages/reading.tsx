@@ -10,6 +10,7 @@ import { AdultNoticePage, NavigatePage } from "../works/index.js";
 import { WorkPage } from "./views/work-page.js";
 import { chapterHeading } from "../model/views/meta.js";
 import { readableWork } from "../model/readable-work.js";
+import { t } from "../platform/i18n/index.js";
 
 /*
  * The reading pages of a work (`/works/ID`, a chapter, the whole work, the chapter index): a page
@@ -20,8 +21,8 @@ import { readableWork } from "../model/readable-work.js";
 
 /** "Title - Creator - Fandom", AO3's page title for a work. */
 function workTitle(work: Work, fandoms: string[]): string {
-  const creators = work.creators.map((c) => c.pseudName).join(", ") || "Anonymous";
-  return [work.title, creators, fandoms.length > 3 ? "Multifandom" : fandoms.join(", ")].filter(Boolean).join(" - ");
+  const creators = work.creators.map((c) => c.pseudName).join(", ") || t("subscriptions.mail.anonymous");
+  return [work.title, creators, fandoms.length > 3 ? t("downloads.multifandom") : fandoms.join(", ")].filter(Boolean).join(" - ");
 }
 
 /** Shows a work or one chapter, after the adult notice where it applies. */
@@ -69,6 +70,6 @@ export async function showNavigatePage(req: FastifyRequest, reply: FastifyReply)
   const work = await readableWork(req, reply);
   if (!work) return;
   const chapters = await readableChaptersOf(req.db, work);
-  return reply.page(`Chapter Index - ${work.title}`, <NavigatePage work={work} chapters={chapters} />, { mainClass: "works-navigate" });
+  return reply.page(t("pages.chapter_index_title", { title: work.title }), <NavigatePage work={work} chapters={chapters} />, { mainClass: "works-navigate" });
 }
 

@@ -137,16 +137,16 @@ function ChapterBlock({ work, chapter, multi }: { work: Work; chapter: ChapterRo
   if (!multi) return text;
   return (
     <div class="chapter" id={`chapter-${chapter.position}`}>
-      <div class="chapter preface group" role="complementary" aria-label={`Chapter ${chapter.position} preface`}>
+      <div class="chapter preface group" role="complementary" aria-label={t("pages.chapter_position_preface", { position: chapter.position })}>
         <h3 class="title">
-          <a href={chapterPath(work.id, chapter.id)} safe>{`Chapter ${chapter.position}`}</a>
+          <a href={chapterPath(work.id, chapter.id)} safe>{t("model.chapter_position", { position: chapter.position })}</a>
           {chapter.title ? <span safe>{`: ${chapter.title}`}</span> : ""}
         </h3>
-        <Notes id="summary" className="summary module" heading={t("works.summary_2")} label={`Chapter ${chapter.position} summary`} html={chapter.summary} />
-        <Notes id="notes" className="notes module" heading={t("series.notes")} label={`Chapter ${chapter.position} notes`} html={chapter.notes} />
+        <Notes id="summary" className="summary module" heading={t("works.summary_2")} label={t("pages.chapter_position_summary", { position: chapter.position })} html={chapter.summary} />
+        <Notes id="notes" className="notes module" heading={t("series.notes")} label={t("pages.chapter_position_notes", { position: chapter.position })} html={chapter.notes} />
       </div>
       {text}
-      <Notes id={`chapter_${chapter.position}_endnotes`} className="end notes module" heading={t("series.notes")} label={`Chapter ${chapter.position} end notes`} html={chapter.endnotes} />
+      <Notes id={`chapter_${chapter.position}_endnotes`} className="end notes module" heading={t("series.notes")} label={t("pages.chapter_position_end_notes", { position: chapter.position })} html={chapter.endnotes} />
     </div>
   );
 }
