@@ -85,7 +85,7 @@ export async function postKudos(req: FastifyRequest, reply: FastifyReply) {
   const result = await giveKudos(req.db, req.viewer, work, giver);
   if (result !== "left" && result !== "already") {
     const message = result === "own" ? KUDOS_OWN : result === "draft" ? KUDOS_DRAFT : KUDOS_BLOCKED;
-    return reply.page("Kudos", <KudosRefused message={message} workId={work.id} />, { status: 403 });
+    return reply.page(t("responses.kudos"), <KudosRefused message={message} workId={work.id} />, { status: 403 });
   }
   setFlash(req, reply, [result === "left" ? KUDOS_THANKS : KUDOS_ALREADY]);
   return reply.redirect(`${workPath(work.id)}#feedback`, 303);
@@ -117,7 +117,7 @@ export async function showNewBookmarkPage(req: FastifyRequest, reply: FastifyRep
   const existing = await bookmarkOf(req.db, req.viewer.user.id, work.id);
   if (existing) return reply.redirect(editBookmarkPath(existing.id), 303);
   return reply.page(
-    `Bookmark ${work.title}`,
+    t("responses.bookmark_title", { title: work.title }),
     <BookmarkFormPage workTitle={work.title} heading={t("responses.new_bookmark")} action={bookmarksOfWorkPath(work.id)} values={EMPTY_BOOKMARK} errors={{}} csrf={reply.csrf()} />,
     { mainClass: "bookmarks-new" },
   );
@@ -130,7 +130,7 @@ export async function postBookmark(req: FastifyRequest, reply: FastifyReply) {
   const values = readBookmarkForm(req.body);
   const form = parseBookmark(values);
   if (!form.ok) {
-    return reply.page(`Bookmark ${work.title}`, <BookmarkFormPage workTitle={work.title} heading={t("responses.new_bookmark")} action={bookmarksOfWorkPath(work.id)} values={values} errors={form.errors} csrf={reply.csrf()} />, {
+    return reply.page(t("responses.bookmark_title", { title: work.title }), <BookmarkFormPage workTitle={work.title} heading={t("responses.new_bookmark")} action={bookmarksOfWorkPath(work.id)} values={values} errors={form.errors} csrf={reply.csrf()} />, {
       status: 422,
       mainClass: "bookmarks-new",
     });
@@ -139,10 +139,10 @@ export async function postBookmark(req: FastifyRequest, reply: FastifyReply) {
   if (!result.created) {
     // A second submit of the form (or a second tab): the first bookmark stands; edit it instead.
     const existing = await bookmarkOf(req.db, req.viewer.user.id, work.id);
-    setFlash(req, reply, ["You have already bookmarked this work; you can edit your bookmark here."]);
+    setFlash(req, reply, [t("responses.you_have_already_bookmarked_this")]);
     return reply.redirect(existing ? editBookmarkPath(existing.id) : workPath(work.id), 303);
   }
-  setFlash(req, reply, ["Bookmark was successfully created."]);
+  setFlash(req, reply, [t("series.bookmark_created")]);
   return reply.redirect(userBookmarksPath(req.viewer.user.login), 303);
 }
 
@@ -176,7 +176,7 @@ async function ownBookmark(req: FastifyRequest, reply: FastifyReply): Promise<{ 
   }
   // Its owner may still edit or delete a bookmark of a work that has since become a draft, but
   // the draft's title is not theirs to see.
-  const title = workVisibility(req.viewer, found) === "yes" ? found.title : "a work that is no longer available";
+  const title = workVisibility(req.viewer, found) === "yes" ? found.title : t("responses.a_work_that_is_no");
   return { bookmark, title, kind: "Work" };
 }
 
@@ -185,7 +185,7 @@ export async function showEditBookmarkPage(req: FastifyRequest, reply: FastifyRe
   if (!found) return;
   const { bookmark, title, kind } = found;
   return reply.page(
-    `Edit Bookmark for ${title}`,
+    t("responses.edit_bookmark_for_title", { title }),
     <BookmarkFormPage kind={kind} workTitle={title} heading={t("responses.edit_bookmark")} action={`/bookmarks/${bookmark.id}`} values={formValuesOf(bookmark)} errors={{}} csrf={reply.csrf()} />,
     { mainClass: "bookmarks-edit" },
   );
@@ -198,13 +198,13 @@ export async function saveBookmark(req: FastifyRequest, reply: FastifyReply) {
   const values = readBookmarkForm(req.body);
   const form = parseBookmark(values);
   if (!form.ok) {
-    return reply.page(`Edit Bookmark for ${title}`, <BookmarkFormPage kind={kind} workTitle={title} heading={t("responses.edit_bookmark")} action={`/bookmarks/${bookmark.id}`} values={values} errors={form.errors} csrf={reply.csrf()} />, {
+    return reply.page(t("responses.edit_bookmark_for_title", { title }), <BookmarkFormPage kind={kind} workTitle={title} heading={t("responses.edit_bookmark")} action={`/bookmarks/${bookmark.id}`} values={values} errors={form.errors} csrf={reply.csrf()} />, {
       status: 422,
       mainClass: "bookmarks-edit",
     });
   }
   if (!(await updateBookmark(req.db, req.viewer.user.id, bookmark.id, form.value))) return reply.error("NOT_FOUND");
-  setFlash(req, reply, ["Bookmark was successfully updated."]);
+  setFlash(req, reply, [t("responses.bookmark_was_successfully_updated")]);
   return reply.redirect(userBookmarksPath(req.viewer.user.login), 303);
 }
 
@@ -212,7 +212,7 @@ export async function showDeleteBookmarkPage(req: FastifyRequest, reply: Fastify
   const found = await ownBookmark(req, reply);
   if (!found) return;
   const { bookmark, title } = found;
-  return reply.page("Delete Bookmark", <ConfirmDeletePage what={`your bookmark of “${title}”`} action={`/bookmarks/${bookmark.id}/delete`} cancelHref={editBookmarkPath(bookmark.id)} csrf={reply.csrf()} />, {
+  return reply.page(t("responses.delete_bookmark"), <ConfirmDeletePage what={t("responses.your_bookmark_of_title", { title })} action={`/bookmarks/${bookmark.id}/delete`} cancelHref={editBookmarkPath(bookmark.id)} csrf={reply.csrf()} />, {
     mainClass: "bookmarks-delete",
   });
 }
@@ -222,7 +222,7 @@ export async function removeBookmark(req: FastifyRequest, reply: FastifyReply) {
   if (!found || !isLoggedIn(req.viewer)) return;
   // Idempotent: a second click finds nothing to delete and says so plainly.
   if (!(await deleteBookmark(req.db, req.viewer.user.id, found.bookmark.id))) return reply.error("NOT_FOUND");
-  setFlash(req, reply, ["Bookmark was successfully deleted."]);
+  setFlash(req, reply, [t("responses.bookmark_was_successfully_deleted")]);
   return reply.redirect(userBookmarksPath(req.viewer.user.login), 303);
 }
 
@@ -240,11 +240,11 @@ export async function showUserBookmarks(req: FastifyRequest, reply: FastifyReply
   ]);
   const notices = takeFlash(req, reply);
   return reply.page(
-    `${user.login} - Bookmarks`,
+    t("responses.login_bookmarks", { login: user.login }),
     <>
       <FlashNotices lines={notices} />
       <BookmarksPage
-        heading={`by ${user.login}`}
+        heading={t("browse.by_login", { login: user.login })}
         total={total}
         page={page}
         bookmarks={bookmarks}
@@ -265,12 +265,12 @@ export async function showWorkBookmarks(req: FastifyRequest, reply: FastifyReply
   const page = pageParam(req);
   const { total, bookmarks } = await listBookmarks(req.db, req.viewer, { workId: work.id }, page);
   return reply.page(
-    `Bookmarks of ${work.title}`,
+    t("responses.bookmarks_of_title", { title: work.title }),
     <>
       <p>
         <a href={workPath(work.id)} safe>{work.title}</a>
       </p>
-      <BookmarksPage heading={`of ${work.title}`} total={total} page={page} bookmarks={bookmarks} viewerId={req.viewer.user?.id ?? null} href={(n) => `${bookmarksOfWorkPath(work.id)}?page=${n}`} />
+      <BookmarksPage heading={t("responses.of_title", { title: work.title })} total={total} page={page} bookmarks={bookmarks} viewerId={req.viewer.user?.id ?? null} href={(n) => `${bookmarksOfWorkPath(work.id)}?page=${n}`} />
     </>,
     { mainClass: "bookmarks-index" },
   );
@@ -291,7 +291,7 @@ export async function showNewSeriesBookmarkPage(req: FastifyRequest, reply: Fast
   const existing = await bookmarkOfSeries(req.db, req.viewer.user.id, series.id);
   if (existing) return reply.redirect(editBookmarkPath(existing.id), 303);
   return reply.page(
-    `Bookmark ${series.title}`,
+    t("responses.bookmark_title", { title: series.title }),
     <BookmarkFormPage kind="Series" workTitle={series.title} heading={t("responses.new_bookmark")} action={seriesBookmarksPath(series.id)} values={EMPTY_BOOKMARK} errors={{}} csrf={reply.csrf()} />,
     { mainClass: "bookmarks-new" },
   );
@@ -303,7 +303,7 @@ export async function postSeriesBookmark(req: FastifyRequest, reply: FastifyRepl
   const values = readBookmarkForm(req.body);
   const form = parseBookmark(values);
   if (!form.ok) {
-    return reply.page(`Bookmark ${series.title}`, <BookmarkFormPage kind="Series" workTitle={series.title} heading={t("responses.new_bookmark")} action={seriesBookmarksPath(series.id)} values={values} errors={form.errors} csrf={reply.csrf()} />, {
+    return reply.page(t("responses.bookmark_title", { title: series.title }), <BookmarkFormPage kind="Series" workTitle={series.title} heading={t("responses.new_bookmark")} action={seriesBookmarksPath(series.id)} values={values} errors={form.errors} csrf={reply.csrf()} />, {
       status: 422,
       mainClass: "bookmarks-new",
     });
@@ -324,12 +324,12 @@ export async function showSeriesBookmarks(req: FastifyRequest, reply: FastifyRep
   const page = pageParam(req);
   const { total, bookmarks } = await listBookmarks(req.db, req.viewer, { seriesId: series.id }, page);
   return reply.page(
-    `Bookmarks of ${series.title}`,
+    t("responses.bookmarks_of_title", { title: series.title }),
     <>
       <p>
         <a href={seriesPath(series.id)} safe>{series.title}</a>
       </p>
-      <BookmarksPage heading={`of ${series.title}`} total={total} page={page} bookmarks={bookmarks} viewerId={req.viewer.user?.id ?? null} href={(n) => `${seriesBookmarksPath(series.id)}?page=${n}`} />
+      <BookmarksPage heading={t("responses.of_title", { title: series.title })} total={total} page={page} bookmarks={bookmarks} viewerId={req.viewer.user?.id ?? null} href={(n) => `${seriesBookmarksPath(series.id)}?page=${n}`} />
     </>,
     { mainClass: "bookmarks-index" },
   );

@@ -56,7 +56,7 @@ export async function showReadings(req: FastifyRequest, reply: FastifyReply) {
   const [{ total, readings }, historyOn] = await Promise.all([listReadings(req.db, owner.viewer, { markedOnly, page }), historyEnabled(req.db, owner.user.id)]);
   const blurbs = await blurbsInOrder(req.db, owner.viewer, readings.map((r) => r.work_id));
   return reply.page(
-    `${owner.user.login} - ${markedOnly ? "Marked for Later" : "History"}`,
+    `${owner.user.login} - ${markedOnly ? t("users.marked_for_later") : t("users.history")}`,
     <HistoryPage
       login={owner.user.login}
       markedOnly={markedOnly}
@@ -86,7 +86,7 @@ export async function showClearHistoryPage(req: FastifyRequest, reply: FastifyRe
   const owner = await ownHistory(req, reply);
   if (!owner) return;
   return reply.page(
-    "Clear History",
+    t("responses.clear_history"),
     <ConfirmDeletePage what={t("responses.every_work_in_your_history")} action={clearHistoryPath(owner.user.login)} cancelHref={readingsPath(owner.user.login)} csrf={reply.csrf()} />,
     { mainClass: "readings-clear" },
   );

@@ -5,6 +5,7 @@ import { findUserByLogin } from "../model/users.js";
 import { canSeeStats } from "./policy.js";
 import { figuresPerDay, lastDays, STATS_SORTS, type StatsSort, statsOfWorks } from "./stats.js";
 import { StatsPage } from "./views/stats.js";
+import { t } from "../platform/i18n/index.js";
 
 /** Days the chart covers, ending today (UTC). */
 export const STATS_DAYS = 30;
@@ -22,7 +23,7 @@ export async function showStats(req: FastifyRequest, reply: FastifyReply) {
   const chartWorkId = works.some((w) => w.id === wanted) ? wanted : null;
   const figures = await figuresPerDay(req.db, user.id, chartWorkId, lastDays(new Date(), STATS_DAYS));
   const subscriptions = await subscriberCounts(req.db, works.map((w) => w.id));
-  return reply.page(`${user.login} - Stats`, <StatsPage login={user.login} works={works} sort={sort} subscriptions={subscriptions} figures={figures} chartWorkId={chartWorkId} />, {
+  return reply.page(t("responses.login_stats", { login: user.login }), <StatsPage login={user.login} works={works} sort={sort} subscriptions={subscriptions} figures={figures} chartWorkId={chartWorkId} />, {
     mainClass: "stats-index",
   });
 }

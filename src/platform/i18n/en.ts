@@ -822,6 +822,8 @@ export const en = {
   "tags.the_newest_history_limit_changes": "The newest {HISTORY_LIMIT} changes, newest first",
   "tags.every_change_newest_first": "Every change, newest first",
   "tags.history_of_name": "History of {name}",
+  // responses: strings from code
+  "responses.and": " and ",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -18,12 +18,12 @@ export function BookmarkFormPage(props: { kind?: "Work" | "Series"; workTitle: s
     <div class="bookmark-form">
       <h2 class="heading" safe>{props.heading}</h2>
       <p>
-        {props.kind ?? "Work"}: <cite safe>{props.workTitle}</cite>
+        {escapeHtml(props.kind === "Series" ? t("responses.bookmark_of_series") : t("responses.bookmark_of_work"))} <cite safe>{props.workTitle}</cite>
       </p>
-      <ErrorSummary errors={errors} labels={{ "bookmark[notes]": "Notes", "bookmark[tag_string]": "Your tags" }} />
+      <ErrorSummary errors={errors} labels={{ "bookmark[notes]": t("responses.notes"), "bookmark[tag_string]": t("responses.your_tags") }} />
       <form method="post" action={props.action} id="bookmark-form">
         <CsrfField csrf={props.csrf} />
-        <TextArea name="bookmark[notes]" label={t("responses.notes")} value={values.notes} errors={errors["bookmark[notes]"]} hint={`Plain text or HTML, up to ${formatNumber(MAX_NOTES)} characters.`} rows={6} />
+        <TextArea name="bookmark[notes]" label={t("responses.notes")} value={values.notes} errors={errors["bookmark[notes]"]} hint={t("responses.plain_text_or_html_up", { MAX_NOTES: formatNumber(MAX_NOTES) })} rows={6} />
         <TextField name="bookmark[tag_string]" label={t("responses.your_tags")} value={values.tags} errors={errors["bookmark[tag_string]"]} hint={t("responses.separated_by_commas_only_you")} />
         <fieldset class="choices">
           <legend safe>{t("responses.options")}</legend>
@@ -32,7 +32,7 @@ export function BookmarkFormPage(props: { kind?: "Work" | "Series"; workTitle: s
               <input type="checkbox" id="bookmark-private" name="bookmark[private]" value="1" checked={values.private} /> <label safe for="bookmark-private">{t("responses.private_bookmark_only_you_can")}</label>
             </li>
             <li>
-              <input type="checkbox" id="bookmark-rec" name="bookmark[rec]" value="1" checked={values.rec} /> <label for="bookmark-rec" safe>{`Rec (recommend this ${(props.kind ?? "Work").toLowerCase()})`}</label>
+              <input type="checkbox" id="bookmark-rec" name="bookmark[rec]" value="1" checked={values.rec} /> <label for="bookmark-rec" safe>{props.kind === "Series" ? t("responses.rec_series") : t("responses.rec_work")}</label>
             </li>
           </ul>
         </fieldset>
@@ -122,7 +122,7 @@ export function BookmarksPage(props: {
   viewerId: number | null;
   href: (page: number) => string;
 }): JSX.Element {
-  const count = `${formatNumber(props.total)} ${props.total === 1 ? "Bookmark" : "Bookmarks"}`;
+  const count = `${formatNumber(props.total)} ${props.total === 1 ? t("responses.bookmark") : t("series.bookmarks")}`;
   return (
     <div class="bookmarks-index">
       <h2 class="heading" safe>{`${count} ${props.heading}`}</h2>

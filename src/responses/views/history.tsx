@@ -1,3 +1,4 @@
+import { escapeHtml } from "@kitajs/html";
 import { CsrfField, isoDate, Pagination, FlashNotices } from "../../platform/http/components.js";
 import { formatNumber, t } from "../../platform/i18n/index.js";
 import type { Blurb } from "../../model/works.js";
@@ -20,11 +21,11 @@ export function ButtonForm({ action, label, csrf, returnTo }: { action: string; 
 
 /** The Mark for Later / Mark as Read button for a work page. */
 export function MarkForLaterButton({ workId, marked, csrf }: { workId: number; marked: boolean; csrf: string }): JSX.Element {
-  return <ButtonForm action={marked ? markAsReadPath(workId) : markForLaterPath(workId)} label={marked ? "Mark as Read" : "Mark for Later"} csrf={csrf} />;
+  return <ButtonForm action={marked ? markAsReadPath(workId) : markForLaterPath(workId)} label={marked ? t("responses.mark_as_read") : t("responses.mark_for_later")} csrf={csrf} />;
 }
 
 function ReadingDetails({ reading, login, csrf, returnTo }: { reading: Reading; login: string; csrf: string; returnTo: string }): JSX.Element {
-  const visits = reading.view_count === 1 ? "Visited once" : `Visited ${formatNumber(reading.view_count)} times`;
+  const visits = reading.view_count === 1 ? t("responses.visited_once") : t("responses.visited_view_count_times", { view_count: formatNumber(reading.view_count) });
   return (
     <div class="user module group">
       <h5 class="viewed heading">
@@ -66,7 +67,7 @@ export function HistoryPage(props: HistoryPageProps): JSX.Element {
   const { login, markedOnly } = props;
   const here = markedOnly ? markedForLaterPath(login) : readingsPath(login);
   const returnTo = props.page > 1 ? `${here}${markedOnly ? "&" : "?"}page=${props.page}` : here;
-  const heading = markedOnly ? "Marked for Later" : "History";
+  const heading = markedOnly ? t("users.marked_for_later") : t("users.history");
   return (
     <div class="readings-index">
       <FlashNotices lines={props.notices} />
@@ -88,7 +89,7 @@ export function HistoryPage(props: HistoryPageProps): JSX.Element {
           {props.historyOn ? <button safe type="submit">{t("responses.turn_history_off")}</button> : <button safe type="submit">{t("responses.turn_history_on")}</button>}
         </p>
       </form>
-      <h3 class="landmark heading">{markedOnly ? "Works Marked for Later" : "Works in your history"}</h3>
+      <h3 class="landmark heading">{markedOnly ? t("responses.works_marked_for_later") : escapeHtml(t("responses.works_in_your_history"))}</h3>
       {props.readings.length ? (
         <ol class="reading work index group">
           {props.readings.map((reading) => {
@@ -97,7 +98,7 @@ export function HistoryPage(props: HistoryPageProps): JSX.Element {
           })}
         </ol>
       ) : (
-        <p class="empty">{markedOnly ? "Nothing is Marked for Later." : "Your history is empty."}</p>
+        <p class="empty">{markedOnly ? t("responses.nothing_is_marked_for_later") : escapeHtml(t("responses.your_history_is_empty"))}</p>
       )}
       <Pagination page={props.page} pages={Math.max(1, Math.ceil(props.total / READINGS_PER_PAGE))} href={(n) => `${here}${markedOnly ? "&" : "?"}page=${n}`} />
     </div>

@@ -7,14 +7,14 @@ import { bookmarksOfWorkPath, kudosPath, newBookmarkPath } from "../../model/pat
 
 /** "A", "A and B", "A, B and C". */
 function Sentence({ parts }: { parts: JSX.Element[] }): JSX.Element {
-  return <>{parts.map((part, i) => <>{i === 0 ? "" : i === parts.length - 1 ? " and " : ", "}{part}</>)}</>;
+  return <>{parts.map((part, i) => <>{i === 0 ? "" : i === parts.length - 1 ? t("responses.and") : ", "}{part}</>)}</>;
 }
 
 /** AO3's kudos line: "X, Y and 3 guests left kudos on this work!" (names link to their users). */
 export function KudosLine({ summary }: { summary: KudosSummary }): JSX.Element {
   const parts: JSX.Element[] = summary.users.map((login) => <a href={`/users/${encodeURIComponent(login)}`} safe>{login}</a>);
   const moreUsers = summary.userCount - summary.users.length;
-  if (moreUsers > 0) parts.push(escapeHtml(`${formatNumber(moreUsers)} more ${moreUsers === 1 ? "user" : "users"}`));
+  if (moreUsers > 0) parts.push(escapeHtml(t("responses.moreusers_more_value", { moreUsers: formatNumber(moreUsers), value: moreUsers === 1 ? "user" : "users" })));
   if (summary.guestCount > 0) parts.push(escapeHtml(`${formatNumber(summary.guestCount)} ${summary.guestCount === 1 ? "guest" : "guests"}`));
   if (parts.length === 0) return "";
   return (
@@ -60,7 +60,7 @@ export function WorkFeedback(props: WorkFeedbackProps): JSX.Element {
         )}
         {props.offerBookmark ? (
           <li class="bookmark">
-            <a href={props.bookmarkEditPath ?? newBookmarkPath(props.workId)}>{props.bookmarkEditPath ? "Edit Bookmark" : "Bookmark"}</a>
+            <a href={props.bookmarkEditPath ?? newBookmarkPath(props.workId)}>{props.bookmarkEditPath ? t("responses.edit_bookmark") : t("responses.bookmark")}</a>
           </li>
         ) : (
           ""

@@ -42,11 +42,11 @@ export function StatsChart({ figures, subject }: { figures: DayFigures[]; subjec
   const totalHits = hits.reduce((a, b) => a + b, 0);
   const totalKudos = kudos.reduce((a, b) => a + b, 0);
   const busiest = figures.reduce((best, f) => (f.hits > best.hits ? f : best), figures[0] ?? { day: first, hits: 0, kudos: 0 });
-  const title = `Hits and kudos per day: ${subject}`;
+  const title = t("responses.hits_and_kudos_per_day", { subject });
   const desc =
-    `A line chart of ${figures.length} days from ${first} to ${last} (UTC). Hits, solid line: ${formatNumber(totalHits)} in all` +
-    (totalHits > 0 ? `, the most on ${busiest.day} (${formatNumber(busiest.hits)})` : "") +
-    `. Kudos, dashed line: ${formatNumber(totalKudos)} in all. The table below gives every day's figures.`;
+    t("responses.a_line_chart_of_length", { length: figures.length, first, last, totalHits: formatNumber(totalHits) }) +
+    (totalHits > 0 ? t("responses.the_most_on_day_hits", { day: busiest.day, hits: formatNumber(busiest.hits) }) : "") +
+    t("responses.kudos_dashed_line_totalkudos_in", { totalKudos: formatNumber(totalKudos) });
   const height = H - TOP - BOTTOM;
   const ticks = [0, top / 2, top].filter((v, i) => i !== 1 || Number.isInteger(v));
   const middle = figures[Math.floor((figures.length - 1) / 2)]?.day ?? "";
@@ -97,7 +97,7 @@ export function FiguresTable({ figures }: { figures: DayFigures[] }): JSX.Elemen
   const last = figures[figures.length - 1]?.day ?? "";
   return (
     <table class="stats-days">
-      <caption safe>{`Hits and kudos per day, ${first} to ${last} (UTC)`}</caption>
+      <caption safe>{t("responses.hits_and_kudos_per_day_2", { first, last })}</caption>
       <thead>
         <tr>
           <th safe scope="col">{t("responses.date")}</th>
@@ -155,7 +155,7 @@ export function StatsPage(props: StatsPageProps): JSX.Element {
   const total = (value: (w: WorkStats) => number) => props.works.reduce((sum, w) => sum + value(w), 0);
   return (
     <div class="stats-index">
-      <h2 class="heading" safe>{`Stats for ${props.login}`}</h2>
+      <h2 class="heading" safe>{t("responses.stats_for_login", { login: props.login })}</h2>
       {props.works.length === 0 ? (
         <p safe class="empty">{t("responses.no_posted_works_yet_stats")}</p>
       ) : (
@@ -165,7 +165,7 @@ export function StatsPage(props: StatsPageProps): JSX.Element {
             <caption safe>{t("responses.figures_for_each_posted_work")}</caption>
             <thead>
               <tr>
-                {header("title", "Title")}
+                {header("title", t("search.title"))}
                 {COLUMNS.map((c) => header(c.sort, c.label))}
                 <th safe scope="col">{t("users.subscriptions")}</th>
               </tr>
@@ -210,7 +210,7 @@ export function StatsPage(props: StatsPageProps): JSX.Element {
               name="work"
               label={t("responses.chart_of")}
               value={props.chartWorkId ? String(props.chartWorkId) : ""}
-              choices={[{ value: "", label: "All works" }, ...props.works.map((w) => ({ value: String(w.id), label: w.title }))]}
+              choices={[{ value: "", label: t("responses.all_works") }, ...props.works.map((w) => ({ value: String(w.id), label: w.title }))]}
             />
             <p class="actions">
               <button safe type="submit">{t("responses.show")}</button>
