@@ -14,10 +14,10 @@ import { t } from "../platform/i18n/index.js";
 export async function showSearchPage(req: FastifyRequest, reply: FastifyReply) {
   const form = readSearchForm(req);
   const typed = formToQuery(form);
-  if (!typed) return reply.page("Search Works", <SearchFormView form={form} />, { mainClass: "works-search" });
+  if (!typed) return reply.page(t("search.search_works"), <SearchFormView form={form} />, { mainClass: "works-search" });
   const parsed = parseSearchQuery(typed);
   if (!parsed.ok) {
-    return reply.page("Search Works", <SearchFormView form={form} error={`Your search failed because of a syntax error: ${parsed.message}`} />, { status: 400, mainClass: "works-search" });
+    return reply.page(t("search.search_works"), <SearchFormView form={form} error={`Your search failed because of a syntax error: ${parsed.message}`} />, { status: 400, mainClass: "works-search" });
   }
   const page = pageParam(req);
   const { total, blurbs } = await searchWorks(req.db, req.viewer, parsed.query, page, req.browse);
@@ -33,10 +33,10 @@ export async function showSearchPage(req: FastifyRequest, reply: FastifyReply) {
   const href = (n: number) => `/works/search?${params.toString()}${n > 1 ? `&page=${n}` : ""}`;
   const description = describeQuery(parsed.query);
   return reply.page(
-    "Search Results",
+    t("search.search_results"),
     <>
       <SearchFormView form={form} />
-      <WorkListing heading={`found${description ? `: ${description}` : ""}`} total={total} page={page} blurbs={blurbs} href={href} extras={extras} marks={marks} empty={t("search.no_works_matched_your_search")} />
+      <WorkListing heading={t("search.foundvalue", { value: description ? `: ${description}` : "" })} total={total} page={page} blurbs={blurbs} href={href} extras={extras} marks={marks} empty={t("search.no_works_matched_your_search")} />
     </>,
     { mainClass: "works-search" },
   );

@@ -45,7 +45,7 @@ export function SearchFormView({ form, error }: { form: SearchForm; error?: stri
           label={t("search.rating")}
           value={form.rating_ids}
           choices={[
-            { value: "", label: "Any rating" },
+            { value: "", label: t("search.any_rating") },
             { value: "general", label: "General Audiences" },
             { value: "teen", label: "Teen And Up Audiences" },
             { value: "mature", label: "Mature" },
@@ -58,9 +58,9 @@ export function SearchFormView({ form, error }: { form: SearchForm; error?: stri
           label={t("search.completion_status")}
           value={form.complete}
           choices={[
-            { value: "", label: "All works" },
-            { value: "T", label: "Complete works only" },
-            { value: "F", label: "Works in progress only" },
+            { value: "", label: t("responses.all_works") },
+            { value: "T", label: t("search.complete_works_only") },
+            { value: "F", label: t("search.works_in_progress_only") },
           ]}
         />
         <SelectField
@@ -68,9 +68,9 @@ export function SearchFormView({ form, error }: { form: SearchForm; error?: stri
           label={t("search.crossovers")}
           value={form.crossover}
           choices={[
-            { value: "", label: "Include crossovers" },
-            { value: "F", label: "Exclude crossovers" },
-            { value: "T", label: "Only crossovers" },
+            { value: "", label: t("search.include_crossovers") },
+            { value: "F", label: t("search.exclude_crossovers") },
+            { value: "T", label: t("search.only_crossovers") },
           ]}
         />
         <SelectField
@@ -78,20 +78,20 @@ export function SearchFormView({ form, error }: { form: SearchForm; error?: stri
           label={t("works.chapters_2")}
           value={form.single_chapter}
           choices={[
-            { value: "", label: "Any number of chapters" },
-            { value: "1", label: "Single chapter works only" },
+            { value: "", label: t("search.any_number_of_chapters") },
+            { value: "1", label: t("search.single_chapter_works_only") },
           ]}
         />
-        <SelectField name={f("language_id")} label={t("search.language")} value={form.language_id} choices={[{ value: "", label: "Any language" }, ...LANGUAGES.map((l) => ({ value: l.code, label: l.name }))]} />
+        <SelectField name={f("language_id")} label={t("search.language")} value={form.language_id} choices={[{ value: "", label: t("search.any_language") }, ...LANGUAGES.map((l) => ({ value: l.code, label: l.name }))]} />
         <SelectField name={f("sort_column")} label={t("search.sort_by")} value={form.sort_column} choices={SORTS} />
         <SelectField
           name={f("sort_direction")}
           label={t("search.sort_direction")}
           value={form.sort_direction}
           choices={[
-            { value: "", label: "Default" },
-            { value: "desc", label: "Descending" },
-            { value: "asc", label: "Ascending" },
+            { value: "", label: t("search.default") },
+            { value: "desc", label: t("search.descending") },
+            { value: "asc", label: t("search.ascending") },
           ]}
         />
       </details>
@@ -108,7 +108,7 @@ export function FoundInChapter({ href, position, snippet }: { href: string; posi
     <div class="found-in">
       <p>{escapeHtml(t("search.found_in"))}{" "}
         <a href={href} safe>
-          {`Chapter ${position}`}
+          {t("model.chapter_position", { position })}
         </a>
       </p>
       {snippet ? <blockquote class="snippet">{rawHtml(snippet)}</blockquote> : ""}
