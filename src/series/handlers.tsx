@@ -102,7 +102,7 @@ export async function showEditSeriesPage(req: FastifyRequest, reply: FastifyRepl
   const series = await editableSeries(req, reply);
   if (!series) return;
   const works = await seriesWorksForOwner(req.db, req.viewer, series.id);
-  return reply.page(`Edit ${series.title}`, <SeriesForm series={series} works={works} values={formValuesOf(series, works)} errors={{}} csrf={reply.csrf()} />, { mainClass: "series-edit" });
+  return reply.page(t("series.edit_title", { title: series.title }), <SeriesForm series={series} works={works} values={formValuesOf(series, works)} errors={{}} csrf={reply.csrf()} />, { mainClass: "series-edit" });
 }
 
 export async function saveSeries(req: FastifyRequest, reply: FastifyReply) {
@@ -112,7 +112,7 @@ export async function saveSeries(req: FastifyRequest, reply: FastifyReply) {
   const values = readSeriesForm(req.body, works.map((w) => w.id));
   const parsed = parseSeries(values, works.map((w) => w.id));
   if (!parsed.ok) {
-    return reply.page(`Edit ${series.title}`, <SeriesForm series={series} works={works} values={values} errors={parsed.errors} csrf={reply.csrf()} />, { status: 422, mainClass: "series-edit" });
+    return reply.page(t("series.edit_title", { title: series.title }), <SeriesForm series={series} works={works} values={values} errors={parsed.errors} csrf={reply.csrf()} />, { status: 422, mainClass: "series-edit" });
   }
   await updateSeries(req.db, series.id, parsed.value);
   setFlash(req, reply, [t("series.updated")]);
@@ -122,7 +122,7 @@ export async function saveSeries(req: FastifyRequest, reply: FastifyReply) {
 export async function showDeleteSeriesPage(req: FastifyRequest, reply: FastifyReply) {
   const series = await editableSeries(req, reply);
   if (!series) return;
-  return reply.page("Delete series", <ConfirmDeletePage what={`the series “${series.title}” (its works stay)`} action={`${seriesPath(series.id)}/delete`} cancelHref={seriesPath(series.id)} csrf={reply.csrf()} />, {
+  return reply.page(t("series.delete_series_2"), <ConfirmDeletePage what={t("series.the_series_title_its_works", { title: series.title })} action={`${seriesPath(series.id)}/delete`} cancelHref={seriesPath(series.id)} csrf={reply.csrf()} />, {
     mainClass: "series-delete",
   });
 }
@@ -141,7 +141,7 @@ export async function showUserSeries(req: FastifyRequest, reply: FastifyReply) {
   const blurbs = await seriesOfUser(req.db, req.viewer, user.id);
   const notices = takeFlash(req, reply);
   return reply.page(
-    `${user.login} - Series`,
+    t("series.login_series", { login: user.login }),
     <>
       <FlashNotices lines={notices} />
       <UserSeriesPage login={user.login} blurbs={blurbs} />

@@ -71,7 +71,7 @@ export function SeriesPage(props: {
         {subscribe ? <li class="subscribe">{subscribe}</li> : ""}
         {props.bookmarkHref ? (
           <li class="bookmark">
-            <a href={props.bookmarkHref}>{props.ownBookmark ? "Edit Bookmark" : "Bookmark Series"}</a>
+            <a href={props.bookmarkHref}>{props.ownBookmark ? t("responses.edit_bookmark") : escapeHtml(t("series.bookmark_series"))}</a>
           </li>
         ) : (
           ""
@@ -131,7 +131,7 @@ export function SeriesPage(props: {
               <dt safe class="works">{t("series.works")}</dt>
               <dd class="works" safe>{formatNumber(blurbs.length)}</dd>
               <dt safe class="complete">{t("series.complete")}</dt>
-              <dd class="complete">{series.complete ? "Yes" : "No"}</dd>
+              <dd class="complete">{series.complete ? t("series.yes") : escapeHtml(t("series.no"))}</dd>
               <dt safe class="bookmarks">{t("series.bookmarks_2")}</dt>
               <dd class="bookmarks">
                 <a href={seriesBookmarksPath(series.id)} safe>{formatNumber(props.bookmarks)}</a>
@@ -158,7 +158,7 @@ export function SeriesPage(props: {
 export function UserSeriesPage({ login, blurbs }: { login: string; blurbs: SeriesBlurb[] }): JSX.Element {
   return (
     <>
-      <h2 class="heading" safe>{`${formatNumber(blurbs.length)} ${blurbs.length === 1 ? "Series" : "Series"} by ${login}`}</h2>
+      <h2 class="heading" safe>{t("series.length_value_by_login", { length: formatNumber(blurbs.length), value: blurbs.length === 1 ? "Series" : "Series", login })}</h2>
       <h3 safe class="landmark heading">{t("series.listing_series")}</h3>
       {blurbs.length ? (
         <ul class="series index group">
@@ -189,8 +189,8 @@ export function SeriesForm(props: {
       <form method="post" action={seriesPath(props.series.id)} class="edit series" novalidate>
         <CsrfField csrf={props.csrf} />
         <TextField name="series[title]" label={t("series.series_title_required")} value={values.title} errors={errors["series[title]"]} required maxlength={SERIES_LIMITS.title} />
-        <TextArea name="series[summary]" label={t("series.series_description")} value={values.summary} errors={errors["series[summary]"]} hint={`Plain text or HTML, up to ${SERIES_LIMITS.summary} characters.`} rows={4} />
-        <TextArea name="series[series_notes]" label={t("series.series_notes")} value={values.notes} errors={errors["series[series_notes]"]} hint={`Up to ${SERIES_LIMITS.notes} characters.`} rows={4} />
+        <TextArea name="series[summary]" label={t("series.series_description")} value={values.summary} errors={errors["series[summary]"]} hint={t("series.plain_text_or_html_up", { summary: SERIES_LIMITS.summary })} rows={4} />
+        <TextArea name="series[series_notes]" label={t("series.series_notes")} value={values.notes} errors={errors["series[series_notes]"]} hint={t("series.up_to_notes_characters", { notes: SERIES_LIMITS.notes })} rows={4} />
         <fieldset class="choices">
           <legend safe>{t("series.completion")}</legend>
           <input type="checkbox" id="series-complete" name="series[complete]" value="1" checked={values.complete} /> <label safe for="series-complete">{t("series.this_series_is_complete")}</label>
@@ -217,18 +217,18 @@ export function SeriesForm(props: {
                 {props.works.map((work) => (
                   <tr>
                     <td>
-                      <label class="landmark" for={`position-${work.id}`} safe>{`Position of ${work.title}`}</label>
+                      <label class="landmark" for={`position-${work.id}`} safe>{t("series.position_of_title", { title: work.title })}</label>
                       <input type="text" inputmode="numeric" size="4" id={`position-${work.id}`} name={`series[positions][${work.id}]`} value={escapeHtml(values.positions[work.id] ?? "")} />
                     </td>
                     <td>
                       <a href={workPath(work.id)} safe>
                         {work.title}
                       </a>
-                      {work.posted ? "" : " (draft)"}
+                      {work.posted ? "" : escapeHtml(t("series.draft"))}
                     </td>
                     <td>
                       <input type="checkbox" id={`remove-${work.id}`} name="series[remove_work_ids][]" value={String(work.id)} checked={values.remove.includes(String(work.id))} />{" "}
-                      <label for={`remove-${work.id}`} safe>{`Remove ${work.title}`}</label>
+                      <label for={`remove-${work.id}`} safe>{t("series.remove_title", { title: work.title })}</label>
                     </td>
                   </tr>
                 ))}
@@ -260,7 +260,7 @@ export function SeriesChoiceFields(props: {
       <legend safe>{t("series.add_to_series")}</legend>
       {props.current.length ? (
         <p class="current">
-          {"Already "}
+          {escapeHtml(t("series.already"))}
           {props.current.map((m, i) => (
             <>
               {i > 0 ? ", " : ""}{escapeHtml(t("series.part"))}{" "}{m.position}{" "}{escapeHtml(t("series.of"))}{" "}
@@ -269,7 +269,7 @@ export function SeriesChoiceFields(props: {
               </a>
             </>
           ))}
-          {". Choosing one of these again with a position moves the work there; its series' edit page takes it out."}
+          {escapeHtml(t("series.choosing_one_of_these_again"))}
         </p>
       ) : (
         ""
@@ -279,7 +279,7 @@ export function SeriesChoiceFields(props: {
         label={t("series.choose_one_of_your_series")}
         value={values.seriesId}
         errors={errors[SERIES_FIELDS.id]}
-        choices={[{ value: "", label: "(none)" }, ...own.map((s) => ({ value: String(s.id), label: s.title }))]}
+        choices={[{ value: "", label: t("series.none") }, ...own.map((s) => ({ value: String(s.id), label: s.title }))]}
       />
       <TextField name={SERIES_FIELDS.title} label={t("series.or_create_a_new_series")} value={values.title} errors={errors[SERIES_FIELDS.title]} maxlength={SERIES_LIMITS.title} hint={t("series.the_new_series_title")} />
       <TextField
