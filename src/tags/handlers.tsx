@@ -101,7 +101,7 @@ export async function showTagPage(req: FastifyRequest, reply: FastifyReply) {
 async function renderEditPage(req: FastifyRequest, reply: FastifyReply, tag: TagRow, values: TagFormValues | null, errors: FieldErrors, status = 200) {
   const [relations, works] = await Promise.all([tagRelations(req.db, tag), countTagWorks(req.db, req.viewer, tag)]);
   return reply.page(
-    `Edit ${tag.name}`,
+    t("tags.edit_name", { name: tag.name }),
     <EditTagPage tag={tag} relations={relations} values={values ?? tagFormValues(tag, relations)} errors={errors} works={works} csrf={reply.csrf()} />,
     { status, mainClass: "tags-edit" },
   );
@@ -129,7 +129,7 @@ export async function showTagHistoryPage(req: FastifyRequest, reply: FastifyRepl
   if (!tag) return;
   const lines = await wranglingHistory(req.db, tag.id);
   const logins = await loginsOf(req.db, lines.flatMap((line) => (line.userId === null ? [] : [line.userId])));
-  return reply.page(`History of ${tag.name}`, <TagHistoryPage tag={tag} lines={lines} logins={logins} />, { mainClass: "tags-history" });
+  return reply.page(t("tags.history_of_name", { name: tag.name }), <TagHistoryPage tag={tag} lines={lines} logins={logins} />, { mainClass: "tags-history" });
 }
 
 /** `?show=characters` (or a form's `show` field) as a bin type; null for none or anything else. */
@@ -155,7 +155,7 @@ async function renderBinPage(
   const pages = list ? Math.max(1, Math.ceil(list.total / BIN_PER_PAGE)) : 1;
   const notices = takeFlash(req, reply);
   return reply.page(
-    `Unwrangled tags in ${fandom.name}`,
+    t("tags.unwrangled_tags_in_name", { name: fandom.name }),
     <FandomBinPage
       fandom={fandom}
       counts={counts.get(fandom.id)!}
@@ -204,7 +204,7 @@ export async function showWranglingHome(req: FastifyRequest, reply: FastifyReply
   );
   const pages = Math.max(1, Math.ceil(total / FANDOMS_PER_PAGE));
   return reply.page(
-    "Tag Wrangling",
+    t("tags.tag_wrangling"),
     <WranglingHomePage fandoms={fandoms} counts={counts} total={total} page={page} pages={pages} withoutMedia={withoutMedia} jobs={jobs} />,
     { mainClass: "tag-wranglings-index" },
   );

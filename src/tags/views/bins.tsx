@@ -9,7 +9,7 @@ import { WranglerLinks } from "./tag-page.js";
 
 /** The bins' own names for their types. */
 export function binLabel(type: BinType): string {
-  return type === "Freeform" ? "Additional Tags" : typeLabel(type, true);
+  return type === "Freeform" ? t("search.additional_tags") : typeLabel(type, true);
 }
 
 interface HomeProps {
@@ -30,7 +30,7 @@ export function WranglingHomePage({ fandoms, counts, total, page, pages, without
       <JobProgress jobs={jobs} />
       <section aria-labelledby="fandoms-heading">
         <h3 class="heading" id="fandoms-heading" safe>
-          {`Canonical fandoms (${formatNumber(total)})`}
+          {t("tags.canonical_fandoms_total", { total: formatNumber(total) })}
         </h3>
         {fandoms.length ? (
           <table class="wrangling bins">
@@ -60,7 +60,7 @@ export function WranglingHomePage({ fandoms, counts, total, page, pages, without
                       return (
                         <td class="count">
                           {n > 0 ? (
-                            <a href={binPath(fandom.name, type)} aria-label={escapeHtml(`${formatNumber(n)} unwrangled ${binLabel(type)} in ${fandom.name}`)} safe>
+                            <a href={binPath(fandom.name, type)} aria-label={escapeHtml(t("tags.n_unwrangled_value_in_name", { n: formatNumber(n), value: binLabel(type), name: fandom.name }))} safe>
                               {formatNumber(n)}
                             </a>
                           ) : (
@@ -81,7 +81,7 @@ export function WranglingHomePage({ fandoms, counts, total, page, pages, without
       </section>
       <section aria-labelledby="no-media-heading">
         <h3 class="heading" id="no-media-heading" safe>
-          {`Fandoms without media (${formatNumber(withoutMedia.total)})`}
+          {t("tags.fandoms_without_media_total", { total: formatNumber(withoutMedia.total) })}
         </h3>
         {withoutMedia.items.length ? (
           <TagList tags={withoutMedia.items} total={withoutMedia.total} href={(tag) => editTagPath(tag.name)} />
@@ -121,7 +121,7 @@ export function FandomBinPage(props: BinProps): JSX.Element {
   return (
     <div class="wrangling bin">
       <h2 class="heading" safe>
-        {`Unwrangled tags in ${fandom.name}`}
+        {t("tags.unwrangled_tags_in_name", { name: fandom.name })}
       </h2>
       <WranglerLinks tag={fandom} current="bin" />
       <Notices lines={props.notices} />
@@ -147,7 +147,7 @@ export function FandomBinPage(props: BinProps): JSX.Element {
                 class={selectedErrors?.length ? "has-error" : undefined}
                 aria-describedby={selectedErrors?.length ? `${fieldId(MASS_FIELDS.selected)}-error` : undefined}
               >
-                <legend safe>{`Unwrangled ${binLabel(show)} (${formatNumber(list.total)})`}</legend>
+                <legend safe>{t("tags.unwrangled_value_total", { value: binLabel(show), total: formatNumber(list.total) })}</legend>
                 {selectedErrors?.length ? (
                   <p class="field-error" id={`${fieldId(MASS_FIELDS.selected)}-error`}>
                     <strong safe>{t("ui.error")}</strong> <span safe>{selectedErrors.join(" ")}</span>
@@ -178,7 +178,7 @@ export function FandomBinPage(props: BinProps): JSX.Element {
                             {formatNumber(tag.works)}
                           </td>
                           <td>
-                            <a safe href={editTagPath(tag.name)} aria-label={escapeHtml(`Edit ${tag.name}`)}>{t("tags.edit")}</a>
+                            <a safe href={editTagPath(tag.name)} aria-label={escapeHtml(t("tags.edit_name", { name: tag.name }))}>{t("tags.edit")}</a>
                           </td>
                         </tr>
                       );
@@ -193,7 +193,7 @@ export function FandomBinPage(props: BinProps): JSX.Element {
                   label={MASS_LABELS[MASS_FIELDS.synonymOf]!}
                   value={values.synonymOf}
                   errors={errors[MASS_FIELDS.synonymOf]}
-                  hint={`A canonical ${typeLabel(show)} tag; leave empty to keep them as they are.`}
+                  hint={t("tags.a_canonical_value_tag_leave", { value: typeLabel(show) })}
                   maxlength={150}
                 />
                 <TextField
@@ -206,7 +206,7 @@ export function FandomBinPage(props: BinProps): JSX.Element {
                 <ChoiceGroup
                   name={MASS_FIELDS.canonical}
                   legend={MASS_LABELS[MASS_FIELDS.canonical]!}
-                  choices={[{ value: "1", label: "Make the ticked tags canonical" }]}
+                  choices={[{ value: "1", label: t("tags.make_the_ticked_tags_canonical") }]}
                   selected={values.canonical ? ["1"] : []}
                   errors={errors[MASS_FIELDS.canonical]}
                 />
@@ -218,7 +218,7 @@ export function FandomBinPage(props: BinProps): JSX.Element {
             <Pagination page={props.page} pages={props.pages} href={(n) => binPath(fandom.name, show, n)} />
           </>
         ) : (
-          <p safe>{`No unwrangled ${binLabel(show)} in ${fandom.name}.`}</p>
+          <p safe>{t("tags.no_unwrangled_value_in_name", { value: binLabel(show), name: fandom.name })}</p>
         )
       ) : (
         <p safe>{t("tags.choose_a_bin_to_see")}</p>

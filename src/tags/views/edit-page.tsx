@@ -34,13 +34,13 @@ export function EditTagPage({ tag, relations, values, errors, works, csrf }: Edi
   return (
     <div class="tag edit">
       <h2 class="heading" safe>
-        {`Edit tag: ${tag.name}`}
+        {t("tags.edit_tag_name", { name: tag.name })}
       </h2>
       <WranglerLinks tag={tag} current="edit" />
       <p class="status" safe>
         {statusSentence(tag, relations.merger)}
       </p>
-      <p safe>{`Works using it: ${formatNumber(works)}.`}</p>
+      <p safe>{t("tags.works_using_it_works", { works: formatNumber(works) })}</p>
       <ErrorSummary errors={errors} labels={LABELS} />
       <form method="post" action={tagPath(tag.name)} class="tag-edit">
         <CsrfField csrf={csrf} />
@@ -49,7 +49,7 @@ export function EditTagPage({ tag, relations, values, errors, works, csrf }: Edi
           <ChoiceGroup
             name={TAG_FIELDS.canonical}
             legend={LABELS[TAG_FIELDS.canonical]!}
-            choices={[{ value: "1", label: "Canonical: works are filtered under this tag" }]}
+            choices={[{ value: "1", label: t("tags.canonical_works_are_filtered_under") }]}
             selected={values.canonical ? ["1"] : []}
             errors={errors[TAG_FIELDS.canonical]}
           />
@@ -58,13 +58,13 @@ export function EditTagPage({ tag, relations, values, errors, works, csrf }: Edi
             label={LABELS[TAG_FIELDS.synonymOf]!}
             value={values.synonymOf}
             errors={errors[TAG_FIELDS.synonymOf]}
-            hint={`The canonical ${typeLabel(tag.type)} tag this one means; leave empty for none.`}
+            hint={t("tags.the_canonical_value_tag_this", { value: typeLabel(tag.type) })}
             maxlength={150}
           />
           <ChoiceGroup
             name={TAG_FIELDS.unwrangleable}
             legend={LABELS[TAG_FIELDS.unwrangleable]!}
-            choices={[{ value: "1", label: "Unwrangleable: this tag fits nowhere and stays out of the bins" }]}
+            choices={[{ value: "1", label: t("tags.unwrangleable_this_tag_fits_nowhere") }]}
             selected={values.unwrangleable ? ["1"] : []}
             errors={errors[TAG_FIELDS.unwrangleable]}
           />
@@ -88,7 +88,7 @@ export function EditTagPage({ tag, relations, values, errors, works, csrf }: Edi
               label={LABELS[TAG_FIELDS.addParents]!}
               value={values.addParents}
               errors={errors[TAG_FIELDS.addParents]}
-              hint={`Canonical ${parentTypes.map((type) => typeLabel(type)).join(" or ")} tags, separated by commas.`}
+              hint={t("tags.canonical_value_tags_separated_by", { value: parentTypes.map((type) => typeLabel(type)).join(" or ") })}
             />
           </fieldset>
         ) : (
@@ -112,7 +112,7 @@ export function EditTagPage({ tag, relations, values, errors, works, csrf }: Edi
             label={LABELS[TAG_FIELDS.addMetatags]!}
             value={values.addMetatags}
             errors={errors[TAG_FIELDS.addMetatags]}
-            hint={`Canonical ${typeLabel(tag.type)} tags above this one, separated by commas. Works filtered under this tag are then filtered under them too.`}
+            hint={t("tags.canonical_value_tags_above_this", { value: typeLabel(tag.type) })}
           />
         </fieldset>
         <p class="actions">

@@ -1,3 +1,4 @@
+import { escapeHtml } from "@kitajs/html";
 import type { TagRow } from "../../platform/db/tables.js";
 import { HISTORY_LIMIT, type HistoryLine } from "../queries.js";
 import { WranglerLinks } from "./tag-page.js";
@@ -5,7 +6,7 @@ import { t } from "../../platform/i18n/index.js";
 
 /** A stored timestamp as people read it: "2026-03-01 14:05 UTC". */
 function readableTime(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+  return t("tags.value_value2_utc", { value: iso.slice(0, 10), value2: iso.slice(11, 16) });
 }
 
 /** `/tags/NAME/history`: who changed the tag, what and when, newest first. */
@@ -13,12 +14,12 @@ export function TagHistoryPage({ tag, lines, logins }: { tag: TagRow; lines: His
   return (
     <div class="tag history">
       <h2 class="heading" safe>
-        {`Wrangling history: ${tag.name}`}
+        {t("tags.wrangling_history_name", { name: tag.name })}
       </h2>
       <WranglerLinks tag={tag} current="history" />
       {lines.length ? (
         <table>
-          <caption>{lines.length >= HISTORY_LIMIT ? `The newest ${HISTORY_LIMIT} changes, newest first` : "Every change, newest first"}</caption>
+          <caption>{lines.length >= HISTORY_LIMIT ? t("tags.the_newest_history_limit_changes", { HISTORY_LIMIT }) : escapeHtml(t("tags.every_change_newest_first"))}</caption>
           <thead>
             <tr>
               <th safe scope="col">{t("tags.when")}</th>

@@ -1,3 +1,4 @@
+import { escapeHtml } from "@kitajs/html";
 import { formatNumber, t } from "../../platform/i18n/index.js";
 import type { TagSummary } from "../queries.js";
 import { TAG_TYPES, TYPE_LABELS, type TagType, tagPath } from "../../model/vocabulary.js";
@@ -63,7 +64,7 @@ export function TagList({ tags, total, href }: { tags: TagSummary[]; total?: num
           </li>
         ))}
       </ul>
-      {more > 0 ? <p class="more" safe>{`… and ${formatNumber(more)} more.`}</p> : ""}
+      {more > 0 ? <p class="more" safe>{t("tags.and_more_more", { more: formatNumber(more) })}</p> : ""}
     </>
   );
 }
@@ -99,7 +100,7 @@ export function JobProgress({ jobs }: { jobs: JobProgressRow[] }): JSX.Element {
         {jobs.map((job) => (
           <li>
             <span safe>{t("tags.refilter_progress", { done: formatNumber(Math.min(job.done_count, job.total)), total: formatNumber(job.total) })}</span>{" "}
-            <span class="hint">{job.state === "running" ? "(running)" : "(waiting for the worker)"}</span>
+            <span class="hint">{job.state === "running" ? t("tags.running") : escapeHtml(t("tags.waiting_for_the_worker"))}</span>
           </li>
         ))}
       </ul>

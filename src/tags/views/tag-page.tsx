@@ -6,11 +6,11 @@ import { byType, editTagPath, binPath, JobProgress, type JobProgressRow, Notices
 
 /** One sentence on where a tag stands in wrangling. */
 export function statusSentence(tag: TagRow, merger: TagSummary | null): string {
-  const kind = `This tag belongs to the ${typeLabel(tag.type)} category.`;
-  if (merger) return `${kind} It is a synonym of “${merger.name}”: its works are filtered under that tag.`;
-  if (tag.canonical) return `${kind} It is a canonical tag: works tagged with it or with one of its synonyms are filtered under it.`;
-  if (tag.unwrangleable) return `${kind} It has been marked unwrangleable: it stays as it is and filters nothing.`;
-  return `${kind} It has not been wrangled yet: it filters nothing, and its works are listed under it alone.`;
+  const kind = t("tags.this_tag_belongs_to_the", { value: typeLabel(tag.type) });
+  if (merger) return t("tags.kind_it_is_a_synonym", { kind, name: merger.name });
+  if (tag.canonical) return t("tags.kind_it_is_a_canonical", { kind });
+  if (tag.unwrangleable) return t("tags.kind_it_has_been_marked", { kind });
+  return t("tags.kind_it_has_not_been", { kind });
 }
 
 /** Links a wrangler uses from any tag page. */
@@ -22,10 +22,10 @@ export function WranglerLinks({ tag, current }: { tag: TagRow; current: "show" |
   return (
     <nav aria-label={t("nav.wrangling")}>
       <ul class="navigation actions">
-        {link("show", tagPath(tag.name), "Tag page")}
-        {link("edit", editTagPath(tag.name), "Edit tag")}
-        {link("history", tagHistoryPath(tag.name), "Wrangling history")}
-        {isBin ? link("bin", binPath(tag.name), "Unwrangled tags in this fandom") : ""}
+        {link("show", tagPath(tag.name), t("tags.tag_page"))}
+        {link("edit", editTagPath(tag.name), t("tags.edit_tag"))}
+        {link("history", tagHistoryPath(tag.name), t("tags.wrangling_history"))}
+        {isBin ? link("bin", binPath(tag.name), t("tags.unwrangled_tags_in_this_fandom")) : ""}
         <li>
           <a safe href="/wrangling">{t("tags.wrangling_home")}</a>
         </li>
@@ -123,7 +123,7 @@ function PlainList({ tags, total }: { tags: TagSummary[]; total: number }): JSX.
           </li>
         ))}
       </ul>
-      {more > 0 ? <p class="more" safe>{`… and ${formatNumber(more)} more.`}</p> : ""}
+      {more > 0 ? <p class="more" safe>{t("tags.and_more_more", { more: formatNumber(more) })}</p> : ""}
     </>
   );
 }
