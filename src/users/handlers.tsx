@@ -25,7 +25,7 @@ async function logIn(req: FastifyRequest, reply: FastifyReply, userId: number) {
 }
 
 export async function showLoginPage(req: FastifyRequest, reply: FastifyReply) {
-  return reply.page("Log In", <LoginPage login="" returnTo={safeReturnPath(queryParam(req, "return_to"))} errors={{}} csrf={reply.csrf()} />, { mainClass: "sessions-new" });
+  return reply.page(t("users.log_in"), <LoginPage login="" returnTo={safeReturnPath(queryParam(req, "return_to"))} errors={{}} csrf={reply.csrf()} />, { mainClass: "sessions-new" });
 }
 
 export async function logInUser(req: FastifyRequest, reply: FastifyReply) {
@@ -34,7 +34,7 @@ export async function logInUser(req: FastifyRequest, reply: FastifyReply) {
   const userId = login ? await authenticate(req.db, login, field(req.body, "user[password]")) : null;
   if (userId === null) {
     const errors = { "user[login]": [t("users.login.invalid")] };
-    return reply.page("Log In", <LoginPage login={login} returnTo={returnTo} errors={errors} csrf={reply.csrf()} />, { status: 401, mainClass: "sessions-new" });
+    return reply.page(t("users.log_in"), <LoginPage login={login} returnTo={returnTo} errors={errors} csrf={reply.csrf()} />, { status: 401, mainClass: "sessions-new" });
   }
   await logIn(req, reply, userId);
   return reply.redirect(returnTo, 303);
@@ -53,18 +53,18 @@ export async function showTokenDispenser(_req: FastifyRequest, reply: FastifyRep
 
 export async function showSignupPage(req: FastifyRequest, reply: FastifyReply) {
   const mode = await signupMode(req.db);
-  if (mode === "closed") return reply.page("Sign up", <SignupClosedPage />);
+  if (mode === "closed") return reply.page(t("nav.signup"), <SignupClosedPage />);
   const values = { login: "", email: "", invitationCode: queryParam(req, "invitation") };
-  return reply.page("Sign up", <SignupPage values={values} needsInvitation={mode === "invitation"} errors={{}} csrf={reply.csrf()} />, { mainClass: "users-new" });
+  return reply.page(t("nav.signup"), <SignupPage values={values} needsInvitation={mode === "invitation"} errors={{}} csrf={reply.csrf()} />, { mainClass: "users-new" });
 }
 
 export async function signUpUser(req: FastifyRequest, reply: FastifyReply) {
   const mode = await signupMode(req.db);
-  if (mode === "closed") return reply.page("Sign up", <SignupClosedPage />, { status: 403 });
+  if (mode === "closed") return reply.page(t("nav.signup"), <SignupClosedPage />, { status: 403 });
   const form = readSignupForm(req.body);
   const result = await signUp(req.db, form, mode);
   if (!result.ok) {
-    return reply.page("Sign up", <SignupPage values={form} needsInvitation={mode === "invitation"} errors={result.errors} csrf={reply.csrf()} />, { status: 422, mainClass: "users-new" });
+    return reply.page(t("nav.signup"), <SignupPage values={form} needsInvitation={mode === "invitation"} errors={result.errors} csrf={reply.csrf()} />, { status: 422, mainClass: "users-new" });
   }
   await logIn(req, reply, result.value.id);
   return reply.redirect(`/users/${encodeURIComponent(form.login)}`, 303);
@@ -91,15 +91,15 @@ async function selfFromUrl(req: FastifyRequest, reply: FastifyReply) {
 export async function showAccountPage(req: FastifyRequest, reply: FastifyReply) {
   const user = await selfFromUrl(req, reply);
   if (!user) return;
-  const notice = queryParam(req, "saved") === "password" ? "Your password was changed." : queryParam(req, "saved") === "email" ? "Your email was changed." : undefined;
-  return reply.page("Account settings", <AccountPage user={user} email={user.email} errors={{}} notice={notice} csrf={reply.csrf()} />);
+  const notice = queryParam(req, "saved") === "password" ? t("users.your_password_was_changed") : queryParam(req, "saved") === "email" ? t("users.your_email_was_changed") : undefined;
+  return reply.page(t("users.account_settings"), <AccountPage user={user} email={user.email} errors={{}} notice={notice} csrf={reply.csrf()} />);
 }
 
 export async function savePassword(req: FastifyRequest, reply: FastifyReply) {
   const user = await selfFromUrl(req, reply);
   if (!user) return;
   const result = await changePassword(req.db, user.id, field(req.body, "current_password"), field(req.body, "user[password]"), field(req.body, "user[password_confirmation]"));
-  if (!result.ok) return reply.page("Account settings", <AccountPage user={user} email={user.email} errors={result.errors} csrf={reply.csrf()} />, { status: 422 });
+  if (!result.ok) return reply.page(t("users.account_settings"), <AccountPage user={user} email={user.email} errors={result.errors} csrf={reply.csrf()} />, { status: 422 });
   // A changed password should lock out anyone holding an older session.
   await endOtherSessions(req.db, user.id, req.viewer.sessionId);
   return reply.redirect(`/users/${encodeURIComponent(user.login)}/edit?saved=password`, 303);
@@ -112,7 +112,7 @@ export async function saveEmail(req: FastifyRequest, reply: FastifyReply) {
   const result = await changeEmail(req.db, user.id, field(req.body, "email_password"), email);
   if (!result.ok) {
     const errors = { ...result.errors, ...(result.errors.current_password ? { email_password: result.errors.current_password, current_password: [] } : {}) };
-    return reply.page("Account settings", <AccountPage user={user} email={email} errors={errors} csrf={reply.csrf()} />, { status: 422 });
+    return reply.page(t("users.account_settings"), <AccountPage user={user} email={email} errors={errors} csrf={reply.csrf()} />, { status: 422 });
   }
   return reply.redirect(`/users/${encodeURIComponent(user.login)}/edit?saved=email`, 303);
 }
@@ -120,7 +120,7 @@ export async function saveEmail(req: FastifyRequest, reply: FastifyReply) {
 export async function showNewPseudPage(req: FastifyRequest, reply: FastifyReply) {
   const user = await selfFromUrl(req, reply);
   if (!user) return;
-  return reply.page("New Pseud", <NewPseudPage login={user.login} name="" description="" errors={{}} csrf={reply.csrf()} />);
+  return reply.page(t("users.new_pseud"), <NewPseudPage login={user.login} name="" description="" errors={{}} csrf={reply.csrf()} />);
 }
 
 export async function postPseud(req: FastifyRequest, reply: FastifyReply) {
@@ -129,6 +129,6 @@ export async function postPseud(req: FastifyRequest, reply: FastifyReply) {
   const name = field(req.body, "pseud[name]").trim();
   const description = field(req.body, "pseud[description]");
   const result = await createPseud(req.db, user.id, name, description);
-  if (!result.ok) return reply.page("New Pseud", <NewPseudPage login={user.login} name={name} description={description} errors={result.errors} csrf={reply.csrf()} />, { status: 422 });
+  if (!result.ok) return reply.page(t("users.new_pseud"), <NewPseudPage login={user.login} name={name} description={description} errors={result.errors} csrf={reply.csrf()} />, { status: 422 });
   return reply.redirect(`/users/${encodeURIComponent(user.login)}`, 303);
 }
