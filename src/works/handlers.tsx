@@ -60,7 +60,7 @@ export function defaultWorkValues(defaultPseudId: number | undefined): WorkFormV
 export async function showNewWorkPage(req: FastifyRequest, reply: FastifyReply) {
   const [pseuds, series] = await Promise.all([pseudsOf(req.db, req.viewer.user!.id), workFormSeries(req, false)]);
   return reply.page(
-    "Post New Work",
+    t("works.post_new_work"),
     <WorkForm mode="new" action="/works" values={defaultWorkValues(pseuds[0]?.id)} chapter={EMPTY_CHAPTER} errors={{}} pseuds={pseuds} csrf={reply.csrf()} series={series.fields({})} />,
     { mainClass: "works-new" },
   );
@@ -76,7 +76,7 @@ export async function postWork(req: FastifyRequest, reply: FastifyReply) {
   const series = await workFormSeries(req, true);
   const render = (status: number, errors: Record<string, string[]>, preview?: JSX.Element) =>
     reply.page(
-      "Post New Work",
+      t("works.post_new_work"),
       <WorkForm mode="new" action="/works" values={values} chapter={chapterValues} errors={errors} pseuds={pseuds} csrf={reply.csrf()} preview={preview} series={series.fields(errors)} />,
       { status, mainClass: "works-new" },
     );
@@ -131,7 +131,7 @@ export async function showEditWorkPage(req: FastifyRequest, reply: FastifyReply)
   const work = await editableWork(req, reply);
   if (!work) return;
   const [pseuds, tags, series] = await Promise.all([pseudsOf(req.db, req.viewer.user!.id), tagsOfWork(req.db, work.id), workFormSeries(req, false, work.id)]);
-  return reply.page(`Edit ${work.title}`, <WorkForm mode="edit" action={workPath(work.id)} values={valuesFromWork(work, tags)} errors={{}} pseuds={pseuds} csrf={reply.csrf()} series={series.fields({})} />, {
+  return reply.page(t("series.edit_title", { title: work.title }), <WorkForm mode="edit" action={workPath(work.id)} values={valuesFromWork(work, tags)} errors={{}} pseuds={pseuds} csrf={reply.csrf()} series={series.fields({})} />, {
     mainClass: "works-edit",
   });
 }
@@ -148,7 +148,7 @@ export async function saveWork(req: FastifyRequest, reply: FastifyReply) {
   const series = await workFormSeries(req, true, work.id);
   if (!parsed.ok || !series.parsed.ok) {
     const errors = { ...(parsed.ok ? {} : parsed.errors), ...(series.parsed.ok ? {} : series.parsed.errors) };
-    return reply.page(`Edit ${work.title}`, <WorkForm mode="edit" action={workPath(work.id)} values={values} errors={errors} pseuds={pseuds} csrf={reply.csrf()} series={series.fields(errors)} />, {
+    return reply.page(t("series.edit_title", { title: work.title }), <WorkForm mode="edit" action={workPath(work.id)} values={values} errors={errors} pseuds={pseuds} csrf={reply.csrf()} series={series.fields(errors)} />, {
       status: 422,
       mainClass: "works-edit",
     });
@@ -164,7 +164,7 @@ export async function showNewChapterPage(req: FastifyRequest, reply: FastifyRepl
   const work = await editableWork(req, reply);
   if (!work) return;
   return reply.page(
-    `New Chapter - ${work.title}`,
+    t("works.new_chapter_title", { title: work.title }),
     <ChapterFormPage work={work} heading={t("works.new_chapter")} action={`/works/${work.id}/chapters`} values={EMPTY_CHAPTER} errors={{}} csrf={reply.csrf()} />,
   );
 }
@@ -175,7 +175,7 @@ export async function postChapter(req: FastifyRequest, reply: FastifyReply) {
   const values = readChapterForm(req.body);
   const parsed = parseChapter(values);
   if (!parsed.ok) {
-    return reply.page(`New Chapter - ${work.title}`, <ChapterFormPage work={work} heading={t("works.new_chapter")} action={`/works/${work.id}/chapters`} values={values} errors={parsed.errors} csrf={reply.csrf()} />, {
+    return reply.page(t("works.new_chapter_title", { title: work.title }), <ChapterFormPage work={work} heading={t("works.new_chapter")} action={`/works/${work.id}/chapters`} values={values} errors={parsed.errors} csrf={reply.csrf()} />, {
       status: 422,
     });
   }
@@ -208,8 +208,8 @@ export async function showEditChapterPage(req: FastifyRequest, reply: FastifyRep
     content: htmlToTextarea(chapter.content),
   };
   return reply.page(
-    `Edit ${chapterHeading(chapter)} - ${work.title}`,
-    <ChapterFormPage work={work} heading={`Edit ${chapterHeading(chapter)}`} action={chapterPath(work.id, chapter.id)} values={values} errors={{}} csrf={reply.csrf()} />,
+    t("works.edit_value_title", { value: chapterHeading(chapter), title: work.title }),
+    <ChapterFormPage work={work} heading={t("works.edit_value", { value: chapterHeading(chapter) })} action={chapterPath(work.id, chapter.id)} values={values} errors={{}} csrf={reply.csrf()} />,
   );
 }
 
@@ -221,8 +221,8 @@ export async function saveChapter(req: FastifyRequest, reply: FastifyReply) {
   const parsed = parseChapter(values);
   if (!parsed.ok) {
     return reply.page(
-      `Edit ${chapterHeading(chapter)} - ${work.title}`,
-      <ChapterFormPage work={work} heading={`Edit ${chapterHeading(chapter)}`} action={chapterPath(work.id, chapter.id)} values={values} errors={parsed.errors} csrf={reply.csrf()} />,
+      t("works.edit_value_title", { value: chapterHeading(chapter), title: work.title }),
+      <ChapterFormPage work={work} heading={t("works.edit_value", { value: chapterHeading(chapter) })} action={chapterPath(work.id, chapter.id)} values={values} errors={parsed.errors} csrf={reply.csrf()} />,
       { status: 422 },
     );
   }
@@ -234,7 +234,7 @@ export async function showManageChaptersPage(req: FastifyRequest, reply: Fastify
   const work = await editableWork(req, reply);
   if (!work) return;
   const chapters = await chaptersOf(req.db, work.id);
-  return reply.page(`Manage Chapters - ${work.title}`, <ManageChaptersPage work={work} chapters={chapters} errors={{}} positions={{}} csrf={reply.csrf()} />);
+  return reply.page(t("works.manage_chapters_title", { title: work.title }), <ManageChaptersPage work={work} chapters={chapters} errors={{}} positions={{}} csrf={reply.csrf()} />);
 }
 
 export async function saveChapterOrder(req: FastifyRequest, reply: FastifyReply) {
@@ -247,7 +247,7 @@ export async function saveChapterOrder(req: FastifyRequest, reply: FastifyReply)
   const valid = numbers.every((n) => Number.isInteger(n) && n >= 1 && n <= chapters.length) && new Set(numbers).size === chapters.length;
   if (!valid) {
     const errors = { positions: [t("works.reorder_invalid", { count: chapters.length })] };
-    return reply.page(`Manage Chapters - ${work.title}`, <ManageChaptersPage work={work} chapters={chapters} errors={errors} positions={positions} csrf={reply.csrf()} />, { status: 422 });
+    return reply.page(t("works.manage_chapters_title", { title: work.title }), <ManageChaptersPage work={work} chapters={chapters} errors={errors} positions={positions} csrf={reply.csrf()} />, { status: 422 });
   }
   const ordered = [...chapters].sort((a, b) => Number(positions[a.id]) - Number(positions[b.id])).map((c) => c.id);
   await reorderChapters(req.db, work.id, ordered);
@@ -258,10 +258,10 @@ export async function showDeleteChapterPage(req: FastifyRequest, reply: FastifyR
   const found = await editableChapter(req, reply);
   if (!found) return;
   const { work, chapter, chapters } = found;
-  if (chapters.length === 1) return reply.page("Delete chapter", <p class="notice" safe>{t("works.last_chapter")}</p>, { status: 409 });
+  if (chapters.length === 1) return reply.page(t("works.delete_chapter"), <p class="notice" safe>{t("works.last_chapter")}</p>, { status: 409 });
   return reply.page(
-    "Delete chapter",
-    <ConfirmDeletePage what={`${chapterHeading(chapter)} of ${work.title}`} action={`${chapterPath(work.id, chapter.id)}/delete`} cancelHref={chapterPath(work.id, chapter.id)} csrf={reply.csrf()} />,
+    t("works.delete_chapter"),
+    <ConfirmDeletePage what={t("works.value_of_title", { value: chapterHeading(chapter), title: work.title })} action={`${chapterPath(work.id, chapter.id)}/delete`} cancelHref={chapterPath(work.id, chapter.id)} csrf={reply.csrf()} />,
   );
 }
 
@@ -269,7 +269,7 @@ export async function removeChapter(req: FastifyRequest, reply: FastifyReply) {
   const found = await editableChapter(req, reply);
   if (!found) return;
   const { work, chapter, chapters } = found;
-  if (chapters.length === 1) return reply.page("Delete chapter", <p class="notice" safe>{t("works.last_chapter")}</p>, { status: 409 });
+  if (chapters.length === 1) return reply.page(t("works.delete_chapter"), <p class="notice" safe>{t("works.last_chapter")}</p>, { status: 409 });
   await deleteChapter(req.db, work.id, chapter.id);
   return reply.redirect(workPath(work.id), 303);
 }
@@ -284,7 +284,7 @@ export async function publishDraft(req: FastifyRequest, reply: FastifyReply) {
 export async function showDeleteWorkPage(req: FastifyRequest, reply: FastifyReply) {
   const work = await editableWork(req, reply);
   if (!work) return;
-  return reply.page("Delete work", <ConfirmDeletePage what={work.title} action={`/works/${work.id}/delete`} cancelHref={workPath(work.id)} csrf={reply.csrf()} />);
+  return reply.page(t("works.delete_work_2"), <ConfirmDeletePage what={work.title} action={`/works/${work.id}/delete`} cancelHref={workPath(work.id)} csrf={reply.csrf()} />);
 }
 
 export async function removeWork(req: FastifyRequest, reply: FastifyReply) {

@@ -1,3 +1,4 @@
+import { escapeHtml } from "@kitajs/html";
 import { CsrfField, ErrorSummary, type FieldErrors, isoDate } from "../../platform/http/components.js";
 import type { ChapterRow } from "../../platform/db/tables.js";
 import type { ChapterFormValues } from "../schema.js";
@@ -11,7 +12,7 @@ export function NavigatePage({ work, chapters }: { work: Work; chapters: Chapter
   return (
     <>
       <h2 class="heading">
-        {"Chapter Index for "}
+        {escapeHtml(t("works.chapter_index_for"))}
         <a href={workPath(work.id)} safe>
           {work.title}
         </a>
@@ -21,7 +22,7 @@ export function NavigatePage({ work, chapters }: { work: Work; chapters: Chapter
           {chapters.map((chapter) => (
             <li>
               <a href={chapterPath(work.id, chapter.id)} safe>
-                {`${chapter.position}. ${chapter.title || `Chapter ${chapter.position}`}`}
+                {`${chapter.position}. ${chapter.title || t("model.chapter_position", { position: chapter.position })}`}
               </a>{" "}
               <span class="datetime" safe>{`(${isoDate(chapter.published_on)})`}</span>
             </li>
@@ -58,7 +59,7 @@ export function ChapterFormPage(props: { work: Work; heading: string; action: st
     <>
       <h2 class="heading">
         <span safe>{props.heading}</span>
-        {" for "}
+        {escapeHtml(t("works.for"))}
         <a href={workPath(props.work.id)} safe>
           {props.work.title}
         </a>
@@ -80,7 +81,7 @@ export function ManageChaptersPage({ work, chapters, errors, positions, csrf }: 
   return (
     <>
       <h2 class="heading">
-        {"Manage Chapters for "}
+        {escapeHtml(t("works.manage_chapters_for"))}
         <a href={workPath(work.id)} safe>
           {work.title}
         </a>
@@ -103,18 +104,18 @@ export function ManageChaptersPage({ work, chapters, errors, positions, csrf }: 
               <tr>
                 <td>
                   <label class="landmark" for={`position-${chapter.id}`} safe>
-                    {`Position of chapter ${chapter.position}`}
+                    {t("works.position_of_chapter_position", { position: chapter.position })}
                   </label>
                   <input type="text" inputmode="numeric" size="3" id={`position-${chapter.id}`} name={`position[${chapter.id}]`} value={positions[chapter.id] ?? String(chapter.position)} />
                 </td>
                 <td>
                   <a href={chapterPath(work.id, chapter.id)} safe>
-                    {`${chapter.position}. ${chapter.title || `Chapter ${chapter.position}`}`}
+                    {`${chapter.position}. ${chapter.title || t("model.chapter_position", { position: chapter.position })}`}
                   </a>
                 </td>
                 <td>
                   <a href={`${chapterPath(work.id, chapter.id)}/confirm_delete`} safe>
-                    {`Delete chapter ${chapter.position}`}
+                    {t("works.delete_chapter_position", { position: chapter.position })}
                   </a>
                 </td>
               </tr>

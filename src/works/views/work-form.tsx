@@ -1,3 +1,4 @@
+import { escapeHtml } from "@kitajs/html";
 import { ChoiceGroup, CsrfField, ErrorSummary, type FieldErrors, SelectField, TextArea, TextField } from "../../platform/http/components.js";
 import type { PseudRow } from "../../platform/db/tables.js";
 import { CATEGORIES, RATINGS, USER_TAG_TYPES, WARNINGS } from "../../model/vocabulary.js";
@@ -49,7 +50,7 @@ export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues;
         {USER_TAG_TYPES.map((type) => (
           <TextField
             name={TAG_FIELD_NAMES[type]}
-            label={type === "Fandom" ? `${TAG_LABELS[type]} (required)` : TAG_LABELS[type]}
+            label={type === "Fandom" ? t("works.value_required", { value: TAG_LABELS[type] }) : TAG_LABELS[type]}
             value={values.tags[type]}
             errors={errors[TAG_FIELD_NAMES[type]]}
             hint={t("works.separate_tags_with_commas")}
@@ -68,9 +69,9 @@ export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues;
           selected={values.pseudIds}
           errors={errors["work[pseud_ids][]"]}
         />
-        <TextArea name="work[summary]" label={t("works.summary")} value={values.summary} errors={errors["work[summary]"]} hint={`Plain text or HTML, up to ${LIMITS.summary} characters.`} rows={4} />
-        <TextArea name="work[notes]" label={t("works.beginning_notes")} value={values.notes} errors={errors["work[notes]"]} hint={`Up to ${LIMITS.notes} characters.`} rows={4} />
-        <TextArea name="work[endnotes]" label={t("works.end_notes")} value={values.endnotes} errors={errors["work[endnotes]"]} hint={`Up to ${LIMITS.notes} characters.`} rows={4} />
+        <TextArea name="work[summary]" label={t("works.summary")} value={values.summary} errors={errors["work[summary]"]} hint={t("series.plain_text_or_html_up", { summary: LIMITS.summary })} rows={4} />
+        <TextArea name="work[notes]" label={t("works.beginning_notes")} value={values.notes} errors={errors["work[notes]"]} hint={t("series.up_to_notes_characters", { notes: LIMITS.notes })} rows={4} />
+        <TextArea name="work[endnotes]" label={t("works.end_notes")} value={values.endnotes} errors={errors["work[endnotes]"]} hint={t("series.up_to_notes_characters", { notes: LIMITS.notes })} rows={4} />
       </fieldset>
       <fieldset>
         <legend safe>{t("works.associations_and_privacy")}</legend>
@@ -79,7 +80,7 @@ export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues;
           label={t("works.choose_a_language_required")}
           value={values.language}
           errors={errors["work[language]"]}
-          choices={[{ value: "", label: "Please select a language" }, ...LANGUAGES.map((l) => ({ value: l.code, label: l.name }))]}
+          choices={[{ value: "", label: t("works.please_select_a_language") }, ...LANGUAGES.map((l) => ({ value: l.code, label: l.name }))]}
           required
         />
         <TextField
@@ -93,7 +94,7 @@ export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues;
         <ChoiceGroup
           name="work[restricted]"
           legend={t("works.privacy")}
-          choices={[{ value: "1", label: "Only show your work to registered users" }]}
+          choices={[{ value: "1", label: t("works.only_show_your_work_to") }]}
           selected={values.restricted ? ["1"] : []}
         />
         <ChoiceGroup
@@ -107,13 +108,13 @@ export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues;
         <ChoiceGroup
           name="work[moderated_commenting_enabled]"
           legend={t("works.comment_moderation")}
-          choices={[{ value: "1", label: "Enable comment moderation (comments appear once you approve them)" }]}
+          choices={[{ value: "1", label: t("works.enable_comment_moderation_comments_appear") }]}
           selected={values.moderatedComments ? ["1"] : []}
         />
         <ChoiceGroup
           name="work[backdate]"
           legend={t("works.publication_date")}
-          choices={[{ value: "1", label: "Set a different publication date" }]}
+          choices={[{ value: "1", label: t("works.set_a_different_publication_date") }]}
           selected={values.backdate ? ["1"] : []}
         />
         <TextField
@@ -176,7 +177,7 @@ export function WorkForm(props: WorkFormProps): JSX.Element {
   const { preview = "", series = "" } = props;
   return (
     <>
-      <h2 class="heading">{props.mode === "new" ? "Post New Work" : "Edit Work"}</h2>
+      <h2 class="heading">{props.mode === "new" ? t("works.post_new_work") : escapeHtml(t("works.edit_work"))}</h2>
       <ErrorSummary errors={props.errors} />
       {preview ? (
         <section class="preview" aria-labelledby="preview-heading">
