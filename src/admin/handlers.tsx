@@ -51,11 +51,11 @@ export async function createFirstAdmin(req: FastifyRequest, reply: FastifyReply)
   return reply.redirect("/admin/settings", 303);
 }
 
-const MODE_LABELS: Record<SignupMode, string> = {
-  open: "Anyone can sign up",
-  invitation: "Sign-up needs an invitation code",
-  closed: "Nobody can sign up (admins add accounts)",
-};
+const modeLabels = (): Record<SignupMode, string> => ({
+  open: t("admin.anyone_can_sign_up"),
+  invitation: t("admin.sign_up_needs_an_invitation"),
+  closed: t("admin.nobody_can_sign_up_admins"),
+});
 
 type Invitation = Awaited<ReturnType<typeof listInvitations>>[number];
 
@@ -66,7 +66,7 @@ function SettingsPage({ mode, invitations, errors, csrf }: { mode: SignupMode; i
       <ErrorSummary errors={errors} />
       <form method="post" action="/admin/settings">
         <CsrfField csrf={csrf} />
-        <ChoiceGroup type="radio" name="signup_mode" legend={t("admin.sign_ups")} choices={SIGNUP_MODES.map((value) => ({ value, label: MODE_LABELS[value] }))} selected={[mode]} errors={errors.signup_mode} />
+        <ChoiceGroup type="radio" name="signup_mode" legend={t("admin.sign_ups")} choices={SIGNUP_MODES.map((value) => ({ value, label: modeLabels()[value] }))} selected={[mode]} errors={errors.signup_mode} />
         <p class="actions">
           <button safe type="submit">{t("admin.save_settings")}</button>
         </p>

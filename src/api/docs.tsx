@@ -35,11 +35,11 @@ function limitsOf(schema: TSchema): string {
   return parts.join(", ");
 }
 
-const ACCESS_TEXT: Record<Endpoint["access"], string> = {
-  public: "Anyone; with a token (any scope), also registered-only works and your drafts.",
-  token: "A token of any scope.",
-  write: "A token with write scope.",
-};
+const accessText = (): Record<Endpoint["access"], string> => ({
+  public: t("api.anyone_with_a_token_any"),
+  token: t("api.a_token_of_any_scope"),
+  write: t("api.a_token_with_write_scope"),
+});
 
 function Parameters({ def }: { def: Endpoint }): JSX.Element {
   const list = [...parametersOf(def.schema.params, "path"), ...parametersOf(def.schema.querystring, "query")] as { name: string; in: string; required: boolean; description?: string }[];
@@ -132,7 +132,7 @@ function EndpointDoc({ def, base }: { def: Endpoint; base: string }): JSX.Elemen
       <p safe>{def.summary}.</p>
       {def.description ? <p safe>{def.description}</p> : ""}
       <p>
-        <strong safe>{t("api.who")}</strong> <span safe>{ACCESS_TEXT[def.access]}</span>
+        <strong safe>{t("api.who")}</strong> <span safe>{accessText()[def.access]}</span>
       </p>
       <p>
         <strong safe>{t("api.answers")}</strong> <span safe>{Object.keys(def.schema.responses).join(", ")}</span>

@@ -4,6 +4,8 @@ import { MAX_ID } from "../platform/http/routes.js";
 import { LIMITS, COMMENT_PERMISSIONS } from "../works/index.js";
 import { MAX_NOTES, MAX_TAGS } from "../responses/index.js";
 import { CATEGORIES, MAX_TAG_LENGTH as WORK_TAG_LENGTH, MAX_USER_TAGS, RATINGS, WARNINGS } from "../model/vocabulary.js";
+// The API\'s field descriptions are English only (they make the OpenAPI document): labels are read from en directly.
+import { en } from "../platform/i18n/en.js";
 
 // One definition per shape: Fastify validates requests with these (src/api/plugin.ts), the
 // OpenAPI document (src/api/openapi.ts) and the docs page (src/api/views/docs.tsx) are generated
@@ -46,8 +48,8 @@ export const ListingQuery = Type.Object({
     if (!("sidebarRange" in c)) return [];
     const what = c.kind === "count" ? "a whole number" : "YYYY-MM-DD";
     return [
-      [`work_search[${c.sidebarRange.from}]`, Type.Optional(Type.String({ maxLength: 20, description: `${c.sort.label} from, inclusive (${what}).` }))],
-      [`work_search[${c.sidebarRange.to}]`, Type.Optional(Type.String({ maxLength: 20, description: `${c.sort.label} to, inclusive (${what}).` }))],
+      [`work_search[${c.sidebarRange.from}]`, Type.Optional(Type.String({ maxLength: 20, description: `${en[c.sort.label]} from, inclusive (${what}).` }))],
+      [`work_search[${c.sidebarRange.to}]`, Type.Optional(Type.String({ maxLength: 20, description: `${en[c.sort.label]} to, inclusive (${what}).` }))],
     ];
   })),
   "work_search[query]": Type.Optional(Type.String({ maxLength: 2000, description: "Search within results (the search query language)." })),

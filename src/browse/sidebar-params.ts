@@ -7,6 +7,7 @@ import { findLanguage } from "../model/languages.js";
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import { type WorkIndex, columnSpec, defaultListingQuery, FACET_TYPES, type ListingQuery, type ListingScope, type SidebarRangeColumn, SORT_COLUMNS, type SortColumn, WORK_COLUMNS } from "../listing/index.js";
+import { t } from "../platform/i18n/index.js";
 
 /** The sidebar's from/to pairs (word count, date updated): the column table's entries that have one. */
 export const SIDEBAR_RANGES = WORK_COLUMNS.filter((c) => "sidebarRange" in c).map((c) => ({ column: c.column as SidebarRangeColumn, ...c.sidebarRange, legend: c.sort.label }));
@@ -152,10 +153,10 @@ export async function resolveSidebar(db: DbOrTrx, index: WorkIndex, viewer: View
     const asTyped = typed.ranges[range.column]!;
     // Counts are whole numbers; dates are whole days (UTC), from the first to the last millisecond.
     const read = columnSpec(range.column).kind === "count" ? wholeNumber : isoDayBound;
-    let min = read(asTyped.from, `${range.name} from`, notices, "min");
-    let max = read(asTyped.to, `${range.name} to`, notices, "max");
+    let min = read(asTyped.from, t("listing.range_from", { name: t(range.name) }), notices, "min");
+    let max = read(asTyped.to, t("listing.range_to", { name: t(range.name) }), notices, "max");
     if (min !== undefined && max !== undefined && min > max) {
-      notices.push(`The ${range.plural} were the wrong way round, so they were swapped.`);
+      notices.push(t("listing.range_swapped", { plural: t(range.plural) }));
       // Whole days stay whole: the later day's first millisecond to the earlier day's last.
       [min, max] = read === isoDayBound ? [max - (DAY_MS - 1), min + (DAY_MS - 1)] : [max, min];
     }

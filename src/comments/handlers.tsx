@@ -1,3 +1,4 @@
+import { escapeHtml } from "@kitajs/html";
 import { FlashNotices } from "../platform/http/components.js";
 import { blockedByAny, mutedUserIds } from "../blocking/index.js";
 import type { DbOrTrx } from "../platform/db/index.js";
@@ -121,7 +122,7 @@ function WorkCommentsPage({ work, notices, section }: { work: Work; notices: str
     <>
       <FlashNotices lines={notices} />
       <h2 class="heading">
-        {t("comments.comments_on")}
+        {escapeHtml(t("comments.comments_on"))}
         <a href={workPath(work.id)} safe>{work.title}</a>
       </h2>
       {section}

@@ -1,4 +1,5 @@
 import type { WorksTable } from "../platform/db/tables.js";
+import type { MessageKey } from "../platform/i18n/index.js";
 
 /**
  * The work columns listings sort and filter by, in one table. Everything that names such a
@@ -19,20 +20,20 @@ export interface WorkColumnSpec {
   /** The works table's column, also its name in the API's work JSON (text sort keys are not shown). */
   column: keyof WorksTable & string;
   kind: ColumnKind;
-  /** AO3's sort name (`work_search[sort_column]`) and the sidebar's label for it. */
-  sort: { param: string; label: string };
+  /** AO3's sort name (`work_search[sort_column]`) and the sidebar's label for it (a catalogue key). */
+  sort: { param: string; label: MessageKey };
   /**
    * The search language's name for it (`sort:NAME`, and with `range`, `NAME>10`, `NAME:1-5`: the
    * name's singular, plural and `_count` forms are all read), the label its summary uses, and the
    * other names `sort:` accepts.
    */
-  search: { name: string; label: string; aliases: readonly string[]; range?: boolean };
+  search: { name: string; label: MessageKey; aliases: readonly string[]; range?: boolean };
   /**
    * A from/to pair in the filter sidebar (and the API's listing): AO3's parameter names, the
    * field's name in notices and the plural for "the ... were the wrong way round". These
    * columns are filtered through range buckets; others by reading each matching work's value.
    */
-  sidebarRange?: { from: string; to: string; name: string; plural: string };
+  sidebarRange?: { from: string; to: string; name: MessageKey; plural: MessageKey };
 }
 
 /** In AO3's order of the sidebar's sort choices. */
@@ -40,60 +41,60 @@ export const WORK_COLUMNS = [
   {
     column: "creators_sort",
     kind: "text",
-    sort: { param: "authors_to_sort_on", label: "Creator" },
-    search: { name: "creator", label: "creator", aliases: ["creators", "author", "authors"] },
+    sort: { param: "authors_to_sort_on", label: "listing.sort.authors_to_sort_on" },
+    search: { name: "creator", label: "listing.search.creator", aliases: ["creators", "author", "authors"] },
   },
   {
     column: "title_sort",
     kind: "text",
-    sort: { param: "title_to_sort_on", label: "Title" },
-    search: { name: "title", label: "title", aliases: [] },
+    sort: { param: "title_to_sort_on", label: "listing.sort.title_to_sort_on" },
+    search: { name: "title", label: "listing.search.title", aliases: [] },
   },
   {
     // "Date Posted" is the work's published date, as on AO3: the day it was first posted, or the
     // day its creator backdated it to.
     column: "published_on",
     kind: "day",
-    sort: { param: "created_at", label: "Date Posted" },
-    search: { name: "posted", label: "date posted", aliases: ["date posted", "created", "created at", "date created"] },
+    sort: { param: "created_at", label: "listing.sort.created_at" },
+    search: { name: "posted", label: "listing.search.posted", aliases: ["date posted", "created", "created at", "date created"] },
   },
   {
     column: "revised_at",
     kind: "instant",
-    sort: { param: "revised_at", label: "Date Updated" },
-    search: { name: "updated", label: "date updated", aliases: ["date updated", "revised", "revised at", "updated at"] },
-    sidebarRange: { from: "date_from", to: "date_to", name: "Date updated", plural: "dates" },
+    sort: { param: "revised_at", label: "listing.sort.revised_at" },
+    search: { name: "updated", label: "listing.search.updated", aliases: ["date updated", "revised", "revised at", "updated at"] },
+    sidebarRange: { from: "date_from", to: "date_to", name: "listing.range.date", plural: "listing.range.date_plural" },
   },
   {
     column: "word_count",
     kind: "count",
-    sort: { param: "word_count", label: "Word Count" },
-    search: { name: "words", label: "word count", aliases: ["word", "word count", "words count", "wordcount"], range: true },
-    sidebarRange: { from: "words_from", to: "words_to", name: "Word count", plural: "word counts" },
+    sort: { param: "word_count", label: "listing.sort.word_count" },
+    search: { name: "words", label: "listing.search.words", aliases: ["word", "word count", "words count", "wordcount"], range: true },
+    sidebarRange: { from: "words_from", to: "words_to", name: "listing.range.words", plural: "listing.range.words_plural" },
   },
   {
     column: "hits_count",
     kind: "count",
-    sort: { param: "hits", label: "Hits" },
-    search: { name: "hits", label: "hits", aliases: ["hit", "hits count"], range: true },
+    sort: { param: "hits", label: "listing.sort.hits" },
+    search: { name: "hits", label: "listing.search.hits", aliases: ["hit", "hits count"], range: true },
   },
   {
     column: "kudos_count",
     kind: "count",
-    sort: { param: "kudos_count", label: "Kudos" },
-    search: { name: "kudos", label: "kudos", aliases: ["kudo", "kudos count"], range: true },
+    sort: { param: "kudos_count", label: "listing.sort.kudos_count" },
+    search: { name: "kudos", label: "listing.search.kudos", aliases: ["kudo", "kudos count"], range: true },
   },
   {
     column: "comments_count",
     kind: "count",
-    sort: { param: "comments_count", label: "Comments" },
-    search: { name: "comments", label: "comments", aliases: ["comment", "comments count"], range: true },
+    sort: { param: "comments_count", label: "listing.sort.comments_count" },
+    search: { name: "comments", label: "listing.search.comments", aliases: ["comment", "comments count"], range: true },
   },
   {
     column: "bookmarks_count",
     kind: "count",
-    sort: { param: "bookmarks_count", label: "Bookmarks" },
-    search: { name: "bookmarks", label: "bookmarks", aliases: ["bookmark", "bookmarks count"], range: true },
+    sort: { param: "bookmarks_count", label: "listing.sort.bookmarks_count" },
+    search: { name: "bookmarks", label: "listing.search.bookmarks", aliases: ["bookmark", "bookmarks count"], range: true },
   },
 ] as const satisfies readonly WorkColumnSpec[];
 

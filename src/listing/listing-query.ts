@@ -1,5 +1,6 @@
 import type { TagType } from "../model/vocabulary.js";
 import { type ColumnRange, defaultDirection, type NumberColumn, type SortParam, WORK_COLUMNS, type WorkColumn } from "./columns.js";
+import type { MessageKey } from "../platform/i18n/index.js";
 
 /**
  * One works listing as a question, the same for the in-memory index (work-index.ts) and the
@@ -40,7 +41,7 @@ export type ListingScope =
 /** AO3's sort names (`work_search[sort_column]`), from the column table, and the work column behind each. */
 export const SORT_COLUMNS = Object.fromEntries(
   WORK_COLUMNS.map((c) => [c.sort.param, { label: c.sort.label, column: c.column, defaultDirection: defaultDirection(c.column) }]),
-) as Record<SortParam, { label: string; column: WorkColumn; defaultDirection: "asc" | "desc" }>;
+) as Record<SortParam, { label: MessageKey; column: WorkColumn; defaultDirection: "asc" | "desc" }>;
 export type SortColumn = SortParam;
 export type SortedWorkColumn = WorkColumn;
 

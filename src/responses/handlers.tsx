@@ -18,7 +18,7 @@ import { canEditBookmark, guestAddressKey, mayBookmark, mayMarkForLater, mayOffe
 import { type Bookmark, bookmarkOf, bookmarkOfSeries, findBookmark, kudosSummary, listBookmarks } from "./queries.js";
 import { findSeries, seriesBlurbsByIds } from "../model/series.js";
 import { seriesBookmarksPath, seriesPath } from "../model/paths.js";
-import { t } from "../platform/i18n/index.js";
+import { type MessageKey, t } from "../platform/i18n/index.js";
 import { type BookmarkFormValues, EMPTY_BOOKMARK, parseBookmark, readBookmarkForm } from "./schema.js";
 import { BookmarkFormPage, BookmarksPage } from "./views/bookmarks.js";
 import { WorkFeedback } from "./views/kudos.js";
@@ -26,11 +26,11 @@ import { bookmarksOfWorkPath, editBookmarkPath, userBookmarksPath } from "../mod
 import { htmlToTextarea } from "../platform/html/paragraphs.js";
 
 // Messages, in AO3's words where it has them.
-const KUDOS_THANKS = "Thank you for leaving kudos!";
-const KUDOS_ALREADY = "You have already left kudos here. :)";
-const KUDOS_OWN = "You can't leave kudos on your own work.";
-const KUDOS_DRAFT = "You can't leave kudos on a draft.";
-const KUDOS_BLOCKED = "Sorry, you have been blocked by one or more of this work's creators.";
+const KUDOS_THANKS: MessageKey = "responses.kudos_thanks";
+const KUDOS_ALREADY: MessageKey = "responses.kudos_already";
+const KUDOS_OWN: MessageKey = "api.kudos_own";
+const KUDOS_DRAFT: MessageKey = "api.kudos_draft";
+const KUDOS_BLOCKED: MessageKey = "api.kudos_blocked";
 
 /**
  * The feedback block for a work page the works capability is rendering (kudos line, Kudos ♥,
@@ -84,10 +84,10 @@ export async function postKudos(req: FastifyRequest, reply: FastifyReply) {
   const giver = req.viewer.user ? { userId: req.viewer.user.id } : { guestIp: guestAddressKey(req.ip) };
   const result = await giveKudos(req.db, req.viewer, work, giver);
   if (result !== "left" && result !== "already") {
-    const message = result === "own" ? KUDOS_OWN : result === "draft" ? KUDOS_DRAFT : KUDOS_BLOCKED;
+    const message = t(result === "own" ? KUDOS_OWN : result === "draft" ? KUDOS_DRAFT : KUDOS_BLOCKED);
     return reply.page(t("responses.kudos"), <KudosRefused message={message} workId={work.id} />, { status: 403 });
   }
-  setFlash(req, reply, [result === "left" ? KUDOS_THANKS : KUDOS_ALREADY]);
+  setFlash(req, reply, [t(result === "left" ? KUDOS_THANKS : KUDOS_ALREADY)]);
   return reply.redirect(`${workPath(work.id)}#feedback`, 303);
 }
 

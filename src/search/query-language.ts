@@ -65,6 +65,7 @@
 import { defaultDirection as columnDirection, type SearchRangeName, type SearchSortName, WORK_COLUMNS } from "../listing/index.js";
 import { RATINGS } from "../model/vocabulary.js";
 import { findLanguage, languageFromLabel } from "../model/languages.js";
+import { type MessageKey, t } from "../platform/i18n/index.js";
 
 export type TextField = "any" | "title" | "creators" | "summary" | "notes" | "endnotes" | "tags" | "series" | "text";
 export type Node =
@@ -206,11 +207,11 @@ function rangeRank(field: RangeField): number {
   return field === "words" ? 0 : field === "chapters" ? 2 : 1;
 }
 
-const SORTS: { column: SortColumn; label: string; names: readonly string[]; direction: "asc" | "desc" }[] = [
-  { column: "best", label: "best match", names: ["best", "best match", "relevance", "score"], direction: "desc" },
+const SORTS: { column: SortColumn; label: MessageKey; names: readonly string[]; direction: "asc" | "desc" }[] = [
+  { column: "best", label: "listing.search.best", names: ["best", "best match", "relevance", "score"], direction: "desc" },
   ...WORK_COLUMNS.map((c) => ({ column: c.search.name, label: c.search.label, names: [c.search.name, ...c.search.aliases], direction: columnDirection(c.column) })),
 ];
-const SORT_LABELS = Object.fromEntries(SORTS.map((s) => [s.column, s.label])) as Record<SortColumn, string>;
+const SORT_LABELS = Object.fromEntries(SORTS.map((s) => [s.column, s.label])) as Record<SortColumn, MessageKey>;
 const SORT_ALIASES = new Map<string, SortColumn>(SORTS.flatMap((s) => s.names.map((n) => [n, s.column] as const)));
 const DIRECTIONS: Record<string, "asc" | "desc"> = { asc: "asc", ascending: "asc", desc: "desc", descending: "desc" };
 const defaultDirection = (column: SortColumn) => SORTS.find((s) => s.column === column)!.direction;
@@ -263,7 +264,7 @@ const MESSAGES = {
     `There is no rating “${value}”. The ratings are General Audiences, Teen And Up Audiences, Mature, Explicit and Not Rated (general, teen, mature, explicit, notrated).`,
   emptyFilter: (name: string) => `“${name}:” needs a value after it.`,
   emptySort: "Say what to sort by, like sort:kudos.",
-  sortColumn: (value: string) => `Searches can't be sorted by “${value}”. Sort by ${SORTS.slice(0, -1).map((s) => s.label).join(", ")} or ${SORTS.at(-1)!.label}.`,
+  sortColumn: (value: string) => `Searches can't be sorted by “${value}”. Sort by ${SORTS.slice(0, -1).map((s) => t(s.label)).join(", ")} or ${t(SORTS.at(-1)!.label)}.`,
   sortDirections: (raw: string) => `“${raw}” asks for two different directions.`,
 };
 
@@ -942,7 +943,7 @@ export function describeQuery(q: ParsedQuery): string {
   if (f.rating) parts.push(`rated ${f.rating}`);
   if (q.sort) {
     const { column, direction } = q.sort;
-    parts.push(`sorted by ${SORT_LABELS[column]}${direction === defaultDirection(column) ? "" : direction === "asc" ? " (ascending)" : " (descending)"}`);
+    parts.push(`sorted by ${t(SORT_LABELS[column])}${direction === defaultDirection(column) ? "" : direction === "asc" ? " (ascending)" : " (descending)"}`);
   }
   return parts.length ? parts.join(", ") : "all works";
 }

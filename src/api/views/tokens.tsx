@@ -5,10 +5,10 @@ import { TOKEN_SCOPES } from "../policy.js";
 import { tokensPath } from "./paths.js";
 import { t } from "../../platform/i18n/index.js";
 
-const SCOPE_LABELS: Record<string, string> = {
-  read: "Read: works, chapters, tags, users, bookmarks, listings and search, registered-only works included",
-  write: "Write: all of read, and posting and editing works and chapters, kudos and bookmarks",
-};
+const scopeLabels = (): Record<string, string> => ({
+  read: t("api.read_works_chapters_tags_users"),
+  write: t("api.write_all_of_read_and"),
+});
 
 export interface TokenFormValues {
   name: string;
@@ -106,7 +106,7 @@ export function TokensPage(props: {
           name="token[scope]"
           legend={t("api.scope")}
           type="radio"
-          choices={TOKEN_SCOPES.map((scope) => ({ value: scope, label: SCOPE_LABELS[scope]! }))}
+          choices={TOKEN_SCOPES.map((scope) => ({ value: scope, label: scopeLabels()[scope]! }))}
           selected={[props.values.scope]}
           errors={props.errors["token[scope]"]}
         />

@@ -31,7 +31,7 @@ export function FilterSidebar(props: { action: string; sidebar: Sidebar; result:
     return { type, param, legend, includeChoices, excludeChoices };
   });
 
-  const sortChoices = Object.entries(SORT_COLUMNS).map(([value, s]) => ({ value, label: s.label }));
+  const sortChoices = Object.entries(SORT_COLUMNS).map(([value, s]) => ({ value, label: t(s.label) }));
   const languageChoices = [{ value: "", label: t("search.any_language") }, ...LANGUAGES.map((l) => ({ value: l.code, label: l.name }))];
   const selected = (ids: number[]) => ids.map(String);
 
@@ -105,7 +105,7 @@ export function FilterSidebar(props: { action: string; sidebar: Sidebar; result:
           const count = columnSpec(range.column).kind === "count";
           return (
             <fieldset class="range">
-              <legend>{range.legend}</legend>
+              <legend safe>{t(range.legend)}</legend>
               <TextField name={`work_search[${range.from}]`} label={t("browse.from")} value={typed?.from ?? ""} {...(count ? { inputmode: "numeric" } : { type: "date" })} />
               <TextField name={`work_search[${range.to}]`} label={t("browse.to")} value={typed?.to ?? ""} {...(count ? { inputmode: "numeric" } : { type: "date" })} />
             </fieldset>

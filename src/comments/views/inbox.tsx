@@ -1,3 +1,4 @@
+import { escapeHtml } from "@kitajs/html";
 import { CsrfField, Pagination, rawHtml, FlashNotices } from "../../platform/http/components.js";
 import { userPath, workPath } from "../../model/paths.js";
 import type { InboxEntry } from "../queries.js";
@@ -6,7 +7,7 @@ import { t } from "../../platform/i18n/index.js";
 
 function From({ entry }: { entry: InboxEntry }): JSX.Element {
   if (entry.login) return <a href={userPath(entry.login)} safe>{entry.login}</a>;
-  return <span class="guest" safe>{t("comments.value_guest", { value: entry.guest_name ?? "(Previous user)" })}</span>;
+  return <span class="guest" safe>{t("comments.value_guest", { value: entry.guest_name ?? t("comments.previous_user") })}</span>;
 }
 
 /** /users/LOGIN/inbox: comments on the owner's works and replies to their comments, newest first. */
@@ -27,7 +28,7 @@ export function InboxPage(props: { login: string; total: number; unread: number;
                   <input type="checkbox" name="inbox_comments[]" value={String(entry.id)} id={`inbox_select_${entry.id}`} />{" "}
                   <label for={`inbox_select_${entry.id}`}>
                     <From entry={entry} />
-                    {entry.is_reply ? t("comments.replied_to_your_comment_on") : t("comments.commented_on")}
+                    {entry.is_reply ? t("comments.replied_to_your_comment_on") : escapeHtml(t("comments.commented_on"))}
                     <span safe>{entry.work_title}</span>
                     {entry.chapter_position !== null ? <span safe>{t("comments.chapter_chapter_position", { chapter_position: entry.chapter_position })}</span> : ""}
                   </label>

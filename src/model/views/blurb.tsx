@@ -1,3 +1,4 @@
+import { escapeHtml } from "@kitajs/html";
 import { isoDate, Pagination, rawHtml } from "../../platform/http/components.js";
 import { formatNumber, t } from "../../platform/i18n/index.js";
 import { CATEGORIES, type FixedTag, RATINGS, WARNINGS } from "../vocabulary.js";
@@ -64,7 +65,7 @@ export function WorkBlurb({ blurb, extra = "", marks }: { blurb: Blurb; extra?: 
           <a href={workPath(work.id)} safe>
             {work.title}
           </a>
-          {t("model.by")}
+          {escapeHtml(t("model.by"))}
           <Byline creators={creators} />
         </h4>
         <h5 class="fandoms heading">

@@ -1,3 +1,4 @@
+import { escapeHtml } from "@kitajs/html";
 import { isoDate, rawHtml } from "../../platform/http/components.js";
 import { formatNumber, t } from "../../platform/i18n/index.js";
 import type { SeriesBlurb } from "../series.js";
@@ -14,7 +15,7 @@ export function SeriesBlurbItem({ blurb, extra = "" }: { blurb: SeriesBlurb; ext
           <a href={seriesPath(series.id)} safe>
             {series.title}
           </a>
-          {t("model.by")}
+          {escapeHtml(t("model.by"))}
           <Byline creators={series.creators} />
         </h4>
         <p class="datetime" safe>{isoDate(series.updated_at)}</p>
@@ -33,7 +34,7 @@ export function SeriesBlurbItem({ blurb, extra = "" }: { blurb: SeriesBlurb; ext
         <dt safe class="works">{t("series.works")}</dt>
         <dd class="works" safe>{formatNumber(blurb.works)}</dd>
         <dt safe class="complete">{t("series.complete")}</dt>
-        <dd class="complete">{series.complete ? t("series.yes") : t("series.no")}</dd>
+        <dd class="complete">{series.complete ? t("series.yes") : escapeHtml(t("series.no"))}</dd>
       </dl>
       {extra}
     </li>

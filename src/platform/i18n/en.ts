@@ -436,6 +436,8 @@ export const en = {
   "comments.edit_comment": "Edit comment",
   "comments.this_comment": "this comment",
   // responses
+  "responses.kudos_thanks": "Thank you for leaving kudos!",
+  "responses.kudos_already": "You have already left kudos here. :)",
   "responses.hits": "Hits",
   "responses.kudos": "Kudos",
   "responses.date": "Date",
@@ -824,6 +826,69 @@ export const en = {
   "tags.history_of_name": "History of {name}",
   // responses: strings from code
   "responses.and": " and ",
+  // admin: strings from code
+  "admin.anyone_can_sign_up": "Anyone can sign up",
+  "admin.sign_up_needs_an_invitation": "Sign-up needs an invitation code",
+  "admin.nobody_can_sign_up_admins": "Nobody can sign up (admins add accounts)",
+
+  // search: strings from code
+  "search.best_match": "Best Match",
+  "search.date_posted": "Date Posted",
+
+  // api: strings from code
+  "api.read_works_chapters_tags_users": "Read: works, chapters, tags, users, bookmarks, listings and search, registered-only works included",
+  "api.write_all_of_read_and": "Write: all of read, and posting and editing works and chapters, kudos and bookmarks",
+  "api.anyone_with_a_token_any": "Anyone; with a token (any scope), also registered-only works and your drafts.",
+  "api.a_token_of_any_scope": "A token of any scope.",
+  "api.a_token_with_write_scope": "A token with write scope.",
+
+  // works: strings from code
+  "works.registered_users_and_guests_can": "Registered users and guests can comment",
+  "works.only_registered_users_can_comment": "Only registered users can comment",
+  "works.no_one_can_comment": "No one can comment",
+
+  // responses: strings from code
+  "responses.words": "Words",
+
+  // tags: strings from code
+  "tags.make_synonyms_of": "Make synonyms of",
+  "tags.assign_to_fandom": "Assign to fandom",
+  "tags.make_canonical": "Make canonical",
+  "tags.canonical": "Canonical",
+  "tags.synonym_of": "Synonym of",
+  "tags.unwrangleable": "Unwrangleable",
+  "tags.add_parent_tags": "Add parent tags",
+  "tags.remove_parent_tags": "Remove parent tags",
+  "tags.add_metatags": "Add metatags",
+  "tags.remove_metatags": "Remove metatags",
+  "tags.or": " or ",
+  // listing: the work columns' labels (src/listing/columns.ts)
+  "listing.sort.authors_to_sort_on": "Creator",
+  "listing.sort.title_to_sort_on": "Title",
+  "listing.sort.created_at": "Date Posted",
+  "listing.sort.revised_at": "Date Updated",
+  "listing.sort.word_count": "Word Count",
+  "listing.sort.hits": "Hits",
+  "listing.sort.kudos_count": "Kudos",
+  "listing.sort.comments_count": "Comments",
+  "listing.sort.bookmarks_count": "Bookmarks",
+  "listing.search.creator": "creator",
+  "listing.search.title": "title",
+  "listing.search.posted": "date posted",
+  "listing.search.updated": "date updated",
+  "listing.search.words": "word count",
+  "listing.search.hits": "hits",
+  "listing.search.kudos": "kudos",
+  "listing.search.comments": "comments",
+  "listing.search.bookmarks": "bookmarks",
+  "listing.range.date": "Date updated",
+  "listing.range.date_plural": "dates",
+  "listing.range.words": "Word count",
+  "listing.range.words_plural": "word counts",
+  "listing.search.best": "best match",
+  "listing.range_from": "{name} from",
+  "listing.range_to": "{name} to",
+  "listing.range_swapped": "The {plural} were the wrong way round, so they were swapped.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -60,7 +60,7 @@ export function WorkFeedback(props: WorkFeedbackProps): JSX.Element {
         )}
         {props.offerBookmark ? (
           <li class="bookmark">
-            <a href={props.bookmarkEditPath ?? newBookmarkPath(props.workId)}>{props.bookmarkEditPath ? t("responses.edit_bookmark") : t("responses.bookmark")}</a>
+            <a href={props.bookmarkEditPath ?? newBookmarkPath(props.workId)}>{props.bookmarkEditPath ? t("responses.edit_bookmark") : escapeHtml(t("responses.bookmark"))}</a>
           </li>
         ) : (
           ""

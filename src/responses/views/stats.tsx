@@ -122,13 +122,13 @@ export function FiguresTable({ figures }: { figures: DayFigures[] }): JSX.Elemen
   );
 }
 
-const COLUMNS: { sort: StatsSort; label: string; value: (w: WorkStats) => number }[] = [
-  { sort: "words", label: "Words", value: (w) => w.words },
-  { sort: "hits", label: "Hits", value: (w) => w.hits },
-  { sort: "kudos", label: "Kudos", value: (w) => w.kudos },
-  { sort: "comments", label: "Comments", value: (w) => w.comments },
-  { sort: "bookmarks", label: "Bookmarks", value: (w) => w.bookmarks },
-];
+const columns = (): { sort: StatsSort; label: string; value: (w: WorkStats) => number }[] => ([
+  { sort: "words", label: t("responses.words"), value: (w) => w.words },
+  { sort: "hits", label: t("responses.hits"), value: (w) => w.hits },
+  { sort: "kudos", label: t("responses.kudos"), value: (w) => w.kudos },
+  { sort: "comments", label: t("comments.comments"), value: (w) => w.comments },
+  { sort: "bookmarks", label: t("series.bookmarks"), value: (w) => w.bookmarks },
+]);
 
 export interface StatsPageProps {
   login: string;
@@ -166,7 +166,7 @@ export function StatsPage(props: StatsPageProps): JSX.Element {
             <thead>
               <tr>
                 {header("title", t("search.title"))}
-                {COLUMNS.map((c) => header(c.sort, c.label))}
+                {columns().map((c) => header(c.sort, c.label))}
                 <th safe scope="col">{t("users.subscriptions")}</th>
               </tr>
             </thead>
@@ -178,7 +178,7 @@ export function StatsPage(props: StatsPageProps): JSX.Element {
                       {w.title}
                     </a>
                   </th>
-                  {COLUMNS.map((c) => (
+                  {columns().map((c) => (
                     <td class={c.sort} safe>
                       {formatNumber(c.value(w))}
                     </td>
@@ -192,7 +192,7 @@ export function StatsPage(props: StatsPageProps): JSX.Element {
             <tfoot>
               <tr>
                 <th safe scope="row">{t("responses.all_works")}</th>
-                {COLUMNS.map((c) => (
+                {columns().map((c) => (
                   <td class={c.sort} safe>
                     {formatNumber(total(c.value))}
                   </td>

@@ -7,7 +7,7 @@ import type { SearchForm } from "../form.js";
 import { t } from "../../platform/i18n/index.js";
 
 /** Best match, then every listing column's sort (src/listing/columns.ts), by the sidebar's labels, as AO3's search form offers them. */
-const SORTS = [{ value: "", label: "Best Match" }, ...WORK_COLUMNS.map((c) => ({ value: c.search.name, label: c.sort.label }))];
+const sorts = () => [{ value: "", label: t("search.best_match") }, ...WORK_COLUMNS.map((c) => ({ value: c.search.name, label: t(c.sort.label) }))];
 
 /** The search form: one box with the query language, and the advanced fields AO3 offers. */
 export function SearchFormView({ form, error }: { form: SearchForm; error?: string }): JSX.Element {
@@ -83,7 +83,7 @@ export function SearchFormView({ form, error }: { form: SearchForm; error?: stri
           ]}
         />
         <SelectField name={f("language_id")} label={t("search.language")} value={form.language_id} choices={[{ value: "", label: t("search.any_language") }, ...LANGUAGES.map((l) => ({ value: l.code, label: l.name }))]} />
-        <SelectField name={f("sort_column")} label={t("search.sort_by")} value={form.sort_column} choices={SORTS} />
+        <SelectField name={f("sort_column")} label={t("search.sort_by")} value={form.sort_column} choices={sorts()} />
         <SelectField
           name={f("sort_direction")}
           label={t("search.sort_direction")}

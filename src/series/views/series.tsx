@@ -158,7 +158,7 @@ export function SeriesPage(props: {
 export function UserSeriesPage({ login, blurbs }: { login: string; blurbs: SeriesBlurb[] }): JSX.Element {
   return (
     <>
-      <h2 class="heading" safe>{t("series.length_value_by_login", { length: formatNumber(blurbs.length), value: blurbs.length === 1 ? "Series" : "Series", login })}</h2>
+      <h2 class="heading" safe>{t("series.length_value_by_login", { length: formatNumber(blurbs.length), value: blurbs.length === 1 ? t("subscriptions.kind.series") : t("subscriptions.kind.series"), login })}</h2>
       <h3 safe class="landmark heading">{t("series.listing_series")}</h3>
       {blurbs.length ? (
         <ul class="series index group">

@@ -107,12 +107,12 @@ interface BinProps {
   csrf: string;
 }
 
-const MASS_LABELS: Record<string, string> = {
-  [MASS_FIELDS.selected]: "Tags",
-  [MASS_FIELDS.synonymOf]: "Make synonyms of",
-  [MASS_FIELDS.fandoms]: "Assign to fandom",
-  [MASS_FIELDS.canonical]: "Make canonical",
-};
+const massLabels = (): Record<string, string> => ({
+  [MASS_FIELDS.selected]: t("works.tags"),
+  [MASS_FIELDS.synonymOf]: t("tags.make_synonyms_of"),
+  [MASS_FIELDS.fandoms]: t("tags.assign_to_fandom"),
+  [MASS_FIELDS.canonical]: t("tags.make_canonical"),
+});
 
 /** `/tags/FANDOM/wrangle`: the fandom's bins, and one bin's tags as a mass-wrangling form. */
 export function FandomBinPage(props: BinProps): JSX.Element {
@@ -137,7 +137,7 @@ export function FandomBinPage(props: BinProps): JSX.Element {
       {show && list ? (
         list.tags.length ? (
           <>
-            <ErrorSummary errors={errors} labels={MASS_LABELS} />
+            <ErrorSummary errors={errors} labels={massLabels()} />
             <form method="post" action={binPath(fandom.name)} class="mass-wrangle">
               <CsrfField csrf={props.csrf} />
               <input type="hidden" name="show" value={BIN_WORDS[show]} />
@@ -190,7 +190,7 @@ export function FandomBinPage(props: BinProps): JSX.Element {
                 <legend safe>{t("tags.wrangle_the_ticked_tags")}</legend>
                 <TextField
                   name={MASS_FIELDS.synonymOf}
-                  label={MASS_LABELS[MASS_FIELDS.synonymOf]!}
+                  label={massLabels()[MASS_FIELDS.synonymOf]!}
                   value={values.synonymOf}
                   errors={errors[MASS_FIELDS.synonymOf]}
                   hint={t("tags.a_canonical_value_tag_leave", { value: typeLabel(show) })}
@@ -198,14 +198,14 @@ export function FandomBinPage(props: BinProps): JSX.Element {
                 />
                 <TextField
                   name={MASS_FIELDS.fandoms}
-                  label={MASS_LABELS[MASS_FIELDS.fandoms]!}
+                  label={massLabels()[MASS_FIELDS.fandoms]!}
                   value={values.fandoms}
                   errors={errors[MASS_FIELDS.fandoms]}
                   hint={t("tags.canonical_fandoms_separated_by_commas")}
                 />
                 <ChoiceGroup
                   name={MASS_FIELDS.canonical}
-                  legend={MASS_LABELS[MASS_FIELDS.canonical]!}
+                  legend={massLabels()[MASS_FIELDS.canonical]!}
                   choices={[{ value: "1", label: t("tags.make_the_ticked_tags_canonical") }]}
                   selected={values.canonical ? ["1"] : []}
                   errors={errors[MASS_FIELDS.canonical]}

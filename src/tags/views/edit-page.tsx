@@ -17,15 +17,15 @@ interface EditTagProps {
   csrf: string;
 }
 
-const LABELS: Record<string, string> = {
-  [TAG_FIELDS.canonical]: "Canonical",
-  [TAG_FIELDS.synonymOf]: "Synonym of",
-  [TAG_FIELDS.unwrangleable]: "Unwrangleable",
-  [TAG_FIELDS.addParents]: "Add parent tags",
-  [TAG_FIELDS.removeParents]: "Remove parent tags",
-  [TAG_FIELDS.addMetatags]: "Add metatags",
-  [TAG_FIELDS.removeMetatags]: "Remove metatags",
-};
+const labels = (): Record<string, string> => ({
+  [TAG_FIELDS.canonical]: t("tags.canonical"),
+  [TAG_FIELDS.synonymOf]: t("tags.synonym_of"),
+  [TAG_FIELDS.unwrangleable]: t("tags.unwrangleable"),
+  [TAG_FIELDS.addParents]: t("tags.add_parent_tags"),
+  [TAG_FIELDS.removeParents]: t("tags.remove_parent_tags"),
+  [TAG_FIELDS.addMetatags]: t("tags.add_metatags"),
+  [TAG_FIELDS.removeMetatags]: t("tags.remove_metatags"),
+});
 
 /** `/tags/NAME/edit`: a wrangler's form for one tag. Every field works without JavaScript. */
 export function EditTagPage({ tag, relations, values, errors, works, csrf }: EditTagProps): JSX.Element {
@@ -41,21 +41,21 @@ export function EditTagPage({ tag, relations, values, errors, works, csrf }: Edi
         {statusSentence(tag, relations.merger)}
       </p>
       <p safe>{t("tags.works_using_it_works", { works: formatNumber(works) })}</p>
-      <ErrorSummary errors={errors} labels={LABELS} />
+      <ErrorSummary errors={errors} labels={labels()} />
       <form method="post" action={tagPath(tag.name)} class="tag-edit">
         <CsrfField csrf={csrf} />
         <fieldset>
           <legend safe>{t("tags.status")}</legend>
           <ChoiceGroup
             name={TAG_FIELDS.canonical}
-            legend={LABELS[TAG_FIELDS.canonical]!}
+            legend={labels()[TAG_FIELDS.canonical]!}
             choices={[{ value: "1", label: t("tags.canonical_works_are_filtered_under") }]}
             selected={values.canonical ? ["1"] : []}
             errors={errors[TAG_FIELDS.canonical]}
           />
           <TextField
             name={TAG_FIELDS.synonymOf}
-            label={LABELS[TAG_FIELDS.synonymOf]!}
+            label={labels()[TAG_FIELDS.synonymOf]!}
             value={values.synonymOf}
             errors={errors[TAG_FIELDS.synonymOf]}
             hint={t("tags.the_canonical_value_tag_this", { value: typeLabel(tag.type) })}
@@ -63,7 +63,7 @@ export function EditTagPage({ tag, relations, values, errors, works, csrf }: Edi
           />
           <ChoiceGroup
             name={TAG_FIELDS.unwrangleable}
-            legend={LABELS[TAG_FIELDS.unwrangleable]!}
+            legend={labels()[TAG_FIELDS.unwrangleable]!}
             choices={[{ value: "1", label: t("tags.unwrangleable_this_tag_fits_nowhere") }]}
             selected={values.unwrangleable ? ["1"] : []}
             errors={errors[TAG_FIELDS.unwrangleable]}
@@ -75,7 +75,7 @@ export function EditTagPage({ tag, relations, values, errors, works, csrf }: Edi
             {relations.parents.length ? (
               <ChoiceGroup
                 name={TAG_FIELDS.removeParents}
-                legend={LABELS[TAG_FIELDS.removeParents]!}
+                legend={labels()[TAG_FIELDS.removeParents]!}
                 choices={relations.parents.map(choice)}
                 selected={values.removeParents}
                 errors={errors[TAG_FIELDS.removeParents]}
@@ -85,10 +85,10 @@ export function EditTagPage({ tag, relations, values, errors, works, csrf }: Edi
             )}
             <TextField
               name={TAG_FIELDS.addParents}
-              label={LABELS[TAG_FIELDS.addParents]!}
+              label={labels()[TAG_FIELDS.addParents]!}
               value={values.addParents}
               errors={errors[TAG_FIELDS.addParents]}
-              hint={t("tags.canonical_value_tags_separated_by", { value: parentTypes.map((type) => typeLabel(type)).join(" or ") })}
+              hint={t("tags.canonical_value_tags_separated_by", { value: parentTypes.map((type) => typeLabel(type)).join(t("tags.or")) })}
             />
           </fieldset>
         ) : (
@@ -99,7 +99,7 @@ export function EditTagPage({ tag, relations, values, errors, works, csrf }: Edi
           {relations.metatags.length ? (
             <ChoiceGroup
               name={TAG_FIELDS.removeMetatags}
-              legend={LABELS[TAG_FIELDS.removeMetatags]!}
+              legend={labels()[TAG_FIELDS.removeMetatags]!}
               choices={relations.metatags.map(choice)}
               selected={values.removeMetatags}
               errors={errors[TAG_FIELDS.removeMetatags]}
@@ -109,7 +109,7 @@ export function EditTagPage({ tag, relations, values, errors, works, csrf }: Edi
           )}
           <TextField
             name={TAG_FIELDS.addMetatags}
-            label={LABELS[TAG_FIELDS.addMetatags]!}
+            label={labels()[TAG_FIELDS.addMetatags]!}
             value={values.addMetatags}
             errors={errors[TAG_FIELDS.addMetatags]}
             hint={t("tags.canonical_value_tags_above_this", { value: typeLabel(tag.type) })}

@@ -6,18 +6,18 @@ import { LANGUAGES } from "../../model/languages.js";
 import { type ChapterFormValues, LIMITS, TAG_FIELD_NAMES, type WorkFormValues } from "../schema.js";
 import { t } from "../../platform/i18n/index.js";
 
-const TAG_LABELS = {
-  Fandom: "Fandoms",
-  Relationship: "Relationships",
-  Character: "Characters",
-  Freeform: "Additional Tags",
-} as const;
+const tagLabels = () => ({
+  Fandom: t("search.fandoms"),
+  Relationship: t("search.relationships"),
+  Character: t("search.characters"),
+  Freeform: t("search.additional_tags"),
+} as const);
 
-const COMMENT_CHOICES = [
-  { value: "all", label: "Registered users and guests can comment" },
-  { value: "registered", label: "Only registered users can comment" },
-  { value: "none", label: "No one can comment" },
-];
+const commentChoices = () => ([
+  { value: "all", label: t("works.registered_users_and_guests_can") },
+  { value: "registered", label: t("works.only_registered_users_can_comment") },
+  { value: "none", label: t("works.no_one_can_comment") },
+]);
 
 /** The work's own fields, shared by the new-work and edit-work forms. */
 export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues; errors: FieldErrors; pseuds: PseudRow[] }): JSX.Element {
@@ -50,7 +50,7 @@ export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues;
         {USER_TAG_TYPES.map((type) => (
           <TextField
             name={TAG_FIELD_NAMES[type]}
-            label={type === "Fandom" ? t("works.value_required", { value: TAG_LABELS[type] }) : TAG_LABELS[type]}
+            label={type === "Fandom" ? t("works.value_required", { value: tagLabels()[type] }) : tagLabels()[type]}
             value={values.tags[type]}
             errors={errors[TAG_FIELD_NAMES[type]]}
             hint={t("works.separate_tags_with_commas")}
@@ -101,7 +101,7 @@ export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues;
           name="work[comment_permission]"
           legend={t("works.who_can_comment_on_this")}
           type="radio"
-          choices={COMMENT_CHOICES}
+          choices={commentChoices()}
           selected={[values.commentPermission]}
           errors={errors["work[comment_permission]"]}
         />
