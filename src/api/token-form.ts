@@ -15,8 +15,8 @@ export function readTokenForm(body: unknown): TokenFormValues {
 export function parseTokenForm(values: TokenFormValues): { ok: true; value: { name: string; scope: TokenScope } } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const name = stripToPlainText(values.name).replace(/\s+/g, " ").trim();
-  if (!name) errors["token[name]"] = [t("form.required", { field: "Name" })];
-  else if (name.length > MAX_TOKEN_NAME) errors["token[name]"] = [t("form.too_long", { field: "Name", max: MAX_TOKEN_NAME, length: name.length })];
+  if (!name) errors["token[name]"] = [t("form.required", { field: t("users.name") })];
+  else if (name.length > MAX_TOKEN_NAME) errors["token[name]"] = [t("form.too_long", { field: t("users.name"), max: MAX_TOKEN_NAME, length: name.length })];
   if (!(TOKEN_SCOPES as readonly string[]).includes(values.scope)) errors["token[scope]"] = [t("api.token_scope_required")];
   if (Object.keys(errors).length) return { ok: false, errors };
   return { ok: true, value: { name, scope: values.scope as TokenScope } };

@@ -91,7 +91,7 @@ export async function resolveSidebar(db: DbOrTrx, index: WorkIndex, viewer: View
 
   if (typed.sortColumn) {
     if (Object.hasOwn(SORT_COLUMNS, typed.sortColumn)) q.sort = typed.sortColumn as SortColumn;
-    else notices.push(`Unknown sort "${typed.sortColumn}" ignored: sorted by date updated.`);
+    else notices.push(t("browse.unknown_sort_sortcolumn_ignored_sorted", { sortColumn: typed.sortColumn }));
   }
   const direction = params.direction;
   q.direction = direction === "asc" || direction === "desc" ? direction : SORT_COLUMNS[q.sort].defaultDirection;
@@ -113,7 +113,7 @@ export async function resolveSidebar(db: DbOrTrx, index: WorkIndex, viewer: View
       : [],
   );
   for (const { value, id, target } of asked) {
-    if (!Number.isSafeInteger(id) || id <= 0 || !(index.hasTag(id) || canonical.has(id))) notices.push(`Unknown tag id "${value.slice(0, 40)}" ignored.`);
+    if (!Number.isSafeInteger(id) || id <= 0 || !(index.hasTag(id) || canonical.has(id))) notices.push(t("browse.unknown_tag_id_value_ignored", { value: value.slice(0, 40) }));
     else if (!target.includes(id)) target.push(id);
   }
   // Tags by name, as typed: canonical tags and synonyms filter; unwrangled tags match their own works.
@@ -122,7 +122,7 @@ export async function resolveSidebar(db: DbOrTrx, index: WorkIndex, viewer: View
     [typed.excludedTagNames, q.excludeTagIds, "exclude"],
   ] as const) {
     const list = names.split(",").map((n) => n.trim()).filter(Boolean);
-    if (list.length > MAX_TAG_NAMES) notices.push(`Only the first ${MAX_TAG_NAMES} tag names to ${verb} were used.`);
+    if (list.length > MAX_TAG_NAMES) notices.push(t(verb === "include" ? "browse.too_many_names_include" : "browse.too_many_names_exclude", { max: MAX_TAG_NAMES }));
     for (const name of list.slice(0, MAX_TAG_NAMES)) {
       const tag = await findTagByName(db, name);
       const filterId = tag ? (tag.merger_id ?? (tag.canonical ? tag.id : null)) : null;
@@ -130,16 +130,16 @@ export async function resolveSidebar(db: DbOrTrx, index: WorkIndex, viewer: View
         if (!target.includes(filterId)) target.push(filterId);
       } else if (tag && verb === "include") {
         const rows = await db.selectFrom("work_tags").select("work_id").where("tag_id", "=", tag.id).orderBy("work_id", "desc").limit(MAX_WITHIN + 1).execute();
-        if (rows.length > MAX_WITHIN) notices.push(`"${name}" is on more than ${MAX_WITHIN.toLocaleString("en")} works: only the newest ${MAX_WITHIN.toLocaleString("en")} are listed.`);
+        if (rows.length > MAX_WITHIN) notices.push(t("browse.name_is_on_more_than", { name, max: MAX_WITHIN.toLocaleString("en") }));
         within.push(rows.slice(0, MAX_WITHIN).map((r) => r.work_id));
       } else {
-        notices.push(tag ? `"${name}" is not wrangled yet, so it cannot be excluded.` : `No tag is called "${name}": ignored.`);
+        notices.push(tag ? t("browse.name_is_not_wrangled_yet", { name }) : t("browse.no_tag_is_called_name", { name }));
       }
     }
   }
   for (const target of [q.includeTagIds, q.excludeTagIds]) {
     if (target.length > MAX_FILTER_TAGS) {
-      notices.push(`Only the first ${MAX_FILTER_TAGS} tags to ${target === q.includeTagIds ? "include" : "exclude"} were used.`);
+      notices.push(t(target === q.includeTagIds ? "browse.too_many_tags_include" : "browse.too_many_tags_exclude", { max: MAX_FILTER_TAGS }));
       target.length = MAX_FILTER_TAGS;
     }
   }
@@ -164,14 +164,14 @@ export async function resolveSidebar(db: DbOrTrx, index: WorkIndex, viewer: View
   }
   if (typed.language) {
     if (findLanguage(typed.language)) q.language = typed.language;
-    else notices.push(`Unknown language "${typed.language.slice(0, 40)}" ignored.`);
+    else notices.push(t("browse.unknown_language_value_ignored", { value: typed.language.slice(0, 40) }));
   }
 
   let searchError: string | undefined;
   if (typed.query) {
     const parsed = parseSearchQuery(typed.query);
     if (!parsed.ok) {
-      searchError = `Your search failed because of a syntax error: ${parsed.message}`;
+      searchError = t("api.search_syntax", { message: parsed.message });
     } else {
       // Search within results: the works the query finds (words and filters, as the search page
       // finds them), then filtered here.
@@ -195,7 +195,7 @@ function wholeNumber(text: string, label: string, notices: string[]): number | u
   if (!text) return undefined;
   const digits = text.replace(/[,._\s]/g, "");
   if (!/^\d{1,9}$/.test(digits)) {
-    notices.push(`${label} "${text}" is not a whole number: ignored.`);
+    notices.push(t("browse.label_text_is_not_a", { label, text }));
     return undefined;
   }
   return Number(digits);
@@ -213,7 +213,7 @@ function isoDay(text: string, label: string, notices: string[]): string | undefi
   const year = m ? (m[1]!.length === 2 ? 2000 + Number(m[1]) : Number(m[1])) : NaN;
   const day = m ? `${String(year).padStart(4, "0")}-${m[2]!.padStart(2, "0")}-${m[3]!.padStart(2, "0")}` : "";
   if (!m || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day) {
-    notices.push(`${label} "${text}" is not a date (YYYY-MM-DD): ignored.`);
+    notices.push(t("browse.label_text_is_not_a_2", { label, text }));
     return undefined;
   }
   return day;

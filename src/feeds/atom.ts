@@ -1,8 +1,8 @@
 import { EMPTY_HTML, escapeText, html, joinHtml, type TrustedHtml } from "../platform/html/trusted-html.js";
 import { downloadPath } from "../downloads/index.js";
-import { t } from "../platform/i18n/index.js";
+import { t, tHtml } from "../platform/i18n/index.js";
 import type { ChapterRow } from "../platform/db/tables.js";
-import { tagPath } from "../model/vocabulary.js";
+import { tagPath, tagTypeLabel } from "../model/vocabulary.js";
 import { findLanguage } from "../model/languages.js";
 import { type Blurb, creatorName } from "../model/works.js";
 import { chapterPath, pseudPath, workPath } from "../model/paths.js";
@@ -72,15 +72,10 @@ export function workEntryId(base: string, workId: number): string {
 }
 
 const TAG_ORDER = ["Fandom", "Rating", "ArchiveWarning", "Category", "Relationship", "Character", "Freeform"] as const;
-const TAG_LABELS: Record<string, string> = {
-  Fandom: "Fandoms",
-  Rating: "Rating",
-  ArchiveWarning: "Warnings",
-  Category: "Categories",
-  Relationship: "Relationships",
-  Character: "Characters",
-  Freeform: "Additional Tags",
-};
+/** A tag type's label in a feed summary (AO3's feed says "Warnings" where pages say "Archive Warnings"). */
+function tagLabel(type: string): string {
+  return type === "ArchiveWarning" ? t("feeds.warnings") : tagTypeLabel(type, true);
+}
 
 /**
  * A work's summary as HTML for `<summary type="html">` (escaped once more by the XML writer), as
@@ -99,15 +94,15 @@ export function workSummaryHtml(base: string, blurb: Blurb): TrustedHtml {
       const tags = blurb.tags.filter((t) => t.type === type);
       if (!tags.length) return EMPTY_HTML;
       const links = tags.map((t) => html`<a href="${escapeText(absolute(base, tagPath(t.name)))}">${escapeText(t.name)}</a>`);
-      return html`<li>${escapeText(TAG_LABELS[type]!)}: ${joinHtml(links, html`, `)}</li>`;
+      return html`<li>${tHtml("feeds.tag_list", { label: escapeText(tagLabel(type)), tags: joinHtml(links, html`, `) })}</li>`;
     }),
   );
-  return html`<p>by ${byline || html`Anonymous`}</p>${work.summary}<p>Words: ${work.word_count}, Chapters: ${chapters}, Language: ${escapeText(language)}</p>${tagItems ? html`<ul>${tagItems}</ul>` : EMPTY_HTML}`;
+  return html`<p>${tHtml("feeds.by", { byline: byline || escapeText(t("subscriptions.mail.anonymous")) })}</p>${work.summary}<p>${tHtml("feeds.counts", { words: work.word_count, chapters, language: escapeText(language) })}</p>${tagItems ? html`<ul>${tagItems}</ul>` : EMPTY_HTML}`;
 }
 
 /** Authors, one per creator, each with their pseud's page. */
 export function authorsXml(base: string, blurb: Blurb): string[] {
-  if (!blurb.creators.length) return [node("author", {}, [text("name", "Anonymous")])];
+  if (!blurb.creators.length) return [node("author", {}, [text("name", t("subscriptions.mail.anonymous"))])];
   return blurb.creators.map((c) => node("author", {}, [text("name", c.pseudName), text("uri", absolute(base, pseudPath(c.login, c.pseudName)))]));
 }
 
@@ -135,7 +130,7 @@ export function downloadHref(base: string, work: Blurb["work"], format: "epub" |
 
 /** One posted chapter of a work as an entry (for a work's chapter feed). */
 export function chapterEntry(base: string, work: Blurb["work"], authors: string[], chapter: ChapterRow): string {
-  const heading = `Chapter ${chapter.position}${chapter.title ? `: ${chapter.title}` : ""}`;
+  const heading = chapter.title ? t("subscriptions.mail.chapter_titled", { n: chapter.position, title: chapter.title }) : t("subscriptions.mail.chapter", { n: chapter.position });
   const href = absolute(base, chapterPath(work.id, chapter.id));
   return node("entry", {}, [
     text("id", href),
@@ -143,7 +138,7 @@ export function chapterEntry(base: string, work: Blurb["work"], authors: string[
     text("updated", rfc3339(chapter.updated_at)),
     text("published", rfc3339(chapter.published_on)),
     ...authors,
-    htmlText("summary", html`${chapter.summary}<p>Words: ${chapter.word_count}</p>`),
+    htmlText("summary", html`${chapter.summary}<p>${tHtml("feeds.chapter_words", { words: chapter.word_count })}</p>`),
     linkXml({ rel: "alternate", type: "text/html", href }),
   ]);
 }

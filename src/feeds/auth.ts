@@ -5,6 +5,7 @@ import { looksLikeToken } from "../api/index.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import { verifyNothing, verifyPassword } from "../users/index.js";
 import { findUserByLogin, rolesOf } from "../model/users.js";
+import { t } from "../platform/i18n/index.js";
 
 /**
  * HTTP Basic credentials (a user's login and password, or login and personal access token) or a
@@ -90,7 +91,7 @@ export function askForCredentials(reply: FastifyReply): FastifyReply {
     .header("www-authenticate", 'Basic realm="Fanfold catalog", charset="UTF-8"')
     .header("cache-control", "no-store")
     .type("text/plain; charset=utf-8")
-    .send("Wrong login or password.");
+    .send(t("feeds.wrong_login_or_password"));
 }
 
 /** Sets req.viewer from Basic credentials when given; false when they were wrong (a 401 was sent). */
@@ -101,7 +102,7 @@ export async function authenticate(req: FastifyRequest, reply: FastifyReply): Pr
     return false;
   }
   if (viewer === "limited") {
-    reply.code(429).header("retry-after", String(FAILURE_WINDOW_MS / 1000)).type("text/plain; charset=utf-8").send("Too many wrong passwords: try again in a little while.");
+    reply.code(429).header("retry-after", String(FAILURE_WINDOW_MS / 1000)).type("text/plain; charset=utf-8").send(t("feeds.too_many_wrong_passwords_try"));
     return false;
   }
   if (viewer !== "none") req.viewer = viewer;

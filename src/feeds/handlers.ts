@@ -68,7 +68,7 @@ const site = () => t("site.name");
 export async function worksFeed(req: FastifyRequest, reply: FastifyReply) {
   if (!(await authenticate(req, reply))) return reply;
   const page = await listingPage(req, { kind: "all" });
-  return sendWorksFeed(req, reply, `${site()}: works`, "/works/feed.atom", "/works", page);
+  return sendWorksFeed(req, reply, t("feeds.site_works", { site: site() }), "/works/feed.atom", "/works", page);
 }
 
 /** `/works/search/feed.atom?work_search[query]=...`: search results as a feed. */
@@ -77,7 +77,7 @@ export async function searchFeed(req: FastifyRequest, reply: FastifyReply) {
   const page = await searchPage(req);
   // No query, or one the query language cannot read: the search page says why.
   if (!page) return reply.error("BAD_REQUEST");
-  return sendWorksFeed(req, reply, `${site()}: works found`, "/works/search/feed.atom", "/works/search", page);
+  return sendWorksFeed(req, reply, t("feeds.site_works_found", { site: site() }), "/works/search/feed.atom", "/works/search", page);
 }
 
 /** `/users/LOGIN/works/feed.atom`: a user's works. */
@@ -87,7 +87,7 @@ export async function userWorksFeed(req: FastifyRequest, reply: FastifyReply) {
   if (!user) return reply.error("NOT_FOUND");
   const path = `/users/${encodeURIComponent(user.login)}/works`;
   const page = await listingPage(req, { kind: "user", userId: user.id });
-  return sendWorksFeed(req, reply, `${site()}: works by ${user.login}`, `${path}/feed.atom`, path, page);
+  return sendWorksFeed(req, reply, t("feeds.site_works_by_login", { site: site(), login: user.login }), `${path}/feed.atom`, path, page);
 }
 
 /** `/tags/NAME/feed.atom`: a tag's works (as AO3); a synonym's feed is its canonical tag's. */
@@ -99,7 +99,7 @@ export async function tagFeed(req: FastifyRequest, reply: FastifyReply) {
   if (canonical) return reply.header("cache-control", "no-store").redirect(`${tagPath(canonical.name)}/feed.atom`, 301);
   const { scope, within } = await tagListingScope(req.db, tag);
   const page = await listingPage(req, scope, within);
-  return sendWorksFeed(req, reply, `${site()}: works tagged '${tag.name}'`, `${tagPath(tag.name)}/feed.atom`, `${tagPath(tag.name)}/works`, page);
+  return sendWorksFeed(req, reply, t("feeds.site_works_tagged_name", { site: site(), name: tag.name }), `${tagPath(tag.name)}/feed.atom`, `${tagPath(tag.name)}/works`, page);
 }
 
 /** `/series/ID/feed.atom`: the works of a series this viewer may see, latest part first. */

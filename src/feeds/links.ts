@@ -1,3 +1,4 @@
+import { t } from "../platform/i18n/index.js";
 /**
  * The Atom feed of the page at a URL, for its `<link rel="alternate" type="application/atom+xml">`:
  * listings and searches keep their query string (without `page`), so the feed is the page's.
@@ -9,17 +10,17 @@ export function feedLinkFor(url: string): { href: string; title: string } | null
   params.delete("page");
   const search = params.toString();
   const withQuery = (p: string) => (search ? `${p}?${search}` : p);
-  if (path === "/" || path === "/works") return { href: withQuery("/works/feed.atom"), title: "Works (Atom feed)" };
+  if (path === "/" || path === "/works") return { href: withQuery("/works/feed.atom"), title: t("feeds.works_atom_feed") };
   if (path === "/works/search") {
-    return [...params.keys()].some((k) => k.startsWith("work_search[")) ? { href: withQuery("/works/search/feed.atom"), title: "Search results (Atom feed)" } : null;
+    return [...params.keys()].some((k) => k.startsWith("work_search[")) ? { href: withQuery("/works/search/feed.atom"), title: t("feeds.search_results_atom_feed") } : null;
   }
   let m = /^\/tags\/([^/]+)(\/works)?$/.exec(path);
-  if (m) return { href: m[2] ? withQuery(`/tags/${m[1]}/feed.atom`) : `/tags/${m[1]}/feed.atom`, title: "Works in this tag (Atom feed)" };
+  if (m) return { href: m[2] ? withQuery(`/tags/${m[1]}/feed.atom`) : `/tags/${m[1]}/feed.atom`, title: t("feeds.works_in_this_tag_atom") };
   m = /^\/users\/([^/]+)(\/works)?$/.exec(path);
-  if (m) return { href: m[2] ? withQuery(`/users/${m[1]}/works/feed.atom`) : `/users/${m[1]}/works/feed.atom`, title: "Works by this user (Atom feed)" };
+  if (m) return { href: m[2] ? withQuery(`/users/${m[1]}/works/feed.atom`) : `/users/${m[1]}/works/feed.atom`, title: t("feeds.works_by_this_user_atom") };
   m = /^\/series\/(\d+)$/.exec(path);
-  if (m) return { href: `/series/${m[1]}/feed.atom`, title: "Works in this series (Atom feed)" };
+  if (m) return { href: `/series/${m[1]}/feed.atom`, title: t("feeds.works_in_this_series_atom") };
   m = /^\/works\/(\d+)(\/navigate|\/chapters\/\d+)?$/.exec(path);
-  if (m) return { href: `/works/${m[1]}/chapters/feed.atom`, title: "New chapters (Atom feed)" };
+  if (m) return { href: `/works/${m[1]}/chapters/feed.atom`, title: t("feeds.new_chapters_atom_feed") };
   return null;
 }

@@ -55,7 +55,7 @@ function commonLinks(req: FastifyRequest, selfPath: string, selfType: string): F
   return [
     { rel: "self", href: absolute(base, selfPath), type: selfType },
     { rel: "start", href: absolute(base, "/opds"), type: NAVIGATION, title: site() },
-    { rel: "search", href: absolute(base, "/opds/search.xml"), type: OPENSEARCH, title: `Search ${site()}` },
+    { rel: "search", href: absolute(base, "/opds/search.xml"), type: OPENSEARCH, title: t("feeds.search_site", { site: site() }) },
   ];
 }
 
@@ -76,15 +76,15 @@ export async function opdsRoot(req: FastifyRequest, reply: FastifyReply) {
   if (!(await authenticate(req, reply))) return reply;
   const user = req.viewer.user;
   const entries = [
-    navEntry(req, "newest", "Newest works", "Works by date updated, newest first.", "/opds/works", ACQUISITION, "http://opds-spec.org/sort/new"),
-    navEntry(req, "kudos", "Most kudos", "Works with the most kudos first.", "/opds/works?work_search%5Bsort_column%5D=kudos_count", ACQUISITION, "http://opds-spec.org/sort/popular"),
-    navEntry(req, "fandoms", "Fandoms", `The ${FANDOMS_SHOWN} fandoms with the most works.`, "/opds/fandoms", NAVIGATION),
-    navEntry(req, "series", "Series", "Series, most recently updated first.", "/opds/series", NAVIGATION),
+    navEntry(req, "newest", t("feeds.newest_works"), t("feeds.works_by_date_updated_newest"), "/opds/works", ACQUISITION, "http://opds-spec.org/sort/new"),
+    navEntry(req, "kudos", t("feeds.most_kudos"), t("feeds.works_with_the_most_kudos"), "/opds/works?work_search%5Bsort_column%5D=kudos_count", ACQUISITION, "http://opds-spec.org/sort/popular"),
+    navEntry(req, "fandoms", t("search.fandoms"), t("feeds.top_fandoms", { count: FANDOMS_SHOWN }), "/opds/fandoms", NAVIGATION),
+    navEntry(req, "series", t("subscriptions.kind.series"), t("feeds.series_most_recently_updated_first"), "/opds/series", NAVIGATION),
     ...(user
       ? [
-          navEntry(req, "mine", "My works", `Works by ${user.login}.`, `/opds/users/${encodeURIComponent(user.login)}/works`, ACQUISITION, "http://opds-spec.org/shelf"),
-          navEntry(req, "bookmarks", "My bookmarks", `Works ${user.login} bookmarked, newest bookmark first.`, "/opds/shelf/bookmarks", ACQUISITION, "http://opds-spec.org/shelf"),
-          navEntry(req, "later", "Marked for Later", `Works ${user.login} marked to read later.`, "/opds/shelf/marked-for-later", ACQUISITION, "http://opds-spec.org/shelf"),
+          navEntry(req, "mine", t("feeds.my_works"), t("feeds.works_by_login", { login: user.login }), `/opds/users/${encodeURIComponent(user.login)}/works`, ACQUISITION, "http://opds-spec.org/shelf"),
+          navEntry(req, "bookmarks", t("feeds.my_bookmarks"), t("feeds.works_login_bookmarked_newest_bookmark", { login: user.login }), "/opds/shelf/bookmarks", ACQUISITION, "http://opds-spec.org/shelf"),
+          navEntry(req, "later", t("users.marked_for_later"), t("feeds.works_login_marked_to_read", { login: user.login }), "/opds/shelf/marked-for-later", ACQUISITION, "http://opds-spec.org/shelf"),
         ]
       : []),
   ];
@@ -114,11 +114,11 @@ export async function opdsFandoms(req: FastifyRequest, reply: FastifyReply) {
       text("id", absolute(req.config.publicUrl, `/opds/fandoms#${r.id}`)),
       text("title", r.name),
       text("updated", rfc3339(new Date().toISOString())),
-      text("content", `${Number(r.n)} works`, { type: "text" }),
+      text("content", t("feeds.count_works", { count: Number(r.n) }), { type: "text" }),
       linkXml({ rel: "subsection", href: absolute(req.config.publicUrl, `/opds/works?include_work_search%5Bfandom_ids%5D%5B%5D=${r.id}`), type: ACQUISITION, extra: { "thr:count": Number(r.n) } }),
     ]),
   );
-  const xml = atomDocument({ id: absolute(req.config.publicUrl, "/opds/fandoms"), title: `${site()}: fandoms`, updated: rfc3339(new Date().toISOString()), links: [...commonLinks(req, "/opds/fandoms", NAVIGATION), { rel: "up", href: absolute(req.config.publicUrl, "/opds"), type: NAVIGATION }], entries, namespaces: OPDS_NS });
+  const xml = atomDocument({ id: absolute(req.config.publicUrl, "/opds/fandoms"), title: t("feeds.site_fandoms", { site: site() }), updated: rfc3339(new Date().toISOString()), links: [...commonLinks(req, "/opds/fandoms", NAVIGATION), { rel: "up", href: absolute(req.config.publicUrl, "/opds"), type: NAVIGATION }], entries, namespaces: OPDS_NS });
   return sendAtom(reply, xml, NAVIGATION);
 }
 
@@ -136,14 +136,14 @@ export async function opdsSeriesList(req: FastifyRequest, reply: FastifyReply) {
       text("id", absolute(base, seriesPath(b.series.id))),
       text("title", b.series.title),
       text("updated", rfc3339(b.series.updated_at)),
-      text("content", `${b.works} ${b.works === 1 ? "work" : "works"}, ${b.words} words${b.series.complete ? ", complete" : ""}`, { type: "text" }),
+      text("content", t(b.works === 1 ? "feeds.series_counts.one" : "feeds.series_counts.other", { works: b.works, words: b.words }) + (b.series.complete ? t("feeds.series_complete") : ""), { type: "text" }),
       linkXml({ rel: "subsection", href: absolute(base, `/opds/series/${b.series.id}`), type: ACQUISITION, extra: { "thr:count": b.works } }),
     ]),
   );
   const pages = { total, page, pages: Math.max(1, Math.ceil(total / SERIES_PER_PAGE)), blurbs: [] };
   const xml = atomDocument({
     id: absolute(base, "/opds/series"),
-    title: `${site()}: series`,
+    title: t("feeds.site_series", { site: site() }),
     updated: newest(blurbs.map((b) => rfc3339(b.series.updated_at))),
     links: [...commonLinks(req, "/opds/series", NAVIGATION).slice(1), { rel: "up", href: absolute(base, "/opds"), type: NAVIGATION }, ...pageLinks(req, "/opds/series", pages, NAVIGATION)],
     entries,
@@ -194,9 +194,9 @@ async function facetLinks(req: FastifyRequest, path: string, page: FeedPage): Pr
   };
   const complete = current.get("work_search[complete]") ?? "";
   const links: FeedLink[] = [
-    facet("Completion", "All works", (p) => p.delete("work_search[complete]"), complete !== "T" && complete !== "F"),
-    facet("Completion", "Complete works only", (p) => p.set("work_search[complete]", "T"), complete === "T"),
-    facet("Completion", "Works in progress only", (p) => p.set("work_search[complete]", "F"), complete === "F"),
+    facet(t("series.completion"), t("responses.all_works"), (p) => p.delete("work_search[complete]"), complete !== "T" && complete !== "F"),
+    facet(t("series.completion"), t("search.complete_works_only"), (p) => p.set("work_search[complete]", "T"), complete === "T"),
+    facet(t("series.completion"), t("search.works_in_progress_only"), (p) => p.set("work_search[complete]", "F"), complete === "F"),
   ];
   const ratingParam = "include_work_search[rating_ids][]";
   const activeRatings = current.getAll(ratingParam);
@@ -206,7 +206,7 @@ async function facetLinks(req: FastifyRequest, path: string, page: FeedPage): Pr
     if (!tag) continue;
     const active = activeRatings.includes(String(r.tagId));
     links.push(
-      facet("Rating", tag.name, (p) => {
+      facet(t("search.rating"), tag.name, (p) => {
         p.delete(ratingParam);
         if (!active) p.append(ratingParam, String(r.tagId));
       }, active, r.count),
@@ -224,9 +224,9 @@ async function facetLinks(req: FastifyRequest, path: string, page: FeedPage): Pr
       .limit(LANGUAGES_SHOWN)
       .execute(),
   );
-  links.push(facet("Language", "Any language", (p) => p.delete("work_search[language_id]"), !language));
+  links.push(facet(t("search.language"), t("search.any_language"), (p) => p.delete("work_search[language_id]"), !language));
   for (const l of languages) {
-    links.push(facet("Language", findLanguage(l.language)?.name ?? l.language, (p) => p.set("work_search[language_id]", l.language), language === l.language));
+    links.push(facet(t("search.language"), findLanguage(l.language)?.name ?? l.language, (p) => p.set("work_search[language_id]", l.language), language === l.language));
   }
   return links;
 }
@@ -250,7 +250,7 @@ function sendAcquisition(req: FastifyRequest, reply: FastifyReply, title: string
 export async function opdsWorks(req: FastifyRequest, reply: FastifyReply) {
   if (!(await authenticate(req, reply))) return reply;
   const page = await listingPage(req, { kind: "all" });
-  return sendAcquisition(req, reply, `${site()}: works`, "/opds/works", page, await facetLinks(req, "/opds/works", page));
+  return sendAcquisition(req, reply, t("feeds.site_works", { site: site() }), "/opds/works", page, await facetLinks(req, "/opds/works", page));
 }
 
 /** `/opds/users/LOGIN/works`: a user's works ("My works" for the user themself). */
@@ -260,7 +260,7 @@ export async function opdsUserWorks(req: FastifyRequest, reply: FastifyReply) {
   if (!user) return reply.error("NOT_FOUND");
   const path = `/opds/users/${encodeURIComponent(user.login)}/works`;
   const page = await listingPage(req, { kind: "user", userId: user.id });
-  return sendAcquisition(req, reply, `${site()}: works by ${user.login}`, path, page, await facetLinks(req, path, page));
+  return sendAcquisition(req, reply, t("feeds.site_works_by_login", { site: site(), login: user.login }), path, page, await facetLinks(req, path, page));
 }
 
 /**
@@ -284,7 +284,7 @@ export async function opdsBookmarks(req: FastifyRequest, reply: FastifyReply) {
   const { total, bookmarks } = await listBookmarks(req.db, viewer, { userId: viewer.user.id }, page);
   const blurbs = await blurbsInOrder(req.db, viewer, bookmarks.flatMap((b) => (b.work_id === null ? [] : [b.work_id])));
   const feedPage = { total, page, pages: Math.max(1, Math.ceil(total / BOOKMARKS_PER_PAGE)), blurbs };
-  return sendAcquisition(req, reply, `${site()}: bookmarks of ${viewer.user.login}`, "/opds/shelf/bookmarks", feedPage, []);
+  return sendAcquisition(req, reply, t("feeds.site_bookmarks_of_login", { site: site(), login: viewer.user.login }), "/opds/shelf/bookmarks", feedPage, []);
 }
 
 /** `/opds/shelf/marked-for-later`: the works the viewer Marked for Later, most recently visited first. */
@@ -295,14 +295,14 @@ export async function opdsMarkedForLater(req: FastifyRequest, reply: FastifyRepl
   const { total, readings } = await listReadings(req.db, viewer, { markedOnly: true, page });
   const blurbs = await blurbsInOrder(req.db, viewer, readings.map((r) => r.work_id));
   const feedPage = { total, page, pages: Math.max(1, Math.ceil(total / READINGS_PER_PAGE)), blurbs };
-  return sendAcquisition(req, reply, `${site()}: marked for later by ${viewer.user.login}`, "/opds/shelf/marked-for-later", feedPage, []);
+  return sendAcquisition(req, reply, t("feeds.site_marked_for_later_by", { site: site(), login: viewer.user.login }), "/opds/shelf/marked-for-later", feedPage, []);
 }
 
 /** `/opds/search?work_search[query]=...`: search results as an acquisition feed. */
 export async function opdsSearch(req: FastifyRequest, reply: FastifyReply) {
   if (!(await authenticate(req, reply))) return reply;
   const page = (await searchPage(req)) ?? { total: 0, page: 1, pages: 1, blurbs: [] };
-  return sendAcquisition(req, reply, `${site()}: search`, "/opds/search", page, []);
+  return sendAcquisition(req, reply, t("feeds.site_search", { site: site() }), "/opds/search", page, []);
 }
 
 /** `/opds/search.xml`: the OpenSearch description reading apps need before they offer search. */
@@ -311,7 +311,7 @@ export async function openSearchDescription(req: FastifyRequest, reply: FastifyR
   const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">
 <ShortName>${xmlEscape(site().slice(0, 16))}</ShortName>
-<Description>${xmlEscape(`Search the works of ${site()}`)}</Description>
+<Description>${xmlEscape(t("feeds.search_the_works_of_site", { site: site() }))}</Description>
 <InputEncoding>UTF-8</InputEncoding>
 <OutputEncoding>UTF-8</OutputEncoding>
 <Url type="${xmlEscape(ACQUISITION)}" template="${xmlEscape(absolute(base, "/opds/search?work_search%5Bquery%5D={searchTerms}&page={startPage?}"))}"/>

@@ -1,3 +1,4 @@
+import { t } from "../platform/i18n/index.js";
 /** Tag types in the order a work shows them. */
 export const TAG_TYPES = ["Rating", "ArchiveWarning", "Category", "Fandom", "Relationship", "Character", "Freeform"] as const;
 export type TagType = (typeof TAG_TYPES)[number];
@@ -18,6 +19,25 @@ export const TYPE_LABELS: Record<TagType, { one: string; many: string; css: stri
   Character: { one: "Character", many: "Characters", css: "character" },
   Freeform: { one: "Additional Tags", many: "Additional Tags", css: "freeform" },
 };
+
+/**
+ * A tag type as a page shows it, in the archive's language: "Additional Tags" for Freeform, and
+ * "Media" for the type above fandoms. TYPE_LABELS stays English, because it also names tags
+ * (a "Name - Character" tag made to avoid a clash) and the command line's output.
+ */
+export function tagTypeLabel(type: string, plural = false): string {
+  switch (type) {
+    case "Rating": return t("tags.type.rating");
+    case "ArchiveWarning": return plural ? t("tags.type.warnings") : t("tags.type.warning");
+    case "Category": return plural ? t("tags.type.categories") : t("tags.type.category");
+    case "Fandom": return plural ? t("tags.type.fandoms") : t("tags.type.fandom");
+    case "Relationship": return plural ? t("tags.type.relationships") : t("tags.type.relationship");
+    case "Character": return plural ? t("tags.type.characters") : t("tags.type.character");
+    case "Freeform": return t("tags.type.freeforms");
+    case "Media": return t("tags.type.media");
+    default: return type;
+  }
+}
 
 export interface FixedTag {
   name: string;

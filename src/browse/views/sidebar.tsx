@@ -1,6 +1,6 @@
 import { type Choice, ChoiceGroup, SelectField, TextField } from "../../platform/http/components.js";
 import { formatNumber, t } from "../../platform/i18n/index.js";
-import { TYPE_LABELS } from "../../model/vocabulary.js";
+import { tagTypeLabel } from "../../model/vocabulary.js";
 import { LANGUAGES } from "../../model/languages.js";
 import { columnSpec, FACET_TYPES, type ListingResult, SORT_COLUMNS } from "../../listing/index.js";
 import { SIDEBAR_RANGES, type Sidebar } from "../sidebar-params.js";
@@ -17,7 +17,7 @@ export function FilterSidebar(props: { action: string; sidebar: Sidebar; result:
 
   const groups = FACET_TYPES.map(({ type, param }) => {
     const facet = result.facets[type] ?? [];
-    const legend = TYPE_LABELS[type].many === "Rating" ? t("browse.ratings") : TYPE_LABELS[type].many;
+    const legend = type === "Rating" ? t("browse.ratings") : tagTypeLabel(type, true);
     const facetIds = new Set(facet.map((f) => f.tagId));
     const includeChoices: Choice[] = facet.map((f) => ({ value: String(f.tagId), label: label(f.tagId, f.count) }));
     // Tags already included stay listed (checked), whatever their rank: every match carries them.

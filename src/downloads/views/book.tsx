@@ -3,7 +3,7 @@ import { creatorName } from "../../model/works.js";
 import { rawHtml } from "../../platform/http/components.js";
 import type { TrustedHtml } from "../../platform/html/trusted-html.js";
 import { formatNumber, t } from "../../platform/i18n/index.js";
-import { TAG_TYPES, TYPE_LABELS, tagPath } from "../../model/vocabulary.js";
+import { TAG_TYPES, tagPath, tagTypeLabel } from "../../model/vocabulary.js";
 import { findLanguage } from "../../model/languages.js";
 import { chapterProgress } from "../../model/views/meta.js";
 import { seriesPath } from "../../model/paths.js";
@@ -67,7 +67,7 @@ function Tags({ book, archive }: { book: BookSource; archive: Archive }): JSX.El
         if (ofType.length === 0) return "";
         return (
           <>
-            <dt safe>{`${ofType.length > 1 ? TYPE_LABELS[type].many : TYPE_LABELS[type].one}:`}</dt>
+            <dt safe>{t("ui.label_colon", { label: tagTypeLabel(type, ofType.length > 1) })}</dt>
             <dd>
               {ofType.map((tag, i) => (
                 <>

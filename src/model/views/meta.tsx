@@ -5,7 +5,7 @@ import { isoDate } from "../../platform/http/components.js";
 import { formatNumber, t } from "../../platform/i18n/index.js";
 import type { WorkRow } from "../../platform/db/tables.js";
 import type { WorkTag } from "../tags.js";
-import { TAG_TYPES, TYPE_LABELS, tagPath } from "../vocabulary.js";
+import { TAG_TYPES, TYPE_LABELS, tagPath, tagTypeLabel } from "../vocabulary.js";
 import { findLanguage } from "../languages.js";
 import type { Creator } from "../works.js";
 import { bookmarksOfWorkPath } from "../paths.js";
@@ -90,7 +90,7 @@ export function WorkMeta({ work, tags, postedChapters, series = "" }: { work: Wo
       {TAG_TYPES.map((type) => {
         const ofType = tags.filter((tag) => tag.type === type);
         if (ofType.length === 0) return "";
-        const label = ofType.length > 1 ? TYPE_LABELS[type].many : TYPE_LABELS[type].one;
+        const label = tagTypeLabel(type, ofType.length > 1);
         const css = `${TYPE_LABELS[type].css} tags`;
         return (
           <>

@@ -1,4 +1,5 @@
 import { en, type MessageKey } from "./en.js";
+import { escapeText, joinHtml, type TrustedHtml } from "../html/trusted-html.js";
 import { pseudoLocalize } from "./pseudo.js";
 
 export type { MessageKey };
@@ -43,6 +44,21 @@ function pseudoCatalogue(): Record<MessageKey, string> {
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
   const template: string = catalogue[key];
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/**
+ * The message for `key` as markup, for HTML built outside JSX (feed summaries): the message's own
+ * text is escaped, and each parameter is markup already (escape user text with escapeText first;
+ * links come in as built markup) or a number. In JSX, use `t()` with `safe` or `escapeHtml`.
+ */
+export function tHtml(key: MessageKey, params: Record<string, TrustedHtml | number> = {}): TrustedHtml {
+  const template: string = catalogue[key];
+  const parts = template.split(/(\{\w+\})/).map((part, i) => {
+    const value = i % 2 === 1 ? params[part.slice(1, -1)] : undefined;
+    if (value === undefined) return escapeText(part);
+    return typeof value === "number" ? escapeText(value) : value;
+  });
+  return joinHtml(parts);
 }
 
 /** Formats a whole number with thousands separators, as AO3 shows word counts. */

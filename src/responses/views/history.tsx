@@ -71,7 +71,7 @@ export function HistoryPage(props: HistoryPageProps): JSX.Element {
   return (
     <div class="readings-index">
       <FlashNotices lines={props.notices} />
-      <h2 class="heading" safe>{`${heading} (${formatNumber(props.total)} ${props.total === 1 ? "work" : "works"})`}</h2>
+      <h2 class="heading" safe>{t(props.total === 1 ? "responses.history_count.one" : "responses.history_count.other", { heading, count: formatNumber(props.total) })}</h2>
       <nav aria-label={t("users.history")}>
         <ul class="navigation actions">
           <li>{markedOnly ? <a safe href={readingsPath(login)}>{t("responses.full_history")}</a> : <span safe aria-current="page">{t("responses.full_history")}</span>}</li>

@@ -1,6 +1,6 @@
 import { escapeHtml } from "@kitajs/html";
 import { CsrfField, FlashNotices } from "../../platform/http/components.js";
-import { formatNumber, t } from "../../platform/i18n/index.js";
+import { formatNumber, t, tHtml } from "../../platform/i18n/index.js";
 import type { KudosSummary } from "../queries.js";
 import { MarkForLaterButton } from "./history.js";
 import { bookmarksOfWorkPath, kudosPath, newBookmarkPath } from "../../model/paths.js";
@@ -14,8 +14,8 @@ function Sentence({ parts }: { parts: JSX.Element[] }): JSX.Element {
 export function KudosLine({ summary }: { summary: KudosSummary }): JSX.Element {
   const parts: JSX.Element[] = summary.users.map((login) => <a href={`/users/${encodeURIComponent(login)}`} safe>{login}</a>);
   const moreUsers = summary.userCount - summary.users.length;
-  if (moreUsers > 0) parts.push(escapeHtml(t("responses.moreusers_more_value", { moreUsers: formatNumber(moreUsers), value: moreUsers === 1 ? "user" : "users" })));
-  if (summary.guestCount > 0) parts.push(escapeHtml(`${formatNumber(summary.guestCount)} ${summary.guestCount === 1 ? "guest" : "guests"}`));
+  if (moreUsers > 0) parts.push(escapeHtml(t(moreUsers === 1 ? "responses.more_users.one" : "responses.more_users.other", { count: formatNumber(moreUsers) })));
+  if (summary.guestCount > 0) parts.push(escapeHtml(t(summary.guestCount === 1 ? "responses.guests.one" : "responses.guests.other", { count: formatNumber(summary.guestCount) })));
   if (parts.length === 0) return "";
   return (
     <p class="kudos">

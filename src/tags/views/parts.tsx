@@ -1,15 +1,13 @@
 import { escapeHtml } from "@kitajs/html";
 import { formatNumber, t } from "../../platform/i18n/index.js";
 import type { TagSummary } from "../queries.js";
-import { TAG_TYPES, TYPE_LABELS, type TagType, tagPath } from "../../model/vocabulary.js";
+import { TAG_TYPES, tagPath, tagTypeLabel } from "../../model/vocabulary.js";
 
 /** Pieces the tag and wrangling pages share. */
 
 /** A tag type as people read it ("Additional Tags" for Freeform); Media has no label of its own. */
 export function typeLabel(type: string, plural = false): string {
-  const labels = TYPE_LABELS[type as TagType];
-  if (!labels) return type;
-  return plural ? labels.many : labels.one;
+  return tagTypeLabel(type, plural);
 }
 
 /** Types in the order a work shows them, Media first (it sits above fandoms). */
