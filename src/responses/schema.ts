@@ -2,6 +2,7 @@ import { field } from "../platform/http/forms-parser.js";
 import type { FieldErrors } from "../platform/http/components.js";
 import { makeParagraphs } from "../platform/html/paragraphs.js";
 import { sanitizeUserHtml, stripToPlainText } from "../platform/html/sanitize.js";
+import { t } from "../platform/i18n/index.js";
 
 // AO3's limits for a bookmark: notes up to 5,000 characters; tags up to 100 characters each.
 export const MAX_NOTES = 5000;
@@ -51,12 +52,12 @@ export function splitTags(raw: string): string[] {
 
 export function parseBookmark(values: BookmarkFormValues): { ok: true; value: BookmarkInput } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
-  if (values.notes.length > MAX_NOTES) errors["bookmark[notes]"] = [`Notes can be at most ${MAX_NOTES} characters long (these are ${values.notes.length}).`];
+  if (values.notes.length > MAX_NOTES) errors["bookmark[notes]"] = [t("responses.notes_can_be_at_most", { MAX_NOTES, length: values.notes.length })];
   const tags = splitTags(values.tags);
   const tagProblems: string[] = [];
-  if (tags.length > MAX_TAGS) tagProblems.push(`A bookmark can have at most ${MAX_TAGS} tags.`);
+  if (tags.length > MAX_TAGS) tagProblems.push(t("responses.a_bookmark_can_have_at", { MAX_TAGS }));
   const long = tags.filter((t) => t.length > MAX_TAG_LENGTH);
-  if (long.length) tagProblems.push(`Each tag can be at most ${MAX_TAG_LENGTH} characters long.`);
+  if (long.length) tagProblems.push(t("responses.each_tag_can_be_at", { MAX_TAG_LENGTH }));
   if (tagProblems.length) errors["bookmark[tag_string]"] = tagProblems;
   if (Object.keys(errors).length) return { ok: false, errors };
   const notes = values.notes.trim() ? sanitizeUserHtml(makeParagraphs(values.notes), "notes") : "";

@@ -236,36 +236,36 @@ const BOOLEANS: Record<string, boolean> = { true: true, yes: true, t: true, y: t
 // ---------------------------------------------------------------------------------------------
 // Messages
 
+// In the archive's language: each message is read when a search fails, never at load.
 const MESSAGES = {
-  internal: "Sorry, this search could not be understood. Please try rewording it.",
-  midStar: "A * wildcard can only go at the end of a word, like drag*.",
-  shortPrefix: `A * wildcard needs at least ${SEARCH_LIMITS.minPrefixLength} letters before it, like drag*.`,
-  unclosedQuote: "This quotation mark is never closed.",
-  unclosedParen: "This ( is never closed.",
-  unmatchedParen: "This ) has no matching (.",
-  emptyParens: "These parentheses have nothing inside them.",
-  tooLong: (n: number) => `This search is ${n.toLocaleString("en-US")} characters long; the most is ${SEARCH_LIMITS.maxLength.toLocaleString("en-US")}.`,
-  tooManyTerms: `This search has more than ${SEARCH_LIMITS.maxTerms} words and phrases; please shorten it.`,
-  tooDeep: `Parentheses can be nested at most ${SEARCH_LIMITS.maxDepth} deep.`,
-  tooManyWildcards: `A search can use at most ${SEARCH_LIMITS.maxWildcards} * wildcards.`,
-  needsAfter: (op: string) => (op === "-" ? "The minus sign (-) needs a search term right after it." : `${op} needs a search term after it.`),
-  needsBefore: (op: string) => `${op} needs a search term before it.`,
-  emptyField: (name: string) => `“${name}” needs a word or a "phrase" after it, like title:dragon.`,
-  filterInOr: (raw: string) => `“${raw}” applies to the whole search, so it can't be one side of an OR.`,
-  filterNegated: (raw: string, hint: string) => `“${raw}” applies to the whole search, so it can't be negated${hint}.`,
-  rangeValue: (raw: string, field: RangeField) => `“${raw}” needs a number: try ${field}>100, ${field}<100 or ${field}:100-500.`,
-  dateValue: (raw: string) => `“${raw}” needs a number and a unit (hours, days, weeks, months or years): try updated<7 days, updated>2 weeks or updated:13-21 months.`,
-  tooLarge: (raw: string) => `The number in “${raw}” is too large.`,
-  neverMatches: (raw: string) => `“${raw}” can never match: counts are never below 0.`,
-  contradicts: (raw: string, earlier: string) => `“${raw}” contradicts “${earlier}”, so nothing could match.`,
-  boolValue: (name: string) => `“${name}:” takes true or false, like ${name}:true.`,
-  languageValue: (value: string) => `There is no language “${value}”. Use a language code such as en, de or pt-BR.`,
-  ratingValue: (value: string) =>
-    `There is no rating “${value}”. The ratings are General Audiences, Teen And Up Audiences, Mature, Explicit and Not Rated (general, teen, mature, explicit, notrated).`,
-  emptyFilter: (name: string) => `“${name}:” needs a value after it.`,
-  emptySort: "Say what to sort by, like sort:kudos.",
-  sortColumn: (value: string) => `Searches can't be sorted by “${value}”. Sort by ${SORTS.slice(0, -1).map((s) => t(s.label)).join(", ")} or ${t(SORTS.at(-1)!.label)}.`,
-  sortDirections: (raw: string) => `“${raw}” asks for two different directions.`,
+  get internal() { return t("search.q.internal"); },
+  get midStar() { return t("search.q.mid_star"); },
+  get shortPrefix() { return t("search.q.short_prefix", { min: SEARCH_LIMITS.minPrefixLength }); },
+  get unclosedQuote() { return t("search.q.unclosed_quote"); },
+  get unclosedParen() { return t("search.q.unclosed_paren"); },
+  get unmatchedParen() { return t("search.q.unmatched_paren"); },
+  get emptyParens() { return t("search.q.empty_parens"); },
+  tooLong: (n: number) => t("search.q.too_long", { length: n.toLocaleString("en-US"), max: SEARCH_LIMITS.maxLength.toLocaleString("en-US") }),
+  get tooManyTerms() { return t("search.q.too_many_terms", { max: SEARCH_LIMITS.maxTerms }); },
+  get tooDeep() { return t("search.q.too_deep", { max: SEARCH_LIMITS.maxDepth }); },
+  get tooManyWildcards() { return t("search.q.too_many_wildcards", { max: SEARCH_LIMITS.maxWildcards }); },
+  needsAfter: (op: string) => (op === "-" ? t("search.q.minus_needs_after") : t("search.q.needs_after", { op })),
+  needsBefore: (op: string) => t("search.q.needs_before", { op }),
+  emptyField: (name: string) => t("search.q.empty_field", { name }),
+  filterInOr: (raw: string) => t("search.q.filter_in_or", { raw }),
+  filterNegated: (raw: string, hint: string) => t("search.q.filter_negated", { raw, hint }),
+  rangeValue: (raw: string, field: RangeField) => t("search.q.range_value", { raw, field }),
+  dateValue: (raw: string) => t("search.q.date_value", { raw }),
+  tooLarge: (raw: string) => t("search.q.too_large", { raw }),
+  neverMatches: (raw: string) => t("search.q.never_matches", { raw }),
+  contradicts: (raw: string, earlier: string) => t("search.q.contradicts", { raw, earlier }),
+  boolValue: (name: string) => t("search.q.bool_value", { name }),
+  languageValue: (value: string) => t("search.q.language_value", { value }),
+  ratingValue: (value: string) => t("search.q.rating_value", { value }),
+  emptyFilter: (name: string) => t("search.q.empty_filter", { name }),
+  get emptySort() { return t("search.q.empty_sort"); },
+  sortColumn: (value: string) => t("search.q.sort_column", { value, columns: SORTS.slice(0, -1).map((s) => t(s.label)).join(", "), last: t(SORTS.at(-1)!.label) }),
+  sortDirections: (raw: string) => t("search.q.sort_directions", { raw }),
 };
 
 class QueryError extends Error {
@@ -932,18 +932,19 @@ export function describeQuery(q: ParsedQuery): string {
   }
   const day = (iso: string) => iso.slice(0, 10);
   const { after, before } = q.updated ?? {};
-  if (after && before) parts.push(`updated ${day(after)} to ${day(before)}`);
-  else if (after) parts.push(`updated since ${day(after)}`);
-  else if (before) parts.push(`updated before ${day(before)}`);
+  if (after && before) parts.push(t("search.d.updated_between", { after: day(after), before: day(before) }));
+  else if (after) parts.push(t("search.d.updated_since", { after: day(after) }));
+  else if (before) parts.push(t("search.d.updated_before", { before: day(before) }));
   const f = q.filters;
-  if (f.complete !== undefined) parts.push(f.complete ? "complete" : "works in progress");
-  if (f.crossover !== undefined) parts.push(f.crossover ? "crossovers only" : "no crossovers");
-  if (f.singleChapter !== undefined) parts.push(f.singleChapter ? "single chapter" : "multi-chapter");
-  if (f.language) parts.push(`language: ${findLanguage(f.language)?.name ?? f.language}`);
-  if (f.rating) parts.push(`rated ${f.rating}`);
+  if (f.complete !== undefined) parts.push(f.complete ? t("search.d.complete") : t("search.d.in_progress"));
+  if (f.crossover !== undefined) parts.push(f.crossover ? t("search.d.crossovers_only") : t("search.d.no_crossovers"));
+  if (f.singleChapter !== undefined) parts.push(f.singleChapter ? t("search.d.single_chapter") : t("search.d.multi_chapter"));
+  if (f.language) parts.push(t("search.d.language", { language: findLanguage(f.language)?.name ?? f.language }));
+  if (f.rating) parts.push(t("search.d.rated", { rating: f.rating }));
   if (q.sort) {
     const { column, direction } = q.sort;
-    parts.push(`sorted by ${t(SORT_LABELS[column])}${direction === defaultDirection(column) ? "" : direction === "asc" ? " (ascending)" : " (descending)"}`);
+    const order = direction === defaultDirection(column) ? "" : direction === "asc" ? t("search.d.ascending") : t("search.d.descending");
+    parts.push(t("search.d.sorted_by", { column: t(SORT_LABELS[column]), order }));
   }
-  return parts.length ? parts.join(", ") : "all works";
+  return parts.length ? parts.join(", ") : t("search.d.all_works");
 }

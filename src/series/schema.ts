@@ -56,10 +56,10 @@ function tooLong(errors: FieldErrors, name: string, label: string, value: string
 export function parseSeries(values: SeriesFormValues, works: number[]): { ok: true; value: SeriesInput } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const title = stripToPlainText(values.title);
-  if (!title) (errors["series[title]"] ??= []).push(t("form.required", { field: "Series Title" }));
-  tooLong(errors, "series[title]", "Series Title", title, SERIES_LIMITS.title);
-  tooLong(errors, "series[summary]", "Series Summary", values.summary, SERIES_LIMITS.summary);
-  tooLong(errors, "series[series_notes]", "Series Notes", values.notes, SERIES_LIMITS.notes);
+  if (!title) (errors["series[title]"] ??= []).push(t("form.required", { field: t("series.series_title") }));
+  tooLong(errors, "series[title]", t("series.series_title"), title, SERIES_LIMITS.title);
+  tooLong(errors, "series[summary]", t("series.series_summary"), values.summary, SERIES_LIMITS.summary);
+  tooLong(errors, "series[series_notes]", t("series.series_notes"), values.notes, SERIES_LIMITS.notes);
   const removed = works.filter((id) => values.remove.includes(String(id)));
   const kept = works.filter((id) => !removed.includes(id));
   const wanted = new Map<number, number>();
@@ -116,7 +116,7 @@ export function parseSeriesChoice(values: SeriesChoiceValues, ownSeriesIds: numb
   }
   if (values.seriesId && title) errors[SERIES_FIELDS.title] = [t("series.choose_one")];
   else if (values.seriesId && !ownSeriesIds.includes(Number(values.seriesId))) errors[SERIES_FIELDS.id] = [t("series.not_yours")];
-  tooLong(errors, SERIES_FIELDS.title, "Series Title", title, SERIES_LIMITS.title);
+  tooLong(errors, SERIES_FIELDS.title, t("series.series_title"), title, SERIES_LIMITS.title);
   if (Object.keys(errors).length) return { ok: false, errors };
   if (values.seriesId) return { ok: true, value: { kind: "existing", seriesId: Number(values.seriesId), position } };
   if (title) return { ok: true, value: { kind: "new", title } };

@@ -93,7 +93,7 @@ export async function changeEmail(db: Db, userId: number, password: string, emai
 export async function createPseud(db: Db, userId: number, name: string, description: string): Promise<CommandResult<{ id: number }>> {
   const problems = pseudErrors(name);
   if (problems.length) return { ok: false, errors: { "pseud[name]": problems } };
-  if (description.length > 500) return { ok: false, errors: { "pseud[description]": [t("form.too_long", { field: "Description", max: 500, length: description.length })] } };
+  if (description.length > 500) return { ok: false, errors: { "pseud[description]": [t("form.too_long", { field: t("users.description"), max: 500, length: description.length })] } };
   if (await findPseud(db, userId, name)) return { ok: false, errors: { "pseud[name]": [t("users.pseud_taken")] } };
   const row = await db
     .insertInto("pseuds")

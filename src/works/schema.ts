@@ -162,8 +162,8 @@ export function parseWork(values: WorkFormValues, rules: WorkRules): Parsed<Pars
   const add = (name: string, message: string) => (errors[name] ??= []).push(message);
 
   const title = stripToPlainText(values.title);
-  if (!title) add("work[title]", t("form.required", { field: "Title" }));
-  lengthError(errors, "work[title]", "Title", title, LIMITS.title);
+  if (!title) add("work[title]", t("form.required", { field: t("search.title") }));
+  lengthError(errors, "work[title]", t("search.title"), title, LIMITS.title);
 
   const pseudIds = [...new Set(values.pseudIds.map(Number))].filter((id) => rules.ownPseudIds.includes(id));
   if (pseudIds.length === 0) add("work[pseud_ids][]", t("works.creator_required"));
@@ -192,9 +192,9 @@ export function parseWork(values: WorkFormValues, rules: WorkRules): Parsed<Pars
   if (!values.language) add("work[language]", t("works.language_required"));
   else if (!language) add("work[language]", t("works.language_unknown"));
 
-  lengthError(errors, "work[summary]", "Summary", values.summary, LIMITS.summary);
-  lengthError(errors, "work[notes]", "Notes", values.notes, LIMITS.notes);
-  lengthError(errors, "work[endnotes]", "End notes", values.endnotes, LIMITS.notes);
+  lengthError(errors, "work[summary]", t("works.summary"), values.summary, LIMITS.summary);
+  lengthError(errors, "work[notes]", t("responses.notes"), values.notes, LIMITS.notes);
+  lengthError(errors, "work[endnotes]", t("works.end_notes_2"), values.endnotes, LIMITS.notes);
 
   const commentPermission = values.commentPermission as CommentPermission;
   if (!COMMENT_PERMISSIONS.includes(commentPermission)) add("work[comment_permission]", t("works.comment_permission"));
@@ -244,10 +244,10 @@ export function parseWork(values: WorkFormValues, rules: WorkRules): Parsed<Pars
 export function parseChapter(values: ChapterFormValues): Parsed<ParsedChapterInput> {
   const errors: FieldErrors = {};
   const title = stripToPlainText(values.title);
-  lengthError(errors, "chapter[title]", "Chapter title", title, LIMITS.title);
-  lengthError(errors, "chapter[summary]", "Chapter summary", values.summary, LIMITS.summary);
-  lengthError(errors, "chapter[notes]", "Chapter notes", values.notes, LIMITS.notes);
-  lengthError(errors, "chapter[endnotes]", "Chapter end notes", values.endnotes, LIMITS.notes);
+  lengthError(errors, "chapter[title]", t("works.chapter_title_2"), title, LIMITS.title);
+  lengthError(errors, "chapter[summary]", t("works.chapter_summary_2"), values.summary, LIMITS.summary);
+  lengthError(errors, "chapter[notes]", t("works.chapter_notes"), values.notes, LIMITS.notes);
+  lengthError(errors, "chapter[endnotes]", t("works.chapter_end_notes_2"), values.endnotes, LIMITS.notes);
   const length = values.content.trim().length;
   if (length < LIMITS.chapterMin) (errors["chapter[content]"] ??= []).push(t("works.chapter_text_too_short", { min: LIMITS.chapterMin }));
   if (length > LIMITS.chapterMax) (errors["chapter[content]"] ??= []).push(t("works.chapter_text_too_long", { max: LIMITS.chapterMax, length }));

@@ -145,7 +145,7 @@ export interface StatsPageProps {
 export function StatsPage(props: StatsPageProps): JSX.Element {
   const base = statsPath(props.login);
   const chartWork = props.works.find((w) => w.id === props.chartWorkId);
-  const subject = chartWork ? `“${chartWork.title}”` : "all works";
+  const subject = chartWork ? t("responses.chart_of_work", { title: chartWork.title }) : t("responses.chart_of_all_works");
   const sortHref = (sort: StatsSort) => `${base}?sort=${sort}${props.chartWorkId ? `&work=${props.chartWorkId}` : ""}`;
   const header = (sort: StatsSort, label: string) => (
     <th scope="col" aria-sort={props.sort === sort ? (sort === "title" ? "ascending" : "descending") : undefined}>
