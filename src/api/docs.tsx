@@ -196,7 +196,7 @@ function ApiDocsPage({ endpoints, base, tokensHref }: { endpoints: Endpoint[]; b
               <dt id={`problem-${code.toLowerCase()}`}>
                 <code>{code}</code> <span safe>{`(${ERRORS[code].status})`}</span>
               </dt>
-              <dd safe>{t(ERRORS[code].message, { detail: "…", limit: "…", seconds: "N", has: "read", needs: "write" })}</dd>
+              <dd safe>{t(ERRORS[code].message, { detail: "…", limit: "…", seconds: "N", has: t("api.scope.read"), needs: t("api.scope.write") })}</dd>
             </>
           ))}
         </dl>

@@ -17,7 +17,7 @@ export async function showSearchPage(req: FastifyRequest, reply: FastifyReply) {
   if (!typed) return reply.page(t("search.search_works"), <SearchFormView form={form} />, { mainClass: "works-search" });
   const parsed = parseSearchQuery(typed);
   if (!parsed.ok) {
-    return reply.page(t("search.search_works"), <SearchFormView form={form} error={`Your search failed because of a syntax error: ${parsed.message}`} />, { status: 400, mainClass: "works-search" });
+    return reply.page(t("search.search_works"), <SearchFormView form={form} error={t("api.search_syntax", { message: parsed.message })} />, { status: 400, mainClass: "works-search" });
   }
   const page = pageParam(req);
   const { total, blurbs } = await searchWorks(req.db, req.viewer, parsed.query, page, req.browse);

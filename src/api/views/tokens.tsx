@@ -74,7 +74,7 @@ export function TokensPage(props: {
                 <th scope="row" safe>
                   {token.name}
                 </th>
-                <td safe>{token.scope}</td>
+                <td safe>{token.scope === "write" ? t("api.scope.write") : t("api.scope.read")}</td>
                 <td>
                   <time datetime={token.created_at} safe>
                     {isoDate(token.created_at)}

@@ -117,6 +117,8 @@ export const en = {
   "comments.inbox.updated": "Inbox updated.",
   "comments.inbox.none_selected": "Please tick at least one comment.",
 
+  "api.scope.read": "read",
+  "api.scope.write": "write",
   "api.token_scope_required": "Please choose the token's scope: read, or write.",
   "api.token_revoked": "The token “{name}” was revoked.",
   "api.already_bookmarked": "You have already bookmarked this work (bookmark {id}).",
