@@ -2,7 +2,7 @@ import { escapeHtml } from "@kitajs/html";
 import type { TSchema } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ERRORS, type ErrorCode } from "../platform/errors.js";
-import { t } from "../platform/i18n/index.js";
+import { type MessageKey, t } from "../platform/i18n/index.js";
 import type { Endpoint } from "./endpoint.js";
 import { parametersOf } from "./openapi.js";
 import { API_RATE_LIMITS } from "./plugin.js";
@@ -16,7 +16,7 @@ export function typeLabel(schema: TSchema): string {
   if (schema.const !== undefined) return JSON.stringify(schema.const);
   if (Array.isArray(schema.anyOf)) {
     const parts = (schema.anyOf as TSchema[]).map(typeLabel);
-    return parts.every((p) => p.startsWith('"')) ? t("api.one_of_value", { value: parts.join(", ") }) : parts.join(" or ");
+    return parts.every((p) => p.startsWith('"')) ? t("api.one_of_value", { value: parts.join(", ") }) : parts.reduce((either, or) => t("api.type_or", { either, or }));
   }
   if (schema.type === "array") return t("api.array_of_value", { value: typeLabel(schema.items as TSchema) });
   if (schema.type === "object") return "object";
@@ -65,8 +65,8 @@ function Parameters({ def }: { def: Endpoint }): JSX.Element {
             </th>
             <td safe>{p.in}</td>
             <td safe>{typeLabel(schemaOf(p))}</td>
-            <td>{p.required ? "yes" : "no"}</td>
-            <td safe>{[p.description ?? "", limitsOf(schemaOf(p))].filter(Boolean).join(" ")}</td>
+            <td safe>{p.required ? t("api.yes") : t("api.no")}</td>
+            <td class="schema-description" safe>{[p.description ?? "", limitsOf(schemaOf(p))].filter(Boolean).join(" ")}</td>
           </tr>
         ))}
       </tbody>
@@ -101,8 +101,8 @@ function BodyFields({ def }: { def: Endpoint }): JSX.Element {
               <code safe>{row.name}</code>
             </th>
             <td safe>{typeLabel(row.schema)}</td>
-            <td>{row.required ? "yes" : "no"}</td>
-            <td safe>{[typeof row.schema.description === "string" ? row.schema.description : "", limitsOf(row.schema)].filter(Boolean).join(" ")}</td>
+            <td safe>{row.required ? t("api.yes") : t("api.no")}</td>
+            <td class="schema-description" safe>{[typeof row.schema.description === "string" ? row.schema.description : "", limitsOf(row.schema)].filter(Boolean).join(" ")}</td>
           </tr>
         ))}
       </tbody>
@@ -121,6 +121,12 @@ function example(def: Endpoint, base: string): string {
   return lines.join(" \\\n");
 }
 
+/** An endpoint group's heading: the group names (OpenAPI tags) are English identifiers in the table. */
+function groupLabel(group: string): string {
+  const keys: Record<string, MessageKey> = { Works: "api.group.works", "Kudos and bookmarks": "api.group.kudos_bookmarks", "Tags and users": "api.group.tags_users", Comments: "api.group.comments" };
+  return keys[group] ? t(keys[group]) : group;
+}
+
 const anchor = (def: Endpoint) => `op-${def.operationId}`;
 
 function EndpointDoc({ def, base }: { def: Endpoint; base: string }): JSX.Element {
@@ -129,8 +135,8 @@ function EndpointDoc({ def, base }: { def: Endpoint; base: string }): JSX.Elemen
       <h4 class="heading" id={`${anchor(def)}-h`}>
         <code safe>{`${def.method} ${API_PREFIX}${def.url}`}</code>
       </h4>
-      <p safe>{def.summary}.</p>
-      {def.description ? <p safe>{def.description}</p> : ""}
+      <p safe>{`${t(def.summary)}.`}</p>
+      {def.description ? <p safe>{t(def.description)}</p> : ""}
       <p>
         <strong safe>{t("api.who")}</strong> <span safe>{accessText()[def.access]}</span>
       </p>
@@ -176,7 +182,7 @@ function ApiDocsPage({ endpoints, base, tokensHref }: { endpoints: Endpoint[]; b
           {groups.map((group) => (
             <li>
               <a href={`#group-${group.toLowerCase().replace(/[^a-z]+/g, "-")}`} safe>
-                {group}
+                {groupLabel(group)}
               </a>
             </li>
           ))}
@@ -210,7 +216,7 @@ function ApiDocsPage({ endpoints, base, tokensHref }: { endpoints: Endpoint[]; b
       {groups.map((group) => (
         <section id={`group-${group.toLowerCase().replace(/[^a-z]+/g, "-")}`} aria-labelledby={`group-${group.toLowerCase().replace(/[^a-z]+/g, "-")}-h`}>
           <h3 class="heading" id={`group-${group.toLowerCase().replace(/[^a-z]+/g, "-")}-h`} safe>
-            {group}
+            {groupLabel(group)}
           </h3>
           {endpoints
             .filter((e) => e.tag === group)

@@ -1,5 +1,6 @@
 import type { TSchema } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { MessageKey } from "../platform/i18n/index.js";
 
 /**
  * Who may call an endpoint: "public" reads answer anyone (a token of any scope adds what a
@@ -14,8 +15,9 @@ export interface Endpoint {
   /** Under /api/v1, in Fastify's syntax (`/works/:id`). */
   url: string;
   operationId: string;
-  summary: string;
-  description?: string;
+  /** Catalogue keys: the docs page and the OpenAPI document show them in the archive's language. */
+  summary: MessageKey;
+  description?: MessageKey;
   access: Access;
   tag: string;
   schema: {

@@ -2,6 +2,7 @@ import type { TSchema } from "@sinclair/typebox";
 import type { Endpoint } from "./endpoint.js";
 import { NAMED_SCHEMAS } from "./schema.js";
 import { API_DOCS_PATH, API_PREFIX } from "./views/paths.js";
+import { t } from "../platform/i18n/index.js";
 
 type Json = Record<string, unknown>;
 
@@ -88,8 +89,8 @@ function responsesOf(def: Endpoint): Json {
 function operationOf(def: Endpoint): Json {
   return {
     operationId: def.operationId,
-    summary: def.summary,
-    ...(def.description ? { description: def.description } : {}),
+    summary: t(def.summary),
+    ...(def.description ? { description: t(def.description) } : {}),
     tags: [def.tag],
     security: def.access === "public" ? [{}, { token: [] }] : [{ token: [] }],
     ...(def.access === "write" ? { "x-token-scope": "write" } : def.access === "token" ? { "x-token-scope": "read" } : {}),

