@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type ChildNode, type Element, isTag, isText } from "domhandler";
 import { parseDocument } from "htmlparser2";
-import { appWithUser, Client, loggedInUser, testConfig } from "../../../test/support/app.js";
+import { Client, loggedInUser, testConfig } from "../../../test/support/app.js";
 import { eachDialect } from "../../../test/support/db.js";
 import { makeWork } from "../../../test/support/factories.js";
 import { checkHtmlPages, htmlCheckerAvailable } from "../../../test/support/validators.js";
@@ -17,7 +17,6 @@ import { CATEGORIES, DEFAULT_FANDOM, RATINGS, WARNINGS } from "../../model/vocab
 import { LANGUAGES } from "../../model/languages.js";
 import { addChapter } from "../../works/commands.js";
 import { createUser } from "../../users/commands.js";
-import type { Db } from "../db/index.js";
 import { drainJobs } from "../jobs.js";
 import type { MailMessage } from "../mail.js";
 import { t as translate, useLocale } from "./index.js";
@@ -58,7 +57,7 @@ const CODE_ELEMENTS = new Set(["code", "pre", "kbd", "samp", "script", "style"])
 const READ_ATTRIBUTES = ["title", "aria-label", "aria-description", "placeholder", "alt", "label"];
 
 /** Plain-letter words left in `text` once data phrases, URLs and user content are taken out. */
-export function untranslatedWords(text: string): string[] {
+function untranslatedWords(text: string): string[] {
   // URLs, and values quoted as code ("asc", "T"), are machine text.
   let rest = text.replace(/https?:\/\/\S+/g, " ").replace(/"[^"\s]*"/g, " ");
   for (const phrase of DATA_PHRASES) rest = rest.split(phrase).join(" ");
@@ -292,7 +291,6 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
         if (found.length) problems["subscription email"] = found;
       }
 
-      if (process.env.TMP_REPORT) (await import("node:fs")).writeFileSync(process.env.TMP_REPORT, JSON.stringify(problems, null, 1));
       assert.deepEqual(problems, {}, `words outside the catalogue:\n${Object.entries(problems).map(([name, list]) => `${name}:\n  ${list.join("\n  ")}`).join("\n")}`);
 
       // Layouts must hold the longer strings: every page still valid HTML.
@@ -307,4 +305,3 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
   });
 });
 
-export type { Db };
