@@ -17,6 +17,7 @@ import { CATEGORIES, DEFAULT_FANDOM, RATINGS, WARNINGS } from "../../model/vocab
 import { LANGUAGES } from "../../model/languages.js";
 import { addChapter } from "../../works/commands.js";
 import { createUser } from "../../users/commands.js";
+import { downloadPath } from "../../downloads/index.js";
 import { drainJobs } from "../jobs.js";
 import type { MailMessage } from "../mail.js";
 import { t as translate, useLocale } from "./index.js";
@@ -216,6 +217,10 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       pages["403"] = await page(reader.client, "/admin/settings", 403);
       pages["login required"] = { body: (await guest.post("/users/zqreader/inbox", {})).body, problems: [] };
       pages["CSRF refused"] = { body: (await guest.post("/users/login", { "user[login]": "zqwriter" }, { csrf: false })).body, problems: [] };
+
+      // A download: the HTML book's front and back matter are the archive's words too.
+      const workRow = await db.selectFrom("works").select(["id", "title", "updated_at"]).where("id", "=", workId).executeTakeFirstOrThrow();
+      pages["HTML download"] = await page(guest, downloadPath(workRow, "html"));
 
       // A reader's own pages.
       const r = reader.client;
