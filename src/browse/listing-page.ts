@@ -1,7 +1,7 @@
 import { bitmapOf, type BrowseIndex, type ListingResult, type ListingScope } from "../listing/index.js";
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { Viewer } from "../platform/http/viewer.js";
-import { formatNumber } from "../platform/i18n/index.js";
+import { formatNumber, t } from "../platform/i18n/index.js";
 import { tagsByIds } from "../model/tags.js";
 import { type Blurb, blurbsInOrder } from "../model/works.js";
 import { type ListingParams, resolveSidebar, type Sidebar } from "./sidebar-params.js";
@@ -44,7 +44,7 @@ export async function listingPage(db: DbOrTrx, browse: BrowseIndex, viewer: View
   let result = index.query(sidebar.query, narrowing);
   const pages = Math.max(1, Math.ceil(result.total / sidebar.query.perPage));
   if (sidebar.query.page > pages && request.pastEnd === "last") {
-    sidebar.notices.push(`There is no page ${formatNumber(sidebar.query.page)}: this is the last page.`);
+    sidebar.notices.push(t("browse.there_is_no_page_page", { page: formatNumber(sidebar.query.page) }));
     sidebar.query.page = pages;
     result = index.query(sidebar.query, narrowing);
   }

@@ -8,6 +8,7 @@ import type { BookSource, ChapterOutline } from "./queries.js";
 import { BOOK_CSS } from "./views/book-css.js";
 import { type Archive, Afterword, ChapterBlock, bookTitle, chapterHeading, Preface, workUrl } from "./views/book.js";
 import { escapeXml, escapeXmlAttribute, toXhtml } from "./xhtml.js";
+import { t } from "../platform/i18n/index.js";
 
 /**
  * EPUB 3 from our own XHTML templates, zipped with yazl: a preface, one document per chapter,
@@ -71,7 +72,7 @@ function navDocument(book: BookSource, parts: Part[]): string {
   return xhtmlDocument(
     book.work.title,
     book.work.language,
-    `<nav epub:type="toc" id="toc">\n<h1>Contents</h1>\n<ol>\n${items}\n</ol>\n</nav>`,
+    `<nav epub:type="toc" id="toc">\n<h1>${escapeXml(t("downloads.contents"))}</h1>\n<ol>\n${items}\n</ol>\n</nav>`,
   );
 }
 
@@ -79,7 +80,7 @@ function packageDocument(book: BookSource, archive: Archive, parts: Part[]): str
   const { work, tags } = book;
   const url = workUrl(archive, work.id);
   const summary = work.summary ? htmlToText(work.summary).trim() : "";
-  const creators = work.creators.length ? work.creators.map((c) => c.pseudName) : ["Anonymous"];
+  const creators = work.creators.length ? work.creators.map((c) => c.pseudName) : [t("subscriptions.mail.anonymous")];
   const meta = [
     `<dc:identifier id="pub-id">urn:uuid:${bookUuid(url)}</dc:identifier>`,
     `<dc:title>${escapeXml(work.title)}</dc:title>`,
@@ -90,7 +91,7 @@ function packageDocument(book: BookSource, archive: Archive, parts: Part[]): str
     `<dc:language>${escapeXml(work.language)}</dc:language>`,
     `<dc:publisher>${escapeXml(archive.name)}</dc:publisher>`,
     summary ? `<dc:description>${escapeXml(summary)}</dc:description>` : "",
-    ...["Fanworks", ...tags.map((tag) => tag.name)].map((name) => `<dc:subject>${escapeXml(name)}</dc:subject>`),
+    ...[t("downloads.fanworks"), ...tags.map((tag) => tag.name)].map((name) => `<dc:subject>${escapeXml(name)}</dc:subject>`),
     // Series and part (EPUB 3 collections), and calibre's older pair for the first series, which
     // reading apps that predate collections still read.
     ...book.series.flatMap((place, i) => [
@@ -156,7 +157,7 @@ export async function writeEpub(book: BookSource, archive: Archive, out: Writabl
   zip.addBuffer(Buffer.from(CONTAINER), "META-INF/container.xml", options);
   add("style.css", BOOK_CSS);
 
-  const parts: Part[] = [{ id: "preface", href: "preface.xhtml", label: "Preface" }];
+  const parts: Part[] = [{ id: "preface", href: "preface.xhtml", label: t("downloads.preface") }];
   add("preface.xhtml", xhtmlDocument(bookTitle(book), work.language, xhtmlOf(Preface({ book, archive }), base)));
 
   for (const chapter of book.chapters) {
@@ -175,8 +176,8 @@ export async function writeEpub(book: BookSource, archive: Archive, out: Writabl
     });
   }
 
-  parts.push({ id: "afterword", href: "afterword.xhtml", label: "Afterword" });
-  add("afterword.xhtml", xhtmlDocument(`Afterword - ${work.title}`, work.language, xhtmlOf(Afterword({ book, archive }), base)));
+  parts.push({ id: "afterword", href: "afterword.xhtml", label: t("downloads.afterword") });
+  add("afterword.xhtml", xhtmlDocument(t("downloads.afterword_of", { title: work.title }), work.language, xhtmlOf(Afterword({ book, archive }), base)));
   add("nav.xhtml", navDocument(book, parts));
   add("content.opf", packageDocument(book, archive, parts));
   zip.end();

@@ -1,6 +1,7 @@
 import { parseDocument } from "htmlparser2";
 import type { ChildNode, Element } from "domhandler";
 import { stripControlChars } from "../platform/html/sanitize.js";
+import { t } from "../platform/i18n/index.js";
 
 /**
  * HTML (already through the archive's sanitizer, or our own escaped templates) as XHTML that an
@@ -187,7 +188,7 @@ export function toXhtml(html: string, context: XhtmlContext): string {
       return;
     }
     if (original === "img") {
-      const label = node.attribs.alt?.trim() ? `Image: ${node.attribs.alt.trim()}` : "Image";
+      const label = node.attribs.alt?.trim() ? t("downloads.image_alt", { alt: node.attribs.alt.trim() }) : t("downloads.image");
       const src = node.attribs.src ? absoluteUrl(node.attribs.src, context.base) : null;
       out += src && !state.inLink ? `<a class="image" href="${escapeXmlAttribute(src)}">[${escapeXml(label)}]</a>` : `<span class="image">[${escapeXml(label)}]</span>`;
       return;

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { t } from "../i18n/index.js";
 
 /**
  * One-time notices carried across a redirect ("what your change did"): a short-lived signed
@@ -20,7 +21,7 @@ function fit(lines: string[]): string[] {
   while (kept.length > 1 && Buffer.byteLength(JSON.stringify(kept), "utf8") > MAX_BYTES) kept.pop();
   if (kept.length === 1 && Buffer.byteLength(kept[0]!, "utf8") > MAX_BYTES) kept[0] = `${kept[0]!.slice(0, MAX_BYTES / 4)}…`;
   const left = lines.length - kept.length;
-  return left > 0 ? [...kept, `… and ${left} more.`] : kept;
+  return left > 0 ? [...kept, t("ui.and_more", { count: left })] : kept;
 }
 
 /** Sets notices for the next page this browser loads. */

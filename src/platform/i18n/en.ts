@@ -192,6 +192,7 @@ export const en = {
   "blocking.mute.limit": "You have muted the most users you can (2,000). Unmute someone first.",
   // ui
   "ui.kilobytes": "{n} KB",
+  "ui.and_more": "… and {count} more.",
   "ui.label_colon": "{label}:",
   "ui.error": "Error:",
   "ui.pagination": "Pagination",
@@ -1081,6 +1082,13 @@ export const en = {
   "api.yes": "yes",
   "api.type_or": "{either} or {or}",
   "api.no": "no",
+  // downloads: the EPUB's own words
+  "downloads.contents": "Contents",
+  "downloads.fanworks": "Fanworks",
+  "downloads.preface": "Preface",
+  "downloads.afterword_of": "Afterword - {title}",
+  "downloads.image": "Image",
+  "downloads.image_alt": "Image: {alt}",
 } as const;
 
 export type MessageKey = keyof typeof en;
