@@ -5,7 +5,8 @@ import { indexTagName } from "../search/index.js";
 import { metaClosure } from "./filters.js";
 import { findTagByName } from "../model/tags.js";
 import { enqueueRefilter, type RefilterPayload } from "./refilter.js";
-import { TAG_TYPES, TYPE_LABELS, type TagType, tagKey, tagNameProblem } from "../model/vocabulary.js";
+import { TAG_TYPES, type TagType, tagKey, tagNameProblem, tagTypeLabel } from "../model/vocabulary.js";
+import { t } from "../platform/i18n/index.js";
 
 /**
  * Wrangling: the changes tag wranglers make to the tag graph. Each operation checks its rule,
@@ -49,7 +50,7 @@ function label(tag: TagRow): string {
 }
 
 function typeName(type: string): string {
-  return TYPE_LABELS[type as TagType]?.one ?? type;
+  return tagTypeLabel(type);
 }
 
 async function resolve(trx: DbOrTrx, ref: TagRef): Promise<TagRow> {
@@ -57,7 +58,7 @@ async function resolve(trx: DbOrTrx, ref: TagRef): Promise<TagRow> {
     typeof ref === "number"
       ? await trx.selectFrom("tags").selectAll().where("id", "=", ref).executeTakeFirst()
       : await findTagByName(trx, ref);
-  if (!tag) throw new WranglingError(`There is no tag ${typeof ref === "number" ? `with id ${ref}` : `named "${ref}"`}.`);
+  if (!tag) throw new WranglingError(typeof ref === "number" ? t("tags.w.no_tag_with_id", { id: ref }) : t("tags.w.no_tag_named", { name: ref }));
   return tag;
 }
 
@@ -79,92 +80,92 @@ export async function applyWrangling(trx: DbOrTrx, userId: number | null, op: Wr
   const tag = await resolve(trx, op.tag);
   switch (op.action) {
     case "canonical": {
-      if (Boolean(tag.canonical) === op.value) return { change: `${label(tag)} was already ${op.value ? "" : "not "}canonical.`, refilter: NOTHING };
-      if (isFixed(tag)) throw new WranglingError(`${label(tag)} is one of the archive's fixed tags and is always canonical.`);
-      if (op.value && tag.merger_id !== null) throw new WranglingError(`${label(tag)} is a synonym; remove it from its canonical tag before making it canonical.`);
+      if (Boolean(tag.canonical) === op.value) return { change: t(op.value ? "tags.w.already_canonical" : "tags.w.already_not_canonical", { tag: label(tag) }), refilter: NOTHING };
+      if (isFixed(tag)) throw new WranglingError(t("tags.value_is_one_of_the", { value: label(tag) }));
+      if (op.value && tag.merger_id !== null) throw new WranglingError(t("tags.value_is_a_synonym_remove", { value: label(tag) }));
       if (!op.value) {
         const synonyms = await trx.selectFrom("tags").select("name").where("merger_id", "=", tag.id).limit(1).execute();
-        if (synonyms.length) throw new WranglingError(`${label(tag)} has synonyms (such as "${synonyms[0]!.name}"); move them first.`);
+        if (synonyms.length) throw new WranglingError(t("tags.value_has_synonyms_such_as", { value: label(tag), name: synonyms[0]!.name }));
         const links = await trx.selectFrom("tag_meta").select("sub_id").where((eb) => eb.or([eb("sub_id", "=", tag.id), eb("meta_id", "=", tag.id)])).limit(1).execute();
-        if (links.length) throw new WranglingError(`${label(tag)} has metatags or subtags; remove those links first.`);
+        if (links.length) throw new WranglingError(t("tags.value_has_metatags_or_subtags", { value: label(tag) }));
         const children = await trx.selectFrom("tag_parents").select("child_id").where("parent_id", "=", tag.id).limit(1).execute();
-        if (children.length) throw new WranglingError(`${label(tag)} is a parent of other tags; remove those links first.`);
+        if (children.length) throw new WranglingError(t("tags.value_is_a_parent_of", { value: label(tag) }));
       }
       await trx.updateTable("tags").set({ canonical: op.value ? 1 : 0, unwrangleable: 0 }).where("id", "=", tag.id).execute();
       await log(trx, tag.id, userId, "canonical", op.value ? "made canonical" : "made not canonical");
-      return { change: `${label(tag)} is ${op.value ? "now" : "no longer"} canonical.`, refilter: { taggedWith: [tag.id], filteredBy: [] } };
+      return { change: t(op.value ? "tags.w.now_canonical" : "tags.w.no_longer_canonical", { tag: label(tag) }), refilter: { taggedWith: [tag.id], filteredBy: [] } };
     }
     case "synonym": {
       if (op.of === null) {
-        if (tag.merger_id === null) return { change: `${label(tag)} was not a synonym.`, refilter: NOTHING };
+        if (tag.merger_id === null) return { change: t("tags.value_was_not_a_synonym", { value: label(tag) }), refilter: NOTHING };
         await trx.updateTable("tags").set({ merger_id: null }).where("id", "=", tag.id).execute();
         await log(trx, tag.id, userId, "synonym", "removed from its canonical tag");
-        return { change: `${label(tag)} is no longer a synonym.`, refilter: { taggedWith: [tag.id], filteredBy: [] } };
+        return { change: t("tags.value_is_no_longer_a", { value: label(tag) }), refilter: { taggedWith: [tag.id], filteredBy: [] } };
       }
       const target = await resolve(trx, op.of);
-      if (target.id === tag.id) throw new WranglingError(`${label(tag)} can't be a synonym of itself.`);
-      if (target.merger_id !== null) throw new WranglingError(`${label(target)} is itself a synonym; choose its canonical tag instead (a synonym of a synonym is not allowed).`);
-      if (!target.canonical) throw new WranglingError(`${label(target)} is not canonical; only canonical tags can have synonyms.`);
-      if (tag.canonical) throw new WranglingError(`${label(tag)} is canonical; make it not canonical before making it a synonym.`);
-      if (target.type !== tag.type) throw new WranglingError(`${label(tag)} is a ${typeName(tag.type)} tag and ${label(target)} a ${typeName(target.type)} tag; synonyms must be of the same type.`);
-      if (tag.merger_id === target.id) return { change: `${label(tag)} was already a synonym of ${label(target)}.`, refilter: NOTHING };
+      if (target.id === tag.id) throw new WranglingError(t("tags.value_can_t_be_a", { value: label(tag) }));
+      if (target.merger_id !== null) throw new WranglingError(t("tags.value_is_itself_a_synonym", { value: label(target) }));
+      if (!target.canonical) throw new WranglingError(t("tags.value_is_not_canonical_only", { value: label(target) }));
+      if (tag.canonical) throw new WranglingError(t("tags.value_is_canonical_make_it", { value: label(tag) }));
+      if (target.type !== tag.type) throw new WranglingError(t("tags.value_is_a_value2_tag", { value: label(tag), value2: typeName(tag.type), value3: label(target), value4: typeName(target.type) }));
+      if (tag.merger_id === target.id) return { change: t("tags.value_was_already_a_synonym", { value: label(tag), value2: label(target) }), refilter: NOTHING };
       await trx.updateTable("tags").set({ merger_id: target.id, unwrangleable: 0 }).where("id", "=", tag.id).execute();
       await log(trx, tag.id, userId, "synonym", `made a synonym of "${target.name}"`);
-      return { change: `${label(tag)} is now a synonym of ${label(target)}.`, refilter: { taggedWith: [tag.id], filteredBy: [] } };
+      return { change: t("tags.value_is_now_a_synonym", { value: label(tag), value2: label(target) }), refilter: { taggedWith: [tag.id], filteredBy: [] } };
     }
     case "parent": {
       const parent = await resolve(trx, op.parent);
       if (op.remove) {
         const removed = await trx.deleteFrom("tag_parents").where("child_id", "=", tag.id).where("parent_id", "=", parent.id).executeTakeFirst();
-        if (Number(removed.numDeletedRows) === 0) return { change: `${label(parent)} was not a parent of ${label(tag)}.`, refilter: NOTHING };
+        if (Number(removed.numDeletedRows) === 0) return { change: t("tags.value_was_not_a_parent", { value: label(parent), value2: label(tag) }), refilter: NOTHING };
         await log(trx, tag.id, userId, "parent", `removed parent "${parent.name}"`);
-        return { change: `${label(parent)} is no longer a parent of ${label(tag)}.`, refilter: NOTHING };
+        return { change: t("tags.value_is_no_longer_a_2", { value: label(parent), value2: label(tag) }), refilter: NOTHING };
       }
       const allowed = PARENT_TYPES[tag.type] ?? [];
       if (!allowed.includes(parent.type as never)) {
-        const kinds = allowed.length ? allowed.map(typeName).join(" or ") : "none";
-        throw new WranglingError(`A ${typeName(tag.type)} tag can't have the ${typeName(parent.type)} tag ${label(parent)} as a parent (allowed parent types: ${kinds}).`);
+        const kinds = allowed.length ? allowed.map(typeName).reduce((either, or) => t("api.type_or", { either, or })) : t("tags.w.no_types");
+        throw new WranglingError(t("tags.a_value_tag_can_t", { value: typeName(tag.type), value2: typeName(parent.type), value3: label(parent), kinds }));
       }
-      if (!parent.canonical) throw new WranglingError(`${label(parent)} is not canonical; parents must be canonical tags.`);
+      if (!parent.canonical) throw new WranglingError(t("tags.value_is_not_canonical_parents", { value: label(parent) }));
       const existing = await trx.selectFrom("tag_parents").select("child_id").where("child_id", "=", tag.id).where("parent_id", "=", parent.id).executeTakeFirst();
-      if (existing) return { change: `${label(parent)} was already a parent of ${label(tag)}.`, refilter: NOTHING };
+      if (existing) return { change: t("tags.value_was_already_a_parent", { value: label(parent), value2: label(tag) }), refilter: NOTHING };
       await trx
         .insertInto("tag_parents")
         .values({ child_id: tag.id, parent_id: parent.id })
         .onConflict((oc) => oc.doNothing())
         .execute();
       await log(trx, tag.id, userId, "parent", `added parent "${parent.name}"`);
-      return { change: `${label(parent)} is now a parent of ${label(tag)}.`, refilter: NOTHING };
+      return { change: t("tags.value_is_now_a_parent", { value: label(parent), value2: label(tag) }), refilter: NOTHING };
     }
     case "meta": {
       const meta = await resolve(trx, op.meta);
       if (op.remove) {
         const removed = await trx.deleteFrom("tag_meta").where("sub_id", "=", tag.id).where("meta_id", "=", meta.id).executeTakeFirst();
-        if (Number(removed.numDeletedRows) === 0) return { change: `${label(meta)} was not a metatag of ${label(tag)}.`, refilter: NOTHING };
+        if (Number(removed.numDeletedRows) === 0) return { change: t("tags.value_was_not_a_metatag", { value: label(meta), value2: label(tag) }), refilter: NOTHING };
         await log(trx, tag.id, userId, "meta", `removed metatag "${meta.name}"`);
-        return { change: `${label(meta)} is no longer a metatag of ${label(tag)}.`, refilter: { taggedWith: [], filteredBy: [tag.id] } };
+        return { change: t("tags.value_is_no_longer_a_3", { value: label(meta), value2: label(tag) }), refilter: { taggedWith: [], filteredBy: [tag.id] } };
       }
-      if (meta.id === tag.id) throw new WranglingError(`${label(tag)} can't be its own metatag.`);
-      if (!tag.canonical || !meta.canonical) throw new WranglingError(`Metatags link canonical tags only; ${label(tag.canonical ? meta : tag)} is not canonical.`);
-      if (meta.type !== tag.type) throw new WranglingError(`${label(tag)} is a ${typeName(tag.type)} tag and ${label(meta)} a ${typeName(meta.type)} tag; a metatag must be of the same type.`);
+      if (meta.id === tag.id) throw new WranglingError(t("tags.value_can_t_be_its", { value: label(tag) }));
+      if (!tag.canonical || !meta.canonical) throw new WranglingError(t("tags.metatags_link_canonical_tags_only", { value: label(tag.canonical ? meta : tag) }));
+      if (meta.type !== tag.type) throw new WranglingError(t("tags.value_is_a_value2_tag_2", { value: label(tag), value2: typeName(tag.type), value3: label(meta), value4: typeName(meta.type) }));
       const above = (await metaClosure(trx, [meta.id])).get(meta.id)!;
-      if (above.has(tag.id)) throw new WranglingError(`${label(tag)} is already above ${label(meta)}; making ${label(meta)} its metatag would make a cycle.`);
+      if (above.has(tag.id)) throw new WranglingError(t("tags.value_is_already_above_value2", { value: label(tag), value2: label(meta), value3: label(meta) }));
       const existing = await trx.selectFrom("tag_meta").select("sub_id").where("sub_id", "=", tag.id).where("meta_id", "=", meta.id).executeTakeFirst();
-      if (existing) return { change: `${label(meta)} was already a metatag of ${label(tag)}.`, refilter: NOTHING };
+      if (existing) return { change: t("tags.value_was_already_a_metatag", { value: label(meta), value2: label(tag) }), refilter: NOTHING };
       await trx
         .insertInto("tag_meta")
         .values({ sub_id: tag.id, meta_id: meta.id })
         .onConflict((oc) => oc.doNothing())
         .execute();
       await log(trx, tag.id, userId, "meta", `added metatag "${meta.name}"`);
-      return { change: `${label(meta)} is now a metatag of ${label(tag)}.`, refilter: { taggedWith: [], filteredBy: [tag.id] } };
+      return { change: t("tags.value_is_now_a_metatag", { value: label(meta), value2: label(tag) }), refilter: { taggedWith: [], filteredBy: [tag.id] } };
     }
     case "unwrangleable": {
-      if (op.value && (tag.canonical || tag.merger_id !== null)) throw new WranglingError(`${label(tag)} is ${tag.canonical ? "canonical" : "a synonym"}, so it is already wrangled.`);
-      if (Boolean(tag.unwrangleable) === op.value) return { change: `${label(tag)} was already ${op.value ? "" : "not "}unwrangleable.`, refilter: NOTHING };
+      if (op.value && (tag.canonical || tag.merger_id !== null)) throw new WranglingError(t(tag.canonical ? "tags.w.canonical_so_wrangled" : "tags.w.synonym_so_wrangled", { tag: label(tag) }));
+      if (Boolean(tag.unwrangleable) === op.value) return { change: t(op.value ? "tags.w.already_unwrangleable" : "tags.w.already_not_unwrangleable", { tag: label(tag) }), refilter: NOTHING };
       await trx.updateTable("tags").set({ unwrangleable: op.value ? 1 : 0 }).where("id", "=", tag.id).execute();
       await log(trx, tag.id, userId, "unwrangleable", op.value ? "marked unwrangleable" : "marked wrangleable");
-      return { change: `${label(tag)} is ${op.value ? "now" : "no longer"} unwrangleable.`, refilter: NOTHING };
+      return { change: t(op.value ? "tags.w.now_unwrangleable" : "tags.w.no_longer_unwrangleable", { tag: label(tag) }), refilter: NOTHING };
     }
   }
 }
@@ -172,14 +173,14 @@ export async function applyWrangling(trx: DbOrTrx, userId: number | null, op: Wr
 async function createTag(trx: DbOrTrx, userId: number | null, rawName: string, type: TagType, canonical: boolean): Promise<Applied> {
   const name = rawName.normalize("NFC").replace(/\s+/g, " ").trim();
   const problem = name ? tagNameProblem(name) : { kind: "length" as const, detail: "" };
-  if (!name) throw new WranglingError("A tag needs a name.");
-  if (problem) throw new WranglingError(problem.kind === "length" ? `Tag names are at most ${problem.detail} characters.` : `Tag names can't contain "${problem.detail}".`);
-  if (!TAG_TYPES.includes(type) || FIXED_TYPES.has(type)) throw new WranglingError(`New tags can be Fandom, Relationship, Character or Additional Tags, not ${typeName(type)}.`);
+  if (!name) throw new WranglingError(t("tags.a_tag_needs_a_name"));
+  if (problem) throw new WranglingError(problem.kind === "length" ? t("tags.tag_names_are_at_most", { detail: problem.detail }) : t("tags.tag_names_can_t_contain", { detail: problem.detail }));
+  if (!TAG_TYPES.includes(type) || FIXED_TYPES.has(type)) throw new WranglingError(t("tags.new_tags_can_be_fandom", { value: typeName(type) }));
   const existing = await findTagByName(trx, name);
   if (existing) {
-    if (existing.type !== type) throw new WranglingError(`${label(existing)} already exists as a ${typeName(existing.type)} tag.`);
+    if (existing.type !== type) throw new WranglingError(t("tags.value_already_exists_as_a", { value: label(existing), value2: typeName(existing.type) }));
     if (canonical && !existing.canonical) return applyWrangling(trx, userId, { action: "canonical", tag: existing.id, value: true });
-    return { change: `${label(existing)} already exists.`, refilter: NOTHING };
+    return { change: t("tags.value_already_exists", { value: label(existing) }), refilter: NOTHING };
   }
   const row = await trx
     .insertInto("tags")
@@ -188,7 +189,7 @@ async function createTag(trx: DbOrTrx, userId: number | null, rawName: string, t
     .executeTakeFirstOrThrow();
   await indexTagName(trx, row.id, name);
   await log(trx, row.id, userId, "create", canonical ? "created as canonical" : "created");
-  return { change: `"${name}" was created${canonical ? " as a canonical tag" : ""}.`, refilter: NOTHING };
+  return { change: t(canonical ? "tags.w.created_canonical" : "tags.w.created", { name }), refilter: NOTHING };
 }
 
 export type WrangleResult =

@@ -265,6 +265,12 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       pages["tag history"] = await page(w, "/tags/Zqfandom/history");
       pages["fandom bin"] = await page(w, "/tags/Zqfandom/wrangle");
       pages["admin settings"] = await page(w, "/admin/settings");
+      // A wrangling action and its outcome: the change line, a refusal, and the history it wrote.
+      await w.post("/tags/Zqsea", { "tag[canonical]": "1", "tag[syn_string]": "" });
+      pages["tag page after wrangling"] = await page(w, "/tags/Zqsea");
+      pages["wrangling refused"] = { body: (await w.post("/tags/Zqsea", { "tag[canonical]": "1", "tag[syn_string]": "Zqnowhere" })).body, problems: [] };
+      assert.match(pages["tag page after wrangling"]!.body, /class="flash notice"/, "the wrangling change was reported");
+      assert.match(pages["wrangling refused"]!.body, /class="flash error"/, "the refusal was reported");
 
       const problems: Record<string, string[]> = {};
       for (const [name, { body, problems: own }] of Object.entries(pages)) {
