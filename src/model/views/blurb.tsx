@@ -4,7 +4,7 @@ import { formatNumber, t } from "../../platform/i18n/index.js";
 import { CATEGORIES, type FixedTag, RATINGS, WARNINGS } from "../vocabulary.js";
 import { findLanguage } from "../languages.js";
 import { PER_PAGE, type Blurb } from "../works.js";
-import { Byline, chapterProgress, ResponseStats, TagLink } from "./meta.js";
+import { Byline, TagLink, WorkSizeAndResponses } from "./meta.js";
 import { workPath } from "../paths.js";
 
 /** One of the four squares of a blurb: a mark inside, its text for everyone who can't see it. */
@@ -123,11 +123,7 @@ export function WorkBlurb({ blurb, extra = "", marks }: { blurb: Blurb; extra?: 
         <dd class="language" lang={work.language} safe>
           {language?.name ?? work.language}
         </dd>
-        <dt safe class="words">{t("series.words")}</dt>
-        <dd class="words" safe>{formatNumber(work.word_count)}</dd>
-        <dt safe class="chapters">{t("works.chapters")}</dt>
-        <dd class="chapters" safe>{chapterProgress(postedChapters, work.expected_chapters)}</dd>
-        <ResponseStats work={work} />
+        <WorkSizeAndResponses work={work} postedChapters={postedChapters} />
       </dl>
       {marks ? <ViewerMarkList marks={marks} /> : ""}
       {extra}

@@ -125,11 +125,7 @@ export function WorkMeta({ work, tags, postedChapters, series = "" }: { work: Wo
           ) : (
             ""
           )}
-          <dt safe class="words">{t("series.words")}</dt>
-          <dd class="words" safe>{formatNumber(work.word_count)}</dd>
-          <dt safe class="chapters">{t("works.chapters")}</dt>
-          <dd class="chapters" safe>{chapterProgress(postedChapters, work.expected_chapters)}</dd>
-          <ResponseStats work={work} />
+          <WorkSizeAndResponses work={work} postedChapters={postedChapters} />
         </dl>
       </dd>
     </dl>
@@ -139,4 +135,17 @@ export function WorkMeta({ work, tags, postedChapters, series = "" }: { work: Wo
 /** "Chapter 2: The Title" or "Chapter 2". */
 export function chapterHeading(chapter: ChapterRow): string {
   return chapter.title ? t("model.chapter_position_title", { position: chapter.position, title: chapter.title }) : t("model.chapter_position", { position: chapter.position });
+}
+
+/** A work's words, chapters and responses as `dt`/`dd` pairs: the same lines in a blurb and on the work page. */
+export function WorkSizeAndResponses({ work, postedChapters }: { work: WorkRow; postedChapters: number }): JSX.Element {
+  return (
+    <>
+      <dt safe class="words">{t("series.words")}</dt>
+      <dd class="words" safe>{formatNumber(work.word_count)}</dd>
+      <dt safe class="chapters">{t("works.chapters")}</dt>
+      <dd class="chapters" safe>{chapterProgress(postedChapters, work.expected_chapters)}</dd>
+      <ResponseStats work={work} />
+    </>
+  );
 }
