@@ -3,6 +3,7 @@ import type { TSchema } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ERRORS, type ErrorCode } from "../platform/errors.js";
 import { type MessageKey, t } from "../platform/i18n/index.js";
+import { descriptionOf } from "./described.js";
 import type { Endpoint } from "./endpoint.js";
 import { parametersOf } from "./openapi.js";
 import { API_RATE_LIMITS } from "./plugin.js";
@@ -66,7 +67,7 @@ function Parameters({ def }: { def: Endpoint }): JSX.Element {
             <td safe>{p.in}</td>
             <td safe>{typeLabel(schemaOf(p))}</td>
             <td safe>{p.required ? t("api.yes") : t("api.no")}</td>
-            <td class="schema-description" safe>{[p.description ?? "", limitsOf(schemaOf(p))].filter(Boolean).join(" ")}</td>
+            <td safe>{[p.description ?? "", limitsOf(schemaOf(p))].filter(Boolean).join(" ")}</td>
           </tr>
         ))}
       </tbody>
@@ -102,7 +103,7 @@ function BodyFields({ def }: { def: Endpoint }): JSX.Element {
             </th>
             <td safe>{typeLabel(row.schema)}</td>
             <td safe>{row.required ? t("api.yes") : t("api.no")}</td>
-            <td class="schema-description" safe>{[typeof row.schema.description === "string" ? row.schema.description : "", limitsOf(row.schema)].filter(Boolean).join(" ")}</td>
+            <td safe>{[descriptionOf(row.schema) ?? "", limitsOf(row.schema)].filter(Boolean).join(" ")}</td>
           </tr>
         ))}
       </tbody>

@@ -2,7 +2,8 @@ import type { TSchema } from "@sinclair/typebox";
 import type { Endpoint } from "./endpoint.js";
 import { NAMED_SCHEMAS } from "./schema.js";
 import { API_DOCS_PATH, API_PREFIX } from "./views/paths.js";
-import { t } from "../platform/i18n/index.js";
+import { type MessageKey, t } from "../platform/i18n/index.js";
+import { MESSAGE_KEYWORD, renderMessage, type SchemaMessage } from "./described.js";
 
 type Json = Record<string, unknown>;
 
@@ -10,7 +11,8 @@ const NAME_OF = new Map<TSchema, string>(Object.entries(NAMED_SCHEMAS).map(([nam
 
 /**
  * A schema as plain JSON Schema (TypeBox's symbol keys dropped), with named shapes replaced by
- * references to the document's components. `own` is the component being written out itself.
+ * references to the document's components and each description message rendered in the archive's
+ * language. `own` is the component being written out itself.
  */
 function schemaJson(schema: TSchema, own?: TSchema): Json {
   const walk = (node: unknown): unknown => {
@@ -21,7 +23,10 @@ function schemaJson(schema: TSchema, own?: TSchema): Json {
       return Object.fromEntries(
         Object.entries(node)
           .filter(([k]) => k !== "$id")
-          .map(([k, v]) => [k, k === "$ref" && typeof v === "string" && NAMED_SCHEMAS[v] ? `#/components/schemas/${v}` : walk(v)]),
+          .map(([k, v]) => {
+            if (k === MESSAGE_KEYWORD) return ["description", renderMessage(v as SchemaMessage)];
+            return [k, k === "$ref" && typeof v === "string" && NAMED_SCHEMAS[v] ? `#/components/schemas/${v}` : walk(v)];
+          }),
       );
     }
     return node;
@@ -51,24 +56,25 @@ export function parametersOf(schema: TSchema | undefined, where: "path" | "query
   });
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  200: "OK",
-  201: "Created",
-  204: "No content",
-  400: "Malformed JSON, or a parameter or field that does not match the schema (each named in `errors`)",
-  401: "No token where one is needed, or an unknown or revoked token; or a registered-only work without a token",
-  403: "The token's scope does not allow this, or the work is not yours",
-  404: "Not found, or not visible to you",
-  409: "Conflicts with what is there",
-  422: "Fields the archive's rules refuse (each named in `errors`)",
-  429: "Too many requests: see Retry-After and the X-RateLimit-* headers",
+// The document's own words are catalogue keys too, translated when the document is made.
+const STATUS_TEXT: Record<number, MessageKey> = {
+  200: "api.openapi.status_200",
+  201: "api.openapi.status_201",
+  204: "api.openapi.status_204",
+  400: "api.openapi.status_400",
+  401: "api.openapi.status_401",
+  403: "api.openapi.status_403",
+  404: "api.openapi.status_404",
+  409: "api.openapi.status_409",
+  422: "api.openapi.status_422",
+  429: "api.openapi.status_429",
 };
 
-const RATE_HEADERS = {
-  "x-ratelimit-limit": { description: "Requests allowed in the window.", schema: { type: "integer" } },
-  "x-ratelimit-remaining": { description: "Requests left in the window.", schema: { type: "integer" } },
-  "x-ratelimit-reset": { description: "Seconds until the window resets.", schema: { type: "integer" } },
-};
+const rateHeaders = () => ({
+  "x-ratelimit-limit": { description: t("api.openapi.rate_limit"), schema: { type: "integer" } },
+  "x-ratelimit-remaining": { description: t("api.openapi.rate_remaining"), schema: { type: "integer" } },
+  "x-ratelimit-reset": { description: t("api.openapi.rate_reset"), schema: { type: "integer" } },
+});
 
 function responsesOf(def: Endpoint): Json {
   const statuses: Record<number, TSchema | null> = { ...def.schema.responses };
@@ -77,11 +83,12 @@ function responsesOf(def: Endpoint): Json {
   if (def.access !== "public" || def.url.startsWith("/works/:id")) statuses[401] ??= problem;
   if (def.access === "write") statuses[403] ??= problem;
   statuses[429] ??= problem;
+  const headers = rateHeaders();
   return Object.fromEntries(
     Object.entries(statuses).map(([status, schema]) => {
       const code = Number(status);
       const type = code >= 400 ? "application/problem+json" : "application/json";
-      return [status, { description: STATUS_TEXT[code] ?? "", headers: RATE_HEADERS, ...(schema ? { content: { [type]: { schema: schemaJson(schema) } } } : {}) }];
+      return [status, { description: STATUS_TEXT[code] ? t(STATUS_TEXT[code]) : "", headers, ...(schema ? { content: { [type]: { schema: schemaJson(schema) } } } : {}) }];
     }),
   );
 }
@@ -114,18 +121,15 @@ export function openApiDocument(endpoints: Endpoint[], publicUrl: string): Json 
     info: {
       title: "Fanfold API",
       version: "1",
-      description:
-        "Read works, chapters, tags, users, bookmarks, listings and search; post and edit works and chapters, leave kudos and bookmarks. " +
-        "Authenticate with a personal access token (Authorization: Bearer TOKEN) made on your account's token page; read scope reads, write scope writes too. " +
-        "Errors are application/problem+json.",
+      description: t("api.openapi.description"),
     },
-    externalDocs: { url: `${publicUrl}${API_DOCS_PATH}`, description: "The API's documentation page" },
+    externalDocs: { url: `${publicUrl}${API_DOCS_PATH}`, description: t("api.openapi.docs_link") },
     servers: [{ url: `${publicUrl}${API_PREFIX}` }],
     tags: [...new Set(endpoints.map((e) => e.tag))].map((name) => ({ name })),
     paths,
     components: {
       schemas: Object.fromEntries(Object.entries(NAMED_SCHEMAS).map(([name, schema]) => [name, schemaJson(schema, schema)])),
-      securitySchemes: { token: { type: "http", scheme: "bearer", description: "A personal access token (fanfold_…), scope read or write." } },
+      securitySchemes: { token: { type: "http", scheme: "bearer", description: t("api.openapi.security") } },
     },
   };
 }

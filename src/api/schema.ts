@@ -3,57 +3,60 @@ import { FACET_TYPES, SORT_COLUMNS, WORK_COLUMNS } from "../listing/index.js";
 import { MAX_ID } from "../platform/http/routes.js";
 import { LIMITS, COMMENT_PERMISSIONS } from "../works/index.js";
 import { MAX_NOTES, MAX_TAGS } from "../responses/index.js";
-import { CATEGORIES, MAX_TAG_LENGTH as WORK_TAG_LENGTH, MAX_USER_TAGS, RATINGS, WARNINGS } from "../model/vocabulary.js";
-// The API\'s field descriptions are English only (they make the OpenAPI document): labels are read from en directly.
-import { en } from "../platform/i18n/en.js";
+import { CATEGORIES, MAX_TAG_LENGTH as WORK_TAG_LENGTH, MAX_USER_TAGS, RATINGS, type TagType, WARNINGS } from "../model/vocabulary.js";
+import type { MessageKey } from "../platform/i18n/index.js";
+import { described, message } from "./described.js";
 
 // One definition per shape: Fastify validates requests with these (src/api/plugin.ts), the
 // OpenAPI document (src/api/openapi.ts) and the docs page (src/api/views/docs.tsx) are generated
 // from them, and handlers take their TypeScript types from them. The archive's own rules (the
 // same as the forms': src/works/schema.ts, src/responses/schema.ts) run after these, so a limit
 // here is only a first, cheaper check of the same limit.
+//
+// Descriptions are catalogue messages, given with `described(key)` (src/api/described.ts says
+// why): these shapes are built at module load, before the archive's language is chosen.
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Timestamp = Type.String({ format: "date-time", description: "ISO 8601, UTC." });
-const Day = Type.String({ format: "date", description: "YYYY-MM-DD." });
+const Timestamp = Type.String({ format: "date-time", ...described("api.schema.timestamp") });
+const Day = Type.String({ format: "date", ...described("api.schema.day") });
 /** User HTML fields are returned sanitized; on input they take plain text or HTML, as the forms do. */
-const Html = (description: string, maxLength?: number) => Type.String({ description: `${description} HTML (sanitized).`, ...(maxLength ? { maxLength } : {}) });
-const TagName = Type.String({ minLength: 1, maxLength: WORK_TAG_LENGTH, pattern: "^[^,，、]+$", description: "One tag name (no commas)." });
+const Html = (what: MessageKey, maxLength?: number) => Type.String({ ...described("api.schema.html", { description: message(what) }), ...(maxLength ? { maxLength } : {}) });
+const TagName = Type.String({ minLength: 1, maxLength: WORK_TAG_LENGTH, pattern: "^[^,，、]+$", ...described("api.schema.tag_name") });
 
 // ---- parameters ---------------------------------------------------------------------------------
 
-export const WorkIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The work's id." }) });
-export const ChapterParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The work's id." }), chapterId: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The chapter's id." }) });
-export const BookmarkIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The bookmark's id." }) });
-export const LoginParams = Type.Object({ login: Type.String({ minLength: 1, maxLength: 100, description: "The user's login name." }) });
-export const TagNameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 300, description: "The tag's name, URL-encoded." }) });
+export const WorkIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID, ...described("api.schema.work_id") }) });
+export const ChapterParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID, ...described("api.schema.work_id") }), chapterId: Type.Integer({ minimum: 1, maximum: MAX_ID, ...described("api.schema.chapter_id") }) });
+export const BookmarkIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID, ...described("api.schema.bookmark_id") }) });
+export const LoginParams = Type.Object({ login: Type.String({ minLength: 1, maxLength: 100, ...described("api.schema.login") }) });
+export const TagNameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 300, ...described("api.schema.tag_name_param") }) });
 
-const Page = Type.Integer({ minimum: 1, maximum: 1_000_000, description: "1-based page number (20 works a page)." });
+const Page = Type.Integer({ minimum: 1, maximum: 1_000_000, ...described("api.schema.page") });
 export const PageQuery = Type.Object({ page: Type.Optional(Page) });
 
-const TagIds = (verb: string, label: string) =>
-  Type.Optional(Type.Array(Type.String({ pattern: "^[0-9]{1,9}$" }), { maxItems: 200, description: `${label} tag ids to ${verb} (canonical tags; repeat the parameter).` }));
+const TagIds = (verb: "include" | "exclude", type: TagType) =>
+  Type.Optional(Type.Array(Type.String({ pattern: "^[0-9]{1,9}$" }), { maxItems: 200, ...described(`api.schema.tag_ids_${verb}`, { type: message(`api.schema.tag_type.${type}`) }) }));
 
 /** The filter sidebar's parameters, with AO3's names, exactly as /works takes them. */
 export const ListingQuery = Type.Object({
   page: Type.Optional(Page),
-  "work_search[sort_column]": Type.Optional(Type.Union(Object.keys(SORT_COLUMNS).map((k) => Type.Literal(k)), { description: "Sort by." })),
+  "work_search[sort_column]": Type.Optional(Type.Union(Object.keys(SORT_COLUMNS).map((k) => Type.Literal(k)), described("api.schema.sort_column"))),
   "work_search[sort_direction]": Type.Optional(Type.Union([Type.Literal("asc"), Type.Literal("desc")])),
-  "work_search[other_tag_names]": Type.Optional(Type.String({ maxLength: 2000, description: "Comma-separated tag names every work must have." })),
-  "work_search[excluded_tag_names]": Type.Optional(Type.String({ maxLength: 2000, description: "Comma-separated tag names no work may have." })),
-  "work_search[crossover]": Type.Optional(Type.Union([Type.Literal(""), Type.Literal("T"), Type.Literal("F")], { description: "T: crossovers only; F: no crossovers." })),
-  "work_search[complete]": Type.Optional(Type.Union([Type.Literal(""), Type.Literal("T"), Type.Literal("F")], { description: "T: complete works only; F: works in progress only." })),
+  "work_search[other_tag_names]": Type.Optional(Type.String({ maxLength: 2000, ...described("api.schema.other_tag_names") })),
+  "work_search[excluded_tag_names]": Type.Optional(Type.String({ maxLength: 2000, ...described("api.schema.excluded_tag_names") })),
+  "work_search[crossover]": Type.Optional(Type.Union([Type.Literal(""), Type.Literal("T"), Type.Literal("F")], described("api.schema.crossover", { yes: "T", no: "F" }))),
+  "work_search[complete]": Type.Optional(Type.Union([Type.Literal(""), Type.Literal("T"), Type.Literal("F")], described("api.schema.complete", { yes: "T", no: "F" }))),
   // The sidebar's ranges (src/listing/columns.ts): word count, date updated.
   ...Object.fromEntries(WORK_COLUMNS.flatMap((c) => {
     if (!("sidebarRange" in c)) return [];
-    const what = c.kind === "count" ? "a whole number" : "YYYY-MM-DD";
+    const bound = { column: message(c.sort.label), format: message(c.kind === "count" ? "api.schema.format_whole_number" : "api.schema.format_day") };
     return [
-      [`work_search[${c.sidebarRange.from}]`, Type.Optional(Type.String({ maxLength: 20, description: `${en[c.sort.label]} from, inclusive (${what}).` }))],
-      [`work_search[${c.sidebarRange.to}]`, Type.Optional(Type.String({ maxLength: 20, description: `${en[c.sort.label]} to, inclusive (${what}).` }))],
+      [`work_search[${c.sidebarRange.from}]`, Type.Optional(Type.String({ maxLength: 20, ...described("api.schema.range_from", bound) }))],
+      [`work_search[${c.sidebarRange.to}]`, Type.Optional(Type.String({ maxLength: 20, ...described("api.schema.range_to", bound) }))],
     ];
   })),
-  "work_search[query]": Type.Optional(Type.String({ maxLength: 2000, description: "Search within results (the search query language)." })),
-  "work_search[language_id]": Type.Optional(Type.String({ maxLength: 20, description: "Language code, such as en." })),
+  "work_search[query]": Type.Optional(Type.String({ maxLength: 2000, ...described("api.schema.query_within") })),
+  "work_search[language_id]": Type.Optional(Type.String({ maxLength: 20, ...described("api.schema.language_filter") })),
   ...Object.fromEntries(FACET_TYPES.flatMap(({ type, param }) => [
     [`include_work_search[${param}][]`, TagIds("include", type)],
     [`exclude_work_search[${param}][]`, TagIds("exclude", type)],
@@ -61,7 +64,7 @@ export const ListingQuery = Type.Object({
 });
 
 export const SearchQuery = Type.Object({
-  q: Type.String({ minLength: 1, maxLength: 1000, description: "A query in the search language (words, \"phrases\", field:value, ranges, sort:...), as on /works/search." }),
+  q: Type.String({ minLength: 1, maxLength: 1000, ...described("api.schema.search_q") }),
   page: Type.Optional(Page),
 });
 
@@ -69,15 +72,15 @@ export const SearchQuery = Type.Object({
 
 export const Problem = Type.Object(
   {
-    type: Type.String({ description: "A link to this problem's description." }),
+    type: Type.String(described("api.schema.problem_type")),
     title: Type.String(),
     status: Type.Integer(),
-    code: Type.String({ description: "A stable code from the archive's error catalogue." }),
+    code: Type.String(described("api.schema.problem_code")),
     detail: Type.String(),
     instance: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String({ description: "The field, as a dotted path into the request (or a parameter's name)." }), message: Type.String() }))),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(described("api.schema.problem_field")), message: Type.String() }))),
   },
-  { description: "An RFC 9457 problem (application/problem+json)." },
+  described("api.schema.problem"),
 );
 
 const Creator = Type.Object({ pseud: Type.String(), login: Type.String() });
@@ -85,7 +88,7 @@ const TagRef = Type.Object({ id: Type.Integer(), name: Type.String() });
 
 export const WorkSummary = Type.Object({
   id: Type.Integer(),
-  url: Type.String({ description: "The work's page." }),
+  url: Type.String(described("api.schema.work_url")),
   title: Type.String(),
   creators: Type.Array(Creator),
   rating: Nullable(Type.String()),
@@ -95,13 +98,13 @@ export const WorkSummary = Type.Object({
   relationships: Type.Array(Type.String()),
   characters: Type.Array(Type.String()),
   freeforms: Type.Array(Type.String()),
-  tags: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), type: Type.String() }), { description: "All its tags in display order, with their ids (for filters)." }),
+  tags: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), type: Type.String() }), described("api.schema.work_tags")),
   language: Type.String(),
-  summary: Html("Summary."),
+  summary: Html("api.schema.work_summary"),
   chapters_posted: Type.Integer(),
   expected_chapters: Nullable(Type.Integer()),
   complete: Type.Boolean(),
-  restricted: Type.Boolean({ description: "Registered users only." }),
+  restricted: Type.Boolean(described("api.schema.restricted")),
   draft: Type.Boolean(),
   ...listingColumns(),
 });
@@ -124,16 +127,16 @@ const ChapterRef = Type.Object({ id: Type.Integer(), position: Type.Integer(), t
 export const Work = Type.Composite([
   WorkSummary,
   Type.Object({
-    notes: Html("Notes at the beginning."),
-    endnotes: Html("Notes at the end."),
+    notes: Html("api.schema.work_notes"),
+    endnotes: Html("api.schema.work_endnotes"),
     comment_permission: Type.String(),
     moderated_comments: Type.Boolean(),
     created_at: Timestamp,
     updated_at: Timestamp,
-    chapters: Type.Array(ChapterRef, { description: "Its chapters in reading order (posted ones; all of them on a draft)." }),
+    chapters: Type.Array(ChapterRef, described("api.schema.work_chapters")),
     series: Type.Array(
-      Type.Object({ id: Type.Integer(), title: Type.String(), part: Type.Integer({ description: "Its place among the series' works you may see." }), previous: Nullable(Type.Integer()), next: Nullable(Type.Integer()) }),
-      { description: "The series it is part of." },
+      Type.Object({ id: Type.Integer(), title: Type.String(), part: Type.Integer(described("api.schema.work_series_part")), previous: Nullable(Type.Integer()), next: Nullable(Type.Integer()) }),
+      described("api.schema.work_series"),
     ),
   }),
 ]);
@@ -144,10 +147,10 @@ export const Chapter = Type.Object({
   url: Type.String(),
   position: Type.Integer(),
   title: Type.String(),
-  summary: Html("Chapter summary."),
-  notes: Html("Chapter notes."),
-  endnotes: Html("Chapter end notes."),
-  content: Html("The chapter's text."),
+  summary: Html("api.schema.chapter_summary"),
+  notes: Html("api.schema.chapter_notes"),
+  endnotes: Html("api.schema.chapter_endnotes"),
+  content: Html("api.schema.chapter_text"),
   word_count: Type.Integer(),
   published_on: Day,
   updated_at: Timestamp,
@@ -158,12 +161,12 @@ export const ChapterList = Type.Object({ work_id: Type.Integer(), chapters: Type
 const FacetCount = Type.Object({ id: Type.Integer(), name: Type.String(), count: Type.Integer() });
 
 export const WorkListing = Type.Object({
-  total: Type.Integer({ description: "Works matching, that you may see." }),
+  total: Type.Integer(described("api.schema.listing_total")),
   page: Type.Integer(),
   per_page: Type.Integer(),
   works: Type.Array(WorkSummary),
-  facets: Type.Optional(Type.Record(Type.String(), Type.Array(FacetCount), { description: "Per tag type, the top tags among the matching works, for further filtering." })),
-  notices: Type.Array(Type.String(), { description: "What was ignored or corrected in the filters." }),
+  facets: Type.Optional(Type.Record(Type.String(), Type.Array(FacetCount), described("api.schema.listing_facets"))),
+  notices: Type.Array(Type.String(), described("api.schema.listing_notices")),
 });
 
 const TagSummary = Type.Object({ id: Type.Integer(), name: Type.String(), type: Type.String(), canonical: Type.Boolean() });
@@ -175,13 +178,13 @@ export const Tag = Type.Object({
   type: Type.String(),
   canonical: Type.Boolean(),
   url: Type.String(),
-  works_count: Type.Integer({ description: "Works you may see under the tag." }),
+  works_count: Type.Integer(described("api.schema.tag_works_count")),
   merger: Nullable(TagSummary),
   synonyms: CappedTags,
   parents: Type.Array(TagSummary),
   metatags: Type.Array(TagSummary),
   subtags: CappedTags,
-  children: Type.Record(Type.String(), CappedTags, { description: "Child tags by type." }),
+  children: Type.Record(Type.String(), CappedTags, described("api.schema.tag_children")),
 });
 
 export const Series = Type.Object({
@@ -189,15 +192,15 @@ export const Series = Type.Object({
   url: Type.String(),
   title: Type.String(),
   creators: Type.Array(Creator),
-  summary: Html("Description."),
-  notes: Html("Notes."),
+  summary: Html("api.schema.series_summary"),
+  notes: Html("api.schema.series_notes"),
   complete: Type.Boolean(),
   created_at: Timestamp,
   updated_at: Timestamp,
-  works_count: Type.Integer({ description: "Works in it you may see." }),
-  word_count: Type.Integer({ description: "Their words." }),
-  bookmarks_count: Type.Integer({ description: "Public bookmarks of the series." }),
-  works: Type.Array(WorkSummary, { description: "The works you may see, in series order." }),
+  works_count: Type.Integer(described("api.schema.series_works_count")),
+  word_count: Type.Integer(described("api.schema.series_word_count")),
+  bookmarks_count: Type.Integer(described("api.schema.series_bookmarks_count")),
+  works: Type.Array(WorkSummary, described("api.schema.series_works")),
 });
 
 export const SeriesList = Type.Object({
@@ -209,14 +212,14 @@ export const SeriesList = Type.Object({
       creators: Type.Array(Creator),
       complete: Type.Boolean(),
       updated_at: Timestamp,
-      works_count: Type.Integer({ description: "Works in it you may see." }),
+      works_count: Type.Integer(described("api.schema.series_works_count")),
       word_count: Type.Integer(),
     }),
-    { description: "Newest update first; others' series only when you may see a work in them." },
+    described("api.schema.series_list"),
   ),
 });
 
-export const SeriesIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: "The series' id." }) });
+export const SeriesIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID, ...described("api.schema.series_id") }) });
 
 export const User = Type.Object({
   login: Type.String(),
@@ -233,10 +236,10 @@ export const Me = Type.Object({
 
 export const Bookmark = Type.Object({
   id: Type.Integer(),
-  work_id: Nullable(Type.Integer({ description: "The bookmarked work (null for a series)." })),
-  series_id: Nullable(Type.Integer({ description: "The bookmarked series (null for a work)." })),
-  owner: Type.String({ description: "The bookmarker's login." }),
-  notes: Html("The bookmarker's notes."),
+  work_id: Nullable(Type.Integer({ ...described("api.schema.bookmark_work_id", { null: "null" }) })),
+  series_id: Nullable(Type.Integer({ ...described("api.schema.bookmark_series_id", { null: "null" }) })),
+  owner: Type.String(described("api.schema.bookmark_owner")),
+  notes: Html("api.schema.bookmark_notes"),
   tags: Type.Array(Type.String()),
   private: Type.Boolean(),
   rec: Type.Boolean(),
@@ -267,36 +270,36 @@ export interface CommentJson {
 const CommentFields = {
   id: Type.Integer(),
   parent_id: Nullable(Type.Integer()),
-  chapter_id: Nullable(Type.Integer({ description: "The chapter it is on; null: the whole work." })),
+  chapter_id: Nullable(Type.Integer({ ...described("api.schema.comment_chapter_id", { null: "null" }) })),
   chapter_position: Nullable(Type.Integer()),
   author: Type.Object({ login: Nullable(Type.String()), guest_name: Nullable(Type.String()) }),
-  content: Html("The comment; empty once deleted."),
-  held: Type.Boolean({ description: "Awaiting the creator's approval (shown only to its writer and the work's creators)." }),
+  content: Html("api.schema.comment_content"),
+  held: Type.Boolean(described("api.schema.comment_held")),
   deleted: Type.Boolean(),
   frozen: Type.Boolean(),
   edited_at: Nullable(Timestamp),
   created_at: Timestamp,
-  more_replies: Type.Boolean({ description: "Replies deeper than shown: fetch them from this comment." }),
+  more_replies: Type.Boolean(described("api.schema.comment_more_replies")),
 };
 
 export const Comment = Type.Recursive((This) => Type.Object({ ...CommentFields, replies: Type.Array(This) }), { $id: "Comment" });
 
 export const CommentListing = Type.Object({
   work_id: Type.Integer(),
-  comments_count: Type.Integer({ description: "Approved, not deleted comments in these threads." }),
+  comments_count: Type.Integer(described("api.schema.comments_count")),
   threads_total: Type.Integer(),
   page: Type.Integer(),
   per_page: Type.Integer(),
-  threads: Type.Array(Comment, { description: "First comments with their replies, nested." }),
+  threads: Type.Array(Comment, described("api.schema.comment_threads")),
 });
 
-export const CommentListQuery = Type.Object({ page: Type.Optional(Page), chapter_id: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID, description: "Only this chapter's comments." })) });
+export const CommentListQuery = Type.Object({ page: Type.Optional(Page), chapter_id: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID, ...described("api.schema.comments_of_chapter") })) });
 
 export const NewCommentBody = Type.Object(
   {
-    content: Type.String({ minLength: 1, maxLength: 10_000, description: "Plain text or HTML, sanitized as the form's." }),
-    chapter_id: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID, description: "Comment on this chapter (a posted chapter of the work)." })),
-    parent_id: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID, description: "Reply to this comment (on the same work)." })),
+    content: Type.String({ minLength: 1, maxLength: 10_000, ...described("api.schema.new_comment_content") }),
+    chapter_id: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID, ...described("api.schema.new_comment_chapter_id") })),
+    parent_id: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID, ...described("api.schema.new_comment_parent_id") })),
   },
   { additionalProperties: false },
 );
@@ -311,30 +314,32 @@ const ChapterFields = {
   summary: Type.String({ maxLength: LIMITS.summary }),
   notes: Type.String({ maxLength: LIMITS.notes }),
   endnotes: Type.String({ maxLength: LIMITS.notes }),
-  content: Type.String({ minLength: 1, maxLength: LIMITS.chapterMax, description: `The text: plain text (blank lines make paragraphs) or HTML; ${LIMITS.chapterMin} to ${LIMITS.chapterMax} characters.` }),
+  content: Type.String({ minLength: 1, maxLength: LIMITS.chapterMax, ...described("api.schema.chapter_content", { min: LIMITS.chapterMin, max: LIMITS.chapterMax }) }),
 };
 
-const TagList = (description: string) => Type.Array(TagName, { maxItems: MAX_USER_TAGS * 2, description });
+// Relationships and characters need no words beyond their names; their empty description is kept
+// so that the published OpenAPI document stays as it was.
+const TagList = (what?: MessageKey) => Type.Array(TagName, { maxItems: MAX_USER_TAGS * 2, ...(what ? described(what) : { description: "" }) });
 
 const WorkFields = {
   title: Type.String({ minLength: 1, maxLength: LIMITS.title }),
-  pseud_ids: Type.Array(Type.Integer({ minimum: 1, maximum: MAX_ID }), { minItems: 1, maxItems: 50, description: "Your pseuds to post as (default: your default pseud)." }),
+  pseud_ids: Type.Array(Type.Integer({ minimum: 1, maximum: MAX_ID }), { minItems: 1, maxItems: 50, ...described("api.schema.pseud_ids") }),
   rating: Type.Union(RATINGS.map((r) => Type.Literal(r.name))),
-  warnings: Type.Array(Type.Union(WARNINGS.map((w) => Type.Literal(w.name))), { minItems: 1, maxItems: WARNINGS.length, description: "Archive warnings (at least one)." }),
+  warnings: Type.Array(Type.Union(WARNINGS.map((w) => Type.Literal(w.name))), { minItems: 1, maxItems: WARNINGS.length, ...described("api.schema.warnings") }),
   categories: Type.Array(Type.Union(CATEGORIES.map((c) => Type.Literal(c.name))), { maxItems: CATEGORIES.length }),
-  fandoms: TagList("At least one."),
-  relationships: TagList(""),
-  characters: TagList(""),
-  freeforms: TagList("Additional tags."),
-  language: Type.String({ maxLength: 20, description: "Language code (default en)." }),
+  fandoms: TagList("api.schema.at_least_one"),
+  relationships: TagList(),
+  characters: TagList(),
+  freeforms: TagList("api.schema.freeforms"),
+  language: Type.String({ maxLength: 20, ...described("api.schema.language") }),
   summary: Type.String({ maxLength: LIMITS.summary }),
   notes: Type.String({ maxLength: LIMITS.notes }),
   endnotes: Type.String({ maxLength: LIMITS.notes }),
-  restricted: Type.Boolean({ description: "Registered users only." }),
+  restricted: Type.Boolean(described("api.schema.restricted")),
   comment_permission: Type.Union(COMMENT_PERMISSIONS.map((p) => Type.Literal(p))),
-  moderated_comments: Type.Boolean({ description: "Hold others' comments until you approve them." }),
-  expected_chapters: Nullable(Type.Integer({ minimum: 1, maximum: LIMITS.expectedChaptersMax, description: "null: not known yet." })),
-  published_on: Nullable(Type.String({ format: "date", description: "Backdate to this day; null: the day it is posted." })),
+  moderated_comments: Type.Boolean(described("api.schema.moderated_comments")),
+  expected_chapters: Nullable(Type.Integer({ minimum: 1, maximum: LIMITS.expectedChaptersMax, ...described("api.schema.expected_chapters", { null: "null" }) })),
+  published_on: Nullable(Type.String({ format: "date", ...described("api.schema.published_on", { null: "null" }) })),
 };
 
 const optional = <T extends Record<string, TSchema>>(fields: T) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Type.Optional(v)])) as { [K in keyof T]: TOptional<T[K]> };
@@ -348,15 +353,15 @@ export const NewWorkBody = Type.Object(
     title: WorkFields.title,
     rating: WorkFields.rating,
     warnings: WorkFields.warnings,
-    fandoms: Type.Array(TagName, { minItems: 1, maxItems: MAX_USER_TAGS * 2, description: "At least one." }),
-    draft: Type.Optional(Type.Boolean({ description: "Save as a draft (only you see it) instead of posting." })),
+    fandoms: Type.Array(TagName, { minItems: 1, maxItems: MAX_USER_TAGS * 2, ...described("api.schema.at_least_one") }),
+    draft: Type.Optional(Type.Boolean(described("api.schema.draft"))),
     chapter: NewChapterBody,
   },
   { additionalProperties: false },
 );
 
 export const WorkPatchBody = Type.Object(
-  { ...optional(WorkFields), draft: Type.Optional(Type.Literal(false, { description: "false posts a draft." })) },
+  { ...optional(WorkFields), draft: Type.Optional(Type.Literal(false, { ...described("api.schema.post_draft", { false: "false" }) })) },
   { additionalProperties: false, minProperties: 1 },
 );
 
@@ -364,7 +369,7 @@ const BookmarkFields = {
   notes: Type.String({ maxLength: MAX_NOTES }),
   tags: Type.Array(Type.String({ minLength: 1, maxLength: 100, pattern: "^[^,，、]+$" }), { maxItems: MAX_TAGS }),
   private: Type.Boolean(),
-  rec: Type.Boolean({ description: "A recommendation." }),
+  rec: Type.Boolean(described("api.schema.bookmark_rec")),
 };
 export const BookmarkBody = Type.Object(optional(BookmarkFields), { additionalProperties: false });
 export const BookmarkPatchBody = Type.Object(optional(BookmarkFields), { additionalProperties: false, minProperties: 1 });
