@@ -2,21 +2,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { escapeHtml } from "@kitajs/html";
 import type { FastifyInstance } from "fastify";
-import { assertMatch, Client, loggedInUser, testConfig } from "../../test/support/app.js";
+import { assertMatch, Client, loggedInUser, signupForm as signup, testConfig } from "../../test/support/app.js";
 import { eachDialect } from "../../test/support/db.js";
 import { buildApp } from "../app.js";
 import type { Db } from "../platform/db/index.js";
 import { t as message } from "../platform/i18n/index.js";
 import { createUser } from "../users/commands.js";
 import { getSetting, issueSetupToken, isSetupToken, setSetting } from "../model/archive-settings.js";
-
-const signup = (login: string, overrides: Record<string, string> = {}) => ({
-  "user[login]": login,
-  "user[email]": `${login}@example.org`,
-  "user[password]": "a long enough password",
-  "user[password_confirmation]": "a long enough password",
-  ...overrides,
-});
 
 /** The sign-up mode whose radio button the settings page shows chosen ("" when none is). */
 function checkedMode(html: string): string {

@@ -4,10 +4,8 @@ import { field } from "../platform/http/forms-parser.js";
 import { queryParam } from "../platform/http/routes.js";
 import { t } from "../platform/i18n/index.js";
 import { SESSION_COOKIE } from "../platform/http/server.js";
-import { createUser } from "../users/index.js";
+import { createUser, readSignupForm, validateSignup, startSession } from "../users/index.js";
 import { hasAdmin } from "../model/users.js";
-import { readSignupForm, validateSignup } from "../users/index.js";
-import { startSession } from "../users/index.js";
 import { clearSetupToken, createInvitation, isSetupToken, listInvitations, SIGNUP_MODES, type SignupMode, setSetting, signupMode } from "../model/archive-settings.js";
 
 function SetupPage({ token, values, errors, csrf }: { token: string; values: { login: string; email: string }; errors: FieldErrors; csrf: string }): JSX.Element {

@@ -1,12 +1,6 @@
 import { blockedByAny } from "../blocking/index.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { postComment } from "../comments/index.js";
-import { filterFor } from "../comments/index.js";
-import { canReply, canSeeComment, commentRefusal, isHeldForReview } from "../comments/index.js";
-import { countThreads, findComment, loadThreads, postedChapterOf, type ShownComment, THREADS_PER_PAGE, type ThreadComment } from "../comments/index.js";
-import { NEW_ACCOUNT_COMMENTS_PER_WINDOW, NEW_ACCOUNT_DAYS, COMMENT_WINDOW_MS } from "../comments/index.js";
-import { accountCreatedAt } from "../comments/index.js";
-import { parseComment } from "../comments/index.js";
+import { postComment, filterFor, canReply, canSeeComment, commentRefusal, isHeldForReview, countThreads, findComment, loadThreads, postedChapterOf, type ShownComment, THREADS_PER_PAGE, type ThreadComment, NEW_ACCOUNT_COMMENTS_PER_WINDOW, NEW_ACCOUNT_DAYS, COMMENT_WINDOW_MS, accountCreatedAt, parseComment } from "../comments/index.js";
 import { t } from "../platform/i18n/index.js";
 import { readableWork } from "./handlers.js";
 import type { ApiLimit } from "./endpoint.js";

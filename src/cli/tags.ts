@@ -6,9 +6,8 @@ import { pendingMigrations } from "../platform/db/migrate.js";
 import type { TagRow } from "../platform/db/tables.js";
 import { jobStatus } from "../platform/jobs.js";
 import { findTagByName } from "../model/tags.js";
-import { runRefilterNow } from "../tags/index.js";
+import { runRefilterNow, type WranglingOp, wrangle } from "../tags/index.js";
 import { TYPE_LABELS, type TagType } from "../model/vocabulary.js";
-import { type WranglingOp, wrangle } from "../tags/index.js";
 
 /**
  * `fanfold tags ...`: wrangling from the command line, for admins and imports. Every change

@@ -1,5 +1,5 @@
 import { escapeHtml } from "@kitajs/html";
-import { FlashNotices } from "../platform/http/components.js";
+import { FlashNotices, ConfirmDeletePage } from "../platform/http/components.js";
 import { blockedByAny, mutedUserIds } from "../blocking/index.js";
 import type { DbOrTrx } from "../platform/db/index.js";
 import { randomBytes } from "node:crypto";
@@ -13,7 +13,6 @@ import { t } from "../platform/i18n/index.js";
 import { guestAddressKey } from "../responses/index.js";
 import type { Work } from "../model/works.js";
 import { readableWork } from "../model/readable-work.js";
-import { ConfirmDeletePage } from "../platform/http/components.js";
 import { chapterPath, workPath } from "../model/paths.js";
 import { approveComment, deleteComment, editComment, markInbox, postComment, removeFromInbox, setThreadFrozen } from "./commands.js";
 import {

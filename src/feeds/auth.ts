@@ -1,7 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { noteTokenUse } from "../api/index.js";
-import { viewerForToken } from "../api/index.js";
-import { looksLikeToken } from "../api/index.js";
+import { noteTokenUse, viewerForToken, looksLikeToken } from "../api/index.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import { verifyNothing, verifyPassword } from "../users/index.js";
 import { findUserByLogin, rolesOf } from "../model/users.js";

@@ -2,9 +2,7 @@ import type { FastifyRequest } from "fastify";
 import { listingPage as listing, readListingParams } from "../browse/index.js";
 import type { ListingScope } from "../listing/index.js";
 import { pageParam } from "../platform/http/routes.js";
-import { parseSearchQuery } from "../search/index.js";
-import { searchWorks } from "../search/index.js";
-import { formToQuery, readSearchForm } from "../search/index.js";
+import { parseSearchQuery, searchWorks, formToQuery, readSearchForm } from "../search/index.js";
 import { type Blurb, PER_PAGE } from "../model/works.js";
 
 export interface FeedPage {

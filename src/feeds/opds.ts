@@ -1,10 +1,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { download } from "../downloads/index.js";
-import { downloadFileName } from "../downloads/index.js";
+import { download, downloadFileName } from "../downloads/index.js";
 import { idParam, pageParam } from "../platform/http/routes.js";
 import { isLoggedIn } from "../platform/http/viewer.js";
-import { READINGS_PER_PAGE, listReadings } from "../responses/index.js";
-import { BOOKMARKS_PER_PAGE, listBookmarks } from "../responses/index.js";
+import { READINGS_PER_PAGE, listReadings, BOOKMARKS_PER_PAGE, listBookmarks } from "../responses/index.js";
 import { t } from "../platform/i18n/index.js";
 import { tagsByIds } from "../model/tags.js";
 import { findSeries, listSeriesVisibleTo, seriesBlurbsVisibleTo } from "../model/series.js";

@@ -3,8 +3,7 @@ import { takeFlash } from "../platform/http/flash.js";
 import { subscribeButtonFor } from "../subscriptions/index.js";
 import { relationButtonsFor } from "../blocking/index.js";
 import { pseudsOf } from "../model/users.js";
-import { userFromUrl } from "../users/index.js";
-import { ProfilePage } from "../users/index.js";
+import { userFromUrl, ProfilePage } from "../users/index.js";
 
 /*
  * A user's profile (`/users/LOGIN`): the account's pseuds from users, with the Subscribe button

@@ -1,4 +1,4 @@
-import { FlashNotices } from "../platform/http/components.js";
+import { FlashNotices, ConfirmDeletePage } from "../platform/http/components.js";
 import { blockedByAny } from "../blocking/index.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { setFlash, takeFlash } from "../platform/http/flash.js";
@@ -8,21 +8,18 @@ import { findUserByLogin } from "../model/users.js";
 import { isCreator, workVisibility } from "../model/visibility.js";
 import { subscribeButtonFor } from "../subscriptions/index.js";
 import { blurbsInOrder, findWork, type Work } from "../model/works.js";
-import { ConfirmDeletePage } from "../platform/http/components.js";
 import { readableWork } from "../model/readable-work.js";
-import { workPath } from "../model/paths.js";
+import { workPath, seriesBookmarksPath, seriesPath, bookmarksOfWorkPath, editBookmarkPath, userBookmarksPath } from "../model/paths.js";
 import { createBookmark, createSeriesBookmark, deleteBookmark, giveKudos, updateBookmark } from "./commands.js";
 import { noteHit } from "./hits.js";
 import { historyEnabled, isMarkedForLater, recordVisit } from "./history.js";
 import { canEditBookmark, guestAddressKey, mayBookmark, mayMarkForLater, mayOfferKudos, recordsHistory } from "./policy.js";
 import { type Bookmark, bookmarkOf, bookmarkOfSeries, findBookmark, kudosSummary, listBookmarks } from "./queries.js";
 import { findSeries, seriesBlurbsByIds } from "../model/series.js";
-import { seriesBookmarksPath, seriesPath } from "../model/paths.js";
 import { type MessageKey, t } from "../platform/i18n/index.js";
 import { type BookmarkFormValues, EMPTY_BOOKMARK, parseBookmark, readBookmarkForm } from "./schema.js";
 import { BookmarkFormPage, BookmarksPage } from "./views/bookmarks.js";
 import { WorkFeedback } from "./views/kudos.js";
-import { bookmarksOfWorkPath, editBookmarkPath, userBookmarksPath } from "../model/paths.js";
 import { htmlToTextarea } from "../platform/html/paragraphs.js";
 
 // Messages, in AO3's words where it has them.

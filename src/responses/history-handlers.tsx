@@ -7,12 +7,11 @@ import { t } from "../platform/i18n/index.js";
 import { findUserByLogin } from "../model/users.js";
 import { readableWork } from "../model/readable-work.js";
 import { blurbsInOrder } from "../model/works.js";
-import { workPath } from "../model/paths.js";
+import { workPath, clearHistoryPath, readingsPath } from "../model/paths.js";
 import { ConfirmDeletePage } from "../platform/http/components.js";
 import { clearHistory, deleteReading, historyEnabled, listReadings, setHistoryEnabled, setMarkedForLater } from "./history.js";
 import { canSeeHistory, mayMarkForLater } from "./policy.js";
 import { HistoryPage } from "./views/history.js";
-import { clearHistoryPath, readingsPath } from "../model/paths.js";
 
 // History and Marked for Later (AO3's /users/LOGIN/readings): only their owner sees or changes them.
 

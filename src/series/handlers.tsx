@@ -1,4 +1,4 @@
-import { FlashNotices } from "../platform/http/components.js";
+import { FlashNotices, ConfirmDeletePage } from "../platform/http/components.js";
 import { subscribeButtonFor } from "../subscriptions/index.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { setFlash, takeFlash } from "../platform/http/flash.js";
@@ -7,14 +7,12 @@ import { htmlToTextarea } from "../platform/html/paragraphs.js";
 import { idParam } from "../platform/http/routes.js";
 import { t } from "../platform/i18n/index.js";
 import { bookmarkOfSeries, publicBookmarksCount } from "../responses/index.js";
-import { editBookmarkPath } from "../model/paths.js";
+import { editBookmarkPath, newSeriesBookmarkPath, seriesPath, userSeriesPath } from "../model/paths.js";
 import { findUserByLogin } from "../model/users.js";
-import { ConfirmDeletePage } from "../platform/http/components.js";
 import { deleteSeries, updateSeries } from "./commands.js";
 import { canEditSeries } from "./policy.js";
 import { findSeries, membershipsOfWork, type Series, seriesBlurbsVisibleTo, seriesOfUser, seriesOwnedBy, seriesPlacesOfWork, seriesStats, seriesWorksForOwner } from "../model/series.js";
 import { EMPTY_SERIES_CHOICE, parseSeries, parseSeriesChoice, readSeriesChoice, readSeriesForm, type SeriesChoice, type SeriesFormValues } from "./schema.js";
-import { newSeriesBookmarkPath, seriesPath, userSeriesPath } from "../model/paths.js";
 import { SeriesChoiceFields, SeriesForm, SeriesPage, SeriesPlaces, UserSeriesPage } from "./views/series.js";
 
 // ---- parts of the works capability's pages ----------------------------------------------------

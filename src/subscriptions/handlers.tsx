@@ -5,11 +5,10 @@ import { idParam, queryParam, safeReturnPath } from "../platform/http/routes.js"
 import type { Viewer } from "../platform/http/viewer.js";
 import { t } from "../platform/i18n/index.js";
 import { findSeries, seriesWorksVisibleTo } from "../model/series.js";
-import { seriesPath } from "../model/paths.js";
+import { seriesPath, userPath, workPath } from "../model/paths.js";
 import { findUserById } from "../model/users.js";
 import { isCreator, workVisibility } from "../model/visibility.js";
 import { findWork } from "../model/works.js";
-import { userPath, workPath } from "../model/paths.js";
 import { subscribe, unsubscribe } from "./commands.js";
 import { findSubscription, nameSubscriptions, type SubscriptionKind, subscriptionByToken, subscriptionOf, subscriptionsOfUser } from "./queries.js";
 import { SubscribeButton, SubscriptionsPage, UnknownUnsubscribePage, UnsubscribePage } from "./views/pages.js";

@@ -3,11 +3,10 @@ import { todayIso } from "../platform/db/index.js";
 import { sanitizeUserHtml } from "../platform/html/sanitize.js";
 import { formatNumber } from "../platform/i18n/index.js";
 import { CATEGORIES, DEFAULT_FANDOM, DEFAULT_RATING, DEFAULT_WARNING, RATINGS, WARNINGS } from "../model/vocabulary.js";
-import { createWork } from "../works/index.js";
+import { createWork, type ChapterInput, parseChapter, parseWork, TAG_FIELD_NAMES, type WorkFormValues } from "../works/index.js";
 import { seriesPlacesForDownload } from "../model/series.js";
 import { findLanguage, languageFromLabel } from "../model/languages.js";
 import { chaptersOf, chaptersShown, findWork, tagsOfWork } from "../model/works.js";
-import { type ChapterInput, parseChapter, parseWork, TAG_FIELD_NAMES, type WorkFormValues } from "../works/index.js";
 import { type HeaderLabel, HEADER_LABELS, parseWorkText, serializeWorkText, splitHeaderList, type WorkText, type WorkTextHeader } from "../formats/work-text.js";
 
 /**

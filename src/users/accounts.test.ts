@@ -1,18 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createInvitation, setSetting } from "../model/archive-settings.js";
-import { appWithUser, assertMatch, Client, testConfig } from "../../test/support/app.js";
+import { appWithUser, assertMatch, Client, signupForm as signup, testConfig } from "../../test/support/app.js";
 import { eachDialect } from "../../test/support/db.js";
 import { buildApp } from "../app.js";
 import { createPseud, createUser } from "./commands.js";
-
-const signup = (login: string, overrides: Record<string, string> = {}) => ({
-  "user[login]": login,
-  "user[email]": `${login}@example.org`,
-  "user[password]": "a long enough password",
-  "user[password_confirmation]": "a long enough password",
-  ...overrides,
-});
 
 test("sign up, log out, log in; passwords are argon2id; bad input is explained", async (t) => {
   await eachDialect(t, async (_t, { db, url }) => {

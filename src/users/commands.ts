@@ -5,9 +5,8 @@ import type { FieldErrors } from "../platform/http/components.js";
 import type { Role } from "../platform/http/viewer.js";
 import { t } from "../platform/i18n/index.js";
 import { hashPassword, verifyNothing, verifyPassword } from "./passwords.js";
-import { findPseud, findUserByLogin } from "../model/users.js";
+import { findPseud, findUserByLogin, nameKey } from "../model/users.js";
 import { emailErrors, passwordErrors, pseudErrors, type SignupForm, validateSignup } from "./schema.js";
-import { nameKey } from "../model/users.js";
 
 export type CommandResult<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 

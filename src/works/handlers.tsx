@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { field } from "../platform/http/forms-parser.js";
 import { idParam, queryParam } from "../platform/http/routes.js";
-import { rawHtml } from "../platform/http/components.js";
+import { rawHtml, ConfirmDeletePage } from "../platform/http/components.js";
 import { hasRole } from "../platform/http/viewer.js";
 import { todayIso } from "../platform/db/index.js";
 import { htmlToTextarea } from "../platform/html/paragraphs.js";
@@ -15,7 +15,6 @@ import { chaptersOf, findWork, tagsOfWork, type Work } from "../model/works.js";
 import { type ChapterFormValues, parseChapter, parseWork, readChapterForm, readWorkForm, type WorkFormValues } from "./schema.js";
 import { ChapterFormPage, ManageChaptersPage } from "./views/pages.js";
 import { chapterHeading } from "../model/views/meta.js";
-import { ConfirmDeletePage } from "../platform/http/components.js";
 import { chapterPath, workPath } from "../model/paths.js";
 import { WorkForm } from "./views/work-form.js";
 

@@ -93,6 +93,17 @@ export async function appWithUser(db: Db, url: string, login = "writer", passwor
   return { app, userId: user.value.id, pseudId: pseud.id, login, password };
 }
 
+/** A sign-up (or setup) form for LOGIN with a valid email and password; `overrides` replace fields. */
+export function signupForm(login: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    "user[login]": login,
+    "user[email]": `${login}@example.org`,
+    "user[password]": "a long enough password",
+    "user[password_confirmation]": "a long enough password",
+    ...overrides,
+  };
+}
+
 /** A complete valid work form, to override field by field. */
 export function workForm(pseudId: number, overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> {
   return {

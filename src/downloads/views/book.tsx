@@ -6,8 +6,7 @@ import { formatNumber, t } from "../../platform/i18n/index.js";
 import { TAG_TYPES, tagPath, tagTypeLabel } from "../../model/vocabulary.js";
 import { findLanguage } from "../../model/languages.js";
 import { chapterProgress } from "../../model/views/meta.js";
-import { seriesPath } from "../../model/paths.js";
-import { pseudPath, workPath } from "../../model/paths.js";
+import { seriesPath, pseudPath, workPath } from "../../model/paths.js";
 import type { BookSource, ChapterOutline } from "../queries.js";
 
 /**

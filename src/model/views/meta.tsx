@@ -1,15 +1,13 @@
 import { escapeHtml } from "@kitajs/html";
 import { creatorName } from "../works.js";
-import type { ChapterRow } from "../../platform/db/tables.js";
+import type { ChapterRow, WorkRow } from "../../platform/db/tables.js";
 import { isoDate } from "../../platform/http/components.js";
 import { formatNumber, t } from "../../platform/i18n/index.js";
-import type { WorkRow } from "../../platform/db/tables.js";
 import type { WorkTag } from "../tags.js";
 import { TAG_TYPES, TYPE_LABELS, tagPath, tagTypeLabel } from "../vocabulary.js";
 import { findLanguage } from "../languages.js";
 import type { Creator } from "../works.js";
-import { bookmarksOfWorkPath } from "../paths.js";
-import { pseudPath } from "../paths.js";
+import { bookmarksOfWorkPath, pseudPath } from "../paths.js";
 
 /** "x/y" or "x/?", as AO3 shows chapter progress. */
 export function chapterProgress(posted: number, expected: number | null): string {

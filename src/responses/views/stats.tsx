@@ -1,8 +1,7 @@
 import { SelectField } from "../../platform/http/components.js";
 import { formatNumber, t } from "../../platform/i18n/index.js";
-import { workPath } from "../../model/paths.js";
+import { workPath, statsPath } from "../../model/paths.js";
 import type { DayFigures, StatsSort, WorkStats } from "../stats.js";
-import { statsPath } from "../../model/paths.js";
 
 // The chart is drawn by the server as inline SVG (no script, no stylesheet: presentation
 // attributes only, which the Content-Security-Policy allows). Hits are a solid line and kudos a

@@ -5,10 +5,9 @@ import type { Blurb } from "../../model/works.js";
 import { WorkBlurb } from "../../model/views/blurb.js";
 import { Byline } from "../../model/views/meta.js";
 import { SeriesBlurbItem } from "../../model/views/series-blurb.js";
-import { workPath } from "../../model/paths.js";
+import { workPath, confirmDeleteSeriesPath, editSeriesPath, seriesBookmarksPath, seriesPath } from "../../model/paths.js";
 import type { Series, SeriesBlurb, SeriesPlace } from "../../model/series.js";
 import { SERIES_FIELDS, SERIES_LIMITS, type SeriesChoiceValues, type SeriesFormValues } from "../schema.js";
-import { confirmDeleteSeriesPath, editSeriesPath, seriesBookmarksPath, seriesPath } from "../../model/paths.js";
 
 /** The work page's `dt.series`/`dd.series`: "Part N of SERIES" with the previous and next works, per series. */
 export function SeriesPlaces({ places }: { places: SeriesPlace[] }): JSX.Element {

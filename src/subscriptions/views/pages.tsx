@@ -1,7 +1,6 @@
 import { CsrfField, FlashNotices } from "../../platform/http/components.js";
 import { t } from "../../platform/i18n/index.js";
-import { seriesPath } from "../../model/paths.js";
-import { userPath, workPath } from "../../model/paths.js";
+import { seriesPath, userPath, workPath } from "../../model/paths.js";
 import type { NamedSubscription, SubscriptionKind } from "../queries.js";
 import { deleteSubscriptionPath, subscriptionsPath, unsubscribePath } from "./paths.js";
 
