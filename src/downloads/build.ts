@@ -7,9 +7,10 @@ import type { Db } from "../platform/db/index.js";
 import { writeEpub } from "./epub.js";
 import type { Format, Paper } from "./file-name.js";
 import { writeHtml } from "./html.js";
+import { rewritePdfInfo, type PdfInfo } from "./pdf-info.js";
 import { printPdf } from "./pdf.js";
 import type { BookSource } from "./queries.js";
-import type { Archive } from "./views/book.js";
+import { type Archive, bylineText } from "./views/book.js";
 
 /** Writes to a new file at `path` through `fill`, resolving once the file is complete on disk. */
 async function toFile(path: string, fill: (out: Writable) => Promise<void>): Promise<void> {
@@ -22,6 +23,12 @@ async function toFile(path: string, fill: (out: Writable) => Promise<void>): Pro
     out.destroy();
     throw error;
   }
+}
+
+/** A PDF's document information: the work's title, its byline, its fandoms as subject and its other tags as keywords. */
+function pdfInfo(book: BookSource, archive: Archive): PdfInfo {
+  const names = (fandoms: boolean) => book.tags.filter((tag) => (tag.type === "Fandom") === fandoms).map((tag) => tag.name).join(", ");
+  return { title: book.work.title, author: bylineText(book), subject: names(true), keywords: names(false), creator: archive.name };
 }
 
 /** Builds one download file of the work at `path`. */
@@ -41,6 +48,7 @@ export async function buildDownload(db: Db, book: BookSource, archive: Archive, 
       try {
         await toFile(page, (out) => writeHtml(book, archive, out, { paper: paper ?? "letter" }));
         await printPdf(page, path);
+        await rewritePdfInfo(path, pdfInfo(book, archive));
       } finally {
         await rm(page, { force: true });
       }

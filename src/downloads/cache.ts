@@ -15,7 +15,7 @@ import type { Archive } from "./views/book.js";
  *
  * Raise FORMAT_VERSION whenever the output of any format changes, so old files are rebuilt.
  */
-export const FORMAT_VERSION = 6;
+export const FORMAT_VERSION = 7;
 
 /**
  * What a download's bytes depend on, hashed: the work's version (its `updated_at`, each posted

@@ -155,7 +155,7 @@ function poppler(command: string, args: string[]): string | null {
   return result.stdout;
 }
 
-test("PDF: every chapter's text, CJK and emoji, fonts embedded, A5 and Letter", async (t) => {
+test("PDF: every chapter's text, CJK and emoji, fonts embedded and named, the document information, A5 and Letter", async (t) => {
   if (!pdfAvailable()) {
     missingTool(t, "Chromium missing: PDF downloads were NOT TESTED");
     return;
@@ -176,7 +176,7 @@ test("PDF: every chapter's text, CJK and emoji, fonts embedded, A5 and Letter", 
         { content: '<p dir="rtl" lang="ar">دار ضوء المنارة طوال الليل.</p><p><img src="http://127.0.0.1:9/never-fetched.png" alt="A map"></p>' },
         { content: "The last chapter ends with a smile 😊 and the word Finis." },
       ];
-      const workId = await postBook(testDb.db, pseudId, { title: "Lamps of the World", summary: "Five chapters.", endnotes: "The end notes.", chapters });
+      const workId = await postBook(testDb.db, pseudId, { title: "Lamps of the World", summary: "Five chapters.", endnotes: "The end notes.", fandoms: "Original Work, 灯台守", freeforms: "Sea, Night Shift", chapters });
       const client = new Client(app);
       for (const paper of ["letter", "a5"] as const) {
         const res = await client.get(`/downloads/${workId}/Lamps_of_the_World.pdf${paper === "a5" ? "?paper=a5" : ""}`);
@@ -187,6 +187,15 @@ test("PDF: every chapter's text, CJK and emoji, fonts embedded, A5 and Letter", 
         writeFileSync(path, res.rawPayload);
 
         const info = poppler("pdfinfo", [path])!;
+        // The document information names the work, its byline, fandoms and tags, and the archive as
+        // the application that made it (Chromium's print gives its user agent, HeadlessChrome).
+        const field = (name: string) => new RegExp(`^${name}:\\s+(.*)$`, "m").exec(info)?.[1];
+        assert.equal(field("Title"), "Lamps of the World", `${paper}: Title`);
+        assert.equal(field("Author"), "keeper", `${paper}: Author is the byline`);
+        assert.equal(field("Subject"), "Original Work, 灯台守", `${paper}: Subject is the fandoms`);
+        assert.equal(field("Keywords"), "General Audiences, No Archive Warnings Apply, Gen, Mira, Sea, Night Shift", `${paper}: Keywords are the other tags`);
+        assert.equal(field("Creator"), "Fanfold", `${paper}: Creator`);
+        assert.doesNotMatch(info, /HeadlessChrome/);
         assert.match(info, paper === "a5" ? /Page size:\s+4(19|20)(\.\d+)? x 595(\.\d+)? pts|Page size:.*\(A5\)/ : /Page size:\s+612 x 792 pts/, `${paper}: page size`);
         // pdftotext marks right-to-left runs with bidi controls; they are not part of the text.
         const text = poppler("pdftotext", ["-layout", path, "-"])!.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "").replace(/\s+/g, " ");
@@ -195,10 +204,15 @@ test("PDF: every chapter's text, CJK and emoji, fonts embedded, A5 and Letter", 
         }
         assert.ok(/المنارة|ةرانملا/.test(text), `${paper}: the Arabic chapter's text is there`);
         assert.ok(text.includes("Image: A map"), `${paper}: an image becomes its description`);
-        // Every font the PDF uses is embedded.
+        // Every font the PDF uses is embedded and named, the CJK and emoji fonts too (Skia draws
+        // those as Type 3 fonts; src/downloads/pdf-info.ts names them).
         const fonts = poppler("pdffonts", [path])!.split("\n").slice(2).filter(Boolean);
         assert.ok(fonts.length > 0);
-        for (const line of fonts) assert.match(line, /\syes\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$/, `embedded: ${line}`);
+        for (const line of fonts) {
+          assert.match(line, /\syes\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$/, `embedded: ${line}`);
+          assert.doesNotMatch(line, /^\[none\]/, `named: ${line}`);
+        }
+        for (const font of [/^\S+\+NotoS\w+CJK/, /^\S+\+NotoColorEmoji/]) assert.ok(fonts.some((line) => font.test(line)), `${paper}: ${font} is embedded by name`);
         // One page as an image (what it looks like was checked by eye when this test was written).
         const prefix = join(dataDir, `page-${paper}`);
         poppler("pdftoppm", ["-f", "2", "-l", "2", "-r", "60", "-png", path, prefix]);

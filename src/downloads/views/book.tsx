@@ -37,6 +37,11 @@ export function creatorNames(book: BookSource): string {
   return book.work.creators.map((c) => c.pseudName).join(", ") || t("subscriptions.mail.anonymous");
 }
 
+/** The byline as the preface prints it ("pseud (login)"), as plain text; "Anonymous" when there are no creators. */
+export function bylineText(book: BookSource): string {
+  return book.work.creators.map(creatorName).join(", ") || t("subscriptions.mail.anonymous");
+}
+
 /** "Title - Creators - Fandom", AO3's title for a download (">3 fandoms" is "Multifandom"). */
 export function bookTitle(book: BookSource): string {
   const fandoms = book.tags.filter((tag) => tag.type === "Fandom").map((tag) => tag.name);
