@@ -1,9 +1,12 @@
 import { mutedUserIds, worksOfUsers } from "../blocking/index.js";
+import { sql } from "kysely";
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { BookmarkRow } from "../platform/db/tables.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import { seriesWithVisibleWorks } from "../model/series.js";
+import { findTagByName } from "../model/tags.js";
 import { listableWorkIds } from "../model/visibility.js";
+import type { BookmarkSearch } from "./bookmark-search.js";
 
 /** Names shown in a work's kudos line; past this the rest are counted ("and 40 more users"). */
 export const KUDOS_NAMES_SHOWN = 100;
@@ -99,8 +102,8 @@ async function ownBookmark(db: DbOrTrx, userId: number, column: "work_id" | "ser
 
 export const BOOKMARKS_PER_PAGE = 20;
 
-/** Which bookmarks a listing shows: one user's, or those of one work or one series. */
-export type BookmarkScope = { userId: number } | { workId: number } | { seriesId: number };
+/** Which bookmarks a listing shows: one user's, those of one work or one series, or those a bookmark search finds. */
+export type BookmarkScope = { userId: number } | { workId: number } | { seriesId: number } | { search: BookmarkSearch };
 
 /**
  * A page of bookmarks this viewer may see, newest first: of works the viewer may see listed (the
@@ -118,8 +121,19 @@ export async function listBookmarks(db: DbOrTrx, viewer: Viewer, scope: Bookmark
     .where((eb) => eb.or([eb("bookmarks.work_id", "in", listableWorkIds(db, viewer)), eb("bookmarks.series_id", "in", seriesWithVisibleWorks(db, viewer))]))
     .where((eb) => (viewer.user ? eb.or([eb("bookmarks.private", "=", 0), eb("bookmarks.user_id", "=", viewer.user.id)]) : eb("bookmarks.private", "=", 0)))
     .where((eb) =>
-      "userId" in scope ? eb("bookmarks.user_id", "=", scope.userId) : "workId" in scope ? eb("bookmarks.work_id", "=", scope.workId) : eb("bookmarks.series_id", "=", scope.seriesId),
+      "search" in scope
+        ? eb.and([])
+        : "userId" in scope
+          ? eb("bookmarks.user_id", "=", scope.userId)
+          : "workId" in scope
+            ? eb("bookmarks.work_id", "=", scope.workId)
+            : eb("bookmarks.series_id", "=", scope.seriesId),
     );
+  if ("search" in scope) {
+    const found = await searched(db, viewer, scope.search);
+    if (found === "nothing") return { total: 0, bookmarks: [] };
+    base = found(base);
+  }
   if (muted.length) {
     base = base.where("bookmarks.user_id", "not in", muted).where((eb) => eb.or([eb("bookmarks.work_id", "is", null), eb("bookmarks.work_id", "not in", worksOfUsers(db, muted))]));
   }
@@ -134,4 +148,62 @@ export async function listBookmarks(db: DbOrTrx, viewer: Viewer, scope: Bookmark
       .execute(),
   ]);
   return { total: Number(count?.n ?? 0), bookmarks: await withTags(db, rows) };
+}
+
+/** "Contains this text", case folded, LIKE's own wildcards in the text matching themselves. */
+function contains(column: string, text: string) {
+  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+}
+
+type BookmarkQuery = ReturnType<typeof bookmarksBase>;
+function bookmarksBase(db: DbOrTrx) {
+  return db.selectFrom("bookmarks").innerJoin("users", "users.id", "bookmarks.user_id");
+}
+
+/**
+ * The bookmark search's fields as conditions on the bookmarks listing (whose visibility rules
+ * stay as they are: private bookmarks of others and bookmarks of works the viewer may not see are
+ * never found, nor counted). "nothing" when a named work tag does not exist, so nothing matches.
+ */
+async function searched(db: DbOrTrx, viewer: Viewer, search: BookmarkSearch): Promise<"nothing" | ((q: BookmarkQuery) => BookmarkQuery)> {
+  // A work tag is found as the works listing finds it: a synonym stands for its canonical tag,
+  // whose works are those with it in their filter set (with its synonyms and subtags); a tag
+  // nobody has wrangled has the works tagged with it.
+  const workTagSets: number[][] = [];
+  for (const name of search.workTags) {
+    const tag = await findTagByName(db, name);
+    if (!tag) return "nothing";
+    workTagSets.push([tag.merger_id ?? tag.id]);
+  }
+  const visible = listableWorkIds(db, viewer);
+  return (q) => {
+    let query = q;
+    if (search.bookmarker) {
+      const key = search.bookmarker.toLowerCase();
+      query = query.where((eb) =>
+        eb.or([
+          eb(eb.fn("lower", ["users.login"]), "=", key),
+          eb("bookmarks.user_id", "in", db.selectFrom("pseuds").select("pseuds.user_id").where((p) => p(p.fn("lower", ["pseuds.name"]), "=", key))),
+        ]),
+      );
+    }
+    // Notes are stored as sanitized HTML; each word or phrase must occur in them.
+    for (const words of search.notes) query = query.where(contains("bookmarks.notes", words));
+    for (const name of search.bookmarkTags) {
+      query = query.where("bookmarks.id", "in", db.selectFrom("bookmark_tags").select("bookmark_tags.bookmark_id").where((eb) => eb(eb.fn("lower", ["bookmark_tags.name"]), "=", name.toLowerCase())));
+    }
+    if (search.rec) query = query.where("bookmarks.rec", "=", 1);
+    for (const [tagId] of workTagSets) {
+      const tagged = db
+        .selectFrom("work_filters")
+        .select("work_filters.work_id")
+        .where("work_filters.tag_id", "=", tagId!)
+        .union(db.selectFrom("work_tags").select("work_tags.work_id").where("work_tags.tag_id", "=", tagId!));
+      const seen = db.selectFrom("works").select("works.id").where("works.id", "in", tagged).where("works.id", "in", visible);
+      // A series is found by the tags of the works in it the viewer may see.
+      query = query.where((eb) => eb.or([eb("bookmarks.work_id", "in", seen), eb("bookmarks.series_id", "in", db.selectFrom("serial_works").select("serial_works.series_id").where("serial_works.work_id", "in", seen))]));
+    }
+    return query;
+  };
 }
