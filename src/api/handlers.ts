@@ -7,7 +7,8 @@ import { htmlToTextarea } from "../platform/html/paragraphs.js";
 import { hasRole } from "../platform/http/viewer.js";
 import { t } from "../platform/i18n/index.js";
 import { createBookmark, createSeriesBookmark, deleteBookmark, giveKudos, updateBookmark, formValuesOf, canEditBookmark, canSeeBookmark, mayBookmark, BOOKMARKS_PER_PAGE, type Bookmark as BookmarkRecord, bookmarkOf, bookmarkOfSeries, findBookmark, listBookmarks, publicBookmarksCount, parseBookmark } from "../responses/index.js";
-import { findSeries, seriesBlurbsVisibleTo, seriesOfUser, seriesPlacesOfWork, seriesStats, seriesWorksVisibleTo } from "../model/series.js";
+import { findSeries, seriesBlurbsVisibleTo, seriesOfUser, seriesOwnedBy, seriesPlacesOfWork, seriesStats, seriesWorksVisibleTo } from "../model/series.js";
+import { parseSeriesChoice, putWorkInSeries, SERIES_FIELDS, type SeriesChoice, seriesJoin } from "../series/index.js";
 import { searchWorks, parseSearchQuery } from "../search/index.js";
 import { countTagWorks, tagRelations } from "../tags/index.js";
 import { findTagByName } from "../model/tags.js";
@@ -18,8 +19,8 @@ import { canEditWork, workVisibility } from "../model/visibility.js";
 import { type Blurb, chaptersOf, findWork, PER_PAGE, readableChaptersOf, tagsOfWork, type Work } from "../model/works.js";
 import { readWork } from "../model/readable-work.js";
 import { userPath } from "../model/paths.js";
-import { sendProblem, fieldProblems } from "./problem.js";
-import type { BookmarkBody, ChapterPatchBody, NewChapterBody, NewWorkBody, SearchQuery, WorkPatchBody } from "./schema.js";
+import { sendProblem, fieldProblems, type FieldProblem } from "./problem.js";
+import type { BookmarkBody, ChapterPatchBody, NewChapterBody, NewWorkBody, SearchQuery, SeriesMembership, WorkPatchBody } from "./schema.js";
 import { bookmarkJson, chapterJson, workSummaryJson } from "./serialize.js";
 import { API_PREFIX } from "./views/paths.js";
 
@@ -295,16 +296,37 @@ function withChapterBody(values: ChapterFormValues, body: ChapterPatchBody): Cha
   return Object.fromEntries(CHAPTER_FIELDS.map((name) => [name, body[name] ?? values[name]])) as unknown as ChapterFormValues;
 }
 
+/** The series field's names in the form's rules (src/series/schema.ts), as the JSON body names them. */
+const SERIES_PROBLEM_FIELDS: Record<string, string> = { [SERIES_FIELDS.id]: "series.id", [SERIES_FIELDS.title]: "series.title", [SERIES_FIELDS.position]: "series.part" };
+
+/**
+ * The body's `series` by the work form's own rules for "Add to series" (only the caller's own
+ * series; an id or a title, not both): null when the body has none, or the problems to send.
+ */
+async function seriesChoiceOf(req: FastifyRequest, membership: SeriesMembership | undefined): Promise<{ ok: true; value: SeriesChoice | null } | { ok: false; problems: FieldProblem[] }> {
+  if (membership === undefined) return { ok: true, value: null };
+  if (membership.id === undefined && membership.title === undefined) return { ok: false, problems: [{ field: "series", message: t("api.series_choose") }] };
+  if (membership.id === undefined && membership.part !== undefined && membership.part !== 1) return { ok: false, problems: [{ field: "series.part", message: t("api.series_new_part") }] };
+  const own = await seriesOwnedBy(req.db, req.viewer.user!.id);
+  const parsed = parseSeriesChoice({ seriesId: membership.id === undefined ? "" : String(membership.id), title: membership.title ?? "", position: membership.part === undefined ? "" : String(membership.part) }, own.map((s) => s.id));
+  if (!parsed.ok) return { ok: false, problems: Object.entries(parsed.errors).flatMap(([name, messages]) => messages.map((message) => ({ field: SERIES_PROBLEM_FIELDS[name] ?? "series", message }))) };
+  // A title of blanks leaves nothing to name the series by.
+  if (parsed.value === null) return { ok: false, problems: [{ field: "series.title", message: t("api.series_choose") }] };
+  return parsed;
+}
+
 export async function postWork(req: FastifyRequest, reply: FastifyReply) {
   const body = req.body as NewWorkBody;
   const user = req.viewer.user!;
   const pseuds = await pseudsOf(req.db, user.id);
   const work = parseWork(withWorkBody(defaultWorkValues(pseuds[0]?.id), body), { ownPseudIds: pseuds.map((p) => p.id), isAdmin: hasRole(req.viewer, "admin"), chapterCount: 1, today: todayIso() });
   const chapter = parseChapter(withChapterBody(EMPTY_CHAPTER, body.chapter));
-  if (!work.ok || !chapter.ok) {
-    return sendProblem(reply, "UNPROCESSABLE", {}, fieldProblems({ ...(work.ok ? {} : work.errors), ...(chapter.ok ? {} : chapter.errors) }, { chapter: "chapter." }));
+  const series = await seriesChoiceOf(req, body.series);
+  if (!work.ok || !chapter.ok || !series.ok) {
+    const problems = fieldProblems({ ...(work.ok ? {} : work.errors), ...(chapter.ok ? {} : chapter.errors) }, { chapter: "chapter." });
+    return sendProblem(reply, "UNPROCESSABLE", {}, [...problems, ...(series.ok ? [] : series.problems)]);
   }
-  const created = await createWork(req.db, work.value, [chapter.value], { draft: body.draft === true });
+  const created = await createWork(req.db, work.value, [chapter.value], { draft: body.draft === true, series: seriesJoin(series.value, work.value.pseudIds) });
   const stored = (await findWork(req.db, created.workId))!;
   return reply.code(201).header("location", `${API_PREFIX}/works/${created.workId}`).send(await workJson(req, stored));
 }
@@ -313,14 +335,25 @@ export async function patchWork(req: FastifyRequest, reply: FastifyReply) {
   const work = await editableWork(req, reply);
   if (!work) return reply;
   const body = req.body as WorkPatchBody;
-  const { draft, ...fields } = body;
+  const { draft, series: membership, ...fields } = body;
+  const [pseuds, series] = await Promise.all([pseudsOf(req.db, req.viewer.user!.id), seriesChoiceOf(req, membership)]);
+  // A new series is credited to the editor's own pseuds on the work, never a co-creator's (as the edit form does).
+  const mine = new Set(pseuds.map((p) => p.id));
+  const creditedTo = (pseudIds: number[]) => {
+    const ownOnWork = pseudIds.filter((id) => mine.has(id));
+    return ownOnWork.length ? ownOnWork : pseuds.slice(0, 1).map((p) => p.id);
+  };
   if (Object.keys(fields).length > 0) {
-    const [pseuds, tags, chapters] = await Promise.all([pseudsOf(req.db, req.viewer.user!.id), tagsOfWork(req.db, work.id), chaptersOf(req.db, work.id)]);
+    const [tags, chapters] = await Promise.all([tagsOfWork(req.db, work.id), chaptersOf(req.db, work.id)]);
     // Co-creators' pseuds already on the work stay allowed, as on the edit form.
     const ownPseudIds = [...pseuds.map((p) => p.id), ...work.creators.map((c) => c.pseudId)];
     const parsed = parseWork(withWorkBody(valuesFromWork(work, tags), fields), { ownPseudIds, isAdmin: hasRole(req.viewer, "admin"), chapterCount: chapters.length, today: todayIso() });
-    if (!parsed.ok) return sendProblem(reply, "UNPROCESSABLE", {}, fieldProblems(parsed.errors));
-    await updateWork(req.db, work.id, parsed.value);
+    if (!parsed.ok || !series.ok) return sendProblem(reply, "UNPROCESSABLE", {}, [...(parsed.ok ? [] : fieldProblems(parsed.errors)), ...(series.ok ? [] : series.problems)]);
+    await updateWork(req.db, work.id, parsed.value, seriesJoin(series.value, creditedTo(parsed.value.pseudIds)));
+  } else if (!series.ok) {
+    return sendProblem(reply, "UNPROCESSABLE", {}, series.problems);
+  } else if (series.value) {
+    await putWorkInSeries(req.db, work.id, series.value, creditedTo(work.creators.map((c) => c.pseudId)));
   }
   if (draft === false && !work.posted) await postDraft(req.db, work.id);
   return reply.send(await workJson(req, (await findWork(req.db, work.id))!));

@@ -3,6 +3,7 @@ import { FACET_TYPES, SORT_COLUMNS, WORK_COLUMNS } from "../listing/index.js";
 import { MAX_ID } from "../platform/http/routes.js";
 import { LIMITS, COMMENT_PERMISSIONS } from "../works/index.js";
 import { MAX_NOTES, MAX_TAGS } from "../responses/index.js";
+import { SERIES_LIMITS } from "../series/index.js";
 import { CATEGORIES, MAX_TAG_LENGTH as WORK_TAG_LENGTH, MAX_USER_TAGS, RATINGS, type TagType, WARNINGS } from "../model/vocabulary.js";
 import type { MessageKey } from "../platform/i18n/index.js";
 import { described, message } from "./described.js";
@@ -321,6 +322,17 @@ const ChapterFields = {
 // so that the published OpenAPI document stays as it was.
 const TagList = (what?: MessageKey) => Type.Array(TagName, { maxItems: MAX_USER_TAGS * 2, ...(what ? described(what) : { description: "" }) });
 
+/** AO3's "Add to series" on the work form: one of the caller's series, or a new one. */
+const SeriesMembership = Type.Object(
+  {
+    id: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID, ...described("api.schema.series_membership_id") })),
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: SERIES_LIMITS.title, ...described("api.schema.series_membership_title") })),
+    part: Type.Optional(Type.Integer({ minimum: 1, maximum: 999_999, ...described("api.schema.series_membership_part") })),
+  },
+  { additionalProperties: false, ...described("api.schema.series_membership") },
+);
+export type SeriesMembership = Static<typeof SeriesMembership>;
+
 const WorkFields = {
   title: Type.String({ minLength: 1, maxLength: LIMITS.title }),
   pseud_ids: Type.Array(Type.Integer({ minimum: 1, maximum: MAX_ID }), { minItems: 1, maxItems: 50, ...described("api.schema.pseud_ids") }),
@@ -340,6 +352,7 @@ const WorkFields = {
   moderated_comments: Type.Boolean(described("api.schema.moderated_comments")),
   expected_chapters: Nullable(Type.Integer({ minimum: 1, maximum: LIMITS.expectedChaptersMax, ...described("api.schema.expected_chapters", { null: "null" }) })),
   published_on: Nullable(Type.String({ format: "date", ...described("api.schema.published_on", { null: "null" }) })),
+  series: SeriesMembership,
 };
 
 const optional = <T extends Record<string, TSchema>>(fields: T) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Type.Optional(v)])) as { [K in keyof T]: TOptional<T[K]> };

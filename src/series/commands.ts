@@ -64,6 +64,11 @@ export async function joinSeries(trx: DbOrTrx, workId: number, choice: SeriesCho
   return seriesId;
 }
 
+/** Puts a work into a series (or a new one) on its own, when nothing else about the work changes (the API's edit with only `series`). */
+export async function putWorkInSeries(db: Db, workId: number, choice: SeriesChoice, creatorPseudIds: number[]): Promise<number> {
+  return db.transaction().execute((trx) => joinSeries(trx, workId, choice, creatorPseudIds));
+}
+
 /** Takes a work out of a series and closes the gap. */
 export async function removeWorkFromSeries(trx: DbOrTrx, seriesId: number, workId: number): Promise<void> {
   await touch(trx, seriesId);
