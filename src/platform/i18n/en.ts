@@ -1246,6 +1246,13 @@ export const en = {
   "tags.w.created_canonical": "\"{name}\" was created as a canonical tag.",
   "tags.w.created": "\"{name}\" was created.",
   "tags.w.no_types": "none",
+  // api: a work's series membership in the work create and edit bodies (api/schema.ts, api/handlers.ts)
+  "api.schema.series_membership": "Puts the work into a series, as the posting form's \"Add to series\" does: give one of your series' id, or a title for a new series (not both). A work stays in the series it is already in.",
+  "api.schema.series_membership_id": "The id of one of your own series.",
+  "api.schema.series_membership_title": "The title of a new series, credited to your pseuds on the work.",
+  "api.schema.series_membership_part": "Where the work goes in an existing series (1 is first; past the end, or left out, is last; a work already in it moves there). A new series begins with this work as part 1.",
+  "api.series_choose": "Give the id of one of your series or the title of a new one.",
+  "api.series_new_part": "A new series begins with this work, as part 1.",
 } as const;
 
 export type MessageKey = keyof typeof en;
