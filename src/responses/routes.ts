@@ -3,6 +3,7 @@ import { get, post, type RateLimit } from "../platform/http/routes.js";
 import * as h from "./handlers.js";
 import * as history from "./history-handlers.js";
 import * as stats from "./stats-handlers.js";
+import * as search from "./search-handlers.js";
 import { guestAddressKey } from "./policy.js";
 
 // Guests leave kudos by address: ten a minute per address is plenty for a reader, and slows
@@ -21,6 +22,7 @@ const GUEST_KUDOS_LIMIT: RateLimit & { allowList: (req: FastifyRequest) => boole
 export const responsesRoutes = [
   post("/works/:id/kudos", h.postKudos, { rateLimit: GUEST_KUDOS_LIMIT }),
 
+  get("/bookmarks/search", search.showBookmarkSearchPage),
   get("/works/:id/bookmarks", h.showWorkBookmarks),
   get("/works/:id/bookmarks/new", h.showNewBookmarkPage, { guard: "user" }),
   post("/works/:id/bookmarks", h.postBookmark, { guard: "user" }),

@@ -9,15 +9,16 @@ import { describeQuery, parseSearchQuery } from "./query-language.js";
 import { chaptersFound } from "./found-chapters.js";
 import { FoundInChapter, SearchFormView } from "./views/search-page.js";
 import { t } from "../platform/i18n/index.js";
+import { SearchNavigation } from "../platform/http/search-nav.js";
 
 /** `/works/search`: the form, and the results of what was typed (a syntax error keeps the query). */
 export async function showSearchPage(req: FastifyRequest, reply: FastifyReply) {
   const form = readSearchForm(req);
   const typed = formToQuery(form);
-  if (!typed) return reply.page(t("search.search_works"), <SearchFormView form={form} />, { mainClass: "works-search" });
+  if (!typed) return reply.page(t("search.search_works"), <><SearchNavigation current="works" /><SearchFormView form={form} /></>, { mainClass: "works-search" });
   const parsed = parseSearchQuery(typed);
   if (!parsed.ok) {
-    return reply.page(t("search.search_works"), <SearchFormView form={form} error={t("api.search_syntax", { message: parsed.message })} />, { status: 400, mainClass: "works-search" });
+    return reply.page(t("search.search_works"), <><SearchNavigation current="works" /><SearchFormView form={form} error={t("api.search_syntax", { message: parsed.message })} /></>, { status: 400, mainClass: "works-search" });
   }
   const page = pageParam(req);
   const { total, blurbs } = await searchWorks(req.db, req.viewer, parsed.query, page, req.browse);
@@ -35,6 +36,7 @@ export async function showSearchPage(req: FastifyRequest, reply: FastifyReply) {
   return reply.page(
     t("search.search_results"),
     <>
+      <SearchNavigation current="works" />
       <SearchFormView form={form} />
       <WorkListing heading={t("search.foundvalue", { value: description ? `: ${description}` : "" })} total={total} page={page} blurbs={blurbs} href={href} extras={extras} marks={marks} empty={t("search.no_works_matched_your_search")} />
     </>,

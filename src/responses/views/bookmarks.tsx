@@ -121,6 +121,8 @@ export function BookmarksPage(props: {
   seriesBlurbs?: Map<number, SeriesBlurb>;
   viewerId: number | null;
   href: (page: number) => string;
+  /** What an empty listing says ("No bookmarks here yet." unless given). */
+  empty?: string;
 }): JSX.Element {
   const count = `${formatNumber(props.total)} ${props.total === 1 ? t("responses.bookmark") : t("series.bookmarks")}`;
   return (
@@ -143,7 +145,7 @@ export function BookmarksPage(props: {
           })}
         </ol>
       ) : (
-        <p safe class="empty">{t("responses.no_bookmarks_here_yet")}</p>
+        <p safe class="empty">{props.empty ?? t("responses.no_bookmarks_here_yet")}</p>
       )}
       <Pagination page={props.page} pages={Math.max(1, Math.ceil(props.total / BOOKMARKS_PER_PAGE))} href={props.href} />
     </div>
