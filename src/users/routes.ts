@@ -1,5 +1,6 @@
 import { get, post } from "../platform/http/routes.js";
 import * as h from "./handlers.js";
+import { showPeopleSearchPage } from "./people-handlers.js";
 
 // AO3's throttles: five log-in attempts per 20 seconds per address; sign-ups more slowly.
 const LOGIN_LIMIT = { max: 5, timeWindow: 20_000 };
@@ -19,4 +20,6 @@ export const usersRoutes = [
   post("/users/:login/email", h.saveEmail, { guard: "user" }),
   get("/users/:login/pseuds/new", h.showNewPseudPage, { guard: "user" }),
   post("/users/:login/pseuds", h.postPseud, { guard: "user" }),
+
+  get("/people/search", showPeopleSearchPage),
 ];
