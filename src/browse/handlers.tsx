@@ -1,4 +1,5 @@
 import { viewerMarksOf } from "../responses/index.js";
+import { sendNotFoundWithSearch } from "../tags/index.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { findTagById, findTagByName } from "../model/tags.js";
 import { tagFromParam, tagPath } from "../model/vocabulary.js";
@@ -87,7 +88,8 @@ async function tagFromUrl(req: FastifyRequest) {
 
 export async function showTagWorksPage(req: FastifyRequest, reply: FastifyReply) {
   const tag = await tagFromUrl(req);
-  if (!tag) return reply.error("NOT_FOUND");
+  // A fandom or tag nobody uses: a 404 that offers to search for it.
+  if (!tag) return sendNotFoundWithSearch(reply, tagFromParam((req.params as { name: string }).name));
   const canonical = tag.merger_id !== null ? await findTagById(req.db, tag.merger_id) : undefined;
   // Not cached: a wrangler may undo the synonym, and the old URL must work again at once.
   if (canonical) return reply.header("cache-control", "no-store").redirect(`${tagPath(canonical.name)}/works`, 301);

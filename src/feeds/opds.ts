@@ -4,7 +4,10 @@ import { idParam, pageParam } from "../platform/http/routes.js";
 import { isLoggedIn } from "../platform/http/viewer.js";
 import { READINGS_PER_PAGE, listReadings, BOOKMARKS_PER_PAGE, listBookmarks } from "../responses/index.js";
 import { t } from "../platform/i18n/index.js";
-import { tagsByIds } from "../model/tags.js";
+import { tagListingScope } from "../browse/index.js";
+import { type FandomCount, type FandomIndex, fandomIndex, fandomWorksPath, mediumFandomsPath, mediumNamed, mostUsedFirst } from "../tags/index.js";
+import { findTagById, findTagByName, tagsByIds } from "../model/tags.js";
+import { tagFromParam } from "../model/vocabulary.js";
 import { findSeries, listSeriesVisibleTo, seriesBlurbsVisibleTo } from "../model/series.js";
 import { seriesPath } from "../model/paths.js";
 import { findUserByLogin } from "../model/users.js";
@@ -77,6 +80,7 @@ export async function opdsRoot(req: FastifyRequest, reply: FastifyReply) {
     navEntry(req, "newest", t("feeds.newest_works"), t("feeds.works_by_date_updated_newest"), "/opds/works", ACQUISITION, "http://opds-spec.org/sort/new"),
     navEntry(req, "kudos", t("feeds.most_kudos"), t("feeds.works_with_the_most_kudos"), "/opds/works?work_search%5Bsort_column%5D=kudos_count", ACQUISITION, "http://opds-spec.org/sort/popular"),
     navEntry(req, "fandoms", t("search.fandoms"), t("feeds.top_fandoms", { count: FANDOMS_SHOWN }), "/opds/fandoms", NAVIGATION),
+    navEntry(req, "media", t("fandoms.opds_media"), t("fandoms.opds_media_content"), "/opds/media", NAVIGATION),
     navEntry(req, "series", t("subscriptions.kind.series"), t("feeds.series_most_recently_updated_first"), "/opds/series", NAVIGATION),
     ...(user
       ? [
@@ -90,34 +94,99 @@ export async function opdsRoot(req: FastifyRequest, reply: FastifyReply) {
   return sendAtom(reply, xml, NAVIGATION);
 }
 
-/** `/opds/fandoms`: the canonical fandoms with the most works this viewer may see. */
+/** The fandoms and media this viewer may see, shared by the fandom feeds (counted once a minute per kind of viewer). */
+function fandomsFor(req: FastifyRequest): Promise<FandomIndex> {
+  return cachedCounts(req, "fandoms", () => fandomIndex(req.db, req.viewer));
+}
+
+/** A tag's works as an acquisition feed: where every fandom entry leads. */
+const tagWorksFeedPath = (name: string) => `/opds${fandomWorksPath(name)}`;
+/** A medium's fandoms as a navigation feed. */
+const mediumFeedPath = (name: string) => `/opds${mediumFandomsPath(name)}`;
+
+/** A fandom as a navigation entry: its works count, leading to its works' acquisition feed. */
+function fandomEntry(req: FastifyRequest, fandom: FandomCount, feedPath: string): string {
+  const base = req.config.publicUrl;
+  return node("entry", {}, [
+    text("id", absolute(base, `${feedPath}#${fandom.id}`)),
+    text("title", fandom.name),
+    text("updated", rfc3339(new Date().toISOString())),
+    text("content", t("feeds.count_works", { count: fandom.works }), { type: "text" }),
+    linkXml({ rel: "subsection", href: absolute(base, tagWorksFeedPath(fandom.name)), type: ACQUISITION, extra: { "thr:count": fandom.works } }),
+  ]);
+}
+
+function sendNavigation(req: FastifyRequest, reply: FastifyReply, title: string, path: string, entries: string[], up: string, extraLinks: FeedLink[] = []) {
+  const base = req.config.publicUrl;
+  const xml = atomDocument({
+    id: absolute(base, path),
+    title,
+    updated: rfc3339(new Date().toISOString()),
+    // Paging links bring their own "self" (with the page).
+    links: [...commonLinks(req, path, NAVIGATION).filter((l) => l.rel !== "self" || !extraLinks.some((e) => e.rel === "self")), { rel: "up", href: absolute(base, up), type: NAVIGATION }, ...extraLinks],
+    entries,
+    namespaces: OPDS_NS,
+  });
+  return sendAtom(reply, xml, NAVIGATION);
+}
+
+/**
+ * `/opds/fandoms`: the fandoms with the most works this viewer may see, the same fandoms and
+ * counts as the `/media` and `/fandoms` pages (un-wrangled fandoms too).
+ */
 export async function opdsFandoms(req: FastifyRequest, reply: FastifyReply) {
   if (!(await authenticate(req, reply))) return reply;
-  const rows = await cachedCounts(req, "fandoms", () =>
-    req.db
-      .selectFrom("work_filters")
-      .innerJoin("tags", "tags.id", "work_filters.tag_id")
-      .select(["tags.id as id", "tags.name as name", (eb) => eb.fn.countAll<number>().as("n")])
-      .where("tags.type", "=", "Fandom")
-      .where("tags.canonical", "=", 1)
-      .where("work_filters.work_id", "in", listableWorkIds(req.db, req.viewer))
-      .groupBy(["tags.id", "tags.name"])
-      .orderBy("n", "desc")
-      .orderBy("tags.name")
-      .limit(FANDOMS_SHOWN)
-      .execute(),
-  );
-  const entries = rows.map((r) =>
+  const { fandoms } = await fandomsFor(req);
+  const entries = [...fandoms].sort(mostUsedFirst).slice(0, FANDOMS_SHOWN).map((f) => fandomEntry(req, f, "/opds/fandoms"));
+  return sendNavigation(req, reply, t("feeds.site_fandoms", { site: site() }), "/opds/fandoms", entries, "/opds");
+}
+
+/** `/opds/media`: every medium (as `/media`), each leading to its fandoms. */
+export async function opdsMedia(req: FastifyRequest, reply: FastifyReply) {
+  if (!(await authenticate(req, reply))) return reply;
+  const base = req.config.publicUrl;
+  const { media } = await fandomsFor(req);
+  const entries = media.map((m) =>
     node("entry", {}, [
-      text("id", absolute(req.config.publicUrl, `/opds/fandoms#${r.id}`)),
-      text("title", r.name),
+      text("id", absolute(base, `/opds/media#${m.id}`)),
+      text("title", m.name),
       text("updated", rfc3339(new Date().toISOString())),
-      text("content", t("feeds.count_works", { count: Number(r.n) }), { type: "text" }),
-      linkXml({ rel: "subsection", href: absolute(req.config.publicUrl, `/opds/works?include_work_search%5Bfandom_ids%5D%5B%5D=${r.id}`), type: ACQUISITION, extra: { "thr:count": Number(r.n) } }),
+      text("content", t(m.fandoms.length === 1 ? "fandoms.opds_fandoms_content.one" : "fandoms.opds_fandoms_content.other", { count: m.fandoms.length }), { type: "text" }),
+      linkXml({ rel: "subsection", href: absolute(base, mediumFeedPath(m.name)), type: NAVIGATION, extra: { "thr:count": m.fandoms.length } }),
     ]),
   );
-  const xml = atomDocument({ id: absolute(req.config.publicUrl, "/opds/fandoms"), title: t("feeds.site_fandoms", { site: site() }), updated: rfc3339(new Date().toISOString()), links: [...commonLinks(req, "/opds/fandoms", NAVIGATION), { rel: "up", href: absolute(req.config.publicUrl, "/opds"), type: NAVIGATION }], entries, namespaces: OPDS_NS });
-  return sendAtom(reply, xml, NAVIGATION);
+  return sendNavigation(req, reply, t("fandoms.opds_site_media", { site: site() }), "/opds/media", entries, "/opds");
+}
+
+const MEDIUM_FANDOMS_PER_PAGE = 100;
+
+/** `/opds/media/NAME/fandoms`: a medium's fandoms alphabetically (as `/media/NAME/fandoms`), paged. */
+export async function opdsMediumFandoms(req: FastifyRequest, reply: FastifyReply) {
+  if (!(await authenticate(req, reply))) return reply;
+  const medium = mediumNamed(await fandomsFor(req), (req.params as { name: string }).name);
+  if (!medium) return reply.error("NOT_FOUND");
+  const path = mediumFeedPath(medium.name);
+  const page = pageParam(req);
+  const pages = Math.max(1, Math.ceil(medium.fandoms.length / MEDIUM_FANDOMS_PER_PAGE));
+  const shown = medium.fandoms.slice((page - 1) * MEDIUM_FANDOMS_PER_PAGE, page * MEDIUM_FANDOMS_PER_PAGE);
+  const paging = pageLinks(req, path, { total: medium.fandoms.length, page, pages, blurbs: [] }, NAVIGATION);
+  return sendNavigation(req, reply, t("fandoms.opds_medium_fandoms", { site: site(), medium: medium.name }), path, shown.map((f) => fandomEntry(req, f, path)), "/opds/media", paging);
+}
+
+/**
+ * `/opds/tags/NAME/works`: a tag's works as an acquisition feed, with facets: a canonical tag's
+ * filter set, an un-wrangled tag's own works (as `/tags/NAME/works`); a synonym's is its canonical's.
+ */
+export async function opdsTagWorks(req: FastifyRequest, reply: FastifyReply) {
+  if (!(await authenticate(req, reply))) return reply;
+  const tag = await findTagByName(req.db, tagFromParam((req.params as { name: string }).name));
+  if (!tag) return reply.error("NOT_FOUND");
+  const canonical = tag.merger_id !== null ? await findTagById(req.db, tag.merger_id) : undefined;
+  if (canonical) return reply.header("cache-control", "no-store").redirect(tagWorksFeedPath(canonical.name), 301);
+  const { scope, within } = await tagListingScope(req.db, tag);
+  const path = tagWorksFeedPath(tag.name);
+  const page = await listingPage(req, scope, within);
+  return sendAcquisition(req, reply, t("fandoms.opds_site_tag_works", { site: site(), name: tag.name }), path, page, await facetLinks(req, path, page), tag.type === "Fandom" ? "/opds/fandoms" : "/opds");
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { PseudRow, UserRow } from "../platform/db/tables.js";
+import type { Viewer } from "../platform/http/viewer.js";
+import { listableWorkIds } from "./visibility.js";
 
 /** A user found by login name, any case. */
 export function findUserByLogin(db: DbOrTrx, login: string): Promise<UserRow | undefined> {
@@ -25,6 +27,19 @@ export function pseudsOf(db: DbOrTrx, userId: number): Promise<PseudRow[]> {
     .orderBy("is_default", "desc")
     .orderBy("name_key")
     .execute();
+}
+
+/** How many works this viewer may see listed under each of a user's pseuds (pseuds without any are absent). */
+export async function pseudWorkCounts(db: DbOrTrx, viewer: Viewer, userId: number): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom("work_creators")
+    .innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id")
+    .select(["pseuds.id as id", (eb) => eb.fn.count<number>("work_creators.work_id").distinct().as("n")])
+    .where("pseuds.user_id", "=", userId)
+    .where("work_creators.work_id", "in", listableWorkIds(db, viewer))
+    .groupBy("pseuds.id")
+    .execute();
+  return new Map(rows.map((r) => [r.id, Number(r.n)]));
 }
 
 /** One of a user's pseuds by name, any case. */

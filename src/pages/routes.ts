@@ -1,5 +1,6 @@
 import { get } from "../platform/http/routes.js";
 import * as profile from "./profile.js";
+import * as pseuds from "./pseuds.js";
 import * as reading from "./reading.js";
 
 /** Pages assembled from several capabilities. URLs follow AO3's so readers' tools keep working. */
@@ -9,4 +10,5 @@ export const pagesRoutes = [
   get("/works/:id/chapters/:chapterId", reading.showChapterPage),
   get("/users/:login", profile.showProfilePage),
   get("/users/:login/profile", profile.showProfilePage),
+  get("/users/:login/pseuds", pseuds.showPseudsPage),
 ];

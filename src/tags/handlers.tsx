@@ -9,6 +9,7 @@ import { formatNumber, t } from "../platform/i18n/index.js";
 import type { DbOrTrx } from "../platform/db/index.js";
 import { jobStatus, pendingJobs } from "../platform/jobs.js";
 import { loginsOf } from "../model/users.js";
+import { sendNotFoundWithSearch } from "./fandom-handlers.js";
 import { canWrangle } from "./policy.js";
 import { autocompleteTags, BIN_PER_PAGE, BIN_TYPES, type BinType, canonicalFandoms, countTagWorks, FANDOMS_PER_PAGE, fandomsWithoutMedia, tagRelations, unwrangledCounts, unwrangledTags, wranglingHistory } from "./queries.js";
 import { findTagById, findTagByName } from "../model/tags.js";
@@ -88,7 +89,7 @@ function refusal(plan: PlannedOps, result: Extract<WrangleResult, { ok: false }>
 
 export async function showTagPage(req: FastifyRequest, reply: FastifyReply) {
   const tag = await tagFromUrl(req);
-  if (!tag) return reply.error("NOT_FOUND");
+  if (!tag) return sendNotFoundWithSearch(reply, tagFromParam((req.params as { name: string }).name));
   const canonical = tag.merger_id !== null ? await findTagById(req.db, tag.merger_id) : undefined;
   // Not stored: a wrangler may undo the synonym, and the tag's own page must come back at once.
   if (canonical) return reply.header("cache-control", "no-store").redirect(tagPath(canonical.name), 301);

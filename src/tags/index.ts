@@ -3,6 +3,8 @@
  * its own business (.dependency-cruiser.cjs keeps it so).
  */
 export { findOrCreateTag } from "./commands.js";
+export { type FandomCount, type FandomIndex, fandomIndex, fandomWorksPath, type Medium, mediumFandomsPath, mediumNamed, mostUsedFirst } from "./fandom-index.js";
+export { sendNotFoundWithSearch } from "./fandom-handlers.js";
 export { isCrossover, refreshFilterSets } from "./filters.js";
 export { countTagWorks, tagRelations } from "./queries.js";
 export { TAG_JOB_STEPS, runRefilterNow } from "./refilter.js";

@@ -1,11 +1,16 @@
 import { get, post } from "../platform/http/routes.js";
+import * as fandoms from "./fandom-handlers.js";
 import * as h from "./handlers.js";
 
 // Autocomplete is called as a wrangler or writer types; generous, but bounded per address.
 const AUTOCOMPLETE_LIMIT = { max: 300, timeWindow: 60_000 };
 
-/** Tags: tag pages, wrangling (edit, bins, mass wrangling, history) and autocomplete. */
+/** Tags: finding fandoms and tags, tag pages, wrangling (edit, bins, mass wrangling, history) and autocomplete. */
 export const tagsRoutes = [
+  get("/media", fandoms.showMediaPage),
+  get("/media/:name/fandoms", fandoms.showMediumFandomsPage),
+  get("/fandoms", fandoms.showAllFandomsPage),
+  get("/tags", fandoms.showTagCloudPage),
   get("/tags/:name", h.showTagPage),
   get("/tags/:name/edit", h.showEditTagPage, { guard: "wrangler" }),
   post("/tags/:name", h.saveTag, { guard: "wrangler" }),

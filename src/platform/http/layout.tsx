@@ -47,6 +47,9 @@ export function Layout({ title, viewer, csrf, mainClass, feed, children }: PageP
                 <li>
                   <a href="/works" safe>{t("nav.works")}</a>
                 </li>
+                <li>
+                  <a href="/media" safe>{t("nav.fandoms")}</a>
+                </li>
                 {user ? (
                   <li>
                     <a href="/works/new" safe>{t("nav.post")}</a>

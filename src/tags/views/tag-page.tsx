@@ -61,7 +61,10 @@ export function TagPage({ tag, relations, works, wrangler, notices, jobs }: TagP
       </p>
       <p class="works">
         <a safe href={tagWorksPath(tag.name)}>{t("tags.works_in_this_tag")}</a>
-        <span safe>{` (${formatNumber(works)})`}</span>
+        <span safe>{` (${formatNumber(works)})`}</span>{" "}
+        <a class="feed" type="application/atom+xml" href={`${tagPath(tag.name)}/feed.atom`} safe>
+          {t("fandoms.atom_feed_of_these_works")}
+        </a>
       </p>
       {relations.synonyms.items.length ? (
         <section class="synonym listbox">
