@@ -43,7 +43,13 @@ import { pseudoLocalize } from "./pseudo.js";
 const ALLOWED_WORDS = new Set(["AO3", "EPUB", "PDF", "HTML", "AZW3", "MOBI", "TXT", "Atom", "OPDS", "JSON", "API", "CSRF", "URL", "RSS", "UTF", "string", "integer", "boolean", "number", "null", "object", "true", "false", "date", "query", "path"]);
 
 /** Phrases that are data, not messages (see above); longest first so a phrase inside another is not cut in two. */
-const DATA_PHRASES = [...RATINGS, ...WARNINGS, ...CATEGORIES].map((tag) => tag.name).concat(DEFAULT_FANDOM, LANGUAGES.map((l) => l.name)).sort((a, b) => b.length - a.length);
+/** The Media tags every archive starts with (AO3's; migration 0003): tag names, data like the ratings. */
+const MEDIA_TAGS = ["Anime & Manga", "Books & Literature", "Cartoons & Comics & Graphic Novels", "Celebrities & Real People", "Movies", "Music & Bands", "Other Media", "Theater", "TV Shows", "Video Games", "Uncategorized Fandoms", "No Media"];
+
+const DATA_PHRASES = [...RATINGS, ...WARNINGS, ...CATEGORIES]
+  .map((tag) => tag.name)
+  .concat(DEFAULT_FANDOM, LANGUAGES.map((l) => l.name), MEDIA_TAGS)
+  .sort((a, b) => b.length - a.length);
 
 /** Elements whose text is code or machine data, not prose. */
 const CODE_ELEMENTS = new Set(["code", "pre", "kbd", "samp", "script", "style"]);
@@ -151,6 +157,9 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       const otherWorkId = await makeWork(db, writer.pseudId, { title: "Zqother", fandoms: ["Zqfandom"], chapters: ["<p>Zqtext.</p>"] });
       // A canonical fandom, so the wrangling pages have a bin to show.
       await db.updateTable("tags").set({ canonical: 1 }).where("name", "=", "Zqfandom").execute();
+      // In a medium, for the media pages (written directly: a wrangling action's history line is stored English).
+      const [zqfandom, tvShows] = await Promise.all(["Zqfandom", "TV Shows"].map((name) => db.selectFrom("tags").select("id").where("name", "=", name).executeTakeFirstOrThrow()));
+      await db.insertInto("tag_parents").values({ child_id: zqfandom!.id, parent_id: tvShows!.id }).execute();
       const seriesId = await createSeries(db, [writer.pseudId], "Zqseries");
       await addWorkToSeries(db, seriesId, workId, null);
       const bookmark = await createBookmark(db, reader.userId, workId, { notes: "<p>Zqnote.</p>", tags: ["Zqbookmarktag"], private: false, rec: true });
@@ -185,6 +194,12 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       pages["works listing, filtered and sorted"] = await page(guest, "/works?work_search[sort_column]=word_count&work_search[complete]=F&work_search[rating_ids][]=1");
       pages["tag works listing"] = await page(guest, "/tags/Zqfandom/works");
       pages["tag page"] = await page(guest, "/tags/Zqfandom");
+      pages["media"] = await page(guest, "/media");
+      pages["medium fandoms"] = await page(guest, "/media/TV%20Shows/fandoms");
+      pages["all fandoms"] = await page(guest, "/fandoms");
+      pages["tag cloud"] = await page(guest, "/tags");
+      pages["unknown medium"] = await page(guest, "/media/Zqnowhere/fandoms", 404);
+      pages["pseuds"] = await page(guest, "/users/zqwriter/pseuds");
       pages["user works"] = await page(guest, "/users/zqwriter/works");
       pages["pseud works"] = await page(guest, "/users/zqwriter/pseuds/zqwriter/works");
       pages["profile"] = await page(guest, "/users/zqwriter");
@@ -287,6 +302,9 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
         "Atom, series": `/series/${seriesId}/feed.atom`,
         "OPDS root": "/opds",
         "OPDS fandoms": "/opds/fandoms",
+        "OPDS media": "/opds/media",
+        "OPDS medium fandoms": "/opds/media/TV%20Shows/fandoms",
+        "OPDS tag works": "/opds/tags/Zqfandom/works",
         "OPDS works": "/opds/works",
         "OPDS series list": "/opds/series",
         "OPDS search description": "/opds/search.xml",
