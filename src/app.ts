@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { adminRoutes } from "./admin/index.js";
 import { apiPlugin, API_ENDPOINTS, apiPageRoutes, API_PREFIX } from "./api/index.js";
 import { attachBrowseIndex } from "./listing/index.js";
@@ -18,7 +18,7 @@ import { mailerFor } from "./platform/mail.js";
 import { subscriptionJobSteps, subscriptionsRoutes } from "./subscriptions/index.js";
 import { seriesRoutes } from "./series/index.js";
 import { blockingRoutes } from "./blocking/index.js";
-import { usersRoutes, loadViewer } from "./users/index.js";
+import { accountJobSteps, adminSecondFactorGate, usersRoutes, loadViewer } from "./users/index.js";
 import { worksRoutes } from "./works/index.js";
 import { pagesRoutes } from "./pages/index.js";
 import { useLocale } from "./platform/i18n/index.js";
@@ -32,7 +32,8 @@ export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRout
  */
 export async function buildApp(config: Config, db: Db, options: { progress?: boolean; onRoute?: HttpDeps["onRoute"] } = {}): Promise<FastifyInstance> {
   useLocale(config.locale);
-  const app = await buildHttpServer({ config, db, routes: ROUTES, loadViewer, feedLinkFor, onRoute: options.onRoute });
+  const adminGate = (req: FastifyRequest) => adminSecondFactorGate(req.db, req.viewer.user!);
+  const app = await buildHttpServer({ config, db, routes: ROUTES, loadViewer, feedLinkFor, adminGate, onRoute: options.onRoute });
   await app.register(apiPlugin, { prefix: API_PREFIX, endpoints: API_ENDPOINTS });
   await attachBrowseIndex(app, db, options);
   attachHitCounter(app, db, config.secret);
@@ -42,5 +43,6 @@ export async function buildApp(config: Config, db: Db, options: { progress?: boo
 /** Every kind of background job and the step that runs it (mail goes where the configuration says). */
 export function jobSteps(config: Config): Record<string, JobStep> {
   useLocale(config.locale);
-  return { ...TAG_JOB_STEPS, ...subscriptionJobSteps(mailerFor(config), config.publicUrl) };
+  const mailer = mailerFor(config);
+  return { ...TAG_JOB_STEPS, ...subscriptionJobSteps(mailer, config.publicUrl), ...accountJobSteps(mailer, config.publicUrl) };
 }

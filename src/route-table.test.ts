@@ -36,6 +36,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  */
 const OPEN_TO_ANYONE: Record<string, string> = {
   "POST /users/login": "Logging in is how a guest becomes a user.",
+  "POST /users/login/two_factor": "The second step of logging in, for accounts with two-factor on: the signed cookie the right password left is the authority.",
   "POST /users/logout": "Logging out only ever ends the caller's own session, and must work when it has already expired.",
   "POST /signup": "Signing up is how a guest gets an account; the archive's sign-up mode decides whether it is open.",
   "POST /setup": "Makes the first admin: there is nobody to log in as yet; the one-time setup token in the form is the authority.",

@@ -4,9 +4,20 @@ import { field } from "../platform/http/forms-parser.js";
 import { queryParam } from "../platform/http/routes.js";
 import { t } from "../platform/i18n/index.js";
 import { SESSION_COOKIE } from "../platform/http/server.js";
-import { createUser, readSignupForm, validateSignup, startSession } from "../users/index.js";
+import { createUser, hasSecondFactor, readSignupForm, validateSignup, startSession } from "../users/index.js";
 import { hasAdmin } from "../model/users.js";
-import { clearSetupToken, createInvitation, isSetupToken, listInvitations, SIGNUP_MODES, type SignupMode, setSetting, signupMode } from "../model/archive-settings.js";
+import {
+  clearSetupToken,
+  createInvitation,
+  isSetupToken,
+  listInvitations,
+  SIGNUP_MODES,
+  type SignupMode,
+  setSetting,
+  setTwoFactorRequiredForAdmins,
+  signupMode,
+  twoFactorRequiredForAdmins,
+} from "../model/archive-settings.js";
 
 function SetupPage({ token, values, errors, csrf }: { token: string; values: { login: string; email: string }; errors: FieldErrors; csrf: string }): JSX.Element {
   return (
@@ -57,14 +68,26 @@ const modeLabels = (): Record<SignupMode, string> => ({
 
 type Invitation = Awaited<ReturnType<typeof listInvitations>>[number];
 
-function SettingsPage({ mode, invitations, errors, csrf }: { mode: SignupMode; invitations: Invitation[]; errors: FieldErrors; csrf: string }): JSX.Element {
+interface Settings {
+  mode: SignupMode;
+  twoFactorAdmins: boolean;
+}
+
+function SettingsPage({ settings, invitations, errors, csrf }: { settings: Settings; invitations: Invitation[]; errors: FieldErrors; csrf: string }): JSX.Element {
   return (
     <>
       <h2 safe class="heading">{t("admin.archive_settings")}</h2>
       <ErrorSummary errors={errors} />
       <form method="post" action="/admin/settings">
         <CsrfField csrf={csrf} />
-        <ChoiceGroup type="radio" name="signup_mode" legend={t("admin.sign_ups")} choices={SIGNUP_MODES.map((value) => ({ value, label: modeLabels()[value] }))} selected={[mode]} errors={errors.signup_mode} />
+        <ChoiceGroup type="radio" name="signup_mode" legend={t("admin.sign_ups")} choices={SIGNUP_MODES.map((value) => ({ value, label: modeLabels()[value] }))} selected={[settings.mode]} errors={errors.signup_mode} />
+        <ChoiceGroup
+          name="two_factor_admins"
+          legend={t("admin.two_factor_admins")}
+          choices={[{ value: "required", label: t("admin.two_factor_admins_required") }]}
+          selected={settings.twoFactorAdmins ? ["required"] : []}
+          errors={errors.two_factor_admins}
+        />
         <p class="actions">
           <button safe type="submit">{t("admin.save_settings")}</button>
         </p>
@@ -103,21 +126,31 @@ function SettingsPage({ mode, invitations, errors, csrf }: { mode: SignupMode; i
   );
 }
 
+async function savedSettings(req: FastifyRequest): Promise<Settings> {
+  const [mode, twoFactorAdmins] = await Promise.all([signupMode(req.db), twoFactorRequiredForAdmins(req.db)]);
+  return { mode, twoFactorAdmins };
+}
+
 export async function showSettingsPage(req: FastifyRequest, reply: FastifyReply) {
-  const [mode, invitations] = await Promise.all([signupMode(req.db), listInvitations(req.db)]);
-  return reply.page(t("admin.archive_settings"), <SettingsPage mode={mode} invitations={invitations} errors={{}} csrf={reply.csrf()} />);
+  const [settings, invitations] = await Promise.all([savedSettings(req), listInvitations(req.db)]);
+  return reply.page(t("admin.archive_settings"), <SettingsPage settings={settings} invitations={invitations} errors={{}} csrf={reply.csrf()} />);
 }
 
 export async function saveSettings(req: FastifyRequest, reply: FastifyReply) {
   const mode = field(req.body, "signup_mode");
-  if (!SIGNUP_MODES.includes(mode as SignupMode)) {
-    // No mode chosen, or a value no radio button offers (a stale or hand-made form): say so and
-    // change nothing, showing the mode still in force.
-    const [saved, invitations] = await Promise.all([signupMode(req.db), listInvitations(req.db)]);
-    const errors = { signup_mode: [t("admin.signup_mode_invalid")] };
-    return reply.page(t("admin.archive_settings"), <SettingsPage mode={saved} invitations={invitations} errors={errors} csrf={reply.csrf()} />, { status: 422 });
+  const twoFactorAdmins = field(req.body, "two_factor_admins") === "required";
+  const errors: FieldErrors = {};
+  // No mode chosen, or a value no radio button offers (a stale or hand-made form): say so and
+  // change nothing, showing the settings still in force.
+  if (!SIGNUP_MODES.includes(mode as SignupMode)) errors.signup_mode = [t("admin.signup_mode_invalid")];
+  // Requiring two-factor of admins without it would send this admin away from this very page.
+  if (twoFactorAdmins && !(await hasSecondFactor(req.db, req.viewer.user!.id))) errors.two_factor_admins = [t("admin.two_factor_admins_yourself_first")];
+  if (Object.keys(errors).length) {
+    const [saved, invitations] = await Promise.all([savedSettings(req), listInvitations(req.db)]);
+    return reply.page(t("admin.archive_settings"), <SettingsPage settings={saved} invitations={invitations} errors={errors} csrf={reply.csrf()} />, { status: 422 });
   }
   await setSetting(req.db, "signup_mode", mode);
+  await setTwoFactorRequiredForAdmins(req.db, twoFactorAdmins);
   return reply.redirect("/admin/settings", 303);
 }
 

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { noteTokenUse, viewerForToken, looksLikeToken } from "../api/index.js";
 import type { Viewer } from "../platform/http/viewer.js";
-import { verifyNothing, verifyPassword } from "../users/index.js";
-import { findUserByLogin, rolesOf } from "../model/users.js";
+import { passwordLogIn } from "../users/index.js";
+import { findUserById, rolesOf } from "../model/users.js";
 import { t } from "../platform/i18n/index.js";
 
 /**
@@ -10,7 +10,8 @@ import { t } from "../platform/i18n/index.js";
  * personal access token as `Bearer`, for feeds and the OPDS catalog, where e-reader apps and feed
  * readers cannot log in through a form. A token of either scope reads as its user. Without an Authorization header
  * the viewer stays as the session made it (a guest or a logged-in browser); with one, the
- * credentials must be right: "bad" means answer 401, "limited" 429 (too many wrong ones lately).
+ * credentials must be right: "bad" means answer 401, "limited" 429 (too many wrong ones lately,
+ * from this address or, for the account, from any).
  */
 export async function basicViewer(req: FastifyRequest): Promise<Viewer | "none" | "bad" | "limited"> {
   const header = req.headers.authorization;
@@ -61,7 +62,7 @@ async function tokenViewer(req: FastifyRequest, token: string, login?: string): 
   return found.viewer;
 }
 
-async function checkCredentials(req: FastifyRequest, header: string): Promise<Viewer | "bad"> {
+async function checkCredentials(req: FastifyRequest, header: string): Promise<Viewer | "bad" | "limited"> {
   const bearer = /^Bearer +(\S{1,200})$/i.exec(header.trim());
   if (bearer) return tokenViewer(req, bearer[1]!);
   const match = /^Basic ([A-Za-z0-9+/=]{1,1000})$/i.exec(header.trim());
@@ -73,12 +74,14 @@ async function checkCredentials(req: FastifyRequest, header: string): Promise<Vi
   const password = decoded.slice(colon + 1);
   // Apps that only offer a login and password field take a token as the password.
   if (looksLikeToken(password)) return tokenViewer(req, password, login);
-  const user = await findUserByLogin(req.db, login);
-  if (!user) {
-    await verifyNothing(password);
-    return "bad";
-  }
-  if (!(await verifyPassword(user.password_hash, password))) return "bad";
+  // The account's own log-in protection holds here too (wrong passwords count toward its lock),
+  // but a catalog fetch is no log-in: a right password is not written into the account's log.
+  const outcome = await passwordLogIn(req.db, login, password, { address: req.ip, userAgent: String(req.headers["user-agent"] ?? "") }, { logSuccess: false });
+  if (outcome.kind === "locked" || outcome.kind === "too_soon") return "limited";
+  // With two-factor on, a password alone is not enough: such accounts use a personal access token here.
+  if (outcome.kind !== "ok") return "bad";
+  const user = await findUserById(req.db, outcome.userId);
+  if (!user) return "bad";
   return { user: { id: user.id, login: user.login, roles: await rolesOf(req.db, user.id) }, sessionId: null };
 }
 

@@ -24,6 +24,19 @@ export async function signupMode(db: DbOrTrx): Promise<SignupMode> {
   return SIGNUP_MODES.includes(value as SignupMode) ? (value as SignupMode) : "open";
 }
 
+/**
+ * Whether admins must log in with two-factor authentication: an admin without it is sent to set
+ * it up before any admin page (src/platform/http/server.tsx asks, src/users answers). Off until an
+ * admin turns it on.
+ */
+export async function twoFactorRequiredForAdmins(db: DbOrTrx): Promise<boolean> {
+  return (await getSetting(db, "two_factor_admins")) === "required";
+}
+
+export async function setTwoFactorRequiredForAdmins(db: DbOrTrx, required: boolean): Promise<void> {
+  await setSetting(db, "two_factor_admins", required ? "required" : "optional");
+}
+
 function sha256(value: string): string {
   return createHash("sha256").update(value).digest("hex");
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { isIP } from "node:net";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { LOCALES, type Locale } from "./i18n/index.js";
@@ -26,7 +27,16 @@ export interface Config {
   mailFrom: string;
   /** The language of every page, feed and email (`pseudo` is the test locale: accented, longer English). */
   locale: Locale;
+  /**
+   * Which proxies in front of the archive are believed when they say who the client is
+   * (`X-Forwarded-For`, `-Proto`, `-Host`): false (none, the default), a number of hops, or
+   * addresses and CIDR ranges. Passed to Fastify's `trustProxy`.
+   */
+  trustProxy: TrustProxy;
 }
+
+/** See Config.trustProxy. */
+export type TrustProxy = false | number | string[];
 
 interface Option {
   env: string;
@@ -46,6 +56,7 @@ export const CONFIG_OPTIONS: Option[] = [
   { env: "SESSION_DAYS", doc: "Days a session lasts without use (default 30)." },
   { env: "SMTP_URL", doc: "Send mail through this SMTP server (smtp://USER:PASS@HOST:PORT or smtps://…); SMTP_URL_FILE reads it from a file. Unset, mail is written as .eml files into DATA_DIR/mail/outbox.", secret: true },
   { env: "MAIL_FROM", doc: "From address of the archive's mail (default Fanfold <noreply@HOST of PUBLIC_URL>)." },
+  { env: "TRUST_PROXY", doc: "Proxies whose X-Forwarded-For is believed: a comma-separated list of their addresses and CIDR ranges (127.0.0.1,10.0.0.0/8), or, while HOST is a loopback address, a number of hops (1 for one reverse proxy on the same machine). Unset, no forwarded header is believed and every client is known by the address that connected." },
   { env: "FANFOLD_LOCALE", doc: "Language of pages, feeds and mail: en (default), or pseudo to check that every word comes from the message catalogue." },
 ];
 
@@ -111,7 +122,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     smtpUrl: readSmtpUrl(env),
     mailFrom: env.MAIL_FROM || `Fanfold <noreply@${new URL(publicUrl).hostname}>`,
     locale: readLocale(env),
+    trustProxy: readTrustProxy(env, host),
   };
+}
+
+// proxy-addr's names for ranges, which Fastify accepts in the list too.
+const PROXY_RANGE_NAMES = ["loopback", "linklocal", "uniquelocal"];
+
+/**
+ * TRUST_PROXY: a hop count or a list of addresses and ranges. "true" (trust every hop) is
+ * refused: then the left-most X-Forwarded-For, which the client writes, becomes its address,
+ * and every per-address limit is one header away from useless.
+ */
+function readTrustProxy(env: NodeJS.ProcessEnv, host: string): TrustProxy {
+  const raw = (env.TRUST_PROXY ?? "").trim();
+  if (raw === "" || raw === "0" || raw.toLowerCase() === "false") return false;
+  if (/^\d+$/.test(raw)) {
+    // A count cannot tell the proxy from a client that connects directly and writes the header
+    // itself; listening on loopback only, nobody else can connect directly.
+    if (!isLoopback(host)) {
+      throw new ConfigError(`TRUST_PROXY=${raw} (a number of hops) needs HOST to be a loopback address (127.0.0.1 or ::1), or a client reaching the archive directly could claim any address; list the proxies' addresses instead (such as TRUST_PROXY=10.0.0.2).`);
+    }
+    return readInt(env, "TRUST_PROXY", 0, 0, 100);
+  }
+  const entries = raw.split(",").map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (!isProxyEntry(entry)) {
+      throw new ConfigError(`TRUST_PROXY must be a number of proxy hops or a comma-separated list of addresses and CIDR ranges (such as 127.0.0.1,10.0.0.0/8), not "${entry}".`);
+    }
+  }
+  return entries;
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const version = isIP(address);
+  if (version === 0 || rest.length) return false;
+  if (prefix === undefined) return true;
+  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
+  return bits >= 0 && bits <= (version === 4 ? 32 : 128);
 }
 
 function readLocale(env: NodeJS.ProcessEnv): Locale {

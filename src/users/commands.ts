@@ -5,7 +5,9 @@ import type { FieldErrors } from "../platform/http/components.js";
 import type { Role } from "../platform/http/viewer.js";
 import { t } from "../platform/i18n/index.js";
 import { hashPassword, verifyNothing, verifyPassword } from "./passwords.js";
-import { findPseud, findUserByLogin, nameKey } from "../model/users.js";
+import { findPseud, findUserById, findUserByLogin, nameKey } from "../model/users.js";
+import { attemptGate, clearFailures, logAttempt, noteFailure } from "./throttle.js";
+import { acceptSecondFactor, hasSecondFactor } from "./two-factor.js";
 import { emailErrors, passwordErrors, pseudErrors, type SignupForm, validateSignup } from "./schema.js";
 
 export type CommandResult<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
@@ -58,14 +60,71 @@ export async function signUp(db: Db, form: SignupForm, mode: SignupMode): Promis
   return created;
 }
 
-/** The user id for a login and password, or null; takes the same time whether or not the login exists. */
-export async function authenticate(db: DbOrTrx, login: string, password: string): Promise<number | null> {
+/** Who is trying to log in, as the account's log shows it. */
+export interface LoginClient {
+  address: string;
+  userAgent: string;
+}
+
+/**
+ * What a log-in attempt came to: in ("ok"), a right password that still needs the account's
+ * second factor, a wrong login or password (the same answer for both), or refused unchecked
+ * because the account is locked or must wait a little after recent failures.
+ */
+export type LogInOutcome =
+  | { kind: "ok"; userId: number }
+  | { kind: "second_factor"; userId: number }
+  | { kind: "wrong" }
+  | { kind: "locked" | "too_soon"; until: string };
+
+/**
+ * Checks a login and password under the account's log-in protection (src/users/throttle.ts),
+ * counting a wrong password against the account and writing the attempt into its log.
+ * Takes the same time whether or not the login exists. `logSuccess: false` keeps a right
+ * password out of the log (the OPDS catalog checks one on every request).
+ */
+export async function passwordLogIn(db: Db, login: string, password: string, client: LoginClient, options: { logSuccess?: boolean } = {}): Promise<LogInOutcome> {
   const user = await findUserByLogin(db, login);
   if (!user) {
     await verifyNothing(password);
-    return null;
+    return { kind: "wrong" };
   }
-  return (await verifyPassword(user.password_hash, password)) ? user.id : null;
+  const gate = await attemptGate(db, user.id);
+  if (!gate.open) {
+    await logAttempt(db, user.id, gate.reason, client);
+    return { kind: gate.reason, until: gate.until };
+  }
+  if (!(await verifyPassword(user.password_hash, password))) return failedAttempt(db, user.id, "wrong_password", client);
+  if (await hasSecondFactor(db, user.id)) {
+    await logAttempt(db, user.id, "password_ok", client);
+    return { kind: "second_factor", userId: user.id };
+  }
+  if (gate.failures > 0) await clearFailures(db, user.id);
+  if (options.logSuccess !== false) await logAttempt(db, user.id, "success", client);
+  return { kind: "ok", userId: user.id };
+}
+
+/** The second step of a log-in: a code from the account's authenticator app or a recovery code. */
+export async function secondFactorLogIn(db: Db, userId: number, code: string, client: LoginClient): Promise<LogInOutcome> {
+  const user = await findUserById(db, userId);
+  if (!user) return { kind: "wrong" };
+  const gate = await attemptGate(db, user.id);
+  if (!gate.open) {
+    await logAttempt(db, user.id, gate.reason, client);
+    return { kind: gate.reason, until: gate.until };
+  }
+  if (!(await acceptSecondFactor(db, user.id, user.login, code))) return failedAttempt(db, user.id, "wrong_code", client);
+  if (gate.failures > 0) await clearFailures(db, user.id);
+  await logAttempt(db, user.id, "success", client);
+  return { kind: "ok", userId: user.id };
+}
+
+async function failedAttempt(db: Db, userId: number, outcome: "wrong_password" | "wrong_code", client: LoginClient): Promise<LogInOutcome> {
+  const { locked } = await noteFailure(db, userId, client.address);
+  await logAttempt(db, userId, outcome, client);
+  if (!locked) return { kind: "wrong" };
+  const gate = await attemptGate(db, userId);
+  return gate.open ? { kind: "wrong" } : { kind: "locked", until: gate.until };
 }
 
 /** Changes a password after checking the current one. */

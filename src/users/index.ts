@@ -2,7 +2,9 @@
  * The public module of src/users: what other folders may use. Everything else in the folder is
  * its own business (.dependency-cruiser.cjs keeps it so).
  */
-export { createUser } from "./commands.js";
+export { createUser, passwordLogIn } from "./commands.js";
+export { accountJobSteps } from "./lock-mail.js";
+export { adminSecondFactorGate, hasSecondFactor } from "./two-factor.js";
 export { userFromUrl } from "./handlers.js";
 export { verifyNothing, verifyPassword } from "./passwords.js";
 export { usersRoutes } from "./routes.js";

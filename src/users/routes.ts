@@ -2,7 +2,9 @@ import { get, post } from "../platform/http/routes.js";
 import * as h from "./handlers.js";
 import { showPeopleSearchPage } from "./people-handlers.js";
 
-// AO3's throttles: five log-in attempts per 20 seconds per address; sign-ups more slowly.
+// AO3's throttles: five log-in attempts per 20 seconds per address; sign-ups more slowly. (Each
+// account has its own limit too, from any address: src/users/throttle.ts.) Checking a two-factor
+// code, at log-in or to change the set-up, is limited like a password.
 const LOGIN_LIMIT = { max: 5, timeWindow: 20_000 };
 const SIGNUP_LIMIT = { max: 5, timeWindow: 3_600_000 };
 
@@ -10,6 +12,8 @@ const SIGNUP_LIMIT = { max: 5, timeWindow: 3_600_000 };
 export const usersRoutes = [
   get("/users/login", h.showLoginPage),
   post("/users/login", h.logInUser, { rateLimit: LOGIN_LIMIT }),
+  get("/users/login/two_factor", h.showSecondFactorStep),
+  post("/users/login/two_factor", h.checkSecondFactor, { rateLimit: LOGIN_LIMIT }),
   post("/users/logout", h.logOutUser),
   get("/token_dispenser.json", h.showTokenDispenser),
   get("/signup", h.showSignupPage),
@@ -20,6 +24,11 @@ export const usersRoutes = [
   post("/users/:login/email", h.saveEmail, { guard: "user" }),
   get("/users/:login/pseuds/new", h.showNewPseudPage, { guard: "user" }),
   post("/users/:login/pseuds", h.postPseud, { guard: "user" }),
+  get("/users/:login/two_factor", h.showTwoFactorPage, { guard: "user" }),
+  post("/users/:login/two_factor/setup", h.startTwoFactorSetup, { guard: "user" }),
+  post("/users/:login/two_factor/enable", h.confirmTwoFactor, { guard: "user", rateLimit: LOGIN_LIMIT }),
+  post("/users/:login/two_factor/disable", h.turnOffTwoFactor, { guard: "user", rateLimit: LOGIN_LIMIT }),
+  post("/users/:login/two_factor/recovery_codes", h.newRecoveryCodes, { guard: "user", rateLimit: LOGIN_LIMIT }),
 
   get("/people/search", showPeopleSearchPage),
 ];

@@ -18,6 +18,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
     smtpUrl: null,
     mailFrom: "Fanfold <noreply@127.0.0.1>",
     locale: "en",
+    trustProxy: false,
     ...overrides,
   };
 }

@@ -15,6 +15,7 @@ import * as m0013 from "./migrations/0013_api_tokens.js";
 import * as m0014 from "./migrations/0014_subscriptions.js";
 import * as m0015 from "./migrations/0015_blocking.js";
 import * as m0016 from "./migrations/0016_date_posted.js";
+import * as m0017 from "./migrations/0017_login_protection.js";
 
 // Listed explicitly rather than read from a folder, so the built dist/ and tsx run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0014_subscriptions": m0014,
   "0015_blocking": m0015,
   "0016_date_posted": m0016,
+  "0017_login_protection": m0017,
 };
 
 function migrator(db: Kysely<any>): Migrator {

@@ -325,6 +325,53 @@ export interface Database {
   series: SeriesTable;
   series_creators: SeriesCreatorsTable;
   serial_works: SerialWorksTable;
+  login_throttles: LoginThrottlesTable;
+  login_events: LoginEventsTable;
+  user_totp: UserTotpTable;
+  recovery_codes: RecoveryCodesTable;
+}
+
+/** Recent wrong passwords or codes for one account, from any address (src/users/throttle.ts). */
+export interface LoginThrottlesTable {
+  user_id: number;
+  failures: number;
+  window_started_at: string;
+  /** No attempt on the account is checked before this (the progressive delay). */
+  next_attempt_at: string | null;
+  locked_until: string | null;
+}
+
+/** What happened at a log-in attempt, as its owner sees it in the log. */
+export type LoginOutcome = "success" | "wrong_password" | "wrong_code" | "too_soon" | "locked" | "password_ok";
+
+/** One log-in attempt on an account: shown to its owner on the account page. */
+export interface LoginEventsTable {
+  id: Generated<number>;
+  user_id: number;
+  at: string;
+  address: string;
+  user_agent: string;
+  outcome: LoginOutcome;
+}
+
+/** A user's TOTP secret; never selected with `users`, so nothing that reads users carries it. */
+export interface UserTotpTable {
+  user_id: number;
+  /** Base32. */
+  secret: string;
+  /** NULL while set-up waits for the first code. */
+  enabled_at: string | null;
+  /** The last 30-second step a code was accepted for: a code works once. */
+  last_step: ColumnType<number, number | undefined, number>;
+  created_at: string;
+}
+
+/** A two-factor recovery code, by its SHA-256; spent once. */
+export interface RecoveryCodesTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  used_at: string | null;
 }
 
 /** A comment on a work (chapter_id NULL) or a chapter; replies point at their parent. */

@@ -46,6 +46,11 @@ export interface HttpDeps {
   loadViewer(db: Db, token: string | undefined): Promise<Viewer>;
   /** The Atom feed of the page at a URL, if it has one (feeds capability). */
   feedLinkFor?(url: string): { href: string; title: string } | null;
+  /**
+   * Where a user who holds the admin role must go before an admin page (two-factor set-up, when
+   * the archive requires it: users capability), or null to let them through.
+   */
+  adminGate?(req: FastifyRequest): Promise<string | null>;
   /** Told of every route as it is registered, plugins' included (the route-table test reads them here). */
   onRoute?(route: RouteOptions): void;
 }
@@ -56,6 +61,17 @@ function wantsJson(req: FastifyRequest): boolean {
   return req.url.startsWith("/api/") || req.url.startsWith("/autocomplete/") || /\.json(\?|$)/.test(req.url);
 }
 
+/**
+ * TRUST_PROXY for Fastify. A list goes as it is. Fastify no longer takes a hop count (it cannot
+ * tell a proxy from a client connecting directly), so a count becomes a function trusting that
+ * many hops; the configuration accepts a count only while the archive listens on loopback, where
+ * nothing but the machine's own proxy can connect.
+ */
+function trustProxyOption(trust: Config["trustProxy"]): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== "number") return trust;
+  return trust > 0 ? (_address, hop) => hop < trust : false;
+}
+
 /** Builds the Fastify app: security plugins, sessions, error pages, then every route. */
 export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
@@ -63,7 +79,9 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   const app = Fastify({
     logger: process.env.NODE_ENV === "test" || process.env.FANFOLD_QUIET ? false : { level: "warn" },
     bodyLimit: config.bodyLimit,
-    trustProxy: secureCookies,
+    // Only the proxies the configuration names: an https PUBLIC_URL says nothing about who may
+    // write X-Forwarded-For, and believing a client's own header would undo every per-address limit.
+    trustProxy: trustProxyOption(config.trustProxy),
     // AO3 tag URLs escape "/" and "." themselves; anything else must still route.
     routerOptions: { maxParamLength: 1000 },
   });
@@ -161,6 +179,10 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
           return reply.error("LOGIN_REQUIRED");
         }
         if (route.guard !== "user" && !hasRole(req.viewer, route.guard)) return reply.error("FORBIDDEN");
+        if (route.guard === "admin" && deps.adminGate) {
+          const detour = await deps.adminGate(req);
+          if (detour) return reply.redirect(detour, 303);
+        }
       },
       handler: route.handler,
     });
