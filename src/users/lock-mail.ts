@@ -7,7 +7,7 @@ import { ACCOUNT_LOCKED_MAIL, type AccountLockedEvent, LOCK_MS, MAX_FAILURES } f
 
 /** A stored ISO time as the mail shows it: "2026-12-07 14:05 UTC". */
 function utcMinute(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+  return t("users.login_log.at", { date: iso.slice(0, 10), time: iso.slice(11, 16) });
 }
 
 /**

@@ -1332,6 +1332,7 @@ export const en = {
   "users.login_log.caption": "Log-in attempts on this account, newest first",
   "users.login_log.none": "No log-ins recorded yet.",
   "users.login_log.time": "Time",
+  "users.login_log.at": "{date} {time} UTC",
   "users.login_log.address": "Address",
   "users.login_log.agent": "Browser or app",
   "users.login_log.outcome": "Result",

@@ -13,6 +13,8 @@ import { createBookmark } from "../../responses/commands.js";
 import { addWorkToSeries, createSeries } from "../../series/commands.js";
 import { subscribe } from "../../subscriptions/commands.js";
 import { subscriptionMailStep } from "../../subscriptions/mail-job.js";
+import { accountJobSteps } from "../../users/lock-mail.js";
+import { MAX_FAILURES, noteFailure } from "../../users/throttle.js";
 import { CATEGORIES, DEFAULT_FANDOM, RATINGS, WARNINGS } from "../../model/vocabulary.js";
 import { LANGUAGES } from "../../model/languages.js";
 import { addChapter } from "../../works/commands.js";
@@ -187,6 +189,10 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       await addChapter(db, workId, { title: "Zqthird", summary: "", notes: "", endnotes: "", content: "<p>Zqthird zqchapter.</p>" });
       await drainJobs(db, { subscription_mail: subscriptionMailStep({ destination: "memory", send: async (m) => void mail.push(m) }, config.publicUrl) });
       assert.equal(mail.length, 1, "the subscriber was mailed");
+      // An account locked by wrong passwords: its owner's email.
+      for (let i = 0; i < MAX_FAILURES; i++) await noteFailure(db, reader.userId, "192.0.2.1");
+      await drainJobs(db, accountJobSteps({ destination: "memory", send: async (m) => void mail.push(m) }, config.publicUrl));
+      assert.equal(mail.length, 2, "the locked account's owner was mailed");
 
       // Pages a guest sees.
       pages["home"] = await page(guest, "/");
@@ -252,6 +258,7 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       pages["blocked"] = await page(r, "/users/zqreader/blocked");
       pages["muted"] = await page(r, "/users/zqreader/muted");
       pages["account settings"] = await page(r, "/users/zqreader/edit");
+      pages["two-factor"] = await page(r, "/users/zqreader/two_factor");
       pages["new pseud"] = await page(r, "/users/zqreader/pseuds/new");
       pages["API tokens"] = await page(r, "/users/zqreader/api_tokens");
       const tokenRow = await db.selectFrom("api_tokens").select("id").executeTakeFirstOrThrow();
@@ -324,7 +331,7 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
 
       for (const message of mail) {
         const found = [...untranslatedWords(message.subject).map((w) => `subject: ${w}`), ...findUntranslated(message.html)];
-        if (found.length) problems["subscription email"] = found;
+        if (found.length) problems[`email: ${message.key}`] = found;
       }
 
       assert.deepEqual(problems, {}, `words outside the catalogue:\n${Object.entries(problems).map(([name, list]) => `${name}:\n  ${list.join("\n  ")}`).join("\n")}`);

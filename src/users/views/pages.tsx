@@ -217,7 +217,7 @@ function LoginLog({ logins }: { logins: LoginEvent[] }): JSX.Element {
             {logins.map((event) => (
               <tr>
                 <td>
-                  <time datetime={event.at} safe>{`${event.at.slice(0, 10)} ${event.at.slice(11, 19)} UTC`}</time>
+                  <time datetime={event.at} safe>{t("users.login_log.at", { date: event.at.slice(0, 10), time: event.at.slice(11, 19) })}</time>
                 </td>
                 <td safe>{event.address}</td>
                 <td safe>{event.user_agent || t("users.login_log.no_agent")}</td>
