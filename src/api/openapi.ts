@@ -80,7 +80,8 @@ function responsesOf(def: Endpoint): Json {
   const statuses: Record<number, TSchema | null> = { ...def.schema.responses };
   const problem = NAMED_SCHEMAS.Problem!;
   if (def.schema.body || def.schema.querystring || def.schema.params) statuses[400] ??= problem;
-  if (def.access !== "public" || def.url.startsWith("/works/:id")) statuses[401] ??= problem;
+  // Any operation: an Authorization header that does not name a live token is refused, never ignored.
+  statuses[401] ??= problem;
   if (def.access === "write") statuses[403] ??= problem;
   statuses[429] ??= problem;
   const headers = rateHeaders();

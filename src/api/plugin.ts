@@ -43,16 +43,55 @@ function messageOf(schema: TSchema, message: string): string {
   return message;
 }
 
+// Text a query string or path carries means a number or a boolean only when written as the
+// document says: canonical decimal digits (no sign on a positive id, no leading zeros, spaces,
+// exponents or hexadecimal), `true` or `false`. TypeBox's own conversion would read `true`,
+// `1.0`, `0x1` and ` 1` all as 1, so two spellings would name one resource.
+const CANONICAL_INTEGER = /^(?:0|-?[1-9][0-9]*)$/;
+const CANONICAL_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/;
+
+/**
+ * Text (a query string or path parameter) as the type its schema names, when it is written in
+ * that type's one canonical form; anything else is left as it came, for the check to refuse. A
+ * single value where a list is expected is a list of one (`?x[]=1` and `?x=1` alike).
+ */
+export function fromText(schema: TSchema, value: unknown): unknown {
+  if (Array.isArray(schema.anyOf)) {
+    for (const member of schema.anyOf as TSchema[]) {
+      const converted = fromText(member, value);
+      if (Value.Check(member, converted)) return converted;
+    }
+    return value;
+  }
+  switch (schema.type) {
+    case "object": {
+      if (!value || typeof value !== "object" || Array.isArray(value)) return value;
+      const properties = (schema.properties ?? {}) as Record<string, TSchema>;
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, Object.hasOwn(properties, k) ? fromText(properties[k]!, v) : v]));
+    }
+    case "array":
+      return (Array.isArray(value) ? value : [value]).map((item) => fromText(schema.items as TSchema, item));
+    case "integer":
+      return typeof value === "string" && CANONICAL_INTEGER.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : value;
+    case "number":
+      return typeof value === "string" && CANONICAL_NUMBER.test(value) ? Number(value) : value;
+    case "boolean":
+      return value === "true" ? true : value === "false" ? false : value;
+    default:
+      return value;
+  }
+}
+
 /**
  * A request part's validator, from its TypeBox schema (TypeBox's compiler rather than Fastify's
- * ajv, whose defaults would silently drop unknown fields). Bodies are checked as sent; query
- * strings and path parameters arrive as text, so numbers and one-item lists are converted first.
- * Every problem is reported, once per field, named by its path in the request.
+ * ajv, whose defaults would silently drop unknown fields and coerce types). Bodies are checked as
+ * sent; query strings and path parameters arrive as text and are read by `fromText`. Every
+ * problem is reported, once per field, named by its path in the request.
  */
 function validatorFor(schema: TSchema, httpPart: string | undefined) {
   const checker = TypeCompiler.Compile(schema);
   return (data: unknown) => {
-    const value = httpPart === "body" ? data : Value.Convert(schema, data ?? {});
+    const value = httpPart === "body" ? data : fromText(schema, data ?? {});
     if (checker.Check(value)) return { value };
     const seen = new Set<string>();
     const problems: FieldProblem[] = [];
@@ -67,6 +106,26 @@ function validatorFor(schema: TSchema, httpPart: string | undefined) {
 }
 
 /**
+ * The methods each API path takes (HEAD wherever GET is, as Fastify answers it), as a lookup from
+ * a request's path below the prefix; [] for a path the API does not have.
+ */
+function allowedMethods(endpoints: Endpoint[]): (path: string) => string[] {
+  const byUrl = new Map<string, Set<string>>([["/openapi.json", new Set(["GET"])]]);
+  for (const def of endpoints) (byUrl.get(def.url) ?? byUrl.set(def.url, new Set()).get(def.url)!).add(def.method);
+  const patterns = [...byUrl].map(([url, methods]) => {
+    const escaped = url.split("/").map((part) => (part.startsWith(":") ? "[^/]+" : part.replace(/[.*+?^$()|[\]{}\\]/g, "\\$&")));
+    const pattern = new RegExp(`^${escaped.join("/")}$`);
+    const list = [...methods];
+    if (methods.has("GET")) list.push("HEAD");
+    return { pattern, allowed: list.sort() };
+  });
+  return (path) => {
+    const bare = path.split("?")[0]!;
+    return patterns.find((p) => p.pattern.test(bare))?.allowed ?? [];
+  };
+}
+
+/**
  * The JSON API v1 as its own Fastify context (registered under /api/v1): token authentication
  * instead of the session cookie, one rate limit per token, problem+json for every error, and
  * each endpoint validated by its schema. The OpenAPI document is served from the same table.
@@ -74,6 +133,29 @@ function validatorFor(schema: TSchema, httpPart: string | undefined) {
 export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions): Promise<void> {
   const limits = options.rateLimits ?? API_RATE_LIMITS;
   app.decorateRequest("apiToken", null);
+
+  // A request no route takes is answered here, before anything else runs: 405 with the methods
+  // its path does take, or the API's own 404, never the site's hooks (the session and CSRF
+  // checks have no say on a path the API owns).
+  const allowedOn = allowedMethods(options.endpoints);
+  app.addHook("onRequest", async (req, reply) => {
+    if (!req.is404) return;
+    const allowed = allowedOn(req.url.slice(req.url.startsWith(app.prefix) ? app.prefix.length : 0));
+    if (allowed.length === 0) return sendProblem(reply, "NOT_FOUND");
+    return sendProblem(reply.header("allow", allowed.join(", ")), "METHOD_NOT_ALLOWED", { method: req.method, allowed: allowed.join(", ") });
+  });
+
+  // Answers for a token vary with it: shared caches must neither keep them nor give one caller's
+  // answer to another. Every answer names Authorization in Vary, since a public read's depends on it too.
+  app.addHook("onSend", async (req, reply, payload) => {
+    const vary = String(reply.getHeader("vary") ?? "");
+    if (!/(^|,)\s*authorization\s*(,|$)/i.test(vary)) reply.header("vary", vary ? `${vary}, Authorization` : "Authorization");
+    if (req.apiToken) {
+      const directives = String(reply.getHeader("cache-control") ?? "").split(",").map((d) => d.trim()).filter((d) => d && !/^(public|private|s-maxage=.*)$/i.test(d));
+      reply.header("cache-control", ["private", ...directives].join(", "));
+    }
+    return payload;
+  });
 
   // A cookie never authenticates the API: the viewer is the token's user or a guest, so a page on
   // another site cannot make a logged-in browser write through the API (no CSRF hole).

@@ -4,7 +4,9 @@ import { MAX_ID } from "../platform/http/routes.js";
 import { LIMITS, COMMENT_PERMISSIONS } from "../works/index.js";
 import { MAX_NOTES, MAX_TAGS } from "../responses/index.js";
 import { SERIES_LIMITS } from "../series/index.js";
-import { CATEGORIES, MAX_TAG_LENGTH as WORK_TAG_LENGTH, MAX_USER_TAGS, RATINGS, type TagType, WARNINGS } from "../model/vocabulary.js";
+import { CATEGORIES, MAX_TAG_LENGTH as WORK_TAG_LENGTH, MAX_USER_TAGS, RATINGS, TAG_FORBIDDEN_CHARS, type TagType, WARNINGS } from "../model/vocabulary.js";
+import { LANGUAGES } from "../model/languages.js";
+import { SEARCH_LIMITS } from "../search/index.js";
 import type { MessageKey } from "../platform/i18n/index.js";
 import { described, message } from "./described.js";
 
@@ -22,7 +24,22 @@ const Timestamp = Type.String({ format: "date-time", ...described("api.schema.ti
 const Day = Type.String({ format: "date", ...described("api.schema.day") });
 /** User HTML fields are returned sanitized; on input they take plain text or HTML, as the forms do. */
 const Html = (what: MessageKey, maxLength?: number) => Type.String({ ...described("api.schema.html", { description: message(what) }), ...(maxLength ? { maxLength } : {}) });
-const TagName = Type.String({ minLength: 1, maxLength: WORK_TAG_LENGTH, pattern: "^[^,，、]+$", ...described("api.schema.tag_name") });
+
+// Patterns state the archive's rules that are about characters (src/works/schema.ts and the
+// comments' and search's own checks run after them, and must never refuse what these accept).
+// Written with \uXXXX escapes only, so that they mean the same with and without the `u` flag:
+// TypeBox compiles them without it, JSON Schema validators with it.
+const u = (text: string) => [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+/** Characters the plain-text fields drop (src/platform/html/sanitize.ts: stripControlChars) or trim. */
+const INVISIBLE = "\\s\\u0000-\\u001f\\u007f";
+/** Somewhere a character that is not a space or a control character: the field is not blank. */
+const NOT_BLANK = `[^${INVISIBLE}]`;
+const TagName = Type.String({
+  minLength: 1,
+  maxLength: WORK_TAG_LENGTH,
+  pattern: `^[^${u(TAG_FORBIDDEN_CHARS)}]*[^${u(TAG_FORBIDDEN_CHARS)}${INVISIBLE}][^${u(TAG_FORBIDDEN_CHARS)}]*$`,
+  ...described("api.schema.tag_name", { max: WORK_TAG_LENGTH, chars: [...TAG_FORBIDDEN_CHARS].join(" ") }),
+});
 
 // ---- parameters ---------------------------------------------------------------------------------
 
@@ -56,7 +73,7 @@ export const ListingQuery = Type.Object({
       [`work_search[${c.sidebarRange.to}]`, Type.Optional(Type.String({ maxLength: 20, ...described("api.schema.range_to", bound) }))],
     ];
   })),
-  "work_search[query]": Type.Optional(Type.String({ maxLength: 2000, ...described("api.schema.query_within") })),
+  "work_search[query]": Type.Optional(Type.String({ maxLength: SEARCH_LIMITS.maxLength, ...described("api.schema.query_within", searchLimits()) })),
   "work_search[language_id]": Type.Optional(Type.String({ maxLength: 20, ...described("api.schema.language_filter") })),
   ...Object.fromEntries(FACET_TYPES.flatMap(({ type, param }) => [
     [`include_work_search[${param}][]`, TagIds("include", type)],
@@ -64,8 +81,13 @@ export const ListingQuery = Type.Object({
   ])),
 });
 
+/** The search language's limits, named in the descriptions of the fields that take it. */
+function searchLimits() {
+  return { max: SEARCH_LIMITS.maxLength, terms: SEARCH_LIMITS.maxTerms, depth: SEARCH_LIMITS.maxDepth, wildcards: SEARCH_LIMITS.maxWildcards, prefix: SEARCH_LIMITS.minPrefixLength };
+}
+
 export const SearchQuery = Type.Object({
-  q: Type.String({ minLength: 1, maxLength: 1000, ...described("api.schema.search_q") }),
+  q: Type.String({ minLength: 1, maxLength: SEARCH_LIMITS.maxLength, ...described("api.schema.search_q", searchLimits()) }),
   page: Type.Optional(Page),
 });
 
@@ -298,7 +320,7 @@ export const CommentListQuery = Type.Object({ page: Type.Optional(Page), chapter
 
 export const NewCommentBody = Type.Object(
   {
-    content: Type.String({ minLength: 1, maxLength: 10_000, ...described("api.schema.new_comment_content") }),
+    content: Type.String({ minLength: 1, maxLength: 10_000, pattern: NOT_BLANK, ...described("api.schema.new_comment_content") }),
     chapter_id: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID, ...described("api.schema.new_comment_chapter_id") })),
     parent_id: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID, ...described("api.schema.new_comment_parent_id") })),
   },
@@ -315,12 +337,18 @@ const ChapterFields = {
   summary: Type.String({ maxLength: LIMITS.summary }),
   notes: Type.String({ maxLength: LIMITS.notes }),
   endnotes: Type.String({ maxLength: LIMITS.notes }),
-  content: Type.String({ minLength: 1, maxLength: LIMITS.chapterMax, ...described("api.schema.chapter_content", { min: LIMITS.chapterMin, max: LIMITS.chapterMax }) }),
+  // At least chapterMin characters once trimmed: two non-spaces that far apart.
+  content: Type.String({
+    minLength: LIMITS.chapterMin,
+    maxLength: LIMITS.chapterMax,
+    pattern: `\\S[\\s\\S]{${LIMITS.chapterMin - 2},}\\S`,
+    ...described("api.schema.chapter_content", { min: LIMITS.chapterMin, max: LIMITS.chapterMax }),
+  }),
 };
 
 // Relationships and characters need no words beyond their names; their empty description is kept
 // so that the published OpenAPI document stays as it was.
-const TagList = (what?: MessageKey) => Type.Array(TagName, { maxItems: MAX_USER_TAGS * 2, ...(what ? described(what) : { description: "" }) });
+const TagList = (what?: MessageKey, params?: Parameters<typeof described>[1]) => Type.Array(TagName, { maxItems: MAX_USER_TAGS * 2, ...(what ? described(what, params) : { description: "" }) });
 
 /** AO3's "Add to series" on the work form: one of the caller's series, or a new one. */
 const SeriesMembership = Type.Object(
@@ -334,16 +362,16 @@ const SeriesMembership = Type.Object(
 export type SeriesMembership = Static<typeof SeriesMembership>;
 
 const WorkFields = {
-  title: Type.String({ minLength: 1, maxLength: LIMITS.title }),
+  title: Type.String({ minLength: 1, maxLength: LIMITS.title, pattern: NOT_BLANK }),
   pseud_ids: Type.Array(Type.Integer({ minimum: 1, maximum: MAX_ID }), { minItems: 1, maxItems: 50, ...described("api.schema.pseud_ids") }),
   rating: Type.Union(RATINGS.map((r) => Type.Literal(r.name))),
   warnings: Type.Array(Type.Union(WARNINGS.map((w) => Type.Literal(w.name))), { minItems: 1, maxItems: WARNINGS.length, ...described("api.schema.warnings") }),
   categories: Type.Array(Type.Union(CATEGORIES.map((c) => Type.Literal(c.name))), { maxItems: CATEGORIES.length }),
-  fandoms: TagList("api.schema.at_least_one"),
+  fandoms: Type.Array(TagName, { minItems: 1, maxItems: MAX_USER_TAGS * 2, ...described("api.schema.at_least_one") }),
   relationships: TagList(),
   characters: TagList(),
-  freeforms: TagList("api.schema.freeforms"),
-  language: Type.String({ maxLength: 20, ...described("api.schema.language") }),
+  freeforms: TagList("api.schema.freeforms", { max: MAX_USER_TAGS }),
+  language: Type.Union(LANGUAGES.map((l) => Type.Literal(l.code)), described("api.schema.language")),
   summary: Type.String({ maxLength: LIMITS.summary }),
   notes: Type.String({ maxLength: LIMITS.notes }),
   endnotes: Type.String({ maxLength: LIMITS.notes }),
@@ -366,7 +394,7 @@ export const NewWorkBody = Type.Object(
     title: WorkFields.title,
     rating: WorkFields.rating,
     warnings: WorkFields.warnings,
-    fandoms: Type.Array(TagName, { minItems: 1, maxItems: MAX_USER_TAGS * 2, ...described("api.schema.at_least_one") }),
+    fandoms: WorkFields.fandoms,
     draft: Type.Optional(Type.Boolean(described("api.schema.draft"))),
     chapter: NewChapterBody,
   },

@@ -80,6 +80,8 @@ export const DEFAULT_RATING = "Not Rated";
 export const DEFAULT_WARNING = "Creator Chose Not To Use Archive Warnings";
 
 // Tag names cannot hold these (AO3's list); commas separate tags in a field.
+/** The characters a tag name cannot hold, for other descriptions of the rule (the API's schema). */
+export const TAG_FORBIDDEN_CHARS = ",，、*<>^{}=`\\%";
 const FORBIDDEN = /[,，、*<>^{}=`\\%]/u;
 
 /** Problems with one tag name, or [] when it is fine. */

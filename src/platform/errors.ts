@@ -24,6 +24,7 @@ export const ERRORS = {
   TOKEN_REQUIRED: { status: 401, message: "error.TOKEN_REQUIRED" },
   TOKEN_INVALID: { status: 401, message: "error.TOKEN_INVALID" },
   TOKEN_SCOPE: { status: 403, message: "error.TOKEN_SCOPE" },
+  METHOD_NOT_ALLOWED: { status: 405, message: "error.METHOD_NOT_ALLOWED" },
   INTERNAL: { status: 500, message: "error.INTERNAL" },
 } as const satisfies Record<string, { status: number; message: MessageKey }>;
 

@@ -6,7 +6,7 @@ export { formToQuery, readSearchForm } from "./form.js";
 export { chaptersFound } from "./found-chapters.js";
 export { matchingThroughIndex } from "./indexed-listing.js";
 export { searchWorks } from "./listing.js";
-export { parseSearchQuery } from "./query-language.js";
+export { parseSearchQuery, SEARCH_LIMITS } from "./query-language.js";
 export { compileHints } from "./query.js";
 export { reindexAll } from "./reindex.js";
 export { searchRoutes } from "./routes.js";
