@@ -207,6 +207,7 @@ function ApiDocsPage({ endpoints, base, tokensHref }: { endpoints: Endpoint[]; b
             </>
           ))}
         </dl>
+        <p safe>{t("api.strict_contract")}</p>
       </section>
       <section id="api-limits" aria-labelledby="api-limits-h">
         <h3 safe class="heading" id="api-limits-h">{t("api.rate_limits")}</h3>

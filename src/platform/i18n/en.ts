@@ -1377,6 +1377,7 @@ export const en = {
   "admin.two_factor_admins_required": "Required for admins: an admin without it is sent to set it up before any admin page",
   "admin.two_factor_admins_yourself_first": "Turn on two-factor authentication on your own account first, or you would be sent away from this page.",
   // strict API (src/api/plugin.ts, src/api/openapi.ts, the API docs page)
+  "api.strict_contract": "Numbers in paths and query strings are written in decimal digits only (no sign, leading zeros, spaces, decimal point or hexadecimal): anything else, or a number past the largest id, is a 400 naming the parameter. A method a path does not take is a 405 with an Allow header; a path the API does not have is a 404. An Authorization header that is not a live token is a 401 on every operation, public reads included: send none to read as a guest. Answers to a token carry Cache-Control: private, and every answer Vary: Authorization. The schemas state every rule the archive checks that a schema can state (a request they refuse is a 400); a 422 is left for the rules that depend on the archive's state or the date, each named in its field's description.",
   "error.METHOD_NOT_ALLOWED": "This path does not take {method}; it takes {allowed} (the Allow header lists them).",
 } as const;
 
