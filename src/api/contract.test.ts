@@ -106,7 +106,10 @@ function arbitraryOf(raw: Json, defs: Json, known: Known): fc.Arbitrary<unknown>
       const typed = fc.string({ unit: CHAR, minLength: min, maxLength: Math.min(max, min + 40) });
       const atMost = max <= 5_000 ? fc.string({ unit: CHAR, minLength: max, maxLength: max }) : fc.constant("");
       const patterned = schema.pattern ? fc.stringMatching(new RegExp(schema.pattern, "u")) : typed;
-      return fc.oneof({ weight: 2, arbitrary: typed }, { weight: 2, arbitrary: patterned }, { weight: 1, arbitrary: atMost }, { weight: 3, arbitrary: fc.constantFrom(...known.strings) }).filter(fits);
+      // Blank-ish text at the edges of the rules: a little text inside much space.
+      const space = fc.string({ unit: fc.constantFrom(" ", "\n", "\t", "\u00a0"), maxLength: 12 });
+      const padded = fc.tuple(space, fc.string({ unit: CHAR, maxLength: 12 }), space).map((parts) => parts.join(""));
+      return fc.oneof({ weight: 2, arbitrary: typed }, { weight: 2, arbitrary: padded }, { weight: 2, arbitrary: patterned }, { weight: 1, arbitrary: atMost }, { weight: 3, arbitrary: fc.constantFrom(...known.strings) }).filter(fits);
     }
     case "array": {
       const minLength = schema.minItems ?? 0;
