@@ -54,6 +54,7 @@ const UNSTATABLE: { field: string; message: MessageKey; why: string; when?: (req
   { field: "parent_id", message: "error.NOT_FOUND", why: "which comments exist" },
   { field: "chapter_id", message: "error.NOT_FOUND", why: "which chapters exist" },
   { field: "id", message: "api.bookmark_draft", why: "whether the work is a draft" },
+  { field: "series.id", message: "series.not_yours", why: "whose series it is depends on the caller" },
 ];
 /** 400s a schema-valid request may get: the search language's grammar. */
 const GRAMMAR_FIELDS = new Set(["q", "work_search[query]"]);

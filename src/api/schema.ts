@@ -350,16 +350,24 @@ const ChapterFields = {
 // so that the published OpenAPI document stays as it was.
 const TagList = (what?: MessageKey, params?: Parameters<typeof described>[1]) => Type.Array(TagName, { maxItems: MAX_USER_TAGS * 2, ...(what ? described(what, params) : { description: "" }) });
 
-/** AO3's "Add to series" on the work form: one of the caller's series, or a new one. */
-const SeriesMembership = Type.Object(
-  {
-    id: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID, ...described("api.schema.series_membership_id") })),
-    title: Type.Optional(Type.String({ minLength: 1, maxLength: SERIES_LIMITS.title, ...described("api.schema.series_membership_title") })),
-    part: Type.Optional(Type.Integer({ minimum: 1, maximum: 999_999, ...described("api.schema.series_membership_part") })),
-  },
-  { additionalProperties: false, ...described("api.schema.series_membership") },
+/**
+ * AO3's "Add to series" on the work form: one of the caller's series (by id, at a part), or a new
+ * one (by a title that is not blank; it begins with this work as part 1). The two shapes are two
+ * schemas, so that the document states "an id or a title, not both" and "a new series' part is 1".
+ */
+const SeriesPart = Type.Integer({ minimum: 1, maximum: 999_999, ...described("api.schema.series_membership_part") });
+const SeriesMembership = Type.Union(
+  [
+    Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID, ...described("api.schema.series_membership_id") }), part: Type.Optional(SeriesPart) }, { additionalProperties: false }),
+    Type.Object(
+      { title: Type.String({ minLength: 1, maxLength: SERIES_LIMITS.title, pattern: NOT_BLANK, ...described("api.schema.series_membership_title") }), part: Type.Optional(Type.Literal(1, described("api.series_new_part"))) },
+      { additionalProperties: false },
+    ),
+  ],
+  described("api.schema.series_membership"),
 );
-export type SeriesMembership = Static<typeof SeriesMembership>;
+/** Either shape, as the handlers read it (they check the same rules again). */
+export type SeriesMembership = { id?: number; title?: string; part?: number };
 
 const WorkFields = {
   title: Type.String({ minLength: 1, maxLength: LIMITS.title, pattern: NOT_BLANK }),
