@@ -18,6 +18,8 @@ import {
   signupMode,
   twoFactorRequiredForAdmins,
 } from "../model/archive-settings.js";
+import { securityTxt, setSecurityTxt } from "../model/archive-settings.js";
+import { readSecurityTxtForm, type SecurityTxtForm, securityTxtFormOf, securityTxtText } from "./security-txt.js";
 
 function SetupPage({ token, values, errors, csrf }: { token: string; values: { login: string; email: string }; errors: FieldErrors; csrf: string }): JSX.Element {
   return (
@@ -73,7 +75,17 @@ interface Settings {
   twoFactorAdmins: boolean;
 }
 
-function SettingsPage({ settings, invitations, errors, csrf }: { settings: Settings; invitations: Invitation[]; errors: FieldErrors; csrf: string }): JSX.Element {
+interface SettingsPageProps {
+  settings: Settings;
+  invitations: Invitation[];
+  errors: FieldErrors;
+  csrf: string;
+  /** The security.txt form's values, and its own errors (it is a form of its own). */
+  securityTxt: SecurityTxtForm;
+  securityTxtErrors?: FieldErrors;
+}
+
+function SettingsPage({ settings, invitations, errors, csrf, securityTxt, securityTxtErrors = {} }: SettingsPageProps): JSX.Element {
   return (
     <>
       <h2 safe class="heading">{t("admin.archive_settings")}</h2>
@@ -122,7 +134,27 @@ function SettingsPage({ settings, invitations, errors, csrf }: { settings: Setti
       ) : (
         ""
       )}
+      <SecurityTxtSettings values={securityTxt} errors={securityTxtErrors} csrf={csrf} />
     </>
+  );
+}
+
+/** The security.txt block of the settings page: its own form, so saving it changes nothing else. */
+function SecurityTxtSettings({ values, errors, csrf }: { values: SecurityTxtForm; errors: FieldErrors; csrf: string }): JSX.Element {
+  return (
+    <section aria-labelledby="security-txt-heading">
+      <h3 safe class="heading" id="security-txt-heading">{t("admin.security_txt.heading")}</h3>
+      <p safe>{t("admin.security_txt.about")}</p>
+      <ErrorSummary errors={errors} />
+      <form method="post" action="/admin/settings/security-txt">
+        <CsrfField csrf={csrf} />
+        <TextArea name="security_txt[contacts]" label={t("admin.security_txt.contacts")} value={values.contacts} errors={errors["security_txt[contacts]"]} hint={t("admin.security_txt.contacts_hint")} rows={3} />
+        <TextField name="security_txt[expires]" label={t("admin.security_txt.expires")} type="date" value={values.expires} errors={errors["security_txt[expires]"]} hint={t("admin.security_txt.expires_hint")} />
+        <p class="actions">
+          <button safe type="submit">{t("admin.security_txt.save")}</button>
+        </p>
+      </form>
+    </section>
   );
 }
 
@@ -132,8 +164,8 @@ async function savedSettings(req: FastifyRequest): Promise<Settings> {
 }
 
 export async function showSettingsPage(req: FastifyRequest, reply: FastifyReply) {
-  const [settings, invitations] = await Promise.all([savedSettings(req), listInvitations(req.db)]);
-  return reply.page(t("admin.archive_settings"), <SettingsPage settings={settings} invitations={invitations} errors={{}} csrf={reply.csrf()} />);
+  const [settings, invitations, security] = await Promise.all([savedSettings(req), listInvitations(req.db), securityTxt(req.db)]);
+  return reply.page(t("admin.archive_settings"), <SettingsPage settings={settings} invitations={invitations} errors={{}} csrf={reply.csrf()} securityTxt={securityTxtFormOf(security)} />);
 }
 
 export async function saveSettings(req: FastifyRequest, reply: FastifyReply) {
@@ -146,8 +178,8 @@ export async function saveSettings(req: FastifyRequest, reply: FastifyReply) {
   // Requiring two-factor of admins without it would send this admin away from this very page.
   if (twoFactorAdmins && !(await hasSecondFactor(req.db, req.viewer.user!.id))) errors.two_factor_admins = [t("admin.two_factor_admins_yourself_first")];
   if (Object.keys(errors).length) {
-    const [saved, invitations] = await Promise.all([savedSettings(req), listInvitations(req.db)]);
-    return reply.page(t("admin.archive_settings"), <SettingsPage settings={saved} invitations={invitations} errors={errors} csrf={reply.csrf()} />, { status: 422 });
+    const [saved, invitations, security] = await Promise.all([savedSettings(req), listInvitations(req.db), securityTxt(req.db)]);
+    return reply.page(t("admin.archive_settings"), <SettingsPage settings={saved} invitations={invitations} errors={errors} csrf={reply.csrf()} securityTxt={securityTxtFormOf(security)} />, { status: 422 });
   }
   await setSetting(req.db, "signup_mode", mode);
   await setTwoFactorRequiredForAdmins(req.db, twoFactorAdmins);
@@ -157,4 +189,22 @@ export async function saveSettings(req: FastifyRequest, reply: FastifyReply) {
 export async function postInvitation(req: FastifyRequest, reply: FastifyReply) {
   await createInvitation(req.db, req.viewer.user!.id);
   return reply.redirect("/admin/settings", 303);
+}
+
+/** Saves (or, both fields empty, removes) the security.txt fields; mistakes shown beside the fields. */
+export async function saveSecurityTxt(req: FastifyRequest, reply: FastifyReply) {
+  const read = readSecurityTxtForm(req.body, new Date());
+  if (!read.ok) {
+    const [settings, invitations] = await Promise.all([savedSettings(req), listInvitations(req.db)]);
+    return reply.page(t("admin.archive_settings"), <SettingsPage settings={settings} invitations={invitations} errors={{}} csrf={reply.csrf()} securityTxt={read.form} securityTxtErrors={read.errors} />, { status: 422 });
+  }
+  await req.db.transaction().execute((trx) => setSecurityTxt(trx, read.value));
+  return reply.redirect("/admin/settings", 303);
+}
+
+/** `/.well-known/security.txt`: the fields an admin set, or 404 while there are none. */
+export async function showSecurityTxt(req: FastifyRequest, reply: FastifyReply) {
+  const security = await securityTxt(req.db);
+  if (!security) return reply.error("NOT_FOUND");
+  return reply.type("text/plain; charset=utf-8").header("cache-control", "public, max-age=3600").send(securityTxtText(security, req.config.publicUrl));
 }

@@ -8,4 +8,7 @@ export const adminRoutes = [
   get("/admin/settings", h.showSettingsPage, { guard: "admin" }),
   post("/admin/settings", h.saveSettings, { guard: "admin" }),
   post("/admin/invitations", h.postInvitation, { guard: "admin" }),
+  // security.txt (RFC 9116): set by an admin, read by anyone
+  post("/admin/settings/security-txt", h.saveSecurityTxt, { guard: "admin" }),
+  get("/.well-known/security.txt", h.showSecurityTxt),
 ];

@@ -87,3 +87,30 @@ export async function redeemInvitation(db: DbOrTrx, code: string, userId: number
 export function listInvitations(db: DbOrTrx) {
   return db.selectFrom("invitations").leftJoin("users", "users.id", "invitations.used_by_user_id").select(["invitations.code", "invitations.created_at", "invitations.used_at", "users.login as used_by"]).orderBy("invitations.id", "desc").limit(200).execute();
 }
+
+// security.txt (RFC 9116): who to tell about a vulnerability, set on /admin/settings and served
+// at /.well-known/security.txt. Absent until an admin fills it in.
+
+export interface SecurityTxt {
+  /** URIs, each mailto:, https: or tel:, in the admin's order. */
+  contacts: string[];
+  /** When the file stops being trustworthy (RFC 3339, UTC). */
+  expires: string;
+}
+
+/** The archive's security.txt fields, or null when no admin has set them. */
+export async function securityTxt(db: DbOrTrx): Promise<SecurityTxt | null> {
+  const [contacts, expires] = await Promise.all([getSetting(db, "security_txt_contacts"), getSetting(db, "security_txt_expires")]);
+  if (!contacts || !expires) return null;
+  return { contacts: contacts.split("\n"), expires };
+}
+
+/** Sets the security.txt fields, or removes them (null), so the file is no longer served. */
+export async function setSecurityTxt(db: DbOrTrx, value: SecurityTxt | null): Promise<void> {
+  if (value === null) {
+    await db.deleteFrom("settings").where("key", "in", ["security_txt_contacts", "security_txt_expires"]).execute();
+    return;
+  }
+  await setSetting(db, "security_txt_contacts", value.contacts.join("\n"));
+  await setSetting(db, "security_txt_expires", value.expires);
+}

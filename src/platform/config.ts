@@ -33,6 +33,15 @@ export interface Config {
    * addresses and CIDR ranges. Passed to Fastify's `trustProxy`.
    */
   trustProxy: TrustProxy;
+  /** Outside images in user HTML are served through the archive's image proxy (on unless IMAGE_PROXY=off). */
+  imageProxy: boolean;
+  /** Memory the image proxy may keep fetched images in, per process, in megabytes (0: no cache). */
+  imageProxyCacheMb: number;
+  /**
+   * Tests only, never read from the environment: 127.0.0.1 on exactly this port passes the image
+   * proxy's address check, so its success path can be tested against a local server.
+   */
+  unsafeImageProxyTestPort?: number;
 }
 
 /** See Config.trustProxy. */
@@ -57,6 +66,8 @@ export const CONFIG_OPTIONS: Option[] = [
   { env: "SMTP_URL", doc: "Send mail through this SMTP server (smtp://USER:PASS@HOST:PORT or smtps://…); SMTP_URL_FILE reads it from a file. Unset, mail is written as .eml files into DATA_DIR/mail/outbox.", secret: true },
   { env: "MAIL_FROM", doc: "From address of the archive's mail (default Fanfold <noreply@HOST of PUBLIC_URL>)." },
   { env: "TRUST_PROXY", doc: "Proxies whose X-Forwarded-For is believed: a comma-separated list of their addresses and CIDR ranges (127.0.0.1,10.0.0.0/8), or, while HOST is a loopback address, a number of hops (1 for one reverse proxy on the same machine). Unset, no forwarded header is believed and every client is known by the address that connected." },
+  { env: "IMAGE_PROXY", doc: "on (default): outside images in works, comments and other user HTML reach readers through the archive's image proxy; off: readers' browsers fetch them from their own servers." },
+  { env: "IMAGE_PROXY_CACHE_MB", doc: "Memory each process keeps proxied images in, in megabytes (default 64; 0 for none)." },
   { env: "FANFOLD_LOCALE", doc: "Language of pages, feeds and mail: en (default), or pseudo to check that every word comes from the message catalogue." },
 ];
 
@@ -123,6 +134,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     mailFrom: env.MAIL_FROM || `Fanfold <noreply@${new URL(publicUrl).hostname}>`,
     locale: readLocale(env),
     trustProxy: readTrustProxy(env, host),
+    imageProxy: readOnOff(env, "IMAGE_PROXY", true),
+    imageProxyCacheMb: readInt(env, "IMAGE_PROXY_CACHE_MB", 64, 0, 65536),
   };
 }
 
@@ -166,6 +179,14 @@ function isProxyEntry(entry: string): boolean {
   if (prefix === undefined) return true;
   const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
   return bits >= 0 && bits <= (version === 4 ? 32 : 128);
+}
+
+function readOnOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = (env[name] ?? "").trim().toLowerCase();
+  if (raw === "") return fallback;
+  if (raw === "on" || raw === "true" || raw === "1") return true;
+  if (raw === "off" || raw === "false" || raw === "0") return false;
+  throw new ConfigError(`${name} must be on or off, not "${env[name]}".`);
 }
 
 function readLocale(env: NodeJS.ProcessEnv): Locale {

@@ -26,6 +26,16 @@ export const ERRORS = {
   TOKEN_SCOPE: { status: 403, message: "error.TOKEN_SCOPE" },
   METHOD_NOT_ALLOWED: { status: 405, message: "error.METHOD_NOT_ALLOWED" },
   INTERNAL: { status: 500, message: "error.INTERNAL" },
+  // The image proxy (src/platform/image-proxy): a refusal is a 4xx; only an unreachable or failing
+  // image server is a 5xx (502, 504), since that is the image server's fault, not the request's.
+  IMAGE_PROXY_BAD_LINK: { status: 400, message: "error.IMAGE_PROXY_BAD_LINK" },
+  IMAGE_PROXY_NOT_SIGNED: { status: 403, message: "error.IMAGE_PROXY_NOT_SIGNED" },
+  IMAGE_PROXY_ADDRESS_REFUSED: { status: 403, message: "error.IMAGE_PROXY_ADDRESS_REFUSED" },
+  IMAGE_PROXY_TOO_MANY_REDIRECTS: { status: 400, message: "error.IMAGE_PROXY_TOO_MANY_REDIRECTS" },
+  IMAGE_PROXY_NOT_AN_IMAGE: { status: 415, message: "error.IMAGE_PROXY_NOT_AN_IMAGE" },
+  IMAGE_PROXY_TOO_LARGE: { status: 413, message: "error.IMAGE_PROXY_TOO_LARGE" },
+  IMAGE_PROXY_UPSTREAM: { status: 502, message: "error.IMAGE_PROXY_UPSTREAM" },
+  IMAGE_PROXY_TIMEOUT: { status: 504, message: "error.IMAGE_PROXY_TIMEOUT" },
 } as const satisfies Record<string, { status: number; message: MessageKey }>;
 
 export type ErrorCode = keyof typeof ERRORS;

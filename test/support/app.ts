@@ -19,6 +19,8 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
     mailFrom: "Fanfold <noreply@127.0.0.1>",
     locale: "en",
     trustProxy: false,
+    imageProxy: true,
+    imageProxyCacheMb: 8,
     ...overrides,
   };
 }

@@ -11,6 +11,8 @@ import type { Config } from "../config.js";
 import type { Db } from "../db/index.js";
 import { ERRORS, type ErrorCode } from "../errors.js";
 import { formatNumber, t } from "../i18n/index.js";
+import { ImageLinkSigner, proxyOutsideImages } from "../image-proxy/links.js";
+import { registerImageProxy } from "../image-proxy/route.js";
 import { field, parseFormBody } from "./forms-parser.js";
 import { Layout } from "./layout.js";
 import type { RouteDef } from "./routes.js";
@@ -55,6 +57,16 @@ export interface HttpDeps {
   onRoute?(route: RouteOptions): void;
 }
 
+/**
+ * Browser features no page of the archive uses, switched off for its pages and anything embedded
+ * in them. Only features Chromium and Firefox recognise are named: an unknown one is a console error.
+ */
+export const PERMISSIONS_POLICY = [
+  "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "geolocation", "gyroscope",
+  "magnetometer", "microphone", "midi", "payment", "picture-in-picture", "screen-wake-lock", "usb",
+  "xr-spatial-tracking",
+].map((feature) => `${feature}=()`).join(", ");
+
 const PUBLIC_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "../../../public");
 
 function wantsJson(req: FastifyRequest): boolean {
@@ -93,7 +105,9 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        imgSrc: ["'self'", "https:", "data:"],
+        // With the image proxy on, outside images arrive from our own origin; off, readers'
+        // browsers fetch https images from wherever the writer put them.
+        imgSrc: config.imageProxy ? ["'self'", "data:"] : ["'self'", "https:", "data:"],
         styleSrc: ["'self'"],
         scriptSrc: ["'self'"],
         formAction: ["'self'"],
@@ -103,6 +117,12 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
       },
     },
     hsts: secureCookies,
+    // One frame policy: no page may be framed, said the old way for old browsers and the CSP way
+    // (frame-ancestors 'none' above) for the rest, the two agreeing.
+    xFrameOptions: { action: "deny" },
+  });
+  app.addHook("onRequest", async (_req, reply) => {
+    reply.header("permissions-policy", PERMISSIONS_POLICY);
   });
   await app.register(cookie, { secret: config.secret });
   await app.register(formbody, { parser: parseFormBody, bodyLimit: config.bodyLimit });
@@ -132,6 +152,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     self._csrfToken ??= this.generateCsrf();
     return self._csrfToken;
   });
+  const imageLinks = config.imageProxy ? new ImageLinkSigner(config.secret) : null;
   app.decorateReply("page", function (this: FastifyReply, title: string, body: JSX.Element, options = {}) {
     const status = options.status ?? 200;
     const feed = status === 200 ? deps.feedLinkFor?.(this.request.url) : null;
@@ -141,7 +162,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     return this.code(status)
       .header("content-type", "text/html; charset=utf-8")
       .header("cache-control", "private, no-store")
-      .send(html);
+      .send(imageLinks ? proxyOutsideImages(html, imageLinks) : html);
   });
   app.decorateReply("error", function (this: FastifyReply, code: ErrorCode, params = {}) {
     const entry = ERRORS[code];
@@ -187,6 +208,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
       handler: route.handler,
     });
   }
+
+  if (config.imageProxy) registerImageProxy(app, config);
 
   app.setNotFoundHandler((req, reply) => reply.error("NOT_FOUND"));
   app.setErrorHandler((error: FastifyError & { retryAfter?: number }, req, reply) => {

@@ -1379,6 +1379,31 @@ export const en = {
   // strict API (src/api/plugin.ts, src/api/openapi.ts, the API docs page)
   "api.strict_contract": "Numbers in paths and query strings are written in decimal digits only (no sign, leading zeros, spaces, decimal point or hexadecimal): anything else, or a number past the largest id, is a 400 naming the parameter. A method a path does not take is a 405 with an Allow header; a path the API does not have is a 404. An Authorization header that is not a live token is a 401 on every operation, public reads included: send none to read as a guest. Answers to a token carry Cache-Control: private, and every answer Vary: Authorization. The schemas state every rule the archive checks that a schema can state (a request they refuse is a 400); a 422 is left for the rules that depend on the archive's state or the date, each named in its field's description.",
   "error.METHOD_NOT_ALLOWED": "This path does not take {method}; it takes {allowed} (the Allow header lists them).",
+  // image proxy (src/platform/image-proxy): what a reader's browser gets instead of a picture
+  "error.IMAGE_PROXY_BAD_LINK": "This image link is not one the archive's image proxy can use.",
+  "error.IMAGE_PROXY_NOT_SIGNED": "This image link was not made by this archive, so its image proxy will not fetch it.",
+  "error.IMAGE_PROXY_ADDRESS_REFUSED": "The image's address is on a private or reserved network, so the archive will not fetch it.",
+  "error.IMAGE_PROXY_TOO_MANY_REDIRECTS": "The image's address redirected too many times.",
+  "error.IMAGE_PROXY_NOT_AN_IMAGE": "The address does not lead to a PNG, JPEG, GIF, WebP or AVIF image.",
+  "error.IMAGE_PROXY_TOO_LARGE": "The image is larger than the archive passes on ({limit}).",
+  "error.IMAGE_PROXY_UPSTREAM": "The image's server could not be reached or did not send the image.",
+  "error.IMAGE_PROXY_TIMEOUT": "The image's server did not answer in time.",
+  "ui.megabytes": "{n} MB",
+  // security.txt (RFC 9116) on the admin settings page (src/admin/security-txt.ts)
+  "admin.security_txt.heading": "Security contact (security.txt)",
+  "admin.security_txt.about": "Tells people who find a security problem in this archive how to reach you, at /.well-known/security.txt. Leave both fields empty to serve no file.",
+  "admin.security_txt.contacts": "Contacts",
+  "admin.security_txt.contacts_hint": "One a line: an email address, mailto:…, https://… or tel:….",
+  "admin.security_txt.expires": "Valid until",
+  "admin.security_txt.expires_hint": "At most a year ahead; come back and renew it before then.",
+  "admin.security_txt.save": "Save security contact",
+  "admin.security_txt.contacts_missing": "Give at least one contact, or empty both fields to serve no file.",
+  "admin.security_txt.too_many_contacts": "Give at most {max} contacts.",
+  "admin.security_txt.contact_invalid": "\"{value}\" is not an email address or a mailto:, https:// or tel: address.",
+  "admin.security_txt.expires_missing": "Give the date until which these contacts are valid.",
+  "admin.security_txt.expires_invalid": "Give a date as YYYY-MM-DD.",
+  "admin.security_txt.expires_past": "The date must be in the future.",
+  "admin.security_txt.expires_too_far": "The date must be at most a year ahead.",
 } as const;
 
 export type MessageKey = keyof typeof en;
