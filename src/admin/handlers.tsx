@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { ChoiceGroup, CsrfField, ErrorSummary, type FieldErrors, isoDate, TextField } from "../platform/http/components.js";
+import { ChoiceGroup, CsrfField, ErrorSummary, type FieldErrors, isoDate, TextArea, TextField } from "../platform/http/components.js";
 import { field } from "../platform/http/forms-parser.js";
 import { queryParam } from "../platform/http/routes.js";
 import { t } from "../platform/i18n/index.js";
@@ -11,14 +11,15 @@ import {
   createInvitation,
   isSetupToken,
   listInvitations,
+  securityTxt,
   SIGNUP_MODES,
   type SignupMode,
+  setSecurityTxt,
   setSetting,
   setTwoFactorRequiredForAdmins,
   signupMode,
   twoFactorRequiredForAdmins,
 } from "../model/archive-settings.js";
-import { securityTxt, setSecurityTxt } from "../model/archive-settings.js";
 import { readSecurityTxtForm, type SecurityTxtForm, securityTxtFormOf, securityTxtText } from "./security-txt.js";
 
 function SetupPage({ token, values, errors, csrf }: { token: string; values: { login: string; email: string }; errors: FieldErrors; csrf: string }): JSX.Element {
