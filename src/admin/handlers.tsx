@@ -60,6 +60,7 @@ export async function createFirstAdmin(req: FastifyRequest, reply: FastifyReply)
   await clearSetupToken(req.db);
   const session = await startSession(req.db, created.value.id, req.config.sessionDays);
   reply.setCookie(SESSION_COOKIE, session, { path: "/", httpOnly: true, sameSite: "lax", secure: req.config.publicUrl.startsWith("https:") });
+  reply.rotateCsrf();
   return reply.redirect("/admin/settings", 303);
 }
 

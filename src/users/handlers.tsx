@@ -27,6 +27,7 @@ async function logIn(req: FastifyRequest, reply: FastifyReply, userId: number) {
     secure: req.config.publicUrl.startsWith("https:"),
     maxAge: req.config.sessionDays * 86_400,
   });
+  reply.rotateCsrf();
 }
 
 export async function showLoginPage(req: FastifyRequest, reply: FastifyReply) {
@@ -129,6 +130,7 @@ export async function checkSecondFactor(req: FastifyRequest, reply: FastifyReply
 export async function logOutUser(req: FastifyRequest, reply: FastifyReply) {
   if (req.viewer.sessionId) await endSession(req.db, req.viewer.sessionId);
   reply.clearCookie(SESSION_COOKIE, { path: "/" });
+  reply.rotateCsrf();
   return reply.redirect("/", 303);
 }
 

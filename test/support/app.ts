@@ -2,6 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { buildApp } from "../../src/app.js";
 import type { Config } from "../../src/platform/config.js";
 import type { Db } from "../../src/platform/db/index.js";
+import { SESSION_COOKIE } from "../../src/platform/http/server.js";
 import { createUser } from "../../src/users/commands.js";
 
 /** A configuration for tests: nothing read from the environment. */
@@ -35,6 +36,9 @@ export class Client {
   constructor(readonly app: FastifyInstance) {}
 
   private remember(res: LightMyRequestResponse) {
+    // Tokens are bound to the session: a log-in or log-out makes the last page's token stale, and
+    // a browser would show a new page (with a new token) before the next form.
+    if ((res.cookies as { name: string }[]).some((c) => c.name === SESSION_COOKIE)) this.csrf = "";
     for (const cookie of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
       if (cookie.value === "" || (cookie.expires && cookie.expires.getTime() < Date.now())) this.cookies.delete(cookie.name);
       else this.cookies.set(cookie.name, cookie.value);

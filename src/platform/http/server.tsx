@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
-import csrf from "@fastify/csrf-protection";
 import formbody from "@fastify/formbody";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
@@ -13,6 +12,7 @@ import { ERRORS, type ErrorCode } from "../errors.js";
 import { formatNumber, t } from "../i18n/index.js";
 import { ImageLinkSigner, proxyOutsideImages } from "../image-proxy/links.js";
 import { registerImageProxy } from "../image-proxy/route.js";
+import { csrfBinding, csrfKey, csrfTokenValid, GUEST_CSRF_COOKIE, isGuestCsrfId, makeCsrfToken, newGuestCsrfId } from "./csrf.js";
 import { field, parseFormBody } from "./forms-parser.js";
 import { Layout } from "./layout.js";
 import type { RouteDef } from "./routes.js";
@@ -27,8 +27,13 @@ declare module "fastify" {
   interface FastifyReply {
     /** Sends a full page in the site layout. */
     page(title: string, body: JSX.Element, options?: { status?: number; mainClass?: string }): FastifyReply;
-    /** A CSRF token for forms on this page (one per response). */
+    /** A CSRF token for forms on this page (one per response), bound to the viewer's session or guest id. */
     csrf(): string;
+    /**
+     * Replaces the guest's CSRF id and forgets this response's token: called when a session starts
+     * or ends, so that no token (or planted cookie) from before is accepted after.
+     */
+    rotateCsrf(): void;
     /** Sends the catalogue's error page (or JSON problem) for a code. */
     error(code: ErrorCode, params?: Record<string, string | number>): FastifyReply;
   }
@@ -126,12 +131,6 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   });
   await app.register(cookie, { secret: config.secret });
   await app.register(formbody, { parser: parseFormBody, bodyLimit: config.bodyLimit });
-  await app.register(csrf, {
-    sessionPlugin: "@fastify/cookie",
-    cookieKey: "fanfold_csrf",
-    cookieOpts: { signed: true, httpOnly: true, sameSite: "lax", path: "/", secure: secureCookies },
-    getToken: (req) => field(req.body, "authenticity_token") || (req.headers["x-csrf-token"] as string | undefined),
-  });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, context) => {
@@ -147,12 +146,31 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   app.decorateRequest("viewer", null as unknown as Viewer);
   app.decorateRequest("config", null as unknown as Config);
 
+  const tokenKey = csrfKey(config.secret);
+  const guestCookieOptions = { path: "/", httpOnly: true, sameSite: "lax" as const, secure: secureCookies };
+  type CsrfState = { _csrfToken?: string; _guestCsrfId?: string };
+  /** The guest id this response works with: the request's, or a new one set as a cookie. */
+  function guestIdFor(reply: FastifyReply & CsrfState): string {
+    if (reply._guestCsrfId) return reply._guestCsrfId;
+    const sent = reply.request.cookies[GUEST_CSRF_COOKIE];
+    if (isGuestCsrfId(sent)) return (reply._guestCsrfId = sent);
+    reply._guestCsrfId = newGuestCsrfId();
+    reply.setCookie(GUEST_CSRF_COOKIE, reply._guestCsrfId, guestCookieOptions);
+    return reply._guestCsrfId;
+  }
   app.decorateReply("csrf", function (this: FastifyReply) {
-    const self = this as FastifyReply & { _csrfToken?: string };
-    self._csrfToken ??= this.generateCsrf();
+    const self = this as FastifyReply & CsrfState;
+    const sessionId = this.request.viewer?.sessionId ?? null;
+    self._csrfToken ??= makeCsrfToken(tokenKey, csrfBinding(sessionId, sessionId ? undefined : guestIdFor(self))!);
     return self._csrfToken;
   });
   const imageLinks = config.imageProxy ? new ImageLinkSigner(config.secret) : null;
+  app.decorateReply("rotateCsrf", function (this: FastifyReply) {
+    const self = this as FastifyReply & CsrfState;
+    self._csrfToken = undefined;
+    self._guestCsrfId = newGuestCsrfId();
+    this.setCookie(GUEST_CSRF_COOKIE, self._guestCsrfId, guestCookieOptions);
+  });
   app.decorateReply("page", function (this: FastifyReply, title: string, body: JSX.Element, options = {}) {
     const status = options.status ?? 200;
     const feed = status === 200 ? deps.feedLinkFor?.(this.request.url) : null;
@@ -179,13 +197,16 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     req.viewer = await deps.loadViewer(db, req.cookies[SESSION_COOKIE]);
   });
 
-  // CSRF on every state change. It runs as preHandler because the token is in the form body,
-  // which is not parsed yet at onRequest.
+  // CSRF on every state change (src/platform/http/csrf.ts). It runs as preHandler because the
+  // token is in the form body, which is not parsed yet at onRequest.
   // Routes authenticated by token only (the JSON API) are left out: no cookie acts there.
-  app.addHook("preHandler", (req, reply, done) => {
-    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return done();
-    if (req.routeOptions.config?.tokenOnly) return done();
-    app.csrfProtection(req, reply, done);
+  app.addHook("preHandler", async (req, reply) => {
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return;
+    if (req.routeOptions.config?.tokenOnly) return;
+    const token = field(req.body, "authenticity_token") || (req.headers["x-csrf-token"] as string | undefined);
+    const guestId = req.cookies[GUEST_CSRF_COOKIE];
+    const binding = csrfBinding(req.viewer.sessionId, isGuestCsrfId(guestId) ? guestId : undefined);
+    if (!csrfTokenValid(tokenKey, binding, token)) return reply.error("CSRF_INVALID");
   });
 
   for (const route of deps.routes) {
@@ -214,7 +235,6 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   app.setNotFoundHandler((req, reply) => reply.error("NOT_FOUND"));
   app.setErrorHandler((error: FastifyError & { retryAfter?: number }, req, reply) => {
     if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") return reply.error("BODY_TOO_LARGE", { limit: t("ui.kilobytes", { n: formatNumber(Math.round(config.bodyLimit / 1024)) }) });
-    if (error.code?.startsWith("FST_CSRF_")) return reply.error("CSRF_INVALID");
     if (error.statusCode === 429) {
       reply.header("retry-after", String(error.retryAfter ?? 60));
       return reply.error("RATE_LIMITED", { seconds: error.retryAfter ?? 60 });
