@@ -156,6 +156,7 @@ export async function getUser(req: FastifyRequest, reply: FastifyReply) {
     login: user.login,
     url: `${base(req)}${userPath(user.login)}`,
     joined_at: user.created_at,
+    profile: user.profile,
     pseuds: pseuds.map((p) => ({ id: p.id, name: p.name, description: p.description, default: p.is_default === 1 })),
   });
 }

@@ -248,7 +248,8 @@ export const User = Type.Object({
   login: Type.String(),
   url: Type.String(),
   joined_at: Timestamp,
-  pseuds: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), description: Type.String(), default: Type.Boolean() })),
+  profile: Html("api.schema.user_profile"),
+  pseuds: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), description: Html("api.schema.pseud_description"), default: Type.Boolean() })),
 });
 
 export const Me = Type.Object({

@@ -64,11 +64,6 @@ export async function showPseudWorksPage(req: FastifyRequest, reply: FastifyRepl
   return renderListing(req, reply, { kind: "pseud", pseudId: pseud.id }, t("browse.by_by", { by }), `/users/${encodeURIComponent(user.login)}/pseuds/${encodeURIComponent(pseud.name)}/works`);
 }
 
-export async function showPseudPage(req: FastifyRequest, reply: FastifyReply) {
-  const { login, pseud } = req.params as { login: string; pseud: string };
-  return reply.redirect(`/users/${encodeURIComponent(login)}/pseuds/${encodeURIComponent(pseud)}/works`, 303);
-}
-
 export async function showDraftsPage(req: FastifyRequest, reply: FastifyReply) {
   const login = (req.params as { login: string }).login;
   const user = await findUserByLogin(req.db, login);

@@ -7,7 +7,6 @@ export const browseRoutes = [
   get("/works", h.showWorksPage),
   get("/users/:login/works", h.showUserWorksPage),
   get("/users/:login/works/drafts", h.showDraftsPage, { guard: "user" }),
-  get("/users/:login/pseuds/:pseud", h.showPseudPage),
   get("/users/:login/pseuds/:pseud/works", h.showPseudWorksPage),
   get("/tags/:name/works", h.showTagWorksPage),
 ];

@@ -3,7 +3,11 @@ import type { Db, DbOrTrx } from "../platform/db/index.js";
 import { nowIso } from "../platform/db/index.js";
 import type { FieldErrors } from "../platform/http/components.js";
 import type { Role } from "../platform/http/viewer.js";
+import { appendChanges } from "../platform/changes.js";
+import { cleanHtml } from "../platform/html/clean.js";
 import { t } from "../platform/i18n/index.js";
+import { creatorsSortKey } from "../model/sort-keys.js";
+import { refreshWorkSearchFields } from "../search/index.js";
 import { hashPassword, verifyNothing, verifyPassword } from "./passwords.js";
 import { findPseud, findUserById, findUserByLogin, nameKey } from "../model/users.js";
 import { attemptGate, clearFailures, logAttempt, noteFailure } from "./throttle.js";
@@ -147,16 +151,125 @@ export async function changeEmail(db: Db, userId: number, password: string, emai
   return { ok: true, value: null };
 }
 
-/** Adds a pseud to a user. */
-export async function createPseud(db: Db, userId: number, name: string, description: string): Promise<CommandResult<{ id: number }>> {
-  const problems = pseudErrors(name);
-  if (problems.length) return { ok: false, errors: { "pseud[name]": problems } };
-  if (description.length > 500) return { ok: false, errors: { "pseud[description]": [t("form.too_long", { field: t("users.description"), max: 500, length: description.length })] } };
-  if (await findPseud(db, userId, name)) return { ok: false, errors: { "pseud[name]": [t("users.pseud_taken")] } };
-  const row = await db
-    .insertInto("pseuds")
-    .values({ user_id: userId, name, name_key: nameKey(name), description, is_default: 0, created_at: nowIso() })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return { ok: true, value: { id: row.id } };
+// AO3's limits on the text typed (before sanitizing).
+export const PSEUD_DESCRIPTION_MAX = 500;
+export const PROFILE_MAX = 2000;
+
+function htmlLengthErrors(fieldName: string, label: string, value: string, max: number): FieldErrors {
+  return value.length > max ? { [fieldName]: [t("form.too_long", { field: label, max, length: value.length })] } : {};
+}
+
+/** What the pseud forms submit. */
+export interface PseudInput {
+  name: string;
+  description: string;
+  /** Make this the user's default pseud (unticking it on the default changes nothing: one is always the default). */
+  makeDefault: boolean;
+}
+
+async function pseudInputErrors(db: DbOrTrx, userId: number, input: PseudInput, exceptId: number | null): Promise<FieldErrors> {
+  const errors: FieldErrors = htmlLengthErrors("pseud[description]", t("users.description"), input.description, PSEUD_DESCRIPTION_MAX);
+  const problems = pseudErrors(input.name);
+  if (problems.length) errors["pseud[name]"] = problems;
+  else {
+    const same = await findPseud(db, userId, input.name);
+    if (same && same.id !== exceptId) errors["pseud[name]"] = [t("users.pseud_taken")];
+  }
+  return errors;
+}
+
+async function makeDefaultPseud(trx: DbOrTrx, userId: number, pseudId: number): Promise<void> {
+  await trx.updateTable("pseuds").set({ is_default: 0 }).where("user_id", "=", userId).where("id", "!=", pseudId).execute();
+  await trx.updateTable("pseuds").set({ is_default: 1 }).where("id", "=", pseudId).execute();
+}
+
+/** Adds a pseud to a user; its description goes through the sanitizer like every stored HTML field. */
+export async function createPseud(db: Db, userId: number, input: PseudInput): Promise<CommandResult<{ id: number }>> {
+  const errors = await pseudInputErrors(db, userId, input, null);
+  if (Object.keys(errors).length) return { ok: false, errors };
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto("pseuds")
+      .values({ user_id: userId, name: input.name, name_key: nameKey(input.name), description: cleanHtml(input.description, "profile"), is_default: 0, created_at: nowIso() })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    if (input.makeDefault) await makeDefaultPseud(trx, userId, row.id);
+    return { ok: true as const, value: { id: row.id } };
+  });
+}
+
+/**
+ * After pseuds were renamed or merged: the works they sign get their creator sort key, their
+ * search fields and a change-feed row (the listing index knows works by pseud) from what is stored.
+ */
+async function refreshWorksOfPseuds(trx: DbOrTrx, workIds: number[]): Promise<void> {
+  const ids = [...new Set(workIds)];
+  if (ids.length === 0) return;
+  const creators = await trx
+    .selectFrom("work_creators")
+    .innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id")
+    .select(["work_creators.work_id as workId", "pseuds.name as name"])
+    .where("work_creators.work_id", "in", ids)
+    .orderBy("work_creators.work_id")
+    .orderBy("work_creators.position")
+    .execute();
+  for (const workId of ids) {
+    const names = creators.filter((c) => c.workId === workId).map((c) => c.name);
+    await trx.updateTable("works").set({ creators_sort: creatorsSortKey(names) }).where("id", "=", workId).execute();
+  }
+  await refreshWorkSearchFields(trx, ids);
+  await appendChanges(trx, ids, "work");
+}
+
+async function worksOfPseud(trx: DbOrTrx, pseudId: number): Promise<number[]> {
+  return (await trx.selectFrom("work_creators").select("work_id").where("pseud_id", "=", pseudId).execute()).map((r) => r.work_id);
+}
+
+/** Changes a pseud's name, description and whether it is the default, as AO3's pseud edit form does. */
+export async function updatePseud(db: Db, userId: number, pseudId: number, input: PseudInput): Promise<CommandResult<null>> {
+  const errors = await pseudInputErrors(db, userId, input, pseudId);
+  if (Object.keys(errors).length) return { ok: false, errors };
+  await db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("pseuds").select("name").where("id", "=", pseudId).where("user_id", "=", userId).executeTakeFirstOrThrow();
+    await trx
+      .updateTable("pseuds")
+      .set({ name: input.name, name_key: nameKey(input.name), description: cleanHtml(input.description, "profile") })
+      .where("id", "=", pseudId)
+      .execute();
+    if (input.makeDefault) await makeDefaultPseud(trx, userId, pseudId);
+    if (before.name !== input.name) await refreshWorksOfPseuds(trx, await worksOfPseud(trx, pseudId));
+  });
+  return { ok: true, value: null };
+}
+
+/**
+ * Deletes a pseud, as AO3 does: its works and series pass to the user's default pseud (a work the
+ * default pseud already co-signs just loses the deleted one). The default pseud can't be deleted.
+ * Bookmarks here belong to the account, not a pseud, so they stay as they are.
+ */
+export async function deletePseud(db: Db, userId: number, pseudId: number): Promise<CommandResult<null>> {
+  return db.transaction().execute(async (trx) => {
+    const pseuds = await trx.selectFrom("pseuds").select(["id", "is_default"]).where("user_id", "=", userId).execute();
+    const target = pseuds.find((p) => p.id === pseudId);
+    const fallback = pseuds.find((p) => p.is_default === 1);
+    if (!target || !fallback || target.id === fallback.id) return { ok: false as const, errors: { pseud: [t("users.pseud.default_cannot_be_deleted")] } };
+    const workIds = await worksOfPseud(trx, pseudId);
+    const worksOfFallback = trx.selectFrom("work_creators").select("work_id").where("pseud_id", "=", fallback.id);
+    await trx.deleteFrom("work_creators").where("pseud_id", "=", pseudId).where("work_id", "in", worksOfFallback).execute();
+    await trx.updateTable("work_creators").set({ pseud_id: fallback.id }).where("pseud_id", "=", pseudId).execute();
+    const seriesOfFallback = trx.selectFrom("series_creators").select("series_id").where("pseud_id", "=", fallback.id);
+    await trx.deleteFrom("series_creators").where("pseud_id", "=", pseudId).where("series_id", "in", seriesOfFallback).execute();
+    await trx.updateTable("series_creators").set({ pseud_id: fallback.id }).where("pseud_id", "=", pseudId).execute();
+    await trx.deleteFrom("pseuds").where("id", "=", pseudId).execute();
+    await refreshWorksOfPseuds(trx, workIds);
+    return { ok: true as const, value: null };
+  });
+}
+
+/** Changes a user's profile text ("About me"), sanitized. */
+export async function updateProfile(db: Db, userId: number, profile: string): Promise<CommandResult<null>> {
+  const errors = htmlLengthErrors("user[profile]", t("users.profile.about"), profile, PROFILE_MAX);
+  if (Object.keys(errors).length) return { ok: false, errors };
+  await db.updateTable("users").set({ profile: cleanHtml(profile, "profile") }).where("id", "=", userId).execute();
+  return { ok: true, value: null };
 }

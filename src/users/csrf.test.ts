@@ -45,7 +45,7 @@ test("a planted CSRF pair (the attacker's cookie and token) is refused with the 
     const session = victim.cookies.get(SESSION_COOKIE)!;
 
     // … and the planted pair, sent with the victim's session, is refused either way.
-    for (const cookies of [{ [SESSION_COOKIE]: session, [GUEST_CSRF_COOKIE]: planted.cookie }, { [SESSION_COOKIE]: session }]) {
+    for (const cookies of <Record<string, string>[]>[{ [SESSION_COOKIE]: session, [GUEST_CSRF_COOKIE]: planted.cookie }, { [SESSION_COOKIE]: session }]) {
       const forged = await postWith(app, "/users/victim/pseuds", cookies, planted.token, pseudForm("Forged"));
       assert.equal(forged.statusCode, 403);
     }

@@ -5,8 +5,9 @@ import { setFlash, takeFlash } from "../platform/http/flash.js";
 import { queryParam, safeReturnPath } from "../platform/http/routes.js";
 import { SESSION_COOKIE } from "../platform/http/server.js";
 import { t } from "../platform/i18n/index.js";
-import { changeEmail, changePassword, createPseud, type LoginClient, type LogInOutcome, passwordLogIn, secondFactorLogIn, signUp } from "./commands.js";
-import { findUserByLogin, pseudsOf } from "../model/users.js";
+import { changeEmail, changePassword, createPseud, deletePseud, type LoginClient, type LogInOutcome, passwordLogIn, type PseudInput, secondFactorLogIn, signUp, updateProfile, updatePseud } from "./commands.js";
+import { pseudPath, userPath } from "../model/paths.js";
+import { findPseud, findUserByLogin, pseudsOf } from "../model/users.js";
 import type { UserRow } from "../platform/db/tables.js";
 import type { FieldErrors } from "../platform/http/components.js";
 import { readSignupForm } from "./schema.js";
@@ -14,7 +15,7 @@ import { endOtherSessions, endSession, startSession } from "./sessions.js";
 import { recentLogins } from "./throttle.js";
 import { beginTotpSetup, disableTotp, enableTotp, acceptSecondFactor, otpauthUri, recoveryCodesLeft, renewRecoveryCodes, totpOf } from "./two-factor.js";
 import { verifyPassword } from "./passwords.js";
-import { AccountPage, LoginPage, NewPseudPage, ProfilePage, RecoveryCodesPage, SecondFactorStepPage, SignupClosedPage, SignupPage, TwoFactorPage } from "./views/pages.js";
+import { AccountPage, DeletePseudPage, EditProfilePage, EditPseudPage, LoginPage, NewPseudPage, ProfilePage, PseudPage, RecoveryCodesPage, SecondFactorStepPage, SignupClosedPage, SignupPage, TwoFactorPage } from "./views/pages.js";
 
 /** Starts a fresh session: any old session id is dropped, so a fixed session can't be hijacked. */
 async function logIn(req: FastifyRequest, reply: FastifyReply, userId: number) {
@@ -215,20 +216,107 @@ export async function saveEmail(req: FastifyRequest, reply: FastifyReply) {
   return reply.redirect(`/users/${encodeURIComponent(user.login)}/edit?saved=email`, 303);
 }
 
+function readPseudForm(body: unknown): PseudInput {
+  return { name: field(body, "pseud[name]").trim(), description: field(body, "pseud[description]"), makeDefault: field(body, "pseud[is_default]") === "1" };
+}
+
 export async function showNewPseudPage(req: FastifyRequest, reply: FastifyReply) {
   const user = await selfFromUrl(req, reply);
   if (!user) return;
-  return reply.page(t("users.new_pseud"), <NewPseudPage login={user.login} name="" description="" errors={{}} csrf={reply.csrf()} />);
+  return reply.page(t("users.new_pseud"), <NewPseudPage login={user.login} values={{ name: "", description: "", makeDefault: false }} errors={{}} csrf={reply.csrf()} />);
 }
 
 export async function postPseud(req: FastifyRequest, reply: FastifyReply) {
   const user = await selfFromUrl(req, reply);
   if (!user) return;
-  const name = field(req.body, "pseud[name]").trim();
-  const description = field(req.body, "pseud[description]");
-  const result = await createPseud(req.db, user.id, name, description);
-  if (!result.ok) return reply.page(t("users.new_pseud"), <NewPseudPage login={user.login} name={name} description={description} errors={result.errors} csrf={reply.csrf()} />, { status: 422 });
-  return reply.redirect(`/users/${encodeURIComponent(user.login)}`, 303);
+  const values = readPseudForm(req.body);
+  const result = await createPseud(req.db, user.id, values);
+  if (!result.ok) return reply.page(t("users.new_pseud"), <NewPseudPage login={user.login} values={values} errors={result.errors} csrf={reply.csrf()} />, { status: 422 });
+  return reply.redirect(pseudPath(user.login, values.name), 303);
+}
+
+/** The user and pseud named in the URL, or a 404 page. */
+async function pseudFromUrl(req: FastifyRequest, reply: FastifyReply) {
+  const user = await userFromUrl(req, reply);
+  const pseud = user ? await findPseud(req.db, user.id, (req.params as { pseud: string }).pseud) : undefined;
+  if (user && !pseud) reply.error("NOT_FOUND");
+  return user && pseud ? { user, pseud } : undefined;
+}
+
+/** The same, when the user is the viewer (editing and deleting their own pseuds). */
+async function ownPseudFromUrl(req: FastifyRequest, reply: FastifyReply) {
+  const found = await pseudFromUrl(req, reply);
+  if (found && found.user.id !== req.viewer.user?.id) {
+    reply.error("FORBIDDEN");
+    return undefined;
+  }
+  return found;
+}
+
+export async function showPseudPage(req: FastifyRequest, reply: FastifyReply) {
+  const found = await pseudFromUrl(req, reply);
+  if (!found) return;
+  const { user, pseud } = found;
+  return reply.page(pseud.name, <PseudPage login={user.login} pseud={pseud} isSelf={req.viewer.user?.id === user.id} notices={takeFlash(req, reply)} />, { mainClass: "pseuds-show" });
+}
+
+export async function showEditPseudPage(req: FastifyRequest, reply: FastifyReply) {
+  const found = await ownPseudFromUrl(req, reply);
+  if (!found) return;
+  const { user, pseud } = found;
+  const values = { name: pseud.name, description: pseud.description, makeDefault: pseud.is_default === 1 };
+  return reply.page(t("users.pseud.edit"), <EditPseudPage login={user.login} pseud={pseud} values={values} errors={{}} csrf={reply.csrf()} />, { mainClass: "pseuds-edit" });
+}
+
+export async function savePseud(req: FastifyRequest, reply: FastifyReply) {
+  const found = await ownPseudFromUrl(req, reply);
+  if (!found) return;
+  const { user, pseud } = found;
+  const values = readPseudForm(req.body);
+  const result = await updatePseud(req.db, user.id, pseud.id, values);
+  if (!result.ok) {
+    return reply.page(t("users.pseud.edit"), <EditPseudPage login={user.login} pseud={pseud} values={values} errors={result.errors} csrf={reply.csrf()} />, { status: 422, mainClass: "pseuds-edit" });
+  }
+  setFlash(req, reply, [t("users.pseud.updated")]);
+  return reply.redirect(pseudPath(user.login, values.name), 303);
+}
+
+async function defaultPseudName(req: FastifyRequest, userId: number): Promise<string> {
+  return (await pseudsOf(req.db, userId))[0]?.name ?? "";
+}
+
+export async function showDeletePseudPage(req: FastifyRequest, reply: FastifyReply) {
+  const found = await ownPseudFromUrl(req, reply);
+  if (!found) return;
+  const { user, pseud } = found;
+  return reply.page(t("users.pseud.delete"), <DeletePseudPage login={user.login} pseud={pseud} fallback={await defaultPseudName(req, user.id)} csrf={reply.csrf()} />, { mainClass: "pseuds-delete" });
+}
+
+export async function removePseud(req: FastifyRequest, reply: FastifyReply) {
+  const found = await ownPseudFromUrl(req, reply);
+  if (!found) return;
+  const { user, pseud } = found;
+  const result = await deletePseud(req.db, user.id, pseud.id);
+  // Only the default pseud is refused; its confirmation page says why.
+  if (!result.ok) return reply.page(t("users.pseud.delete"), <DeletePseudPage login={user.login} pseud={pseud} fallback="" csrf={reply.csrf()} />, { status: 422, mainClass: "pseuds-delete" });
+  setFlash(req, reply, [t("users.pseud.deleted", { name: pseud.name, fallback: await defaultPseudName(req, user.id) })]);
+  return reply.redirect(userPath(user.login), 303);
+}
+
+export async function showEditProfilePage(req: FastifyRequest, reply: FastifyReply) {
+  const user = await selfFromUrl(req, reply);
+  if (!user) return;
+  return reply.page(t("users.profile.edit"), <EditProfilePage login={user.login} profile={user.profile} errors={{}} csrf={reply.csrf()} />, { mainClass: "profile-edit" });
+}
+
+export async function saveProfile(req: FastifyRequest, reply: FastifyReply) {
+  const user = await selfFromUrl(req, reply);
+  if (!user) return;
+  const profile = field(req.body, "user[profile]");
+  const result = await updateProfile(req.db, user.id, profile);
+  if (!result.ok) return reply.page(t("users.profile.edit"), <EditProfilePage login={user.login} profile={profile} errors={result.errors} csrf={reply.csrf()} />, { status: 422, mainClass: "profile-edit" });
+  setFlash(req, reply, [t("users.profile.updated")]);
+  return reply.redirect(userPath(user.login), 303);
 }
 
 /** The two-factor page: set-up (the secret, then a code to confirm), or, once on, turning it off. */

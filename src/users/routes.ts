@@ -31,4 +31,11 @@ export const usersRoutes = [
   post("/users/:login/two_factor/recovery_codes", h.newRecoveryCodes, { guard: "user", rateLimit: LOGIN_LIMIT }),
 
   get("/people/search", showPeopleSearchPage),
+  get("/users/:login/pseuds/:pseud", h.showPseudPage),
+  get("/users/:login/pseuds/:pseud/edit", h.showEditPseudPage, { guard: "user" }),
+  post("/users/:login/pseuds/:pseud", h.savePseud, { guard: "user" }),
+  get("/users/:login/pseuds/:pseud/confirm_delete", h.showDeletePseudPage, { guard: "user" }),
+  post("/users/:login/pseuds/:pseud/delete", h.removePseud, { guard: "user" }),
+  get("/users/:login/profile/edit", h.showEditProfilePage, { guard: "user" }),
+  post("/users/:login/profile", h.saveProfile, { guard: "user" }),
 ];

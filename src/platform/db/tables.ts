@@ -21,6 +21,8 @@ export interface UsersTable {
   login_key: string;
   email: string;
   password_hash: string;
+  /** "About me" on the profile page: sanitized HTML. */
+  profile: ColumnType<TrustedHtml, string | undefined, string>;
   created_at: string;
 }
 
@@ -34,7 +36,8 @@ export interface PseudsTable {
   user_id: number;
   name: string;
   name_key: string;
-  description: string;
+  /** Sanitized HTML. */
+  description: SanitizedHtmlColumn;
   is_default: number;
   created_at: string;
 }

@@ -1404,6 +1404,26 @@ export const en = {
   "admin.security_txt.expires_invalid": "Give a date as YYYY-MM-DD.",
   "admin.security_txt.expires_past": "The date must be in the future.",
   "admin.security_txt.expires_too_far": "The date must be at most a year ahead.",
+  // users: pseud pages, pseud edit and delete, profile text (issue 19, every HTML field sanitized)
+  "users.html_hint": "Plain text or HTML, up to {max} characters.",
+  "users.pseud.is_default": "This is your default pseud.",
+  "users.pseud.make_default": "Make this your default pseud",
+  "users.pseud.edit_heading": "Edit Pseud {name}",
+  "users.pseud.update": "Update Pseud",
+  "users.pseud.edit": "Edit Pseud",
+  "users.pseud.delete": "Delete Pseud",
+  "users.pseud.default_cannot_be_deleted": "Your default pseud can't be deleted. Make another pseud your default first.",
+  "users.pseud.delete_explained": "Delete the pseud {name}? Its works and series will pass to your default pseud, {fallback}.",
+  "users.pseud.heading": "{name} ({login})",
+  "users.pseud.profile_link": "Profile",
+  "users.pseud.updated": "The pseud was updated.",
+  "users.pseud.deleted": "The pseud {name} was deleted; its works are now under {fallback}.",
+  "users.profile.about": "About",
+  "users.profile.edit": "Edit Profile",
+  "users.profile.update": "Update Profile",
+  "users.profile.updated": "Your profile was updated.",
+  "api.schema.user_profile": "Profile text (About).",
+  "api.schema.pseud_description": "The pseud's description.",
 } as const;
 
 export type MessageKey = keyof typeof en;

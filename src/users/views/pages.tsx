@@ -1,6 +1,8 @@
 import { escapeHtml } from "@kitajs/html";
-import { CsrfField, ErrorSummary, type FieldErrors, isoDate, TextArea, TextField, FlashNotices } from "../../platform/http/components.js";
+import { CsrfField, ErrorSummary, type FieldErrors, isoDate, rawHtml, TextArea, TextField, FlashNotices } from "../../platform/http/components.js";
 import type { LoginEventsTable, LoginOutcome, PseudRow, UserRow } from "../../platform/db/tables.js";
+import { pseudPath, userPath } from "../../model/paths.js";
+import { PROFILE_MAX, PSEUD_DESCRIPTION_MAX } from "../commands.js";
 import { t } from "../../platform/i18n/index.js";
 
 export function LoginPage({ login, returnTo, errors, csrf }: { login: string; returnTo: string; errors: FieldErrors; csrf: string }): JSX.Element {
@@ -74,6 +76,14 @@ export function ProfilePage({ user, pseuds, isSelf, actions, notices }: { user: 
       </h2>
       <FlashNotices lines={notices} />
       {actions ? <div class="user-actions">{actions}</div> : ""}
+      {user.profile ? (
+        <section aria-labelledby="profile-about">
+          <h3 id="profile-about" class="landmark heading" safe>{t("users.profile.about")}</h3>
+          <blockquote class="userstuff">{rawHtml(user.profile)}</blockquote>
+        </section>
+      ) : (
+        ""
+      )}
       <dl class="meta">
         <dt safe>{t("users.joined")}</dt>
         <dd safe>{isoDate(user.created_at)}</dd>
@@ -82,7 +92,7 @@ export function ProfilePage({ user, pseuds, isSelf, actions, notices }: { user: 
           <ul class="commas">
             {pseuds.map((p) => (
               <li>
-                <a href={`${base}/pseuds/${encodeURIComponent(p.name)}/works`} safe>
+                <a href={pseudPath(user.login, p.name)} safe>
                   {p.name}
                 </a>
               </li>
@@ -113,6 +123,9 @@ export function ProfilePage({ user, pseuds, isSelf, actions, notices }: { user: 
             </li>
             <li>
               <a safe href={`${base}/pseuds/new`}>{t("users.new_pseud")}</a>
+            </li>
+            <li>
+              <a safe href={`${base}/profile/edit`}>{t("users.profile.edit")}</a>
             </li>
             <li>
               <a safe href={`${base}/subscriptions`}>{t("users.subscriptions")}</a>
@@ -362,17 +375,144 @@ export function RecoveryCodesPage({ login, codes, justEnabled }: { login: string
   );
 }
 
-export function NewPseudPage({ login, name, description, errors, csrf }: { login: string; name: string; description: string; errors: FieldErrors; csrf: string }): JSX.Element {
+/** What the pseud form shows: as typed, or as stored. */
+export interface PseudFormValues {
+  name: string;
+  description: string;
+  makeDefault: boolean;
+}
+
+/** The form of a new pseud and of a pseud's edit page (AO3's: name, description, default). */
+function PseudForm({ action, values, isDefault, errors, csrf, submit }: { action: string; values: PseudFormValues; isDefault: boolean; errors: FieldErrors; csrf: string; submit: string }): JSX.Element {
+  return (
+    <form method="post" action={action}>
+      <CsrfField csrf={csrf} />
+      <TextField name="pseud[name]" label={t("users.name")} value={values.name} errors={errors["pseud[name]"]} hint={t("users.1_to_40_letters_numbers")} required maxlength={40} />
+      {isDefault ? (
+        <p safe>{t("users.pseud.is_default")}</p>
+      ) : (
+        <p>
+          <input type="checkbox" id="pseud-is-default" name="pseud[is_default]" value="1" checked={values.makeDefault} /> <label safe for="pseud-is-default">{t("users.pseud.make_default")}</label>
+        </p>
+      )}
+      <TextArea name="pseud[description]" label={t("users.description")} value={values.description} errors={errors["pseud[description]"]} hint={t("users.html_hint", { max: PSEUD_DESCRIPTION_MAX })} rows={4} />
+      <p class="actions">
+        <button safe type="submit">{submit}</button>
+      </p>
+    </form>
+  );
+}
+
+export function NewPseudPage({ login, values, errors, csrf }: { login: string; values: PseudFormValues; errors: FieldErrors; csrf: string }): JSX.Element {
   return (
     <>
       <h2 safe class="heading">{t("users.new_pseud")}</h2>
       <ErrorSummary errors={errors} />
-      <form method="post" action={`/users/${encodeURIComponent(login)}/pseuds`}>
+      <PseudForm action={`${userPath(login)}/pseuds`} values={values} isDefault={false} errors={errors} csrf={csrf} submit={t("users.create_pseud")} />
+    </>
+  );
+}
+
+export function EditPseudPage({ login, pseud, values, errors, csrf }: { login: string; pseud: PseudRow; values: PseudFormValues; errors: FieldErrors; csrf: string }): JSX.Element {
+  return (
+    <>
+      <h2 safe class="heading">{t("users.pseud.edit_heading", { name: pseud.name })}</h2>
+      <ErrorSummary errors={errors} />
+      <PseudForm action={pseudPath(login, pseud.name)} values={values} isDefault={pseud.is_default === 1} errors={errors} csrf={csrf} submit={t("users.pseud.update")} />
+      {pseud.is_default === 1 ? (
+        ""
+      ) : (
+        <p>
+          <a safe href={`${pseudPath(login, pseud.name)}/confirm_delete`}>{t("users.pseud.delete")}</a>
+        </p>
+      )}
+    </>
+  );
+}
+
+/** Confirms a pseud's deletion, saying where its works go; the default pseud gets an explanation instead. */
+export function DeletePseudPage({ login, pseud, fallback, csrf }: { login: string; pseud: PseudRow; fallback: string; csrf: string }): JSX.Element {
+  if (pseud.is_default === 1) {
+    return (
+      <>
+        <h2 safe class="heading">{t("users.pseud.delete")}</h2>
+        <p safe>{t("users.pseud.default_cannot_be_deleted")}</p>
+        <p>
+          <a safe href={pseudPath(login, pseud.name)}>{t("works.cancel")}</a>
+        </p>
+      </>
+    );
+  }
+  return (
+    <div class="confirm">
+      <h2 safe class="heading">{t("works.are_you_sure")}</h2>
+      <p safe>{t("users.pseud.delete_explained", { name: pseud.name, fallback })}</p>
+      <form method="post" action={`${pseudPath(login, pseud.name)}/delete`}>
         <CsrfField csrf={csrf} />
-        <TextField name="pseud[name]" label={t("users.name")} value={name} errors={errors["pseud[name]"]} hint={t("users.1_to_40_letters_numbers")} required maxlength={40} />
-        <TextArea name="pseud[description]" label={t("users.description")} value={description} errors={errors["pseud[description]"]} rows={3} />
         <p class="actions">
-          <button safe type="submit">{t("users.create_pseud")}</button>
+          <button safe type="submit">{t("works.yes_delete")}</button> <a safe href={pseudPath(login, pseud.name)}>{t("works.cancel")}</a>
+        </p>
+      </form>
+    </div>
+  );
+}
+
+/** A pseud's own page: its name, description and works, as AO3's pseud dashboard shows them. */
+export function PseudPage({ login, pseud, isSelf, notices }: { login: string; pseud: PseudRow; isSelf: boolean; notices: string[] }): JSX.Element {
+  const base = pseudPath(login, pseud.name);
+  return (
+    <>
+      <h2 class="heading" safe>
+        {pseud.name === login ? login : t("users.pseud.heading", { name: pseud.name, login })}
+      </h2>
+      <FlashNotices lines={notices} />
+      {pseud.description ? (
+        <section aria-labelledby="pseud-description">
+          <h3 id="pseud-description" class="landmark heading" safe>{t("users.description")}</h3>
+          <blockquote class="userstuff">{rawHtml(pseud.description)}</blockquote>
+        </section>
+      ) : (
+        ""
+      )}
+      <ul class="navigation actions">
+        <li>
+          <a safe href={`${base}/works`}>{t("nav.works")}</a>
+        </li>
+        <li>
+          <a safe href={userPath(login)}>{t("users.pseud.profile_link")}</a>
+        </li>
+        {isSelf ? (
+          <>
+            <li>
+              <a safe href={`${base}/edit`}>{t("users.pseud.edit")}</a>
+            </li>
+            {pseud.is_default === 1 ? (
+              ""
+            ) : (
+              <li>
+                <a safe href={`${base}/confirm_delete`}>{t("users.pseud.delete")}</a>
+              </li>
+            )}
+          </>
+        ) : (
+          ""
+        )}
+      </ul>
+    </>
+  );
+}
+
+/** The profile text form ("About me"). */
+export function EditProfilePage({ login, profile, errors, csrf }: { login: string; profile: string; errors: FieldErrors; csrf: string }): JSX.Element {
+  return (
+    <>
+      <h2 safe class="heading">{t("users.profile.edit")}</h2>
+      <ErrorSummary errors={errors} />
+      <form method="post" action={`${userPath(login)}/profile`}>
+        <CsrfField csrf={csrf} />
+        <TextArea name="user[profile]" label={t("users.profile.about")} value={profile} errors={errors["user[profile]"]} hint={t("users.html_hint", { max: PROFILE_MAX })} rows={10} />
+        <p class="actions">
+          <button safe type="submit">{t("users.profile.update")}</button>
         </p>
       </form>
     </>
