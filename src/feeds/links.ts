@@ -1,9 +1,27 @@
 import { t } from "../platform/i18n/index.js";
+// The route patterns of the pages that have a feed. The URL alone can't say: `/users/login` looks
+// like a user called "login", and it is the log-in page.
+const PAGES_WITH_FEEDS: ReadonlySet<string> = new Set([
+  "/",
+  "/works",
+  "/works/search",
+  "/tags/:name",
+  "/tags/:name/works",
+  "/users/:login",
+  "/users/:login/works",
+  "/series/:id",
+  "/works/:id",
+  "/works/:id/navigate",
+  "/works/:id/chapters/:chapterId",
+]);
+
 /**
  * The Atom feed of the page at a URL, for its `<link rel="alternate" type="application/atom+xml">`:
  * listings and searches keep their query string (without `page`), so the feed is the page's.
+ * `route` is the pattern the request matched; only the pages above have a feed.
  */
-export function feedLinkFor(url: string): { href: string; title: string } | null {
+export function feedLinkFor(url: string, route: string | undefined): { href: string; title: string } | null {
+  if (!route || !PAGES_WITH_FEEDS.has(route)) return null;
   const q = url.indexOf("?");
   const path = q < 0 ? url : url.slice(0, q);
   const params = new URLSearchParams(q < 0 ? "" : url.slice(q + 1));

@@ -3,10 +3,12 @@ import type { FieldErrors } from "../platform/http/components.js";
 import { makeParagraphs } from "../platform/html/paragraphs.js";
 import { sanitizeUserHtml, stripToPlainText } from "../platform/html/sanitize.js";
 import { t } from "../platform/i18n/index.js";
+import { MAX_TAG_LENGTH, tagNameProblem } from "../model/vocabulary.js";
 
-// AO3's limits for a bookmark: notes up to 5,000 characters; tags up to 100 characters each.
+// AO3's limits for a bookmark: notes up to 5,000 characters, 75 tags. Each tag follows the rule
+// of work tags (length and forbidden characters: tagNameProblem), so a name that is refused as a
+// work tag is refused as a bookmarker's tag too.
 export const MAX_NOTES = 5000;
-export const MAX_TAG_LENGTH = 100;
 export const MAX_TAGS = 75;
 
 /** The bookmark form as typed, so a failed form is shown again exactly as it was. */
@@ -56,8 +58,11 @@ export function parseBookmark(values: BookmarkFormValues): { ok: true; value: Bo
   const tags = splitTags(values.tags);
   const tagProblems: string[] = [];
   if (tags.length > MAX_TAGS) tagProblems.push(t("responses.a_bookmark_can_have_at", { MAX_TAGS }));
-  const long = tags.filter((t) => t.length > MAX_TAG_LENGTH);
-  if (long.length) tagProblems.push(t("responses.each_tag_can_be_at", { MAX_TAG_LENGTH }));
+  for (const name of tags) {
+    const problem = tagNameProblem(name);
+    if (problem?.kind === "length") tagProblems.push(t("works.tag_too_long", { tag: `${name.slice(0, 40)}…`, max: MAX_TAG_LENGTH }));
+    if (problem?.kind === "chars") tagProblems.push(t("works.tag_forbidden_chars", { tag: name, chars: problem.detail }));
+  }
   if (tagProblems.length) errors["bookmark[tag_string]"] = tagProblems;
   if (Object.keys(errors).length) return { ok: false, errors };
   const notes = values.notes.trim() ? sanitizeUserHtml(makeParagraphs(values.notes), "notes") : "";

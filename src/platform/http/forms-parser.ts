@@ -4,14 +4,25 @@ export type FormBody = Record<string, string | string[]>;
 // C0 controls other than tab, line feed and carriage return, plus DEL: never stored.
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
-/** Decodes one urlencoded component, dropping bytes that are not valid UTF-8 instead of storing U+FFFD. */
+const UTF8 = new TextDecoder("utf-8", { fatal: false });
+
+/**
+ * Decodes one urlencoded component as browsers do (WHATWG URL: percent-decode to bytes, then
+ * UTF-8 with each invalid sequence replaced by U+FFFD). Raw bytes that are not UTF-8 reach here as
+ * U+FFFD already (the body is decoded the same way), so both kinds of invalid input are stored
+ * alike. Replacing is the safer of the two choices: dropping bytes would silently join the text
+ * on either side of them (Unicode TR36 warns against deletion for that reason) and make distinct
+ * inputs equal.
+ */
 function decodeComponent(raw: string): string {
   const plus = raw.replace(/\+/g, " ");
   try {
     return decodeURIComponent(plus);
   } catch {
-    const bytes = Buffer.from(plus.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))), "latin1");
-    return new TextDecoder("utf-8", { fatal: false }).decode(bytes).replace(/\uFFFD/g, "");
+    // Percent-escapes become their bytes and everything else its own UTF-8, then one decode.
+    const parts = plus.split(/(%[0-9a-fA-F]{2})/);
+    const bytes = Buffer.concat(parts.map((part) => (/^%[0-9a-fA-F]{2}$/.test(part) ? Buffer.from([Number.parseInt(part.slice(1), 16)]) : Buffer.from(part, "utf8"))));
+    return UTF8.decode(bytes);
   }
 }
 

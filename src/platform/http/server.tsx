@@ -51,8 +51,8 @@ export interface HttpDeps {
   routes: RouteDef[];
   /** Turns a session cookie's token into a viewer (users capability). */
   loadViewer(db: Db, token: string | undefined): Promise<Viewer>;
-  /** The Atom feed of the page at a URL, if it has one (feeds capability). */
-  feedLinkFor?(url: string): { href: string; title: string } | null;
+  /** The Atom feed of the page at a URL (which matched the route pattern `route`), if it has one (feeds capability). */
+  feedLinkFor?(url: string, route: string | undefined): { href: string; title: string } | null;
   /**
    * Where a user who holds the admin role must go before an admin page (two-factor set-up, when
    * the archive requires it: users capability), or null to let them through.
@@ -173,7 +173,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   });
   app.decorateReply("page", function (this: FastifyReply, title: string, body: JSX.Element, options = {}) {
     const status = options.status ?? 200;
-    const feed = status === 200 ? deps.feedLinkFor?.(this.request.url) : null;
+    const feed = status === 200 ? deps.feedLinkFor?.(this.request.url, this.request.routeOptions.url) : null;
     const html = Layout({ title, viewer: this.request.viewer, csrf: this.csrf(), mainClass: options.mainClass, feed, children: body });
     // Views are synchronous by rule (no async components), so the layout is always a string.
     if (typeof html !== "string") throw new Error("async view component used in a page");

@@ -1034,7 +1034,6 @@ export const en = {
   // responses: strings from code
   "responses.notes_can_be_at_most": "Notes can be at most {MAX_NOTES} characters long (these are {length}).",
   "responses.a_bookmark_can_have_at": "A bookmark can have at most {MAX_TAGS} tags.",
-  "responses.each_tag_can_be_at": "Each tag can be at most {MAX_TAG_LENGTH} characters long.",
   // api: the endpoints as the docs page and the OpenAPI document describe them (api/routes.ts)
   "api.op.listWorks.summary": "List works, with the filter sidebar's parameters",
   "api.op.listWorks.description": "The works you may see, newest update first unless sorted, 20 a page, with the same filters (and parameter names) as the sidebar on /works, and the facet counts it shows.",
