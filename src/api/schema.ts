@@ -417,7 +417,8 @@ export const WorkPatchBody = Type.Object(
 
 const BookmarkFields = {
   notes: Type.String({ maxLength: MAX_NOTES }),
-  tags: Type.Array(Type.String({ minLength: 1, maxLength: 100, pattern: "^[^,，、]+$" }), { maxItems: MAX_TAGS }),
+  // A bookmarker's tags follow the work-tag rule (tagNameProblem), as the bookmark form does.
+  tags: Type.Array(TagName, { maxItems: MAX_TAGS }),
   private: Type.Boolean(),
   rec: Type.Boolean(described("api.schema.bookmark_rec")),
 };

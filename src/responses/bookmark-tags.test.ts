@@ -25,7 +25,7 @@ test("a bookmarker's tags follow the work-tag rule: what a work tag refuses, a b
     const ok = await client.post(`/works/${workId}/bookmarks`, { "bookmark[notes]": "", "bookmark[tag_string]": `fine, ${"y".repeat(150)}` });
     assert.equal(ok.statusCode, 303, "a 150-character tag is fine, as for works");
 
-    // The API's schema states the same rule.
+    // The API's schema states the same rule (400, as for a work's tags).
     const { token } = await createToken(db, userId, "bookmarks", "write");
     const api = new ApiClient(app, token);
     const other = await makeWork(db, pseudId, { title: "Other" });
