@@ -147,7 +147,7 @@ test("pseuds: create, choose when posting, list works by pseud", async (t) => {
     const bad = await client.post(`/users/${login}/pseuds`, { "pseud[name]": "no<tags>", "pseud[description]": "" });
     assert.equal(bad.statusCode, 422);
     assert.equal((await client.post(`/users/${login}/pseuds`, { "pseud[name]": "Night Owl", "pseud[description]": "" })).statusCode, 303);
-    const dup = await createPseud(db, userId, { name: "night owl", description: "", makeDefault: false });
+    const dup = await createPseud(db, userId, "night owl", "");
     assert.equal(dup.ok, false, "pseud names are unique per user, any case");
     const owl = await db.selectFrom("pseuds").select("id").where("name", "=", "Night Owl").executeTakeFirstOrThrow();
     assertMatch((await client.get("/works/new")).body, /<label for="field-work-pseud_ids-1">Night Owl<\/label>|Night Owl<\/label>/);

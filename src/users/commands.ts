@@ -184,7 +184,8 @@ async function makeDefaultPseud(trx: DbOrTrx, userId: number, pseudId: number): 
 }
 
 /** Adds a pseud to a user; its description goes through the sanitizer like every stored HTML field. */
-export async function createPseud(db: Db, userId: number, input: PseudInput): Promise<CommandResult<{ id: number }>> {
+export async function createPseud(db: Db, userId: number, name: string, description: string, makeDefault = false): Promise<CommandResult<{ id: number }>> {
+  const input: PseudInput = { name, description, makeDefault };
   const errors = await pseudInputErrors(db, userId, input, null);
   if (Object.keys(errors).length) return { ok: false, errors };
   return db.transaction().execute(async (trx) => {

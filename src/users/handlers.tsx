@@ -230,7 +230,7 @@ export async function postPseud(req: FastifyRequest, reply: FastifyReply) {
   const user = await selfFromUrl(req, reply);
   if (!user) return;
   const values = readPseudForm(req.body);
-  const result = await createPseud(req.db, user.id, values);
+  const result = await createPseud(req.db, user.id, values.name, values.description, values.makeDefault);
   if (!result.ok) return reply.page(t("users.new_pseud"), <NewPseudPage login={user.login} values={values} errors={result.errors} csrf={reply.csrf()} />, { status: 422 });
   return reply.redirect(pseudPath(user.login, values.name), 303);
 }

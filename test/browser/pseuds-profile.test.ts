@@ -40,7 +40,7 @@ test("pseud and profile pages pass the Nu HTML checker and axe-core, light and d
     try {
       const created = await createUser(testDb.db, { login: LOGIN, email: `${LOGIN}@example.com`, password: PASSWORD });
       assert.ok(created.ok);
-      await createPseud(testDb.db, created.value.id, { name: "Luna Moth", description: "Green <em>wings</em>, <strong>long</strong> tails.", makeDefault: false });
+      await createPseud(testDb.db, created.value.id, "Luna Moth", "Green <em>wings</em>, <strong>long</strong> tails.");
       await updateProfile(testDb.db, created.value.id, "Writes about <em>lighthouses</em>.\n\nAnd moths.");
       const login = await owner.newPage();
       await login.goto("/users/login");
