@@ -34,7 +34,7 @@ const FORM_FIELDS: Record<string, Kind> = {
   // A guest's email is required and never shown to anyone.
   "comment[email]": "other",
   "user[login]": "plain", "user[email]": "plain", "token[name]": "plain", "block[login]": "plain", "mute[login]": "plain",
-  "invitation_code": "plain", "work_search[query]": "plain", "work_search[other_tag_names]": "plain", "work_search[excluded_tag_names]": "plain",
+  "invitation_code": "plain", "people_search[name]": "plain", "bookmark_search[*]": "plain", "work_search[*]": "plain", "work_search[query]": "plain", "work_search[other_tag_names]": "plain", "work_search[excluded_tag_names]": "plain",
   "tag[syn_string]": "plain", "tag[meta_tag_string]": "plain", "tag[parent_string]": "plain", "mass[fandom_string]": "plain", "mass[syn_string]": "plain",
 
   "authenticity_token": "other", "return_to": "other", "commit": "other", "token": "other", "page": "other", "show": "other", "enabled": "other",
@@ -62,6 +62,7 @@ const API_FIELDS: Record<string, Kind> = {
   "POST /works/{id}/comments content": "html", "POST /works/{id}/bookmarks notes": "html", "PATCH /bookmarks/{id} notes": "html",
   "POST /series/{id}/bookmarks notes": "html",
 
+  "POST /works series.title": "plain", "PATCH /works/{id} series.title": "plain",
   "POST /works title": "plain", "POST /works fandoms[]": "plain", "POST /works relationships[]": "plain", "POST /works characters[]": "plain",
   "POST /works freeforms[]": "plain", "POST /works chapter.title": "plain", "PATCH /works/{id} title": "plain", "PATCH /works/{id} fandoms[]": "plain",
   "PATCH /works/{id} relationships[]": "plain", "PATCH /works/{id} characters[]": "plain", "PATCH /works/{id} freeforms[]": "plain",
@@ -89,6 +90,8 @@ function formFieldsInSource(): Set<string> {
     const source = readFileSync(path, "utf8");
     for (const m of source.matchAll(/["`]([a-z_]+\[[a-z_]+\](?:\[[a-z_]*\]|\[\$\{[^}]+\}\])?)["`]/g)) found.add(m[1]!.replace(/\[\$\{[^}]+\}\]/, "[]"));
     for (const m of source.matchAll(/\bfield(?:List)?\(\s*[\w.]+,\s*["`]([^"`]+)["`]\)/g)) found.add(m[1]!.replace(/\[\$\{[^}]+\}\]/, "[]"));
+    // Names built from a list (`bookmark_search[${field}]`): the whole family, as NAME[*].
+    for (const m of source.matchAll(/`([a-z_]+)\[\$\{[^}]+\}\]`/g)) if (!source.includes(`${m[1]}[positions]`) && m[1] !== "position") found.add(`${m[1]}[*]`);
   }
   return found;
 }
@@ -240,6 +243,12 @@ test("every HTML form field is sanitized and every plain one escaped, stored and
       served.push((await guest.post("/signup", signupForm("x", { "user[login]": text("user[login]"), "user[email]": text("user[email]"), invitation_code: text("invitation_code") }))).body);
       const query = (name: string) => `${encodeURIComponent(name)}=${encodeURIComponent(text(name))}`;
       await serve(guest, `/works/search?${query("work_search[query]")}&${query("work_search[other_tag_names]")}&${query("work_search[excluded_tag_names]")}`);
+      await serve(guest, `/people/search?${query("people_search[name]")}`);
+      // The rest of the works search form's fields (built from its list of names).
+      const workSearch = ["title", "creators", "revised_at", "word_count", "hits", "kudos_count", "bookmarks_count", "comments_count"].map((f) => `${encodeURIComponent(`work_search[${f}]`)}=${encodeURIComponent(PAYLOAD(mark("work_search[*]")))}`);
+      await serve(guest, `/works/search?${workSearch.join("&")}`);
+      const bookmarkSearch = ["bookmarker", "bookmark_notes", "other_bookmark_tag_names", "other_tag_names"].map((f) => `${encodeURIComponent(`bookmark_search[${f}]`)}=${encodeURIComponent(PAYLOAD(mark("bookmark_search[*]")))}`);
+      await serve(guest, `/bookmarks/search?${bookmarkSearch.join("&")}`);
 
       for (const path of [`/works/${workId}?view_full_work=true`, `/works/${workId}/comments`, `/works/${workId}/bookmarks`, `/series/${series.id}`, `/users/${login}`, `/users/${login}/pseuds/Second%20Self`, `/works`, `/users/reader/bookmarks`]) {
         await serve(guest, path);
@@ -306,11 +315,12 @@ test("every HTML API field is sanitized and every plain one escaped, stored and 
         notes: text("POST /works notes"),
         endnotes: text("POST /works endnotes"),
         comment_permission: "all",
+        series: { title: text("POST /works series.title") },
         chapter: { title: text("POST /works chapter.title"), summary: text("POST /works chapter.summary"), notes: text("POST /works chapter.notes"), endnotes: text("POST /works chapter.endnotes"), content: text("POST /works chapter.content") },
       });
       assert.equal(work.status, 201, JSON.stringify(work.body));
       const id = work.body.id as number;
-      assert.equal((await api.patch(`/works/${id}`, { title: text("PATCH /works/{id} title"), summary: text("PATCH /works/{id} summary"), notes: text("PATCH /works/{id} notes"), endnotes: text("PATCH /works/{id} endnotes"), fandoms: [tag("PATCH /works/{id} fandoms[]")], relationships: [tag("PATCH /works/{id} relationships[]")], characters: [tag("PATCH /works/{id} characters[]")], freeforms: [tag("PATCH /works/{id} freeforms[]")] })).status, 200);
+      assert.equal((await api.patch(`/works/${id}`, { title: text("PATCH /works/{id} title"), summary: text("PATCH /works/{id} summary"), notes: text("PATCH /works/{id} notes"), endnotes: text("PATCH /works/{id} endnotes"), fandoms: [tag("PATCH /works/{id} fandoms[]")], relationships: [tag("PATCH /works/{id} relationships[]")], characters: [tag("PATCH /works/{id} characters[]")], freeforms: [tag("PATCH /works/{id} freeforms[]")], series: { title: text("PATCH /works/{id} series.title") } })).status, 200);
       const chapter = await api.post(`/works/${id}/chapters`, { title: text("POST /works/{id}/chapters title"), summary: text("POST /works/{id}/chapters summary"), notes: text("POST /works/{id}/chapters notes"), endnotes: text("POST /works/{id}/chapters endnotes"), content: text("POST /works/{id}/chapters content") });
       assert.equal(chapter.status, 201, JSON.stringify(chapter.body));
       const chapterId = chapter.body.id as number;
@@ -327,7 +337,7 @@ test("every HTML API field is sanitized and every plain one escaped, stored and 
       await writer.logIn(login, password);
       await writer.get("/works/new");
       redirectedId(await writer.post("/works", workForm(pseudId, { "work[series_attributes][title]": "Harbour Cycle" })));
-      const series = await db.selectFrom("series").select("id").executeTakeFirstOrThrow();
+      const series = await db.selectFrom("series").select("id").orderBy("id").executeTakeFirstOrThrow();
       const seriesBookmark = await reader.post(`/series/${series.id}/bookmarks`, { notes: text("POST /series/{id}/bookmarks notes"), tags: [tag("POST /series/{id}/bookmarks tags[]")] });
       assert.equal(seriesBookmark.status, 201, JSON.stringify(seriesBookmark.body));
 
@@ -342,6 +352,8 @@ test("every HTML API field is sanitized and every plain one escaped, stored and 
         (await guest.get(`/works/${id}?view_full_work=true`)).body,
         (await guest.get(`/works/${id}/bookmarks`)).body,
         (await guest.get(`/users/${login}/works`)).body,
+        (await guest.get(`/users/${login}/series`)).body,
+        apiHtml((await api.get(`/series/${series.id}`)).body),
       ].join("\n");
       assertSafe(served, "served");
       const uncovered = Object.entries(API_FIELDS)

@@ -8,14 +8,14 @@ import { createPseud } from "./commands.js";
 const search = (name: string, page?: number) => `/people/search?${new URLSearchParams([["people_search[name]", name]]).toString()}${page ? `&page=${page}` : ""}`;
 /** Each pseud found, as "pseud (login): N works". */
 const found = (html: string) =>
-  [...html.matchAll(/<li class="pseud blurb group"><h4 class="heading"><a href="[^"]+">([^<]+)<\/a>(?: \(<a href="[^"]+">([^<]+)<\/a>\))?<\/h4>(?:<blockquote[^>]*>[^<]*<\/blockquote>)?<p class="works">([^<]+)<\/p>/g)].map(
+  [...html.matchAll(/<li class="pseud blurb group"><h4 class="heading"><a href="[^"]+">([^<]+)<\/a>(?: \(<a href="[^"]+">([^<]+)<\/a>\))?<\/h4>(?:<blockquote[^>]*>[\s\S]*?<\/blockquote>)?<p class="works">([^<]+)<\/p>/g)].map(
     (m) => `${m[1]}${m[2] ? ` (${m[2]})` : ""}: ${m[3]}`,
   );
 
 test("people search: pseuds and logins by name, each with its user and the works this viewer may see", async (t) => {
   await eachDialect(t, async (_t, { db, url }) => {
     const { app, userId, pseudId } = await appWithUser(db, url, "lighthouse");
-    const second = await createPseud(db, userId, "Keeper of Lights", "Writes about <lamps>.");
+    const second = await createPseud(db, userId, "Keeper of Lights", "Writes about <em>lamps</em>.<script>alert(1)</script>");
     assert.ok(second.ok);
     await makeWork(db, pseudId, { title: "Open" });
     await makeWork(db, pseudId, { title: "Members", restricted: true });
@@ -31,7 +31,7 @@ test("people search: pseuds and logins by name, each with its user and the works
     assertMatch(page.body, /<h3 class="heading" id="people-found-heading">2 Found<\/h3>/);
     assert.deepEqual(found(page.body), ["Keeper of Lights (lighthouse): 1 work", "lighthouse: 1 work"], "guests count public works only");
     assertMatch(page.body, /<a href="\/users\/lighthouse\/pseuds\/Keeper%20of%20Lights">Keeper of Lights<\/a> \(<a href="\/users\/lighthouse">lighthouse<\/a>\)/);
-    assertMatch(page.body, /Writes about &lt;lamps(&gt;|>)\./);
+    assertMatch(page.body, /<blockquote class="userstuff"><p>Writes about <em>lamps<\/em>\.<\/p><\/blockquote>/, "the description is sanitized HTML");
     assertMatch(page.body, /value="LIGHT"/);
     const member = await loggedInUser(app, db, "reader");
     assert.deepEqual(found((await member.client.get(search("lighthouse"))).body), ["Keeper of Lights (lighthouse): 1 work", "lighthouse: 2 works"], "registered readers count registered-only works, never drafts");

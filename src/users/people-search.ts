@@ -1,3 +1,4 @@
+import type { TrustedHtml } from "../platform/html/trusted-html.js";
 import { sql } from "kysely";
 import type { FastifyRequest } from "fastify";
 import type { DbOrTrx } from "../platform/db/index.js";
@@ -23,7 +24,8 @@ export interface PersonFound {
   pseudId: number;
   pseud: string;
   login: string;
-  description: string;
+  /** Sanitized HTML, as stored. */
+  description: TrustedHtml;
   works: number;
 }
 

@@ -1,4 +1,4 @@
-import { Pagination, TextField } from "../../platform/http/components.js";
+import { Pagination, rawHtml, TextField } from "../../platform/http/components.js";
 import { formatNumber, t } from "../../platform/i18n/index.js";
 import { pseudPath, userPath } from "../../model/paths.js";
 import { PEOPLE_NAME_PARAM, PEOPLE_PER_PAGE, type PersonFound } from "../people-search.js";
@@ -46,9 +46,7 @@ export function PeopleFound({ total, page, people, href }: { total: number; page
                 )}
               </h4>
               {person.description ? (
-                <blockquote class="userstuff" safe>
-                  {person.description}
-                </blockquote>
+                <blockquote class="userstuff">{rawHtml(person.description)}</blockquote>
               ) : (
                 ""
               )}
