@@ -44,6 +44,8 @@ const FORM_FIELDS: Record<string, Kind> = {
   "work[published_on]": "other", "work[expected_chapters]": "other", "work[series_attributes][id]": "other", "work[series_attributes][position]": "other",
   "series[complete]": "other", "series[remove_work_ids][]": "other", "series[positions][]": "other", "position[]": "other",
   "comment[token]": "other", "comment[parent_id]": "other", "comment[chapter_id]": "other", "inbox_comments[]": "other", "inbox_action": "other",
+  "code": "other", "disable[code]": "other", "disable[password]": "other", "two_factor_admins": "other",
+  "security_txt[contacts]": "plain", "security_txt[expires]": "other",
   "bookmark[private]": "other", "bookmark[rec]": "other", "pseud[is_default]": "other", "token[scope]": "other", "signup_mode": "other",
   "subscription[subscribable_type]": "other", "subscription[subscribable_id]": "other",
   "tag[canonical]": "other", "tag[unwrangleable]": "other", "tag[remove_meta_ids][]": "other", "tag[remove_parent_ids][]": "other", "mass[canonical]": "other",
@@ -68,8 +70,6 @@ const API_FIELDS: Record<string, Kind> = {
   "PATCH /works/{id} relationships[]": "plain", "PATCH /works/{id} characters[]": "plain", "PATCH /works/{id} freeforms[]": "plain",
   "POST /works/{id}/chapters title": "plain", "PATCH /works/{id}/chapters/{chapterId} title": "plain",
   "POST /works/{id}/bookmarks tags[]": "plain", "PATCH /bookmarks/{id} tags[]": "plain", "POST /series/{id}/bookmarks tags[]": "plain",
-
-  "POST /works language": "other", "PATCH /works/{id} language": "other",
 };
 
 const SRC = fileURLToPath(new URL("../src/", import.meta.url));
@@ -253,6 +253,9 @@ test("every HTML form field is sanitized and every plain one escaped, stored and
       for (const path of [`/works/${workId}?view_full_work=true`, `/works/${workId}/comments`, `/works/${workId}/bookmarks`, `/series/${series.id}`, `/users/${login}`, `/users/${login}/pseuds/Second%20Self`, `/works`, `/users/reader/bookmarks`]) {
         await serve(guest, path);
       }
+      const { client: admin } = await loggedInUser(app, db, "boss", ["admin"]);
+      await admin.get("/admin/settings");
+      served.push((await admin.post("/admin/settings/security-txt", { "security_txt[contacts]": text("security_txt[contacts]"), "security_txt[expires]": "" })).body);
       await serve(writer, `/users/${login}/inbox`);
       await serve(writer, `/users/${login}/pseuds/Second%20Self/edit`);
       await serve(writer, `/users/${login}/profile/edit`);
