@@ -4,7 +4,7 @@
 // types and unescaped JSX, then runs every test file with node's test runner.
 // Whatever could not be set up is said loudly; under CI=true it is a failure instead.
 import { spawnSync } from "node:child_process";
-import { existsSync, lstatSync, readdirSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -61,6 +61,28 @@ else missing.push("PostgreSQL at 127.0.0.1:5432: the PostgreSQL half of every da
 step("../shared beside the repository (reference sample files some tests also read)");
 if (existsSync(join(root, "../shared/fixtures/seed-work.txt"))) console.log("present");
 else missing.push("../shared/fixtures/seed-work.txt: the seed work's round-trip tests will not run");
+
+step("FanFicFare's Python environment (.test-data/fanficfare-venv, for test/fanficfare.test.ts)");
+// FanFicFare itself stays in ../shared/tools (never copied here); its Python dependencies come
+// from PyPI into a venv under the ignored .test-data/, remade only when its requirements change.
+const fanficfare = join(root, "../shared/tools/fanficfare");
+const requirements = join(fanficfare, "requirements.txt");
+const venv = join(root, ".test-data/fanficfare-venv");
+const venvPython = join(venv, "bin/python");
+const installedStamp = join(venv, ".requirements-installed");
+if (!existsSync(requirements)) {
+  missing.push("../shared/tools/fanficfare: the FanFicFare test will not run");
+} else if (existsSync(venvPython) && existsSync(installedStamp) && statSync(installedStamp).mtimeMs >= statSync(requirements).mtimeMs) {
+  console.log("up to date");
+} else if (!has("python3")) {
+  missing.push("python3: FanFicFare's environment cannot be made, the FanFicFare test will not run");
+} else {
+  const made =
+    (existsSync(venvPython) || sh("python3", ["-m", "venv", venv]).status === 0) &&
+    sh(venvPython, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements]).status === 0;
+  if (made) writeFileSync(installedStamp, `${new Date().toISOString()}\n`);
+  else missing.push("FanFicFare's Python dependencies (python3 -m venv, pip install -r ../shared/tools/fanficfare/requirements.txt) could not be installed: the FanFicFare test will not run");
+}
 
 if (missing.length) {
   console.error(`\n${"!".repeat(72)}\nNOT AVAILABLE, so parts of the suite CANNOT RUN:\n${missing.map((m) => `  - ${m}`).join("\n")}\n${"!".repeat(72)}\n`);

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { setFlash, takeFlash } from "../platform/http/flash.js";
 import { field, fieldList } from "../platform/http/forms-parser.js";
-import { idParam, pageParam, parseId } from "../platform/http/routes.js";
+import { idParam, pageParam, parseId, queryParam } from "../platform/http/routes.js";
 import { isLoggedIn, type Viewer } from "../platform/http/viewer.js";
 import { htmlToTextarea } from "../platform/html/paragraphs.js";
 import { t } from "../platform/i18n/index.js";
@@ -65,14 +65,20 @@ function refusalMessage(refusal: "draft" | "closed" | "login" | "blocked"): stri
  * threads (`?page=`), the comment form or why there is none. Two queries whatever the number of
  * comments (a count, and the threads with their writers' names), plus the blocking hook's.
  */
-export async function commentsFor(req: FastifyRequest, work: Work, chapterId: number | null, csrf: string): Promise<JSX.Element> {
+/**
+ * The comments block of a work or chapter page. `onRequest` (the reading pages): as on AO3, the
+ * threads are shown only when asked for (`?show_comments=true`, the "Comments (N)" link), so the
+ * page a reader or a readers' tool opens holds the work alone; the form to comment is always there.
+ */
+export async function commentsFor(req: FastifyRequest, work: Work, chapterId: number | null, csrf: string, options: { onRequest?: boolean } = {}): Promise<JSX.Element> {
   if (!work.posted) return ""; // a draft has no comments and takes none
   const page = pageParam(req);
+  const shown = !options.onRequest || queryParam(req, "show_comments") === "true";
   const filter = await filterFor(req.db, req.viewer, work);
   const scope = { workId: work.id, ...(chapterId !== null ? { chapterId } : {}) };
   const [counts, threads, blocked] = await Promise.all([
     countThreads(req.db, scope, filter),
-    loadThreads(req.db, { ...scope, page }, filter),
+    shown ? loadThreads(req.db, { ...scope, page }, filter) : Promise.resolve([]),
     blockedByAny(req.db, work.creatorUserIds, req.viewer),
   ]);
   const refusal = commentRefusal(req.viewer, work, blocked);
@@ -90,17 +96,24 @@ export async function commentsFor(req: FastifyRequest, work: Work, chapterId: nu
           hidden: chapterId !== null ? { "comment[chapter_id]": String(chapterId) } : {},
         }
       : null;
+  // The links keep the page's other parameters (view_full_work), not its comment page or toggle.
+  const kept = new URLSearchParams(req.url.replace(/^[^?]*\??/, "").replace(/#.*$/, ""));
+  kept.delete("page");
+  kept.delete("show_comments");
+  const withKept = (extra: string) => `${path}?${[kept.toString(), extra].filter(Boolean).join("&")}`.replace(/\?$/, "");
+  const toggle = options.onRequest ? { shown, showHref: `${withKept("show_comments=true")}#comments`, hideHref: `${withKept("")}#comments` } : undefined;
   return (
     <CommentsSection
       count={counts.comments}
       threads={threads}
       page={page}
       pages={Math.max(1, Math.ceil(counts.threads / THREADS_PER_PAGE))}
-      href={(n) => `${path}?page=${n}#comments`}
+      href={(n) => `${withKept(`${toggle ? "show_comments=true&" : ""}page=${n}`)}#comments`}
       actionsFor={actionsFor(req.viewer, work, blocked)}
       csrf={csrf}
       form={form}
       refusal={refusal === "ok" || refusal === "draft" ? null : refusalMessage(refusal)}
+      toggle={toggle}
     />
   );
 }

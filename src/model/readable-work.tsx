@@ -25,16 +25,23 @@ export async function readWork(db: DbOrTrx, viewer: Viewer, id: number | null): 
 
 /**
  * The HTML pages' answer: the work behind `:id` when the viewer may read it; otherwise the fitting
- * page is sent (404, or 401 for a registered-only work and a guest) and undefined returned. Other
- * capabilities' pages about a work (kudos, bookmarks) use it too; pages about something on a work
- * (a comment) pass the work's id.
+ * answer is sent and undefined returned: 404; for a registered-only work and a guest, a page to
+ * read is a redirect to the log-in page (`?restricted=true`, back to the page after logging in, as
+ * AO3 does: readers' tools log in there), anything else a 401 page. Other capabilities' pages about
+ * a work (kudos, bookmarks) use it too; pages about something on a work (a comment) pass its id.
  */
 export async function readableWork(req: FastifyRequest, reply: FastifyReply, id: number | null = idParam(req, "id")): Promise<Work | undefined> {
   const reading = await readWork(req.db, req.viewer, id);
   if (reading.kind === "not-found") reply.error("WORK_NOT_FOUND");
+  else if (reading.kind === "login-required" && (req.method === "GET" || req.method === "HEAD")) reply.redirect(restrictedLoginPath(req.url), 302);
   else if (reading.kind === "login-required") reply.page(t("works.registered_users_only"), <RestrictedPage returnTo={req.url} />, { status: 401 });
   else return reading.work;
   return undefined;
+}
+
+/** Where a guest asking for a registered-only work is sent: log in, then back to `returnTo`. */
+export function restrictedLoginPath(returnTo: string): string {
+  return `/users/login?restricted=true&return_to=${encodeURIComponent(returnTo)}`;
 }
 
 /** Shown to guests for a registered-only work. */

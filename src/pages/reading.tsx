@@ -46,7 +46,7 @@ async function renderReading(req: FastifyRequest, reply: FastifyReply, work: Wor
   const pageTitle = chapterId !== null && shown[0] ? `${chapterHeading(shown[0])} - ${title}` : title;
   const csrf = reply.csrf();
   const [feedback, series] = await Promise.all([workFeedbackFor(req, reply, work, csrf, shown.at(-1)?.id ?? null), seriesPlacesFor(req, work.id)]);
-  const comments = await commentsFor(req, work, chapterId, csrf);
+  const comments = await commentsFor(req, work, chapterId, csrf, { onRequest: true });
   return reply.page(pageTitle, <WorkPage work={work} tags={tags} chapters={chapters} shown={shown} full={full} isCreator={creator} csrf={csrf} feedback={feedback} comments={comments} series={series} />, {
     mainClass: chapterId !== null ? "chapters-show" : "works-show",
   });

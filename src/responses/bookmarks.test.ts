@@ -140,7 +140,9 @@ test("bookmarks: private ones only to their owner; registered-only works' only t
     assertMatch(page.body, /1 Bookmark by ana/);
     assertMatch(page.body, /open note/);
     assert.doesNotMatch(page.body, /locked note|Locked Work|private note|Secretly Kept/);
-    assert.equal((await guest.get(`/works/${locked}/bookmarks`)).statusCode, 401);
+    const lockedBookmarks = await guest.get(`/works/${locked}/bookmarks`);
+    assert.equal(lockedBookmarks.statusCode, 302, "a guest is sent to log in");
+    assert.equal(lockedBookmarks.headers.location, `/users/login?restricted=true&return_to=${encodeURIComponent(`/works/${locked}/bookmarks`)}`);
 
     const ben = await reader(app, db, "ben");
     page = await ben.get("/users/ana/bookmarks");

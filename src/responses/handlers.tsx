@@ -52,6 +52,7 @@ export async function workFeedbackFor(req: FastifyRequest, reply: FastifyReply, 
       offerKudos={mayOfferKudos(req.viewer, work) && !blocked}
       offerBookmark={mayBookmark(req.viewer, work)}
       bookmarkEditPath={own ? editBookmarkPath(own.id) : null}
+      bookmarkForm={mayBookmark(req.viewer, work) ? { action: own ? `/bookmarks/${own.id}` : bookmarksOfWorkPath(work.id), values: own ? formValuesOf(own) : EMPTY_BOOKMARK } : null}
       markedForLater={marked}
       notices={takeFlash(req, reply)}
       csrf={csrf}

@@ -10,7 +10,9 @@ import { guestAddressKey } from "./policy.js";
 
 /** A guest's kudos from one address, the way a browser without cookies would send it. */
 async function guestKudos(app: FastifyInstance, workId: number, ip: string) {
-  const page = await app.inject({ method: "GET", url: `/works/${workId}`, remoteAddress: ip });
+  const first = await app.inject({ method: "GET", url: `/works/${workId}`, remoteAddress: ip });
+  // A registered-only work sends a guest to the log-in page: the token is on the page it lands on, as in a browser.
+  const page = first.statusCode === 302 ? await app.inject({ method: "GET", url: String(first.headers.location), remoteAddress: ip }) : first;
   const token = /name="csrf-token" content="([^"]+)"/.exec(page.body)?.[1] ?? "";
   const cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
   return app.inject({

@@ -15,7 +15,7 @@ import { endOtherSessions, endSession, startSession } from "./sessions.js";
 import { recentLogins } from "./throttle.js";
 import { beginTotpSetup, disableTotp, enableTotp, acceptSecondFactor, otpauthUri, recoveryCodesLeft, renewRecoveryCodes, totpOf } from "./two-factor.js";
 import { verifyPassword } from "./passwords.js";
-import { AccountPage, DeletePseudPage, EditProfilePage, EditPseudPage, LoginPage, NewPseudPage, ProfilePage, PseudPage, RecoveryCodesPage, SecondFactorStepPage, SignupClosedPage, SignupPage, TwoFactorPage } from "./views/pages.js";
+import { AccountPage, DeletePseudPage, EditProfilePage, EditPseudPage, LoginPage, LogoutPage, NewPseudPage, ProfilePage, PseudPage, RecoveryCodesPage, SecondFactorStepPage, SignupClosedPage, SignupPage, TwoFactorPage } from "./views/pages.js";
 
 /** Starts a fresh session: any old session id is dropped, so a fixed session can't be hijacked. */
 async function logIn(req: FastifyRequest, reply: FastifyReply, userId: number) {
@@ -31,8 +31,10 @@ async function logIn(req: FastifyRequest, reply: FastifyReply, userId: number) {
   reply.rotateCsrf();
 }
 
+/** The log-in page; `?restricted=true` (where a registered-only work sends a guest) says why, as AO3 does. */
 export async function showLoginPage(req: FastifyRequest, reply: FastifyReply) {
-  return reply.page(t("users.log_in"), <LoginPage login="" returnTo={safeReturnPath(queryParam(req, "return_to"))} errors={{}} csrf={reply.csrf()} />, { mainClass: "sessions-new" });
+  const notice = queryParam(req, "restricted") === "true" ? t("users.restricted_log_in") : undefined;
+  return reply.page(t("users.log_in"), <LoginPage login="" returnTo={safeReturnPath(queryParam(req, "return_to"))} errors={{}} csrf={reply.csrf()} notice={notice} />, { mainClass: "sessions-new" });
 }
 
 /** The client of a request as the account's log-in log records it. */
@@ -126,6 +128,16 @@ export async function checkSecondFactor(req: FastifyRequest, reply: FastifyReply
   if (outcome.kind === "locked") endSecondFactorStep(reply);
   const shown = outcome.kind === "wrong" ? t("users.two_factor.code_wrong") : message;
   return reply.page(t("users.two_factor.step_title"), <SecondFactorStepPage returnTo={returnTo} errors={{ code: [shown] }} csrf={reply.csrf()} />, { status, mainClass: "sessions-new" });
+}
+
+/**
+ * GET /users/logout: "are you sure?" with the button that logs out (a POST with the CSRF token),
+ * as AO3 does, so the header's plain "Log out" link works without JavaScript and a link someone
+ * else sends cannot log a reader out. A guest has nothing to log out of.
+ */
+export async function showLogoutPage(req: FastifyRequest, reply: FastifyReply) {
+  if (!req.viewer.user) return reply.redirect("/", 303);
+  return reply.page(t("nav.logout"), <LogoutPage csrf={reply.csrf()} />, { mainClass: "sessions-destroy" });
 }
 
 export async function logOutUser(req: FastifyRequest, reply: FastifyReply) {

@@ -14,6 +14,7 @@ export const usersRoutes = [
   post("/users/login", h.logInUser, { rateLimit: LOGIN_LIMIT }),
   get("/users/login/two_factor", h.showSecondFactorStep),
   post("/users/login/two_factor", h.checkSecondFactor, { rateLimit: LOGIN_LIMIT }),
+  get("/users/logout", h.showLogoutPage),
   post("/users/logout", h.logOutUser),
   get("/token_dispenser.json", h.showTokenDispenser),
   get("/signup", h.showSignupPage),

@@ -51,7 +51,7 @@ test("posting a work with every field shows it in AO3's markup", async (t) => {
     assertMatch(html, /<h3 class="byline heading"><a rel="author" href="\/users\/writer\/pseuds\/writer">writer<\/a><\/h3>/);
     assertMatch(html, /<div class="summary module"[^>]*><h3 class="heading">Summary:<\/h3><blockquote class="userstuff"><p>A <em>storm<\/em> summary.<\/p><\/blockquote>/);
     assert.doesNotMatch(html, /<script>alert/);
-    assertMatch(html, /<div class="userstuff" role="article" lang="de">.*<p>Die Wellen kamen.<br \/>Sie gingen.<\/p>\s*<p>Dann war es still — don't panic.<\/p>/s);
+    assertMatch(html, /<div class="userstuff module" role="article" lang="de">.*<p>Die Wellen kamen.<br \/>Sie gingen.<\/p>\s*<p>Dann war es still — don't panic.<\/p>/s);
     assertMatch(html, /img src="\/static\/lock.svg" alt="\(Restricted\)"/);
     const row = await db.selectFrom("works").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
     assert.equal(row.comment_permission, "none");
@@ -140,9 +140,13 @@ test("drafts, registered-only works and the adult notice are seen only by those 
 
     const guest = new Client(app);
     assert.equal((await guest.get(`/works/${draftId}`)).statusCode, 404);
-    const locked = await guest.get(`/works/${lockedId}`);
-    assert.equal(locked.statusCode, 401);
+    // As on AO3: a guest is sent to log in (`restricted=true` says why), and back to the work after.
+    const redirected = await guest.get(`/works/${lockedId}`);
+    assert.equal(redirected.statusCode, 302);
+    assert.equal(redirected.headers.location, `/users/login?restricted=true&return_to=%2Fworks%2F${lockedId}`);
+    const locked = await guest.get(String(redirected.headers.location));
     assertMatch(locked.body, /This work is only available to registered users of the Archive./);
+    assertMatch(locked.body, new RegExp(`<input type="hidden" name="return_to" value="/works/${lockedId}"/?>`));
     assert.doesNotMatch(locked.body, /Members Only/);
     const listing = await guest.get("/works");
     assertMatch(listing.body, /1 - 1 of 1 Works/);

@@ -151,7 +151,7 @@ test("pages pass the Nu HTML checker and axe-core", async (t) => {
       const visited = [
         ...(await guestPages),
         ...(await Promise.all([
-          open("work page", writer, `/works/${workId}`),
+          open("work page", writer, `/works/${workId}?show_comments=true`),
           open("entire work", writer, `/works/${workId}?view_full_work=true`),
           open("chapter page", writer, `/works/${workId}/chapters/${secondChapterId}`),
           open("works listing", writer, "/works"),

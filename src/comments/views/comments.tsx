@@ -207,16 +207,46 @@ export interface CommentsSectionProps {
   /** The new-comment form, or why there is none. */
   form: CommentFormProps | null;
   refusal: string | null;
+  /** On a reading page: whether the threads were asked for, and the links that show and hide them. */
+  toggle?: { shown: boolean; showHref: string; hideHref: string };
 }
 
-/** The comments block of a work or chapter page (and of /works/ID/comments). */
+/**
+ * The comments block of a work or chapter page (and of /works/ID/comments). Hidden threads leave
+ * the heading as the link that shows them ("Comments (N)"); shown ones get a "Hide Comments" link.
+ */
 export function CommentsSection(props: CommentsSectionProps): JSX.Element {
+  const { toggle } = props;
+  const label = t("comments.comments_count", { count: props.count });
   return (
     <div id="comments" class="comments" role="region" aria-labelledby="comments-heading">
-      <h3 class="heading" id="comments-heading" safe>{t("comments.comments_count", { count: props.count })}</h3>
+      <h3 class="heading" id="comments-heading">
+        {toggle && !toggle.shown ? (
+          <a href={toggle.showHref} id="show_comments_link" safe>
+            {label}
+          </a>
+        ) : (
+          escapeHtml(label)
+        )}
+      </h3>
+      {toggle?.shown ? (
+        <p class="actions">
+          <a href={toggle.hideHref} id="hide_comments_link" safe>
+            {t("comments.hide_comments", { count: props.count })}
+          </a>
+        </p>
+      ) : (
+        ""
+      )}
       {props.form ? <CommentForm {...props.form} /> : props.refusal ? <p class="notice" safe>{props.refusal}</p> : ""}
-      <Threads threads={props.threads} actionsFor={props.actionsFor} csrf={props.csrf} />
-      <Pagination page={props.page} pages={props.pages} href={props.href} />
+      {toggle && !toggle.shown ? (
+        ""
+      ) : (
+        <>
+          <Threads threads={props.threads} actionsFor={props.actionsFor} csrf={props.csrf} />
+          <Pagination page={props.page} pages={props.pages} href={props.href} />
+        </>
+      )}
     </div>
   );
 }

@@ -127,28 +127,51 @@ function WorkNavigation({ work, chapters, shown, full, isCreator, csrf }: WorkPa
   );
 }
 
-function ChapterBlock({ work, chapter, multi }: { work: Work; chapter: ChapterRow; multi: boolean }): JSX.Element {
-  const text = (
-    <div class={multi ? "userstuff module" : "userstuff"} role="article" lang={work.language} dir={isRtl(work.language) ? "rtl" : undefined}>
-      <h3 safe class="landmark heading" id={multi ? undefined : "work"}>{t("works.chapter_text")}</h3>
-      {rawHtml(chapter.content)}
-    </div>
-  );
-  if (!multi) return text;
+/**
+ * One chapter, marked up the same whatever the work's length, as AO3 does: readers' tools read a
+ * chapter page's text from `div.userstuff.module` inside `div.chapter#chapter-N`, one-shots too.
+ * The chapter's own heading, summary and notes come first when there is something to say: always
+ * in a work of several chapters, in a one-shot only when the chapter has a title, summary or notes.
+ */
+function ChapterBlock({ work, chapter, multi, alone }: { work: Work; chapter: ChapterRow; multi: boolean; alone: boolean }): JSX.Element {
+  const preface = multi || chapter.title || chapter.summary || chapter.notes;
   return (
     <div class="chapter" id={`chapter-${chapter.position}`}>
-      <div class="chapter preface group" role="complementary" aria-label={t("pages.chapter_position_preface", { position: chapter.position })}>
-        <h3 class="title">
-          <a href={chapterPath(work.id, chapter.id)} safe>{t("model.chapter_position", { position: chapter.position })}</a>
-          {chapter.title ? <span safe>{`: ${chapter.title}`}</span> : ""}
-        </h3>
-        <Notes id="summary" className="summary module" heading={t("works.summary_2")} label={t("pages.chapter_position_summary", { position: chapter.position })} html={chapter.summary} />
-        <Notes id="notes" className="notes module" heading={t("series.notes")} label={t("pages.chapter_position_notes", { position: chapter.position })} html={chapter.notes} />
+      {preface ? (
+        <div class="chapter preface group" role="complementary" aria-label={t("pages.chapter_position_preface", { position: chapter.position })}>
+          <h3 class="title">
+            <a href={chapterPath(work.id, chapter.id)} safe>{t("model.chapter_position", { position: chapter.position })}</a>
+            {chapter.title ? <span safe>{`: ${chapter.title}`}</span> : ""}
+          </h3>
+          <Notes id="summary" className="summary module" heading={t("works.summary_2")} label={t("pages.chapter_position_summary", { position: chapter.position })} html={chapter.summary} />
+          <Notes id="notes" className="notes module" heading={t("series.notes")} label={t("pages.chapter_position_notes", { position: chapter.position })} html={chapter.notes} />
+        </div>
+      ) : (
+        ""
+      )}
+      <div class="userstuff module" role="article" lang={work.language} dir={isRtl(work.language) ? "rtl" : undefined}>
+        <h3 safe class="landmark heading" id={alone ? "work" : undefined}>{t("works.chapter_text")}</h3>
+        {rawHtml(chapter.content)}
       </div>
-      {text}
       <Notes id={`chapter_${chapter.position}_endnotes`} className="end notes module" heading={t("series.notes")} label={t("pages.chapter_position_end_notes", { position: chapter.position })} html={chapter.endnotes} />
     </div>
   );
+}
+
+/**
+ * The work's summary. Readers' tools take the first `blockquote.userstuff` after the preface
+ * heading as the summary, so a work without one still has its (empty, hidden) place here: else
+ * the work's notes, a chapter's summary or a comment would be read as the summary.
+ */
+function WorkSummary({ html }: { html: TrustedHtml }): JSX.Element {
+  if (!html) {
+    return (
+      <div class="summary module" hidden>
+        <blockquote class="userstuff"></blockquote>
+      </div>
+    );
+  }
+  return <Notes className="summary module" heading={t("works.summary_2")} label={t("works.work_summary")} html={html} />;
 }
 
 /** A work's reading page, in AO3's markup so readers' tools (FanFicFare and others) work unchanged. */
@@ -181,12 +204,12 @@ export function WorkPage(props: WorkPageProps): JSX.Element {
           <h3 class="byline heading">
             <Byline creators={work.creators} />
           </h3>
-          <Notes className="summary module" heading={t("works.summary_2")} label={t("works.work_summary")} html={work.summary} />
+          <WorkSummary html={work.summary} />
           <Notes className="notes module" heading={t("series.notes")} label={t("works.work_notes")} html={work.notes} />
         </div>
         <div id="chapters" role="article">
           {shown.map((chapter) => (
-            <ChapterBlock work={work} chapter={chapter} multi={multi} />
+            <ChapterBlock work={work} chapter={chapter} multi={multi} alone={shown.length === 1} />
           ))}
         </div>
         {showWorkEndNotes ? (

@@ -81,10 +81,10 @@ export function Layout({ title, viewer, csrf, mainClass, feed, children }: PageP
                       </a>
                     </li>
                     <li>
-                      <form method="post" action="/users/logout" class="inline">
-                        <input type="hidden" name="authenticity_token" value={csrf} />
-                        <button type="submit" safe>{t("nav.logout")}</button>
-                      </form>
+                      {/* A link to the confirmation page (whose button logs out), as AO3 has: readers' tools look for it to know they are logged in. */}
+                      <a href="/users/logout" safe>
+                        {t("nav.logout")}
+                      </a>
                     </li>
                   </>
                 ) : (

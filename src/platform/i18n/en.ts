@@ -1423,6 +1423,12 @@ export const en = {
   "users.profile.updated": "Your profile was updated.",
   "api.schema.user_profile": "Profile text (About).",
   "api.schema.pseud_description": "The pseud's description.",
+  // readers' tools (FanFicFare): the log-in page a registered-only work sends a guest to, the
+  // log-out confirmation behind the header's link, and comments shown on request as on AO3
+  "users.restricted_log_in": "This work is only available to registered users of the Archive. Please log in to read it.",
+  "users.logout_confirm": "Are you sure you want to log out?",
+  "users.logout_button": "Yes, log out",
+  "comments.hide_comments": "Hide Comments ({count})",
 } as const;
 
 export type MessageKey = keyof typeof en;

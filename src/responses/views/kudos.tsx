@@ -3,6 +3,7 @@ import { CsrfField, FlashNotices } from "../../platform/http/components.js";
 import { formatNumber, t, tHtml } from "../../platform/i18n/index.js";
 import type { KudosSummary } from "../queries.js";
 import { MarkForLaterButton } from "./history.js";
+import type { BookmarkFormValues } from "../schema.js";
 import { bookmarksOfWorkPath, kudosPath, newBookmarkPath } from "../../model/paths.js";
 
 /** "A", "A and B", "A, B and C". */
@@ -38,6 +39,33 @@ export interface WorkFeedbackProps {
   csrf: string;
   /** The Subscribe / Unsubscribe form (subscriptions capability), or "" when not offered. */
   subscribe: JSX.Element;
+  /** The viewer's bookmark form (new, or their own to edit), or null when none is offered. */
+  bookmarkForm?: { action: string; values: BookmarkFormValues } | null;
+}
+
+/**
+ * AO3's bookmark form in the work page (`div#bookmark-form`, fields `#bookmark_notes`,
+ * `#bookmark_tag_string`, `#bookmark_private`, `#bookmark_rec`), hidden as AO3 hides it until
+ * asked for: readers see the Bookmark link to the form's own page; readers' tools (FanFicFare,
+ * logged in) read from here whether and how the reader bookmarked the work.
+ */
+function HiddenBookmarkForm({ action, values, csrf }: { action: string; values: BookmarkFormValues; csrf: string }): JSX.Element {
+  return (
+    <div id="bookmark-form" hidden>
+      <form method="post" action={action}>
+        <CsrfField csrf={csrf} />
+        <label for="bookmark_notes" safe>{t("responses.notes")}</label>
+        <textarea id="bookmark_notes" name="bookmark[notes]" rows="4">{"\n" + escapeHtml(values.notes)}</textarea>
+        <label for="bookmark_tag_string" safe>{t("responses.your_tags")}</label>
+        <input type="text" id="bookmark_tag_string" name="bookmark[tag_string]" value={values.tags} />
+        <input type="checkbox" id="bookmark_private" name="bookmark[private]" value="1" checked={values.private} />
+        <label for="bookmark_private" safe>{t("responses.private_bookmark_only_you_can")}</label>
+        <input type="checkbox" id="bookmark_rec" name="bookmark[rec]" value="1" checked={values.rec} />
+        <label for="bookmark_rec" safe>{t("responses.rec_work")}</label>
+        <button safe type="submit">{t("responses.save_bookmark")}</button>
+      </form>
+    </div>
+  );
 }
 
 /** The feedback block under a work: notices, Kudos ♥ (a plain form), Bookmark, and who left kudos. */
@@ -80,6 +108,7 @@ export function WorkFeedback(props: WorkFeedbackProps): JSX.Element {
       <div id="kudos">
         <KudosLine summary={props.summary} />
       </div>
+      {props.bookmarkForm ? <HiddenBookmarkForm {...props.bookmarkForm} csrf={props.csrf} /> : ""}
     </div>
   );
 }

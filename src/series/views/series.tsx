@@ -60,8 +60,10 @@ export function SeriesPage(props: {
   subscribe: JSX.Element;
 }): JSX.Element {
   const { series, blurbs, subscribe } = props;
+  // `div.series-show` holding `h2.heading` (the series' name) is AO3's markup: FanFicFare's series
+  // listing reads the name there, the works from `h4.heading a`, the state from `dl.series dl.stats`.
   return (
-    <div class="series">
+    <div class="series-show series">
       <FlashNotices lines={props.notices} />
       <h2 class="heading" safe>
         {series.title}

@@ -5,10 +5,11 @@ import { pseudPath, userPath } from "../../model/paths.js";
 import { PROFILE_MAX, PSEUD_DESCRIPTION_MAX } from "../commands.js";
 import { t } from "../../platform/i18n/index.js";
 
-export function LoginPage({ login, returnTo, errors, csrf }: { login: string; returnTo: string; errors: FieldErrors; csrf: string }): JSX.Element {
+export function LoginPage({ login, returnTo, errors, csrf, notice }: { login: string; returnTo: string; errors: FieldErrors; csrf: string; notice?: string }): JSX.Element {
   return (
     <>
       <h2 safe class="heading">{t("users.log_in")}</h2>
+      {notice ? <p class="notice" safe>{notice}</p> : ""}
       <ErrorSummary errors={errors} />
       <form method="post" action="/users/login" id="loginform">
         <CsrfField csrf={csrf} />
@@ -21,6 +22,22 @@ export function LoginPage({ login, returnTo, errors, csrf }: { login: string; re
       </form>
       <p>{escapeHtml(t("users.no_account_yet"))}{" "}<a safe href="/signup">{t("nav.signup")}</a>.
       </p>
+    </>
+  );
+}
+
+/** The log-out confirmation (GET /users/logout); its button posts the log-out. */
+export function LogoutPage({ csrf }: { csrf: string }): JSX.Element {
+  return (
+    <>
+      <h2 safe class="heading">{t("nav.logout")}</h2>
+      <form method="post" action="/users/logout" id="logoutform">
+        <CsrfField csrf={csrf} />
+        <p safe>{t("users.logout_confirm")}</p>
+        <p class="actions">
+          <button safe type="submit">{t("users.logout_button")}</button>
+        </p>
+      </form>
     </>
   );
 }

@@ -6,8 +6,12 @@ import type { Work } from "../../model/works.js";
 import { ChapterFields } from "./work-form.js";
 import { chapterPath, workPath } from "../../model/paths.js";
 import { t } from "../../platform/i18n/index.js";
+import { Byline } from "../../model/views/meta.js";
 
-/** `/works/ID/navigate`: the chapter index, `ol.chapter.index.group > li > a + span.datetime`. */
+/**
+ * `/works/ID/navigate`: the chapter index, `ol.chapter.index.group > li > a + span.datetime`,
+ * under "Chapter Index for TITLE by PSEUDS" (readers' tools take the creators from these links).
+ */
 export function NavigatePage({ work, chapters }: { work: Work; chapters: ChapterRow[] }): JSX.Element {
   return (
     <>
@@ -16,6 +20,8 @@ export function NavigatePage({ work, chapters }: { work: Work; chapters: Chapter
         <a href={workPath(work.id)} safe>
           {work.title}
         </a>
+        {escapeHtml(t("model.by"))}
+        <Byline creators={work.creators} />
       </h2>
       <nav aria-label={t("works.chapters_2")}>
         <ol class="chapter index group">
