@@ -35,7 +35,7 @@ test("a writer signs up, posts, reads, edits and restricts a work; guests can't 
       await page.getByLabel("Password", { exact: true }).fill("salt and lamplight");
       await page.getByLabel("Confirm password", { exact: true }).fill("salt and lamplight");
       await clickThrough(page, () => page.getByRole("button", { name: "Create Account" }).click(), /\/users\/tidewriter$/);
-      assert.ok(await page.getByRole("button", { name: "Log out" }).isVisible(), "signed up and logged in");
+      assert.ok(await page.getByRole("link", { name: "Log out" }).isVisible(), "signed up and logged in");
 
       // Post a work with tags and a first chapter.
       await clickThrough(page, () => page.getByRole("link", { name: "Post a work" }).click(), /\/works\/new$/);
@@ -103,20 +103,24 @@ test("a writer signs up, posts, reads, edits and restricts a work; guests can't 
       assert.equal(await page.getByRole("img", { name: "(Restricted)" }).count(), 1, "the work is marked restricted");
       assert.match(await mainText(page), /By morning the sea was glass\./, "its creator still reads it");
 
-      // Log out; as a guest the work is hidden.
-      await clickThrough(page, () => page.getByRole("button", { name: "Log out" }).click(), /\/$/);
+      // Log out (the link asks first, as on AO3); as a guest the work is hidden.
+      await clickThrough(page, () => page.getByRole("link", { name: "Log out" }).click(), /\/users\/logout$/);
+      await clickThrough(page, () => page.getByRole("button", { name: "Yes, log out" }).click(), /\/$/);
       assert.equal(await page.getByRole("link", { name: "Log in" }).count(), 1, "logged out");
       await page.goto("/works");
       text = await mainText(page);
       assert.doesNotMatch(text, /Hollow Point/, "the listing hides it from guests");
       assert.match(text, /\b0 Works\b/);
+      // A guest is sent to log in, and told why.
       const response = await page.goto(workUrl);
-      assert.equal(response?.status(), 401);
+      assert.equal(response?.status(), 200);
+      assert.match(page.url(), /\/users\/login\?restricted=true&return_to=/);
       text = await mainText(page);
       assert.match(text, /This work is only available to registered users of the Archive\./);
       assert.doesNotMatch(text, /Hollow Point|By morning the sea was glass/);
-      const chapterResponse = await page.goto(`${workUrl}?view_full_work=true`);
-      assert.equal(chapterResponse?.status(), 401);
+      await page.goto(`${workUrl}?view_full_work=true`);
+      assert.match(page.url(), /\/users\/login\?restricted=true&return_to=/);
+      assert.doesNotMatch(await mainText(page), /By morning the sea was glass/);
     } finally {
       await context.close();
       await server.close();

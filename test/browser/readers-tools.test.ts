@@ -30,8 +30,8 @@ test("readers' tools pages pass the Nu HTML checker and axe-core; log-out by its
       await client.logIn("shellreader", "factory password");
       assert.equal((await client.post(`/works/${workId}/comments`, { "comment[comment_content]": "A lovely harbour." })).statusCode, 303);
 
-      const reader = await browser.newContext({ baseURL: server.baseUrl});
-      const guest = await browser.newContext({ baseURL: server.baseUrl});
+      const reader = await browser.newContext({ baseURL: server.baseUrl });
+      const guest = await browser.newContext({ baseURL: server.baseUrl });
       contexts.push(reader, guest);
       const login = await reader.newPage();
       await login.goto("/users/login");
