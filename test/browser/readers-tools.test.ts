@@ -69,7 +69,7 @@ test("readers' tools pages pass the Nu HTML checker and axe-core; log-out by its
       assert.deepEqual(problems, [], problems.join("\n"));
 
       // Log out as a keyboard user would: the header's link, then the confirmation's button.
-      const page = visited.find((v) => v.name === "work page (comments hidden)")!.page;
+      const page = visited.find((v) => v.name === "work page (reader, comments hidden)")!.page;
       await page.getByRole("link", { name: "Log out" }).focus();
       await Promise.all([page.waitForURL(/\/users\/logout$/), page.keyboard.press("Enter")]);
       await page.getByRole("button", { name: "Yes, log out" }).focus();
