@@ -11,9 +11,13 @@ import {
   createInvitation,
   isSetupToken,
   listInvitations,
+  markNewArchive,
+  NEW_TAGS_CANONICAL,
+  newTagsCanonical,
   securityTxt,
   SIGNUP_MODES,
   type SignupMode,
+  setNewTagsCanonical,
   setSecurityTxt,
   setSetting,
   setTwoFactorRequiredForAdmins,
@@ -58,6 +62,7 @@ export async function createFirstAdmin(req: FastifyRequest, reply: FastifyReply)
   const created = Object.keys(errors).length ? { ok: false as const, errors } : await createUser(req.db, { login: form.login, email: form.email, password: form.password, roles: ["admin"] });
   if (!created.ok) return reply.page(t("admin.set_up"), <SetupPage token={token} values={form} errors={created.errors} csrf={reply.csrf()} />, { status: 422 });
   await clearSetupToken(req.db);
+  await markNewArchive(req.db);
   const session = await startSession(req.db, created.value.id, req.config.sessionDays);
   reply.setCookie(SESSION_COOKIE, session, { path: "/", httpOnly: true, sameSite: "lax", secure: req.config.publicUrl.startsWith("https:") });
   reply.rotateCsrf();
@@ -75,6 +80,7 @@ type Invitation = Awaited<ReturnType<typeof listInvitations>>[number];
 interface Settings {
   mode: SignupMode;
   twoFactorAdmins: boolean;
+  tagsCanonical: boolean;
 }
 
 interface SettingsPageProps {
@@ -101,6 +107,13 @@ function SettingsPage({ settings, invitations, errors, csrf, securityTxt, securi
           choices={[{ value: "required", label: t("admin.two_factor_admins_required") }]}
           selected={settings.twoFactorAdmins ? ["required"] : []}
           errors={errors.two_factor_admins}
+        />
+        <ChoiceGroup
+          name={NEW_TAGS_CANONICAL}
+          legend={t("admin.tags_legend")}
+          choices={[{ value: "1", label: t("admin.new_tags_canonical") }]}
+          selected={settings.tagsCanonical ? ["1"] : []}
+          hint={t("admin.new_tags_canonical_hint")}
         />
         <p class="actions">
           <button safe type="submit">{t("admin.save_settings")}</button>
@@ -161,8 +174,8 @@ function SecurityTxtSettings({ values, errors, csrf }: { values: SecurityTxtForm
 }
 
 async function savedSettings(req: FastifyRequest): Promise<Settings> {
-  const [mode, twoFactorAdmins] = await Promise.all([signupMode(req.db), twoFactorRequiredForAdmins(req.db)]);
-  return { mode, twoFactorAdmins };
+  const [mode, twoFactorAdmins, tagsCanonical] = await Promise.all([signupMode(req.db), twoFactorRequiredForAdmins(req.db), newTagsCanonical(req.db)]);
+  return { mode, twoFactorAdmins, tagsCanonical };
 }
 
 export async function showSettingsPage(req: FastifyRequest, reply: FastifyReply) {
@@ -181,10 +194,13 @@ export async function saveSettings(req: FastifyRequest, reply: FastifyReply) {
   if (twoFactorAdmins && !(await hasSecondFactor(req.db, req.viewer.user!.id))) errors.two_factor_admins = [t("admin.two_factor_admins_yourself_first")];
   if (Object.keys(errors).length) {
     const [saved, invitations, security] = await Promise.all([savedSettings(req), listInvitations(req.db), securityTxt(req.db)]);
+    // The box as it was sent.
+    saved.tagsCanonical = field(req.body, NEW_TAGS_CANONICAL) === "1";
     return reply.page(t("admin.archive_settings"), <SettingsPage settings={saved} invitations={invitations} errors={errors} csrf={reply.csrf()} securityTxt={securityTxtFormOf(security)} />, { status: 422 });
   }
   await setSetting(req.db, "signup_mode", mode);
   await setTwoFactorRequiredForAdmins(req.db, twoFactorAdmins);
+  await setNewTagsCanonical(req.db, field(req.body, NEW_TAGS_CANONICAL) === "1");
   return reply.redirect("/admin/settings", 303);
 }
 

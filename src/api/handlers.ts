@@ -10,7 +10,7 @@ import { createBookmark, createSeriesBookmark, deleteBookmark, giveKudos, update
 import { findSeries, seriesBlurbsVisibleTo, seriesOfUser, seriesOwnedBy, seriesPlacesOfWork, seriesStats, seriesWorksVisibleTo } from "../model/series.js";
 import { parseSeriesChoice, putWorkInSeries, SERIES_FIELDS, type SeriesChoice, seriesJoin } from "../series/index.js";
 import { searchWorks, parseSearchQuery } from "../search/index.js";
-import { countTagWorks, tagRelations } from "../tags/index.js";
+import { countTagWorks, tagRelations, tagVisibleTo } from "../tags/index.js";
 import { findTagByName } from "../model/tags.js";
 import { tagPath } from "../model/vocabulary.js";
 import { findUserByLogin, pseudsOf } from "../model/users.js";
@@ -130,8 +130,9 @@ export async function searchWorksJson(req: FastifyRequest, reply: FastifyReply) 
 
 export async function getTag(req: FastifyRequest, reply: FastifyReply) {
   const tag = await findTagByName(req.db, params<{ name: string }>(req).name);
-  if (!tag) return sendProblem(reply, "NOT_FOUND");
-  const [relations, worksCount] = await Promise.all([tagRelations(req.db, tag), countTagWorks(req.db, req.viewer, tag)]);
+  // A tag the viewer may not see (only on others' drafts, say) is not found, as on its page.
+  if (!tag || !(await tagVisibleTo(req.db, req.viewer, tag.id))) return sendProblem(reply, "NOT_FOUND");
+  const [relations, worksCount] = await Promise.all([tagRelations(req.db, tag, req.viewer), countTagWorks(req.db, req.viewer, tag)]);
   return reply.send({
     id: tag.id,
     name: tag.name,

@@ -128,12 +128,15 @@ export async function resolveSidebar(db: DbOrTrx, index: WorkIndex, viewer: View
       const filterId = tag ? (tag.merger_id ?? (tag.canonical ? tag.id : null)) : null;
       if (filterId !== null) {
         if (!target.includes(filterId)) target.push(filterId);
-      } else if (tag && verb === "include") {
+      } else if (tag) {
+        // An unwrangled tag filters nothing: its own works are kept (include) or left out (exclude).
         const rows = await db.selectFrom("work_tags").select("work_id").where("tag_id", "=", tag.id).orderBy("work_id", "desc").limit(MAX_WITHIN + 1).execute();
         if (rows.length > MAX_WITHIN) notices.push(t("browse.name_is_on_more_than", { name, max: MAX_WITHIN.toLocaleString("en") }));
-        within.push(rows.slice(0, MAX_WITHIN).map((r) => r.work_id));
+        const own = rows.slice(0, MAX_WITHIN).map((r) => r.work_id);
+        if (verb === "include") within.push(own);
+        else (q.excludeWorkIds ??= []).push(...own);
       } else {
-        notices.push(tag ? t("browse.name_is_not_wrangled_yet", { name }) : t("browse.no_tag_is_called_name", { name }));
+        notices.push(t("browse.no_tag_is_called_name", { name }));
       }
     }
   }

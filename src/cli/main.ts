@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { issueSetupToken } from "../model/archive-settings.js";
+import { issueSetupToken, markNewArchive } from "../model/archive-settings.js";
 import { buildApp, jobSteps } from "../app.js";
 import { drainJobs, startJobWorker } from "../platform/jobs.js";
 import { reindexAll } from "../search/index.js";
@@ -170,8 +170,11 @@ async function userAdd(args: string[]): Promise<void> {
   const password = (await readStdin()).replace(/\r?\n$/, "");
   if (password.length < 8 || password.length > 72) throw new CliError("The password (read from standard input) must be 8 to 72 characters long.");
   await withDatabase(async (db) => {
+    const firstAdmin = roles.includes("admin") && !(await hasAdmin(db));
     const created = await createUser(db, { login, email: values.email!, password, roles });
     if (!created.ok) throw new CliError(Object.values(created.errors).flat().join(" "));
+    // The first admin of an archive made from the command line: a new archive, as /setup makes.
+    if (firstAdmin) await markNewArchive(db);
     console.log(`Created user ${login} (id ${created.value.id})${roles.length ? ` with role ${roles.join(", ")}` : ""}.`);
   });
 }

@@ -6,7 +6,7 @@ import { pendingMigrations } from "../platform/db/migrate.js";
 import type { TagRow } from "../platform/db/tables.js";
 import { jobStatus } from "../platform/jobs.js";
 import { findTagByName } from "../model/tags.js";
-import { runRefilterNow, type WranglingOp, wrangle } from "../tags/index.js";
+import { CREATABLE_TYPES, cleanTagName, newTagErrors, runRefilterNow, type WranglingOp, wrangle } from "../tags/index.js";
 import { TYPE_LABELS, type TagType } from "../model/vocabulary.js";
 
 /**
@@ -19,6 +19,7 @@ export const TAGS_USAGE = `Usage: fanfold tags <command> [options]
 
 Commands:
   show NAME                                 Type, status, synonyms, parents, metatags, subtags and work counts
+  create NAME --type TYPE [--canonical]     Create a tag (TYPE: fandom, character, relationship or freeform)
   canonical NAME... [--not]                 Make tags canonical (--not: no longer canonical)
   synonym NAME --of CANONICAL               Make a tag a synonym of a canonical tag
   synonym NAME --remove                     Take a synonym off its canonical tag (same as --of '')
@@ -154,6 +155,27 @@ function status(tag: TagRow, mergerName: string | undefined): string {
   if (tag.merger_id !== null) return `synonym of "${mergerName ?? `#${tag.merger_id}`}"`;
   if (tag.unwrangleable) return "unwrangleable";
   return "unwrangled";
+}
+
+/** `--type` as typed: a type's name in any case ("Fandom", "character"), or "additional" / "additional tags" for Freeform. */
+function readType(value: string | undefined): string {
+  const key = (value ?? "").trim().toLowerCase();
+  if (key === "additional" || key === "additional tags" || key === "additional tag") return "Freeform";
+  return CREATABLE_TYPES.find((type) => type.toLowerCase() === key) ?? (value ?? "");
+}
+
+async function create(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { type: { type: "string" }, canonical: { type: "boolean" } } });
+  const usage = "Usage: fanfold tags create NAME --type fandom|character|relationship|freeform [--canonical]";
+  if (positionals.length !== 1 || values.type === undefined) throw new TagsCliError(usage);
+  const form = { name: positionals[0]!, type: readType(values.type), canonical: Boolean(values.canonical) };
+  await withDatabase(async (db) => {
+    // The page's checks, in the page's words: empty, too long, restricted characters, taken, type.
+    const errors = newTagErrors(form, await findTagByName(db, cleanTagName(form.name)));
+    const problems = Object.values(errors).flat();
+    if (problems.length) throw new TagsCliError(problems.join(" "));
+    await applyAndRefilter(db, [{ action: "create", name: cleanTagName(form.name), type: form.type as TagType, canonical: form.canonical }]);
+  });
 }
 
 async function canonical(args: string[]): Promise<void> {
@@ -357,6 +379,7 @@ export async function tagsCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   try {
     if (sub === "show") await show(rest);
+    else if (sub === "create") await create(rest);
     else if (sub === "canonical") await canonical(rest);
     else if (sub === "synonym") await synonym(rest);
     else if (sub === "parent") await link(rest, "parent");

@@ -19,6 +19,8 @@ export interface ListingQuery {
   excludeUserIds?: number[];
   /** Work ids from elsewhere (search within results, an unwrangled tag) the works must be among. */
   withinWorkIds?: number[][];
+  /** Work ids no listed work may be (the works of an unwrangled tag excluded by name). */
+  excludeWorkIds?: number[];
   crossover: "include" | "exclude" | "only";
   completion: "all" | "complete" | "in_progress";
   /** Inclusive bounds on number columns (word count, dates in ms, counters): columns.ts. */

@@ -357,6 +357,7 @@ export class WorkIndex {
     if (excluded.length) result.andNotInPlace(excluded.length === 1 ? excluded[0]! : RoaringBitmap32.orMany(excluded));
     const mutedWorks = (q.excludeUserIds ?? []).map((id) => this.byUser.get(id)).filter((b): b is Bitmap => b !== undefined);
     if (mutedWorks.length) result.andNotInPlace(mutedWorks.length === 1 ? mutedWorks[0]! : RoaringBitmap32.orMany(mutedWorks));
+    if (q.excludeWorkIds?.length) result.andNotInPlace(new RoaringBitmap32(q.excludeWorkIds));
     let out = result;
     for (const [column, range] of Object.entries(q.ranges ?? {}) as [NumberColumn, { min?: number; max?: number }][]) {
       if (range.min !== undefined || range.max !== undefined) out = this.between(out, column, range.min, range.max);

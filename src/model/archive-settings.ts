@@ -37,6 +37,32 @@ export async function setTwoFactorRequiredForAdmins(db: DbOrTrx, required: boole
   await setSetting(db, "two_factor_admins", required ? "required" : "optional");
 }
 
+/**
+ * "New tags are canonical": when on, a tag a writer types becomes canonical when a posted work
+ * first uses it (src/tags/commands.ts, canonizeNewTags), so a small archive with no wranglers
+ * has working filters. Off is AO3's behaviour: tags wait for a wrangler. Stored as "1"/"0";
+ * absent is off, so an archive that existed before the setting keeps the behaviour it had. A
+ * new archive turns it on when its first admin is created (the setup page, or `fanfold user
+ * add --role admin` on an archive without an admin): see markNewArchive.
+ */
+export const NEW_TAGS_CANONICAL = "new_tags_canonical";
+
+export async function newTagsCanonical(db: DbOrTrx): Promise<boolean> {
+  return (await getSetting(db, NEW_TAGS_CANONICAL)) === "1";
+}
+
+export async function setNewTagsCanonical(db: DbOrTrx, on: boolean): Promise<void> {
+  await setSetting(db, NEW_TAGS_CANONICAL, on ? "1" : "0");
+}
+
+/**
+ * A new archive's defaults, written when its first admin is created: today only "new tags are
+ * canonical", on. A setting an admin already chose is left as it is.
+ */
+export async function markNewArchive(db: DbOrTrx): Promise<void> {
+  if ((await getSetting(db, NEW_TAGS_CANONICAL)) === undefined) await setNewTagsCanonical(db, true);
+}
+
 function sha256(value: string): string {
   return createHash("sha256").update(value).digest("hex");
 }

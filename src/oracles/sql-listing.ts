@@ -71,6 +71,7 @@ export function whereClause(db: DbOrTrx, q: ListingQuery): RawBuilder<unknown> {
     const users = sql.join(q.excludeUserIds.map((id) => sql`${id}`));
     conditions.push(sql`w.id not in (select wc.work_id from work_creators wc join pseuds p on p.id = wc.pseud_id where p.user_id in (${users}))`);
   }
+  if (q.excludeWorkIds?.length) conditions.push(sql`w.id not in (${sql.join(q.excludeWorkIds.map((id) => sql`${id}`))})`);
   for (const ids of q.withinWorkIds ?? []) conditions.push(ids.length ? sql`w.id in (${sql.join(ids.map((id) => sql`${id}`))})` : sql`1 = 0`);
   if (q.language) conditions.push(sql`w.language = ${q.language}`);
   if (q.completion === "complete") conditions.push(sql`w.complete = 1`);

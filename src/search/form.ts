@@ -44,8 +44,10 @@ export function formToQuery(form: SearchForm): string {
   if (form.query) parts.push(form.query.includes(" OR ") || form.query.includes("||") ? `(${form.query})` : form.query);
   for (const word of form.title.split(/\s+/).filter(Boolean)) parts.push(word.startsWith("-") ? `-title:${word.slice(1)}` : `title:${word}`);
   for (const word of form.creators.split(/\s+/).filter(Boolean)) parts.push(word.startsWith("-") ? `-creators:${word.slice(1)}` : `creators:${word}`);
-  for (const field of ["fandom_names", "character_names", "relationship_names", "freeform_names"] as const) {
-    for (const name of list(form[field])) parts.push(`tags:${quote(name)}`);
+  // Each name is a phrase in the names of that type's tags: through a canonical tag's filter
+  // set, its synonyms' and subtags' works too, as `tags:` finds them.
+  for (const [field, prefix] of [["fandom_names", "fandoms"], ["character_names", "characters"], ["relationship_names", "relationships"], ["freeform_names", "freeforms"]] as const) {
+    for (const name of list(form[field])) parts.push(`${prefix}:${quote(name)}`);
   }
   const ranged = (label: string, value: string) => {
     if (!value) return;

@@ -13,7 +13,8 @@
  * - Parentheses group and nest (at most 10 deep). `field:(...)` applies the field to the group.
  * - `"phrase"`; curly quotes “ ” work too (phones type them). Inside a phrase `*` is punctuation.
  * - Fields: title; creator, creators, author, authors → creators; summary; notes; endnotes,
- *   end_notes; tag, tags; series; text, body → text (chapter bodies). `field:word`,
+ *   end_notes; tag, tags; fandom, character, relationship, freeform (singular or plural: tag
+ *   names of that type only); series; text, body → text (chapter bodies). `field:word`,
  *   `field:"phrase"`, `field:(group)`; a space after the colon is allowed. An empty field
  *   (`title:` at the end, or before an operator or `)`) is an error. Unknown `xyz:abc` is plain
  *   words (xyz AND abc).
@@ -67,7 +68,16 @@ import { RATINGS } from "../model/vocabulary.js";
 import { findLanguage, languageFromLabel } from "../model/languages.js";
 import { type MessageKey, t } from "../platform/i18n/index.js";
 
-export type TextField = "any" | "title" | "creators" | "summary" | "notes" | "endnotes" | "tags" | "series" | "text";
+export type TextField = "any" | "title" | "creators" | "summary" | "notes" | "endnotes" | "tags" | TagTypeField | "series" | "text";
+/** Tag names of one type: `fandom:`, `character:`, `relationship:`, `freeform:` (AO3 has no such fields). */
+export type TagTypeField = "fandoms" | "characters" | "relationships" | "freeforms";
+/** The tag type each typed tag field searches. */
+export const TAG_TYPE_FIELDS: Record<TagTypeField, "Fandom" | "Character" | "Relationship" | "Freeform"> = {
+  fandoms: "Fandom",
+  characters: "Character",
+  relationships: "Relationship",
+  freeforms: "Freeform",
+};
 export type Node =
   | { kind: "term"; field: TextField; value: string; prefix: boolean }
   | { kind: "phrase"; field: TextField; words: string[] }
@@ -179,6 +189,15 @@ const TEXT_FIELDS: Record<string, TextField> = {
   end_notes: "endnotes",
   tag: "tags",
   tags: "tags",
+  // A reader who types `fandom:` means the tag (on AO3 it silently finds nothing).
+  fandom: "fandoms",
+  fandoms: "fandoms",
+  character: "characters",
+  characters: "characters",
+  relationship: "relationships",
+  relationships: "relationships",
+  freeform: "freeforms",
+  freeforms: "freeforms",
   series: "series",
   text: "text",
   body: "text",
@@ -192,6 +211,10 @@ const FIELD_NAMES: Record<TextField, string> = {
   notes: "notes:",
   endnotes: "endnotes:",
   tags: "tags:",
+  fandoms: "fandoms:",
+  characters: "characters:",
+  relationships: "relationships:",
+  freeforms: "freeforms:",
   series: "series:",
   text: "text:",
 };

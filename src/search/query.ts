@@ -1,7 +1,7 @@
 import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
 import type { DbOrTrx } from "../platform/db/index.js";
 import { dialectOf, selectIntegers } from "../platform/db/index.js";
-import type { Node, ParsedQuery, TextField } from "./query-language.js";
+import { type Node, type ParsedQuery, TAG_TYPE_FIELDS, type TagTypeField, type TextField } from "./query-language.js";
 import { CHAPTER_HEAD, htmlHead, htmlToPlain, searchText, searchTokens } from "./text.js";
 
 /**
@@ -54,11 +54,16 @@ function worksWhere(dialect: Dialect, field: TextField, text: string): RawBuilde
   return sql`select work_id from search_works where ${sql.ref(column ?? "everything")} @@ to_tsquery('english', ${text})`;
 }
 
-function tagsWhere(dialect: Dialect, text: string): RawBuilder<unknown> {
-  const tagIds =
+/** The works whose tags' names hold the text; only tags of `type` when given (`fandom:` and its siblings). */
+function tagsWhere(dialect: Dialect, text: string, type?: string): RawBuilder<unknown> {
+  const named =
     dialect === "sqlite"
       ? sql`select rowid from search_tags where search_tags match ${text}`
       : sql`select tag_id from search_tags where name @@ to_tsquery('english', ${text})`;
+  const typed = type ? sql`select id from tags where id in (${named}) and type = ${type}` : named;
+  // A synonym's name means its canonical tag too: the works filed under it, not only those
+  // tagged with the synonym itself.
+  const tagIds = sql`${typed} union all select merger_id from tags where id in (${typed}) and merger_id is not null`;
   // A tag's works are those with it in their filter set (canonical tags, with their synonyms and
   // subtags) or tagged with it directly (tags nobody has wrangled yet).
   return sql`select work_id from work_filters where tag_id in (${tagIds}) union all select work_id from work_tags where tag_id in (${tagIds})`;
@@ -96,6 +101,7 @@ function leafWorks(dialect: Dialect, field: TextField, text: string, word: boole
   const parts: RawBuilder<unknown>[] = [];
   if (field === "any" || WORK_COLUMNS[field]) parts.push(worksWhere(dialect, field, text));
   if (field === "any" || field === "tags") parts.push(tagsWhere(dialect, text));
+  if (Object.hasOwn(TAG_TYPE_FIELDS, field)) parts.push(tagsWhere(dialect, text, TAG_TYPE_FIELDS[field as TagTypeField]));
   if (field === "any" || field === "text") parts.push(chaptersWhere(dialect, text));
   return sql.join(parts, sql` union all `);
 }

@@ -3,7 +3,7 @@ import type { TagRow } from "../platform/db/tables.js";
 import { ERRORS } from "../platform/errors.js";
 import type { FieldErrors } from "../platform/http/components.js";
 import { setFlash, takeFlash } from "../platform/http/flash.js";
-import { field } from "../platform/http/forms-parser.js";
+import { cleanSubmittedText, field } from "../platform/http/forms-parser.js";
 import { pageParam, queryParam } from "../platform/http/routes.js";
 import { formatNumber, t } from "../platform/i18n/index.js";
 import type { DbOrTrx } from "../platform/db/index.js";
@@ -11,16 +11,18 @@ import { jobStatus, pendingJobs } from "../platform/jobs.js";
 import { loginsOf } from "../model/users.js";
 import { sendNotFoundWithSearch } from "./fandom-handlers.js";
 import { canWrangle } from "./policy.js";
-import { autocompleteTags, BIN_PER_PAGE, BIN_TYPES, type BinType, canonicalFandoms, countTagWorks, FANDOMS_PER_PAGE, fandomsWithoutMedia, tagRelations, unwrangledCounts, unwrangledTags, wranglingHistory } from "./queries.js";
+import { autocompleteTags, BIN_PER_PAGE, BIN_TYPES, type BinType, canonicalFandoms, countTagWorks, FANDOMS_PER_PAGE, fandomsWithoutMedia, searchTags, TAG_SEARCH_PER_PAGE, tagRelations, tagVisibleTo, unwrangledFandoms, unwrangledCounts, unwrangledTags, wranglingHistory } from "./queries.js";
 import { findTagById, findTagByName } from "../model/tags.js";
 import { REFILTER, runRefilterNow } from "./refilter.js";
+import { cleanTagName, NEW_TAG_FIELDS, type NewTagValues, newTagErrors, readNewTagForm, readTagSearch, TAG_SEARCH_FIELDS } from "./schema.js";
+import { NewTagPage, TagSearchPage } from "./views/new-and-search.js";
 import { MASS_FIELDS, type MassFormValues, type PlannedOps, planMassWrangle, planTagEdit, readMassForm, readTagForm, TAG_FIELDS, tagFormValues, type TagFormValues } from "./schema.js";
 import { tagFromParam, tagPath, type TagType } from "../model/vocabulary.js";
 import { BIN_WORDS, binPath } from "./views/parts.js";
 import { FandomBinPage, WranglingHomePage } from "./views/bins.js";
 import { EditTagPage } from "./views/edit-page.js";
 import { TagHistoryPage } from "./views/history.js";
-import { TagPage } from "./views/tag-page.js";
+import { hasBins, TagPage } from "./views/tag-page.js";
 import { type WrangleResult, wrangle } from "./wrangling.js";
 
 /**
@@ -52,10 +54,10 @@ async function wranglableTag(req: FastifyRequest, reply: FastifyReply): Promise<
   return tag;
 }
 
-/** The canonical fandom behind the URL, for its bins; 404 for any other tag. */
+/** The fandom behind the URL, for its bins (canonical, or not wrangled yet); 404 for any other tag. */
 async function wranglableFandom(req: FastifyRequest, reply: FastifyReply): Promise<TagRow | undefined> {
   const tag = await wranglableTag(req, reply);
-  if (tag && (tag.type !== "Fandom" || !tag.canonical)) {
+  if (tag && !hasBins(tag)) {
     reply.error("NOT_FOUND");
     return undefined;
   }
@@ -89,18 +91,19 @@ function refusal(plan: PlannedOps, result: Extract<WrangleResult, { ok: false }>
 
 export async function showTagPage(req: FastifyRequest, reply: FastifyReply) {
   const tag = await tagFromUrl(req);
-  if (!tag) return sendNotFoundWithSearch(reply, tagFromParam((req.params as { name: string }).name));
+  // A tag the viewer may not see (only on others' drafts, say) is not found, as a draft is.
+  if (!tag || !(await tagVisibleTo(req.db, req.viewer, tag.id))) return sendNotFoundWithSearch(reply, tagFromParam((req.params as { name: string }).name));
   const canonical = tag.merger_id !== null ? await findTagById(req.db, tag.merger_id) : undefined;
   // Not stored: a wrangler may undo the synonym, and the tag's own page must come back at once.
   if (canonical) return reply.header("cache-control", "no-store").redirect(tagPath(canonical.name), 301);
   const wrangler = canWrangle(req.viewer);
-  const [relations, works, jobs] = await Promise.all([tagRelations(req.db, tag), countTagWorks(req.db, req.viewer, tag), wrangler ? refilterJobs(req.db) : []]);
+  const [relations, works, jobs] = await Promise.all([tagRelations(req.db, tag, req.viewer), countTagWorks(req.db, req.viewer, tag), wrangler ? refilterJobs(req.db) : []]);
   const notices = takeFlash(req, reply);
   return reply.page(tag.name, <TagPage tag={tag} relations={relations} works={works} wrangler={wrangler} notices={notices} jobs={jobs} />, { mainClass: "tags-show" });
 }
 
 async function renderEditPage(req: FastifyRequest, reply: FastifyReply, tag: TagRow, values: TagFormValues | null, errors: FieldErrors, status = 200) {
-  const [relations, works] = await Promise.all([tagRelations(req.db, tag), countTagWorks(req.db, req.viewer, tag)]);
+  const [relations, works] = await Promise.all([tagRelations(req.db, tag, req.viewer), countTagWorks(req.db, req.viewer, tag)]);
   return reply.page(
     t("tags.edit_name", { name: tag.name }),
     <EditTagPage tag={tag} relations={relations} values={values ?? tagFormValues(tag, relations)} errors={errors} works={works} csrf={reply.csrf()} />,
@@ -118,7 +121,7 @@ export async function saveTag(req: FastifyRequest, reply: FastifyReply) {
   const tag = await wranglableTag(req, reply);
   if (!tag) return;
   const values = readTagForm(req.body);
-  const plan = planTagEdit(tag, await tagRelations(req.db, tag), values);
+  const plan = planTagEdit(tag, await tagRelations(req.db, tag, req.viewer), values);
   const result = await wrangle(req.db, req.viewer.user!.id, plan.ops);
   if (!result.ok) return renderEditPage(req, reply, tag, values, refusal(plan, result, TAG_FIELDS.canonical), 422);
   await finishWrangling(req, reply, result);
@@ -197,16 +200,21 @@ export async function massWrangle(req: FastifyRequest, reply: FastifyReply) {
 
 export async function showWranglingHome(req: FastifyRequest, reply: FastifyReply) {
   const page = pageParam(req);
-  const [{ total, fandoms }, withoutMedia, jobs] = await Promise.all([canonicalFandoms(req.db, page), fandomsWithoutMedia(req.db), refilterJobs(req.db)]);
+  const [{ total, fandoms }, withoutMedia, unwrangled, jobs] = await Promise.all([
+    canonicalFandoms(req.db, page),
+    fandomsWithoutMedia(req.db),
+    unwrangledFandoms(req.db, req.viewer),
+    refilterJobs(req.db),
+  ]);
   const counts = await unwrangledCounts(
     req.db,
     req.viewer,
-    fandoms.map((f) => f.id),
+    [...fandoms, ...unwrangled.items].map((f) => f.id),
   );
   const pages = Math.max(1, Math.ceil(total / FANDOMS_PER_PAGE));
   return reply.page(
     t("tags.tag_wrangling"),
-    <WranglingHomePage fandoms={fandoms} counts={counts} total={total} page={page} pages={pages} withoutMedia={withoutMedia} jobs={jobs} />,
+    <WranglingHomePage fandoms={fandoms} counts={counts} total={total} page={page} pages={pages} withoutMedia={withoutMedia} unwrangled={unwrangled} jobs={jobs} />,
     { mainClass: "tag-wranglings-index" },
   );
 }
@@ -226,6 +234,45 @@ export async function autocomplete(req: FastifyRequest, reply: FastifyReply) {
     return reply.code(404).type("application/problem+json").send({ status: 404, code: "NOT_FOUND", detail: t(ERRORS.NOT_FOUND.message) });
   }
   const term = queryParam(req, "term").slice(0, 150);
-  const tags = await autocompleteTags(req.db, AUTOCOMPLETE_TYPES[word] ?? null, term);
-  return reply.header("cache-control", "public, max-age=60").send(tags.map((tag) => ({ id: tag.id, name: tag.name })));
+  const tags = await autocompleteTags(req.db, req.viewer, AUTOCOMPLETE_TYPES[word] ?? null, term);
+  // Private: what is suggested depends on who asks (their own drafts' tags, registered-only works').
+  return reply.header("cache-control", "private, max-age=60").header("vary", "Cookie").send(tags.map((tag) => ({ id: tag.id, name: tag.name })));
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Creating tags and searching them.
+ * ------------------------------------------------------------------------------------------- */
+
+function renderNewTagPage(reply: FastifyReply, values: NewTagValues, errors: FieldErrors, status = 200) {
+  return reply.page(t("tags.new.heading"), <NewTagPage values={values} errors={errors} csrf={reply.csrf()} />, { status, mainClass: "tags-new" });
+}
+
+export async function showNewTagPage(_req: FastifyRequest, reply: FastifyReply) {
+  return renderNewTagPage(reply, { name: "", type: "Freeform", canonical: true }, {});
+}
+
+/** `POST /tags` (AO3's): creates the tag and opens its edit page, where its links are made. */
+export async function createTagFromForm(req: FastifyRequest, reply: FastifyReply) {
+  const values = readNewTagForm(req.body);
+  const existing = await findTagByName(req.db, cleanTagName(values.name));
+  const errors = newTagErrors(values, existing);
+  if (Object.keys(errors).length) return renderNewTagPage(reply, values, errors, 422);
+  const name = cleanTagName(values.name);
+  const result = await wrangle(req.db, req.viewer.user!.id, [{ action: "create", name, type: values.type as TagType, canonical: values.canonical }]);
+  // Checked above; a tag of the same name made a moment ago by someone else still lands here.
+  if (!result.ok) return renderNewTagPage(reply, values, { [NEW_TAG_FIELDS.name]: [result.message] }, 422);
+  await finishWrangling(req, reply, result);
+  return reply.redirect(`${tagPath(name)}/edit`, 303);
+}
+
+export async function showTagSearch(req: FastifyRequest, reply: FastifyReply) {
+  const asked = Object.values(TAG_SEARCH_FIELDS).some((name) => queryParam(req, name) !== "");
+  const values = readTagSearch((name) => cleanSubmittedText(queryParam(req, name)));
+  let results = null;
+  if (asked) {
+    const page = pageParam(req);
+    const found = await searchTags(req.db, req.viewer, { ...values, page });
+    results = { ...found, page, pages: Math.max(1, Math.ceil(found.total / TAG_SEARCH_PER_PAGE)) };
+  }
+  return reply.page(t("tags.search.heading"), <TagSearchPage values={values} results={results} />, { mainClass: "tags-search" });
 }

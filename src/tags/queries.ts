@@ -1,9 +1,46 @@
-import { sql } from "kysely";
+import { type RawBuilder, type SqlBool, sql } from "kysely";
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { TagRow } from "../platform/db/tables.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import { listableWorkIds } from "../model/visibility.js";
 import { tagKey, type TagType } from "../model/vocabulary.js";
+import { canWrangle } from "./policy.js";
+
+/* ---------------------------------------------------------------------------------------------
+ * Which tags a viewer may learn of (issue: private tags stay private).
+ * ------------------------------------------------------------------------------------------- */
+
+/** The wrangling history action of a tag made canonical by the "new tags are canonical" setting. */
+export const AUTO_CANONICAL = "auto-canonical";
+
+/**
+ * The SQL condition "this viewer may see the tag" on a query that names the tags table `tags`:
+ * autocomplete, tag pages (and the tags they list), the tag API and tag search all use it.
+ *
+ * A tag is shown when it is canonical or when a work the viewer may see uses it (a work listed
+ * to them, or one of their own, drafts included, so a writer finds their own tags). A tag made
+ * canonical only by the "new tags are canonical" setting (its only history lines say so) is not
+ * shown for being canonical: that happens when a posted work first uses it, and a registered-only
+ * work's tag must stay hidden from guests. Once a wrangler has acted on it, it is part of the
+ * archive's vocabulary like any other canonical tag. Wranglers and admins see every tag, as the
+ * wrangling pages show them.
+ */
+export function visibleTagCondition(db: DbOrTrx, viewer: Viewer): RawBuilder<SqlBool> {
+  if (canWrangle(viewer)) return sql<SqlBool>`(1 = 1)`;
+  const ownWorks = viewer.user
+    ? sql` or wt.work_id in (select wc.work_id from work_creators wc join pseuds p on p.id = wc.pseud_id where p.user_id = ${viewer.user.id})`
+    : sql``;
+  const auto = sql.lit(AUTO_CANONICAL);
+  return sql<SqlBool>`((tags.canonical = 1 and (not exists (select 1 from wrangling_log wl where wl.tag_id = tags.id and wl.action = ${auto})
+      or exists (select 1 from wrangling_log wl where wl.tag_id = tags.id and wl.action <> ${auto})))
+    or exists (select 1 from work_tags wt where wt.tag_id = tags.id and (wt.work_id in (${listableWorkIds(db, viewer)})${ownWorks})))`;
+}
+
+/** Whether the viewer may see one tag (visibleTagCondition for one row). */
+export async function tagVisibleTo(db: DbOrTrx, viewer: Viewer, tagId: number): Promise<boolean> {
+  const row = await db.selectFrom("tags").select("tags.id").where("tags.id", "=", tagId).where(visibleTagCondition(db, viewer)).executeTakeFirst();
+  return row !== undefined;
+}
 
 /* ---------------------------------------------------------------------------------------------
  * Reads for tag pages and the wrangling pages.
@@ -53,31 +90,35 @@ async function cappedList(
 }
 
 /** The tag's merger, synonyms, parents, metatags, subtags and children, each list capped. */
-export async function tagRelations(db: DbOrTrx, tag: TagRow): Promise<TagRelations> {
+export async function tagRelations(db: DbOrTrx, tag: TagRow, viewer: Viewer): Promise<TagRelations> {
+  // Related tags the viewer may not see are left out of the lists and their counts.
+  const visible = visibleTagCondition(db, viewer);
   const merger = tag.merger_id === null ? undefined : await db.selectFrom("tags").select(SUMMARY_COLUMNS).where("id", "=", tag.merger_id).executeTakeFirst();
   const countOf = async (query: { executeTakeFirstOrThrow(): Promise<{ n: number | string | bigint }> }) => Number((await query.executeTakeFirstOrThrow()).n);
   const synonyms = cappedList(
-    db.selectFrom("tags").select(SUMMARY_COLUMNS).where("merger_id", "=", tag.id).orderBy("name_key").limit(RELATED_CAP).execute(),
-    () => countOf(db.selectFrom("tags").select((eb) => eb.fn.countAll<number>().as("n")).where("merger_id", "=", tag.id)),
+    db.selectFrom("tags").select(SUMMARY_COLUMNS).where("merger_id", "=", tag.id).where(visible).orderBy("name_key").limit(RELATED_CAP).execute(),
+    () => countOf(db.selectFrom("tags").select((eb) => eb.fn.countAll<number>().as("n")).where("merger_id", "=", tag.id).where(visible)),
   );
   const parents = db
     .selectFrom("tag_parents")
     .innerJoin("tags", "tags.id", "tag_parents.parent_id")
     .select(SUMMARY_COLUMNS)
     .where("tag_parents.child_id", "=", tag.id)
+    .where(visible)
     .orderBy("tags.type")
     .orderBy("tags.name_key")
     .execute();
-  const metatags = db.selectFrom("tag_meta").innerJoin("tags", "tags.id", "tag_meta.meta_id").select(SUMMARY_COLUMNS).where("tag_meta.sub_id", "=", tag.id).orderBy("tags.name_key").execute();
+  const metatags = db.selectFrom("tag_meta").innerJoin("tags", "tags.id", "tag_meta.meta_id").select(SUMMARY_COLUMNS).where("tag_meta.sub_id", "=", tag.id).where(visible).orderBy("tags.name_key").execute();
   const subtags = cappedList(
-    db.selectFrom("tag_meta").innerJoin("tags", "tags.id", "tag_meta.sub_id").select(SUMMARY_COLUMNS).where("tag_meta.meta_id", "=", tag.id).orderBy("tags.name_key").limit(RELATED_CAP).execute(),
-    () => countOf(db.selectFrom("tag_meta").select((eb) => eb.fn.countAll<number>().as("n")).where("meta_id", "=", tag.id)),
+    db.selectFrom("tag_meta").innerJoin("tags", "tags.id", "tag_meta.sub_id").select(SUMMARY_COLUMNS).where("tag_meta.meta_id", "=", tag.id).where(visible).orderBy("tags.name_key").limit(RELATED_CAP).execute(),
+    () => countOf(db.selectFrom("tag_meta").innerJoin("tags", "tags.id", "tag_meta.sub_id").select((eb) => eb.fn.countAll<number>().as("n")).where("meta_id", "=", tag.id).where(visible)),
   );
   const childTypes = await db
     .selectFrom("tag_parents")
     .innerJoin("tags", "tags.id", "tag_parents.child_id")
     .select(["tags.type as type", (eb) => eb.fn.countAll<number>().as("n")])
     .where("tag_parents.parent_id", "=", tag.id)
+    .where(visible)
     .groupBy("tags.type")
     .execute();
   const children = new Map<string, Capped<TagSummary>>();
@@ -88,6 +129,7 @@ export async function tagRelations(db: DbOrTrx, tag: TagRow): Promise<TagRelatio
       .select(SUMMARY_COLUMNS)
       .where("tag_parents.parent_id", "=", tag.id)
       .where("tags.type", "=", type)
+      .where(visible)
       .orderBy("tags.canonical", "desc")
       .orderBy("tags.name_key")
       .limit(RELATED_CAP)
@@ -122,15 +164,22 @@ export type BinType = (typeof BIN_TYPES)[number];
 
 /**
  * Unwrangled tags of the bin types on the works (visible to the viewer) whose filter set holds
- * one of these fandoms. Unwrangled: not canonical, not a synonym, not unwrangleable, and no
- * Fandom parent yet.
+ * one of these fandoms, or that are tagged with it (a fandom nobody has wrangled has a bin too,
+ * so its characters are not lost while it waits). Unwrangled: not canonical, not a synonym, not
+ * unwrangleable, and no Fandom parent yet.
  */
 function unwrangledOnFandomWorks(db: DbOrTrx, viewer: Viewer, fandomIds: number[]) {
   return db
-    .selectFrom("work_filters as wf")
+    .selectFrom((eb) =>
+      eb
+        .selectFrom("work_filters")
+        .select(["work_filters.work_id as work_id", "work_filters.tag_id as tag_id"])
+        .where("work_filters.tag_id", "in", fandomIds)
+        .union(eb.selectFrom("work_tags").select(["work_tags.work_id as work_id", "work_tags.tag_id as tag_id"]).where("work_tags.tag_id", "in", fandomIds))
+        .as("wf"),
+    )
     .innerJoin("work_tags as wt", "wt.work_id", "wf.work_id")
     .innerJoin("tags as t", "t.id", "wt.tag_id")
-    .where("wf.tag_id", "in", fandomIds)
     .where("wf.work_id", "in", listableWorkIds(db, viewer))
     .where("t.type", "in", [...BIN_TYPES])
     .where("t.canonical", "=", 0)
@@ -267,7 +316,7 @@ function likeLiteral(text: string): string {
  * space, "/", "(", "&" or "-"), case-insensitively; synonyms left out. Canonical tags first,
  * then prefix matches before word matches, then by name.
  */
-export async function autocompleteTags(db: DbOrTrx, type: TagType | "Media" | null, term: string): Promise<{ id: number; name: string }[]> {
+export async function autocompleteTags(db: DbOrTrx, viewer: Viewer, type: TagType | "Media" | null, term: string): Promise<{ id: number; name: string }[]> {
   const key = tagKey(term.replace(/\s+/g, " ").trim());
   if (!key) return [];
   const prefix = `${likeLiteral(key)}%`;
@@ -278,10 +327,61 @@ export async function autocompleteTags(db: DbOrTrx, type: TagType | "Media" | nu
     .select(["id", "name"])
     .where("merger_id", "is", null)
     .where(sql<boolean>`(${sql.join([like(prefix), ...inWord.map(like)], sql` or `)})`)
+    .where(visibleTagCondition(db, viewer))
     .orderBy("canonical", "desc")
     .orderBy(sql`case when ${like(prefix)} then 0 else 1 end`)
     .orderBy("name_key")
     .limit(AUTOCOMPLETE_LIMIT);
   if (type) query = query.where("type", "=", type);
   return query.execute();
+}
+
+export const TAG_SEARCH_PER_PAGE = 50;
+
+export interface FoundTag extends TagSummary {
+  /** Works the viewer may see that carry the tag itself. */
+  uses: number;
+}
+
+/**
+ * Tag search (`/tags/search`): tags the viewer may see whose name holds every typed word (any
+ * case or Unicode form; the words are matched as text, never as a pattern), of a type and
+ * canonical status when asked, by name or by uses (the works the viewer may see tagged with
+ * it, most first), one page at a time.
+ */
+export async function searchTags(
+  db: DbOrTrx,
+  viewer: Viewer,
+  options: { name: string; type: string; canonical: "" | "T" | "F"; sort: "name" | "uses"; page: number },
+): Promise<{ total: number; tags: FoundTag[] }> {
+  const words = tagKey(options.name).split(/\s+/).filter(Boolean).slice(0, 10);
+  let base = db.selectFrom("tags").where(visibleTagCondition(db, viewer));
+  for (const word of words) base = base.where(sql<SqlBool>`${sql.ref("tags.name_key")} like ${`%${likeLiteral(word)}%`} escape '\\'`);
+  if (options.type) base = base.where("tags.type", "=", options.type);
+  if (options.canonical) base = base.where("tags.canonical", "=", options.canonical === "T" ? 1 : 0);
+  const counted = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const uses = sql<number>`(select count(*) from work_tags ut where ut.tag_id = tags.id and ut.work_id in (${listableWorkIds(db, viewer)}))`;
+  let query = base.select([...SUMMARY_COLUMNS, uses.as("uses")]);
+  if (options.sort === "uses") query = query.orderBy(sql`uses`, "desc");
+  const rows = await query
+    .orderBy("tags.name_key")
+    .orderBy("tags.id")
+    .limit(TAG_SEARCH_PER_PAGE)
+    .offset((options.page - 1) * TAG_SEARCH_PER_PAGE)
+    .execute();
+  return { total: Number(counted.n), tags: rows.map((r) => ({ ...summary(r), uses: Number(r.uses) })) };
+}
+
+/** Unwrangled fandoms in use: not canonical, not a synonym, not unwrangleable, on a work the viewer may see; by name, capped. */
+export async function unwrangledFandoms(db: DbOrTrx, viewer: Viewer): Promise<Capped<TagSummary>> {
+  const base = db
+    .selectFrom("tags")
+    .where("tags.type", "=", "Fandom")
+    .where("tags.canonical", "=", 0)
+    .where("tags.merger_id", "is", null)
+    .where("tags.unwrangleable", "=", 0)
+    .where((eb) => eb.exists(eb.selectFrom("work_tags as wt").select("wt.tag_id").whereRef("wt.tag_id", "=", "tags.id").where("wt.work_id", "in", listableWorkIds(db, viewer))));
+  const rows = await base.select(SUMMARY_COLUMNS).orderBy("tags.name_key").limit(RELATED_CAP).execute();
+  const total = rows.length < RELATED_CAP ? rows.length : Number((await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+  return { items: rows.map(summary), total };
 }

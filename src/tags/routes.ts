@@ -5,12 +5,17 @@ import * as h from "./handlers.js";
 // Autocomplete is called as a wrangler or writer types; generous, but bounded per address.
 const AUTOCOMPLETE_LIMIT = { max: 300, timeWindow: 60_000 };
 
-/** Tags: finding fandoms and tags, tag pages, wrangling (edit, bins, mass wrangling, history) and autocomplete. */
+/** Tags: finding fandoms and tags, tag pages, creating and searching tags, wrangling (edit, bins, mass wrangling, history) and autocomplete. */
 export const tagsRoutes = [
   get("/media", fandoms.showMediaPage),
   get("/media/:name/fandoms", fandoms.showMediumFandomsPage),
   get("/fandoms", fandoms.showAllFandomsPage),
   get("/tags", fandoms.showTagCloudPage),
+  // Before /tags/:name in meaning (static paths win in the router): as on AO3, no tag is reached
+  // at /tags/new or /tags/search.
+  get("/tags/new", h.showNewTagPage, { guard: "wrangler" }),
+  post("/tags", h.createTagFromForm, { guard: "wrangler" }),
+  get("/tags/search", h.showTagSearch),
   get("/tags/:name", h.showTagPage),
   get("/tags/:name/edit", h.showEditTagPage, { guard: "wrangler" }),
   post("/tags/:name", h.saveTag, { guard: "wrangler" }),

@@ -3,7 +3,7 @@ import { field, fieldList } from "../platform/http/forms-parser.js";
 import { t } from "../platform/i18n/index.js";
 import type { TagRow } from "../platform/db/tables.js";
 import type { TagRelations } from "./queries.js";
-import { splitTagField, tagKey } from "../model/vocabulary.js";
+import { MAX_TAG_LENGTH, splitTagField, TAG_TYPES, tagKey, tagNameProblem, tagTypeLabel, USER_TAG_TYPES } from "../model/vocabulary.js";
 import type { WranglingOp } from "./wrangling.js";
 
 /**
@@ -149,4 +149,79 @@ export function planMassWrangle(values: MassFormValues): { ok: true; plan: Plann
     }
   }
   return { ok: true, plan };
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Creating a tag (`/tags/new`, `fanfold tags create`) and searching tags (`/tags/search`).
+ * ------------------------------------------------------------------------------------------- */
+
+/** The new-tag form's field names (AO3's). */
+export const NEW_TAG_FIELDS = { name: "tag[name]", type: "tag[type]", canonical: "tag[canonical]" } as const;
+
+/** The types a wrangler creates (the fixed ones come with the archive). */
+export const CREATABLE_TYPES = USER_TAG_TYPES;
+
+export interface NewTagValues {
+  /** As typed. */
+  name: string;
+  type: string;
+  canonical: boolean;
+}
+
+export function readNewTagForm(body: unknown): NewTagValues {
+  return { name: field(body, NEW_TAG_FIELDS.name), type: field(body, NEW_TAG_FIELDS.type), canonical: field(body, NEW_TAG_FIELDS.canonical) === "1" };
+}
+
+/** A tag name as the archive stores it: Unicode NFC, runs of spaces as one, trimmed. */
+export function cleanTagName(name: string): string {
+  return oneName(name);
+}
+
+/**
+ * What is wrong with a new tag, by field: an empty name, a name over AO3's 150 characters or
+ * with one of its restricted characters, an unknown type, or a name already taken by a tag of
+ * any type (case and Unicode form folded, as tagKey does). `existing` is the tag the name
+ * already names, if any. The same checks for the page and the command line.
+ */
+export function newTagErrors(values: NewTagValues, existing: { name: string; type: string } | undefined): FieldErrors {
+  const errors: FieldErrors = {};
+  const name = cleanTagName(values.name);
+  const problem = name ? tagNameProblem(name) : null;
+  if (!name) errors[NEW_TAG_FIELDS.name] = [t("tags.a_tag_needs_a_name")];
+  else if (problem) errors[NEW_TAG_FIELDS.name] = [problem.kind === "length" ? t("tags.tag_names_are_at_most", { detail: problem.detail }) : t("tags.tag_names_can_t_contain", { detail: problem.detail })];
+  else if (existing) errors[NEW_TAG_FIELDS.name] = [t("tags.new.taken", { name: existing.name, type: tagTypeLabel(existing.type) })];
+  if (!(CREATABLE_TYPES as readonly string[]).includes(values.type)) errors[NEW_TAG_FIELDS.type] = [t("tags.new.choose_type")];
+  return errors;
+}
+
+/** The tag search form's field names (AO3's `tag_search[...]`). */
+export const TAG_SEARCH_FIELDS = { name: "tag_search[name]", type: "tag_search[type]", canonical: "tag_search[canonical]", sort: "tag_search[sort_column]" } as const;
+
+export type TagSearchSort = "name" | "uses";
+export interface TagSearchValues {
+  /** As typed (bounded). */
+  name: string;
+  /** A tag type, or "" for any. */
+  type: string;
+  /** "T" canonical only, "F" not canonical, "" either. */
+  canonical: "" | "T" | "F";
+  sort: TagSearchSort;
+}
+
+/** The types tag search offers. */
+export const SEARCHABLE_TYPES = [...TAG_TYPES, "Media"] as const;
+
+/**
+ * The tag search form from a query string. Anything a form could not have sent (an unknown type,
+ * sort or canonical value) reads as the default: any type, either status, by name.
+ */
+export function readTagSearch(query: (name: string) => string): TagSearchValues {
+  const type = query(TAG_SEARCH_FIELDS.type);
+  const canonical = query(TAG_SEARCH_FIELDS.canonical);
+  return {
+    name: query(TAG_SEARCH_FIELDS.name).slice(0, MAX_TAG_LENGTH * 2),
+    type: (SEARCHABLE_TYPES as readonly string[]).includes(type) ? type : "",
+    canonical: canonical === "T" || canonical === "F" ? canonical : "",
+    sort: query(TAG_SEARCH_FIELDS.sort) === "uses" ? "uses" : "name",
+  };
 }

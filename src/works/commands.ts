@@ -3,7 +3,7 @@ import { nowIso, todayIso } from "../platform/db/index.js";
 import { countWords } from "../platform/text/word-count.js";
 import { appendChange } from "../platform/changes.js";
 import { dropSubscriptionsTo, queueSubscriptionMail } from "../subscriptions/index.js";
-import { findOrCreateTag, refreshFilterSets } from "../tags/index.js";
+import { canonizeNewTags, findOrCreateTag, refreshFilterSets } from "../tags/index.js";
 import { indexChapterText, indexWorkFields, unindexChapters, unindexWork } from "../search/index.js";
 import { pseudRefs } from "../model/users.js";
 import { joinSeries, removeWorkFromAllSeries } from "../series/index.js";
@@ -47,6 +47,7 @@ async function setTags(trx: DbOrTrx, workId: number, input: WorkInput): Promise<
     .values(unique.map((tag_id, position) => ({ work_id: workId, tag_id, position })))
     .execute();
   await refreshFilterSets(trx, [workId]);
+  await canonizeNewTags(trx, workId);
 }
 
 /**
@@ -258,6 +259,7 @@ export async function postDraft(db: Db, workId: number): Promise<void> {
       .where("id", "=", workId)
       .execute();
     await trx.updateTable("chapters").set({ posted: 1, published_on: publishedOn }).where("work_id", "=", workId).execute();
+    await canonizeNewTags(trx, workId);
     await refreshWorkStats(trx, workId);
     await queueSubscriptionMail(trx, { event: "work", workId });
   });

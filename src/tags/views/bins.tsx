@@ -12,29 +12,11 @@ export function binLabel(type: BinType): string {
   return type === "Freeform" ? t("search.additional_tags") : typeLabel(type, true);
 }
 
-interface HomeProps {
-  fandoms: TagSummary[];
-  counts: Map<number, BinCounts>;
-  total: number;
-  page: number;
-  pages: number;
-  withoutMedia: Capped<TagSummary>;
-  jobs: JobProgressRow[];
-}
-
-/** `/wrangling`: every canonical fandom with its unwrangled counts, fandoms without media, jobs. */
-export function WranglingHomePage({ fandoms, counts, total, page, pages, withoutMedia, jobs }: HomeProps): JSX.Element {
+/** Fandoms with their unwrangled tag counts, each count a link to its bin. */
+function BinsTable({ fandoms, counts, caption }: { fandoms: TagSummary[]; counts: Map<number, BinCounts>; caption: string }): JSX.Element {
   return (
-    <div class="wrangling home">
-      <h2 safe class="heading">{t("tags.tag_wrangling")}</h2>
-      <JobProgress jobs={jobs} />
-      <section aria-labelledby="fandoms-heading">
-        <h3 class="heading" id="fandoms-heading" safe>
-          {t("tags.canonical_fandoms_total", { total: formatNumber(total) })}
-        </h3>
-        {fandoms.length ? (
           <table class="wrangling bins">
-            <caption safe>{t("tags.unwrangled_tags_on_each_fandom")}</caption>
+            <caption safe>{caption}</caption>
             <thead>
               <tr>
                 <th safe scope="col">{t("tags.fandom")}</th>
@@ -74,10 +56,47 @@ export function WranglingHomePage({ fandoms, counts, total, page, pages, without
               })}
             </tbody>
           </table>
+  );
+}
+
+interface HomeProps {
+  fandoms: TagSummary[];
+  counts: Map<number, BinCounts>;
+  total: number;
+  page: number;
+  pages: number;
+  withoutMedia: Capped<TagSummary>;
+  /** Fandoms writers typed that nobody has wrangled yet, with their own bins. */
+  unwrangled: Capped<TagSummary>;
+  jobs: JobProgressRow[];
+}
+
+/** `/wrangling`: every canonical fandom with its unwrangled counts, fandoms without media, jobs. */
+export function WranglingHomePage({ fandoms, counts, total, page, pages, withoutMedia, unwrangled, jobs }: HomeProps): JSX.Element {
+  return (
+    <div class="wrangling home">
+      <h2 safe class="heading">{t("tags.tag_wrangling")}</h2>
+      <JobProgress jobs={jobs} />
+      <section aria-labelledby="fandoms-heading">
+        <h3 class="heading" id="fandoms-heading" safe>
+          {t("tags.canonical_fandoms_total", { total: formatNumber(total) })}
+        </h3>
+        {fandoms.length ? (
+          <BinsTable fandoms={fandoms} counts={counts} caption={t("tags.unwrangled_tags_on_each_fandom")} />
         ) : (
           <p safe>{t("tags.there_are_no_canonical_fandoms")}</p>
         )}
         <Pagination page={page} pages={pages} href={(n) => (n === 1 ? "/wrangling" : `/wrangling?page=${n}`)} />
+      </section>
+      <section aria-labelledby="unwrangled-fandoms-heading">
+        <h3 class="heading" id="unwrangled-fandoms-heading" safe>
+          {t("tags.bins.unwrangled_fandoms", { total: formatNumber(unwrangled.total) })}
+        </h3>
+        {unwrangled.items.length ? (
+          <BinsTable fandoms={unwrangled.items} counts={counts} caption={t("tags.bins.unwrangled_fandoms_caption")} />
+        ) : (
+          <p safe>{t("tags.bins.no_unwrangled_fandoms")}</p>
+        )}
       </section>
       <section aria-labelledby="no-media-heading">
         <h3 class="heading" id="no-media-heading" safe>

@@ -13,9 +13,14 @@ export function statusSentence(tag: TagRow, merger: TagSummary | null): string {
   return t("tags.kind_it_has_not_been", { kind });
 }
 
+/** Whether a tag has wrangling bins: a canonical fandom, or a fandom nobody has wrangled yet. */
+export function hasBins(tag: TagRow): boolean {
+  return tag.type === "Fandom" && (tag.canonical === 1 || (tag.merger_id === null && tag.unwrangleable === 0));
+}
+
 /** Links a wrangler uses from any tag page. */
 export function WranglerLinks({ tag, current }: { tag: TagRow; current: "show" | "edit" | "history" | "bin" }): JSX.Element {
-  const isBin = tag.type === "Fandom" && tag.canonical === 1;
+  const isBin = hasBins(tag);
   const link = (key: typeof current, href: string, text: string) => (
     <li>{key === current ? <span aria-current="page" safe>{text}</span> : <a href={href} safe>{text}</a>}</li>
   );
