@@ -113,6 +113,15 @@ test("each text field and alias", () => {
     ["end_notes", "endnotes"],
     ["tag", "tags"],
     ["tags", "tags"],
+    ["fandom", "fandoms"],
+    ["fandoms", "fandoms"],
+    ["character", "characters"],
+    ["characters", "characters"],
+    ["relationship", "relationships"],
+    ["relationships", "relationships"],
+    ["freeform", "freeforms"],
+    ["freeforms", "freeforms"],
+    ["Fandom", "fandoms"],
     ["series", "series"],
     ["text", "text"],
     ["body", "text"],
@@ -137,7 +146,7 @@ test("field values: groups, a space after the colon, several words, overriding",
 
 test("unknown fields are plain words", () => {
   assert.deepEqual(text("xyz:abc"), and(t("xyz"), t("abc")));
-  assert.deepEqual(text('fandom:"star wars"'), and(t("fandom"), ph(["star", "wars"])));
+  assert.deepEqual(text('universe:"star wars"'), and(t("universe"), ph(["star", "wars"])));
   assert.deepEqual(text("constructor:x __proto__:y toString"), and(t("constructor"), t("x"), t("proto"), t("y"), t("tostring")));
   assert.deepEqual(text("a: b"), and(t("a"), t("b")));
 });

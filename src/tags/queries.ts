@@ -17,13 +17,16 @@ export const AUTO_CANONICAL = "auto-canonical";
  * The SQL condition "this viewer may see the tag" on a query that names the tags table `tags`:
  * autocomplete, tag pages (and the tags they list), the tag API and tag search all use it.
  *
- * A tag is shown when it is canonical or when a work the viewer may see uses it (a work listed
- * to them, or one of their own, drafts included, so a writer finds their own tags). A tag made
- * canonical only by the "new tags are canonical" setting (its only history lines say so) is not
- * shown for being canonical: that happens when a posted work first uses it, and a registered-only
- * work's tag must stay hidden from guests. Once a wrangler has acted on it, it is part of the
- * archive's vocabulary like any other canonical tag. Wranglers and admins see every tag, as the
- * wrangling pages show them.
+ * A tag is shown when it is part of the archive's vocabulary, or when a work the viewer may see
+ * uses it (a work listed to them, or one of their own, drafts included, so a writer finds their
+ * own tags). The vocabulary: the tags the archive comes with (canonical, with no wrangling
+ * history: ratings, warnings, categories, media) and every tag a wrangler or the command line
+ * has acted on (created at /tags/new, made canonical, a synonym, given a parent...).
+ *
+ * Not the tags made canonical only by the "new tags are canonical" setting (their one history
+ * line says so): that happens when a posted work first uses a tag, and a registered-only work's
+ * free-text tag must stay hidden from guests, so such a tag shows where its works do. Wranglers
+ * and admins see every tag, as the wrangling pages show them.
  */
 export function visibleTagCondition(db: DbOrTrx, viewer: Viewer): RawBuilder<SqlBool> {
   if (canWrangle(viewer)) return sql<SqlBool>`(1 = 1)`;
@@ -31,8 +34,8 @@ export function visibleTagCondition(db: DbOrTrx, viewer: Viewer): RawBuilder<Sql
     ? sql` or wt.work_id in (select wc.work_id from work_creators wc join pseuds p on p.id = wc.pseud_id where p.user_id = ${viewer.user.id})`
     : sql``;
   const auto = sql.lit(AUTO_CANONICAL);
-  return sql<SqlBool>`((tags.canonical = 1 and (not exists (select 1 from wrangling_log wl where wl.tag_id = tags.id and wl.action = ${auto})
-      or exists (select 1 from wrangling_log wl where wl.tag_id = tags.id and wl.action <> ${auto})))
+  return sql<SqlBool>`(exists (select 1 from wrangling_log wl where wl.tag_id = tags.id and wl.action <> ${auto})
+    or (tags.canonical = 1 and not exists (select 1 from wrangling_log wl where wl.tag_id = tags.id))
     or exists (select 1 from work_tags wt where wt.tag_id = tags.id and (wt.work_id in (${listableWorkIds(db, viewer)})${ownWorks})))`;
 }
 
