@@ -164,6 +164,10 @@ export async function indexTagName(trx: DbOrTrx, tagId: number, name: string): P
     await sql`insert into search_tags (rowid, name) values (${tagId}, ${text})`.execute(trx);
     return;
   }
-  await sql`insert into search_tags (tag_id, name) values (${tagId}, to_tsvector('english', ${text}))
+  // PostgreSQL's parser reads "Holmes/Watson" as one file-path token, which no typed phrase
+  // matches; SQLite's tokenizer splits it. Punctuation becomes spaces here, so a relationship's
+  // name is found by its words in both (query words are split the same way, query-language.ts).
+  const words = text.replace(/[^\p{L}\p{M}\p{N}]+/gu, " ").trim();
+  await sql`insert into search_tags (tag_id, name) values (${tagId}, to_tsvector('english', ${words}))
     on conflict (tag_id) do update set name = excluded.name`.execute(trx);
 }
