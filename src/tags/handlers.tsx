@@ -104,9 +104,11 @@ export async function showTagPage(req: FastifyRequest, reply: FastifyReply) {
 
 async function renderEditPage(req: FastifyRequest, reply: FastifyReply, tag: TagRow, values: TagFormValues | null, errors: FieldErrors, status = 200) {
   const [relations, works] = await Promise.all([tagRelations(req.db, tag, req.viewer), countTagWorks(req.db, req.viewer, tag)]);
+  // A tag just created at /tags/new opens here, with the line saying so.
+  const notices = takeFlash(req, reply);
   return reply.page(
     t("tags.edit_name", { name: tag.name }),
-    <EditTagPage tag={tag} relations={relations} values={values ?? tagFormValues(tag, relations)} errors={errors} works={works} csrf={reply.csrf()} />,
+    <EditTagPage tag={tag} relations={relations} values={values ?? tagFormValues(tag, relations)} errors={errors} works={works} notices={notices} csrf={reply.csrf()} />,
     { status, mainClass: "tags-edit" },
   );
 }

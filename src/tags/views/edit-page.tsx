@@ -5,7 +5,7 @@ import type { TagRelations } from "../queries.js";
 import { TAG_FIELDS, type TagFormValues } from "../schema.js";
 import { tagPath } from "../../model/vocabulary.js";
 import { PARENT_TYPES } from "../wrangling.js";
-import { typeLabel } from "./parts.js";
+import { Notices, typeLabel } from "./parts.js";
 import { statusSentence, WranglerLinks } from "./tag-page.js";
 
 interface EditTagProps {
@@ -14,6 +14,7 @@ interface EditTagProps {
   values: TagFormValues;
   errors: FieldErrors;
   works: number;
+  notices: string[];
   csrf: string;
 }
 
@@ -28,7 +29,7 @@ const labels = (): Record<string, string> => ({
 });
 
 /** `/tags/NAME/edit`: a wrangler's form for one tag. Every field works without JavaScript. */
-export function EditTagPage({ tag, relations, values, errors, works, csrf }: EditTagProps): JSX.Element {
+export function EditTagPage({ tag, relations, values, errors, works, notices, csrf }: EditTagProps): JSX.Element {
   const parentTypes = PARENT_TYPES[tag.type] ?? [];
   const choice = (t: { id: number; name: string; type: string }) => ({ value: String(t.id), label: `${t.name} (${typeLabel(t.type)})` });
   return (
@@ -36,6 +37,7 @@ export function EditTagPage({ tag, relations, values, errors, works, csrf }: Edi
       <h2 class="heading" safe>
         {t("tags.edit_tag_name", { name: tag.name })}
       </h2>
+      <Notices lines={notices} />
       <WranglerLinks tag={tag} current="edit" />
       <p class="status" safe>
         {statusSentence(tag, relations.merger)}
