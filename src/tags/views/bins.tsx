@@ -15,47 +15,47 @@ export function binLabel(type: BinType): string {
 /** Fandoms with their unwrangled tag counts, each count a link to its bin. */
 function BinsTable({ fandoms, counts, caption }: { fandoms: TagSummary[]; counts: Map<number, BinCounts>; caption: string }): JSX.Element {
   return (
-          <table class="wrangling bins">
-            <caption safe>{caption}</caption>
-            <thead>
-              <tr>
-                <th safe scope="col">{t("tags.fandom")}</th>
-                {BIN_TYPES.map((type) => (
-                  <th scope="col" safe>
-                    {binLabel(type)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {fandoms.map((fandom) => {
-                const count = counts.get(fandom.id);
+    <table class="wrangling bins">
+      <caption safe>{caption}</caption>
+      <thead>
+        <tr>
+          <th safe scope="col">{t("tags.fandom")}</th>
+          {BIN_TYPES.map((type) => (
+            <th scope="col" safe>
+              {binLabel(type)}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {fandoms.map((fandom) => {
+          const count = counts.get(fandom.id);
+          return (
+            <tr>
+              <th scope="row">
+                <a href={binPath(fandom.name)} safe>
+                  {fandom.name}
+                </a>
+              </th>
+              {BIN_TYPES.map((type) => {
+                const n = count?.[type] ?? 0;
                 return (
-                  <tr>
-                    <th scope="row">
-                      <a href={binPath(fandom.name)} safe>
-                        {fandom.name}
+                  <td class="count">
+                    {n > 0 ? (
+                      <a href={binPath(fandom.name, type)} aria-label={escapeHtml(t("tags.n_unwrangled_value_in_name", { n: formatNumber(n), value: binLabel(type), name: fandom.name }))} safe>
+                        {formatNumber(n)}
                       </a>
-                    </th>
-                    {BIN_TYPES.map((type) => {
-                      const n = count?.[type] ?? 0;
-                      return (
-                        <td class="count">
-                          {n > 0 ? (
-                            <a href={binPath(fandom.name, type)} aria-label={escapeHtml(t("tags.n_unwrangled_value_in_name", { n: formatNumber(n), value: binLabel(type), name: fandom.name }))} safe>
-                              {formatNumber(n)}
-                            </a>
-                          ) : (
-                            "0"
-                          )}
-                        </td>
-                      );
-                    })}
-                  </tr>
+                    ) : (
+                      "0"
+                    )}
+                  </td>
                 );
               })}
-            </tbody>
-          </table>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }
 
