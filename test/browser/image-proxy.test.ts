@@ -6,7 +6,7 @@ import { launchChromium, startServer } from "../support/browser.js";
 import { eachDialect } from "../support/db.js";
 import { makeCreator, makeWork } from "../support/factories.js";
 import { proxyTestServers } from "../support/image-proxy.js";
-import { checkA11y, checkHtmlPages, describeViolations, htmlCheckerAvailable } from "../support/validators.js";
+import { htmlCheckerAvailable, pageProblems } from "../support/validators.js";
 
 /**
  * In real Chromium: a work's outside images arrive through the archive's proxy and the browser
@@ -63,16 +63,7 @@ test("outside images through the proxy in Chromium, and the security.txt setting
       await withErrors.waitForLoadState("load");
       visited.push({ name: "admin settings, security.txt errors", page: withErrors, html: await failed.text() });
 
-      const markup = checkMarkup ? checkHtmlPages(Object.fromEntries(visited.map((v) => [v.name, v.html]))) : Promise.resolve({});
-      const problems: string[] = [];
-      for (const scheme of ["light", "dark"] as const) {
-        for (const { name, page } of visited) {
-          await page.emulateMedia({ colorScheme: scheme });
-          const found = await checkA11y(page, scheme === "dark" ? { rules: ["color-contrast"] } : {});
-          if (found.length) problems.push(`${name} (${scheme}):`, ...describeViolations(found));
-        }
-      }
-      for (const [name, errors] of Object.entries((await markup) as Record<string, string[]>)) if (errors.length) problems.push(`${name} (Nu):`, ...errors);
+      const problems = await pageProblems(visited, { checkMarkup });
       assert.deepEqual(problems, [], problems.join("\n"));
     } finally {
       await context.close();

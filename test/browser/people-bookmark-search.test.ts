@@ -5,7 +5,7 @@ import { createPseud } from "../../src/users/commands.js";
 import { launchChromium, startServer } from "../support/browser.js";
 import { eachDialect } from "../support/db.js";
 import { makeCreator, makeWork } from "../support/factories.js";
-import { checkA11y, checkHtmlPages, describeViolations, htmlCheckerAvailable } from "../support/validators.js";
+import { htmlCheckerAvailable, pageProblems } from "../support/validators.js";
 
 /**
  * People search and bookmark search, with results, with none and with a syntax error, pass the Nu
@@ -64,22 +64,7 @@ test("people and bookmark search pages pass the Nu HTML checker and axe-core, li
       await plain.waitForURL(/bookmark_search/);
       assert.equal(await plain.locator("li.work.blurb").count(), 1);
 
-      const markup = checkMarkup ? checkHtmlPages(Object.fromEntries(visited.map((v) => [v.name, v.html]))) : Promise.resolve({});
-      const violations: string[] = [];
-      for (const scheme of ["light", "dark"] as const) {
-        const found = await Promise.all(
-          visited.map(async ({ page }) => {
-            await page.emulateMedia({ colorScheme: scheme });
-            return checkA11y(page, scheme === "dark" ? { rules: ["color-contrast"] } : {});
-          }),
-        );
-        visited.forEach(({ name }, i) => {
-          if (found[i]!.length) violations.push(`${name} (${scheme}):`, ...describeViolations(found[i]!).map((line) => `  ${line}`));
-        });
-      }
-      const htmlErrors: Record<string, string[]> = await markup;
-      const markupLines = Object.entries(htmlErrors).flatMap(([name, errors]) => (errors.length ? [`${name}:`, ...errors.map((e) => `  ${e}`)] : []));
-      const problems = [...(markupLines.length ? ["Nu HTML checker errors:", ...markupLines] : []), ...(violations.length ? ["axe-core violations:", ...violations] : [])];
+      const problems = await pageProblems(visited, { checkMarkup });
       assert.deepEqual(problems, [], problems.join("\n"));
     } finally {
       await context.close();

@@ -4,7 +4,7 @@ import type { BrowserContext, Page, Response } from "playwright-core";
 import { createPseud, createUser, updateProfile } from "../../src/users/commands.js";
 import { launchChromium, startServer } from "../support/browser.js";
 import { eachDialect } from "../support/db.js";
-import { checkA11y, checkHtmlPages, describeViolations, htmlCheckerAvailable } from "../support/validators.js";
+import { htmlCheckerAvailable, pageProblems } from "../support/validators.js";
 
 /**
  * The pages of issue 19's pseud and profile work (a pseud's page, its edit and delete pages, the
@@ -79,22 +79,7 @@ test("pseud and profile pages pass the Nu HTML checker and axe-core, light and d
       assert.match(await byName.get("profile with text")!.locator("main").innerText(), /Writes about lighthouses\./);
       assert.ok(await byName.get("pseud edit after a refused name")!.getByRole("alert").isVisible(), "the refused form lists its errors");
 
-      const markup = checkMarkup ? checkHtmlPages(Object.fromEntries(visited.map((v) => [v.name, v.html]))) : Promise.resolve({});
-      const violations: string[] = [];
-      for (const scheme of ["light", "dark"] as const) {
-        const found = await Promise.all(
-          visited.map(async ({ page }) => {
-            await page.emulateMedia({ colorScheme: scheme });
-            return checkA11y(page, scheme === "dark" ? { rules: ["color-contrast"] } : {});
-          }),
-        );
-        visited.forEach(({ name }, i) => {
-          if (found[i]!.length) violations.push(`${name} (${scheme}):`, ...describeViolations(found[i]!).map((line) => `  ${line}`));
-        });
-      }
-      const htmlErrors: Record<string, string[]> = await markup;
-      const markupLines = Object.entries(htmlErrors).flatMap(([name, errors]) => (errors.length ? [`${name}:`, ...errors.map((e) => `  ${e}`)] : []));
-      const problems = [...(markupLines.length ? ["Nu HTML checker errors:", ...markupLines] : []), ...(violations.length ? ["axe-core violations:", ...violations] : [])];
+      const problems = await pageProblems(visited, { checkMarkup });
       assert.deepEqual(problems, [], problems.join("\n"));
     } finally {
       await owner.close();

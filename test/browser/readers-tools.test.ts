@@ -5,7 +5,7 @@ import { Client } from "../support/app.js";
 import { launchChromium, startServer } from "../support/browser.js";
 import { eachDialect } from "../support/db.js";
 import { makeCreator, makeWork } from "../support/factories.js";
-import { checkA11y, checkHtmlPages, describeViolations, htmlCheckerAvailable } from "../support/validators.js";
+import { htmlCheckerAvailable, pageProblems } from "../support/validators.js";
 
 /**
  * The pages readers' tools brought (test/fanficfare.test.ts): the log-out confirmation, the log-in
@@ -56,16 +56,7 @@ test("readers' tools pages pass the Nu HTML checker and axe-core; log-out by its
       assert.equal(await shown.locator("#comments li.comment").count(), 1);
       await open("log-out confirmation", reader, "/users/logout");
 
-      const markup: Promise<Record<string, string[]>> = checkMarkup ? checkHtmlPages(Object.fromEntries(visited.map((v) => [v.name, v.html]))) : Promise.resolve({});
-      const problems: string[] = [];
-      for (const scheme of ["light", "dark"] as const) {
-        for (const { name, page } of visited) {
-          await page.emulateMedia({ colorScheme: scheme });
-          const found = await checkA11y(page, scheme === "dark" ? { rules: ["color-contrast"] } : {});
-          if (found.length) problems.push(`${name} (${scheme}):`, ...describeViolations(found).map((line) => `  ${line}`));
-        }
-      }
-      for (const [name, errors] of Object.entries(await markup)) if (errors.length) problems.push(`${name} (Nu):`, ...errors.map((e) => `  ${e}`));
+      const problems = await pageProblems(visited, { checkMarkup });
       assert.deepEqual(problems, [], problems.join("\n"));
 
       // Log out as a keyboard user would: the header's link, then the confirmation's button.

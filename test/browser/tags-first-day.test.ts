@@ -5,7 +5,7 @@ import { createUser } from "../../src/users/commands.js";
 import { launchChromium, startServer } from "../support/browser.js";
 import { eachDialect } from "../support/db.js";
 import { makeCreator, makeWork } from "../support/factories.js";
-import { checkA11y, checkHtmlPages, describeViolations, htmlCheckerAvailable } from "../support/validators.js";
+import { htmlCheckerAvailable, pageProblems } from "../support/validators.js";
 
 /**
  * Tags usable from the first day, in real Chromium with JavaScript off and on: a wrangler creates
@@ -111,22 +111,7 @@ test("a wrangler creates a metatag at /tags/new and makes a fandom its subtag; t
         open("tag search (none found)", guest, "/tags/search?tag_search%5Bname%5D=nothing%25here"),
         open("wrangling home", checker, "/wrangling"),
       ]);
-      const markup = checkMarkup ? checkHtmlPages(Object.fromEntries(visited.map((v) => [v.name, v.html]))) : Promise.resolve({});
-      const violations: string[] = [];
-      for (const scheme of ["light", "dark"] as const) {
-        const found = await Promise.all(
-          visited.map(async ({ page: target }) => {
-            await target.emulateMedia({ colorScheme: scheme });
-            return checkA11y(target, scheme === "dark" ? { rules: ["color-contrast"] } : {});
-          }),
-        );
-        visited.forEach(({ name }, i) => {
-          if (found[i]!.length) violations.push(`${name} (${scheme}):`, ...describeViolations(found[i]!).map((line) => `  ${line}`));
-        });
-      }
-      const htmlErrors: Record<string, string[]> = await markup;
-      const markupLines = Object.entries(htmlErrors).flatMap(([name, errors]) => (errors.length ? [`${name}:`, ...errors.map((e) => `  ${e}`)] : []));
-      const problems = [...(markupLines.length ? ["Nu HTML checker errors:", ...markupLines] : []), ...(violations.length ? ["axe-core violations:", ...violations] : [])];
+      const problems = await pageProblems(visited, { checkMarkup });
       assert.deepEqual(problems, [], problems.join("\n"));
     } finally {
       for (const ctx of contexts) await ctx.close();

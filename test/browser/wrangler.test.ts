@@ -8,7 +8,7 @@ import type { Db } from "../../src/platform/db/index.js";
 import { launchChromium, startServer } from "../support/browser.js";
 import { eachDialect } from "../support/db.js";
 import { makeCreator, makeWork } from "../support/factories.js";
-import { checkA11y, checkHtmlPages, describeViolations, htmlCheckerAvailable } from "../support/validators.js";
+import { htmlCheckerAvailable, pageProblems } from "../support/validators.js";
 
 /**
  * A tag wrangler's journey in real Chromium with JavaScript off: from the wrangling home to a
@@ -144,22 +144,7 @@ test("a wrangler finds an unwrangled tag in a fandom's bin, makes it a synonym, 
         open("history", checker, "/tags/lamplight%20vigil/history"),
         refusedAgain,
       ]);
-      const markup = checkMarkup ? checkHtmlPages(Object.fromEntries(visited.map((v) => [v.name, v.html]))) : Promise.resolve({});
-      const violations: string[] = [];
-      for (const scheme of ["light", "dark"] as const) {
-        const found = await Promise.all(
-          visited.map(async ({ page: target }) => {
-            await target.emulateMedia({ colorScheme: scheme });
-            return checkA11y(target, scheme === "dark" ? { rules: ["color-contrast"] } : {});
-          }),
-        );
-        visited.forEach(({ name }, i) => {
-          if (found[i]!.length) violations.push(`${name} (${scheme}):`, ...describeViolations(found[i]!).map((line) => `  ${line}`));
-        });
-      }
-      const htmlErrors: Record<string, string[]> = await markup;
-      const markupLines = Object.entries(htmlErrors).flatMap(([name, errors]) => (errors.length ? [`${name}:`, ...errors.map((e) => `  ${e}`)] : []));
-      const problems = [...(markupLines.length ? ["Nu HTML checker errors:", ...markupLines] : []), ...(violations.length ? ["axe-core violations:", ...violations] : [])];
+      const problems = await pageProblems(visited, { checkMarkup });
       assert.deepEqual(problems, [], problems.join("\n"));
     } finally {
       for (const ctx of contexts) await ctx.close();

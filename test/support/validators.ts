@@ -125,3 +125,42 @@ export function describeViolations(violations: Result[]): string[] {
     ...v.nodes.map((node) => `    ${node.target.join(" ")}: ${(node.failureSummary ?? "").replace(/\s+/g, " ")}  ${node.html.slice(0, 160)}`),
   ]);
 }
+
+/** A page a browser test opened: its name in messages, the page as the browser shows it, and the HTML as served. */
+export interface CheckedPage {
+  name: string;
+  page: Page;
+  html: string;
+}
+
+/**
+ * Everything the validators find wrong with these pages, as lines for an assertion message (none
+ * when clean): the Nu HTML checker on the HTML as served (one Java process for all, when
+ * `checkMarkup`), and axe-core in the browser with every rule in the light colour scheme, then
+ * colour contrast again in the dark one (the stylesheet has both). `allowMarkupError` lets a known,
+ * justified checker error through (the entire-work page's AO3 ids).
+ */
+export async function pageProblems(
+  pages: CheckedPage[],
+  { checkMarkup, allowMarkupError = () => false }: { checkMarkup: boolean; allowMarkupError?: (name: string, error: string) => boolean },
+): Promise<string[]> {
+  const markup = checkMarkup ? checkHtmlPages(Object.fromEntries(pages.map((p) => [p.name, p.html]))) : Promise.resolve({} as Record<string, string[]>);
+  const violations: string[] = [];
+  for (const scheme of ["light", "dark"] as const) {
+    // Each page is a tab of its own, so they are checked side by side.
+    const found = await Promise.all(
+      pages.map(async ({ page }) => {
+        await page.emulateMedia({ colorScheme: scheme });
+        return checkA11y(page, scheme === "dark" ? { rules: ["color-contrast"] } : {});
+      }),
+    );
+    pages.forEach(({ name }, i) => {
+      if (found[i]!.length) violations.push(`${name} (${scheme}):`, ...describeViolations(found[i]!).map((line) => `  ${line}`));
+    });
+  }
+  const markupLines = Object.entries(await markup).flatMap(([name, errors]) => {
+    const left = errors.filter((error) => !allowMarkupError(name, error));
+    return left.length ? [`${name}:`, ...left.map((e) => `  ${e}`)] : [];
+  });
+  return [...(markupLines.length ? ["Nu HTML checker errors:", ...markupLines] : []), ...(violations.length ? ["axe-core violations:", ...violations] : [])];
+}
