@@ -122,7 +122,7 @@ test("muting: a muted user's works, bookmarks and comments are left out on the s
     page = await ana.client.get(`/works/${shared}/bookmarks`);
     assertMatch(page.body, /1 Bookmark\b/);
     assert.doesNotMatch(page.body, /<a href="\/users\/ben"/);
-    page = await ana.client.get(`/works/${shared}`);
+    page = await ana.client.get(`/works/${shared}?show_comments=true`);
     assertMatch(page.body, /Comments \(1\)/);
     assert.doesNotMatch(page.body, /Lovely, says ben/);
     assertMatch(page.body, /Lovely, says cat/);
