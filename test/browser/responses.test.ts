@@ -66,11 +66,11 @@ test("a guest leaves kudos, a reader comments, the creator replies, the reader b
 
       // The creator replies to it.
       const keeper = await loggedIn(browser, server.baseUrl, "keeper", "keeper password 1");
-      await keeper.goto(`/works/${workId}`);
+      await keeper.goto(`/works/${workId}?show_comments=true`);
       await go(keeper, () => keeper.locator("#comments").getByRole("link", { name: "Reply" }).first().click());
       await keeper.getByLabel("Comment", { exact: true }).fill("Thank you, that scene was the hardest to write.");
       await go(keeper, () => keeper.getByRole("button", { name: "Reply", exact: true }).click());
-      await reader.goto(`/works/${workId}`);
+      await reader.goto(`/works/${workId}?show_comments=true`);
       const thread = await reader.locator("#comments").innerText();
       assert.ok(thread.indexOf("took my breath away") < thread.indexOf("hardest to write"), "the reply follows the comment in its thread");
 
