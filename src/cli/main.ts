@@ -21,7 +21,7 @@ const USAGE = `Usage: fanfold <command> [options]
 Commands:
   serve [--port N] [--host H] [--migrate]   Start the archive (--migrate: bring the schema up to date first)
   migrate                                   Bring the database schema up to date
-  user add NAME --email EMAIL [--role admin|wrangler]
+  user add NAME --email EMAIL [--role ROLE]
                                             Create an account; the password is read from standard input
   import FILE... --as NAME [--draft]        Import work-text files as works by user NAME
   export ID --format txt [--out FILE]       Export a work (to standard output by default)
@@ -159,12 +159,12 @@ async function runJobs(): Promise<void> {
 async function userAdd(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { email: { type: "string" }, role: { type: "string", multiple: true } } });
   const login = positionals[0];
-  if (!login || positionals.length > 1) throw new CliError("Usage: fanfold user add NAME --email EMAIL [--role admin|wrangler]");
+  if (!login || positionals.length > 1) throw new CliError("Usage: fanfold user add NAME --email EMAIL [--role ROLE]");
   const problems = [...loginErrors(login), ...emailErrors(values.email ?? "")];
   if (problems.length) throw new CliError(problems.join(" "));
   const roles: Role[] = [];
   for (const role of values.role ?? []) {
-    if (!isRole(role)) throw new CliError(`--role must be ${ROLES.join(" or ")}, not "${role}".`);
+    if (!isRole(role)) throw new CliError(`--role must be one of ${ROLES.join(", ")}, not "${role}".`);
     roles.push(role);
   }
   const password = (await readStdin()).replace(/\r?\n$/, "");

@@ -12,7 +12,7 @@ export function findUserById(db: DbOrTrx, id: number): Promise<UserRow | undefin
   return db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-/** The roles a user holds ("admin", "wrangler"). */
+/** The roles a user holds (see ROLES in platform/http/viewer.ts). */
 export async function rolesOf(db: DbOrTrx, userId: number): Promise<string[]> {
   const rows = await db.selectFrom("user_roles").select("role").where("user_id", "=", userId).orderBy("role").execute();
   return rows.map((r) => r.role);

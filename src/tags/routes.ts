@@ -1,4 +1,5 @@
 import { get, post } from "../platform/http/routes.js";
+import { WRANGLERS } from "./policy.js";
 import * as fandoms from "./fandom-handlers.js";
 import * as h from "./handlers.js";
 
@@ -13,15 +14,15 @@ export const tagsRoutes = [
   get("/tags", fandoms.showTagCloudPage),
   // Before /tags/:name in meaning (static paths win in the router): as on AO3, no tag is reached
   // at /tags/new or /tags/search.
-  get("/tags/new", h.showNewTagPage, { guard: "wrangler" }),
-  post("/tags", h.createTagFromForm, { guard: "wrangler" }),
+  get("/tags/new", h.showNewTagPage, { guard: WRANGLERS }),
+  post("/tags", h.createTagFromForm, { guard: WRANGLERS }),
   get("/tags/search", h.showTagSearch),
   get("/tags/:name", h.showTagPage),
-  get("/tags/:name/edit", h.showEditTagPage, { guard: "wrangler" }),
-  post("/tags/:name", h.saveTag, { guard: "wrangler" }),
-  get("/tags/:name/history", h.showTagHistoryPage, { guard: "wrangler" }),
-  get("/tags/:name/wrangle", h.showFandomBinPage, { guard: "wrangler" }),
-  post("/tags/:name/wrangle", h.massWrangle, { guard: "wrangler" }),
-  get("/wrangling", h.showWranglingHome, { guard: "wrangler" }),
+  get("/tags/:name/edit", h.showEditTagPage, { guard: WRANGLERS }),
+  post("/tags/:name", h.saveTag, { guard: WRANGLERS }),
+  get("/tags/:name/history", h.showTagHistoryPage, { guard: WRANGLERS }),
+  get("/tags/:name/wrangle", h.showFandomBinPage, { guard: WRANGLERS }),
+  post("/tags/:name/wrangle", h.massWrangle, { guard: WRANGLERS }),
+  get("/wrangling", h.showWranglingHome, { guard: WRANGLERS }),
   get("/autocomplete/:type", h.autocomplete, { rateLimit: AUTOCOMPLETE_LIMIT }),
 ];

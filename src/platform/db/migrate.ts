@@ -17,6 +17,7 @@ import * as m0015 from "./migrations/0015_blocking.js";
 import * as m0016 from "./migrations/0016_date_posted.js";
 import * as m0017 from "./migrations/0017_login_protection.js";
 import * as m0018 from "./migrations/0018_profiles.js";
+import * as m0019 from "./migrations/0019_moderation.js";
 
 // Listed explicitly rather than read from a folder, so the built dist/ and tsx run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0016_date_posted": m0016,
   "0017_login_protection": m0017,
   "0018_profiles": m0018,
+  "0019_moderation": m0019,
 };
 
 function migrator(db: Kysely<any>): Migrator {

@@ -158,6 +158,10 @@ export interface WorksTable {
   bookmarks_count: ColumnType<number, number | undefined, number>;
   /** 1: comments from anyone but the creators wait for their approval (src/comments). */
   moderated_comments: ColumnType<number, number | undefined, number>;
+  /** 1 while a policy admin has hidden the work (src/moderation): only its creators and admins see it. */
+  hidden_by_admin: ColumnType<number, number | undefined, number>;
+  /** Why it was hidden, as the creator is told. */
+  hidden_reason: ColumnType<string, string | undefined, string>;
   /** Downloads of any format (src/downloads). */
   downloads_count: ColumnType<number, number | undefined, number>;
   /** Sort keys for the Title and Creator orders (src/works/sort-keys.ts). */
@@ -332,6 +336,20 @@ export interface Database {
   login_events: LoginEventsTable;
   user_totp: UserTotpTable;
   recovery_codes: RecoveryCodesTable;
+  audit_log: AuditLogTable;
+}
+
+/** One admin action (src/moderation/audit.ts): who, what, to whom or which work, why, when. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  actor_user_id: number | null;
+  action: string;
+  target_user_id: number | null;
+  work_id: number | null;
+  reason: ColumnType<string, string | undefined, string>;
+  /** Machine-readable particulars (JSON), e.g. the days of a suspension. */
+  detail: ColumnType<string, string | undefined, string>;
+  created_at: string;
 }
 
 /** Recent wrong passwords or codes for one account, from any address (src/users/throttle.ts). */

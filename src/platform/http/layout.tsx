@@ -1,5 +1,5 @@
 import { languageTag, t } from "../i18n/index.js";
-import { hasRole, type Viewer } from "./viewer.js";
+import { hasAnyRole, hasRole, type Viewer } from "./viewer.js";
 
 export interface PageProps {
   title: string;
@@ -57,7 +57,7 @@ export function Layout({ title, viewer, csrf, mainClass, feed, children }: PageP
                 ) : (
                   ""
                 )}
-                {hasRole(viewer, "wrangler") ? (
+                {hasAnyRole(viewer, ["wrangler", "tag_wrangling"]) ? (
                   <li>
                     <a href="/wrangling" safe>{t("nav.wrangling")}</a>
                   </li>

@@ -3,8 +3,17 @@ import type { Role } from "./viewer.js";
 
 export type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
-/** Who may reach a route: any visitor, a logged-in user, or a user with a role. */
-export type Guard = "anyone" | "user" | Role;
+/**
+ * Who may reach a route: any visitor, a logged-in user, a user with a role, or a user with any one
+ * of several roles (an admin page two admin roles share). The superadmin passes every role guard.
+ */
+export type Guard = "anyone" | "user" | Role | readonly Role[];
+
+/** The roles a guard asks for (none for "anyone" and "user"). */
+export function guardRoles(guard: Guard): readonly Role[] {
+  if (guard === "anyone" || guard === "user") return [];
+  return typeof guard === "string" ? [guard] : guard;
+}
 
 export interface RateLimit {
   /** A number, or one decided per request (e.g. guests and new accounts differ). */

@@ -15,8 +15,8 @@ import { registerImageProxy } from "../image-proxy/route.js";
 import { csrfBinding, csrfKey, csrfTokenValid, GUEST_CSRF_COOKIE, isGuestCsrfId, makeCsrfToken, newGuestCsrfId } from "./csrf.js";
 import { field, parseFormBody } from "./forms-parser.js";
 import { Layout } from "./layout.js";
-import type { RouteDef } from "./routes.js";
-import { hasRole, type Viewer } from "./viewer.js";
+import { guardRoles, type RouteDef } from "./routes.js";
+import { hasAnyRole, isAdminRole, type Viewer } from "./viewer.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -220,8 +220,9 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
           if (req.method === "GET") return reply.redirect(`/users/login?return_to=${encodeURIComponent(req.url)}`, 303);
           return reply.error("LOGIN_REQUIRED");
         }
-        if (route.guard !== "user" && !hasRole(req.viewer, route.guard)) return reply.error("FORBIDDEN");
-        if (route.guard === "admin" && deps.adminGate) {
+        const roles = guardRoles(route.guard);
+        if (roles.length && !hasAnyRole(req.viewer, roles)) return reply.error("FORBIDDEN");
+        if (roles.some(isAdminRole) && deps.adminGate) {
           const detour = await deps.adminGate(req);
           if (detour) return reply.redirect(detour, 303);
         }

@@ -7,9 +7,23 @@ export interface Viewer {
 
 export const GUEST: Viewer = { user: null, sessionId: null };
 
-/** Every role a user can hold: what route guards may name and what `fanfold user add --role` grants. */
-export const ROLES = ["admin", "wrangler"] as const;
+/**
+ * Every role a user can hold: what route guards may name and what `fanfold user add --role` grants.
+ * "admin" is the superadmin, who holds every other role too. The admin roles after it divide the
+ * archive's administration as AO3 does, each guarding its own pages; "wrangler" is a volunteer tag
+ * wrangler (no admin pages beyond wrangling).
+ */
+export const ROLES = ["admin", "policy_and_abuse", "support", "tag_wrangling", "communications", "translation", "wrangler"] as const;
 export type Role = (typeof ROLES)[number];
+
+/** The roles that make someone an admin: they reach /admin, and the two-factor rule applies to them. */
+export const ADMIN_ROLES = ["admin", "policy_and_abuse", "support", "tag_wrangling", "communications", "translation"] as const satisfies readonly Role[];
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
+/** Whether a role is one of the admin roles. */
+export function isAdminRole(role: string): role is AdminRole {
+  return (ADMIN_ROLES as readonly string[]).includes(role);
+}
 
 /** Whether a text (a command-line argument, a stored row) names a real role. */
 export function isRole(value: string): value is Role {
@@ -21,8 +35,18 @@ export function isLoggedIn(viewer: Viewer): viewer is Viewer & { user: NonNullab
   return viewer.user !== null;
 }
 
-/** Whether the viewer holds a role; admins hold every role. */
+/** Whether the viewer holds a role; the superadmin ("admin") holds every role. */
 export function hasRole(viewer: Viewer, role: Role): boolean {
   const roles = viewer.user?.roles ?? [];
   return roles.includes("admin") || roles.includes(role);
+}
+
+/** Whether the viewer holds any one of these roles. */
+export function hasAnyRole(viewer: Viewer, roles: readonly Role[]): boolean {
+  return roles.some((role) => hasRole(viewer, role));
+}
+
+/** Whether the viewer holds any admin role (reaches /admin). */
+export function isAnyAdmin(viewer: Viewer): boolean {
+  return hasAnyRole(viewer, ADMIN_ROLES);
 }
