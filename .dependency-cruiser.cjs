@@ -15,7 +15,7 @@ const FLOORS = [
   { name: "engines", folders: ["listing", "formats"], about: "the listing engine (in-memory index and its column table) and pure format converters" },
   {
     name: "capabilities",
-    folders: ["users", "blocking", "tags", "search", "browse", "series", "subscriptions", "responses", "comments", "downloads", "works", "transfer", "admin", "moderation", "reports", "invitations", "news", "takeout", "gifts"],
+    folders: ["users", "blocking", "tags", "search", "browse", "series", "subscriptions", "responses", "comments", "downloads", "works", "transfer", "admin", "moderation", "reports", "invitations", "news", "leaving", "gifts", "related"],
     about: "use cases that decide and return outcomes, each with its own pages, tables and rules",
     publicModules: true,
   },
