@@ -21,10 +21,11 @@ import { blockingRoutes } from "./blocking/index.js";
 import { accountJobSteps, adminSecondFactorGate, usersRoutes, loadViewer } from "./users/index.js";
 import { worksRoutes } from "./works/index.js";
 import { pagesRoutes } from "./pages/index.js";
+import { reportJobSteps, reportsRoutes } from "./reports/index.js";
 import { useLocale } from "./platform/i18n/index.js";
 
 /** Every capability's routes, in one table. */
-export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...pagesRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes, ...feedsRoutes, ...responsesRoutes, ...commentsRoutes, ...apiPageRoutes, ...subscriptionsRoutes, ...seriesRoutes, ...blockingRoutes];
+export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...pagesRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes, ...feedsRoutes, ...responsesRoutes, ...commentsRoutes, ...apiPageRoutes, ...subscriptionsRoutes, ...seriesRoutes, ...blockingRoutes, ...reportsRoutes];
 
 /**
  * The archive as one Fastify app over an open, migrated database, with its browse index built
@@ -44,5 +45,5 @@ export async function buildApp(config: Config, db: Db, options: { progress?: boo
 export function jobSteps(config: Config): Record<string, JobStep> {
   useLocale(config.locale);
   const mailer = mailerFor(config);
-  return { ...TAG_JOB_STEPS, ...subscriptionJobSteps(mailer, config.publicUrl), ...accountJobSteps(mailer, config.publicUrl) };
+  return { ...TAG_JOB_STEPS, ...subscriptionJobSteps(mailer, config.publicUrl), ...accountJobSteps(mailer, config.publicUrl), ...reportJobSteps(mailer) };
 }

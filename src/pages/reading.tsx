@@ -10,6 +10,7 @@ import { AdultNoticePage, NavigatePage } from "../works/index.js";
 import { WorkPage } from "./views/work-page.js";
 import { chapterHeading } from "../model/views/meta.js";
 import { readableWork } from "../model/readable-work.js";
+import { newReportPath } from "../reports/index.js";
 import { t } from "../platform/i18n/index.js";
 
 /*
@@ -47,7 +48,8 @@ async function renderReading(req: FastifyRequest, reply: FastifyReply, work: Wor
   const csrf = reply.csrf();
   const [feedback, series] = await Promise.all([workFeedbackFor(req, reply, work, csrf, shown.at(-1)?.id ?? null), seriesPlacesFor(req, work.id)]);
   const comments = await commentsFor(req, work, chapterId, csrf, { onRequest: true });
-  return reply.page(pageTitle, <WorkPage work={work} tags={tags} chapters={chapters} shown={shown} full={full} isCreator={creator} csrf={csrf} feedback={feedback} comments={comments} series={series} />, {
+  const reportHref = newReportPath(`${req.config.publicUrl.replace(/\/+$/, "")}${req.url.split("?")[0]}`);
+  return reply.page(pageTitle, <WorkPage work={work} tags={tags} chapters={chapters} shown={shown} full={full} isCreator={creator} csrf={csrf} feedback={feedback} comments={comments} series={series} reportHref={reportHref} />, {
     mainClass: chapterId !== null ? "chapters-show" : "works-show",
   });
 }

@@ -25,6 +25,8 @@ export interface WorkPageProps {
   comments?: JSX.Element;
   /** "Part N of SERIES" (dt/dd) rendered by the series capability. */
   series?: JSX.Element;
+  /** The abuse report form for this page (src/reports). */
+  reportHref?: string;
 }
 
 /** A notes or summary box. `label` names its landmark: a page can hold several, and each needs its own name. */
@@ -38,7 +40,7 @@ function Notes({ id, heading, label, html, className }: { id?: string; heading: 
   );
 }
 
-function WorkNavigation({ work, chapters, shown, full, isCreator, csrf }: WorkPageProps): JSX.Element {
+function WorkNavigation({ work, chapters, shown, full, isCreator, csrf, reportHref }: WorkPageProps): JSX.Element {
   const multi = chapters.length > 1;
   const current = !full && shown.length === 1 ? chapters.findIndex((c) => c.id === shown[0]!.id) : -1;
   const previous = current > 0 ? chapters[current - 1] : undefined;
@@ -83,6 +85,13 @@ function WorkNavigation({ work, chapters, shown, full, isCreator, csrf }: WorkPa
           ""
         )}
         <DownloadMenu work={work} />
+        {reportHref ? (
+          <li class="report">
+            <a safe href={reportHref}>{t("reports.work_link")}</a>
+          </li>
+        ) : (
+          ""
+        )}
         {isCreator ? (
           <>
             <li class="edit">

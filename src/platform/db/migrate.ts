@@ -18,6 +18,7 @@ import * as m0016 from "./migrations/0016_date_posted.js";
 import * as m0017 from "./migrations/0017_login_protection.js";
 import * as m0018 from "./migrations/0018_profiles.js";
 import * as m0019 from "./migrations/0019_moderation.js";
+import * as m0022 from "./migrations/0022_abuse_reports.js";
 
 // Listed explicitly rather than read from a folder, so the built dist/ and tsx run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0017_login_protection": m0017,
   "0018_profiles": m0018,
   "0019_moderation": m0019,
+  "0022_abuse_reports": m0022,
 };
 
 function migrator(db: Kysely<any>): Migrator {

@@ -337,6 +337,7 @@ export interface Database {
   user_totp: UserTotpTable;
   recovery_codes: RecoveryCodesTable;
   audit_log: AuditLogTable;
+  abuse_reports: AbuseReportsTable;
 }
 
 /** One admin action (src/moderation/audit.ts): who, what, to whom or which work, why, when. */
@@ -459,3 +460,34 @@ export interface UserRelationTable {
   target_id: number;
   created_at: string;
 }
+
+/** A report of a page of the archive to its policy & abuse admins (src/reports). */
+export interface AbuseReportsTable {
+  id: Generated<number>;
+  /** The reported page, an absolute URL of this archive. */
+  url: string;
+  /** What the page is about, for the per-subject cap: "work:12", "user:7", "comment:3", "page:/tags" ... */
+  subject_key: string;
+  summary: string;
+  details: string;
+  email: string;
+  /** The email lower-cased, for the per-address cap. */
+  email_key: string;
+  reporter_user_id: number | null;
+  reporter_ip: ColumnType<string, string | undefined, string>;
+  work_id: number | null;
+  chapter_id: number | null;
+  reported_user_id: number | null;
+  /** The page's plain facts at report time, as JSON (src/reports/snapshot.ts). */
+  snapshot: ColumnType<string, string | undefined, string>;
+  /** Its summary (or profile, notes) at report time: sanitized HTML. */
+  snapshot_summary: ColumnType<TrustedHtml, string | undefined, string>;
+  /** The beginning of its text (or the comment) at report time: sanitized HTML. */
+  snapshot_text: ColumnType<TrustedHtml, string | undefined, string>;
+  resolved: ColumnType<number, number | undefined, number>;
+  resolved_at: string | null;
+  resolved_by_user_id: number | null;
+  resolution_note: ColumnType<string, string | undefined, string>;
+  created_at: string;
+}
+export type AbuseReportRow = Selectable<AbuseReportsTable>;

@@ -9,12 +9,14 @@ export interface PageProps {
   mainClass?: string;
   /** The page's Atom feed, linked as rel="alternate" for feed readers. */
   feed?: { href: string; title: string } | null;
+  /** The address of this page, for the footer's "Report abuse" link (none on pages that are not a plain GET). */
+  pageUrl?: string | null;
   /** Rendered HTML of the page's main content. */
   children: JSX.Element;
 }
 
 /** The site layout: skip link, header with search and account links, main content, footer. */
-export function Layout({ title, viewer, csrf, mainClass, feed, children }: PageProps): JSX.Element {
+export function Layout({ title, viewer, csrf, mainClass, feed, pageUrl, children }: PageProps): JSX.Element {
   const user = viewer.user;
   return (
     "<!DOCTYPE html>" +
@@ -110,6 +112,12 @@ export function Layout({ title, viewer, csrf, mainClass, feed, children }: PageP
             <p safe>{`${t("site.name")} · ${t("site.tagline")}`}</p>
             <p>
               <a href="/api" safe>{t("nav.api")}</a>
+            </p>
+            <p>
+              {/* The abuse report form (src/reports), filled in with this page's address. */}
+              <a href={pageUrl ? `/abuse_reports/new?url=${encodeURIComponent(pageUrl)}` : "/abuse_reports/new"} safe>
+                {t("reports.footer_link")}
+              </a>
             </p>
           </footer>
         </body>

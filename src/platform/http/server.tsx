@@ -174,7 +174,14 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   app.decorateReply("page", function (this: FastifyReply, title: string, body: JSX.Element, options = {}) {
     const status = options.status ?? 200;
     const feed = status === 200 ? deps.feedLinkFor?.(this.request.url, this.request.routeOptions.url) : null;
-    const html = Layout({ title, viewer: this.request.viewer, csrf: this.csrf(), mainClass: options.mainClass, feed, children: body });
+    // The page's own address for the footer's report link, without its query (which may carry a
+    // secret, such as a setup token). A form's answer, a page whose path is a secret (an
+    // unsubscribe link) and the report pages themselves get the plain form.
+    const request = this.request;
+    const secretPath = request.routeOptions.url?.includes(":token") ?? false;
+    const path = request.url.split("?")[0]!;
+    const pageUrl = request.method === "GET" && !secretPath && !path.startsWith("/abuse_reports") ? `${config.publicUrl.replace(/\/+$/, "")}${path}` : null;
+    const html = Layout({ title, viewer: this.request.viewer, csrf: this.csrf(), mainClass: options.mainClass, feed, pageUrl, children: body });
     // Views are synchronous by rule (no async components), so the layout is always a string.
     if (typeof html !== "string") throw new Error("async view component used in a page");
     return this.code(status)
