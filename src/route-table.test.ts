@@ -43,6 +43,7 @@ const OPEN_TO_ANYONE: Record<string, string> = {
   "POST /works/:id/kudos": "Guests may leave kudos, as on AO3: one per address, rate limited.",
   "POST /works/:id/comments": "Guests may comment where the work's creator allows guest comments; the work decides.",
   "POST /subscriptions/unsubscribe/:token": "The link in a subscription email works without logging in; the token in the link is the key.",
+  "POST /abuse_reports": "Anyone, guests too, may report abuse, as on AO3: rate limited per address, capped per reported page and per email.",
 };
 
 /**

@@ -37,6 +37,9 @@ const FORM_FIELDS: Record<string, Kind> = {
   "invitation_code": "plain", "people_search[name]": "plain", "bookmark_search[*]": "plain", "work_search[*]": "plain", "work_search[query]": "plain", "work_search[other_tag_names]": "plain", "work_search[excluded_tag_names]": "plain",
   "tag[syn_string]": "plain", "tag[meta_tag_string]": "plain", "tag[parent_string]": "plain", "mass[fandom_string]": "plain", "mass[syn_string]": "plain",
   "tag[name]": "plain", "tag_search[name]": "plain",
+  "abuse_report[url]": "plain", "abuse_report[summary]": "plain", "abuse_report[comment]": "plain", "note": "plain",
+  // A reporter's email is shown only to the admins, escaped.
+  "abuse_report[email]": "plain",
 
   "authenticity_token": "other", "return_to": "other", "commit": "other", "token": "other", "page": "other", "show": "other", "enabled": "other",
   "user[password]": "other", "user[password_confirmation]": "other", "current_password": "other", "email_password": "other",
@@ -259,6 +262,13 @@ test("every HTML form field is sanitized and every plain one escaped, stored and
       const { client: admin } = await loggedInUser(app, db, "boss", ["admin"]);
       await admin.get("/admin/settings");
       served.push((await admin.post("/admin/settings/security-txt", { "security_txt[contacts]": text("security_txt[contacts]"), "security_txt[expires]": "" })).body);
+      // An abuse report: refused (everything typed shown again), then sent and read by an admin.
+      served.push((await guest.post("/abuse_reports", { "abuse_report[url]": text("abuse_report[url]"), "abuse_report[summary]": text("abuse_report[summary]"), "abuse_report[comment]": text("abuse_report[comment]"), "abuse_report[email]": text("abuse_report[email]") })).body);
+      await guest.post("/abuse_reports", { "abuse_report[url]": `/works/${workId}`, "abuse_report[summary]": text("abuse_report[summary]"), "abuse_report[comment]": text("abuse_report[comment]"), "abuse_report[email]": "reporter@example.org" });
+      const report = await db.selectFrom("abuse_reports").select("id").executeTakeFirstOrThrow();
+      await serve(admin, "/admin/abuse_reports");
+      await admin.post(`/admin/abuse_reports/${report.id}/resolve`, { note: text("note") });
+      await serve(admin, `/admin/abuse_reports/${report.id}`);
       await serve(writer, `/users/${login}/inbox`);
       await serve(writer, `/users/${login}/pseuds/Second%20Self/edit`);
       await serve(writer, `/users/${login}/profile/edit`);

@@ -14,6 +14,7 @@ import { addWorkToSeries, createSeries } from "../../series/commands.js";
 import { subscribe } from "../../subscriptions/commands.js";
 import { subscriptionMailStep } from "../../subscriptions/mail-job.js";
 import { accountJobSteps } from "../../users/lock-mail.js";
+import { reportJobSteps } from "../../reports/index.js";
 import { MAX_FAILURES, noteFailure } from "../../users/throttle.js";
 import { CATEGORIES, DEFAULT_FANDOM, RATINGS, WARNINGS } from "../../model/vocabulary.js";
 import { LANGUAGES } from "../../model/languages.js";
@@ -238,6 +239,14 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       pages["403"] = await page(reader.client, "/admin/settings", 403);
       pages["login required"] = { body: (await guest.post("/users/zqreader/inbox", {})).body, problems: [] };
       pages["CSRF refused"] = { body: (await guest.post("/users/login", { "user[login]": "zqwriter" }, { csrf: false })).body, problems: [] };
+      // Abuse reports: the form, a refusal, the confirmation, and the copy mailed to the reporter.
+      pages["abuse report form"] = await page(guest, `/abuse_reports/new?url=${encodeURIComponent(`${config.publicUrl}${work}`)}`);
+      const abuseReport = { "abuse_report[url]": work, "abuse_report[summary]": "Zqsummary", "abuse_report[comment]": "Zqdetails zqwords.", "abuse_report[email]": "zqguest@zqmail.zq" };
+      pages["abuse report refused"] = { body: (await guest.post("/abuse_reports", { ...abuseReport, "abuse_report[url]": "https://zqelsewhere.zq/" })).body, problems: [] };
+      assert.equal((await guest.post("/abuse_reports", abuseReport)).statusCode, 303, "the abuse report was sent");
+      pages["abuse report sent"] = await page(guest, "/abuse_reports/sent");
+      await drainJobs(db, reportJobSteps({ destination: "memory", send: async (m) => void mail.push(m) }));
+      assert.equal(mail.length, 3, "the reporter was mailed a copy");
 
       // A download: the HTML book's front and back matter are the archive's words too.
       const workRow = await db.selectFrom("works").select(["id", "title", "updated_at"]).where("id", "=", workId).executeTakeFirstOrThrow();
@@ -287,6 +296,11 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       pages["tag history"] = await page(w, "/tags/Zqfandom/history");
       pages["fandom bin"] = await page(w, "/tags/Zqfandom/wrangle");
       pages["admin settings"] = await page(w, "/admin/settings");
+      pages["abuse reports queue"] = await page(w, "/admin/abuse_reports");
+      const abuseReportRow = await db.selectFrom("abuse_reports").select("id").executeTakeFirstOrThrow();
+      pages["abuse report, admin page"] = await page(w, `/admin/abuse_reports/${abuseReportRow.id}`);
+      await w.post(`/admin/abuse_reports/${abuseReportRow.id}/resolve`, { note: "Zqnote" });
+      pages["abuse report, resolved"] = await page(w, `/admin/abuse_reports/${abuseReportRow.id}`);
       // A wrangling action and its outcome: the change line, a refusal, and the history it wrote.
       await w.post("/tags/Zqsea", { "tag[canonical]": "1", "tag[syn_string]": "" });
       pages["tag page after wrangling"] = await page(w, "/tags/Zqsea");

@@ -49,6 +49,7 @@ export interface ReportFormProps {
 export function ReportFormPage({ values, errors, refusal, loggedIn, csrf }: ReportFormProps): JSX.Element {
   return (
     <div class="abuse-report">
+      <h2 class="heading" safe>{t("reports.form.title")}</h2>
       <p safe>{t("reports.form.intro", { site: t("site.name") })}</p>
       <p safe>{t("reports.form.what_we_do")}</p>
       {refusal ? (
@@ -87,6 +88,7 @@ export function ReportFormPage({ values, errors, refusal, loggedIn, csrf }: Repo
 export function ReportSentPage({ notices }: { notices: string[] }): JSX.Element {
   return (
     <div class="abuse-report sent">
+      <h2 class="heading" safe>{t("reports.sent.title")}</h2>
       <FlashNotices lines={notices} />
       <p safe>{t("reports.sent.body")}</p>
       <p safe>{t("reports.sent.copy")}</p>
