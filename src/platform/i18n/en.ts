@@ -1472,7 +1472,7 @@ export const en = {
   "reports.field.details": "Details",
   "reports.field.details_hint": "What is wrong and where on the page, so we can find it (at most {max} characters).",
   "reports.field.email": "Your email",
-  "reports.field.email_hint_guest": "Required: we send you a copy of your report, and may write if we need to know more. It is not shown to anyone else.",
+  "reports.field.email_hint_guest": "Required: we send you a copy of your report, and may write if we need to know more. Only the archive's admins see it.",
   "reports.field.email_hint_user": "Your account's email. We send you a copy of your report, and may write if we need to know more.",
   "reports.submit": "Send Report",
   "reports.url_outside": "You can only report pages of {site}: the link must be on this archive, like {example}.",

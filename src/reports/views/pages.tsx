@@ -1,7 +1,7 @@
 import { escapeHtml } from "@kitajs/html";
 import { CsrfField, ErrorSummary, type FieldErrors, FlashNotices, Pagination, rawHtml, TextArea, TextField } from "../../platform/http/components.js";
 import type { TrustedHtml } from "../../platform/html/trusted-html.js";
-import { t } from "../../platform/i18n/index.js";
+import { formatNumber, t } from "../../platform/i18n/index.js";
 import { findLanguage } from "../../model/languages.js";
 import { bookmarkPath, chapterPath, seriesPath, userPath, workPath } from "../../model/paths.js";
 import { TAG_TYPES, tagTypeLabel } from "../../model/vocabulary.js";
@@ -63,8 +63,8 @@ export function ReportFormPage({ values, errors, refusal, loggedIn, csrf }: Repo
       <form method="post" action={REPORTS_PATH}>
         <CsrfField csrf={csrf} />
         <TextField name={FIELDS.url} label={t("reports.field.url")} value={values.url} errors={errors[FIELDS.url]} hint={t("reports.field.url_hint")} inputmode="url" maxlength={LIMITS.url} required />
-        <TextField name={FIELDS.summary} label={t("reports.field.summary")} value={values.summary} errors={errors[FIELDS.summary]} hint={t("reports.field.summary_hint", { max: LIMITS.summary })} maxlength={LIMITS.summary} required />
-        <TextArea name={FIELDS.details} label={t("reports.field.details")} value={values.details} errors={errors[FIELDS.details]} hint={t("reports.field.details_hint", { max: LIMITS.details })} rows={10} required />
+        <TextField name={FIELDS.summary} label={t("reports.field.summary")} value={values.summary} errors={errors[FIELDS.summary]} hint={t("reports.field.summary_hint", { max: formatNumber(LIMITS.summary) })} maxlength={LIMITS.summary} required />
+        <TextArea name={FIELDS.details} label={t("reports.field.details")} value={values.details} errors={errors[FIELDS.details]} hint={t("reports.field.details_hint", { max: formatNumber(LIMITS.details) })} rows={10} required />
         <TextField
           name={FIELDS.email}
           label={t("reports.field.email")}
