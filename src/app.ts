@@ -15,6 +15,7 @@ import { TAG_JOB_STEPS, tagsRoutes } from "./tags/index.js";
 import { attachHitCounter, responsesRoutes } from "./responses/index.js";
 import { searchRoutes } from "./search/index.js";
 import { mailerFor } from "./platform/mail.js";
+import { newsRoutes, siteBannerFor } from "./news/index.js";
 import { subscriptionJobSteps, subscriptionsRoutes } from "./subscriptions/index.js";
 import { seriesRoutes } from "./series/index.js";
 import { blockingRoutes } from "./blocking/index.js";
@@ -25,7 +26,25 @@ import { reportJobSteps, reportsRoutes } from "./reports/index.js";
 import { useLocale } from "./platform/i18n/index.js";
 
 /** Every capability's routes, in one table. */
-export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRoutes, ...worksRoutes, ...pagesRoutes, ...usersRoutes, ...adminRoutes, ...downloadsRoutes, ...feedsRoutes, ...responsesRoutes, ...commentsRoutes, ...apiPageRoutes, ...subscriptionsRoutes, ...seriesRoutes, ...blockingRoutes, ...reportsRoutes];
+export const ROUTES: RouteDef[] = [
+  ...browseRoutes,
+  ...searchRoutes,
+  ...tagsRoutes,
+  ...worksRoutes,
+  ...pagesRoutes,
+  ...usersRoutes,
+  ...adminRoutes,
+  ...downloadsRoutes,
+  ...feedsRoutes,
+  ...responsesRoutes,
+  ...commentsRoutes,
+  ...apiPageRoutes,
+  ...subscriptionsRoutes,
+  ...seriesRoutes,
+  ...blockingRoutes,
+  ...reportsRoutes,
+  ...newsRoutes,
+];
 
 /**
  * The archive as one Fastify app over an open, migrated database, with its browse index built
@@ -34,7 +53,7 @@ export const ROUTES: RouteDef[] = [...browseRoutes, ...searchRoutes, ...tagsRout
 export async function buildApp(config: Config, db: Db, options: { progress?: boolean; onRoute?: HttpDeps["onRoute"] } = {}): Promise<FastifyInstance> {
   useLocale(config.locale);
   const adminGate = (req: FastifyRequest) => adminSecondFactorGate(req.db, req.viewer.user!);
-  const app = await buildHttpServer({ config, db, routes: ROUTES, loadViewer, feedLinkFor, adminGate, onRoute: options.onRoute });
+  const app = await buildHttpServer({ config, db, routes: ROUTES, loadViewer, feedLinkFor, adminGate, siteBanner: siteBannerFor, onRoute: options.onRoute });
   await app.register(apiPlugin, { prefix: API_PREFIX, endpoints: API_ENDPOINTS });
   await attachBrowseIndex(app, db, options);
   attachHitCounter(app, db, config.secret);

@@ -7,5 +7,7 @@ export { commentsFor, filterFor } from "./handlers.js";
 export { canReply, canSeeComment, commentRefusal, isHeldForReview } from "./policy.js";
 export { THREADS_PER_PAGE, accountCreatedAt, countThreads, findComment, loadThreads, postedChapterOf } from "./queries.js";
 export type { ShownComment, ThreadComment } from "./queries.js";
-export { COMMENT_WINDOW_MS, NEW_ACCOUNT_COMMENTS_PER_WINDOW, NEW_ACCOUNT_DAYS, commentsRoutes } from "./routes.js";
-export { parseComment } from "./schema.js";
+export { COMMENT_WINDOW_MS, NEW_ACCOUNT_COMMENTS_PER_WINDOW, NEW_ACCOUNT_DAYS, NEW_COMMENTERS_LIMIT, commentsRoutes } from "./routes.js";
+export { type CommentFormValues, parseComment, readCommentForm } from "./schema.js";
+// The comment form, for other places that take comments the same way (news posts).
+export { CommentForm, type CommentFormProps } from "./views/comments.js";

@@ -17,7 +17,7 @@ export const COMMENT_WINDOW_MS = 15 * 60_000;
  * key their kudos use (an IPv6 /64), users by account; accounts older than NEW_ACCOUNT_DAYS are
  * not limited (`allowList`, which runs after the viewer is loaded and may ask the database).
  */
-const NEW_COMMENTERS_LIMIT: RateLimit & {
+export const NEW_COMMENTERS_LIMIT: RateLimit & {
   allowList: (req: FastifyRequest) => Promise<boolean>;
   keyGenerator: (req: FastifyRequest) => string;
 } = {

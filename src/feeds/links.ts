@@ -1,3 +1,4 @@
+import { newsFeedPath } from "../news/index.js";
 import { t } from "../platform/i18n/index.js";
 // The route patterns of the pages that have a feed. The URL alone can't say: `/users/login` looks
 // like a user called "login", and it is the log-in page.
@@ -13,6 +14,8 @@ const PAGES_WITH_FEEDS: ReadonlySet<string> = new Set([
   "/works/:id",
   "/works/:id/navigate",
   "/works/:id/chapters/:chapterId",
+  "/admin_posts",
+  "/admin_posts/:id",
 ]);
 
 /**
@@ -29,6 +32,9 @@ export function feedLinkFor(url: string, route: string | undefined): { href: str
   const search = params.toString();
   const withQuery = (p: string) => (search ? `${p}?${search}` : p);
   if (path === "/" || path === "/works") return { href: withQuery("/works/feed.atom"), title: t("feeds.works_atom_feed") };
+  // The news listing's feed keeps its tag; a post's page links the whole news feed.
+  if (path === "/admin_posts") return { href: params.get("tag") ? `${newsFeedPath}?tag=${encodeURIComponent(params.get("tag")!)}` : newsFeedPath, title: t("news.feed.link") };
+  if (/^\/admin_posts\/\d+$/.test(path)) return { href: newsFeedPath, title: t("news.feed.link") };
   if (path === "/works/search") {
     return [...params.keys()].some((k) => k.startsWith("work_search[")) ? { href: withQuery("/works/search/feed.atom"), title: t("feeds.search_results_atom_feed") } : null;
   }

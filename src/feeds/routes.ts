@@ -1,8 +1,9 @@
 import { get } from "../platform/http/routes.js";
 import * as atom from "./handlers.js";
+import * as news from "./news.js";
 import * as opds from "./opds.js";
 
-/** Atom feeds of listings, searches, tags, users, series and a work's chapters; the OPDS 1.2 catalog. */
+/** Atom feeds of listings, searches, tags, users, series, a work's chapters and the news; the OPDS 1.2 catalog. */
 export const feedsRoutes = [
   get("/works/feed.atom", atom.worksFeed),
   get("/works/search/feed.atom", atom.searchFeed),
@@ -10,6 +11,7 @@ export const feedsRoutes = [
   get("/tags/:name/feed.atom", atom.tagFeed),
   get("/works/:id/chapters/feed.atom", atom.chaptersFeed),
   get("/series/:id/feed.atom", atom.seriesFeed),
+  get("/admin_posts.atom", news.newsFeed),
   get("/opds", opds.opdsRoot),
   get("/opds/fandoms", opds.opdsFandoms),
   get("/opds/media", opds.opdsMedia),

@@ -19,6 +19,7 @@ import * as m0017 from "./migrations/0017_login_protection.js";
 import * as m0018 from "./migrations/0018_profiles.js";
 import * as m0019 from "./migrations/0019_moderation.js";
 import * as m0022 from "./migrations/0022_abuse_reports.js";
+import * as m0024 from "./migrations/0024_news.js";
 
 // Listed explicitly rather than read from a folder, so the built dist/ and tsx run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0018_profiles": m0018,
   "0019_moderation": m0019,
   "0022_abuse_reports": m0022,
+  "0024_news": m0024,
 };
 
 function migrator(db: Kysely<any>): Migrator {

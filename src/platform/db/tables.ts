@@ -338,6 +338,67 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   audit_log: AuditLogTable;
   abuse_reports: AbuseReportsTable;
+  admin_posts: AdminPostsTable;
+  admin_post_tags: AdminPostTagsTable;
+  admin_post_taggings: AdminPostTaggingsTable;
+  admin_post_comments: AdminPostCommentsTable;
+  admin_banners: AdminBannersTable;
+  admin_banner_dismissals: AdminBannerDismissalsTable;
+}
+
+/** A news post by an admin (src/news). */
+export interface AdminPostsTable {
+  id: Generated<number>;
+  title: string;
+  content: SanitizedHtmlColumn;
+  /** "all" (guests too), "users" or "none"; comments also close 14 days after posting. */
+  comment_permission: string;
+  created_by_user_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A news tag: the admin posts' own small vocabulary. */
+export interface AdminPostTagsTable {
+  id: Generated<number>;
+  name: string;
+  /** The name folded for comparison (unique). */
+  name_key: string;
+}
+
+export interface AdminPostTaggingsTable {
+  post_id: number;
+  tag_id: number;
+}
+
+/** A comment on a news post: by a user, or a guest (name and email, never shown, and address). */
+export interface AdminPostCommentsTable {
+  id: Generated<number>;
+  post_id: number;
+  user_id: number | null;
+  guest_name: string | null;
+  guest_email: string | null;
+  guest_ip: string | null;
+  content: SanitizedHtmlColumn;
+  /** The one-time token of the form that posted it (unique). */
+  form_token: string | null;
+  created_at: string;
+}
+
+/** The site-wide banner: the newest row is the banner, shown while active. */
+export interface AdminBannersTable {
+  id: Generated<number>;
+  content: SanitizedHtmlColumn;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The banner a user last dismissed (guests keep theirs in a cookie). */
+export interface AdminBannerDismissalsTable {
+  user_id: number;
+  banner_id: number;
+  dismissed_at: string;
 }
 
 /** One admin action (src/moderation/audit.ts): who, what, to whom or which work, why, when. */

@@ -11,12 +11,14 @@ export interface PageProps {
   feed?: { href: string; title: string } | null;
   /** The address of this page, for the footer's "Report abuse" link (none on pages that are not a plain GET). */
   pageUrl?: string | null;
+  /** The site banner (rendered by the news capability), placed under the header; "" for none. */
+  banner?: JSX.Element;
   /** Rendered HTML of the page's main content. */
   children: JSX.Element;
 }
 
 /** The site layout: skip link, header with search and account links, main content, footer. */
-export function Layout({ title, viewer, csrf, mainClass, feed, pageUrl, children }: PageProps): JSX.Element {
+export function Layout({ title, viewer, csrf, mainClass, feed, pageUrl, banner = "", children }: PageProps): JSX.Element {
   const user = viewer.user;
   return (
     "<!DOCTYPE html>" +
@@ -102,6 +104,7 @@ export function Layout({ title, viewer, csrf, mainClass, feed, pageUrl, children
               </ul>
             </nav>
           </header>
+          {banner}
           <main id="main" class={mainClass ?? ""} tabindex="-1">
             <h1 class="landmark heading" safe>
               {title}
@@ -111,7 +114,7 @@ export function Layout({ title, viewer, csrf, mainClass, feed, pageUrl, children
           <footer id="footer" class="region">
             <p safe>{`${t("site.name")} · ${t("site.tagline")}`}</p>
             <p>
-              <a href="/api" safe>{t("nav.api")}</a>
+              <a href="/admin_posts" safe>{t("nav.news")}</a> · <a href="/api" safe>{t("nav.api")}</a>
             </p>
             <p>
               {/* The abuse report form (src/reports), filled in with this page's address. */}

@@ -23,6 +23,8 @@ declare module "fastify" {
     db: Db;
     viewer: Viewer;
     config: Config;
+    /** The site banner this page shows (HttpDeps.siteBanner), given the page's form token; null for none. */
+    siteBanner: ((csrf: string) => JSX.Element) | null;
   }
   interface FastifyReply {
     /** Sends a full page in the site layout. */
@@ -58,6 +60,11 @@ export interface HttpDeps {
    * the archive requires it: users capability), or null to let them through.
    */
   adminGate?(req: FastifyRequest): Promise<string | null>;
+  /**
+   * The banner at the top of every page for this request's viewer, or null (news capability):
+   * asked once for each request of a page route before its guard, so error pages show it too.
+   */
+  siteBanner?(req: FastifyRequest): Promise<((csrf: string) => JSX.Element) | null>;
   /** Told of every route as it is registered, plugins' included (the route-table test reads them here). */
   onRoute?(route: RouteOptions): void;
 }
@@ -145,6 +152,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   app.decorateRequest("db", null as unknown as Db);
   app.decorateRequest("viewer", null as unknown as Viewer);
   app.decorateRequest("config", null as unknown as Config);
+  app.decorateRequest("siteBanner", null);
 
   const tokenKey = csrfKey(config.secret);
   const guestCookieOptions = { path: "/", httpOnly: true, sameSite: "lax" as const, secure: secureCookies };
@@ -181,7 +189,9 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     const secretPath = request.routeOptions.url?.includes(":token") ?? false;
     const path = request.url.split("?")[0]!;
     const pageUrl = request.method === "GET" && !secretPath && !path.startsWith("/abuse_reports") ? `${config.publicUrl.replace(/\/+$/, "")}${path}` : null;
-    const html = Layout({ title, viewer: this.request.viewer, csrf: this.csrf(), mainClass: options.mainClass, feed, pageUrl, children: body });
+    const csrf = this.csrf();
+    const banner = this.request.siteBanner?.(csrf) ?? "";
+    const html = Layout({ title, viewer: this.request.viewer, csrf, mainClass: options.mainClass, feed, pageUrl, banner, children: body });
     // Views are synchronous by rule (no async components), so the layout is always a string.
     if (typeof html !== "string") throw new Error("async view component used in a page");
     return this.code(status)
@@ -222,6 +232,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
       url: route.url,
       config: route.rateLimit ? { rateLimit: route.rateLimit } : {},
       preHandler: async (req, reply) => {
+        if (deps.siteBanner) req.siteBanner = await deps.siteBanner(req);
         if (route.guard === "anyone") return;
         if (!req.viewer.user) {
           if (req.method === "GET") return reply.redirect(`/users/login?return_to=${encodeURIComponent(req.url)}`, 303);
@@ -240,7 +251,10 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
 
   if (config.imageProxy) registerImageProxy(app, config);
 
-  app.setNotFoundHandler((req, reply) => reply.error("NOT_FOUND"));
+  app.setNotFoundHandler(async (req, reply) => {
+    if (deps.siteBanner && !wantsJson(req)) req.siteBanner = await deps.siteBanner(req);
+    return reply.error("NOT_FOUND");
+  });
   app.setErrorHandler((error: FastifyError & { retryAfter?: number }, req, reply) => {
     if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") return reply.error("BODY_TOO_LARGE", { limit: t("ui.kilobytes", { n: formatNumber(Math.round(config.bodyLimit / 1024)) }) });
     if (error.statusCode === 429) {
