@@ -24,6 +24,7 @@ import { guardRoles, type Guard, type RouteDef } from "./platform/http/routes.js
 import { SESSION_COOKIE } from "./platform/http/server.js";
 import { ROLES } from "./platform/http/viewer.js";
 import { t as message } from "./platform/i18n/index.js";
+import { createPost as createNewsPost } from "./news/commands.js";
 import { createUser } from "./users/commands.js";
 import { startSession } from "./users/sessions.js";
 
@@ -44,6 +45,8 @@ const OPEN_TO_ANYONE: Record<string, string> = {
   "POST /works/:id/comments": "Guests may comment where the work's creator allows guest comments; the work decides.",
   "POST /subscriptions/unsubscribe/:token": "The link in a subscription email works without logging in; the token in the link is the key.",
   "POST /abuse_reports": "Anyone, guests too, may report abuse, as on AO3: rate limited per address, capped per reported page and per email.",
+  "POST /admin_posts/:id/comments": "Guests may comment on a news post where the post allows guest comments (as AO3), while its comments are open; the post decides.",
+  "POST /banner/dismiss": "Any reader, guests too, may hide the site banner from themselves; it changes nothing but that reader's own cookie (and a user's own account).",
 };
 
 /**
@@ -251,6 +254,9 @@ test("the exemptions hold: the API ignores cookies, and each open route has its 
     const workId = await makeWork(db, pseudId); // comments from registered users only
     const comment = await guest.post(`/works/${workId}/comments`, { "comment[name]": "Passer-by", "comment[email]": "p@example.org", "comment[content]": "Lovely." });
     assert.equal(comment.statusCode, 403, "the work decides whether guests may comment");
+    const newsId = await createNewsPost(db, userId, { title: "News", content: "<p>News.</p>", tags: [], commentPermission: "users" });
+    const newsComment = await guest.post(`/admin_posts/${newsId}/comments`, { "comment[name]": "Passer-by", "comment[email]": "p@example.org", "comment[comment_content]": "Lovely." });
+    assert.equal(newsComment.statusCode, 403, "the news post decides whether guests may comment");
     assert.equal((await guest.post(`/works/${workId}/kudos`, {})).statusCode, 303);
     assert.equal((await guest.post(`/works/${workId}/kudos`, {})).statusCode, 303);
     assert.equal((await db.selectFrom("kudos").select("id").where("work_id", "=", workId).execute()).length, 1, "one guest kudos per address");
@@ -259,6 +265,7 @@ test("the exemptions hold: the API ignores cookies, and each open route has its 
     const signup = await guest.post("/signup", { "user[login]": "late_comer", "user[email]": "l@example.org", "user[password]": "a long enough password", "user[password_confirmation]": "a long enough password" });
     assert.equal(signup.statusCode, 403, "the sign-up mode decides");
     assert.equal((await db.selectFrom("comments").select("id").execute()).length, 0);
+    assert.equal((await db.selectFrom("admin_post_comments").select("id").execute()).length, 0);
     assert.equal((await db.selectFrom("users").select("id").where("login", "in", ["intruder", "late_comer"]).execute()).length, 0);
     await app.close();
   });

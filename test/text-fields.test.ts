@@ -56,6 +56,9 @@ const FORM_FIELDS: Record<string, Kind> = {
   "work_search[complete]": "other", "work_search[crossover]": "other", "work_search[language_id]": "other", "work_search[sort_column]": "other",
   "work_search[sort_direction]": "other", "include_work_search[rating_ids][]": "other",
   "tag[type]": "other", "tag_search[type]": "other", "tag_search[canonical]": "other", "tag_search[sort_column]": "other",
+  // News (src/news): admin posts and the banner.
+  "admin_post[title]": "plain", "admin_post[content]": "html", "admin_post[tag_list]": "plain", "admin_banner[content]": "html",
+  "admin_post[comment_permission]": "other", "admin_banner[active]": "other", "admin_banner[minor]": "other", "banner_id": "other",
 };
 
 // The JSON API's request-body string fields, as "METHOD /path field" (enums and dates are "other").
@@ -269,6 +272,23 @@ test("every HTML form field is sanitized and every plain one escaped, stored and
       await serve(admin, "/admin/abuse_reports");
       await admin.post(`/admin/abuse_reports/${report.id}/resolve`, { note: text("note") });
       await serve(admin, `/admin/abuse_reports/${report.id}`);
+      // News: a post and its comment, a refused post form (its fields typed again), the banner on every page.
+      await admin.get("/admin_posts/new");
+      const newsPost = await admin.post("/admin_posts", {
+        "admin_post[title]": text("admin_post[title]"),
+        "admin_post[content]": text("admin_post[content]"),
+        "admin_post[tag_list]": text("admin_post[tag_list]"),
+        "admin_post[comment_permission]": "all",
+      });
+      const newsPath = String(newsPost.headers.location);
+      served.push((await admin.post("/admin_posts", { "admin_post[title]": "", "admin_post[content]": "", "admin_post[tag_list]": text("admin_post[tag_list]") })).body);
+      await admin.post("/admin/banner", { "admin_banner[content]": text("admin_banner[content]"), "admin_banner[active]": "1" });
+      const newsPage = await reader.get(newsPath);
+      await reader.post(`${newsPath}/comments`, { "comment[token]": /name="comment\[token\]" value="([^"]+)"/.exec(newsPage.body)?.[1] ?? "", "comment[comment_content]": text("comment[comment_content]") });
+      await serve(guest, newsPath);
+      await serve(guest, "/admin_posts");
+      await serve(admin, `${newsPath}/edit`);
+      await serve(admin, "/admin/banner");
       await serve(writer, `/users/${login}/inbox`);
       await serve(writer, `/users/${login}/pseuds/Second%20Self/edit`);
       await serve(writer, `/users/${login}/profile/edit`);
@@ -286,6 +306,9 @@ test("every HTML form field is sanitized and every plain one escaped, stored and
         ...(await db.selectFrom("bookmarks").select("notes").execute()).map((r) => r.notes),
         ...(await db.selectFrom("pseuds").select("description").execute()).map((r) => r.description),
         ...(await db.selectFrom("users").select("profile").execute()).map((r) => r.profile),
+        ...(await db.selectFrom("admin_posts").select("content").execute()).map((r) => r.content),
+        ...(await db.selectFrom("admin_post_comments").select("content").execute()).map((r) => r.content),
+        ...(await db.selectFrom("admin_banners").select("content").execute()).map((r) => r.content),
       ];
       assertSafe(stored.join("\n"), "stored HTML");
       // Each text field was exercised and its words came back somewhere (stored and shown, or shown

@@ -6,8 +6,8 @@ import { t } from "../platform/i18n/index.js";
 import { tagKey } from "../model/vocabulary.js";
 import { NEWS_COMMENT_PERMISSIONS, type NewsCommentPermission } from "./policy.js";
 
-// AO3's limits for an admin post's title (1–255); the body as a chapter's (510,000 characters).
-export const NEWS_LIMITS = { title: 255, content: 510_000, tag: 100, tags: 20, banner: 2_000 };
+// AO3's limits for an admin post's title (1–255), a tag name (150) and, for the body, a chapter's (510,000 characters).
+export const NEWS_LIMITS = { title: 255, content: 510_000, tag: 150, tags: 20, banner: 2_000 };
 
 /** The post form as typed, so a failed save shows it again unchanged. */
 export interface PostFormValues {

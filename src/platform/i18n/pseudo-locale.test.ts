@@ -20,6 +20,7 @@ import { CATEGORIES, DEFAULT_FANDOM, RATINGS, WARNINGS } from "../../model/vocab
 import { LANGUAGES } from "../../model/languages.js";
 import { addChapter } from "../../works/commands.js";
 import { createUser } from "../../users/commands.js";
+import { createPost as createNewsPost, saveBanner } from "../../news/commands.js";
 import { downloadPath } from "../../downloads/index.js";
 import { drainJobs } from "../jobs.js";
 import type { MailMessage } from "../mail.js";
@@ -180,6 +181,14 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       const commented = await reader.client.post(`${work}/comments`, { "comment[token]": tokenIn((await reader.client.get(`${work}?view_adult=true`)).body), "comment[comment_content]": "Zqcomment zqwords." });
       const commentId = Number(/^\/comments\/(\d+)/.exec(String(commented.headers.location))?.[1]);
       assert.ok(commentId > 0, "the comment was posted");
+      // News: a post with a tag and a comment, one whose comments have closed, and the banner on every page.
+      const newsId = await createNewsPost(db, writer.userId, { title: "Zqnews", content: "<p>Zqnews zqbody.</p>", tags: ["Zqnewstag"], commentPermission: "all" });
+      const closedNewsId = await createNewsPost(db, writer.userId, { title: "Zqold", content: "<p>Zqold zqnews.</p>", tags: [], commentPermission: "users" });
+      await db.updateTable("admin_posts").set({ created_at: "2020-01-01T00:00:00.000Z" }).where("id", "=", closedNewsId).execute();
+      const newsTag = await db.selectFrom("admin_post_tags").select("id").executeTakeFirstOrThrow();
+      await reader.client.post(`/admin_posts/${newsId}/comments`, { "comment[token]": tokenIn((await reader.client.get(`/admin_posts/${newsId}`)).body), "comment[comment_content]": "Zqnewscomment." });
+      const newsComment = await db.selectFrom("admin_post_comments").select("id").executeTakeFirstOrThrow();
+      await saveBanner(db, { content: "<p>Zqbanner zqwords.</p>", active: true, minor: false });
       await reader.client.post(`${work}/kudos`, {});
       await guest.post(`${work}/kudos`, {});
       await reader.client.post(`/users/zqreader/api_tokens`, { "token[name]": "Zqtoken", "token[scope]": "read" });
@@ -229,6 +238,12 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       pages["search with filters"] = await page(guest, "/works/search?work_search[query]=" + encodeURIComponent("zqtide complete:true sort:kudos updated<7 days"));
       pages["unsubscribe"] = await page(guest, `/subscriptions/unsubscribe/${subscription.token}`);
       pages["unsubscribe, unknown link"] = await page(guest, "/subscriptions/unsubscribe/nothing-like-a-token", 404);
+      pages["news"] = await page(guest, "/admin_posts");
+      pages["news tagged"] = await page(guest, `/admin_posts?tag=${newsTag.id}`);
+      pages["news post"] = await page(guest, `/admin_posts/${newsId}`);
+      pages["news post, comments closed"] = await page(guest, `/admin_posts/${closedNewsId}`);
+      pages["news comment refused"] = { body: (await guest.post(`/admin_posts/${closedNewsId}/comments`, { "comment[comment_content]": "Zqlate." })).body, problems: [] };
+      pages["news comment with errors"] = { body: (await guest.post(`/admin_posts/${newsId}/comments`, { "comment[comment_content]": "" })).body, problems: [] };
       pages["login"] = await page(guest, "/users/login");
       pages["login failed"] = { body: (await guest.post("/users/login", { "user[login]": "zqwriter", "user[password]": "zqwrong" })).body, problems: [] };
       pages["sign-up"] = await page(guest, "/signup");
@@ -301,6 +316,14 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       pages["abuse report, admin page"] = await page(w, `/admin/abuse_reports/${abuseReportRow.id}`);
       await w.post(`/admin/abuse_reports/${abuseReportRow.id}/resolve`, { note: "Zqnote" });
       pages["abuse report, resolved"] = await page(w, `/admin/abuse_reports/${abuseReportRow.id}`);
+      pages["news post, as an admin"] = await page(w, `/admin_posts/${newsId}`);
+      pages["new news post"] = await page(w, "/admin_posts/new");
+      pages["news post form with errors"] = { body: (await w.post("/admin_posts", { "admin_post[title]": "" })).body, problems: [] };
+      pages["edit news post"] = await page(w, `/admin_posts/${newsId}/edit`);
+      pages["delete news post confirmation"] = await page(w, `/admin_posts/${newsId}/confirm_delete`);
+      pages["delete news comment confirmation"] = await page(w, `/admin_post_comments/${newsComment.id}/confirm_delete`);
+      pages["banner settings"] = await page(w, "/admin/banner");
+      pages["banner settings with errors"] = { body: (await w.post("/admin/banner", { "admin_banner[content]": "", "admin_banner[active]": "1" })).body, problems: [] };
       // A wrangling action and its outcome: the change line, a refusal, and the history it wrote.
       await w.post("/tags/Zqsea", { "tag[canonical]": "1", "tag[syn_string]": "" });
       pages["tag page after wrangling"] = await page(w, "/tags/Zqsea");
@@ -321,6 +344,7 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
         "Atom, user": "/users/zqwriter/works/feed.atom",
         "Atom, chapters": `${work}/chapters/feed.atom`,
         "Atom, series": `/series/${seriesId}/feed.atom`,
+        "Atom, news": "/admin_posts.atom",
         "OPDS root": "/opds",
         "OPDS fandoms": "/opds/fandoms",
         "OPDS media": "/opds/media",
