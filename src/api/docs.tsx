@@ -160,7 +160,7 @@ function EndpointDoc({ def, base }: { def: Endpoint; base: string }): JSX.Elemen
   );
 }
 
-const PROBLEM_CODES: ErrorCode[] = ["INVALID_REQUEST", "MALFORMED_JSON", "UNSUPPORTED_MEDIA_TYPE", "TOKEN_REQUIRED", "TOKEN_INVALID", "RESTRICTED_WORK", "TOKEN_SCOPE", "FORBIDDEN", "KUDOS_REFUSED", "COMMENT_REFUSED", "NOT_FOUND", "WORK_NOT_FOUND", "METHOD_NOT_ALLOWED", "CONFLICT", "BODY_TOO_LARGE", "UNPROCESSABLE", "RATE_LIMITED", "INTERNAL"];
+const PROBLEM_CODES: ErrorCode[] = ["INVALID_REQUEST", "MALFORMED_JSON", "UNSUPPORTED_MEDIA_TYPE", "TOKEN_REQUIRED", "TOKEN_INVALID", "RESTRICTED_WORK", "TOKEN_SCOPE", "FORBIDDEN", "KUDOS_REFUSED", "COMMENT_REFUSED", "NOT_FOUND", "WORK_NOT_FOUND", "METHOD_NOT_ALLOWED", "CONFLICT", "BODY_TOO_LARGE", "UNPROCESSABLE", "RATE_LIMITED", "RATE_LIMIT_UNAVAILABLE", "INTERNAL"];
 
 function ApiDocsPage({ endpoints, base, tokensHref }: { endpoints: Endpoint[]; base: string; tokensHref: string | null }): JSX.Element {
   const groups = [...new Set(endpoints.map((e) => e.tag))];

@@ -3,6 +3,7 @@ import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { FormatRegistry } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
+import { namedLimiter, RateLimitUnavailable, readsOnly, UNAVAILABLE_RETRY_SECONDS } from "../platform/http/rate-limits.js";
 import { GUEST } from "../platform/http/viewer.js";
 import { guestAddressKey } from "../responses/index.js";
 import { noteTokenUse } from "./commands.js";
@@ -173,24 +174,30 @@ export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions)
   });
 
   // One limiter for the whole API (so one allowance per token across endpoints); an endpoint with
-  // a stricter limit for some callers counts them under its own key instead.
+  // a stricter limit for some callers counts them under its own key instead. Counted in the
+  // database like every limit (src/platform/http/rate-limits.ts), so the allowance holds across
+  // the archive's processes. When the count fails, reads go through and writes are refused (503):
+  // the same counts, under one name, with the plugin's `skipOnError` set by method.
   const special = new WeakMap<FastifyRequest, Awaited<ReturnType<ApiLimit>>>();
   const limitOf = async (req: FastifyRequest) => {
     if (!special.has(req)) special.set(req, (await req.routeOptions.config?.apiLimit?.(req)) ?? null);
     return special.get(req) ?? null;
   };
-  app.addHook(
-    "onRequest",
-    app.rateLimit({
-      timeWindow: async (req: FastifyRequest) => (await limitOf(req))?.windowMs ?? limits.windowMs,
-      max: async (req: FastifyRequest) => (await limitOf(req))?.max ?? (req.apiToken ? limits.token : limits.anonymous),
-      keyGenerator: async (req: FastifyRequest) => (await limitOf(req))?.key ?? (req.apiToken ? `token:${req.apiToken.id}` : `ip:${guestAddressKey(req.ip)}`),
-    }),
-  );
+  const apiLimit = {
+    timeWindow: async (req: FastifyRequest) => (await limitOf(req))?.windowMs ?? limits.windowMs,
+    max: async (req: FastifyRequest) => (await limitOf(req))?.max ?? (req.apiToken ? limits.token : limits.anonymous),
+    keyGenerator: async (req: FastifyRequest) => (await limitOf(req))?.key ?? (req.apiToken ? `token:${req.apiToken.id}` : `ip:${guestAddressKey(req.ip)}`),
+  };
+  const limitReads = app.rateLimit(namedLimiter("api", { ...apiLimit, skipOnError: true }));
+  const limitWrites = app.rateLimit(namedLimiter("api", { ...apiLimit, skipOnError: false }));
+  app.addHook("onRequest", async function (req, reply) {
+    await (readsOnly(req.method) ? limitReads : limitWrites).call(this, req, reply);
+  });
 
   app.setValidatorCompiler(({ schema, httpPart }) => validatorFor(schema as TSchema, httpPart));
   app.setErrorHandler((error: FastifyError & { retryAfter?: number; validationContext?: string }, req, reply) => {
     if (error.validation) return sendProblem(reply, "INVALID_REQUEST", {}, error.validation as unknown as FieldProblem[]);
+    if (error instanceof RateLimitUnavailable) return sendProblem(reply.header("retry-after", String(UNAVAILABLE_RETRY_SECONDS)), "RATE_LIMIT_UNAVAILABLE");
     if (error.statusCode === 429) return sendProblem(reply.header("retry-after", String(error.retryAfter ?? 60)), "RATE_LIMITED", { seconds: error.retryAfter ?? 60 });
     if (error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error.code === "FST_ERR_CTP_EMPTY_JSON_BODY" || error instanceof SyntaxError) {
       return sendProblem(reply, "MALFORMED_JSON", { detail: error.message }, [{ field: "body", message: error.message }]);

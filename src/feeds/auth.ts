@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { noteTokenUse, viewerForToken, looksLikeToken } from "../api/index.js";
+import { countHit, peekHits } from "../platform/http/rate-limits.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import { passwordLogIn } from "../users/index.js";
 import { findUserById, rolesOf } from "../model/users.js";
@@ -10,49 +11,29 @@ import { t } from "../platform/i18n/index.js";
  * personal access token as `Bearer`, for feeds and the OPDS catalog, where e-reader apps and feed
  * readers cannot log in through a form. A token of either scope reads as its user. Without an Authorization header
  * the viewer stays as the session made it (a guest or a logged-in browser); with one, the
- * credentials must be right: "bad" means answer 401, "limited" 429 (too many wrong ones lately,
- * from this address or, for the account, from any).
+ * credentials must be right: "bad" means answer 401, `limitedFor` 429 with Retry-After in seconds
+ * (too many wrong ones lately, from this address or, for the account, from any).
  */
-export async function basicViewer(req: FastifyRequest): Promise<Viewer | "none" | "bad" | "limited"> {
+export async function basicViewer(req: FastifyRequest): Promise<Viewer | "none" | "bad" | { limitedFor: number }> {
   const header = req.headers.authorization;
   if (!header) return "none";
-  if (failuresOf(req) >= MAX_FAILURES) return "limited";
+  const failures = await peekHits(req.db, failureKey(req));
+  if (failures.hits >= MAX_FAILURES) return { limitedFor: Math.max(1, Math.ceil(failures.ttlMs / 1000)) };
   const viewer = await checkCredentials(req, header);
-  if (viewer === "bad") noteFailure(req);
-  return viewer;
+  if (viewer === "bad") await countHit(req.db, failureKey(req), FAILURE_WINDOW_MS);
+  return viewer === "limited" ? { limitedFor: FAILURE_WINDOW_MS / 1000 } : viewer;
 }
 
 /**
  * Wrong credentials allowed per address in FAILURE_WINDOW_MS (as the log-in form's limit: 5 per
- * 20 seconds), per process; past that 429 without checking, so guessing passwords through the
- * catalog is as slow as through the form, and costs no argon2 time.
+ * 20 seconds); past that 429 without checking, so guessing passwords through the catalog is as
+ * slow as through the form, and costs no argon2 time. Counted in the database with every other
+ * rate limit (src/platform/http/rate-limits.ts), so the limit holds across the archive's processes;
+ * only wrong credentials count.
  */
 const MAX_FAILURES = 5;
 const FAILURE_WINDOW_MS = 20_000;
-const failuresByApp = new WeakMap<object, Map<string, number[]>>();
-
-function failuresIn(req: FastifyRequest): Map<string, number[]> {
-  let map = failuresByApp.get(req.server);
-  if (!map) failuresByApp.set(req.server, (map = new Map()));
-  return map;
-}
-
-function failuresOf(req: FastifyRequest): number {
-  const failures = failuresIn(req);
-  const ip = req.ip;
-  const since = Date.now() - FAILURE_WINDOW_MS;
-  const recent = (failures.get(ip) ?? []).filter((t) => t > since);
-  if (recent.length) failures.set(ip, recent);
-  else failures.delete(ip);
-  return recent.length;
-}
-
-function noteFailure(req: FastifyRequest): void {
-  const failures = failuresIn(req);
-  const ip = req.ip;
-  if (failures.size > 10_000) failures.clear();
-  failures.set(ip, [...(failures.get(ip) ?? []), Date.now()]);
-}
+const failureKey = (req: FastifyRequest) => `OPDS wrong credentials|${req.ip}`;
 
 /** The token's user, when it is a live token (and, from Basic, given with its user's login). */
 async function tokenViewer(req: FastifyRequest, token: string, login?: string): Promise<Viewer | "bad"> {
@@ -102,8 +83,8 @@ export async function authenticate(req: FastifyRequest, reply: FastifyReply): Pr
     askForCredentials(reply);
     return false;
   }
-  if (viewer === "limited") {
-    reply.code(429).header("retry-after", String(FAILURE_WINDOW_MS / 1000)).type("text/plain; charset=utf-8").send(t("feeds.too_many_wrong_passwords_try"));
+  if (typeof viewer === "object" && "limitedFor" in viewer) {
+    reply.code(429).header("retry-after", String(viewer.limitedFor)).type("text/plain; charset=utf-8").send(t("feeds.too_many_wrong_passwords_try"));
     return false;
   }
   if (viewer !== "none") req.viewer = viewer;

@@ -36,6 +36,8 @@ export const ERRORS = {
   IMAGE_PROXY_TOO_LARGE: { status: 413, message: "error.IMAGE_PROXY_TOO_LARGE" },
   IMAGE_PROXY_UPSTREAM: { status: 502, message: "error.IMAGE_PROXY_UPSTREAM" },
   IMAGE_PROXY_TIMEOUT: { status: 504, message: "error.IMAGE_PROXY_TIMEOUT" },
+  // Shared rate limits (src/platform/http/rate-limits.ts): the database could not count the request.
+  RATE_LIMIT_UNAVAILABLE: { status: 503, message: "error.RATE_LIMIT_UNAVAILABLE" },
 } as const satisfies Record<string, { status: number; message: MessageKey }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -20,6 +20,7 @@ import * as m0018 from "./migrations/0018_profiles.js";
 import * as m0019 from "./migrations/0019_moderation.js";
 import * as m0022 from "./migrations/0022_abuse_reports.js";
 import * as m0024 from "./migrations/0024_news.js";
+import * as m0027 from "./migrations/0027_rate_limits.js";
 
 // Listed explicitly rather than read from a folder, so the built dist/ and tsx run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0019_moderation": m0019,
   "0022_abuse_reports": m0022,
   "0024_news": m0024,
+  "0027_rate_limits": m0027,
 };
 
 function migrator(db: Kysely<any>): Migrator {

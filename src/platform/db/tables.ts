@@ -399,6 +399,7 @@ export interface AdminBannerDismissalsTable {
   user_id: number;
   banner_id: number;
   dismissed_at: string;
+  rate_limits: RateLimitsTable;
 }
 
 /** One admin action (src/moderation/audit.ts): who, what, to whom or which work, why, when. */
@@ -552,3 +553,14 @@ export interface AbuseReportsTable {
   created_at: string;
 }
 export type AbuseReportRow = Selectable<AbuseReportsTable>;
+/**
+ * Hits on one rate-limited key in its current fixed window, shared by every process
+ * (src/platform/http/rate-limits.ts). The key names the limiter and what it counts (an address,
+ * an account, a token).
+ */
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  /** When the window ends; the next hit after it starts a new one. */
+  expires_at: string;
+}

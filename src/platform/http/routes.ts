@@ -15,11 +15,21 @@ export function guardRoles(guard: Guard): readonly Role[] {
   return typeof guard === "string" ? [guard] : guard;
 }
 
+/**
+ * A route's rate limit: at most `max` requests per `timeWindow` per client address (as TRUST_PROXY
+ * decides it, IPv6 by /64) or per `keyGenerator`'s key. Counted in the database, so the limit holds
+ * across every process of the archive (rate-limits.ts). If the count fails, a POST is refused
+ * (503) and a GET goes through.
+ */
 export interface RateLimit {
   /** A number, or one decided per request (e.g. guests and new accounts differ). */
   max: number | ((req: FastifyRequest, key: string) => number);
   /** Milliseconds. */
   timeWindow: number;
+  /** What is counted, instead of the client's address (e.g. `user:ID` for accounts). */
+  keyGenerator?: (req: FastifyRequest) => string | Promise<string>;
+  /** Requests not counted at all (e.g. logged-in users); runs after the viewer is loaded. */
+  allowList?: (req: FastifyRequest, key: string) => boolean | Promise<boolean>;
 }
 
 export interface RouteDef {

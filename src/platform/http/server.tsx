@@ -15,6 +15,7 @@ import { registerImageProxy } from "../image-proxy/route.js";
 import { csrfBinding, csrfKey, csrfTokenValid, GUEST_CSRF_COOKIE, isGuestCsrfId, makeCsrfToken, newGuestCsrfId } from "./csrf.js";
 import { field, parseFormBody } from "./forms-parser.js";
 import { Layout } from "./layout.js";
+import { databaseRateLimitStore, RateLimitUnavailable, readsOnly, UNAVAILABLE_RETRY_SECONDS } from "./rate-limits.js";
 import { guardRoles, type RouteDef } from "./routes.js";
 import { hasAnyRole, isAdminRole, type Viewer } from "./viewer.js";
 
@@ -138,8 +139,19 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   });
   await app.register(cookie, { secret: config.secret });
   await app.register(formbody, { parser: parseFormBody, bodyLimit: config.bodyLimit });
+  // Every rate limit is counted in the database, shared by all the archive's processes
+  // (rate-limits.ts). When the count fails, a route that changes something refuses the request
+  // (503: a log-in, sign-up or comment is not let through unchecked), while a read goes through
+  // (the limit there guards capacity, not accounts, and the page needs the database or not on its
+  // own): each route's limit gets `skipOnError` from its method unless it says otherwise. This
+  // hook runs before the plugin's own (hooks run in the order they were added).
+  app.addHook("onRoute", (route) => {
+    const limit = route.config?.rateLimit;
+    if (limit && limit.skipOnError === undefined) route.config = { ...route.config, rateLimit: { ...limit, skipOnError: readsOnly(route.method) } };
+  });
   await app.register(rateLimit, {
     global: false,
+    store: databaseRateLimitStore(db, app.log),
     errorResponseBuilder: (_req, context) => {
       const error = new Error("rate limited") as Error & { statusCode: number; retryAfter: number };
       error.statusCode = 429;
@@ -257,6 +269,10 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   });
   app.setErrorHandler((error: FastifyError & { retryAfter?: number }, req, reply) => {
     if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") return reply.error("BODY_TOO_LARGE", { limit: t("ui.kilobytes", { n: formatNumber(Math.round(config.bodyLimit / 1024)) }) });
+    if (error instanceof RateLimitUnavailable) {
+      reply.header("retry-after", String(UNAVAILABLE_RETRY_SECONDS));
+      return reply.error("RATE_LIMIT_UNAVAILABLE");
+    }
     if (error.statusCode === 429) {
       reply.header("retry-after", String(error.retryAfter ?? 60));
       return reply.error("RATE_LIMITED", { seconds: error.retryAfter ?? 60 });

@@ -1637,6 +1637,9 @@ export const en = {
   "news.banner.save": "Save Banner",
   "news.banner.saved": "Banner saved.",
   "news.banner.content_required": "Please write the banner's text, or switch the banner off.",
+
+  // shared rate limits (platform/http/rate-limits.ts)
+  "error.RATE_LIMIT_UNAVAILABLE": "The archive could not check how often this was tried just now, because its database did not answer, so nothing was done. Please try again in a few seconds.",
 } as const;
 
 export type MessageKey = keyof typeof en;
