@@ -31,6 +31,11 @@ export function openDatabase(url: string): Kysely<Database> {
   // An idle connection dropped by the server (restart, failover) must not crash the process;
   // the pool replaces it on next use.
   pool.on("error", (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
+  // A connection lost while a query runs on it (the pool has lent it out, and listens no more)
+  // makes its client emit "error" too: with no listener, that would end the process. The query
+  // itself fails with the error (so does its request), and the pool drops the dead client when
+  // it comes back; this listener only keeps the event from being unhandled.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
