@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import SqliteDatabase from "better-sqlite3";
 import type { FastifyInstance } from "fastify";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, SqliteDialect, sql } from "kysely";
 import { Client, testConfig } from "../../../test/support/app.js";
 import { eachDialect } from "../../../test/support/db.js";
 import { buildApp } from "../../app.js";
@@ -19,8 +19,13 @@ import { GUEST } from "./viewer.js";
 const T0 = Date.parse("2025-03-01T12:00:00.000Z");
 
 test("countHit: a fixed window per key begun by its first hit, its end as the wait, a new window after it; peekHits counts nothing; a sweep deletes only ended windows", async (t) => {
-  await eachDialect(t, async (_t, { db }) => {
+  await eachDialect(t, async (_t, { db, dialect }) => {
     assert.deepEqual(await countHit(db, "login|192.0.2.1", 20_000, T0), { hits: 1, ttlMs: 20_000 });
+    if (dialect === "sqlite") {
+      // A hit commits without waiting for the disk; the connection is back to FULL for everything else.
+      const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(db);
+      assert.equal(rows[0]?.synchronous, 2);
+    }
     assert.deepEqual(await countHit(db, "login|192.0.2.1", 20_000, T0 + 5_000), { hits: 2, ttlMs: 15_000 }, "the window keeps its end");
     assert.deepEqual(await countHit(db, "login|192.0.2.1", 20_000, T0 + 19_999), { hits: 3, ttlMs: 1 });
     assert.deepEqual(await countHit(db, "login|192.0.2.2", 20_000, T0 + 6_000), { hits: 1, ttlMs: 20_000 }, "another key counts apart");

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor, RateLimitOptions } from "@fastify/rate-limit";
 import { sql } from "kysely";
-import type { Db } from "../db/index.js";
+import { type Db, dialectOf } from "../db/index.js";
 
 // Every rate limit of the archive is counted here, in the database (the rate_limits table), so
 // that every process serving one archive (over one SQLite file or one PostgreSQL database) sees
@@ -46,9 +46,8 @@ const lastSweep = new WeakMap<Db, number>();
 export async function countHit(db: Db, key: string, windowMs: number, now = Date.now()): Promise<WindowCount> {
   const nowIso = new Date(now).toISOString();
   const expired = sql<boolean>`rate_limits.expires_at <= ${nowIso}`;
-  let row: { hits: number; expires_at: string };
-  try {
-    row = await db
+  const upsert = (on: Db) =>
+    on
       .insertInto("rate_limits")
       .values({ key, hits: 1, expires_at: new Date(now + windowMs).toISOString() })
       .onConflict((oc) =>
@@ -59,11 +58,35 @@ export async function countHit(db: Db, key: string, windowMs: number, now = Date
       )
       .returning(["hits", "expires_at"])
       .executeTakeFirstOrThrow();
+  let row: { hits: number; expires_at: string };
+  try {
+    row = dialectOf(db) === "sqlite" ? await withoutSync(db, upsert) : await upsert(db);
   } catch (error) {
     throw new RateLimitUnavailable(error);
   }
   sweepNowAndThen(db, now);
   return { hits: Number(row.hits), ttlMs: Math.max(0, Date.parse(row.expires_at) - now) };
+}
+
+/**
+ * Runs `write` on the SQLite connection with synchronous=NORMAL, then puts the connection's
+ * setting back. The archive's file is opened with synchronous=FULL (a posted story survives a power
+ * cut), which makes every commit wait for the disk: a few milliseconds during which better-sqlite3
+ * holds the whole process. A hit needs no such care (after a power cut, a window restarts), so its
+ * commit skips the wait; the next FULL commit syncs it with its own. Holding the one connection
+ * (Kysely's lock) keeps every other query out while the setting differs.
+ */
+async function withoutSync<T>(db: Db, write: (on: Db) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(conn);
+    const previous = Number(rows[0]?.synchronous ?? 2);
+    await sql`pragma synchronous = normal`.execute(conn);
+    try {
+      return await write(conn);
+    } finally {
+      await sql.raw(`pragma synchronous = ${previous}`).execute(conn);
+    }
+  });
 }
 
 /** The hits in `key`'s current window without counting one (0 and 0 when it has none). */
