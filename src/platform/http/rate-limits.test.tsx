@@ -7,7 +7,7 @@ import SqliteDatabase from "better-sqlite3";
 import type { FastifyInstance } from "fastify";
 import { Kysely, SqliteDialect, sql } from "kysely";
 import { Client, testConfig } from "../../../test/support/app.js";
-import { eachDialect } from "../../../test/support/db.js";
+import { eachDialect, openTestDb } from "../../../test/support/db.js";
 import { buildApp } from "../../app.js";
 import { type Db, openDatabase } from "../db/index.js";
 import type { Database } from "../db/tables.js";
@@ -233,6 +233,36 @@ test("a database failing during a limit check fails that request with a clear 50
       await cleanUp();
     }
   });
+});
+
+test("the JSON API when its count fails: a write is refused with a 503 problem, a read goes through", async (t) => {
+  // The API's limiter is the same store and counting (tested on both databases above); its own
+  // part is the choice by method and the problem+json answer, shown here on a locked SQLite file.
+  const test = await openTestDb("sqlite", t);
+  if (!test) return;
+  const file = new SqliteDatabase(test.url.slice("sqlite:".length));
+  file.pragma("busy_timeout = 100");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  const locker = new SqliteDatabase(test.url.slice("sqlite:".length));
+  const app = await buildApp(testConfig(test.url), db);
+  try {
+    locker.exec("begin exclusive");
+    const write = await app.inject({ method: "POST", url: "/api/v1/works", payload: {} });
+    assert.equal(write.statusCode, 503);
+    assert.equal(write.headers["content-type"], "application/problem+json; charset=utf-8");
+    assert.equal(write.json().code, "RATE_LIMIT_UNAVAILABLE");
+    assert.equal(write.headers["retry-after"], "5");
+    const read = await app.inject({ method: "GET", url: "/api/v1/users/nobody" });
+    assert.equal(read.statusCode, 404, "the read went through to its endpoint");
+    assert.equal(read.json().code, "NOT_FOUND");
+    locker.exec("rollback");
+    assert.equal((await app.inject({ method: "POST", url: "/api/v1/works", payload: {} })).json().code, "TOKEN_REQUIRED");
+  } finally {
+    await app.close();
+    await db.destroy();
+    locker.close();
+    await test.close();
+  }
 });
 
 test("every limit is counted in the database: @fastify/rate-limit is registered once, with the database store, and nothing else imports it", () => {
