@@ -142,7 +142,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   // Every rate limit is counted in the database, shared by all the archive's processes
   // (rate-limits.ts). When the count fails, a route that changes something refuses the request
   // (503: a log-in, sign-up or comment is not let through unchecked), while a read goes through
-  // (the limit there guards capacity, not accounts, and the page needs the database or not on its
+  // (the limit there guards capacity, not accounts; a page that needs the database fails on its
   // own): each route's limit gets `skipOnError` from its method unless it says otherwise. This
   // hook runs before the plugin's own (hooks run in the order they were added).
   app.addHook("onRoute", (route) => {
