@@ -344,6 +344,7 @@ export interface Database {
   admin_post_comments: AdminPostCommentsTable;
   admin_banners: AdminBannersTable;
   admin_banner_dismissals: AdminBannerDismissalsTable;
+  rate_limits: RateLimitsTable;
 }
 
 /** A news post by an admin (src/news). */
@@ -399,7 +400,6 @@ export interface AdminBannerDismissalsTable {
   user_id: number;
   banner_id: number;
   dismissed_at: string;
-  rate_limits: RateLimitsTable;
 }
 
 /** One admin action (src/moderation/audit.ts): who, what, to whom or which work, why, when. */
