@@ -21,6 +21,7 @@ import { seriesRoutes } from "./series/index.js";
 import { blockingRoutes } from "./blocking/index.js";
 import { accountJobSteps, adminSecondFactorGate, usersRoutes, loadViewer } from "./users/index.js";
 import { worksRoutes } from "./works/index.js";
+import { moderationJobSteps, moderationRoutes } from "./moderation/index.js";
 import { pagesRoutes } from "./pages/index.js";
 import { reportJobSteps, reportsRoutes } from "./reports/index.js";
 import { useLocale } from "./platform/i18n/index.js";
@@ -44,6 +45,7 @@ export const ROUTES: RouteDef[] = [
   ...blockingRoutes,
   ...reportsRoutes,
   ...newsRoutes,
+  ...moderationRoutes,
 ];
 
 /**
@@ -64,5 +66,5 @@ export async function buildApp(config: Config, db: Db, options: { progress?: boo
 export function jobSteps(config: Config): Record<string, JobStep> {
   useLocale(config.locale);
   const mailer = mailerFor(config);
-  return { ...TAG_JOB_STEPS, ...subscriptionJobSteps(mailer, config.publicUrl), ...accountJobSteps(mailer, config.publicUrl), ...reportJobSteps(mailer) };
+  return { ...TAG_JOB_STEPS, ...subscriptionJobSteps(mailer, config.publicUrl), ...accountJobSteps(mailer, config.publicUrl), ...reportJobSteps(mailer), ...moderationJobSteps(mailer, config.publicUrl) };
 }

@@ -4,6 +4,7 @@ import { pageParam, parseId, queryParam } from "../platform/http/routes.js";
 import { compileHints, matchingThroughIndex, parseSearchQuery } from "../search/index.js";
 import { findTagByName } from "../model/tags.js";
 import { findLanguage } from "../model/languages.js";
+import { listingAudience } from "../model/visibility.js";
 import type { DbOrTrx } from "../platform/db/index.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import { type WorkIndex, columnSpec, defaultListingQuery, FACET_TYPES, type ListingQuery, type ListingScope, type SidebarRangeColumn, SORT_COLUMNS, type SortColumn, WORK_COLUMNS } from "../listing/index.js";
@@ -78,7 +79,7 @@ export function readListingParams(req: FastifyRequest): ListingParams {
  * with a sentence for everything that had to be ignored or corrected. Nothing here fails.
  */
 export async function resolveSidebar(db: DbOrTrx, index: WorkIndex, viewer: Viewer, scope: ListingScope, params: ListingParams): Promise<Sidebar> {
-  const q = defaultListingQuery(viewer.user !== null, scope);
+  const q: ListingQuery = { ...defaultListingQuery(viewer.user !== null, scope), ...listingAudience(viewer) };
   // Muted users' works are left out of listings of everyone's works (so totals and facets leave
   // them out too); a muted user's own page, visited on purpose, still lists their works.
   if (scope.kind === "all" || scope.kind === "filter") {

@@ -508,6 +508,7 @@ async function queryMix(db: Db, seed: number): Promise<BenchQuery[]> {
       .where("works.language", "=", language)
       .where("works.posted", "=", 1)
       .where("works.restricted", "=", 0)
+      .where("works.hidden_by_admin", "=", 0)
       .where("chapters.posted", "=", 1)
       .orderBy("chapters.id")
       .offset(nth)
@@ -520,7 +521,7 @@ async function queryMix(db: Db, seed: number): Promise<BenchQuery[]> {
   const rarePhrase = english.slice(40, 43).join(" ").toLowerCase();
   const chinese = (await chapterOf("zh", 3)).replace(/<[^>]*>|[，。]/g, "");
   const russian = words(await chapterOf("ru", 2));
-  const title = await db.selectFrom("works").select("title").where("language", "=", "en").where("posted", "=", 1).where("restricted", "=", 0).orderBy("id").offset(11).limit(1).executeTakeFirstOrThrow();
+  const title = await db.selectFrom("works").select("title").where("language", "=", "en").where("posted", "=", 1).where("restricted", "=", 0).where("hidden_by_admin", "=", 0).orderBy("id").offset(11).limit(1).executeTakeFirstOrThrow();
   const titleWord = title.title.split(" ").at(-1)!.toLowerCase();
   // A prolific creator (Zipf-picked) and one with a handful of works.
   const creators = await db

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { download, downloadFileName } from "../downloads/index.js";
 import { idParam, pageParam } from "../platform/http/routes.js";
-import { isLoggedIn } from "../platform/http/viewer.js";
+import { GUEST, isLoggedIn, type Viewer } from "../platform/http/viewer.js";
 import { READINGS_PER_PAGE, listReadings, BOOKMARKS_PER_PAGE, listBookmarks } from "../responses/index.js";
 import { t } from "../platform/i18n/index.js";
 import { tagListingScope } from "../browse/index.js";
@@ -12,7 +12,7 @@ import { findSeries, listSeriesVisibleTo, seriesBlurbsVisibleTo } from "../model
 import { seriesPath } from "../model/paths.js";
 import { findUserByLogin } from "../model/users.js";
 import { findLanguage } from "../model/languages.js";
-import { listableWorkIds, workVisibility } from "../model/visibility.js";
+import { listableWorkIds, seesHiddenWorks, workVisibility } from "../model/visibility.js";
 import { type Blurb, blurbsInOrder, findWork } from "../model/works.js";
 import { absolute, atomDocument, type FeedLink, linkXml, newest, workEntry } from "./atom.js";
 import { askForCredentials, authenticate } from "./auth.js";
@@ -33,19 +33,26 @@ const site = () => t("site.name");
 
 /**
  * Counts over every work (fandoms, languages) are whole-table aggregates: each is kept for
- * COUNTS_TTL_MS per app and per kind of viewer (guest or logged in: the only thing visibility
- * depends on), so a catalog polled by many readers costs one aggregate a minute. They may lag
- * that long behind new works.
+ * COUNTS_TTL_MS per app and per kind of viewer (guest, logged in, admin), so a catalog polled by
+ * many readers costs one aggregate a minute. They may lag that long behind new works. Each kind is
+ * counted as a viewer of that kind who created nothing would see it: a creator's own hidden work
+ * (which only they and admins see) is never in a count shared with others.
  */
 const COUNTS_TTL_MS = 60_000;
 const countsByApp = new WeakMap<object, Map<string, { at: number; value: Promise<unknown> }>>();
-function cachedCounts<T>(req: FastifyRequest, name: string, compute: () => Promise<T>): Promise<T> {
+const COUNTING_VIEWERS: Record<"guest" | "user" | "admin", Viewer> = {
+  guest: GUEST,
+  user: { user: { id: 0, login: "", roles: [] }, sessionId: null },
+  admin: { user: { id: 0, login: "", roles: ["admin"] }, sessionId: null },
+};
+function cachedCounts<T>(req: FastifyRequest, name: string, compute: (viewer: Viewer) => Promise<T>): Promise<T> {
   let cache = countsByApp.get(req.server);
   if (!cache) countsByApp.set(req.server, (cache = new Map()));
-  const key = `${name}:${req.viewer.user ? "user" : "guest"}`;
+  const kind = !req.viewer.user ? "guest" : seesHiddenWorks(req.viewer) ? "admin" : "user";
+  const key = `${name}:${kind}`;
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < COUNTS_TTL_MS) return hit.value as Promise<T>;
-  const value = compute();
+  const value = compute(COUNTING_VIEWERS[kind]);
   cache.set(key, { at: Date.now(), value });
   value.catch(() => cache.delete(key));
   return value;
@@ -96,7 +103,7 @@ export async function opdsRoot(req: FastifyRequest, reply: FastifyReply) {
 
 /** The fandoms and media this viewer may see, shared by the fandom feeds (counted once a minute per kind of viewer). */
 function fandomsFor(req: FastifyRequest): Promise<FandomIndex> {
-  return cachedCounts(req, "fandoms", () => fandomIndex(req.db, req.viewer));
+  return cachedCounts(req, "fandoms", (viewer) => fandomIndex(req.db, viewer));
 }
 
 /** A tag's works as an acquisition feed: where every fandom entry leads. */
@@ -280,11 +287,11 @@ async function facetLinks(req: FastifyRequest, path: string, page: FeedPage): Pr
     );
   }
   const language = current.get("work_search[language_id]") ?? "";
-  const languages = await cachedCounts(req, "languages", () =>
+  const languages = await cachedCounts(req, "languages", (viewer) =>
     req.db
       .selectFrom("works")
       .select(["language", (eb) => eb.fn.countAll<number>().as("n")])
-      .where("works.id", "in", listableWorkIds(req.db, req.viewer))
+      .where("works.id", "in", listableWorkIds(req.db, viewer))
       .groupBy("language")
       .orderBy("n", "desc")
       .orderBy("language")

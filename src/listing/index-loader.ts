@@ -175,7 +175,7 @@ export class BrowseIndex {
 async function loadWorks(db: DbOrTrx, which: { after: number; limit: number } | { ids: number[] }): Promise<IndexedWork[]> {
   let query = db
     .selectFrom("works")
-    .select(["id", "restricted", "complete", "crossover", "language", ...COLUMN_NAMES])
+    .select(["id", "restricted", "hidden_by_admin", "complete", "crossover", "language", ...COLUMN_NAMES])
     .where("posted", "=", 1);
   query = "ids" in which ? query.where("id", "in", which.ids) : query.where("id", ">", which.after).orderBy("id").limit(which.limit);
   const rows = await query.execute();
@@ -205,6 +205,7 @@ async function loadWorks(db: DbOrTrx, which: { after: number; limit: number } | 
   return rows.map((r) => ({
     id: r.id,
     restricted: r.restricted === 1,
+    hidden: r.hidden_by_admin === 1,
     complete: r.complete === 1,
     crossover: r.crossover === 1,
     language: r.language,

@@ -10,6 +10,13 @@ import type { MessageKey } from "../platform/i18n/index.js";
 export interface ListingQuery {
   /** Guests never see registered-only works, not even as a count. */
   loggedIn: boolean;
+  /**
+   * Works an admin hid are listed only for admins (`seesHidden`) and each for its own creators
+   * (`viewerUserId`): for anyone else they are not there, counts included. Both absent: a guest's
+   * view. src/model/visibility.ts `listingAudience` fills them from a viewer, as listableBy does.
+   */
+  seesHidden?: boolean;
+  viewerUserId?: number;
   scope: ListingScope;
   /** Canonical (filter) tag ids every listed work must carry, directly or through a metatag. */
   includeTagIds: number[];

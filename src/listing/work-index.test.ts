@@ -40,6 +40,8 @@ interface ModelWork {
   id: number;
   posted: boolean;
   restricted: boolean;
+  /** Hidden by an admin: listed only for admins and the work's own creators. */
+  hidden: boolean;
   complete: boolean;
   crossover: boolean;
   language: string;
@@ -121,6 +123,7 @@ function randomWork(r: Rng, corpus: Corpus, id: number): ModelWork {
     id,
     posted: r.chance(0.9),
     restricted: r.chance(0.25),
+    hidden: r.chance(0.15),
     complete: r.chance(0.7),
     crossover: r.chance(0.15),
     language: r.pick(LANGUAGES),
@@ -156,12 +159,13 @@ function randomBound(r: Rng, column: NumberColumn): number {
 }
 
 /** The flags and columns the test changes at random; the same as stored. */
-const CHANGEABLE = ["posted", "restricted", "complete", "crossover", "language", ...COLUMN_NAMES] as const;
+const CHANGEABLE = ["posted", "restricted", "hidden", "complete", "crossover", "language", ...COLUMN_NAMES] as const;
 
 function workRow(w: ModelWork): Updateable<WorksTable> {
   return {
     posted: w.posted ? 1 : 0,
     restricted: w.restricted ? 1 : 0,
+    hidden_by_admin: w.hidden ? 1 : 0,
     complete: w.complete ? 1 : 0,
     crossover: w.crossover ? 1 : 0,
     language: w.language,
@@ -249,6 +253,9 @@ async function mutate(db: Db, r: Rng, corpus: Corpus, count: number): Promise<vo
 
 function randomQuery(r: Rng, corpus: Corpus): ListingQuery {
   const q = defaultListingQuery(r.chance(0.5));
+  // Who asks, as listingAudience says it: a member (sometimes the creator of hidden works), or an admin.
+  if (q.loggedIn && r.chance(0.6)) q.viewerUserId = r.pick(corpus.pseuds).userId;
+  if (q.loggedIn && r.chance(0.2)) q.seesHidden = true;
   const anyTag = () => r.pick(corpus.tagsByType.get(r.pick(TAG_TYPES))!);
   const scope = r.next();
   if (scope < 0.3) q.scope = { kind: "filter", tagId: r.pick(corpus.tagsByType.get("Fandom")!) };
@@ -281,6 +288,7 @@ function bruteForce(corpus: Corpus, q: ListingQuery): ListingResult {
   const matches = [...corpus.works.values()].filter((w) => {
     const f = filters(w);
     if (!w.posted || (!q.loggedIn && w.restricted)) return false;
+    if (w.hidden && !q.seesHidden && !w.pseudIds.some((p) => userOf.get(p) === q.viewerUserId)) return false;
     if (q.scope.kind === "filter" && !f.has(q.scope.tagId)) return false;
     if (q.scope.kind === "pseud" && !w.pseudIds.includes(q.scope.pseudId)) return false;
     const scope = q.scope;

@@ -14,6 +14,8 @@ export type Bitmap = InstanceType<typeof RoaringBitmap32>;
 export interface IndexedWork {
   id: number;
   restricted: boolean;
+  /** Hidden by an admin (absent: not hidden): listed only for admins and its own creators. */
+  hidden?: boolean;
   complete: boolean;
   crossover: boolean;
   language: string;
@@ -51,9 +53,10 @@ const FIXED_TYPE_CODE_MAX = 2;
  * and keeps it current from the change feed.
  */
 export class WorkIndex {
-  /** Every listed work (posted; registered-only ones too). */
+  /** Every listed work (posted; registered-only and hidden ones too: `matching` leaves them out for whom it must). */
   private readonly listed = new RoaringBitmap32();
   private readonly restricted = new RoaringBitmap32();
+  private readonly hidden = new RoaringBitmap32();
   private readonly complete = new RoaringBitmap32();
   private readonly crossover = new RoaringBitmap32();
   private readonly byLanguage = new Map<string, Bitmap>();
@@ -98,6 +101,7 @@ export class WorkIndex {
   private pending: {
     listed: number[];
     restricted: number[];
+    hidden: number[];
     complete: number[];
     crossover: number[];
     language: Map<string, number[]>;
@@ -155,6 +159,7 @@ export class WorkIndex {
     if (b) {
       this.listed.addMany(b.listed);
       this.restricted.addMany(b.restricted);
+      this.hidden.addMany(b.hidden);
       this.complete.addMany(b.complete);
       this.crossover.addMany(b.crossover);
       for (const [code, ids] of b.language) bitmapIn(this.byLanguage, code).addMany(ids);
@@ -200,6 +205,7 @@ export class WorkIndex {
     for (const buckets of this.buckets.values()) buckets.remove(id);
     this.listed.remove(id);
     this.restricted.remove(id);
+    this.hidden.remove(id);
     this.complete.remove(id);
     this.crossover.remove(id);
     this.byLanguage.get(this.languages[this.languageCode[id]!]!)?.remove(id);
@@ -232,11 +238,13 @@ export class WorkIndex {
     if (b) {
       b.listed.push(id);
       if (work.restricted) b.restricted.push(id);
+      if (work.hidden) b.hidden.push(id);
       if (work.complete) b.complete.push(id);
       if (work.crossover) b.crossover.push(id);
     } else {
       this.listed.add(id);
       if (work.restricted) this.restricted.add(id);
+      if (work.hidden) this.hidden.add(id);
       if (work.complete) this.complete.add(id);
       if (work.crossover) this.crossover.add(id);
     }
@@ -295,7 +303,7 @@ export class WorkIndex {
   }
 
   private building() {
-    this.pending ??= { listed: [], restricted: [], complete: [], crossover: [], language: new Map(), pseud: new Map(), user: new Map(), direct: [], inherited: [] };
+    this.pending ??= { listed: [], restricted: [], hidden: [], complete: [], crossover: [], language: new Map(), pseud: new Map(), user: new Map(), direct: [], inherited: [] };
     return this.pending;
   }
 
@@ -351,6 +359,11 @@ export class WorkIndex {
     for (let i = 2; i < required.length && !result.isEmpty; i++) result.andInPlace(required[i]!);
     if (required.length > 0) result.andInPlace(this.listed);
     if (!q.loggedIn) result.andNotInPlace(this.restricted);
+    if (!q.seesHidden && !this.hidden.isEmpty) {
+      // Hidden works leave every listing but their own creators' (and admins', who see them all).
+      const own = q.viewerUserId !== undefined ? this.byUser.get(q.viewerUserId) : undefined;
+      result.andNotInPlace(own ? RoaringBitmap32.andNot(this.hidden, own) : this.hidden);
+    }
     if (q.completion === "in_progress") result.andNotInPlace(this.complete);
     if (q.crossover === "exclude") result.andNotInPlace(this.crossover);
     const excluded = q.excludeTagIds.map((id) => this.filterBitmap(id)).filter((b): b is Bitmap => b !== undefined);
@@ -627,7 +640,7 @@ export class WorkIndex {
   /** Approximate memory held, in bytes: bitmaps serialized, typed arrays, string keys. */
   bytes(): number {
     let total = 0;
-    const bitmaps = [this.listed, this.restricted, this.complete, this.crossover, ...this.byLanguage.values(), ...this.byPseud.values(), ...this.byUser.values(), ...this.direct, ...this.inherited.filter((b): b is Bitmap => b !== undefined)];
+    const bitmaps = [this.listed, this.restricted, this.hidden, this.complete, this.crossover, ...this.byLanguage.values(), ...this.byPseud.values(), ...this.byUser.values(), ...this.direct, ...this.inherited.filter((b): b is Bitmap => b !== undefined)];
     for (const bitmap of bitmaps) total += bitmap.getSerializationSizeInBytes(true);
     for (const values of Object.values(this.numbers)) total += values.byteLength;
     for (const keys of Object.values(this.strings)) total += keys.bytes();

@@ -50,6 +50,13 @@ export async function facetsOfMatching(db: DbOrTrx, where: RawBuilder<unknown>):
 export function whereClause(db: DbOrTrx, q: ListingQuery): RawBuilder<unknown> {
   const conditions: RawBuilder<unknown>[] = [sql`w.posted = 1`];
   if (!q.loggedIn) conditions.push(sql`w.restricted = 0`);
+  if (!q.seesHidden) {
+    conditions.push(
+      q.viewerUserId !== undefined
+        ? sql`(w.hidden_by_admin = 0 or w.id in (select wc.work_id from work_creators wc join pseuds p on p.id = wc.pseud_id where p.user_id = ${q.viewerUserId}))`
+        : sql`w.hidden_by_admin = 0`,
+    );
+  }
   const inFilter = (tagId: number) => sql`w.id in (select work_id from work_filters where tag_id = ${tagId})`;
   if (q.scope.kind === "filter") conditions.push(inFilter(q.scope.tagId));
   if (q.scope.kind === "pseud") conditions.push(sql`w.id in (select work_id from work_creators where pseud_id = ${q.scope.pseudId})`);

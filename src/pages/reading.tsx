@@ -3,6 +3,7 @@ import { idParam, queryParam } from "../platform/http/routes.js";
 import { commentsFor } from "../comments/index.js";
 import { workFeedbackFor } from "../responses/index.js";
 import { seriesPlacesFor } from "../series/index.js";
+import { ModerationNotice } from "../moderation/index.js";
 import { ADULT_RATINGS } from "../model/vocabulary.js";
 import { isCreator } from "../model/visibility.js";
 import { chaptersOf, chaptersShown, readableChaptersOf, tagsOfWork, type Work } from "../model/works.js";
@@ -49,7 +50,7 @@ async function renderReading(req: FastifyRequest, reply: FastifyReply, work: Wor
   const [feedback, series] = await Promise.all([workFeedbackFor(req, reply, work, csrf, shown.at(-1)?.id ?? null), seriesPlacesFor(req, work.id)]);
   const comments = await commentsFor(req, work, chapterId, csrf, { onRequest: true });
   const reportHref = newReportPath(`${req.config.publicUrl.replace(/\/+$/, "")}${req.url.split("?")[0]}`);
-  return reply.page(pageTitle, <WorkPage work={work} tags={tags} chapters={chapters} shown={shown} full={full} isCreator={creator} csrf={csrf} feedback={feedback} comments={comments} series={series} reportHref={reportHref} />, {
+  return reply.page(pageTitle, <WorkPage work={work} tags={tags} chapters={chapters} shown={shown} full={full} isCreator={creator} csrf={csrf} feedback={feedback} comments={comments} series={series} reportHref={reportHref} moderation={<ModerationNotice work={work} viewer={req.viewer} />} />, {
     mainClass: chapterId !== null ? "chapters-show" : "works-show",
   });
 }

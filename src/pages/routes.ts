@@ -1,4 +1,6 @@
 import { get } from "../platform/http/routes.js";
+import { ADMIN_ROLES } from "../platform/http/viewer.js";
+import * as adminHome from "./admin-home.js";
 import * as profile from "./profile.js";
 import * as pseuds from "./pseuds.js";
 import * as reading from "./reading.js";
@@ -11,4 +13,5 @@ export const pagesRoutes = [
   get("/users/:login", profile.showProfilePage),
   get("/users/:login/profile", profile.showProfilePage),
   get("/users/:login/pseuds", pseuds.showPseudsPage),
+  get("/admin", adminHome.showAdminHome, { guard: ADMIN_ROLES }),
 ];

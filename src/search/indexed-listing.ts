@@ -4,6 +4,7 @@ import { type Bitmap, defaultListingQuery, type ListingQuery, type NumberColumn,
 import { type RawBuilder, sql } from "kysely";
 import { type DbOrTrx, selectIntegers } from "../platform/db/index.js";
 import type { Viewer } from "../platform/http/viewer.js";
+import { listingAudience } from "../model/visibility.js";
 import type { ParsedQuery } from "./query-language.js";
 import { type BestMatchTuning, firstByBestMatch, firstInOrder } from "./best-match.js";
 import { type CompileHints, textWorkIds } from "./query.js";
@@ -78,7 +79,7 @@ export async function searchThroughIndex(
  * results" on every listing.
  */
 export async function matchingThroughIndex(db: DbOrTrx, index: WorkIndex, viewer: Viewer, query: ParsedQuery, hints: CompileHints): Promise<Bitmap> {
-  const listing: ListingQuery = { ...defaultListingQuery(viewer.user !== null), excludeUserIds: await mutedUserIds(db, viewer), ranges: {} };
+  const listing: ListingQuery = { ...defaultListingQuery(viewer.user !== null), ...listingAudience(viewer), excludeUserIds: await mutedUserIds(db, viewer), ranges: {} };
   const f = query.filters;
   for (const { field, column } of RANGE_COLUMNS) if (query.ranges[field]) listing.ranges![column] = query.ranges[field];
   if (query.updated) {

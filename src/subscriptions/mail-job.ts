@@ -123,8 +123,9 @@ export function subscriptionMailStep(mailer: Mailer, publicUrl: string): JobStep
   return async (db, job) => {
     const event = JSON.parse(job.payload) as SubscriptionEvent;
     const work = await findWork(db, event.workId);
-    // Deleted, or back to draft, since it was queued: nothing to tell anyone.
-    if (!work || !work.posted) return false;
+    // Deleted, back to draft, or hidden by an admin (only its creators and admins may see it,
+    // and creators are not told of their own posts): nothing to tell anyone.
+    if (!work || !work.posted || work.hidden_by_admin) return false;
     const letter = await letterFor(db, event, work, publicUrl);
     if (!letter) return false;
     const series = await membershipsOfWork(db, work.id);

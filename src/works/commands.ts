@@ -12,7 +12,7 @@ import type { SeriesChoice } from "../series/index.js";
 import { creatorsSortKey, titleSortKey } from "../model/sort-keys.js";
 import { fixedTags } from "../model/tags.js";
 import { USER_TAG_TYPES } from "../model/vocabulary.js";
-import type { ChapterInput, WorkInput } from "./schema.js";
+import type { ChapterInput, WorkInput, WorkTagInput } from "./schema.js";
 import { chaptersShown } from "../model/works.js";
 
 /** Replaces a work's creators with these pseuds, in this order. */
@@ -31,7 +31,7 @@ async function setCreators(trx: DbOrTrx, workId: number, pseudIds: number[]): Pr
  * Replaces a work's tags: the fixed ones by name, the free ones found or created (unwrangled).
  * Positions keep the order a work displays them in.
  */
-async function setTags(trx: DbOrTrx, workId: number, input: WorkInput): Promise<void> {
+async function setTags(trx: DbOrTrx, workId: number, input: WorkTagInput): Promise<void> {
   const ids: number[] = [];
   const [ratings, warnings, categories] = await Promise.all([fixedTags(trx, "Rating"), fixedTags(trx, "ArchiveWarning"), fixedTags(trx, "Category")]);
   ids.push(ratings.get(input.rating)!);
@@ -265,20 +265,35 @@ export async function postDraft(db: Db, workId: number): Promise<void> {
   });
 }
 
+/**
+ * Replaces a work's tags and nothing else, in the caller's transaction (an admin's tag edit, with
+ * its audit entry in the same transaction): filter set, new tags made canonical where the archive
+ * says so, and the change-feed row the listing index follows. The work counts as changed
+ * (`updated_at`, so downloads are rebuilt with the new tags) but not as updated for readers.
+ */
+export async function setWorkTags(trx: DbOrTrx, workId: number, tags: WorkTagInput): Promise<void> {
+  await setTags(trx, workId, tags);
+  await trx.updateTable("works").set({ updated_at: nowIso() }).where("id", "=", workId).execute();
+  await refreshWorkStats(trx, workId);
+}
+
 /** Deletes a work with its chapters, creators and taggings, and takes it out of its series. */
 export async function deleteWork(db: Db, workId: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    // Explicit rather than trusting ON DELETE CASCADE: SQLite enforces it only with foreign_keys on.
-    await trx.deleteFrom("work_filters").where("work_id", "=", workId).execute();
-    await trx.deleteFrom("work_tags").where("work_id", "=", workId).execute();
-    await removeWorkFromAllSeries(trx, workId);
-    const chapterIds = (await trx.selectFrom("chapters").select("id").where("work_id", "=", workId).execute()).map((c) => c.id);
-    await unindexChapters(trx, chapterIds);
-    await unindexWork(trx, workId);
-    await trx.deleteFrom("chapters").where("work_id", "=", workId).execute();
-    await trx.deleteFrom("work_creators").where("work_id", "=", workId).execute();
-    await dropSubscriptionsTo(trx, "work", workId);
-    await trx.deleteFrom("works").where("id", "=", workId).execute();
-    await appendChange(trx, workId, "deleted");
-  });
+  await db.transaction().execute((trx) => deleteWorkIn(trx, workId));
+}
+
+/** `deleteWork` in the caller's transaction (an admin's deletion, with its audit entry). */
+export async function deleteWorkIn(trx: DbOrTrx, workId: number): Promise<void> {
+  // Explicit rather than trusting ON DELETE CASCADE: SQLite enforces it only with foreign_keys on.
+  await trx.deleteFrom("work_filters").where("work_id", "=", workId).execute();
+  await trx.deleteFrom("work_tags").where("work_id", "=", workId).execute();
+  await removeWorkFromAllSeries(trx, workId);
+  const chapterIds = (await trx.selectFrom("chapters").select("id").where("work_id", "=", workId).execute()).map((c) => c.id);
+  await unindexChapters(trx, chapterIds);
+  await unindexWork(trx, workId);
+  await trx.deleteFrom("chapters").where("work_id", "=", workId).execute();
+  await trx.deleteFrom("work_creators").where("work_id", "=", workId).execute();
+  await dropSubscriptionsTo(trx, "work", workId);
+  await trx.deleteFrom("works").where("id", "=", workId).execute();
+  await appendChange(trx, workId, "deleted");
 }

@@ -51,6 +51,9 @@ export interface WorkFormValues {
   publishedOn: string;
 }
 
+/** The tag fields of the work form, as typed: what an admin's tag edit (src/moderation) shows and reads too. */
+export type WorkTagFormValues = Pick<WorkFormValues, "rating" | "warnings" | "categories" | "tags">;
+
 /** The chapter part of a form, as typed. */
 export interface ChapterFormValues {
   title: string;
@@ -79,6 +82,9 @@ export interface WorkInput {
   expectedChapters: number | null;
   publishedOn: string | null;
 }
+
+/** A work's validated tags: what `setWorkTags` stores. */
+export type WorkTagInput = Pick<WorkInput, "rating" | "warnings" | "categories" | "tags">;
 
 export interface ChapterInput {
   title: string;
@@ -131,6 +137,12 @@ export function readWorkForm(body: unknown): WorkFormValues {
   };
 }
 
+/** Reads only the tag fields of a submitted work form (the same names). */
+export function readWorkTagsForm(body: unknown): WorkTagFormValues {
+  const { rating, warnings, categories, tags } = readWorkForm(body);
+  return { rating, warnings, categories, tags };
+}
+
 /** Reads the chapter fields of a submitted form. */
 export function readChapterForm(body: unknown): ChapterFormValues {
   return {
@@ -156,18 +168,13 @@ export interface WorkRules {
   today: string;
 }
 
-/** Validates the work fields; every problem is reported at once, per field. */
-export function parseWork(values: WorkFormValues, rules: WorkRules): Parsed<ParsedWorkInput> {
-  const errors: FieldErrors = {};
+/**
+ * Validates a work's tags (one rating, at least one warning, a fandom, the user-tag limit unless
+ * the viewer is an admin, each name's length and characters), adding each problem to `errors`
+ * under its field's name. The work form and an admin's tag edit share it.
+ */
+export function parseWorkTags(values: WorkTagFormValues, rules: { isAdmin: boolean }, errors: FieldErrors = {}): Parsed<WorkTagInput> {
   const add = (name: string, message: string) => (errors[name] ??= []).push(message);
-
-  const title = stripToPlainText(values.title);
-  if (!title) add("work[title]", t("form.required", { field: t("search.title") }));
-  lengthError(errors, "work[title]", t("search.title"), title, LIMITS.title);
-
-  const pseudIds = [...new Set(values.pseudIds.map(Number))].filter((id) => rules.ownPseudIds.includes(id));
-  if (pseudIds.length === 0) add("work[pseud_ids][]", t("works.creator_required"));
-
   if (!RATINGS.some((r) => r.name === values.rating)) add("work[rating]", t("works.rating_required"));
   const warnings = WARNINGS.map((w) => w.name).filter((name) => values.warnings.includes(name));
   if (warnings.length === 0) add("work[warnings][]", t("works.warning_required"));
@@ -187,6 +194,23 @@ export function parseWork(values: WorkFormValues, rules: WorkRules): Parsed<Pars
   }
   if (tags.Fandom.length === 0) add(TAG_FIELD_NAMES.Fandom, t("works.fandom_required"));
   if (userTagCount > MAX_USER_TAGS && !rules.isAdmin) add(TAG_FIELD_NAMES.Freeform, t("works.too_many_tags", { max: MAX_USER_TAGS, count: userTagCount }));
+  if (Object.keys(errors).length) return { ok: false, errors };
+  return { ok: true, value: { rating: values.rating, warnings, categories, tags } };
+}
+
+/** Validates the work fields; every problem is reported at once, per field. */
+export function parseWork(values: WorkFormValues, rules: WorkRules): Parsed<ParsedWorkInput> {
+  const errors: FieldErrors = {};
+  const add = (name: string, message: string) => (errors[name] ??= []).push(message);
+
+  const title = stripToPlainText(values.title);
+  if (!title) add("work[title]", t("form.required", { field: t("search.title") }));
+  lengthError(errors, "work[title]", t("search.title"), title, LIMITS.title);
+
+  const pseudIds = [...new Set(values.pseudIds.map(Number))].filter((id) => rules.ownPseudIds.includes(id));
+  if (pseudIds.length === 0) add("work[pseud_ids][]", t("works.creator_required"));
+
+  const parsedTags = parseWorkTags(values, rules, errors);
 
   const language = findLanguage(values.language);
   if (!values.language) add("work[language]", t("works.language_required"));
@@ -217,16 +241,13 @@ export function parseWork(values: WorkFormValues, rules: WorkRules): Parsed<Pars
     else publishedOn = date;
   }
 
-  if (Object.keys(errors).length) return { ok: false, errors };
+  if (Object.keys(errors).length || !parsedTags.ok) return { ok: false, errors };
   return {
     ok: true,
     value: {
       title,
       pseudIds,
-      rating: values.rating,
-      warnings,
-      categories,
-      tags,
+      ...parsedTags.value,
       language: language!.code,
       summary: cleanHtml(values.summary, "summary"),
       notes: cleanHtml(values.notes, "notes"),

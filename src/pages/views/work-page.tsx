@@ -27,6 +27,8 @@ export interface WorkPageProps {
   series?: JSX.Element;
   /** The abuse report form for this page (src/reports). */
   reportHref?: string;
+  /** The hidden-by-admin notice and the admin's link, rendered by the moderation capability. */
+  moderation?: JSX.Element;
 }
 
 /** A notes or summary box. `label` names its landmark: a page can hold several, and each needs its own name. */
@@ -185,13 +187,14 @@ function WorkSummary({ html }: { html: TrustedHtml }): JSX.Element {
 
 /** A work's reading page, in AO3's markup so readers' tools (FanFicFare and others) work unchanged. */
 export function WorkPage(props: WorkPageProps): JSX.Element {
-  const { work, tags, chapters, shown, full, feedback = "", comments = "" } = props;
+  const { work, tags, chapters, shown, full, feedback = "", comments = "", moderation = "" } = props;
   const multi = chapters.length > 1;
   const lastShown = shown[shown.length - 1];
   const showWorkEndNotes = full || !multi || lastShown?.id === chapters[chapters.length - 1]?.id;
   return (
     <div class="work">
       {work.posted ? "" : <p safe class="notice">{t("works.this_is_a_draft_only")}</p>}
+      {moderation}
       <WorkNavigation {...props} />
       <div class="wrapper">
         <h3 safe class="landmark heading">{t("works.work_header")}</h3>

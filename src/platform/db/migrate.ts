@@ -21,6 +21,7 @@ import * as m0019 from "./migrations/0019_moderation.js";
 import * as m0022 from "./migrations/0022_abuse_reports.js";
 import * as m0024 from "./migrations/0024_news.js";
 import * as m0027 from "./migrations/0027_rate_limits.js";
+import * as m0020 from "./migrations/0020_hidden_visibility.js";
 
 // Listed explicitly rather than read from a folder, so the built dist/ and tsx run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0022_abuse_reports": m0022,
   "0024_news": m0024,
   "0027_rate_limits": m0027,
+  "0020_hidden_visibility": m0020,
 };
 
 function migrator(db: Kysely<any>): Migrator {

@@ -1,5 +1,5 @@
 import { languageTag, t } from "../i18n/index.js";
-import { hasAnyRole, hasRole, type Viewer } from "./viewer.js";
+import { hasAnyRole, hasRole, isAnyAdmin, type Viewer } from "./viewer.js";
 
 export interface PageProps {
   title: string;
@@ -64,6 +64,13 @@ export function Layout({ title, viewer, csrf, mainClass, feed, pageUrl, banner =
                 {hasAnyRole(viewer, ["wrangler", "tag_wrangling"]) ? (
                   <li>
                     <a href="/wrangling" safe>{t("nav.wrangling")}</a>
+                  </li>
+                ) : (
+                  ""
+                )}
+                {isAnyAdmin(viewer) ? (
+                  <li>
+                    <a href="/admin" safe>{t("nav.admin")}</a>
                   </li>
                 ) : (
                   ""

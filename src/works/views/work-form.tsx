@@ -3,7 +3,7 @@ import { ChoiceGroup, CsrfField, ErrorSummary, type FieldErrors, SelectField, Te
 import type { PseudRow } from "../../platform/db/tables.js";
 import { CATEGORIES, RATINGS, USER_TAG_TYPES, WARNINGS } from "../../model/vocabulary.js";
 import { LANGUAGES } from "../../model/languages.js";
-import { type ChapterFormValues, LIMITS, TAG_FIELD_NAMES, type WorkFormValues } from "../schema.js";
+import { type ChapterFormValues, LIMITS, TAG_FIELD_NAMES, type WorkFormValues, type WorkTagFormValues } from "../schema.js";
 import { t } from "../../platform/i18n/index.js";
 
 const tagLabels = () => ({
@@ -19,46 +19,53 @@ const commentChoices = () => ([
   { value: "none", label: t("works.no_one_can_comment") },
 ]);
 
+/** The work's tag fields (rating, warnings, categories, fandoms, relationships, characters, additional tags): the work form's, and an admin's tag edit's. */
+export function WorkTagFields({ values, errors }: { values: WorkTagFormValues; errors: FieldErrors }): JSX.Element {
+  return (
+    <fieldset>
+      <legend safe>{t("works.tags")}</legend>
+      <ChoiceGroup
+        name="work[rating]"
+        legend={t("works.rating_required_2")}
+        type="radio"
+        choices={RATINGS.map((r) => ({ value: r.name, label: r.name }))}
+        selected={[values.rating]}
+        errors={errors["work[rating]"]}
+      />
+      <ChoiceGroup
+        name="work[warnings][]"
+        legend={t("works.archive_warnings_at_least_one")}
+        choices={WARNINGS.map((w) => ({ value: w.name, label: w.name }))}
+        selected={values.warnings}
+        errors={errors["work[warnings][]"]}
+      />
+      <ChoiceGroup
+        name="work[categories][]"
+        legend={t("works.categories")}
+        choices={CATEGORIES.map((c) => ({ value: c.name, label: c.name }))}
+        selected={values.categories}
+        errors={errors["work[categories][]"]}
+      />
+      {USER_TAG_TYPES.map((type) => (
+        <TextField
+          name={TAG_FIELD_NAMES[type]}
+          label={type === "Fandom" ? t("works.value_required", { value: tagLabels()[type] }) : tagLabels()[type]}
+          value={values.tags[type]}
+          errors={errors[TAG_FIELD_NAMES[type]]}
+          hint={t("works.separate_tags_with_commas")}
+          required={type === "Fandom"}
+          suggest={type.toLowerCase()}
+        />
+      ))}
+    </fieldset>
+  );
+}
+
 /** The work's own fields, shared by the new-work and edit-work forms. */
 export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues; errors: FieldErrors; pseuds: PseudRow[] }): JSX.Element {
   return (
     <>
-      <fieldset>
-        <legend safe>{t("works.tags")}</legend>
-        <ChoiceGroup
-          name="work[rating]"
-          legend={t("works.rating_required_2")}
-          type="radio"
-          choices={RATINGS.map((r) => ({ value: r.name, label: r.name }))}
-          selected={[values.rating]}
-          errors={errors["work[rating]"]}
-        />
-        <ChoiceGroup
-          name="work[warnings][]"
-          legend={t("works.archive_warnings_at_least_one")}
-          choices={WARNINGS.map((w) => ({ value: w.name, label: w.name }))}
-          selected={values.warnings}
-          errors={errors["work[warnings][]"]}
-        />
-        <ChoiceGroup
-          name="work[categories][]"
-          legend={t("works.categories")}
-          choices={CATEGORIES.map((c) => ({ value: c.name, label: c.name }))}
-          selected={values.categories}
-          errors={errors["work[categories][]"]}
-        />
-        {USER_TAG_TYPES.map((type) => (
-          <TextField
-            name={TAG_FIELD_NAMES[type]}
-            label={type === "Fandom" ? t("works.value_required", { value: tagLabels()[type] }) : tagLabels()[type]}
-            value={values.tags[type]}
-            errors={errors[TAG_FIELD_NAMES[type]]}
-            hint={t("works.separate_tags_with_commas")}
-            required={type === "Fandom"}
-            suggest={type.toLowerCase()}
-          />
-        ))}
-      </fieldset>
+      <WorkTagFields values={values} errors={errors} />
       <fieldset>
         <legend safe>{t("works.preface")}</legend>
         <TextField name="work[title]" label={t("works.work_title_required")} value={values.title} errors={errors["work[title]"]} required maxlength={LIMITS.title} />

@@ -1,0 +1,48 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { DbOrTrx } from "../platform/db/index.js";
+import { hasAnyRole, type Role } from "../platform/http/viewer.js";
+import { type MessageKey, t } from "../platform/i18n/index.js";
+import { adminWorksPath, countHiddenWorks } from "../moderation/index.js";
+import { AdminHomePage, type AdminLink, type AttentionItem } from "./views/admin-home.js";
+
+/*
+ * `/admin`: the admins' home, assembled here because it gathers several capabilities: a link to
+ * every admin page the viewer's roles open, and what needs their attention, each figure from the
+ * capability that owns it. To add an admin page or a figure, add one line to ADMIN_PAGES or
+ * ATTENTION: the roles named there decide who sees it (the superadmin sees everything).
+ */
+
+interface AdminPage {
+  href: string;
+  label: MessageKey;
+  about: MessageKey;
+  roles: readonly Role[];
+}
+
+/** Every admin page, in the order the home page lists them. */
+const ADMIN_PAGES: AdminPage[] = [
+  { href: adminWorksPath(), label: "admin_home.page.works", about: "admin_home.page.works_about", roles: ["policy_and_abuse"] },
+  { href: "/wrangling", label: "admin_home.page.wrangling", about: "admin_home.page.wrangling_about", roles: ["tag_wrangling"] },
+  { href: "/admin/settings", label: "admin_home.page.settings", about: "admin_home.page.settings_about", roles: ["admin"] },
+];
+
+interface AttentionSource {
+  roles: readonly Role[];
+  /** The figure, counted when the viewer holds one of the roles. */
+  load(db: DbOrTrx): Promise<{ label: string; count: number; href: string }>;
+}
+
+/** What may need an admin's attention: each capability's own count and the page to act on it. */
+const ATTENTION: AttentionSource[] = [
+  {
+    roles: ["policy_and_abuse"],
+    load: async (db) => ({ label: t("admin_home.attention.hidden_works"), count: await countHiddenWorks(db), href: adminWorksPath() }),
+  },
+];
+
+/** `GET /admin` (any admin role): the admin pages this admin may open, and what needs attention. */
+export async function showAdminHome(req: FastifyRequest, reply: FastifyReply) {
+  const links: AdminLink[] = ADMIN_PAGES.filter((page) => hasAnyRole(req.viewer, page.roles)).map((page) => ({ href: page.href, label: t(page.label), about: t(page.about) }));
+  const attention: AttentionItem[] = await Promise.all(ATTENTION.filter((source) => hasAnyRole(req.viewer, source.roles)).map((source) => source.load(req.db)));
+  return reply.page(t("admin_home.title"), <AdminHomePage links={links} attention={attention} />, { mainClass: "admin" });
+}
