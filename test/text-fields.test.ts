@@ -40,6 +40,8 @@ const FORM_FIELDS: Record<string, Kind> = {
   "abuse_report[url]": "plain", "abuse_report[summary]": "plain", "abuse_report[comment]": "plain", "note": "plain",
   // A reporter's email is shown only to the admins, escaped.
   "abuse_report[email]": "plain",
+  // An admin's reason for an action on a work (src/moderation): shown in the audit log and to the work's creators.
+  "reason": "plain",
 
   "authenticity_token": "other", "return_to": "other", "commit": "other", "token": "other", "page": "other", "show": "other", "enabled": "other",
   "user[password]": "other", "user[password_confirmation]": "other", "current_password": "other", "email_password": "other",
@@ -289,6 +291,11 @@ test("every HTML form field is sanitized and every plain one escaped, stored and
       await serve(guest, "/admin_posts");
       await serve(admin, `${newsPath}/edit`);
       await serve(admin, "/admin/banner");
+      // A policy admin's reason for hiding the work: in the audit log, and on the work for its creator.
+      await admin.get(`/admin/works/${workId}`);
+      await admin.post(`/admin/works/${workId}/hide`, { reason: text("reason") });
+      await serve(admin, `/admin/works/${workId}`);
+      await serve(writer, `/works/${workId}`);
       await serve(writer, `/users/${login}/inbox`);
       await serve(writer, `/users/${login}/pseuds/Second%20Self/edit`);
       await serve(writer, `/users/${login}/profile/edit`);

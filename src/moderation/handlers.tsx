@@ -85,7 +85,7 @@ export async function showAdminWorks(req: FastifyRequest, reply: FastifyReply) {
   const page = pageParam(req);
   const { total, works } = await listHiddenWorks(req.db, page);
   const idError = typed ? t("moderation.works.bad_id", { id: typed }) : undefined;
-  return reply.page(t("moderation.works.heading"), <HiddenWorksPage total={total} works={works} page={page} idValue={typed} idError={idError} />, { status: typed ? 400 : 200, mainClass: "admin" });
+  return reply.page(t("moderation.works.heading"), <HiddenWorksPage total={total} works={works} page={page} idValue={typed} idError={idError} notices={typed ? [] : takeFlash(req, reply)} />, { status: typed ? 400 : 200, mainClass: "admin" });
 }
 
 /** `GET /admin/works/:id`: the work, its audit log and the actions. */

@@ -61,8 +61,8 @@ async function surfaces(app: FastifyInstance, who: Who, ids: { work: number; cha
     return res;
   };
   const api = new ApiClient(app, who.token);
-  const auth = who.token ? { authorization: `Bearer ${who.token}` } : {};
-  const basic = who.token ? { authorization: `Basic ${Buffer.from(`${who.login}:${who.token}`).toString("base64")}` } : {};
+  const auth: Record<string, string> = who.token ? { authorization: `Bearer ${who.token}` } : {};
+  const basic: Record<string, string> = who.token ? { authorization: `Basic ${Buffer.from(`${who.login}:${who.token}`).toString("base64")}` } : {};
   const feed = async (url: string, headers: Record<string, string>) => {
     const res = await app.inject({ method: "GET", url, headers });
     assert.equal(res.statusCode, 200, `${who.name} ${url}`);

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { DbOrTrx } from "../platform/db/index.js";
+import { takeFlash } from "../platform/http/flash.js";
 import { hasAnyRole, type Role } from "../platform/http/viewer.js";
 import { type MessageKey, t } from "../platform/i18n/index.js";
 import { adminWorksPath, countHiddenWorks } from "../moderation/index.js";
@@ -44,5 +45,5 @@ const ATTENTION: AttentionSource[] = [
 export async function showAdminHome(req: FastifyRequest, reply: FastifyReply) {
   const links: AdminLink[] = ADMIN_PAGES.filter((page) => hasAnyRole(req.viewer, page.roles)).map((page) => ({ href: page.href, label: t(page.label), about: t(page.about) }));
   const attention: AttentionItem[] = await Promise.all(ATTENTION.filter((source) => hasAnyRole(req.viewer, source.roles)).map((source) => source.load(req.db)));
-  return reply.page(t("admin_home.title"), <AdminHomePage links={links} attention={attention} />, { mainClass: "admin" });
+  return reply.page(t("admin_home.title"), <AdminHomePage links={links} attention={attention} notices={takeFlash(req, reply)} />, { mainClass: "admin" });
 }

@@ -165,11 +165,12 @@ export function AdminTagsPage({ work, values, reason, errors, csrf, returnTo }: 
 }
 
 /** `/admin/works`: the hidden works, and a way to reach any work's admin page by its id. */
-export function HiddenWorksPage({ total, works, page, idValue, idError }: { total: number; works: HiddenWork[]; page: number; idValue: string; idError?: string }): JSX.Element {
+export function HiddenWorksPage({ total, works, page, idValue, idError, notices }: { total: number; works: HiddenWork[]; page: number; idValue: string; idError?: string; notices: string[] }): JSX.Element {
   const pages = Math.max(1, Math.ceil(total / HIDDEN_PER_PAGE));
   return (
     <div class="admin works">
       <h2 safe class="heading">{t("moderation.works.heading")}</h2>
+      <FlashNotices lines={notices} />
       <form method="get" action={adminWorksPath()} class="find-work">
         <div class={idError ? "field has-error" : "field"}>
           <label for="find-work-id" safe>{t("moderation.works.find_label")}</label>

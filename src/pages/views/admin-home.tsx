@@ -1,3 +1,4 @@
+import { FlashNotices } from "../../platform/http/components.js";
 import { t } from "../../platform/i18n/index.js";
 
 /** One figure of "Needs attention": what it counts, how many, and the page to act on it. */
@@ -15,9 +16,10 @@ export interface AdminLink {
 }
 
 /** The admin home page: what needs attention, then every admin page this admin may open. */
-export function AdminHomePage({ links, attention }: { links: AdminLink[]; attention: AttentionItem[] }): JSX.Element {
+export function AdminHomePage({ links, attention, notices }: { links: AdminLink[]; attention: AttentionItem[]; notices: string[] }): JSX.Element {
   return (
     <div class="admin home">
+      <FlashNotices lines={notices} />
       <section aria-labelledby="attention-heading">
         <h2 safe class="heading" id="attention-heading">{t("admin_home.attention")}</h2>
         {attention.length ? (

@@ -15,6 +15,7 @@ import { subscribe } from "../../subscriptions/commands.js";
 import { subscriptionMailStep } from "../../subscriptions/mail-job.js";
 import { accountJobSteps } from "../../users/lock-mail.js";
 import { reportJobSteps } from "../../reports/index.js";
+import { moderationJobSteps } from "../../moderation/index.js";
 import { MAX_FAILURES, noteFailure } from "../../users/throttle.js";
 import { CATEGORIES, DEFAULT_FANDOM, RATINGS, WARNINGS } from "../../model/vocabulary.js";
 import { LANGUAGES } from "../../model/languages.js";
@@ -324,6 +325,21 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       pages["delete news comment confirmation"] = await page(w, `/admin_post_comments/${newsComment.id}/confirm_delete`);
       pages["banner settings"] = await page(w, "/admin/banner");
       pages["banner settings with errors"] = { body: (await w.post("/admin/banner", { "admin_banner[content]": "", "admin_banner[active]": "1" })).body, problems: [] };
+      // Moderation (issue 15): the admin home, a work's admin pages, a hidden work as its creator sees it, and the creator's mail.
+      pages["admin home"] = await page(w, "/admin");
+      pages["admin works"] = await page(w, "/admin/works");
+      pages["admin work"] = await page(w, `/admin/works/${otherWorkId}`);
+      pages["admin work, hide refused"] = { body: (await w.post(`/admin/works/${otherWorkId}/hide`, { reason: "" })).body, problems: [] };
+      pages["admin work tags"] = await page(w, `/admin/works/${otherWorkId}/tags`);
+      pages["admin work delete confirmation"] = await page(w, `/admin/works/${otherWorkId}/delete`);
+      await w.post(`/admin/works/${otherWorkId}/tags`, { "work[rating]": "Mature", "work[warnings][]": ["No Archive Warnings Apply"], "work[fandoms]": "Zqfandom", "work[freeforms]": "Zqnewtag", reason: "Zqtagging" });
+      await w.post(`/admin/works/${otherWorkId}/hide`, { reason: "Zqreason" });
+      pages["admin work after hiding and a tag edit"] = await page(w, `/admin/works/${otherWorkId}`);
+      pages["hidden work as its creator"] = await page(w, `/works/${otherWorkId}?view_adult=true`);
+      pages["admin works with a hidden one"] = await page(w, "/admin/works");
+      pages["admin work that does not exist"] = await page(w, "/admin/works/999999", 404);
+      await drainJobs(db, moderationJobSteps({ destination: "memory", send: async (m) => void mail.push(m) }, config.publicUrl));
+      assert.equal(mail.length, 4, "the hidden work's creator was mailed");
       // A wrangling action and its outcome: the change line, a refusal, and the history it wrote.
       await w.post("/tags/Zqsea", { "tag[canonical]": "1", "tag[syn_string]": "" });
       pages["tag page after wrangling"] = await page(w, "/tags/Zqsea");
