@@ -1648,7 +1648,7 @@ export const en = {
   "admin_home.attention.hidden_works": "Hidden works",
   "admin_home.pages": "Admin pages",
   "admin_home.pages.none": "None of your roles opens an admin page yet.",
-  "admin_home.page.works": "Works",
+  "admin_home.page.works": "Moderate works",
   "admin_home.page.works_about": "Hidden works, and any work's admin page: hide, show again, delete, edit tags.",
   "admin_home.page.wrangling": "Tag wrangling",
   "admin_home.page.wrangling_about": "Fandoms and tags waiting for a wrangler.",
