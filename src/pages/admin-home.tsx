@@ -4,6 +4,7 @@ import { takeFlash } from "../platform/http/flash.js";
 import { hasAnyRole, type Role } from "../platform/http/viewer.js";
 import { type MessageKey, t } from "../platform/i18n/index.js";
 import { adminWorksPath, countHiddenWorks } from "../moderation/index.js";
+import { openReportCount } from "../reports/index.js";
 import { AdminHomePage, type AdminLink, type AttentionItem } from "./views/admin-home.js";
 
 /*
@@ -22,7 +23,10 @@ interface AdminPage {
 
 /** Every admin page, in the order the home page lists them. */
 const ADMIN_PAGES: AdminPage[] = [
+  { href: "/admin/abuse_reports", label: "admin_home.page.reports", about: "admin_home.page.reports_about", roles: ["policy_and_abuse"] },
   { href: adminWorksPath(), label: "admin_home.page.works", about: "admin_home.page.works_about", roles: ["policy_and_abuse"] },
+  { href: "/admin_posts/new", label: "admin_home.page.news", about: "admin_home.page.news_about", roles: ["communications"] },
+  { href: "/admin/banner", label: "admin_home.page.banner", about: "admin_home.page.banner_about", roles: ["communications"] },
   { href: "/wrangling", label: "admin_home.page.wrangling", about: "admin_home.page.wrangling_about", roles: ["tag_wrangling"] },
   { href: "/admin/settings", label: "admin_home.page.settings", about: "admin_home.page.settings_about", roles: ["admin"] },
 ];
@@ -35,6 +39,10 @@ interface AttentionSource {
 
 /** What may need an admin's attention: each capability's own count and the page to act on it. */
 const ATTENTION: AttentionSource[] = [
+  {
+    roles: ["policy_and_abuse"],
+    load: async (db) => ({ label: t("admin_home.attention.open_reports"), count: await openReportCount(db), href: "/admin/abuse_reports?status=open" }),
+  },
   {
     roles: ["policy_and_abuse"],
     load: async (db) => ({ label: t("admin_home.attention.hidden_works"), count: await countHiddenWorks(db), href: adminWorksPath() }),

@@ -1737,6 +1737,14 @@ export const en = {
   "moderation.mail.hidden": "Hello {login}, the admins of {site} have hidden your work {title}.",
   "moderation.mail.reason": "Why: {reason}",
   "moderation.mail.who_sees_it": "Until they show it again, only you and the admins can see it. You can still read and edit it here:",
+  // The admin home's links and figures from the other capabilities of issue 15 (src/pages/admin-home.tsx).
+  "admin_home.attention.open_reports": "Open abuse reports",
+  "admin_home.page.reports": "Abuse reports",
+  "admin_home.page.reports_about": "Reports from readers, newest first: read the page as it was reported, act on it, resolve.",
+  "admin_home.page.news": "Post news",
+  "admin_home.page.news_about": "Write a news post for /admin_posts and its feed.",
+  "admin_home.page.banner": "Site banner",
+  "admin_home.page.banner_about": "The notice shown at the top of every page until a reader dismisses it.",
 } as const;
 
 export type MessageKey = keyof typeof en;
