@@ -20,8 +20,10 @@ import { subscriptionJobSteps, subscriptionsRoutes } from "./subscriptions/index
 import { seriesRoutes } from "./series/index.js";
 import { blockingRoutes } from "./blocking/index.js";
 import { accountJobSteps, adminSecondFactorGate, usersRoutes, loadViewer } from "./users/index.js";
-import { worksRoutes } from "./works/index.js";
 import { moderationJobSteps, moderationRoutes } from "./moderation/index.js";
+import { worksJobSteps, worksRoutes } from "./works/index.js";
+import { giftsRoutes } from "./gifts/index.js";
+import { relatedJobSteps, relatedRoutes } from "./related/index.js";
 import { pagesRoutes } from "./pages/index.js";
 import { reportJobSteps, reportsRoutes } from "./reports/index.js";
 import { useLocale } from "./platform/i18n/index.js";
@@ -46,6 +48,8 @@ export const ROUTES: RouteDef[] = [
   ...reportsRoutes,
   ...newsRoutes,
   ...moderationRoutes,
+  ...giftsRoutes,
+  ...relatedRoutes,
 ];
 
 /**
@@ -66,5 +70,5 @@ export async function buildApp(config: Config, db: Db, options: { progress?: boo
 export function jobSteps(config: Config): Record<string, JobStep> {
   useLocale(config.locale);
   const mailer = mailerFor(config);
-  return { ...TAG_JOB_STEPS, ...subscriptionJobSteps(mailer, config.publicUrl), ...accountJobSteps(mailer, config.publicUrl), ...reportJobSteps(mailer), ...moderationJobSteps(mailer, config.publicUrl) };
+  return { ...TAG_JOB_STEPS, ...subscriptionJobSteps(mailer, config.publicUrl), ...accountJobSteps(mailer, config.publicUrl), ...reportJobSteps(mailer), ...moderationJobSteps(mailer, config.publicUrl), ...worksJobSteps(mailer, config.publicUrl), ...relatedJobSteps(mailer, config.publicUrl) };
 }

@@ -14,7 +14,10 @@ import { countTagWorks, tagRelations, tagVisibleTo } from "../tags/index.js";
 import { findTagByName } from "../model/tags.js";
 import { tagPath } from "../model/vocabulary.js";
 import { findUserByLogin, pseudsOf } from "../model/users.js";
-import { addChapter, createWork, postDraft, updateChapter, updateWork, defaultWorkValues, valuesFromWork, type ChapterFormValues, parseChapter, parseWork, type WorkFormValues } from "../works/index.js";
+import { addChapter, createWork, postDraft, updateChapter, updateWork, defaultWorkValues, valuesFromWork, type ChapterFormValues, parseChapter, parseWork, type WorkFormValues, type AssociationValues, checkAssociations } from "../works/index.js";
+import { giftLabel, giftsOfWork } from "../gifts/index.js";
+import { parentsOf } from "../related/index.js";
+import type { Viewer } from "../platform/http/viewer.js";
 import { canEditWork, workVisibility } from "../model/visibility.js";
 import { type Blurb, chaptersOf, findWork, PER_PAGE, readableChaptersOf, tagsOfWork, type Work } from "../model/works.js";
 import { readWork } from "../model/readable-work.js";
@@ -54,8 +57,22 @@ async function editableWork(req: FastifyRequest, reply: FastifyReply): Promise<W
 }
 
 async function workJson(req: FastifyRequest, work: Work) {
-  const [tags, chapters, series] = await Promise.all([tagsOfWork(req.db, work.id), readableChaptersOf(req.db, work), seriesPlacesOfWork(req.db, req.viewer, work.id)]);
+  const [tags, chapters, series, gifts, parents] = await Promise.all([
+    tagsOfWork(req.db, work.id),
+    readableChaptersOf(req.db, work),
+    seriesPlacesOfWork(req.db, req.viewer, work.id),
+    giftsOfWork(req.db, work.id),
+    parentsOf(req.db, work.id),
+  ]);
   return {
+    recipients: gifts.map(giftLabel),
+    related_works: parents.flatMap((ref): { work_id: number | null; url: string; title: string; author: string | null; translation: boolean }[] =>
+      ref.parent.kind === "url"
+        ? [{ work_id: null, url: ref.parent.url, title: ref.parent.title, author: ref.parent.author, translation: ref.translation }]
+        : workVisibility(req.viewer, ref.parent.work) === "yes"
+          ? [{ work_id: ref.parent.work.id, url: `${base(req)}/works/${ref.parent.work.id}`, title: ref.parent.work.title, author: null, translation: ref.translation }]
+          : [],
+    ),
     ...workSummaryJson(base(req), work, work.creators, tags, chapters.filter((c) => c.posted).length),
     notes: work.notes,
     endnotes: work.endnotes,
@@ -291,8 +308,24 @@ function withWorkBody(values: WorkFormValues, body: Omit<WorkPatchBody, "draft">
     expectedChapters: body.expected_chapters === undefined ? values.expectedChapters : body.expected_chapters === null ? "?" : String(body.expected_chapters),
     backdate: body.published_on === undefined ? values.backdate : body.published_on !== null,
     publishedOn: body.published_on === undefined ? values.publishedOn : (body.published_on ?? ""),
+    associations: associationsOfBody(body),
   };
 }
+
+/** The body's co-creators, gifts and related works in the work form's terms; what it leaves out stays as it is. */
+function associationsOfBody(body: Omit<WorkPatchBody, "draft">): AssociationValues {
+  return {
+    coCreators: body.co_creators?.join(", "),
+    recipients: body.recipients?.join(", "),
+    parents: body.related_works?.map((r) => ({ url: r.url, title: r.title ?? "", author: r.author ?? "", translation: r.translation === true })),
+    replaceParents: true,
+  };
+}
+
+/** The form's names of the related-work fields, as the body names them. */
+const ASSOCIATION_RENAMES = { parent_url: "related_works", parent_title: "related_works", parent_author: "related_works" };
+
+type LoggedIn = Viewer & { user: NonNullable<Viewer["user"]> };
 
 function withChapterBody(values: ChapterFormValues, body: ChapterPatchBody): ChapterFormValues {
   return Object.fromEntries(CHAPTER_FIELDS.map((name) => [name, body[name] ?? values[name]])) as unknown as ChapterFormValues;
@@ -324,11 +357,12 @@ export async function postWork(req: FastifyRequest, reply: FastifyReply) {
   const work = parseWork(withWorkBody(defaultWorkValues(pseuds[0]?.id), body), { ownPseudIds: pseuds.map((p) => p.id), isAdmin: hasRole(req.viewer, "admin"), chapterCount: 1, today: todayIso() });
   const chapter = parseChapter(withChapterBody(EMPTY_CHAPTER, body.chapter));
   const series = await seriesChoiceOf(req, body.series);
-  if (!work.ok || !chapter.ok || !series.ok) {
-    const problems = fieldProblems({ ...(work.ok ? {} : work.errors), ...(chapter.ok ? {} : chapter.errors) }, { chapter: "chapter." });
+  const associations = await checkAssociations(req.db, associationsOfBody(body), { viewer: req.viewer as LoggedIn, work: null, publicUrl: base(req) });
+  if (!work.ok || !chapter.ok || !series.ok || !associations.ok) {
+    const problems = fieldProblems({ ...(work.ok ? {} : work.errors), ...(chapter.ok ? {} : chapter.errors), ...(associations.ok ? {} : associations.errors) }, { chapter: "chapter." }, ASSOCIATION_RENAMES);
     return sendProblem(reply, "UNPROCESSABLE", {}, [...problems, ...(series.ok ? [] : series.problems)]);
   }
-  const created = await createWork(req.db, work.value, [chapter.value], { draft: body.draft === true, series: seriesJoin(series.value, work.value.pseudIds) });
+  const created = await createWork(req.db, { ...work.value, associations: associations.value }, [chapter.value], { draft: body.draft === true, series: seriesJoin(series.value, work.value.pseudIds) });
   const stored = (await findWork(req.db, created.workId))!;
   return reply.code(201).header("location", `${API_PREFIX}/works/${created.workId}`).send(await workJson(req, stored));
 }
@@ -347,11 +381,15 @@ export async function patchWork(req: FastifyRequest, reply: FastifyReply) {
   };
   if (Object.keys(fields).length > 0) {
     const [tags, chapters] = await Promise.all([tagsOfWork(req.db, work.id), chaptersOf(req.db, work.id)]);
-    // Co-creators' pseuds already on the work stay allowed, as on the edit form.
-    const ownPseudIds = [...pseuds.map((p) => p.id), ...work.creators.map((c) => c.pseudId)];
+    // The caller's own pseuds, as on the edit form: other creators keep theirs (only they can leave).
+    const ownPseudIds = pseuds.map((p) => p.id);
     const parsed = parseWork(withWorkBody(valuesFromWork(work, tags), fields), { ownPseudIds, isAdmin: hasRole(req.viewer, "admin"), chapterCount: chapters.length, today: todayIso() });
-    if (!parsed.ok || !series.ok) return sendProblem(reply, "UNPROCESSABLE", {}, [...(parsed.ok ? [] : fieldProblems(parsed.errors)), ...(series.ok ? [] : series.problems)]);
-    await updateWork(req.db, work.id, parsed.value, seriesJoin(series.value, creditedTo(parsed.value.pseudIds)));
+    const associations = await checkAssociations(req.db, associationsOfBody(fields), { viewer: req.viewer as LoggedIn, work, publicUrl: base(req) });
+    if (!parsed.ok || !series.ok || !associations.ok) {
+      const problems = fieldProblems({ ...(parsed.ok ? {} : parsed.errors), ...(associations.ok ? {} : associations.errors) }, {}, ASSOCIATION_RENAMES);
+      return sendProblem(reply, "UNPROCESSABLE", {}, [...problems, ...(series.ok ? [] : series.problems)]);
+    }
+    await updateWork(req.db, work.id, { ...parsed.value, associations: associations.value, editorUserId: req.viewer.user!.id }, seriesJoin(series.value, creditedTo(parsed.value.pseudIds)));
   } else if (!series.ok) {
     return sendProblem(reply, "UNPROCESSABLE", {}, series.problems);
   } else if (series.value) {

@@ -1,7 +1,9 @@
 import { type Static, type TOptional, type TSchema, Type } from "@sinclair/typebox";
 import { FACET_TYPES, SORT_COLUMNS, WORK_COLUMNS } from "../listing/index.js";
 import { MAX_ID } from "../platform/http/routes.js";
-import { LIMITS, COMMENT_PERMISSIONS } from "../works/index.js";
+import { LIMITS, COMMENT_PERMISSIONS, MAX_INVITES } from "../works/index.js";
+import { GIFT_LIMITS } from "../gifts/index.js";
+import { RELATED_LIMITS } from "../related/index.js";
 import { MAX_NOTES, MAX_TAGS } from "../responses/index.js";
 import { SERIES_LIMITS } from "../series/index.js";
 import { CATEGORIES, MAX_TAG_LENGTH as WORK_TAG_LENGTH, MAX_USER_TAGS, RATINGS, TAG_FORBIDDEN_CHARS, type TagType, WARNINGS } from "../model/vocabulary.js";
@@ -147,9 +149,19 @@ function listingColumns() {
 
 const ChapterRef = Type.Object({ id: Type.Integer(), position: Type.Integer(), title: Type.String(), word_count: Type.Integer(), published_on: Day });
 
+const RelatedWorkOut = Type.Object({
+  work_id: Nullable(Type.Integer(described("api.schema.related_work_id"))),
+  url: Type.String(),
+  title: Type.String(),
+  author: Nullable(Type.String(described("api.schema.related_author"))),
+  translation: Type.Boolean(),
+});
+
 export const Work = Type.Composite([
   WorkSummary,
   Type.Object({
+    recipients: Type.Array(Type.String(), described("api.schema.recipients_out")),
+    related_works: Type.Array(RelatedWorkOut, described("api.schema.related_works_out")),
     notes: Html("api.schema.work_notes"),
     endnotes: Html("api.schema.work_endnotes"),
     comment_permission: Type.String(),
@@ -390,6 +402,20 @@ const WorkFields = {
   expected_chapters: Nullable(Type.Integer({ minimum: 1, maximum: LIMITS.expectedChaptersMax, ...described("api.schema.expected_chapters", { null: "null" }) })),
   published_on: Nullable(Type.String({ format: "date", ...described("api.schema.published_on", { null: "null" }) })),
   series: SeriesMembership,
+  co_creators: Type.Array(Type.String({ minLength: 1, maxLength: 200, pattern: NOT_BLANK }), { maxItems: MAX_INVITES, ...described("api.schema.co_creators") }),
+  recipients: Type.Array(Type.String({ minLength: 1, maxLength: GIFT_LIMITS.name, pattern: NOT_BLANK }), { maxItems: GIFT_LIMITS.recipients, ...described("api.schema.recipients") }),
+  related_works: Type.Array(
+    Type.Object(
+      {
+        url: Type.String({ minLength: 1, maxLength: RELATED_LIMITS.url, ...described("api.schema.related_url") }),
+        title: Type.Optional(Type.String({ maxLength: RELATED_LIMITS.title, ...described("api.schema.related_title") })),
+        author: Type.Optional(Type.String({ maxLength: RELATED_LIMITS.author, ...described("api.schema.related_author_in") })),
+        translation: Type.Optional(Type.Boolean()),
+      },
+      { additionalProperties: false },
+    ),
+    { maxItems: RELATED_LIMITS.parents, ...described("api.schema.related_works") },
+  ),
 };
 
 const optional = <T extends Record<string, TSchema>>(fields: T) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Type.Optional(v)])) as { [K in keyof T]: TOptional<T[K]> };

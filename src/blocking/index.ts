@@ -3,5 +3,5 @@
  * its own business (.dependency-cruiser.cjs keeps it so).
  */
 export { relationButtonsFor } from "./handlers.js";
-export { blockedByAny, mutedUserIds, worksOfUsers } from "./queries.js";
+export { blockedByAny, blocksBetween, mutedUserIds, worksOfUsers } from "./queries.js";
 export { blockingRoutes } from "./routes.js";

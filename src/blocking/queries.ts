@@ -15,6 +15,26 @@ export async function blockedByAny(db: DbOrTrx, userIds: readonly number[], view
   return row !== undefined;
 }
 
+/**
+ * The blocks between two groups of users, either way: `{ blocker, blocked }` pairs. For the rules
+ * that keep a blocked user from reaching the blocker through a work (co-creator invitations,
+ * gifts, related works). One query.
+ */
+export async function blocksBetween(db: DbOrTrx, groupA: readonly number[], groupB: readonly number[]): Promise<{ blocker: number; blocked: number }[]> {
+  if (groupA.length === 0 || groupB.length === 0) return [];
+  const rows = await db
+    .selectFrom("blocks")
+    .select(["user_id", "target_id"])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("user_id", "in", [...groupA]), eb("target_id", "in", [...groupB])]),
+        eb.and([eb("user_id", "in", [...groupB]), eb("target_id", "in", [...groupA])]),
+      ]),
+    )
+    .execute();
+  return rows.map((r) => ({ blocker: r.user_id, blocked: r.target_id }));
+}
+
 /** The users this viewer has muted (none for guests): what every listing leaves out. One query. */
 export async function mutedUserIds(db: DbOrTrx, viewer: Viewer): Promise<number[]> {
   if (!viewer.user) return [];

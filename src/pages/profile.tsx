@@ -4,6 +4,7 @@ import { subscribeButtonFor } from "../subscriptions/index.js";
 import { relationButtonsFor } from "../blocking/index.js";
 import { pseudsOf } from "../model/users.js";
 import { userFromUrl, ProfilePage } from "../users/index.js";
+import { creatorshipNoticeFor } from "../works/index.js";
 
 /*
  * A user's profile (`/users/LOGIN`): the account's pseuds from users, with the Subscribe button
@@ -11,9 +12,10 @@ import { userFromUrl, ProfilePage } from "../users/index.js";
  */
 
 /** Other capabilities' forms for a user (Subscribe; Block and Mute), side by side; "" when none applies. */
-function ProfileActions({ subscribe, relations }: { subscribe: JSX.Element; relations: JSX.Element }): JSX.Element {
+function ProfileActions({ subscribe, relations, invitations }: { subscribe: JSX.Element; relations: JSX.Element; invitations: JSX.Element }): JSX.Element {
   return (
     <>
+      {invitations}
       {subscribe}
       {relations}
     </>
@@ -24,12 +26,13 @@ export async function showProfilePage(req: FastifyRequest, reply: FastifyReply) 
   const user = await userFromUrl(req, reply);
   if (!user) return;
   const csrf = reply.csrf();
-  const [pseuds, subscribe, relations] = await Promise.all([
+  const [pseuds, subscribe, relations, invitations] = await Promise.all([
     pseudsOf(req.db, user.id),
     subscribeButtonFor(req, "user", user.id, req.viewer.user?.id === user.id, csrf),
     relationButtonsFor(req, user, csrf),
+    creatorshipNoticeFor(req, user),
   ]);
-  const actions = <ProfileActions subscribe={subscribe} relations={relations} />;
+  const actions = <ProfileActions subscribe={subscribe} relations={relations} invitations={invitations} />;
   return reply.page(user.login, <ProfilePage user={user} pseuds={pseuds} isSelf={req.viewer.user?.id === user.id} actions={actions} notices={takeFlash(req, reply)} />, {
     mainClass: "users-show",
   });

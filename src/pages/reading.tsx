@@ -4,6 +4,8 @@ import { commentsFor } from "../comments/index.js";
 import { workFeedbackFor } from "../responses/index.js";
 import { seriesPlacesFor } from "../series/index.js";
 import { ModerationNotice } from "../moderation/index.js";
+import { giftLineFor } from "../gifts/index.js";
+import { relatedPartsFor } from "../related/index.js";
 import { ADULT_RATINGS } from "../model/vocabulary.js";
 import { isCreator } from "../model/visibility.js";
 import { chaptersOf, chaptersShown, readableChaptersOf, tagsOfWork, type Work } from "../model/works.js";
@@ -47,10 +49,35 @@ async function renderReading(req: FastifyRequest, reply: FastifyReply, work: Wor
   const title = workTitle(work, tags.filter((tag) => tag.type === "Fandom").map((tag) => tag.name));
   const pageTitle = chapterId !== null && shown[0] ? `${chapterHeading(shown[0])} - ${title}` : title;
   const csrf = reply.csrf();
-  const [feedback, series] = await Promise.all([workFeedbackFor(req, reply, work, csrf, shown.at(-1)?.id ?? null), seriesPlacesFor(req, work.id)]);
+  const [feedback, series, gifts, related] = await Promise.all([
+    workFeedbackFor(req, reply, work, csrf, shown.at(-1)?.id ?? null),
+    seriesPlacesFor(req, work.id),
+    giftLineFor(req.db, work.id),
+    relatedPartsFor(req.db, req.viewer, work.id),
+  ]);
   const comments = await commentsFor(req, work, chapterId, csrf, { onRequest: true });
   const reportHref = newReportPath(`${req.config.publicUrl.replace(/\/+$/, "")}${req.url.split("?")[0]}`);
-  return reply.page(pageTitle, <WorkPage work={work} tags={tags} chapters={chapters} shown={shown} full={full} isCreator={creator} csrf={csrf} feedback={feedback} comments={comments} series={series} reportHref={reportHref} moderation={<ModerationNotice work={work} viewer={req.viewer} />} />, {
+  // Both are markup their capabilities built (escaped there); joined here, "" when there is neither.
+  const associations: JSX.Element = `${await gifts}${await related.associations}`.trim();
+  const page = (
+    <WorkPage
+      work={work}
+      tags={tags}
+      chapters={chapters}
+      shown={shown}
+      full={full}
+      isCreator={creator}
+      csrf={csrf}
+      feedback={feedback}
+      comments={comments}
+      series={series}
+      reportHref={reportHref}
+      moderation={<ModerationNotice work={work} viewer={req.viewer} />}
+      associations={associations}
+      inspired={related.children}
+    />
+  );
+  return reply.page(pageTitle, page, {
     mainClass: chapterId !== null ? "chapters-show" : "works-show",
   });
 }

@@ -13,7 +13,9 @@ import { creatorsSortKey, titleSortKey } from "../model/sort-keys.js";
 import { fixedTags } from "../model/tags.js";
 import { USER_TAG_TYPES } from "../model/vocabulary.js";
 import type { ChapterInput, WorkInput, WorkTagInput } from "./schema.js";
-import { chaptersShown } from "../model/works.js";
+import { chaptersShown, creatorsOfWorks } from "../model/works.js";
+import { creatorsAfterEdit } from "./cocreators.js";
+import { announceAssociations, dropAssociations, saveAssociations } from "./associations.js";
 
 /** Replaces a work's creators with these pseuds, in this order. */
 async function setCreators(trx: DbOrTrx, workId: number, pseudIds: number[]): Promise<void> {
@@ -154,6 +156,7 @@ export async function createWork(db: Db, input: WorkInput, chapters: ChapterInpu
       await indexChapterText(trx, row.id, chapter.content);
     }
     if (options.series) await joinSeries(trx, work.id, options.series.choice, options.series.creatorPseudIds);
+    if (input.associations) await saveAssociations(trx, work.id, input.associations, { posted: posted === 1 });
     await indexWork(trx, work.id, input);
     await refreshWorkStats(trx, work.id);
     if (posted) await queueSubscriptionMail(trx, { event: "work", workId: work.id });
@@ -164,7 +167,7 @@ export async function createWork(db: Db, input: WorkInput, chapters: ChapterInpu
 /** Saves a work's metadata (not its chapters), and puts it into a series when asked to. */
 export async function updateWork(db: Db, workId: number, input: WorkInput, series?: SeriesJoin): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom("works").select(["published_on", "backdated"]).where("id", "=", workId).executeTakeFirstOrThrow();
+    const current = await trx.selectFrom("works").select(["published_on", "backdated", "posted"]).where("id", "=", workId).executeTakeFirstOrThrow();
     const publishedOn = input.publishedOn ?? (current.backdated ? todayIso() : current.published_on);
     await trx
       .updateTable("works")
@@ -177,10 +180,13 @@ export async function updateWork(db: Db, workId: number, input: WorkInput, serie
       .where("id", "=", workId)
       .execute();
     await trx.updateTable("chapters").set({ published_on: publishedOn }).where("work_id", "=", workId).where("position", "=", 1).execute();
-    await setCreators(trx, workId, input.pseudIds);
+    // Read after the update above, which holds the work's row: an invitation accepted meanwhile is kept.
+    const pseudIds = input.editorUserId === undefined ? input.pseudIds : creatorsAfterEdit((await creatorsOfWorks(trx, [workId])).get(workId) ?? [], input.editorUserId, input.pseudIds);
+    await setCreators(trx, workId, pseudIds);
     await setTags(trx, workId, input);
     if (series) await joinSeries(trx, workId, series.choice, series.creatorPseudIds);
-    await indexWork(trx, workId, input);
+    if (input.associations) await saveAssociations(trx, workId, input.associations, { posted: current.posted === 1 });
+    await indexWork(trx, workId, { ...input, pseudIds });
     await refreshWorkStats(trx, workId);
   });
 }
@@ -262,6 +268,7 @@ export async function postDraft(db: Db, workId: number): Promise<void> {
     await canonizeNewTags(trx, workId);
     await refreshWorkStats(trx, workId);
     await queueSubscriptionMail(trx, { event: "work", workId });
+    await announceAssociations(trx, workId);
   });
 }
 
@@ -293,6 +300,7 @@ export async function deleteWorkIn(trx: DbOrTrx, workId: number): Promise<void> 
   await unindexWork(trx, workId);
   await trx.deleteFrom("chapters").where("work_id", "=", workId).execute();
   await trx.deleteFrom("work_creators").where("work_id", "=", workId).execute();
+  await dropAssociations(trx, workId);
   await dropSubscriptionsTo(trx, "work", workId);
   await trx.deleteFrom("works").where("id", "=", workId).execute();
   await appendChange(trx, workId, "deleted");

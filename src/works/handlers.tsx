@@ -16,9 +16,30 @@ import { type ChapterFormValues, parseChapter, parseWork, readChapterForm, readW
 import { ChapterFormPage, ManageChaptersPage } from "./views/pages.js";
 import { chapterHeading } from "../model/views/meta.js";
 import { chapterPath, workPath } from "../model/paths.js";
-import { WorkForm } from "./views/work-form.js";
+import { type AssociationChoices, WorkForm } from "./views/work-form.js";
+import { type AssociationValues, checkAssociations } from "./associations.js";
+import { pendingInvitationsOf } from "./cocreators.js";
+import { giftRecipientsText } from "../gifts/index.js";
+import { linkLabel, parentsOf } from "../related/index.js";
+import type { Viewer } from "../platform/http/viewer.js";
 
 const EMPTY_CHAPTER: ChapterFormValues = { title: "", summary: "", notes: "", endnotes: "", content: "" };
+
+type LoggedIn = Viewer & { user: NonNullable<Viewer["user"]> };
+
+/** The new-work form's co-creator, gift and related-work fields: all empty. */
+const noAssociations = (): AssociationValues => ({ coCreators: "", cancelInvitations: [], recipients: "", parents: [{ url: "", title: "", author: "", translation: false }], removeParents: [], replaceParents: false });
+
+/** The edit form's starting co-creator, gift and related-work fields: the gifts as stored, nothing new typed. */
+async function storedAssociations(req: FastifyRequest, workId: number): Promise<AssociationValues> {
+  return { ...noAssociations(), recipients: await giftRecipientsText(req.db, workId) };
+}
+
+/** What the edit form lists with a box each: the invitations still waiting and the related works kept. */
+async function associationChoices(req: FastifyRequest, workId: number): Promise<AssociationChoices> {
+  const [invitations, parents] = await Promise.all([pendingInvitationsOf(req.db, workId), parentsOf(req.db, workId)]);
+  return { invitations: invitations.map((i) => ({ id: i.id, label: i.label })), parents: parents.map((p) => ({ id: p.linkId, label: linkLabel(p) })) };
+}
 
 /** The work behind `:id` when the viewer may edit it; otherwise 404 (not visible) or 403 is sent. */
 async function editableWork(req: FastifyRequest, reply: FastifyReply): Promise<Work | undefined> {
@@ -60,7 +81,7 @@ export async function showNewWorkPage(req: FastifyRequest, reply: FastifyReply) 
   const [pseuds, series] = await Promise.all([pseudsOf(req.db, req.viewer.user!.id), workFormSeries(req, false)]);
   return reply.page(
     t("works.post_new_work"),
-    <WorkForm mode="new" action="/works" values={defaultWorkValues(pseuds[0]?.id)} chapter={EMPTY_CHAPTER} errors={{}} pseuds={pseuds} csrf={reply.csrf()} series={series.fields({})} />,
+    <WorkForm mode="new" action="/works" values={{ ...defaultWorkValues(pseuds[0]?.id), associations: noAssociations() }} chapter={EMPTY_CHAPTER} errors={{}} pseuds={pseuds} csrf={reply.csrf()} series={series.fields({})} />,
     { mainClass: "works-new" },
   );
 }
@@ -73,14 +94,15 @@ export async function postWork(req: FastifyRequest, reply: FastifyReply) {
   const work = parseWork(values, rules);
   const chapter = parseChapter(chapterValues);
   const series = await workFormSeries(req, true);
+  const associations = await checkAssociations(req.db, values.associations ?? {}, { viewer: req.viewer as LoggedIn, work: null, publicUrl: req.config.publicUrl });
   const render = (status: number, errors: Record<string, string[]>, preview?: JSX.Element) =>
     reply.page(
       t("works.post_new_work"),
       <WorkForm mode="new" action="/works" values={values} chapter={chapterValues} errors={errors} pseuds={pseuds} csrf={reply.csrf()} preview={preview} series={series.fields(errors)} />,
       { status, mainClass: "works-new" },
     );
-  if (!work.ok || !chapter.ok || !series.parsed.ok) {
-    return render(422, { ...(work.ok ? {} : work.errors), ...(chapter.ok ? {} : chapter.errors), ...(series.parsed.ok ? {} : series.parsed.errors) });
+  if (!work.ok || !chapter.ok || !series.parsed.ok || !associations.ok) {
+    return render(422, { ...(work.ok ? {} : work.errors), ...(chapter.ok ? {} : chapter.errors), ...(series.parsed.ok ? {} : series.parsed.errors), ...(associations.ok ? {} : associations.errors) });
   }
   const commit = field(req.body, "commit");
   if (commit === "Preview") {
@@ -98,7 +120,7 @@ export async function postWork(req: FastifyRequest, reply: FastifyReply) {
       </div>,
     );
   }
-  const created = await createWork(req.db, work.value, [chapter.value], { draft: commit === "Save As Draft", series: seriesJoin(series.parsed.value, work.value.pseudIds) });
+  const created = await createWork(req.db, { ...work.value, associations: associations.value }, [chapter.value], { draft: commit === "Save As Draft", series: seriesJoin(series.parsed.value, work.value.pseudIds) });
   return reply.redirect(workPath(created.workId), 303);
 }
 
@@ -129,8 +151,15 @@ export function valuesFromWork(work: Work, tags: Awaited<ReturnType<typeof tagsO
 export async function showEditWorkPage(req: FastifyRequest, reply: FastifyReply) {
   const work = await editableWork(req, reply);
   if (!work) return;
-  const [pseuds, tags, series] = await Promise.all([pseudsOf(req.db, req.viewer.user!.id), tagsOfWork(req.db, work.id), workFormSeries(req, false, work.id)]);
-  return reply.page(t("series.edit_title", { title: work.title }), <WorkForm mode="edit" action={workPath(work.id)} values={valuesFromWork(work, tags)} errors={{}} pseuds={pseuds} csrf={reply.csrf()} series={series.fields({})} />, {
+  const [pseuds, tags, series, associations, choices] = await Promise.all([
+    pseudsOf(req.db, req.viewer.user!.id),
+    tagsOfWork(req.db, work.id),
+    workFormSeries(req, false, work.id),
+    storedAssociations(req, work.id),
+    associationChoices(req, work.id),
+  ]);
+  const values = { ...valuesFromWork(work, tags), associations };
+  return reply.page(t("series.edit_title", { title: work.title }), <WorkForm mode="edit" action={workPath(work.id)} values={values} errors={{}} pseuds={pseuds} csrf={reply.csrf()} series={series.fields({})} choices={choices} />, {
     mainClass: "works-edit",
   });
 }
@@ -139,23 +168,30 @@ export async function saveWork(req: FastifyRequest, reply: FastifyReply) {
   const work = await editableWork(req, reply);
   if (!work) return;
   const pseuds = await pseudsOf(req.db, req.viewer.user!.id);
-  // Co-creators' pseuds already on the work stay allowed, so editing never drops a co-creator.
-  const ownPseudIds = [...pseuds.map((p) => p.id), ...work.creators.map((c) => c.pseudId)];
+  // The editor ticks their own pseuds; every other creator keeps theirs (only they can leave).
+  const ownPseudIds = pseuds.map((p) => p.id);
   const values = readWorkForm(req.body);
   const chapterCount = (await chaptersOf(req.db, work.id)).length;
   const parsed = parseWork(values, { ownPseudIds, isAdmin: hasRole(req.viewer, "admin"), chapterCount, today: todayIso() });
   const series = await workFormSeries(req, true, work.id);
-  if (!parsed.ok || !series.parsed.ok) {
-    const errors = { ...(parsed.ok ? {} : parsed.errors), ...(series.parsed.ok ? {} : series.parsed.errors) };
-    return reply.page(t("series.edit_title", { title: work.title }), <WorkForm mode="edit" action={workPath(work.id)} values={values} errors={errors} pseuds={pseuds} csrf={reply.csrf()} series={series.fields(errors)} />, {
-      status: 422,
-      mainClass: "works-edit",
-    });
+  const associations = await checkAssociations(req.db, values.associations ?? {}, { viewer: req.viewer as LoggedIn, work, publicUrl: req.config.publicUrl });
+  if (!parsed.ok || !series.parsed.ok || !associations.ok) {
+    const errors = { ...(parsed.ok ? {} : parsed.errors), ...(series.parsed.ok ? {} : series.parsed.errors), ...(associations.ok ? {} : associations.errors) };
+    const choices = await associationChoices(req, work.id);
+    return reply.page(
+      t("series.edit_title", { title: work.title }),
+      <WorkForm mode="edit" action={workPath(work.id)} values={values} errors={errors} pseuds={pseuds} csrf={reply.csrf()} series={series.fields(errors)} choices={choices} />,
+      { status: 422, mainClass: "works-edit" },
+    );
   }
   // A new series is credited to the editor's own pseuds on the work, never a co-creator's.
-  const mine = new Set(pseuds.map((p) => p.id));
-  const ownOnWork = parsed.value.pseudIds.filter((id) => mine.has(id));
-  await updateWork(req.db, work.id, parsed.value, seriesJoin(series.parsed.value, ownOnWork.length ? ownOnWork : pseuds.slice(0, 1).map((p) => p.id)));
+  const ownOnWork = parsed.value.pseudIds;
+  await updateWork(
+    req.db,
+    work.id,
+    { ...parsed.value, associations: associations.value, editorUserId: req.viewer.user!.id },
+    seriesJoin(series.parsed.value, ownOnWork.length ? ownOnWork : pseuds.slice(0, 1).map((p) => p.id)),
+  );
   return reply.redirect(workPath(work.id), 303);
 }
 

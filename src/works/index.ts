@@ -3,6 +3,9 @@
  * its own business (.dependency-cruiser.cjs keeps it so).
  */
 export { addChapter, createWork, deleteWorkIn, postDraft, setWorkTags, updateChapter, updateWork } from "./commands.js";
+export { type AssociationValues, checkAssociations, CO_CREATORS_FIELD } from "./associations.js";
+export { acceptInvitation, creatorsAfterEdit, MAX_INVITES, worksJobSteps } from "./cocreators.js";
+export { creatorshipNoticeFor } from "./creatorship-handlers.js";
 export { defaultWorkValues, valuesFromWork } from "./handlers.js";
 export { worksRoutes } from "./routes.js";
 export { COMMENT_PERMISSIONS, LIMITS, TAG_FIELD_NAMES, parseChapter, parseWork, parseWorkTags, readWorkTagsForm } from "./schema.js";

@@ -1,5 +1,6 @@
 import { get, post } from "../platform/http/routes.js";
 import * as h from "./handlers.js";
+import * as c from "./creatorship-handlers.js";
 
 /** Works: posting, reading, editing. URLs follow AO3's so links and readers' tools keep working. */
 export const worksRoutes = [
@@ -20,4 +21,11 @@ export const worksRoutes = [
   post("/works/:id/chapters/:chapterId", h.saveChapter, { guard: "user" }),
   get("/works/:id/chapters/:chapterId/confirm_delete", h.showDeleteChapterPage, { guard: "user" }),
   post("/works/:id/chapters/:chapterId/delete", h.removeChapter, { guard: "user" }),
+
+  // Co-creators: invitations answered by the invited user; any creator but the last may leave.
+  get("/users/:login/creatorships", c.showCreatorships, { guard: "user" }),
+  post("/users/:login/creatorships/:id/accept", c.acceptCreatorship, { guard: "user" }),
+  post("/users/:login/creatorships/:id/decline", c.declineCreatorship, { guard: "user" }),
+  get("/works/:id/confirm_leave", c.showLeaveWorkPage, { guard: "user" }),
+  post("/works/:id/leave", c.leaveWorkNow, { guard: "user" }),
 ];

@@ -16,6 +16,7 @@ import {
   WARNINGS,
 } from "../model/vocabulary.js";
 import { findLanguage } from "../model/languages.js";
+import { type AssociationValues, readAssociations, type WorkAssociations } from "./associations.js";
 
 // AO3's limits (otwarchive config): titles 1–255, summary ≤1250, notes ≤5000, chapter text 10–510,000.
 export const LIMITS = {
@@ -49,6 +50,8 @@ export interface WorkFormValues {
   expectedChapters: string;
   backdate: boolean;
   publishedOn: string;
+  /** Co-creators to invite, gifts, related works (src/works/associations.ts); absent: left as they are. */
+  associations?: AssociationValues;
 }
 
 /** The tag fields of the work form, as typed: what an admin's tag edit (src/moderation) shows and reads too. */
@@ -81,6 +84,13 @@ export interface WorkInput {
   moderatedComments?: boolean;
   expectedChapters: number | null;
   publishedOn: string | null;
+  /** Checked co-creator invitations, gifts and related works; absent: left as they are. */
+  associations?: WorkAssociations;
+  /**
+   * Editing: the creator who saves. `pseudIds` are then their own pseuds only, and every other
+   * creator keeps their place (only they can leave: src/works/cocreators.ts).
+   */
+  editorUserId?: number;
 }
 
 /** A work's validated tags: what `setWorkTags` stores. */
@@ -134,6 +144,7 @@ export function readWorkForm(body: unknown): WorkFormValues {
     expectedChapters: field(body, "work[expected_chapters]"),
     backdate: field(body, "work[backdate]") === "1",
     publishedOn: field(body, "work[published_on]"),
+    associations: readAssociations(body),
   };
 }
 

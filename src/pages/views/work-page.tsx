@@ -29,6 +29,10 @@ export interface WorkPageProps {
   reportHref?: string;
   /** The hidden-by-admin notice and the admin's link, rendered by the moderation capability. */
   moderation?: JSX.Element;
+  /** Items of the notes' `ul.associations` ("For X.", "Inspired by …") from the gifts and related capabilities. */
+  associations?: JSX.Element;
+  /** "Works inspired by this one" (`div#children`) from the related capability. */
+  inspired?: JSX.Element;
 }
 
 /** A notes or summary box. `label` names its landmark: a page can hold several, and each needs its own name. */
@@ -38,6 +42,21 @@ function Notes({ id, heading, label, html, className }: { id?: string; heading: 
     <div class={className} id={id} role="complementary" aria-label={label}>
       <h3 class="heading" safe>{heading}</h3>
       <blockquote class="userstuff">{rawHtml(html)}</blockquote>
+    </div>
+  );
+}
+
+/**
+ * The work's notes module, as AO3 marks it up: its gifts and related works (`ul.associations`,
+ * which readers' tools copy into their notes) above the notes' text; absent when it has neither.
+ */
+function WorkNotes({ html, associations }: { html: TrustedHtml; associations: JSX.Element }): JSX.Element {
+  if (!html && !associations) return "";
+  return (
+    <div class="notes module" role="complementary" aria-label={t("works.work_notes")}>
+      <h3 class="heading" safe>{t("series.notes")}</h3>
+      {associations ? <ul class="associations">{associations}</ul> : ""}
+      {html ? <blockquote class="userstuff">{rawHtml(html)}</blockquote> : ""}
     </div>
   );
 }
@@ -119,6 +138,13 @@ function WorkNavigation({ work, chapters, shown, full, isCreator, csrf, reportHr
             <li class="delete">
               <a safe href={`/works/${work.id}/confirm_delete`}>{t("works.delete_work")}</a>
             </li>
+            {work.creatorUserIds.length > 1 ? (
+              <li class="leave">
+                <a safe href={`/works/${work.id}/confirm_leave`}>{t("cocreators.leave_link")}</a>
+              </li>
+            ) : (
+              ""
+            )}
             {work.posted ? (
               ""
             ) : (
@@ -187,7 +213,7 @@ function WorkSummary({ html }: { html: TrustedHtml }): JSX.Element {
 
 /** A work's reading page, in AO3's markup so readers' tools (FanFicFare and others) work unchanged. */
 export function WorkPage(props: WorkPageProps): JSX.Element {
-  const { work, tags, chapters, shown, full, feedback = "", comments = "", moderation = "" } = props;
+  const { work, tags, chapters, shown, full, feedback = "", comments = "", moderation = "", associations = "", inspired = "" } = props;
   const multi = chapters.length > 1;
   const lastShown = shown[shown.length - 1];
   const showWorkEndNotes = full || !multi || lastShown?.id === chapters[chapters.length - 1]?.id;
@@ -217,7 +243,7 @@ export function WorkPage(props: WorkPageProps): JSX.Element {
             <Byline creators={work.creators} />
           </h3>
           <WorkSummary html={work.summary} />
-          <Notes className="notes module" heading={t("series.notes")} label={t("works.work_notes")} html={work.notes} />
+          <WorkNotes html={work.notes} associations={associations} />
         </div>
         <div id="chapters" role="article">
           {shown.map((chapter) => (
@@ -227,6 +253,7 @@ export function WorkPage(props: WorkPageProps): JSX.Element {
         {showWorkEndNotes ? (
           <div class="afterword preface group">
             <Notes id="work_endnotes" className="end notes module" heading={t("series.notes")} label={t("works.work_end_notes")} html={work.endnotes} />
+            {inspired}
           </div>
         ) : (
           ""

@@ -344,6 +344,9 @@ export interface Database {
   admin_post_comments: AdminPostCommentsTable;
   admin_banners: AdminBannersTable;
   admin_banner_dismissals: AdminBannerDismissalsTable;
+  creator_invitations: CreatorInvitationsTable;
+  gifts: GiftsTable;
+  related_works: RelatedWorksTable;
   rate_limits: RateLimitsTable;
 }
 
@@ -563,4 +566,43 @@ export interface RateLimitsTable {
   hits: number;
   /** When the window ends; the next hit after it starts a new one. */
   expires_at: string;
+}
+
+/** A pseud invited to be a co-creator of a work (src/works): in work_creators only once accepted. */
+export interface CreatorInvitationsTable {
+  id: Generated<number>;
+  work_id: number;
+  pseud_id: number;
+  invited_by_user_id: number | null;
+  created_at: string;
+}
+
+/** A work given to a pseud or to a plain name (src/gifts); `rejected` once the recipient refused it. */
+export interface GiftsTable {
+  id: Generated<number>;
+  work_id: number;
+  pseud_id: number | null;
+  recipient_name: string | null;
+  /** "p:PSEUD_ID" or "n:NAME_KEY": one gift per recipient and work. */
+  recipient_key: string;
+  rejected: ColumnType<number, number | undefined, number>;
+  created_at: string;
+}
+
+/** A work inspired by (or a translation of) another work here (parent_id) or outside (url, title, author); src/related. */
+export interface RelatedWorksTable {
+  id: Generated<number>;
+  child_id: number;
+  parent_id: number | null;
+  /** "w:WORK_ID" or "u:URL": one link per child and parent. */
+  parent_key: string;
+  url: ColumnType<string, string | undefined, string>;
+  title: ColumnType<string, string | undefined, string>;
+  author: ColumnType<string, string | undefined, string>;
+  translation: ColumnType<number, number | undefined, number>;
+  /** "pending", "approved" or "hidden" (by a creator of the parent). */
+  status: string;
+  notified_at: string | null;
+  created_at: string;
+  updated_at: string;
 }

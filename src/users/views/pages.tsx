@@ -121,8 +121,17 @@ export function ProfilePage({ user, pseuds, isSelf, actions, notices }: { user: 
         <li>
           <a safe href={`${base}/works`}>{t("nav.works")}</a>
         </li>
+        <li>
+          <a safe href={`${base}/gifts`}>{t("gifts.profile_link")}</a>
+        </li>
         {isSelf ? (
           <>
+            <li>
+              <a safe href={`${base}/creatorships`}>{t("cocreators.profile_link")}</a>
+            </li>
+            <li>
+              <a safe href={`${base}/related_works`}>{t("related.profile_link")}</a>
+            </li>
             <li>
               <a safe href={`${base}/works/drafts`}>{t("users.drafts")}</a>
             </li>

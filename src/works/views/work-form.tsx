@@ -5,6 +5,10 @@ import { CATEGORIES, RATINGS, USER_TAG_TYPES, WARNINGS } from "../../model/vocab
 import { LANGUAGES } from "../../model/languages.js";
 import { type ChapterFormValues, LIMITS, TAG_FIELD_NAMES, type WorkFormValues, type WorkTagFormValues } from "../schema.js";
 import { t } from "../../platform/i18n/index.js";
+import { GIFT_LIMITS, RECIPIENTS_FIELD } from "../../gifts/index.js";
+import { RELATED_FIELDS, RELATED_LIMITS } from "../../related/index.js";
+import { type AssociationValues, CANCEL_INVITATIONS_FIELD, CO_CREATORS_FIELD } from "../associations.js";
+import { MAX_INVITES } from "../cocreators.js";
 
 const tagLabels = () => ({
   Fandom: t("search.fandoms"),
@@ -61,8 +65,64 @@ export function WorkTagFields({ values, errors }: { values: WorkTagFormValues; e
   );
 }
 
+/** What the edit form lists with a box each: unanswered co-creator invitations, related works kept. */
+export interface AssociationChoices {
+  invitations: { id: number; label: string }[];
+  parents: { id: number; label: string }[];
+}
+
+const NO_CHOICES: AssociationChoices = { invitations: [], parents: [] };
+
+/** "Add co-creators" and the invitations still waiting (edit form), under the creator's own pseuds. */
+function CoCreatorFields({ values, errors, choices }: { values: AssociationValues; errors: FieldErrors; choices: AssociationChoices }): JSX.Element {
+  return (
+    <>
+      <TextField name={CO_CREATORS_FIELD} label={t("cocreators.field")} value={values.coCreators ?? ""} errors={errors[CO_CREATORS_FIELD]} hint={t("cocreators.hint", { max: MAX_INVITES })} />
+      {choices.invitations.length ? (
+        <ChoiceGroup
+          name={CANCEL_INVITATIONS_FIELD}
+          legend={t("cocreators.pending_legend")}
+          hint={t("cocreators.pending_hint")}
+          choices={choices.invitations.map((i) => ({ value: String(i.id), label: t("cocreators.withdraw", { name: i.label }) }))}
+          selected={values.cancelInvitations ?? []}
+        />
+      ) : (
+        ""
+      )}
+    </>
+  );
+}
+
+/** "Gift this work to" and the related work ("inspired by" or "a translation of"), in the associations. */
+function GiftAndRelatedFields({ values, errors, choices }: { values: AssociationValues; errors: FieldErrors; choices: AssociationChoices }): JSX.Element {
+  const parent = values.parents?.[0] ?? { url: "", title: "", author: "", translation: false };
+  return (
+    <>
+      <TextField name={RECIPIENTS_FIELD} label={t("gifts.field")} value={values.recipients ?? ""} errors={errors[RECIPIENTS_FIELD]} hint={t("gifts.hint", { max: GIFT_LIMITS.recipients })} />
+      <fieldset class="related">
+        <legend safe>{t("related.legend")}</legend>
+        {choices.parents.length ? (
+          <ChoiceGroup
+            name={RELATED_FIELDS.remove}
+            legend={t("related.kept_legend")}
+            choices={choices.parents.map((p) => ({ value: String(p.id), label: t("related.remove", { label: p.label }) }))}
+            selected={values.removeParents ?? []}
+          />
+        ) : (
+          ""
+        )}
+        <TextField name={RELATED_FIELDS.url} label={t("related.url_label")} value={parent.url} errors={errors[RELATED_FIELDS.url]} hint={t("related.url_hint")} maxlength={RELATED_LIMITS.url} />
+        <TextField name={RELATED_FIELDS.title} label={t("related.title_label")} value={parent.title} errors={errors[RELATED_FIELDS.title]} hint={t("related.outside_hint")} maxlength={RELATED_LIMITS.title} />
+        <TextField name={RELATED_FIELDS.author} label={t("related.author_label")} value={parent.author} errors={errors[RELATED_FIELDS.author]} hint={t("related.outside_hint")} maxlength={RELATED_LIMITS.author} />
+        <ChoiceGroup name={RELATED_FIELDS.translation} legend={t("related.translation_legend")} choices={[{ value: "1", label: t("related.translation_choice") }]} selected={parent.translation ? ["1"] : []} />
+      </fieldset>
+    </>
+  );
+}
+
 /** The work's own fields, shared by the new-work and edit-work forms. */
-export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues; errors: FieldErrors; pseuds: PseudRow[] }): JSX.Element {
+export function WorkFields({ values, errors, pseuds, choices = NO_CHOICES }: { values: WorkFormValues; errors: FieldErrors; pseuds: PseudRow[]; choices?: AssociationChoices }): JSX.Element {
+  const associations = values.associations ?? {};
   return (
     <>
       <WorkTagFields values={values} errors={errors} />
@@ -76,12 +136,14 @@ export function WorkFields({ values, errors, pseuds }: { values: WorkFormValues;
           selected={values.pseudIds}
           errors={errors["work[pseud_ids][]"]}
         />
+        <CoCreatorFields values={associations} errors={errors} choices={choices} />
         <TextArea name="work[summary]" label={t("works.summary")} value={values.summary} errors={errors["work[summary]"]} hint={t("series.plain_text_or_html_up", { summary: LIMITS.summary })} rows={4} />
         <TextArea name="work[notes]" label={t("works.beginning_notes")} value={values.notes} errors={errors["work[notes]"]} hint={t("series.up_to_notes_characters", { notes: LIMITS.notes })} rows={4} />
         <TextArea name="work[endnotes]" label={t("works.end_notes")} value={values.endnotes} errors={errors["work[endnotes]"]} hint={t("series.up_to_notes_characters", { notes: LIMITS.notes })} rows={4} />
       </fieldset>
       <fieldset>
         <legend safe>{t("works.associations_and_privacy")}</legend>
+        <GiftAndRelatedFields values={associations} errors={errors} choices={choices} />
         <SelectField
           name="work[language]"
           label={t("works.choose_a_language_required")}
@@ -177,6 +239,8 @@ export interface WorkFormProps {
   preview?: JSX.Element;
   /** "Add to series" fields, rendered by the series capability. */
   series?: JSX.Element;
+  /** The edit form's invitations and related works, each with a box. */
+  choices?: AssociationChoices;
 }
 
 /** The post-a-work and edit-work form; every value the user typed is in it after a failed save. */
@@ -197,7 +261,7 @@ export function WorkForm(props: WorkFormProps): JSX.Element {
       )}
       <form method="post" action={props.action} class="post work" novalidate>
         <CsrfField csrf={props.csrf} />
-        <WorkFields values={props.values} errors={props.errors} pseuds={props.pseuds} />
+        <WorkFields values={props.values} errors={props.errors} pseuds={props.pseuds} choices={props.choices} />
         {series}
         {props.chapter ? <ChapterFields values={props.chapter} errors={props.errors} withNotes={false} /> : ""}
         <p class="submit actions">
