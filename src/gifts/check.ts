@@ -27,9 +27,15 @@ export async function resolveGiftRecipients(db: DbOrTrx, typed: string, context:
   const errors: string[] = [];
   if (names.length > GIFT_LIMITS.recipients) return { ok: false, errors: [t("gifts.too_many", { max: GIFT_LIMITS.recipients, count: names.length })] };
   const recipients: { name: string; recipient: GiftRecipient; userId: number | null }[] = [];
+  // A plain name already on the work stays a plain name, even if someone has since taken it as a pseud.
+  const plainNames = context.workId === null ? new Set<string>() : new Set((await db.selectFrom("gifts").select("recipient_key").where("work_id", "=", context.workId).where("pseud_id", "is", null).execute()).map((g) => g.recipient_key));
   for (const name of names) {
     if (name.length > GIFT_LIMITS.name) {
       errors.push(t("gifts.name_too_long", { max: GIFT_LIMITS.name, name: `${name.slice(0, 40)}…` }));
+      continue;
+    }
+    if (plainNames.has(recipientKey({ kind: "name", name }))) {
+      recipients.push({ name, recipient: { kind: "name", name }, userId: null });
       continue;
     }
     const found = await lookUpPseud(db, name);
