@@ -42,6 +42,9 @@ const FORM_FIELDS: Record<string, Kind> = {
   "abuse_report[email]": "plain",
   // An admin's reason for an action on a work (src/moderation): shown in the audit log and to the work's creators.
   "reason": "plain",
+  // Co-creators, gifts and related works (issue 15): names and a related work's address, title and author.
+  "work[co_creators]": "plain", "work[recipients]": "plain", "work[parent_url]": "plain", "work[parent_title]": "plain", "work[parent_author]": "plain",
+  "work[parent_translation]": "other", "work[cancel_invitation_ids][]": "other", "work[remove_parent_ids][]": "other",
 
   "authenticity_token": "other", "return_to": "other", "commit": "other", "token": "other", "page": "other", "show": "other", "enabled": "other",
   "user[password]": "other", "user[password_confirmation]": "other", "current_password": "other", "email_password": "other",
@@ -80,6 +83,8 @@ const API_FIELDS: Record<string, Kind> = {
   "PATCH /works/{id} relationships[]": "plain", "PATCH /works/{id} characters[]": "plain", "PATCH /works/{id} freeforms[]": "plain",
   "POST /works/{id}/chapters title": "plain", "PATCH /works/{id}/chapters/{chapterId} title": "plain",
   "POST /works/{id}/bookmarks tags[]": "plain", "PATCH /bookmarks/{id} tags[]": "plain", "POST /series/{id}/bookmarks tags[]": "plain",
+  "POST /works co_creators[]": "plain", "POST /works recipients[]": "plain", "POST /works related_works[].url": "plain", "POST /works related_works[].title": "plain", "POST /works related_works[].author": "plain",
+  "PATCH /works/{id} co_creators[]": "plain", "PATCH /works/{id} recipients[]": "plain", "PATCH /works/{id} related_works[].url": "plain", "PATCH /works/{id} related_works[].title": "plain", "PATCH /works/{id} related_works[].author": "plain",
 };
 
 const SRC = fileURLToPath(new URL("../src/", import.meta.url));
@@ -204,11 +209,17 @@ test("every HTML form field is sanitized and every plain one escaped, stored and
         "work[characters]": tagText("work[characters]"),
         "work[freeforms]": tagText("work[freeforms]"),
         "work[series_attributes][title]": text("work[series_attributes][title]"),
+        "work[recipients]": text("work[recipients]"),
+        "work[parent_url]": "https://example.org/zq",
+        "work[parent_title]": text("work[parent_title]"),
+        "work[parent_author]": text("work[parent_author]"),
         "work[comment_permission]": "all",
         "chapter[title]": text("chapter[title]"),
         "chapter[content]": text("chapter[content]"),
       });
       const workId = redirectedId(await writer.post("/works", form));
+      // Refused names and addresses come back in the form and its messages.
+      served.push((await writer.post("/works", workForm(pseudId, { "work[co_creators]": text("work[co_creators]"), "work[parent_url]": text("work[parent_url]") }))).body);
       await writer.get(`/works/${workId}/chapters/new`);
       await writer.post(`/works/${workId}/chapters`, {
         "chapter[title]": "Second",
@@ -367,6 +378,12 @@ test("every HTML API field is sanitized and every plain one escaped, stored and 
       assert.equal(work.status, 201, JSON.stringify(work.body));
       const id = work.body.id as number;
       assert.equal((await api.patch(`/works/${id}`, { title: text("PATCH /works/{id} title"), summary: text("PATCH /works/{id} summary"), notes: text("PATCH /works/{id} notes"), endnotes: text("PATCH /works/{id} endnotes"), fandoms: [tag("PATCH /works/{id} fandoms[]")], relationships: [tag("PATCH /works/{id} relationships[]")], characters: [tag("PATCH /works/{id} characters[]")], freeforms: [tag("PATCH /works/{id} freeforms[]")], series: { title: text("PATCH /works/{id} series.title") } })).status, 200);
+      // Co-creators, gifts and related works: names and addresses refused come back as problems;
+      // recipients, titles and authors are stored and shown.
+      assert.equal((await api.post("/works", { title: "Zq", rating: "General Audiences", warnings: ["No Archive Warnings Apply"], fandoms: ["Zq"], co_creators: [text("POST /works co_creators[]")], related_works: [{ url: text("POST /works related_works[].url") }], chapter: { content: "Words enough for a chapter." } })).status, 422);
+      assert.equal((await api.post("/works", { title: "Zq gifted", rating: "General Audiences", warnings: ["No Archive Warnings Apply"], fandoms: ["Zq"], recipients: [text("POST /works recipients[]")], related_works: [{ url: "https://example.org/zq", title: text("POST /works related_works[].title"), author: text("POST /works related_works[].author") }], chapter: { content: "Words enough for a chapter." } })).status, 201);
+      assert.equal((await api.patch(`/works/${id}`, { co_creators: [text("PATCH /works/{id} co_creators[]")], related_works: [{ url: text("PATCH /works/{id} related_works[].url") }] })).status, 422);
+      assert.equal((await api.patch(`/works/${id}`, { recipients: [text("PATCH /works/{id} recipients[]")], related_works: [{ url: "https://example.org/zq", title: text("PATCH /works/{id} related_works[].title"), author: text("PATCH /works/{id} related_works[].author") }] })).status, 200);
       const chapter = await api.post(`/works/${id}/chapters`, { title: text("POST /works/{id}/chapters title"), summary: text("POST /works/{id}/chapters summary"), notes: text("POST /works/{id}/chapters notes"), endnotes: text("POST /works/{id}/chapters endnotes"), content: text("POST /works/{id}/chapters content") });
       assert.equal(chapter.status, 201, JSON.stringify(chapter.body));
       const chapterId = chapter.body.id as number;

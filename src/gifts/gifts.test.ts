@@ -122,7 +122,7 @@ test("gifts: yourself, a co-creator, a name several users share, a user who bloc
       await refused(login, /You can(&#39;|')t give a gift to yourself\./);
       await refused("Second Self", /You can(&#39;|')t give a gift to yourself\./);
       await refused("Moth", /Several users have a pseud called Moth: write it as Moth \(login\)\./);
-      await refused("x".repeat(120), /A recipient(&#39;|')s name can be at most 100 characters/);
+      await refused("x".repeat(300), /A recipient(&#39;|')s name can be at most 255 characters/);
       await db.insertInto("blocks").values({ user_id: ben.userId, target_id: userId, created_at: nowIso() }).execute();
       await refused("ben", /ben has blocked you or another creator of this work, so you can(&#39;|')t give them a gift\./);
       assert.equal((await db.selectFrom("gifts").selectAll().execute()).length, 0);

@@ -1,7 +1,7 @@
 import { nameKey } from "../model/users.js";
 
 /** How many recipients one work may name, and how long a plain name may be. */
-export const GIFT_LIMITS = { recipients: 30, name: 100 } as const;
+export const GIFT_LIMITS = { recipients: 30, name: 255 } as const;
 
 /** The work form's "Gift this work to" field. */
 export const RECIPIENTS_FIELD = "work[recipients]";

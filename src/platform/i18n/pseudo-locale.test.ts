@@ -24,6 +24,10 @@ import { createUser } from "../../users/commands.js";
 import { createPost as createNewsPost, saveBanner } from "../../news/commands.js";
 import { downloadPath } from "../../downloads/index.js";
 import { drainJobs } from "../jobs.js";
+import { inviteCoCreators, worksJobSteps } from "../../works/cocreators.js";
+import { setGifts } from "../../gifts/commands.js";
+import { setParents } from "../../related/commands.js";
+import { relatedJobSteps } from "../../related/mail-job.js";
 import type { MailMessage } from "../mail.js";
 import { t as translate, useLocale } from "./index.js";
 import { pseudoLocalize } from "./pseudo.js";
@@ -346,6 +350,36 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       pages["wrangling refused"] = { body: (await w.post("/tags/Zqsea", { "tag[canonical]": "1", "tag[syn_string]": "Zqnowhere" })).body, problems: [] };
       assert.match(pages["tag page after wrangling"]!.body, /class="flash notice"/, "the wrangling change was reported");
       assert.match(pages["wrangling refused"]!.body, /class="flash error"/, "the refusal was reported");
+
+      // Co-creators, gifts and related works (issue 15): an invitation, gifts to a pseud and a plain
+      // name, a link to another user's work; their pages, emails and the work pages showing them.
+      const otherPseud = await db.selectFrom("pseuds").select("id").where("user_id", "=", other.value.id).executeTakeFirstOrThrow();
+      const parentId = await makeWork(db, otherPseud.id, { title: "Zqparent", fandoms: ["Zqfandom"], chapters: ["<p>Zqsource.</p>"] });
+      await inviteCoCreators(db, otherWorkId, [reader.pseudId], writer.userId);
+      await setGifts(db, otherWorkId, [{ kind: "pseud", pseudId: reader.pseudId }, { kind: "name", name: "Zqaunt" }]);
+      await setParents(db, otherWorkId, [{ kind: "work", workId: parentId, translation: false }, { kind: "url", url: "https://example.org/zq", title: "Zqelsewhere", author: "Zqauthor", translation: true }], { posted: true });
+      const memory = { destination: "memory", send: async (m: MailMessage) => void mail.push(m) };
+      await drainJobs(db, { ...worksJobSteps(memory, config.publicUrl), ...relatedJobSteps(memory, config.publicUrl) });
+      assert.equal(mail.length, 4, "the invited user and the parent's creator were mailed");
+      const o = new Client(app);
+      await o.logIn("zqother", "reader password 1");
+      pages["gifts"] = await page(guest, "/users/zqreader/gifts");
+      pages["own gifts"] = await page(r, "/users/zqreader/gifts");
+      pages["creatorships"] = await page(r, "/users/zqreader/creatorships");
+      pages["related works"] = await page(o, "/users/zqother/related_works");
+      pages["work form with refused associations"] = { body: (await w.post("/works", { "work[title]": "Zqtitle", "work[co_creators]": "zqnobody", "work[recipients]": "zqwriter", "work[parent_url]": "zqnowhere" })).body, problems: [] };
+      const link = await db.selectFrom("related_works").select("id").where("parent_id", "=", parentId).executeTakeFirstOrThrow();
+      await o.post(`/related_works/${link.id}/approve`, {});
+      pages["related works after approving"] = await page(o, "/users/zqother/related_works");
+      pages["parent work page"] = await page(guest, `/works/${parentId}`);
+      pages["child work page"] = await page(guest, `/works/${otherWorkId}`);
+      await r.post(`/users/zqreader/gifts/${otherWorkId}/refuse`, {});
+      pages["refused gifts"] = await page(r, "/users/zqreader/gifts?refused=true");
+      const invitation = await db.selectFrom("creator_invitations").select("id").executeTakeFirstOrThrow();
+      await r.post(`/users/zqreader/creatorships/${invitation.id}/accept`, {});
+      pages["creatorships after accepting"] = await page(r, "/users/zqreader/creatorships");
+      pages["leave work confirmation"] = await page(r, `/works/${otherWorkId}/confirm_leave`);
+      pages["leave refused, last creator"] = await page(w, `${work}/confirm_leave`, 409);
 
       const problems: Record<string, string[]> = {};
       for (const [name, { body, problems: own }] of Object.entries(pages)) {
