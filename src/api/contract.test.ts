@@ -55,6 +55,14 @@ const UNSTATABLE: { field: string; message: MessageKey; why: string; when?: (req
   { field: "chapter_id", message: "error.NOT_FOUND", why: "which chapters exist" },
   { field: "id", message: "api.bookmark_draft", why: "whether the work is a draft" },
   { field: "series.id", message: "series.not_yours", why: "whose series it is depends on the caller" },
+  // Co-creators, gifts and related works: which users, pseuds, blocks and works exist.
+  ...(["cocreators.unknown", "cocreators.ambiguous", "cocreators.self", "cocreators.you_blocked", "cocreators.blocked_you", "cocreators.blocked_other", "cocreators.too_many"] as const).map((message) => ({ field: "co_creators", message, why: "which pseuds exist and who blocked whom" })),
+  ...(["gifts.self", "gifts.creator", "gifts.ambiguous", "gifts.blocked", "gifts.refused_before", "gifts.too_many"] as const).map((message) => ({ field: "recipients", message, why: "which pseuds exist, whose they are and who blocked whom" })),
+  ...(["related.url_invalid", "related.no_such_work", "related.self", "related.blocked", "related.title_required", "related.author_required"] as const).map((message) => ({
+    field: "related_works",
+    message,
+    why: "what an address names depends on the archive's own address and on which works exist",
+  })),
 ];
 /** 400s a schema-valid request may get: the search language's grammar. */
 const GRAMMAR_FIELDS = new Set(["q", "work_search[query]"]);
