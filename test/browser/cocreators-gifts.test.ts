@@ -48,12 +48,14 @@ test("a writer adds a co-creator who accepts, gives the work to a friend who ref
     const parentId = await makeWork(testDb.db, elder.id, { title: "The Old Light" });
     const server = await startServer(testDb);
     const checked: { name: string; page: Page; html: string }[] = [];
+    // axe runs as a script in the page: the pages are checked, as served, in a context of their own
+    // with JavaScript on (the journey itself runs with it off).
+    const checking = await browser.newContext({ baseURL: server.baseUrl });
     const check = async (name: string, page: Page, response: Response | null, status = 200) => {
       assert.ok(response, `${name}: no response`);
       assert.equal(response.status(), status, `${name}: HTTP status`);
-      // A tab of its own, so later steps in `page` leave the checked page as it was.
-      const copy = await page.context().newPage();
       const html = await response.text();
+      const copy = await checking.newPage();
       await copy.route(page.url(), (route) => route.fulfill({ status, contentType: "text/html; charset=utf-8", body: html }));
       await copy.goto(page.url());
       checked.push({ name, page: copy, html });
@@ -126,6 +128,7 @@ test("a writer adds a co-creator who accepts, gives the work to a friend who ref
       const problems = await pageProblems(checked, { checkMarkup });
       assert.deepEqual(problems, [], problems.join("\n"));
     } finally {
+      await checking.close();
       await server.close();
     }
   });
