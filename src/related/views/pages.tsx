@@ -19,11 +19,11 @@ export function ParentLines({ parents, viewer }: { parents: ParentRef[]; viewer:
   return (
     <>
       {parents.map((ref) => {
-        const lead = escapeHtml(t(ref.translation ? "related.translation_of" : "related.inspired_by"));
+        const lead = ref.translation ? "related.translation_of" : "related.inspired_by";
         if (ref.parent.kind === "url") {
           return (
             <li class="parent">
-              {lead}{" "}
+              {escapeHtml(t(lead))}{" "}
               <a href={ref.parent.url} rel="nofollow" safe>
                 {ref.parent.title}
               </a>
@@ -37,7 +37,7 @@ export function ParentLines({ parents, viewer }: { parents: ParentRef[]; viewer:
         if (visibility === "no") return "";
         return (
           <li class="parent">
-            {lead}{" "}
+            {escapeHtml(t(lead))}{" "}
             {visibility === "yes" ? (
               <a href={workPath(work.id)} safe>
                 {work.title}
