@@ -355,12 +355,13 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       // name, a link to another user's work; their pages, emails and the work pages showing them.
       const otherPseud = await db.selectFrom("pseuds").select("id").where("user_id", "=", other.value.id).executeTakeFirstOrThrow();
       const parentId = await makeWork(db, otherPseud.id, { title: "Zqparent", fandoms: ["Zqfandom"], chapters: ["<p>Zqsource.</p>"] });
+      await w.post(`/admin/works/${otherWorkId}/unhide`, {}); // hidden above by the moderation pages
       await inviteCoCreators(db, otherWorkId, [reader.pseudId], writer.userId);
       await setGifts(db, otherWorkId, [{ kind: "pseud", pseudId: reader.pseudId }, { kind: "name", name: "Zqaunt" }]);
       await setParents(db, otherWorkId, [{ kind: "work", workId: parentId, translation: false }, { kind: "url", url: "https://example.org/zq", title: "Zqelsewhere", author: "Zqauthor", translation: true }], { posted: true });
       const memory = { destination: "memory", send: async (m: MailMessage) => void mail.push(m) };
       await drainJobs(db, { ...worksJobSteps(memory, config.publicUrl), ...relatedJobSteps(memory, config.publicUrl) });
-      assert.equal(mail.length, 4, "the invited user and the parent's creator were mailed");
+      assert.equal(mail.length, 6, "the invited user and the parent's creator were mailed");
       const o = new Client(app);
       await o.logIn("zqother", "reader password 1");
       pages["gifts"] = await page(guest, "/users/zqreader/gifts");
