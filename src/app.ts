@@ -24,6 +24,7 @@ import { moderationJobSteps, moderationRoutes } from "./moderation/index.js";
 import { worksJobSteps, worksRoutes } from "./works/index.js";
 import { giftsRoutes } from "./gifts/index.js";
 import { relatedJobSteps, relatedRoutes } from "./related/index.js";
+import { invitationJobSteps, invitationsRoutes, termsGate } from "./invitations/index.js";
 import { pagesRoutes } from "./pages/index.js";
 import { reportJobSteps, reportsRoutes } from "./reports/index.js";
 import { useLocale } from "./platform/i18n/index.js";
@@ -50,6 +51,7 @@ export const ROUTES: RouteDef[] = [
   ...moderationRoutes,
   ...giftsRoutes,
   ...relatedRoutes,
+  ...invitationsRoutes,
 ];
 
 /**
@@ -59,7 +61,7 @@ export const ROUTES: RouteDef[] = [
 export async function buildApp(config: Config, db: Db, options: { progress?: boolean; onRoute?: HttpDeps["onRoute"] } = {}): Promise<FastifyInstance> {
   useLocale(config.locale);
   const adminGate = (req: FastifyRequest) => adminSecondFactorGate(req.db, req.viewer.user!);
-  const app = await buildHttpServer({ config, db, routes: ROUTES, loadViewer, feedLinkFor, adminGate, siteBanner: siteBannerFor, onRoute: options.onRoute });
+  const app = await buildHttpServer({ config, db, routes: ROUTES, loadViewer, feedLinkFor, adminGate, pageGate: termsGate, siteBanner: siteBannerFor, onRoute: options.onRoute });
   await app.register(apiPlugin, { prefix: API_PREFIX, endpoints: API_ENDPOINTS });
   await attachBrowseIndex(app, db, options);
   attachHitCounter(app, db, config.secret);
@@ -70,5 +72,5 @@ export async function buildApp(config: Config, db: Db, options: { progress?: boo
 export function jobSteps(config: Config): Record<string, JobStep> {
   useLocale(config.locale);
   const mailer = mailerFor(config);
-  return { ...TAG_JOB_STEPS, ...subscriptionJobSteps(mailer, config.publicUrl), ...accountJobSteps(mailer, config.publicUrl), ...reportJobSteps(mailer), ...moderationJobSteps(mailer, config.publicUrl), ...worksJobSteps(mailer, config.publicUrl), ...relatedJobSteps(mailer, config.publicUrl) };
+  return { ...TAG_JOB_STEPS, ...subscriptionJobSteps(mailer, config.publicUrl), ...accountJobSteps(mailer, config.publicUrl), ...reportJobSteps(mailer), ...moderationJobSteps(mailer, config.publicUrl), ...worksJobSteps(mailer, config.publicUrl), ...relatedJobSteps(mailer, config.publicUrl), ...invitationJobSteps(mailer, config.publicUrl) };
 }

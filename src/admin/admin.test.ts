@@ -55,26 +55,7 @@ test("the settings page shows the sign-up mode in force, saves each mode, and si
   });
 });
 
-test("invitation codes: an admin makes them, the page lists them and who used each", async (t) => {
-  await eachDialect(t, async (_t, { db, url }) => {
-    const { app, admin, adminId } = await adminApp(db, url);
-    assert.doesNotMatch((await admin.get("/admin/settings")).body, /<caption>Invitation codes<\/caption>/, "no table while there are none");
-    const made = await admin.post("/admin/invitations", {});
-    assert.equal(made.statusCode, 303);
-    assert.equal(made.headers.location, "/admin/settings");
-    const row = await db.selectFrom("invitations").select(["code", "created_by_user_id", "used_at"]).executeTakeFirstOrThrow();
-    assert.equal(row.created_by_user_id, adminId, "the code remembers which admin made it");
-    assert.equal(row.used_at, null);
-    let page = (await admin.get("/admin/settings")).body;
-    assertMatch(page, new RegExp(`<td><code>${row.code}</code></td><td>\\d{4}-\\d{2}-\\d{2}</td><td>unused</td>`));
-
-    assert.equal((await admin.post("/admin/settings", { signup_mode: "invitation" })).statusCode, 303);
-    assert.equal((await new Client(app).post("/signup", signup("invited_reader", { invitation_code: row.code }))).statusCode, 303);
-    page = (await admin.get("/admin/settings")).body;
-    assertMatch(page, new RegExp(`<td><code>${row.code}</code></td><td>\\d{4}-\\d{2}-\\d{2}</td><td>invited_reader</td>`), "the page names who used the code");
-    await app.close();
-  });
-});
+// Invitation codes (making them, listing them, who used each) are tested in src/invitations.
 
 test("guards: guests are sent to log in, users without the admin role are refused, admins pass", async (t) => {
   await eachDialect(t, async (_t, { db, url }) => {

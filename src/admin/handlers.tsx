@@ -8,9 +8,7 @@ import { createUser, hasSecondFactor, readSignupForm, validateSignup, startSessi
 import { hasAdmin } from "../model/users.js";
 import {
   clearSetupToken,
-  createInvitation,
   isSetupToken,
-  listInvitations,
   markNewArchive,
   NEW_TAGS_CANONICAL,
   newTagsCanonical,
@@ -75,8 +73,6 @@ const modeLabels = (): Record<SignupMode, string> => ({
   closed: t("admin.nobody_can_sign_up_admins"),
 });
 
-type Invitation = Awaited<ReturnType<typeof listInvitations>>[number];
-
 interface Settings {
   mode: SignupMode;
   twoFactorAdmins: boolean;
@@ -85,7 +81,6 @@ interface Settings {
 
 interface SettingsPageProps {
   settings: Settings;
-  invitations: Invitation[];
   errors: FieldErrors;
   csrf: string;
   /** The security.txt form's values, and its own errors (it is a form of its own). */
@@ -93,7 +88,7 @@ interface SettingsPageProps {
   securityTxtErrors?: FieldErrors;
 }
 
-function SettingsPage({ settings, invitations, errors, csrf, securityTxt, securityTxtErrors = {} }: SettingsPageProps): JSX.Element {
+function SettingsPage({ settings, errors, csrf, securityTxt, securityTxtErrors = {} }: SettingsPageProps): JSX.Element {
   return (
     <>
       <h2 safe class="heading">{t("admin.archive_settings")}</h2>
@@ -120,35 +115,14 @@ function SettingsPage({ settings, invitations, errors, csrf, securityTxt, securi
         </p>
       </form>
       <h3 safe class="heading">{t("admin.invitations")}</h3>
-      <form method="post" action="/admin/invitations">
-        <CsrfField csrf={csrf} />
-        <button safe type="submit">{t("admin.create_an_invitation_code")}</button>
-      </form>
-      {invitations.length ? (
-        <table>
-          <caption safe>{t("admin.invitation_codes")}</caption>
-          <thead>
-            <tr>
-              <th safe scope="col">{t("admin.code")}</th>
-              <th safe scope="col">{t("admin.created")}</th>
-              <th safe scope="col">{t("admin.used_by")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {invitations.map((inv) => (
-              <tr>
-                <td>
-                  <code safe>{inv.code}</code>
-                </td>
-                <td safe>{isoDate(inv.created_at)}</td>
-                <td safe>{inv.used_by ?? (inv.used_at ? t("admin.deleted_account") : "unused")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        ""
-      )}
+      <ul>
+        <li>
+          <a safe href="/admin/invitations">{t("invitations.admin.heading")}</a>
+        </li>
+        <li>
+          <a safe href="/admin/terms">{t("terms.admin.heading")}</a>
+        </li>
+      </ul>
       <SecurityTxtSettings values={securityTxt} errors={securityTxtErrors} csrf={csrf} />
     </>
   );
@@ -179,8 +153,8 @@ async function savedSettings(req: FastifyRequest): Promise<Settings> {
 }
 
 export async function showSettingsPage(req: FastifyRequest, reply: FastifyReply) {
-  const [settings, invitations, security] = await Promise.all([savedSettings(req), listInvitations(req.db), securityTxt(req.db)]);
-  return reply.page(t("admin.archive_settings"), <SettingsPage settings={settings} invitations={invitations} errors={{}} csrf={reply.csrf()} securityTxt={securityTxtFormOf(security)} />);
+  const [settings, security] = await Promise.all([savedSettings(req), securityTxt(req.db)]);
+  return reply.page(t("admin.archive_settings"), <SettingsPage settings={settings} errors={{}} csrf={reply.csrf()} securityTxt={securityTxtFormOf(security)} />);
 }
 
 export async function saveSettings(req: FastifyRequest, reply: FastifyReply) {
@@ -193,10 +167,10 @@ export async function saveSettings(req: FastifyRequest, reply: FastifyReply) {
   // Requiring two-factor of admins without it would send this admin away from this very page.
   if (twoFactorAdmins && !(await hasSecondFactor(req.db, req.viewer.user!.id))) errors.two_factor_admins = [t("admin.two_factor_admins_yourself_first")];
   if (Object.keys(errors).length) {
-    const [saved, invitations, security] = await Promise.all([savedSettings(req), listInvitations(req.db), securityTxt(req.db)]);
+    const [saved, security] = await Promise.all([savedSettings(req), securityTxt(req.db)]);
     // The box as it was sent.
     saved.tagsCanonical = field(req.body, NEW_TAGS_CANONICAL) === "1";
-    return reply.page(t("admin.archive_settings"), <SettingsPage settings={saved} invitations={invitations} errors={errors} csrf={reply.csrf()} securityTxt={securityTxtFormOf(security)} />, { status: 422 });
+    return reply.page(t("admin.archive_settings"), <SettingsPage settings={saved} errors={errors} csrf={reply.csrf()} securityTxt={securityTxtFormOf(security)} />, { status: 422 });
   }
   await setSetting(req.db, "signup_mode", mode);
   await setTwoFactorRequiredForAdmins(req.db, twoFactorAdmins);
@@ -204,17 +178,12 @@ export async function saveSettings(req: FastifyRequest, reply: FastifyReply) {
   return reply.redirect("/admin/settings", 303);
 }
 
-export async function postInvitation(req: FastifyRequest, reply: FastifyReply) {
-  await createInvitation(req.db, req.viewer.user!.id);
-  return reply.redirect("/admin/settings", 303);
-}
-
 /** Saves (or, both fields empty, removes) the security.txt fields; mistakes shown beside the fields. */
 export async function saveSecurityTxt(req: FastifyRequest, reply: FastifyReply) {
   const read = readSecurityTxtForm(req.body, new Date());
   if (!read.ok) {
-    const [settings, invitations] = await Promise.all([savedSettings(req), listInvitations(req.db)]);
-    return reply.page(t("admin.archive_settings"), <SettingsPage settings={settings} invitations={invitations} errors={{}} csrf={reply.csrf()} securityTxt={read.form} securityTxtErrors={read.errors} />, { status: 422 });
+    const settings = await savedSettings(req);
+    return reply.page(t("admin.archive_settings"), <SettingsPage settings={settings} errors={{}} csrf={reply.csrf()} securityTxt={read.form} securityTxtErrors={read.errors} />, { status: 422 });
   }
   await req.db.transaction().execute((trx) => setSecurityTxt(trx, read.value));
   return reply.redirect("/admin/settings", 303);

@@ -7,7 +7,6 @@ export const adminRoutes = [
   post("/setup", h.createFirstAdmin, { rateLimit: { max: 10, timeWindow: 60_000 } }),
   get("/admin/settings", h.showSettingsPage, { guard: "admin" }),
   post("/admin/settings", h.saveSettings, { guard: "admin" }),
-  post("/admin/invitations", h.postInvitation, { guard: "admin" }),
   // security.txt (RFC 9116): set by an admin, read by anyone
   post("/admin/settings/security-txt", h.saveSecurityTxt, { guard: "admin" }),
   get("/.well-known/security.txt", h.showSecurityTxt),

@@ -91,29 +91,6 @@ export async function clearSetupToken(db: DbOrTrx): Promise<void> {
   await db.deleteFrom("settings").where("key", "=", "setup_token_sha256").execute();
 }
 
-/** Creates an invitation code. */
-export async function createInvitation(db: DbOrTrx, createdByUserId: number | null): Promise<string> {
-  const code = randomBytes(9).toString("base64url");
-  await db.insertInto("invitations").values({ code, created_by_user_id: createdByUserId, created_at: new Date().toISOString(), used_by_user_id: null, used_at: null }).execute();
-  return code;
-}
-
-/** Marks an unused invitation as used by a new user; false when the code is unknown or spent. */
-export async function redeemInvitation(db: DbOrTrx, code: string, userId: number): Promise<boolean> {
-  const result = await db
-    .updateTable("invitations")
-    .set({ used_by_user_id: userId, used_at: new Date().toISOString() })
-    .where("code", "=", code)
-    .where("used_at", "is", null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
-/** Invitations, newest first, for the admin page. */
-export function listInvitations(db: DbOrTrx) {
-  return db.selectFrom("invitations").leftJoin("users", "users.id", "invitations.used_by_user_id").select(["invitations.code", "invitations.created_at", "invitations.used_at", "users.login as used_by"]).orderBy("invitations.id", "desc").limit(200).execute();
-}
-
 // security.txt (RFC 9116): who to tell about a vulnerability, set on /admin/settings and served
 // at /.well-known/security.txt. Absent until an admin fills it in.
 

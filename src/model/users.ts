@@ -83,3 +83,20 @@ export async function loginsOf(db: DbOrTrx, userIds: number[]): Promise<Map<numb
 export function nameKey(name: string): string {
   return name.normalize("NFKC").toLowerCase();
 }
+
+/** Whether an account uses this email address (any case): the invite queue does not wait for someone already in. */
+export async function emailHasAccount(db: DbOrTrx, email: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("users")
+    .select("id")
+    .where((eb) => eb(eb.fn("lower", ["email"]), "=", email.toLowerCase()))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The ids of users after `afterId`, in order, a batch at a time (jobs that walk every account). */
+export async function userIdsAfter(db: DbOrTrx, afterId: number, limit: number): Promise<number[]> {
+  const rows = await db.selectFrom("users").select("id").where("id", ">", afterId).orderBy("id").limit(limit).execute();
+  return rows.map((row) => row.id);
+}

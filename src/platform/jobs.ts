@@ -20,27 +20,36 @@ export const WORKER_ID = `${hostname()}:${process.pid}`;
 // A running job whose worker has not touched it for this long is taken over (the worker died).
 const STALE_MS = 60_000;
 
-/** Queues a job in the caller's transaction, so it exists exactly when the change that needs it does. */
-export async function enqueueJob(trx: DbOrTrx, kind: string, payload: unknown, total: number): Promise<number> {
+/**
+ * Queues a job in the caller's transaction, so it exists exactly when the change that needs it does.
+ * `runAfter` (ISO time) keeps it waiting until then: a scheduled job, such as the invite queue's
+ * next batch, that a restart does not lose.
+ */
+export async function enqueueJob(trx: DbOrTrx, kind: string, payload: unknown, total: number, options: { runAfter?: string } = {}): Promise<number> {
   const now = nowIso();
   const row = await trx
     .insertInto("jobs")
-    .values({ kind, payload: JSON.stringify(payload), state: "queued", total, locked_by: null, locked_at: null, error: null, created_at: now, updated_at: now })
+    .values({ kind, payload: JSON.stringify(payload), state: "queued", total, locked_by: null, locked_at: null, error: null, created_at: now, updated_at: now, run_after: options.runAfter ?? null })
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
 /**
- * Takes the oldest queued (or abandoned) job for this worker, or undefined when there is none.
+ * Takes the oldest queued (or abandoned) job for this worker, or undefined when there is none; a
+ * job scheduled for later (run_after) waits until its time.
  * The claim is one conditional UPDATE: two processes racing for a job cannot both win, on
  * either database, and SQLite never has to upgrade a read lock (which fails instead of waiting).
  */
 export async function claimJob(db: Db, onlyId?: number): Promise<JobRow | undefined> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const staleBefore = new Date(Date.now() - STALE_MS).toISOString();
+    const due = nowIso();
     const claimable = (eb: ExpressionBuilder<Database, "jobs">) =>
-      eb.or([eb("state", "=", "queued"), eb.and([eb("state", "=", "running"), eb("locked_at", "<", staleBefore)])]);
+      eb.or([
+        eb.and([eb("state", "=", "queued"), eb.or([eb("run_after", "is", null), eb("run_after", "<=", due)])]),
+        eb.and([eb("state", "=", "running"), eb("locked_at", "<", staleBefore)]),
+      ]);
     let query = db.selectFrom("jobs").select("id").where(claimable).orderBy("id").limit(1);
     if (onlyId !== undefined) query = query.where("id", "=", onlyId);
     const candidate = await query.executeTakeFirst();

@@ -1,4 +1,5 @@
-import { redeemInvitation, type SignupMode } from "../model/archive-settings.js";
+import type { SignupMode } from "../model/archive-settings.js";
+import { acceptTerms, currentTerms, invitationProblem, minimumAge, redeemInvitation } from "../invitations/index.js";
 import type { Db, DbOrTrx } from "../platform/db/index.js";
 import { nowIso } from "../platform/db/index.js";
 import type { FieldErrors } from "../platform/http/components.js";
@@ -12,7 +13,7 @@ import { hashPassword, verifyNothing, verifyPassword } from "./passwords.js";
 import { findPseud, findUserById, findUserByLogin, nameKey } from "../model/users.js";
 import { attemptGate, clearFailures, logAttempt, noteFailure } from "./throttle.js";
 import { acceptSecondFactor, hasSecondFactor } from "./two-factor.js";
-import { emailErrors, passwordErrors, pseudErrors, type SignupForm, validateSignup } from "./schema.js";
+import { emailErrors, passwordErrors, pseudErrors, SIGNUP_BOXES, type SignupForm, validateSignup } from "./schema.js";
 
 export type CommandResult<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
@@ -29,39 +30,65 @@ export interface NewUser {
  */
 export async function createUser(db: Db, input: NewUser): Promise<CommandResult<{ id: number }>> {
   const passwordHash = await hashPassword(input.password);
-  return db.transaction().execute(async (trx) => {
-    if (await findUserByLogin(trx, input.login)) return { ok: false, errors: { "user[login]": [t("users.login_taken")] } };
-    const now = nowIso();
-    const user = await trx
-      .insertInto("users")
-      .values({ login: input.login, login_key: nameKey(input.login), email: input.email, password_hash: passwordHash, created_at: now })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await trx.insertInto("pseuds").values({ user_id: user.id, name: input.login, name_key: nameKey(input.login), description: "", is_default: 1, created_at: now }).execute();
-    for (const role of new Set(input.roles ?? [])) {
-      await trx.insertInto("user_roles").values({ user_id: user.id, role }).execute();
-    }
-    return { ok: true, value: { id: user.id } };
-  });
+  return db.transaction().execute((trx) => insertUser(trx, input, passwordHash));
 }
 
-/** Signs a visitor up under the archive's sign-up mode, redeeming an invitation when one is needed. */
+/** The inserts of createUser, in the caller's transaction (sign-up adds the invitation and the terms to it). */
+async function insertUser(trx: DbOrTrx, input: NewUser, passwordHash: string): Promise<CommandResult<{ id: number }>> {
+  if (await findUserByLogin(trx, input.login)) return { ok: false, errors: { "user[login]": [t("users.login_taken")] } };
+  const now = nowIso();
+  const user = await trx
+    .insertInto("users")
+    .values({ login: input.login, login_key: nameKey(input.login), email: input.email, password_hash: passwordHash, created_at: now })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await trx.insertInto("pseuds").values({ user_id: user.id, name: input.login, name_key: nameKey(input.login), description: "", is_default: 1, created_at: now }).execute();
+  for (const role of new Set(input.roles ?? [])) {
+    await trx.insertInto("user_roles").values({ user_id: user.id, role }).execute();
+  }
+  return { ok: true, value: { id: user.id } };
+}
+
+/** Thrown inside a sign-up's transaction when its invitation was spent meanwhile: the account is rolled back. */
+class InvitationSpent extends Error {}
+
+/**
+ * Signs a visitor up under the archive's sign-up mode: the form's fields, the terms of service,
+ * privacy policy and minimum age confirmed, and (when sign-up needs one) an invitation that is
+ * unused, unexpired and, if it was sent to an address, used with that address. The account, the
+ * invitation spent and the terms accepted are one transaction: of two sign-ups with one code,
+ * exactly one gets an account.
+ */
 export async function signUp(db: Db, form: SignupForm, mode: SignupMode): Promise<CommandResult<{ id: number }>> {
   if (mode === "closed") return { ok: false, errors: { "user[login]": [t("users.signup_closed")] } };
   const errors = validateSignup(form);
-  if (mode === "invitation" && !form.invitationCode) errors.invitation_code = [t("users.invitation_required")];
-  if (Object.keys(errors).length) return { ok: false, errors };
+  if (!form.acceptedTos) errors[SIGNUP_BOXES.tos] = [t("users.signup.accept_tos_required")];
+  if (!form.acceptedPrivacy) errors[SIGNUP_BOXES.privacy] = [t("users.signup.accept_privacy_required")];
+  if (!form.ageConfirmed) errors[SIGNUP_BOXES.age] = [t("users.signup.age_required", { age: await minimumAge(db) })];
   if (mode === "invitation") {
-    const unused = await db.selectFrom("invitations").select("id").where("code", "=", form.invitationCode).where("used_at", "is", null).executeTakeFirst();
-    if (!unused) return { ok: false, errors: { invitation_code: [t("users.invitation_invalid")] } };
+    if (!form.invitationCode) errors.invitation_code = [t("users.invitation_required")];
+    else if (!errors["user[email]"]) {
+      const problem = await invitationProblem(db, form.invitationCode, form.email);
+      if (problem) errors[problem.field] = [problem.message];
+    }
   }
-  const created = await createUser(db, { login: form.login, email: form.email, password: form.password });
-  if (created.ok && mode === "invitation" && !(await redeemInvitation(db, form.invitationCode, created.value.id))) {
-    // Someone spent the code between the check and now: undo the account rather than let two in.
-    await db.deleteFrom("users").where("id", "=", created.value.id).execute();
-    return { ok: false, errors: { invitation_code: [t("users.invitation_invalid")] } };
+  if (Object.keys(errors).length) return { ok: false, errors };
+  const terms = await currentTerms(db);
+  const passwordHash = await hashPassword(form.password);
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const created = await insertUser(trx, { login: form.login, email: form.email, password: form.password }, passwordHash);
+      if (!created.ok) return created;
+      if (mode === "invitation" && !(await redeemInvitation(trx, form.invitationCode, created.value.id, form.email))) throw new InvitationSpent();
+      await acceptTerms(trx, created.value.id, terms.version);
+      return created;
+    });
+  } catch (error) {
+    if (!(error instanceof InvitationSpent)) throw error;
+    // Someone spent the code between the check and now: refused as the check would have.
+    const problem = await invitationProblem(db, form.invitationCode, form.email);
+    return { ok: false, errors: { [problem?.field ?? "invitation_code"]: [problem?.message ?? t("users.invitation_invalid")] } };
   }
-  return created;
 }
 
 /** Who is trying to log in, as the account's log shows it. */

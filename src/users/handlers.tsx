@@ -11,6 +11,7 @@ import { findPseud, findUserByLogin, pseudsOf } from "../model/users.js";
 import type { UserRow } from "../platform/db/tables.js";
 import type { FieldErrors } from "../platform/http/components.js";
 import { readSignupForm } from "./schema.js";
+import { invitationForSignup, minimumAge } from "../invitations/index.js";
 import { endOtherSessions, endSession, startSession } from "./sessions.js";
 import { recentLogins } from "./throttle.js";
 import { beginTotpSetup, disableTotp, enableTotp, acceptSecondFactor, otpauthUri, recoveryCodesLeft, renewRecoveryCodes, totpOf } from "./two-factor.js";
@@ -152,11 +153,14 @@ export async function showTokenDispenser(_req: FastifyRequest, reply: FastifyRep
   return reply.header("cache-control", "no-store").send({ token: reply.csrf() });
 }
 
+/** The sign-up form, its invitation code filled in from an invitation's link (and its address, when it was sent to one). */
 export async function showSignupPage(req: FastifyRequest, reply: FastifyReply) {
   const mode = await signupMode(req.db);
   if (mode === "closed") return reply.page(t("nav.signup"), <SignupClosedPage />);
-  const values = { login: "", email: "", invitationCode: queryParam(req, "invitation") };
-  return reply.page(t("nav.signup"), <SignupPage values={values} needsInvitation={mode === "invitation"} errors={{}} csrf={reply.csrf()} />, { mainClass: "users-new" });
+  const code = queryParam(req, "invitation_token").trim().slice(0, 200);
+  const invitation = mode === "invitation" ? await invitationForSignup(req.db, code) : undefined;
+  const values = { login: "", email: invitation?.inviteeEmail ?? "", invitationCode: code, acceptedTos: false, acceptedPrivacy: false, ageConfirmed: false };
+  return reply.page(t("nav.signup"), <SignupPage values={values} needsInvitation={mode === "invitation"} minimumAge={await minimumAge(req.db)} errors={{}} csrf={reply.csrf()} />, { mainClass: "users-new" });
 }
 
 export async function signUpUser(req: FastifyRequest, reply: FastifyReply) {
@@ -165,7 +169,7 @@ export async function signUpUser(req: FastifyRequest, reply: FastifyReply) {
   const form = readSignupForm(req.body);
   const result = await signUp(req.db, form, mode);
   if (!result.ok) {
-    return reply.page(t("nav.signup"), <SignupPage values={form} needsInvitation={mode === "invitation"} errors={result.errors} csrf={reply.csrf()} />, { status: 422, mainClass: "users-new" });
+    return reply.page(t("nav.signup"), <SignupPage values={form} needsInvitation={mode === "invitation"} minimumAge={await minimumAge(req.db)} errors={result.errors} csrf={reply.csrf()} />, { status: 422, mainClass: "users-new" });
   }
   await logIn(req, reply, result.value.id);
   return reply.redirect(`/users/${encodeURIComponent(form.login)}`, 303);

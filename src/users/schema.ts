@@ -1,13 +1,12 @@
 import { type FieldErrors } from "../platform/http/components.js";
 import { field } from "../platform/http/forms-parser.js";
 import { t } from "../platform/i18n/index.js";
+import { isEmailAddress } from "../platform/text/email.js";
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 // AO3's rules: 3–40 characters of [A-Za-z0-9_], starting and ending with a letter or digit.
 const LOGIN = /^[A-Za-z0-9][A-Za-z0-9_]{1,38}[A-Za-z0-9]$/;
-// Deliberately loose: one @, something on both sides, a dot in the domain. Mail delivery is the real check.
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // Pseud names: 1–40 characters, letters/digits/underscore (any script), spaces and hyphens.
 const PSEUD = /^[\p{L}\p{M}\p{N}_ -]{1,40}$/u;
 
@@ -17,7 +16,14 @@ export interface SignupForm {
   password: string;
   passwordConfirmation: string;
   invitationCode: string;
+  /** The three boxes sign-up asks for: the terms of service, the privacy policy, the minimum age. */
+  acceptedTos: boolean;
+  acceptedPrivacy: boolean;
+  ageConfirmed: boolean;
 }
+
+/** The sign-up form's boxes (src/invitations holds the terms and the minimum age they stand for). */
+export const SIGNUP_BOXES = { tos: "user[terms_of_service]", privacy: "user[privacy_policy]", age: "user[age_confirmed]" } as const;
 
 /** The values of a sign-up form as typed, to re-fill the form. */
 export function readSignupForm(body: unknown): SignupForm {
@@ -27,6 +33,9 @@ export function readSignupForm(body: unknown): SignupForm {
     password: field(body, "user[password]"),
     passwordConfirmation: field(body, "user[password_confirmation]"),
     invitationCode: field(body, "invitation_code").trim(),
+    acceptedTos: field(body, SIGNUP_BOXES.tos) === "1",
+    acceptedPrivacy: field(body, SIGNUP_BOXES.privacy) === "1",
+    ageConfirmed: field(body, SIGNUP_BOXES.age) === "1",
   };
 }
 
@@ -35,7 +44,7 @@ export function loginErrors(login: string): string[] {
 }
 
 export function emailErrors(email: string): string[] {
-  return EMAIL.test(email) && email.length <= 254 ? [] : [t("users.email_format")];
+  return isEmailAddress(email) ? [] : [t("users.email_format")];
 }
 
 export function passwordErrors(password: string, confirmation: string): string[] {

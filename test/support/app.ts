@@ -107,6 +107,10 @@ export function signupForm(login: string, overrides: Record<string, string> = {}
     "user[email]": `${login}@example.org`,
     "user[password]": "a long enough password",
     "user[password_confirmation]": "a long enough password",
+    // The terms of service, the privacy policy and the minimum age, all accepted.
+    "user[terms_of_service]": "1",
+    "user[privacy_policy]": "1",
+    "user[age_confirmed]": "1",
     ...overrides,
   };
 }

@@ -23,6 +23,7 @@ import * as m0024 from "./migrations/0024_news.js";
 import * as m0027 from "./migrations/0027_rate_limits.js";
 import * as m0020 from "./migrations/0020_hidden_visibility.js";
 import * as m0026 from "./migrations/0026_cocreators_gifts_related.js";
+import * as m0023 from "./migrations/0023_invitations_terms.js";
 
 // Listed explicitly rather than read from a folder, so the built dist/ and tsx run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0027_rate_limits": m0027,
   "0020_hidden_visibility": m0020,
   "0026_cocreators_gifts_related": m0026,
+  "0023_invitations_terms": m0023,
 };
 
 function migrator(db: Kysely<any>): Migrator {

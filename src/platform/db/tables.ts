@@ -63,6 +63,43 @@ export interface InvitationsTable {
   created_at: string;
   used_by_user_id: number | null;
   used_at: string | null;
+  /** The user who may hand it out (an admin granted it to them); null for the archive's own. */
+  owner_user_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The address it was sent to: only that address may sign up with it. */
+  invitee_email: ColumnType<string | null, string | null | undefined, string | null>;
+  sent_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When it stops working; null for never. */
+  expires_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 1 when the invite-request queue sent it. */
+  from_queue: ColumnType<number, number | undefined, number>;
+}
+
+/** The invite-request queue (src/invitations): one row per address waiting, or invited. */
+export interface InviteRequestsTable {
+  id: Generated<number>;
+  email: string;
+  /** The address simplified (lower case, no +tag, Gmail's dots ignored): one mailbox waits once. */
+  email_key: string;
+  address: ColumnType<string, string | undefined, string>;
+  created_at: string;
+  invitation_id: number | null;
+  invited_at: string | null;
+}
+
+/** Each published version of the terms of service and privacy policy: sanitized HTML. */
+export interface TermsVersionsTable {
+  version: number;
+  tos: SanitizedHtmlColumn;
+  privacy: SanitizedHtmlColumn;
+  created_by_user_id: number | null;
+  created_at: string;
+}
+
+/** Which version of the terms each user accepted, and when. */
+export interface TermsAcceptancesTable {
+  user_id: number;
+  version: number;
+  accepted_at: string;
 }
 
 export interface TagsTable {
@@ -119,6 +156,8 @@ export interface JobsTable {
   error: string | null;
   created_at: string;
   updated_at: string;
+  /** Not claimed before this time (a scheduled job); null: at once. */
+  run_after: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface WranglingLogTable {
@@ -305,6 +344,9 @@ export interface Database {
   sessions: SessionsTable;
   settings: SettingsTable;
   invitations: InvitationsTable;
+  invite_requests: InviteRequestsTable;
+  terms_versions: TermsVersionsTable;
+  terms_acceptances: TermsAcceptancesTable;
   tags: TagsTable;
   works: WorksTable;
   work_creators: WorkCreatorsTable;

@@ -2,7 +2,7 @@ import sanitizeHtml from "sanitize-html";
 import type { TrustedHtml } from "./trusted-html.js";
 
 /** Which user-facing field a piece of HTML belongs to; the policy differs slightly per field. */
-export type HtmlField = "content" | "summary" | "notes" | "endnotes" | "comment" | "profile";
+export type HtmlField = "content" | "summary" | "notes" | "endnotes" | "comment" | "profile" | "terms";
 
 /** Elements user HTML may contain (the incumbent archive's list, so imported works render the same). */
 export const ALLOWED_TAGS: readonly string[] = [

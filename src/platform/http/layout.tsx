@@ -121,7 +121,7 @@ export function Layout({ title, viewer, csrf, mainClass, feed, pageUrl, banner =
           <footer id="footer" class="region">
             <p safe>{`${t("site.name")} · ${t("site.tagline")}`}</p>
             <p>
-              <a href="/admin_posts" safe>{t("nav.news")}</a> · <a href="/api" safe>{t("nav.api")}</a>
+              <a href="/admin_posts" safe>{t("nav.news")}</a> · <a href="/api" safe>{t("nav.api")}</a> · <a href="/tos" safe>{t("nav.tos")}</a> · <a href="/privacy" safe>{t("nav.privacy")}</a>
             </p>
             <p>
               {/* The abuse report form (src/reports), filled in with this page's address. */}

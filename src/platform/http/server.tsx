@@ -66,6 +66,11 @@ export interface HttpDeps {
    * asked once for each request of a page route before its guard, so error pages show it too.
    */
   siteBanner?(req: FastifyRequest): Promise<((csrf: string) => JSX.Element) | null>;
+  /**
+   * Where a logged-in user must go before any page (GET), such as terms they have yet to accept
+   * (invitations capability), or null to let them through. It decides itself which pages stay open.
+   */
+  pageGate?(req: FastifyRequest): Promise<string | null>;
   /** Told of every route as it is registered, plugins' included (the route-table test reads them here). */
   onRoute?(route: RouteOptions): void;
 }
@@ -244,6 +249,10 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
       url: route.url,
       config: route.rateLimit ? { rateLimit: route.rateLimit } : {},
       preHandler: async (req, reply) => {
+        if (req.viewer.user && req.method === "GET" && deps.pageGate) {
+          const detour = await deps.pageGate(req);
+          if (detour) return reply.redirect(detour, 303);
+        }
         if (deps.siteBanner) req.siteBanner = await deps.siteBanner(req);
         if (route.guard === "anyone") return;
         if (!req.viewer.user) {

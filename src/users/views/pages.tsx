@@ -1,5 +1,6 @@
 import { escapeHtml } from "@kitajs/html";
-import { CsrfField, ErrorSummary, type FieldErrors, isoDate, rawHtml, TextArea, TextField, FlashNotices } from "../../platform/http/components.js";
+import { CsrfField, ErrorSummary, type FieldErrors, fieldId, isoDate, rawHtml, TextArea, TextField, FlashNotices } from "../../platform/http/components.js";
+import { SIGNUP_BOXES } from "../schema.js";
 import type { LoginEventsTable, LoginOutcome, PseudRow, UserRow } from "../../platform/db/tables.js";
 import { pseudPath, userPath } from "../../model/paths.js";
 import { PROFILE_MAX, PSEUD_DESCRIPTION_MAX } from "../commands.js";
@@ -42,7 +43,13 @@ export function LogoutPage({ csrf }: { csrf: string }): JSX.Element {
   );
 }
 
-export function SignupPage(props: { values: { login: string; email: string; invitationCode: string }; needsInvitation: boolean; errors: FieldErrors; csrf: string }): JSX.Element {
+export function SignupPage(props: {
+  values: { login: string; email: string; invitationCode: string; acceptedTos: boolean; acceptedPrivacy: boolean; ageConfirmed: boolean };
+  needsInvitation: boolean;
+  minimumAge: number;
+  errors: FieldErrors;
+  csrf: string;
+}): JSX.Element {
   const { values, errors } = props;
   return (
     <>
@@ -50,7 +57,7 @@ export function SignupPage(props: { values: { login: string; email: string; invi
       <ErrorSummary errors={errors} />
       <form method="post" action="/signup" id="signup">
         <CsrfField csrf={props.csrf} />
-        {props.needsInvitation ? <TextField name="invitation_code" label={t("users.invitation_code")} value={values.invitationCode} errors={errors.invitation_code} required /> : ""}
+        {props.needsInvitation ? <TextField name="invitation_code" label={t("users.invitation_code")} value={values.invitationCode} errors={errors.invitation_code} autocomplete="off" required /> : ""}
         <TextField
           name="user[login]"
           label={t("users.user_name")}
@@ -63,11 +70,41 @@ export function SignupPage(props: { values: { login: string; email: string; invi
         <TextField name="user[email]" label={t("admin.email")} type="email" value={values.email} errors={errors["user[email]"]} autocomplete="email" required />
         <TextField name="user[password]" label={t("admin.password")} type="password" value="" errors={errors["user[password]"]} hint={t("admin.8_to_72_characters")} autocomplete="new-password" required />
         <TextField name="user[password_confirmation]" label={t("admin.confirm_password")} type="password" value="" autocomplete="new-password" required />
+        <fieldset class="signup-terms">
+          <legend safe>{t("users.signup.terms_legend")}</legend>
+          <p>
+            {escapeHtml(t("users.signup.terms_intro"))} <a safe href="/tos" target="_blank">{t("users.signup.tos_link")}</a> ·{" "}
+            <a safe href="/privacy" target="_blank">{t("users.signup.privacy_link")}</a>
+          </p>
+          <SignupBox name={SIGNUP_BOXES.tos} label={t("users.signup.accept_tos")} checked={values.acceptedTos} errors={errors[SIGNUP_BOXES.tos]} />
+          <SignupBox name={SIGNUP_BOXES.privacy} label={t("users.signup.accept_privacy")} checked={values.acceptedPrivacy} errors={errors[SIGNUP_BOXES.privacy]} />
+          <SignupBox name={SIGNUP_BOXES.age} label={t("users.signup.age", { age: props.minimumAge })} checked={values.ageConfirmed} errors={errors[SIGNUP_BOXES.age]} />
+        </fieldset>
         <p class="actions">
           <button safe type="submit">{t("users.create_account")}</button>
         </p>
       </form>
     </>
+  );
+}
+
+/** One required box of the sign-up form, labelled, with its message when it was left unticked. */
+function SignupBox({ name, label, checked, errors }: { name: string; label: string; checked: boolean; errors?: string[] }): JSX.Element {
+  const id = fieldId(name);
+  return (
+    <div class={errors?.length ? "field checkbox has-error" : "field checkbox"}>
+      {errors?.length ? (
+        <p class="field-error" id={`${id}-error`}>
+          <strong safe>{t("ui.error")}</strong> <span safe>{errors.join(" ")}</span>
+        </p>
+      ) : (
+        ""
+      )}
+      <input type="checkbox" id={id} name={name} value="1" checked={checked} required aria-invalid={errors?.length ? "true" : undefined} aria-describedby={errors?.length ? `${id}-error` : undefined} />{" "}
+      <label for={id} safe>
+        {label}
+      </label>
+    </div>
   );
 }
 
