@@ -47,6 +47,7 @@ const OPEN_TO_ANYONE: Record<string, string> = {
   "POST /abuse_reports": "Anyone, guests too, may report abuse, as on AO3: rate limited per address, capped per reported page and per email.",
   "POST /admin_posts/:id/comments": "Guests may comment on a news post where the post allows guest comments (as AO3), while its comments are open; the post decides.",
   "POST /banner/dismiss": "Any reader, guests too, may hide the site banner from themselves; it changes nothing but that reader's own cookie (and a user's own account).",
+  "POST /invite_requests": "Asking for an invitation is what a guest does before they can have an account; rate limited per address, and only while the archive's waiting list is open.",
 };
 
 /**

@@ -45,6 +45,13 @@ const FORM_FIELDS: Record<string, Kind> = {
   // Co-creators, gifts and related works (issue 15): names and a related work's address, title and author.
   "work[co_creators]": "plain", "work[recipients]": "plain", "work[parent_url]": "plain", "work[parent_title]": "plain", "work[parent_author]": "plain",
   "work[parent_translation]": "other", "work[cancel_invitation_ids][]": "other", "work[remove_parent_ids][]": "other",
+  // Invitations, the waiting list and the terms (src/invitations).
+  "terms[tos]": "html", "terms[privacy]": "html",
+  "invite_request[email]": "plain", "invitation[invitee_email]": "plain", "grant[logins]": "plain", "invitation_search[query]": "plain",
+  "invitation[count]": "other", "invitation_search[state]": "other", "grant[count]": "other", "grant[everyone]": "other",
+  "queue[batch_hours]": "other", "queue[batch_size]": "other", "queue[count]": "other", "queue[enabled]": "other", "queue[expiry_days]": "other",
+  "terms[accept]": "other", "terms[minimum_age]": "other", "terms[version]": "other",
+  "user[age_confirmed]": "other", "user[privacy_policy]": "other", "user[terms_of_service]": "other",
 
   "authenticity_token": "other", "return_to": "other", "commit": "other", "token": "other", "page": "other", "show": "other", "enabled": "other",
   "user[password]": "other", "user[password_confirmation]": "other", "current_password": "other", "email_password": "other",
@@ -307,9 +314,20 @@ test("every HTML form field is sanitized and every plain one escaped, stored and
       await admin.post(`/admin/works/${workId}/hide`, { reason: text("reason") });
       await serve(admin, `/admin/works/${workId}`);
       await serve(writer, `/works/${workId}`);
+      // Invitations, the waiting list and the terms.
+      served.push((await guest.post("/invite_requests", { "invite_request[email]": text("invite_request[email]") })).body);
+      await serve(guest, `/invite_requests/status?${query("invite_request[email]")}`);
+      served.push((await writer.post(`/users/${login}/invitations`, { "invitation[invitee_email]": text("invitation[invitee_email]") })).body);
+      served.push((await admin.post("/admin/invitations/grant", { "grant[logins]": text("grant[logins]"), "grant[count]": "1" })).body);
+      await serve(admin, `/admin/invitations?${query("invitation_search[query]")}`);
       await serve(writer, `/users/${login}/inbox`);
       await serve(writer, `/users/${login}/pseuds/Second%20Self/edit`);
       await serve(writer, `/users/${login}/profile/edit`);
+      // Last of the pages: new terms send every other logged-in user to accept them first.
+      await admin.post("/admin/terms", { "terms[tos]": text("terms[tos]"), "terms[privacy]": text("terms[privacy]") });
+      await serve(guest, "/tos");
+      await serve(guest, "/privacy");
+      await serve(admin, "/admin/terms");
       const api = new ApiClient(app);
       served.push(apiHtml((await api.get(`/works/${workId}`)).body), apiHtml((await api.get(`/users/${login}`)).body));
 
@@ -327,6 +345,7 @@ test("every HTML form field is sanitized and every plain one escaped, stored and
         ...(await db.selectFrom("admin_posts").select("content").execute()).map((r) => r.content),
         ...(await db.selectFrom("admin_post_comments").select("content").execute()).map((r) => r.content),
         ...(await db.selectFrom("admin_banners").select("content").execute()).map((r) => r.content),
+        ...(await db.selectFrom("terms_versions").select(["tos", "privacy"]).execute()).flatMap((r) => [r.tos, r.privacy]),
       ];
       assertSafe(stored.join("\n"), "stored HTML");
       // Each text field was exercised and its words came back somewhere (stored and shown, or shown

@@ -2,8 +2,8 @@ import { get, post } from "../platform/http/routes.js";
 import * as h from "./handlers.js";
 import * as terms from "./terms-handlers.js";
 
-// Joining the waiting list, as slowly as signing up (per address).
-const QUEUE_LIMIT = { max: 5, timeWindow: 3_600_000 };
+// Joining the waiting list: ten tries an hour per address (room for typing mistakes, none for floods).
+const QUEUE_LIMIT = { max: 10, timeWindow: 3_600_000 };
 
 /**
  * Invitations and the terms. The waiting list and the terms are open to anyone; a user sends the

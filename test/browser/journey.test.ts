@@ -34,6 +34,9 @@ test("a writer signs up, posts, reads, edits and restricts a work; guests can't 
       await page.getByLabel("Email", { exact: true }).fill("tidewriter@example.com");
       await page.getByLabel("Password", { exact: true }).fill("salt and lamplight");
       await page.getByLabel("Confirm password", { exact: true }).fill("salt and lamplight");
+      await page.getByRole("checkbox", { name: "I have read and accept the Terms of Service" }).check();
+      await page.getByRole("checkbox", { name: "I have read and accept the Privacy Policy" }).check();
+      await page.getByRole("checkbox", { name: "I am at least 13 years old" }).check();
       await clickThrough(page, () => page.getByRole("button", { name: "Create Account" }).click(), /\/users\/tidewriter$/);
       assert.ok(await page.getByRole("link", { name: "Log out" }).isVisible(), "signed up and logged in");
 

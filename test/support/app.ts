@@ -33,7 +33,11 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
 export class Client {
   cookies = new Map<string, string>();
   csrf = "";
-  constructor(readonly app: FastifyInstance) {}
+  /** `address`: the client's IP address as the app sees it (per-address limits), 127.0.0.1 by default. */
+  constructor(
+    readonly app: FastifyInstance,
+    readonly address?: string,
+  ) {}
 
   private remember(res: LightMyRequestResponse) {
     // Tokens are bound to the session: a log-in or log-out makes the last page's token stale, and
@@ -52,7 +56,7 @@ export class Client {
   }
 
   async get(url: string): Promise<LightMyRequestResponse> {
-    const res = await this.app.inject({ method: "GET", url, headers: { cookie: this.cookieHeader() } });
+    const res = await this.app.inject({ method: "GET", url, headers: { cookie: this.cookieHeader() }, remoteAddress: this.address });
     this.remember(res);
     return res;
   }
@@ -68,6 +72,7 @@ export class Client {
       url,
       payload: params.toString(),
       headers: { cookie: this.cookieHeader(), "content-type": "application/x-www-form-urlencoded" },
+      remoteAddress: this.address,
     });
     this.remember(res);
     return res;

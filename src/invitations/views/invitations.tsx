@@ -24,6 +24,11 @@ function originText(inv: InvitationListed): string {
   return inv.createdBy ? t("invitations.origin.admin", { login: inv.createdBy }) : t("invitations.origin.archive");
 }
 
+/** The address an invitation went to, and when; a dash when it was not sent. */
+function sentTo(inv: InvitationListed): string {
+  return inv.inviteeEmail ? `${inv.inviteeEmail} (${isoDate(inv.sentAt ?? inv.createdAt)})` : "—";
+}
+
 function InvitationTable({ caption, rows, admin }: { caption: string; rows: InvitationListed[]; admin: boolean }): JSX.Element {
   return (
     <table class="invitations">
@@ -44,7 +49,7 @@ function InvitationTable({ caption, rows, admin }: { caption: string; rows: Invi
               <code safe>{inv.code}</code>
             </td>
             {admin ? <td safe>{originText(inv)}</td> : ""}
-            <td safe>{inv.inviteeEmail ? `${inv.inviteeEmail} (${isoDate(inv.sentAt ?? inv.createdAt)})` : "—"}</td>
+            <td safe>{sentTo(inv)}</td>
             <td safe>{isoDate(inv.createdAt)}</td>
             <td safe>{stateText(inv)}</td>
           </tr>
