@@ -25,17 +25,19 @@ export function invitationMailStep(mailer: Mailer, publicUrl: string): JobStep {
     const sender = invitation.owner_user_id ? await findUserById(db, invitation.owner_user_id) : undefined;
     const site = t("site.name");
     const link = signupLink(publicUrl, invitation.code);
-    const lines: { text: string; href?: string }[] = [
+    const lines: { text: string; href?: string; code?: string }[] = [
       { text: invitation.from_queue ? t("invitations.mail.from_queue", { site }) : sender ? t("invitations.mail.from_user", { login: sender.login, site }) : t("invitations.mail.from_archive", { site }) },
       { text: t("invitations.mail.follow_link") },
       { text: link, href: link },
-      { text: t("invitations.mail.code", { code: invitation.code }) },
+      { text: t("invitations.mail.code"), code: invitation.code },
       { text: invitation.expires_at ? t("invitations.mail.expires", { date: invitation.expires_at.slice(0, 10) }) : t("invitations.mail.once") },
       { text: t("invitations.mail.ignore") },
     ];
-    const text = `${lines.map((line) => line.text).join("\n\n")}\n`;
+    const text = `${lines.map((line) => (line.code ? `${line.text} ${line.code}` : line.text)).join("\n\n")}\n`;
     // Everything is escaped: the sender's login is user text.
-    const html = `<!DOCTYPE html><html><body>${lines.map((line) => (line.href ? `<p><a href="${escapeHtml(line.href)}">${escapeHtml(line.text)}</a></p>` : `<p>${escapeHtml(line.text)}</p>`)).join("")}</body></html>`;
+    const paragraph = (line: (typeof lines)[number]) =>
+      line.href ? `<p><a href="${escapeHtml(line.href)}">${escapeHtml(line.text)}</a></p>` : line.code ? `<p>${escapeHtml(line.text)} <code>${escapeHtml(line.code)}</code></p>` : `<p>${escapeHtml(line.text)}</p>`;
+    const html = `<!DOCTYPE html><html><body>${lines.map(paragraph).join("")}</body></html>`;
     await mailer.send({ key: `invitation-${invitation.id}`, to: invitation.invitee_email, subject: t("invitations.mail.subject", { site }), text, html });
     return false;
   };

@@ -1967,7 +1967,7 @@ export const en = {
   "invitations.mail.from_user": "{login} has invited you to join {site}.",
   "invitations.mail.from_archive": "You are invited to join {site}.",
   "invitations.mail.follow_link": "To create your account, follow this link:",
-  "invitations.mail.code": "Or enter this invitation code on the sign-up page: {code}",
+  "invitations.mail.code": "Or enter this invitation code on the sign-up page:",
   "invitations.mail.expires": "The invitation works once, until {date}, and only with this email address.",
   "invitations.mail.once": "The invitation works once, and only with this email address.",
   "invitations.mail.ignore": "If you did not expect this message, you can ignore it.",

@@ -6,7 +6,8 @@ import { Client, loggedInUser, testConfig } from "../../../test/support/app.js";
 import { eachDialect } from "../../../test/support/db.js";
 import { makeWork } from "../../../test/support/factories.js";
 import { checkHtmlPages, htmlCheckerAvailable } from "../../../test/support/validators.js";
-import { issueSetupToken } from "../../model/archive-settings.js";
+import { issueSetupToken, setSetting } from "../../model/archive-settings.js";
+import { invitationJobSteps } from "../../invitations/index.js";
 import { buildApp } from "../../app.js";
 import { relate } from "../../blocking/commands.js";
 import { createBookmark } from "../../responses/commands.js";
@@ -381,6 +382,26 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       pages["creatorships after accepting"] = await page(r, "/users/zqreader/creatorships");
       pages["leave work confirmation"] = await page(r, `/works/${otherWorkId}/confirm_leave`);
       pages["leave refused, last creator"] = await page(w, `${work}/confirm_leave`, 409);
+      // Invitations, the waiting list and the terms (src/invitations). Last: new terms send the
+      // other logged-in users to accept them first.
+      await setSetting(db, "signup_mode", "invitation");
+      pages["waiting list"] = await page(guest, "/invite_requests");
+      pages["waiting list refused"] = { body: (await guest.post("/invite_requests", { "invite_request[email]": "zq" })).body, problems: [] };
+      await guest.post("/invite_requests", { "invite_request[email]": "zqqueue@zqmail.zqorg" });
+      pages["waiting list status"] = await page(guest, "/invite_requests/status?invite_request%5Bemail%5D=zqqueue%40zqmail.zqorg");
+      pages["sign-up by invitation"] = await page(guest, "/signup");
+      pages["admin invitations"] = await page(w, "/admin/invitations?invitation_search%5Bstate%5D=any");
+      await w.post("/admin/invitations/grant", { "grant[logins]": "zqwriter", "grant[count]": "1" });
+      await w.post("/users/zqwriter/invitations", { "invitation[invitee_email]": "zqfriend@zqmail.zqorg" });
+      pages["user invitations"] = await page(w, "/users/zqwriter/invitations");
+      await drainJobs(db, invitationJobSteps({ destination: "memory", send: async (m) => void mail.push(m) }, config.publicUrl));
+      assert.ok(mail.some((m) => m.key.startsWith("invitation-")), "the invitations were mailed");
+      await w.post("/admin/terms", { "terms[tos]": "Zqterms.", "terms[privacy]": "Zqprivacy." });
+      pages["admin terms"] = await page(w, "/admin/terms");
+      pages["terms of service"] = await page(guest, "/tos");
+      pages["privacy policy"] = await page(guest, "/privacy");
+      pages["accept new terms"] = await page(r, "/terms/accept");
+      pages["accept new terms refused"] = { body: (await r.post("/terms/accept", { "terms[version]": "1" })).body, problems: [] };
 
       const problems: Record<string, string[]> = {};
       for (const [name, { body, problems: own }] of Object.entries(pages)) {
