@@ -4,7 +4,8 @@ import { t } from "../platform/i18n/index.js";
 import type { JobStep } from "../platform/jobs.js";
 import type { Mailer } from "../platform/mail.js";
 import { INVITATION_MAIL, type InvitationMailPayload, invitationState } from "./codes.js";
-import { INVITATION_GRANT, INVITE_QUEUE_BATCH, invitationGrantStep, inviteQueueBatchStep } from "./queue.js";
+import { INVITATION_GRANT } from "./commands.js";
+import { INVITE_QUEUE_BATCH, invitationGrantStep, inviteQueueBatchStep } from "./queue.js";
 
 /** The sign-up link of an invitation code. */
 export function signupLink(publicUrl: string, code: string): string {

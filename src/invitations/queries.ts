@@ -2,7 +2,6 @@ import { sql } from "kysely";
 import { nameKey } from "../model/users.js";
 import type { DbOrTrx } from "../platform/db/index.js";
 import { nowIso } from "../platform/db/index.js";
-import type { InvitationState } from "./codes.js";
 
 /** An invitation as the pages list it: who made it, who holds it, where it went, who used it. */
 export interface InvitationListed {
@@ -109,5 +108,3 @@ export async function searchInvitations(db: DbOrTrx, query: string, state: Searc
 export function waitingRequests(db: DbOrTrx, limit: number) {
   return db.selectFrom("invite_requests").select(["id", "email", "created_at"]).where("invited_at", "is", null).orderBy("id").limit(limit).execute();
 }
-
-export type { InvitationState };

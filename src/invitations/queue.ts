@@ -6,7 +6,7 @@ import { t } from "../platform/i18n/index.js";
 import { advanceJob, enqueueJob, type JobStep } from "../platform/jobs.js";
 import { isEmailAddress } from "../platform/text/email.js";
 import { emailKey, insertInvitation, insertUnsentInvitations, invitationState } from "./codes.js";
-import { type CommandResult, countIn, INVITATION_GRANT, type InvitationGrantPayload } from "./commands.js";
+import { type CommandResult, countIn, type InvitationGrantPayload } from "./commands.js";
 import { expiryFrom, QUEUE_LIMITS, queueSettings } from "./settings.js";
 
 // The invite-request queue. People add their address to the waiting list; batches of invitations
@@ -244,5 +244,3 @@ export const invitationGrantStep: JobStep = async (db, job) => {
   });
   return users.length === GRANT_BATCH;
 };
-
-export { INVITATION_GRANT };

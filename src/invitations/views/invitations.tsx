@@ -3,7 +3,7 @@ import { ChoiceGroup, CsrfField, ErrorSummary, type FieldErrors, FlashNotices, i
 import { t } from "../../platform/i18n/index.js";
 import { invitationState } from "../codes.js";
 import type { InvitationListed, SearchState } from "../queries.js";
-import { SEARCH_STATES } from "../queries.js";
+import { PER_PAGE, SEARCH_STATES } from "../queries.js";
 import type { QueueSettings } from "../settings.js";
 
 export const SEND_EMAIL = "invitation[invitee_email]";
@@ -114,7 +114,7 @@ const stateLabels = (): Record<SearchState, string> => ({
 /** /admin/invitations: the waiting list and its settings, bulk tools, and a search of every invitation. */
 export function AdminInvitationsPage(props: AdminInvitationsProps): JSX.Element {
   const { forms, errors, queue, search, csrf } = props;
-  const pages = Math.max(1, Math.ceil(search.total / 50));
+  const pages = Math.max(1, Math.ceil(search.total / PER_PAGE));
   const searchHref = (n: number) => `/admin/invitations?${new URLSearchParams({ "invitation_search[query]": search.query, "invitation_search[state]": search.state, page: String(n) }).toString()}`;
   return (
     <>

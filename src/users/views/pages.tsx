@@ -200,6 +200,9 @@ export function ProfilePage({ user, pseuds, isSelf, actions, notices }: { user: 
               <a safe href={`${base}/muted`}>{t("blocking.mute.heading")}</a>
             </li>
             <li>
+              <a safe href={`${base}/invitations`}>{t("invitations.user.heading")}</a>
+            </li>
+            <li>
               <a safe href={`${base}/edit`}>{t("users.account_settings")}</a>
             </li>
           </>
