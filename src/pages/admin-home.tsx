@@ -5,6 +5,7 @@ import { hasAnyRole, type Role } from "../platform/http/viewer.js";
 import { type MessageKey, t } from "../platform/i18n/index.js";
 import { adminWorksPath, countHiddenWorks } from "../moderation/index.js";
 import { openReportCount } from "../reports/index.js";
+import { inviteRequestCount } from "../invitations/index.js";
 import { AdminHomePage, type AdminLink, type AttentionItem } from "./views/admin-home.js";
 
 /*
@@ -25,10 +26,12 @@ interface AdminPage {
 const ADMIN_PAGES: AdminPage[] = [
   { href: "/admin/abuse_reports", label: "admin_home.page.reports", about: "admin_home.page.reports_about", roles: ["policy_and_abuse"] },
   { href: adminWorksPath(), label: "admin_home.page.works", about: "admin_home.page.works_about", roles: ["policy_and_abuse"] },
+  { href: "/admin/invitations", label: "admin_home.page.invitations", about: "admin_home.page.invitations_about", roles: ["support"] },
   { href: "/admin_posts/new", label: "admin_home.page.news", about: "admin_home.page.news_about", roles: ["communications"] },
   { href: "/admin/banner", label: "admin_home.page.banner", about: "admin_home.page.banner_about", roles: ["communications"] },
   { href: "/wrangling", label: "admin_home.page.wrangling", about: "admin_home.page.wrangling_about", roles: ["tag_wrangling"] },
   { href: "/admin/settings", label: "admin_home.page.settings", about: "admin_home.page.settings_about", roles: ["admin"] },
+  { href: "/admin/terms", label: "admin_home.page.terms", about: "admin_home.page.terms_about", roles: ["admin"] },
 ];
 
 interface AttentionSource {
@@ -39,6 +42,10 @@ interface AttentionSource {
 
 /** What may need an admin's attention: each capability's own count and the page to act on it. */
 const ATTENTION: AttentionSource[] = [
+  {
+    roles: ["support"],
+    load: async (db) => ({ label: t("admin_home.attention.invite_requests"), count: await inviteRequestCount(db), href: "/admin/invitations" }),
+  },
   {
     roles: ["policy_and_abuse"],
     load: async (db) => ({ label: t("admin_home.attention.open_reports"), count: await openReportCount(db), href: "/admin/abuse_reports?status=open" }),

@@ -1653,7 +1653,7 @@ export const en = {
   "admin_home.page.wrangling": "Tag wrangling",
   "admin_home.page.wrangling_about": "Fandoms and tags waiting for a wrangler.",
   "admin_home.page.settings": "Archive settings",
-  "admin_home.page.settings_about": "Sign-ups, invitation codes, two-factor log-in for admins, new tags, security.txt.",
+  "admin_home.page.settings_about": "Sign-ups, two-factor log-in for admins, new tags, security.txt.",
   "moderation.work_page_title": "Admin: {title}",
   "moderation.creators": "Creators",
   "moderation.status": "Status",
@@ -2007,6 +2007,11 @@ export const en = {
   "users.signup.accept_tos_required": "Please accept the Terms of Service to create an account.",
   "users.signup.accept_privacy_required": "Please accept the Privacy Policy to create an account.",
   "users.signup.age_required": "You must be at least {age} years old to create an account here.",
+  "admin_home.attention.invite_requests": "Addresses waiting for an invitation",
+  "admin_home.page.invitations": "Invitations",
+  "admin_home.page.invitations_about": "The waiting list and how fast it is sent, invitations for users, codes.",
+  "admin_home.page.terms": "Terms and privacy",
+  "admin_home.page.terms_about": "The terms of service, the privacy policy and the minimum age asked at sign-up.",
 } as const;
 
 export type MessageKey = keyof typeof en;
