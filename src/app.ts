@@ -20,7 +20,7 @@ import { subscriptionJobSteps, subscriptionsRoutes } from "./subscriptions/index
 import { seriesRoutes } from "./series/index.js";
 import { blockingRoutes } from "./blocking/index.js";
 import { accountJobSteps, adminSecondFactorGate, usersRoutes, loadViewer } from "./users/index.js";
-import { moderationJobSteps, moderationRoutes } from "./moderation/index.js";
+import { moderationJobSteps, moderationRoutes, sanctionRoutes } from "./moderation/index.js";
 import { worksJobSteps, worksRoutes } from "./works/index.js";
 import { giftsRoutes } from "./gifts/index.js";
 import { relatedJobSteps, relatedRoutes } from "./related/index.js";
@@ -52,6 +52,7 @@ export const ROUTES: RouteDef[] = [
   ...giftsRoutes,
   ...relatedRoutes,
   ...invitationsRoutes,
+  ...sanctionRoutes,
 ];
 
 /**

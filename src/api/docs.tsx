@@ -160,7 +160,7 @@ function EndpointDoc({ def, base }: { def: Endpoint; base: string }): JSX.Elemen
   );
 }
 
-const PROBLEM_CODES: ErrorCode[] = ["INVALID_REQUEST", "MALFORMED_JSON", "UNSUPPORTED_MEDIA_TYPE", "TOKEN_REQUIRED", "TOKEN_INVALID", "RESTRICTED_WORK", "TOKEN_SCOPE", "FORBIDDEN", "KUDOS_REFUSED", "COMMENT_REFUSED", "NOT_FOUND", "WORK_NOT_FOUND", "METHOD_NOT_ALLOWED", "CONFLICT", "BODY_TOO_LARGE", "UNPROCESSABLE", "RATE_LIMITED", "RATE_LIMIT_UNAVAILABLE", "INTERNAL"];
+const PROBLEM_CODES: ErrorCode[] = ["INVALID_REQUEST", "MALFORMED_JSON", "UNSUPPORTED_MEDIA_TYPE", "TOKEN_REQUIRED", "TOKEN_INVALID", "RESTRICTED_WORK", "TOKEN_SCOPE", "FORBIDDEN", "KUDOS_REFUSED", "COMMENT_REFUSED", "NOT_FOUND", "WORK_NOT_FOUND", "METHOD_NOT_ALLOWED", "CONFLICT", "BODY_TOO_LARGE", "UNPROCESSABLE", "RATE_LIMITED", "RATE_LIMIT_UNAVAILABLE", "INTERNAL", "ACCOUNT_SUSPENDED", "ACCOUNT_BANNED"];
 
 function ApiDocsPage({ endpoints, base, tokensHref }: { endpoints: Endpoint[]; base: string; tokensHref: string | null }): JSX.Element {
   const groups = [...new Set(endpoints.map((e) => e.tag))];
@@ -203,7 +203,7 @@ function ApiDocsPage({ endpoints, base, tokensHref }: { endpoints: Endpoint[]; b
               <dt id={`problem-${code.toLowerCase()}`}>
                 <code>{code}</code> <span safe>{`(${ERRORS[code].status})`}</span>
               </dt>
-              <dd safe>{t(ERRORS[code].message, { detail: "…", limit: "…", seconds: "N", method: "…", allowed: "…", has: t("api.scope.read"), needs: t("api.scope.write") })}</dd>
+              <dd safe>{t(ERRORS[code].message, { detail: "…", limit: "…", seconds: "N", method: "…", allowed: "…", has: t("api.scope.read"), needs: t("api.scope.write"), until: "…", reason: "…" })}</dd>
             </>
           ))}
         </dl>

@@ -31,6 +31,11 @@ export interface Endpoint {
   example?: { path: string; body?: unknown };
   /** A stricter rate limit for some callers (new accounts' comments). */
   limit?: ApiLimit;
+  /**
+   * A contribution (posting, commenting, kudos, bookmarking, editing): refused to a suspended or
+   * banned account, as the pages' routes marked the same way are.
+   */
+  contributes?: boolean;
   handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
 

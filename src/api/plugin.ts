@@ -4,6 +4,7 @@ import { FormatRegistry } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
 import { namedLimiter, RateLimitUnavailable, readsOnly, UNAVAILABLE_RETRY_SECONDS } from "../platform/http/rate-limits.js";
+import { sanctionErrorCode, sanctionErrorParams } from "../platform/http/sanction-page.js";
 import { GUEST } from "../platform/http/viewer.js";
 import { guestAddressKey } from "../responses/index.js";
 import { noteTokenUse } from "./commands.js";
@@ -224,6 +225,9 @@ export async function apiPlugin(app: FastifyInstance, options: ApiPluginOptions)
         if (def.access === "public") return;
         if (!req.apiToken) return sendProblem(reply, "TOKEN_REQUIRED");
         if (def.access === "write" && !scopeAllows(req.apiToken.scope, "write")) return sendProblem(reply, "TOKEN_SCOPE", { has: req.apiToken.scope, needs: "write" });
+        // Suspended and banned accounts read but do not contribute (the pages' rule, in server.tsx).
+        const sanction = def.contributes ? req.viewer.user?.sanction : null;
+        if (sanction) return sendProblem(reply, sanctionErrorCode(sanction), sanctionErrorParams(sanction));
       },
       // Fastify would also parse text and form bodies; the API takes JSON only, and says so.
       preValidation: async (req, reply) => {

@@ -2,6 +2,7 @@ import type { DbOrTrx } from "../platform/db/index.js";
 import type { ApiTokenRow } from "../platform/db/tables.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import { rolesOf } from "../model/users.js";
+import { accountStanding } from "../model/sanctions.js";
 import type { TokenScope } from "./policy.js";
 import { hashToken, looksLikeToken } from "./tokens.js";
 
@@ -25,9 +26,9 @@ export async function viewerForToken(db: DbOrTrx, token: string): Promise<TokenV
     .where("api_tokens.token_hash", "=", hashToken(token))
     .executeTakeFirst();
   if (!row) return null;
-  const roles = await rolesOf(db, row.userId);
+  const [roles, standing] = await Promise.all([rolesOf(db, row.userId), accountStanding(db, row.userId)]);
   return {
-    viewer: { user: { id: row.userId, login: row.login, roles }, sessionId: null },
+    viewer: { user: { id: row.userId, login: row.login, roles, sanction: standing.sanction, warnings: standing.warnings }, sessionId: null },
     token: { id: row.id, scope: row.scope as TokenScope, lastUsedAt: row.lastUsedAt },
   };
 }

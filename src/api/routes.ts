@@ -46,7 +46,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     handler: h.searchWorksJson,
   }),
   endpoint({
-    method: "POST", url: "/works", operationId: "postWork", tag: "Works", access: "write",
+    method: "POST", url: "/works", operationId: "postWork", tag: "Works", access: "write", contributes: true,
     summary: "api.op.postWork.summary",
     description: "api.op.postWork.description",
     schema: { body: s.NewWorkBody, responses: { 201: s.Work, 422: s.Problem } },
@@ -62,7 +62,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     handler: h.getWork,
   }),
   endpoint({
-    method: "PATCH", url: "/works/:id", operationId: "editWork", tag: "Works", access: "write",
+    method: "PATCH", url: "/works/:id", operationId: "editWork", tag: "Works", access: "write", contributes: true,
     summary: "api.op.editWork.summary",
     description: "api.op.editWork.description",
     schema: { params: s.WorkIdParams, body: s.WorkPatchBody, responses: { 200: s.Work, 404: s.Problem, 422: s.Problem } },
@@ -77,7 +77,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     handler: h.getChapters,
   }),
   endpoint({
-    method: "POST", url: "/works/:id/chapters", operationId: "postChapter", tag: "Works", access: "write",
+    method: "POST", url: "/works/:id/chapters", operationId: "postChapter", tag: "Works", access: "write", contributes: true,
     summary: "api.op.postChapter.summary",
     schema: { params: s.WorkIdParams, body: s.NewChapterBody, responses: { 201: s.Chapter, 404: s.Problem, 422: s.Problem } },
     example: { path: "/works/1/chapters", body: { title: "Morning", content: "The sea was glass, and the keeper slept." } },
@@ -91,7 +91,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     handler: h.getChapter,
   }),
   endpoint({
-    method: "PATCH", url: "/works/:id/chapters/:chapterId", operationId: "editChapter", tag: "Works", access: "write",
+    method: "PATCH", url: "/works/:id/chapters/:chapterId", operationId: "editChapter", tag: "Works", access: "write", contributes: true,
     summary: "api.op.editChapter.summary",
     description: "api.op.editChapter.description",
     schema: { params: s.ChapterParams, body: s.ChapterPatchBody, responses: { 200: s.Chapter, 404: s.Problem, 422: s.Problem } },
@@ -99,7 +99,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     handler: h.patchChapter,
   }),
   endpoint({
-    method: "POST", url: "/works/:id/kudos", operationId: "leaveKudos", tag: "Kudos and bookmarks", access: "write",
+    method: "POST", url: "/works/:id/kudos", operationId: "leaveKudos", tag: "Kudos and bookmarks", access: "write", contributes: true,
     summary: "api.op.leaveKudos.summary",
     description: "api.op.leaveKudos.description",
     schema: { params: s.WorkIdParams, responses: { 201: s.KudosResult, 200: s.KudosResult, 404: s.Problem } },
@@ -115,7 +115,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     handler: c.listComments,
   }),
   endpoint({
-    method: "POST", url: "/works/:id/comments", operationId: "postComment", tag: "Comments", access: "write",
+    method: "POST", url: "/works/:id/comments", operationId: "postComment", tag: "Comments", access: "write", contributes: true,
     summary: "api.op.postComment.summary",
     description: "api.op.postComment.description",
     schema: { params: s.WorkIdParams, body: s.NewCommentBody, responses: { 201: s.Comment, 200: s.Comment, 404: s.Problem, 422: s.Problem } },
@@ -131,7 +131,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     handler: h.listWorkBookmarks,
   }),
   endpoint({
-    method: "POST", url: "/works/:id/bookmarks", operationId: "postBookmark", tag: "Kudos and bookmarks", access: "write",
+    method: "POST", url: "/works/:id/bookmarks", operationId: "postBookmark", tag: "Kudos and bookmarks", access: "write", contributes: true,
     summary: "api.op.postBookmark.summary",
     description: "api.op.postBookmark.description",
     schema: { params: s.WorkIdParams, body: s.BookmarkBody, responses: { 201: s.Bookmark, 404: s.Problem, 409: s.Problem, 422: s.Problem } },
@@ -146,7 +146,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     handler: h.getBookmark,
   }),
   endpoint({
-    method: "PATCH", url: "/bookmarks/:id", operationId: "editBookmark", tag: "Kudos and bookmarks", access: "write",
+    method: "PATCH", url: "/bookmarks/:id", operationId: "editBookmark", tag: "Kudos and bookmarks", access: "write", contributes: true,
     summary: "api.op.editBookmark.summary",
     schema: { params: s.BookmarkIdParams, body: s.BookmarkPatchBody, responses: { 200: s.Bookmark, 404: s.Problem, 422: s.Problem } },
     example: { path: "/bookmarks/1", body: { private: true } },
@@ -175,7 +175,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     handler: h.listSeriesBookmarks,
   }),
   endpoint({
-    method: "POST", url: "/series/:id/bookmarks", operationId: "postSeriesBookmark", tag: "Kudos and bookmarks", access: "write",
+    method: "POST", url: "/series/:id/bookmarks", operationId: "postSeriesBookmark", tag: "Kudos and bookmarks", access: "write", contributes: true,
     summary: "api.op.postSeriesBookmark.summary",
     description: "api.op.postSeriesBookmark.description",
     schema: { params: s.SeriesIdParams, body: s.BookmarkBody, responses: { 201: s.Bookmark, 404: s.Problem, 409: s.Problem, 422: s.Problem } },

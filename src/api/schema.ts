@@ -131,6 +131,7 @@ export const WorkSummary = Type.Object({
   complete: Type.Boolean(),
   restricted: Type.Boolean(described("api.schema.restricted")),
   draft: Type.Boolean(),
+  held_for_review: Type.Boolean(described("api.schema.held_for_review")),
   ...listingColumns(),
 });
 

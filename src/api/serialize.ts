@@ -32,6 +32,8 @@ export function workSummaryJson(base: string, work: WorkRow, creators: Creator[]
     complete: work.complete === 1,
     restricted: work.restricted === 1,
     draft: work.posted === 0,
+    // Posted but held by the spam rule until an admin reviews it (only its creators see it).
+    held_for_review: work.posted === 0 && work.spam_hold === 1,
     // The listing columns (src/listing/columns.ts), as stored.
     ...(Object.fromEntries(WORK_COLUMNS.flatMap((c) => (c.kind === "text" ? [] : [[c.column, work[c.column]]]))) as Pick<WorkRow, NumberColumn>),
   };

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { shiftWorkCounter } from "../platform/changes.js";
 import { type Db, type DbOrTrx, nowIso } from "../platform/db/index.js";
+import { checkForSpam } from "../model/spam.js";
 import { isCounted } from "./policy.js";
 import type { CommentInput } from "./schema.js";
 
@@ -41,8 +42,10 @@ async function addToInboxes(trx: DbOrTrx, commentId: number, userIds: (number | 
 /**
  * Posts a comment or a reply. A second submit of the same form (its token), or the same text
  * from the same writer in the same place, creates nothing and answers the first comment's id.
+ * A comment the spam rule holds (src/model/spam.ts) is kept unreviewed and seen by its writer
+ * alone, in nobody's inbox and no count, until an admin approves it (`spamHeld`).
  */
-export async function postComment(db: Db, c: NewComment): Promise<{ created: boolean; id: number }> {
+export async function postComment(db: Db, c: NewComment): Promise<{ created: boolean; id: number; spamHeld: boolean }> {
   return db.transaction().execute(async (trx) => {
     const userId = "userId" in c.author ? c.author.userId : null;
     const guest = "guest" in c.author ? c.author : null;
@@ -64,7 +67,9 @@ export async function postComment(db: Db, c: NewComment): Promise<{ created: boo
       })
       .orderBy("id")
       .executeTakeFirst();
-    if (existing) return { created: false, id: existing.id };
+    if (existing) return { created: false, id: existing.id, spamHeld: false };
+    const spamHeld = (await checkForSpam(trx, userId !== null ? [userId] : [], [c.input.content])).held;
+    const held = c.held || spamHeld;
     const now = nowIso();
     const row = await trx
       .insertInto("comments")
@@ -77,7 +82,8 @@ export async function postComment(db: Db, c: NewComment): Promise<{ created: boo
         guest_email: guest?.guest.email ?? null,
         guest_ip: guest?.ip ?? null,
         content: c.input.content,
-        unreviewed: c.held ? 1 : 0,
+        unreviewed: held ? 1 : 0,
+        spam_hold: spamHeld ? 1 : 0,
         form_token: c.input.token,
         created_at: now,
         updated_at: now,
@@ -88,12 +94,13 @@ export async function postComment(db: Db, c: NewComment): Promise<{ created: boo
       .executeTakeFirst();
     if (!row) {
       const first = await trx.selectFrom("comments").select("id").where("form_token", "=", c.input.token).executeTakeFirstOrThrow();
-      return { created: false, id: first.id };
+      return { created: false, id: first.id, spamHeld: false };
     }
+    if (spamHeld) return { created: true, id: row.id, spamHeld };
     if (!c.held) await shiftCount(trx, c.workId, 1);
     // Creators hear of every comment (held ones are theirs to approve); the replied-to writer once it is approved.
     await addToInboxes(trx, row.id, [...c.creatorUserIds, c.held ? null : (c.parent?.user_id ?? null)], userId);
-    return { created: true, id: row.id };
+    return { created: true, id: row.id, spamHeld };
   });
 }
 
@@ -105,13 +112,16 @@ export async function editComment(db: Db, userId: number, commentId: number, con
   return db.transaction().execute(async (trx) => {
     const old = await trx.selectFrom("comments").select(["work_id", "unreviewed", "deleted"]).where("id", "=", commentId).where("user_id", "=", userId).where("deleted", "=", 0).where("frozen", "=", 0).executeTakeFirst();
     if (!old) return false;
+    // An edit meets the spam rule as a new comment does: else a harmless comment could become an advertisement.
+    const spamHeld = (await checkForSpam(trx, [userId], [content])).held;
+    const hold = options.hold || spamHeld;
     const now = nowIso();
     await trx
       .updateTable("comments")
-      .set({ content, edited_at: now, updated_at: now, ...(options.hold ? { unreviewed: 1 } : {}) })
+      .set({ content, edited_at: now, updated_at: now, ...(hold ? { unreviewed: 1 } : {}), ...(spamHeld ? { spam_hold: 1 } : {}) })
       .where("id", "=", commentId)
       .execute();
-    if (options.hold && !old.unreviewed) await shiftCount(trx, old.work_id, -1);
+    if (hold && !old.unreviewed) await shiftCount(trx, old.work_id, -1);
     return true;
   });
 }
@@ -121,25 +131,53 @@ export async function editComment(db: Db, userId: number, commentId: number, con
  * (its text gone, its place in the thread kept). False when it was already gone.
  */
 export async function deleteComment(db: Db, commentId: number): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const old = await trx.selectFrom("comments").select(["work_id", "unreviewed", "deleted"]).where("id", "=", commentId).executeTakeFirst();
-    if (!old || old.deleted) return false;
-    const reply = await trx.selectFrom("comments").select("id").where("parent_id", "=", commentId).limit(1).executeTakeFirst();
-    if (reply) {
-      await trx.updateTable("comments").set({ deleted: 1, content: "", updated_at: nowIso() }).where("id", "=", commentId).execute();
-      await trx.deleteFrom("comment_inbox").where("comment_id", "=", commentId).execute();
-    } else {
-      await trx.deleteFrom("comments").where("id", "=", commentId).execute();
-    }
-    await shiftCount(trx, old.work_id, isCounted(old) ? -1 : 0);
-    return true;
-  });
+  return db.transaction().execute((trx) => deleteCommentIn(trx, commentId));
+}
+
+/** deleteComment in the caller's transaction (an admin's judgement that a comment is spam). */
+export async function deleteCommentIn(trx: DbOrTrx, commentId: number): Promise<boolean> {
+  const old = await trx.selectFrom("comments").select(["work_id", "unreviewed", "deleted"]).where("id", "=", commentId).executeTakeFirst();
+  if (!old || old.deleted) return false;
+  const reply = await trx.selectFrom("comments").select("id").where("parent_id", "=", commentId).limit(1).executeTakeFirst();
+  if (reply) {
+    await trx.updateTable("comments").set({ deleted: 1, content: "", updated_at: nowIso() }).where("id", "=", commentId).execute();
+    await trx.deleteFrom("comment_inbox").where("comment_id", "=", commentId).execute();
+  } else {
+    await trx.deleteFrom("comments").where("id", "=", commentId).execute();
+  }
+  await shiftCount(trx, old.work_id, isCounted(old) ? -1 : 0);
+  return true;
+}
+
+/**
+ * An admin's approval of a comment the spam rule held, in the admin's transaction: it is published
+ * as it would have been when posted: counted and in the creators' and replied-to writer's inboxes;
+ * on a work whose creator approves comments, it goes on to wait for them (in their inbox) instead.
+ * False when it is not held (approved or deleted already).
+ */
+export async function releaseSpamHeldComment(trx: DbOrTrx, commentId: number): Promise<boolean> {
+  const comment = await trx
+    .selectFrom("comments as c")
+    .innerJoin("works as w", "w.id", "c.work_id")
+    .leftJoin("comments as p", "p.id", "c.parent_id")
+    .select(["c.work_id", "c.user_id", "c.spam_hold", "c.deleted", "w.moderated_comments", "p.user_id as parent_user_id"])
+    .where("c.id", "=", commentId)
+    .executeTakeFirst();
+  if (!comment || comment.spam_hold !== 1 || comment.deleted) return false;
+  const creators = await trx.selectFrom("work_creators").innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id").select("pseuds.user_id").where("work_creators.work_id", "=", comment.work_id).execute();
+  const creatorIds = creators.map((c) => c.user_id);
+  const byCreator = comment.user_id !== null && creatorIds.includes(comment.user_id);
+  const waitsForCreator = comment.moderated_comments === 1 && !byCreator;
+  await trx.updateTable("comments").set({ spam_hold: 0, unreviewed: waitsForCreator ? 1 : 0, updated_at: nowIso() }).where("id", "=", commentId).execute();
+  if (!waitsForCreator) await shiftCount(trx, comment.work_id, 1);
+  await addToInboxes(trx, commentId, [...creatorIds, waitsForCreator ? null : comment.parent_user_id], comment.user_id);
+  return true;
 }
 
 /** Approves a held comment: counted from now on, and in the replied-to writer's inbox. False when it was not held. */
 export async function approveComment(db: Db, commentId: number): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const result = await trx.updateTable("comments").set({ unreviewed: 0, updated_at: nowIso() }).where("id", "=", commentId).where("unreviewed", "=", 1).where("deleted", "=", 0).executeTakeFirst();
+    const result = await trx.updateTable("comments").set({ unreviewed: 0, updated_at: nowIso() }).where("id", "=", commentId).where("unreviewed", "=", 1).where("spam_hold", "=", 0).where("deleted", "=", 0).executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return false;
     const comment = await trx
       .selectFrom("comments as c")

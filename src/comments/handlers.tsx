@@ -194,7 +194,9 @@ export async function createComment(req: FastifyRequest, reply: FastifyReply) {
     input: parsed.value,
     held,
   });
-  setFlash(req, reply, [!result.created ? t("comments.already") : held ? t("comments.posted_held") : t("comments.posted")]);
+  setFlash(req, reply, [!result.created ? t("comments.already") : result.spamHeld ? t("spam.comment_held_flash") : held ? t("comments.posted_held") : t("comments.posted")]);
+  // A guest cannot be shown a comment held as spam again (it is its writer's alone): the work's comments page says it was held.
+  if (result.spamHeld && !req.viewer.user) return reply.redirect(workCommentsPath(work.id), 303);
   return reply.redirect(`${commentPath(result.id)}#comment_${result.id}`, 303);
 }
 
@@ -289,7 +291,8 @@ export async function updateComment(req: FastifyRequest, reply: FastifyReply) {
   }
   const hold = editNeedsReview(req.viewer, work, comment.content, parsed.value.content);
   if (!(await editComment(req.db, req.viewer.user.id, comment.id, parsed.value.content, { hold }))) return reply.error("NOT_FOUND");
-  setFlash(req, reply, [t(hold ? "comments.updated_held" : "comments.updated")]);
+  const spamHeld = !comment.spam_hold && (await findComment(req.db, comment.id))?.spam_hold === 1;
+  setFlash(req, reply, [spamHeld ? t("spam.comment_held_flash") : t(hold ? "comments.updated_held" : "comments.updated")]);
   return reply.redirect(`${commentPath(comment.id)}#comment_${comment.id}`, 303);
 }
 

@@ -2,7 +2,7 @@
  * The public module of src/comments: what other folders may use. Everything else in the folder is
  * its own business (.dependency-cruiser.cjs keeps it so).
  */
-export { postComment } from "./commands.js";
+export { deleteCommentIn, postComment, releaseSpamHeldComment } from "./commands.js";
 export { commentsFor, filterFor } from "./handlers.js";
 export { canReply, canSeeComment, commentRefusal, isHeldForReview } from "./policy.js";
 export { THREADS_PER_PAGE, accountCreatedAt, countThreads, findComment, loadThreads, postedChapterOf } from "./queries.js";

@@ -16,6 +16,8 @@ export interface CommentAccess {
   unreviewed: number;
   deleted: number;
   frozen: number;
+  /** 1 while held for an admin's review as possible spam: seen by its writer alone. */
+  spam_hold?: number;
 }
 
 /**
@@ -48,6 +50,7 @@ export function isCommentAuthor(viewer: Viewer, comment: Pick<CommentAccess, "us
 
 /** A held comment is seen only by its author and the work's moderators; the rest by anyone who may read the work. */
 export function canSeeComment(viewer: Viewer, work: WorkAccess, comment: CommentAccess): boolean {
+  if (comment.spam_hold) return isCommentAuthor(viewer, comment);
   return !comment.unreviewed || isCommentAuthor(viewer, comment) || canModerateComments(viewer, work);
 }
 
@@ -72,7 +75,7 @@ export function canFreezeComment(viewer: Viewer, work: WorkAccess, comment: Comm
 }
 
 export function canApproveComment(viewer: Viewer, work: WorkAccess, comment: CommentAccess): boolean {
-  return canModerateComments(viewer, work) && comment.unreviewed === 1 && !comment.deleted;
+  return canModerateComments(viewer, work) && comment.unreviewed === 1 && !comment.spam_hold && !comment.deleted;
 }
 
 /** A comment is held when the work is moderated, unless a creator wrote it. */

@@ -31,7 +31,7 @@ export interface CommentFilter {
 }
 
 const SHOWN_COLUMNS = sql.raw(
-  "c.id, c.work_id, c.chapter_id, c.parent_id, c.user_id, c.guest_name, c.content, c.unreviewed, c.deleted, c.frozen, c.edited_at, c.created_at, c.updated_at",
+  "c.id, c.work_id, c.chapter_id, c.parent_id, c.user_id, c.guest_name, c.content, c.unreviewed, c.deleted, c.frozen, c.spam_hold, c.edited_at, c.created_at, c.updated_at",
 );
 
 /** `c`'s id as fixed-width text, so a path of ids sorts as the thread reads (both dialects). */
@@ -40,7 +40,14 @@ function paddedId(db: DbOrTrx): RawBuilder<string> {
 }
 
 function visible(filter: CommentFilter): RawBuilder<unknown> {
-  const held = filter.moderator ? sql`1 = 1` : filter.viewerId !== null ? sql`(c.unreviewed = 0 or c.user_id = ${filter.viewerId})` : sql`c.unreviewed = 0`;
+  // Held for the creator: seen by its writer and the work's moderators. Held as spam: by its writer alone.
+  const held = filter.moderator
+    ? filter.viewerId !== null
+      ? sql`(c.spam_hold = 0 or c.user_id = ${filter.viewerId})`
+      : sql`c.spam_hold = 0`
+    : filter.viewerId !== null
+      ? sql`(c.unreviewed = 0 or c.user_id = ${filter.viewerId})`
+      : sql`c.unreviewed = 0`;
   const excluded = filter.excludeUserIds?.length ? sql` and (c.user_id is null or c.user_id not in (${sql.join([...filter.excludeUserIds])}))` : sql``;
   return sql`${held}${excluded}`;
 }
@@ -122,7 +129,7 @@ export async function findComment(db: DbOrTrx, id: number): Promise<ShownComment
     .selectFrom("comments as c")
     .leftJoin("users as u", "u.id", "c.user_id")
     .leftJoin("chapters as ch", "ch.id", "c.chapter_id")
-    .select(["c.id", "c.work_id", "c.chapter_id", "c.parent_id", "c.user_id", "c.guest_name", "c.content", "c.unreviewed", "c.deleted", "c.frozen", "c.edited_at", "c.created_at", "c.updated_at"])
+    .select(["c.id", "c.work_id", "c.chapter_id", "c.parent_id", "c.user_id", "c.guest_name", "c.content", "c.unreviewed", "c.deleted", "c.frozen", "c.spam_hold", "c.edited_at", "c.created_at", "c.updated_at"])
     .select(["u.login", "ch.position as chapter_position"])
     .where("c.id", "=", id)
     .executeTakeFirst();
@@ -159,6 +166,8 @@ export async function inboxOf(db: DbOrTrx, viewer: Viewer & { user: { id: number
     .innerJoin("comments as c", "c.id", "i.comment_id")
     .innerJoin("works", "works.id", "c.work_id")
     .where("i.user_id", "=", userId)
+    // A comment held as spam is in no inbox until an admin approves it (an edit can hold one already there).
+    .where("c.spam_hold", "=", 0)
     .where((eb) =>
       eb.or([
         listableBy(viewer)(eb as never),
@@ -171,7 +180,7 @@ export async function inboxOf(db: DbOrTrx, viewer: Viewer & { user: { id: number
       .leftJoin("users as u", "u.id", "c.user_id")
       .leftJoin("chapters as ch", "ch.id", "c.chapter_id")
       .leftJoin("comments as p", "p.id", "c.parent_id")
-      .select(["c.id", "c.work_id", "c.chapter_id", "c.parent_id", "c.user_id", "c.guest_name", "c.content", "c.unreviewed", "c.deleted", "c.frozen", "c.edited_at", "c.created_at", "c.updated_at"])
+      .select(["c.id", "c.work_id", "c.chapter_id", "c.parent_id", "c.user_id", "c.guest_name", "c.content", "c.unreviewed", "c.deleted", "c.frozen", "c.spam_hold", "c.edited_at", "c.created_at", "c.updated_at"])
       .select(["u.login", "ch.position as chapter_position", "i.read", "works.title as work_title", "p.user_id as parent_user_id"])
       .orderBy("c.id", "desc")
       .limit(INBOX_PER_PAGE)

@@ -35,11 +35,11 @@ export const NEW_COMMENTERS_LIMIT: RateLimit & {
 /** Comments on works and chapters: threads, replies, edits, deletion, moderation, the inbox. */
 export const commentsRoutes = [
   get("/works/:id/comments", h.showWorkComments),
-  post("/works/:id/comments", h.createComment, { rateLimit: NEW_COMMENTERS_LIMIT }),
+  post("/works/:id/comments", h.createComment, { rateLimit: NEW_COMMENTERS_LIMIT, contributes: true }),
   get("/comments/:id", h.showComment),
-  get("/comments/:id/reply", h.showReplyForm),
-  get("/comments/:id/edit", h.showEditComment, { guard: "user" }),
-  post("/comments/:id", h.updateComment, { guard: "user", rateLimit: NEW_COMMENTERS_LIMIT }),
+  get("/comments/:id/reply", h.showReplyForm, { contributes: true }),
+  get("/comments/:id/edit", h.showEditComment, { guard: "user", contributes: true }),
+  post("/comments/:id", h.updateComment, { guard: "user", rateLimit: NEW_COMMENTERS_LIMIT, contributes: true }),
   get("/comments/:id/confirm_delete", h.showDeleteComment, { guard: "user" }),
   post("/comments/:id/delete", h.removeComment, { guard: "user" }),
   post("/comments/:id/approve", h.approveHeldComment, { guard: "user" }),

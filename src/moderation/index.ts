@@ -11,3 +11,7 @@ export { countHiddenWorks } from "./queries.js";
 export { moderationRoutes } from "./routes.js";
 export { AuditLog, actionLabel } from "./views/audit-log.js";
 export { ModerationNotice } from "./views/notice.js";
+// Suspensions, bans, warnings and spam (issue 15, points 3 and 4).
+export { sanctionRoutes } from "./sanction-routes.js";
+export { applySanction, liftSanction, sanctionUser, warnUser, type SanctionOutcome, type SanctionRequest } from "./sanctions.js";
+export { heldItemCount } from "./spam.js";

@@ -20,6 +20,9 @@ export const ERRORS = {
   CONFLICT: { status: 409, message: "error.CONFLICT" },
   KUDOS_REFUSED: { status: 403, message: "error.KUDOS_REFUSED" },
   COMMENT_REFUSED: { status: 403, message: "error.COMMENT_REFUSED" },
+  // A suspended or banned account asked to contribute (src/moderation sets sanctions).
+  ACCOUNT_SUSPENDED: { status: 403, message: "error.ACCOUNT_SUSPENDED" },
+  ACCOUNT_BANNED: { status: 403, message: "error.ACCOUNT_BANNED" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "error.UNSUPPORTED_MEDIA_TYPE" },
   TOKEN_REQUIRED: { status: 401, message: "error.TOKEN_REQUIRED" },
   TOKEN_INVALID: { status: 401, message: "error.TOKEN_INVALID" },

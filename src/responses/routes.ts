@@ -20,14 +20,14 @@ const GUEST_KUDOS_LIMIT: RateLimit & { allowList: (req: FastifyRequest) => boole
 
 /** Responses: kudos, bookmarks (of works and series), history and Marked for Later, creators' stats (comments, subscriptions and the rest come later). */
 export const responsesRoutes = [
-  post("/works/:id/kudos", h.postKudos, { rateLimit: GUEST_KUDOS_LIMIT }),
+  post("/works/:id/kudos", h.postKudos, { rateLimit: GUEST_KUDOS_LIMIT, contributes: true }),
 
   get("/bookmarks/search", search.showBookmarkSearchPage),
   get("/works/:id/bookmarks", h.showWorkBookmarks),
-  get("/works/:id/bookmarks/new", h.showNewBookmarkPage, { guard: "user" }),
-  post("/works/:id/bookmarks", h.postBookmark, { guard: "user" }),
-  get("/bookmarks/:id/edit", h.showEditBookmarkPage, { guard: "user" }),
-  post("/bookmarks/:id", h.saveBookmark, { guard: "user" }),
+  get("/works/:id/bookmarks/new", h.showNewBookmarkPage, { guard: "user", contributes: true }),
+  post("/works/:id/bookmarks", h.postBookmark, { guard: "user", contributes: true }),
+  get("/bookmarks/:id/edit", h.showEditBookmarkPage, { guard: "user", contributes: true }),
+  post("/bookmarks/:id", h.saveBookmark, { guard: "user", contributes: true }),
   get("/bookmarks/:id/confirm_delete", h.showDeleteBookmarkPage, { guard: "user" }),
   post("/bookmarks/:id/delete", h.removeBookmark, { guard: "user" }),
   get("/users/:login/bookmarks", h.showUserBookmarks),
@@ -43,6 +43,6 @@ export const responsesRoutes = [
   get("/users/:login/stats", stats.showStats, { guard: "user" }),
 
   get("/series/:id/bookmarks", h.showSeriesBookmarks),
-  get("/series/:id/bookmarks/new", h.showNewSeriesBookmarkPage, { guard: "user" }),
-  post("/series/:id/bookmarks", h.postSeriesBookmark, { guard: "user" }),
+  get("/series/:id/bookmarks/new", h.showNewSeriesBookmarkPage, { guard: "user", contributes: true }),
+  post("/series/:id/bookmarks", h.postSeriesBookmark, { guard: "user", contributes: true }),
 ];

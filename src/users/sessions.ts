@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Db, DbOrTrx } from "../platform/db/index.js";
 import { nowIso } from "../platform/db/index.js";
 import { GUEST, type Viewer } from "../platform/http/viewer.js";
+import { accountStanding } from "../model/sanctions.js";
 
 // The cookie holds a random token; the table holds only its hash.
 function hashToken(token: string): string {
@@ -53,6 +54,6 @@ export async function loadViewer(db: Db, token: string | undefined): Promise<Vie
     await endSession(db, id);
     return GUEST;
   }
-  const roles = await db.selectFrom("user_roles").select("role").where("user_id", "=", row.userId).execute();
-  return { user: { id: row.userId, login: row.login, roles: roles.map((r) => r.role) }, sessionId: id };
+  const [roles, standing] = await Promise.all([db.selectFrom("user_roles").select("role").where("user_id", "=", row.userId).execute(), accountStanding(db, row.userId)]);
+  return { user: { id: row.userId, login: row.login, roles: roles.map((r) => r.role), sanction: standing.sanction, warnings: standing.warnings }, sessionId: id };
 }

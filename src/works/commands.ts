@@ -16,6 +16,7 @@ import type { ChapterInput, WorkInput, WorkTagInput } from "./schema.js";
 import { chaptersShown, creatorsOfWorks } from "../model/works.js";
 import { creatorsAfterEdit } from "./cocreators.js";
 import { announceAssociations, dropAssociations, saveAssociations } from "./associations.js";
+import { checkForSpam } from "../model/spam.js";
 
 /** Replaces a work's creators with these pseuds, in this order. */
 async function setCreators(trx: DbOrTrx, workId: number, pseudIds: number[]): Promise<void> {
@@ -121,12 +122,29 @@ export interface SeriesJoin {
   creatorPseudIds: number[];
 }
 
-/** Creates a work with its chapters (one from the form, several from an import) in one transaction. */
-export async function createWork(db: Db, input: WorkInput, chapters: ChapterInput[], options: PostOptions): Promise<{ workId: number; chapterIds: number[] }> {
+/** Every text a work publishes (its fields and its chapters'), for the spam rule (src/model/spam.ts). */
+function textsOf(work: Pick<WorkInput, "title" | "summary" | "notes" | "endnotes">, chapters: Pick<ChapterInput, "title" | "summary" | "notes" | "endnotes" | "content">[]): string[] {
+  return [work.title, work.summary, work.notes, work.endnotes, ...chapters.flatMap((c) => [c.title, c.summary, c.notes, c.endnotes, c.content])];
+}
+
+/** The accounts behind some pseuds: the spam rule looks at the youngest. */
+async function usersOfPseuds(trx: DbOrTrx, pseudIds: number[]): Promise<number[]> {
+  if (pseudIds.length === 0) return [];
+  const rows = await trx.selectFrom("pseuds").select("user_id").where("id", "in", pseudIds).execute();
+  return [...new Set(rows.map((r) => r.user_id))];
+}
+
+/**
+ * Creates a work with its chapters (one from the form, several from an import) in one transaction.
+ * A work being posted that the spam rule holds (src/model/spam.ts) is saved unposted and marked
+ * held for review (`held`): an admin's approval posts it (releaseHeldWork).
+ */
+export async function createWork(db: Db, input: WorkInput, chapters: ChapterInput[], options: PostOptions): Promise<{ workId: number; chapterIds: number[]; held: boolean }> {
   return db.transaction().execute(async (trx) => {
     const now = nowIso();
     const publishedOn = input.publishedOn ?? todayIso();
-    const posted = options.draft ? 0 : 1;
+    const held = !options.draft && (await checkForSpam(trx, await usersOfPseuds(trx, input.pseudIds), textsOf(input, chapters))).held;
+    const posted = options.draft || held ? 0 : 1;
     const work = await trx
       .insertInto("works")
       .values({
@@ -138,6 +156,7 @@ export async function createWork(db: Db, input: WorkInput, chapters: ChapterInpu
         // A backdated or imported work sorts by its given dates, as on AO3.
         revised_at: options.revisedOn ? `${options.revisedOn}T00:00:00.000Z` : input.publishedOn ? `${input.publishedOn}T00:00:00.000Z` : now,
         import_headers: options.importHeaders ? JSON.stringify(options.importHeaders) : null,
+        spam_hold: held ? 1 : 0,
         created_at: now,
         updated_at: now,
       })
@@ -160,7 +179,7 @@ export async function createWork(db: Db, input: WorkInput, chapters: ChapterInpu
     await indexWork(trx, work.id, input);
     await refreshWorkStats(trx, work.id);
     if (posted) await queueSubscriptionMail(trx, { event: "work", workId: work.id });
-    return { workId: work.id, chapterIds };
+    return { workId: work.id, chapterIds, held };
   });
 }
 
@@ -253,22 +272,43 @@ export async function deleteChapter(db: Db, workId: number, chapterId: number): 
   });
 }
 
-/** Posts a draft: it and its chapters become visible, dated today unless backdated. */
-export async function postDraft(db: Db, workId: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const work = await trx.selectFrom("works").select(["backdated", "published_on"]).where("id", "=", workId).executeTakeFirstOrThrow();
-    const now = nowIso();
-    const publishedOn = work.backdated ? work.published_on : todayIso();
-    await trx
-      .updateTable("works")
-      .set({ posted: 1, published_on: publishedOn, revised_at: work.backdated ? `${publishedOn}T00:00:00.000Z` : now, updated_at: now })
-      .where("id", "=", workId)
-      .execute();
-    await trx.updateTable("chapters").set({ posted: 1, published_on: publishedOn }).where("work_id", "=", workId).execute();
-    await canonizeNewTags(trx, workId);
-    await refreshWorkStats(trx, workId);
-    await queueSubscriptionMail(trx, { event: "work", workId });
-    await announceAssociations(trx, workId);
+/** Posts a draft in the caller's transaction: it and its chapters become visible, dated today unless backdated. */
+async function publish(trx: DbOrTrx, workId: number): Promise<void> {
+  const work = await trx.selectFrom("works").select(["backdated", "published_on"]).where("id", "=", workId).executeTakeFirstOrThrow();
+  const now = nowIso();
+  const publishedOn = work.backdated ? work.published_on : todayIso();
+  await trx
+    .updateTable("works")
+    .set({ posted: 1, spam_hold: 0, published_on: publishedOn, revised_at: work.backdated ? `${publishedOn}T00:00:00.000Z` : now, updated_at: now })
+    .where("id", "=", workId)
+    .execute();
+  await trx.updateTable("chapters").set({ posted: 1, published_on: publishedOn }).where("work_id", "=", workId).execute();
+  await canonizeNewTags(trx, workId);
+  await refreshWorkStats(trx, workId);
+  await queueSubscriptionMail(trx, { event: "work", workId });
+  await announceAssociations(trx, workId);
+}
+
+/**
+ * Posts a draft: it and its chapters become visible, dated today unless backdated. A draft the
+ * spam rule holds (or one already held, or judged spam) stays unposted: `held` says so.
+ */
+export async function postDraft(db: Db, workId: number): Promise<{ held: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const work = await trx.selectFrom("works").select(["posted", "spam_hold", "title", "summary", "notes", "endnotes"]).where("id", "=", workId).executeTakeFirstOrThrow();
+    if (work.posted) return { held: false };
+    if (work.spam_hold !== 0) return { held: true };
+    const [chapters, creators] = await Promise.all([
+      trx.selectFrom("chapters").select(["title", "summary", "notes", "endnotes", "content"]).where("work_id", "=", workId).execute(),
+      trx.selectFrom("work_creators").innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id").select("pseuds.user_id").where("work_creators.work_id", "=", workId).execute(),
+    ]);
+    const verdict = await checkForSpam(trx, [...new Set(creators.map((c) => c.user_id))], textsOf(work, chapters));
+    if (verdict.held) {
+      await trx.updateTable("works").set({ spam_hold: 1 }).where("id", "=", workId).execute();
+      return { held: true };
+    }
+    await publish(trx, workId);
+    return { held: false };
   });
 }
 
@@ -282,6 +322,24 @@ export async function setWorkTags(trx: DbOrTrx, workId: number, tags: WorkTagInp
   await setTags(trx, workId, tags);
   await trx.updateTable("works").set({ updated_at: nowIso() }).where("id", "=", workId).execute();
   await refreshWorkStats(trx, workId);
+}
+
+/**
+ * An admin's approval of a work held for review, in the admin's transaction: it is posted with
+ * everything posting does (dates, tags, counts, the change feed, subscribers' mail). False when
+ * it is not held (approved or judged already, or deleted).
+ */
+export async function releaseHeldWork(trx: DbOrTrx, workId: number): Promise<boolean> {
+  const work = await trx.selectFrom("works").select(["posted", "spam_hold"]).where("id", "=", workId).executeTakeFirst();
+  if (!work || work.posted || work.spam_hold !== 1) return false;
+  await publish(trx, workId);
+  return true;
+}
+
+/** An admin's judgement that a held work is spam, in the admin's transaction: it stays unposted for good. False when it is not held. */
+export async function judgeHeldWorkSpam(trx: DbOrTrx, workId: number): Promise<boolean> {
+  const result = await trx.updateTable("works").set({ spam_hold: 2 }).where("id", "=", workId).where("spam_hold", "=", 1).where("posted", "=", 0).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Deletes a work with its chapters, creators and taggings, and takes it out of its series. */

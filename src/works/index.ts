@@ -2,7 +2,7 @@
  * The public module of src/works: what other folders may use. Everything else in the folder is
  * its own business (.dependency-cruiser.cjs keeps it so).
  */
-export { addChapter, createWork, deleteWorkIn, postDraft, setWorkTags, updateChapter, updateWork } from "./commands.js";
+export { addChapter, createWork, deleteWorkIn, judgeHeldWorkSpam, postDraft, releaseHeldWork, setWorkTags, updateChapter, updateWork } from "./commands.js";
 export { type AssociationValues, checkAssociations, CO_CREATORS_FIELD } from "./associations.js";
 export { acceptInvitation, creatorsAfterEdit, MAX_INVITES, worksJobSteps } from "./cocreators.js";
 export { creatorshipNoticeFor } from "./creatorship-handlers.js";

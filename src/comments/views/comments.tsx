@@ -105,7 +105,7 @@ export function CommentBody({ comment, actions, csrf }: { comment: ShownComment;
         <p safe class="message">{t("comments.deleted_comment")}</p>
       ) : (
         <>
-          {comment.unreviewed ? <p safe class="notice unreviewed">{t("comments.this_comment_is_awaiting_the")}</p> : ""}
+          {comment.spam_hold ? <p safe class="notice unreviewed">{t("spam.comment_held_notice")}</p> : comment.unreviewed ? <p safe class="notice unreviewed">{t("comments.this_comment_is_awaiting_the")}</p> : ""}
           <blockquote class="userstuff">{rawHtml(comment.content)}</blockquote>
           {comment.edited_at ? (
             <p class="edited">{escapeHtml(t("comments.last_edited"))}{" "}<time datetime={comment.edited_at} safe>{t("comments.value_utc", { value: comment.edited_at.slice(0, 16).replace("T", " ") })}</time>

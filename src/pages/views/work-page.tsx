@@ -145,7 +145,7 @@ function WorkNavigation({ work, chapters, shown, full, isCreator, csrf, reportHr
             ) : (
               ""
             )}
-            {work.posted ? (
+            {work.posted || work.spam_hold ? (
               ""
             ) : (
               <li class="post-draft">
@@ -219,7 +219,7 @@ export function WorkPage(props: WorkPageProps): JSX.Element {
   const showWorkEndNotes = full || !multi || lastShown?.id === chapters[chapters.length - 1]?.id;
   return (
     <div class="work">
-      {work.posted ? "" : <p safe class="notice">{t("works.this_is_a_draft_only")}</p>}
+      {work.posted ? "" : work.spam_hold ? <p safe class="notice held">{t(work.spam_hold === 1 ? "spam.work_held_notice" : "spam.work_judged_notice")}</p> : <p safe class="notice">{t("works.this_is_a_draft_only")}</p>}
       {moderation}
       <WorkNavigation {...props} />
       <div class="wrapper">

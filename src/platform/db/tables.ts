@@ -201,6 +201,8 @@ export interface WorksTable {
   hidden_by_admin: ColumnType<number, number | undefined, number>;
   /** Why it was hidden, as the creator is told. */
   hidden_reason: ColumnType<string, string | undefined, string>;
+  /** 0; 1 held for an admin's review as possible spam (it stays unposted meanwhile); 2 judged spam (src/model/spam.ts). */
+  spam_hold: ColumnType<number, number | undefined, number>;
   /** Downloads of any format (src/downloads). */
   downloads_count: ColumnType<number, number | undefined, number>;
   /** Sort keys for the Title and Creator orders (src/works/sort-keys.ts). */
@@ -390,6 +392,8 @@ export interface Database {
   gifts: GiftsTable;
   related_works: RelatedWorksTable;
   rate_limits: RateLimitsTable;
+  user_sanctions: UserSanctionsTable;
+  user_warnings: UserWarningsTable;
 }
 
 /** A news post by an admin (src/news). */
@@ -445,6 +449,31 @@ export interface AdminBannerDismissalsTable {
   user_id: number;
   banner_id: number;
   dismissed_at: string;
+}
+
+/** A user's suspension or ban (src/moderation/sanctions.ts): one row per user at most. */
+export interface UserSanctionsTable {
+  user_id: number;
+  /** "suspended" (until ends_at) or "banned" (ends_at NULL). */
+  kind: string;
+  reason: string;
+  ends_at: string | null;
+  /** 1 when the admin chose to hide the user's works with it. */
+  hide_works: number;
+  /** JSON list of the work ids this sanction hid. */
+  hidden_work_ids: ColumnType<string, string | undefined, string>;
+  actor_user_id: number | null;
+  created_at: string;
+}
+
+/** An admin's warning to a user, shown to them until they dismiss it. */
+export interface UserWarningsTable {
+  id: Generated<number>;
+  user_id: number;
+  reason: string;
+  actor_user_id: number | null;
+  created_at: string;
+  dismissed_at: string | null;
 }
 
 /** One admin action (src/moderation/audit.ts): who, what, to whom or which work, why, when. */
@@ -523,6 +552,8 @@ export interface CommentsTable {
   deleted: ColumnType<number, number | undefined, number>;
   /** 1: no replies or edits (a frozen thread). */
   frozen: ColumnType<number, number | undefined, number>;
+  /** 1: held for an admin's review as possible spam (unreviewed too, and seen by its writer alone); 0 otherwise. */
+  spam_hold: ColumnType<number, number | undefined, number>;
   /** The posting form's one-time token (unique): a second submit inserts nothing. */
   form_token: string | null;
   edited_at: string | null;

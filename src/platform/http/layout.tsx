@@ -1,4 +1,5 @@
 import { languageTag, t } from "../i18n/index.js";
+import { StandingBanner } from "./sanction-page.js";
 import { hasAnyRole, hasRole, isAnyAdmin, type Viewer } from "./viewer.js";
 
 export interface PageProps {
@@ -116,6 +117,7 @@ export function Layout({ title, viewer, csrf, mainClass, feed, pageUrl, banner =
             <h1 class="landmark heading" safe>
               {title}
             </h1>
+            <StandingBanner viewer={viewer} />
             {children}
           </main>
           <footer id="footer" class="region">

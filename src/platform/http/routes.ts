@@ -38,21 +38,31 @@ export interface RouteDef {
   handler: Handler;
   guard: Guard;
   rateLimit?: RateLimit;
+  /**
+   * A contribution: posting, commenting, kudos, bookmarking or editing (and the forms for them).
+   * A suspended or banned user is refused it, whatever the guard (src/platform/http/server.tsx).
+   */
+  contributes?: boolean;
 }
 
 interface RouteOptions {
   guard?: Guard;
   rateLimit?: RateLimit;
+  contributes?: boolean;
+}
+
+function route(method: RouteDef["method"], url: string, handler: Handler, options: RouteOptions): RouteDef {
+  return { method, url, handler, guard: options.guard ?? "anyone", rateLimit: options.rateLimit, ...(options.contributes ? { contributes: true } : {}) };
 }
 
 /** A GET route: a page or a download. */
 export function get(url: string, handler: Handler, options: RouteOptions = {}): RouteDef {
-  return { method: "GET", url, handler, guard: options.guard ?? "anyone", rateLimit: options.rateLimit };
+  return route("GET", url, handler, options);
 }
 
 /** A POST route: a state change, always behind the CSRF check. */
 export function post(url: string, handler: Handler, options: RouteOptions = {}): RouteDef {
-  return { method: "POST", url, handler, guard: options.guard ?? "anyone", rateLimit: options.rateLimit };
+  return route("POST", url, handler, options);
 }
 
 /** Reads a numeric route parameter; null when it is not a positive whole number. */

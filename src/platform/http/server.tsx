@@ -17,7 +17,8 @@ import { field, parseFormBody } from "./forms-parser.js";
 import { Layout } from "./layout.js";
 import { databaseRateLimitStore, RateLimitUnavailable, readsOnly, UNAVAILABLE_RETRY_SECONDS } from "./rate-limits.js";
 import { guardRoles, type RouteDef } from "./routes.js";
-import { hasAnyRole, isAdminRole, type Viewer } from "./viewer.js";
+import { SanctionRefusal, sanctionErrorCode, sanctionErrorParams } from "./sanction-page.js";
+import { hasAnyRole, isAdminRole, type Sanction, type Viewer } from "./viewer.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -39,6 +40,8 @@ declare module "fastify" {
     rotateCsrf(): void;
     /** Sends the catalogue's error page (or JSON problem) for a code. */
     error(code: ErrorCode, params?: Record<string, string | number>): FastifyReply;
+    /** Refuses a suspended or banned user a contribution (403): why, and until when. */
+    sanctioned(sanction: Sanction): FastifyReply;
   }
   interface FastifyContextConfig {
     /** Authenticated by token only, never by the session cookie (the JSON API), so CSRF does not apply. */
@@ -225,6 +228,13 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     return this.page(t("error.title", { status: entry.status }), <ErrorPage status={entry.status} message={message} />, { status: entry.status, mainClass: "error" });
   });
 
+  app.decorateReply("sanctioned", function (this: FastifyReply, sanction: Sanction) {
+    const code = sanctionErrorCode(sanction);
+    if (wantsJson(this.request)) return this.error(code, sanctionErrorParams(sanction));
+    const login = this.request.viewer.user?.login ?? "";
+    return this.page(t("error.title", { status: ERRORS[code].status }), <SanctionRefusal sanction={sanction} login={login} />, { status: ERRORS[code].status, mainClass: "error" });
+  });
+
   app.addHook("onRequest", async (req) => {
     req.db = db;
     req.config = config;
@@ -254,6 +264,10 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
           if (detour) return reply.redirect(detour, 303);
         }
         if (deps.siteBanner) req.siteBanner = await deps.siteBanner(req);
+        // The one place suspensions and bans are enforced on pages: every route that contributes
+        // (posting, commenting, kudos, bookmarking, editing, and their forms) says so in its table.
+        const sanction = route.contributes ? req.viewer.user?.sanction : null;
+        if (sanction) return reply.sanctioned(sanction);
         if (route.guard === "anyone") return;
         if (!req.viewer.user) {
           if (req.method === "GET") return reply.redirect(`/users/login?return_to=${encodeURIComponent(req.url)}`, 303);

@@ -1,6 +1,25 @@
+/**
+ * A suspension or ban in force on an account (src/moderation sets them): the user may read, but
+ * not post, comment, leave kudos, bookmark or edit. `until` is when a suspension ends (ISO time);
+ * null for a ban.
+ */
+export interface Sanction {
+  kind: "suspended" | "banned";
+  until: string | null;
+  reason: string;
+}
+
 /** Who is asking: a guest, or a logged-in user with their roles. */
 export interface Viewer {
-  user: { id: number; login: string; roles: readonly string[] } | null;
+  user: {
+    id: number;
+    login: string;
+    roles: readonly string[];
+    /** The sanction in force on the account, if any (loaded with the viewer; a passed suspension is none). */
+    sanction?: Sanction | null;
+    /** How many admins' warnings the user has not dismissed yet. */
+    warnings?: number;
+  } | null;
   /** The session's id (a hash), so a log-out or log-in can end it. */
   sessionId: string | null;
 }
@@ -49,4 +68,9 @@ export function hasAnyRole(viewer: Viewer, roles: readonly Role[]): boolean {
 /** Whether the viewer holds any admin role (reaches /admin). */
 export function isAnyAdmin(viewer: Viewer): boolean {
   return hasAnyRole(viewer, ADMIN_ROLES);
+}
+
+/** The sanction in force on the viewer's account, or null (guests and users in good standing). */
+export function sanctionOf(viewer: Viewer): Sanction | null {
+  return viewer.user?.sanction ?? null;
 }
