@@ -71,6 +71,8 @@ const FORM_FIELDS: Record<string, Kind> = {
   // News (src/news): admin posts and the banner.
   "admin_post[title]": "plain", "admin_post[content]": "html", "admin_post[tag_list]": "plain", "admin_banner[content]": "html",
   "admin_post[comment_permission]": "other", "admin_banner[active]": "other", "admin_banner[minor]": "other", "banner_id": "other",
+  // Suspensions, bans, warnings and the spam settings (src/moderation): an admin's reason is shown to the user.
+  "block_list": "plain", "days": "other", "hide_works": "other", "unhide_works": "other", "new_account_days": "other", "max_links": "other",
 };
 
 // The JSON API's request-body string fields, as "METHOD /path field" (enums and dates are "other").
@@ -320,6 +322,11 @@ test("every HTML form field is sanitized and every plain one escaped, stored and
       served.push((await writer.post(`/users/${login}/invitations`, { "invitation[invitee_email]": text("invitation[invitee_email]") })).body);
       served.push((await admin.post("/admin/invitations/grant", { "grant[logins]": text("grant[logins]"), "grant[count]": "1" })).body);
       await serve(admin, `/admin/invitations?${query("invitation_search[query]")}`);
+      const { client: policy } = await loggedInUser(app, db, "policy_person", ["policy_and_abuse"]);
+      await policy.post("/admin/users/reader/warn", { reason: text("reason") });
+      await serve(policy, "/admin/users/reader");
+      await serve(reader, "/users/reader/notices");
+      served.push((await policy.post("/admin/spam/settings", { new_account_days: "not a number", max_links: "2", block_list: text("block_list") })).body);
       await serve(writer, `/users/${login}/inbox`);
       await serve(writer, `/users/${login}/pseuds/Second%20Self/edit`);
       await serve(writer, `/users/${login}/profile/edit`);
