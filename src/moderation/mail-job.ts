@@ -5,6 +5,8 @@ import { t } from "../platform/i18n/index.js";
 import { workPath } from "../model/paths.js";
 import { findWork } from "../model/works.js";
 import { WORK_HIDDEN_MAIL, type WorkHiddenEvent } from "./hiding.js";
+import { moderationNoticeMailStep } from "./notice-mail.js";
+import { MODERATION_NOTICE_MAIL } from "./sanctions.js";
 
 /**
  * The job's one step: tells each creator of a hidden work that it was hidden and why. Queued in
@@ -39,5 +41,5 @@ export function workHiddenMailStep(mailer: Mailer, publicUrl: string): JobStep {
 
 /** The moderation capability's job kinds and their steps, given where mail goes. */
 export function moderationJobSteps(mailer: Mailer, publicUrl: string): Record<string, JobStep> {
-  return { [WORK_HIDDEN_MAIL]: workHiddenMailStep(mailer, publicUrl) };
+  return { [WORK_HIDDEN_MAIL]: workHiddenMailStep(mailer, publicUrl), [MODERATION_NOTICE_MAIL]: moderationNoticeMailStep(mailer, publicUrl) };
 }

@@ -41,8 +41,3 @@ export function moderationNoticeMailStep(mailer: Mailer, publicUrl: string): Job
     return false;
   };
 }
-
-/** The moderation capability's job kinds and their steps, given where mail goes. */
-export function moderationJobSteps(mailer: Mailer, publicUrl: string): Record<string, JobStep> {
-  return { [MODERATION_NOTICE_MAIL]: moderationNoticeMailStep(mailer, publicUrl) };
-}

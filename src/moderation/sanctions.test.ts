@@ -11,7 +11,7 @@ import { drainJobs } from "../platform/jobs.js";
 import type { MailMessage } from "../platform/mail.js";
 import { t as message } from "../platform/i18n/index.js";
 import { accountStanding, sanctionInForce } from "../model/sanctions.js";
-import { moderationJobSteps } from "./notice-mail.js";
+import { moderationJobSteps } from "./mail-job.js";
 import { sanctionUser } from "./sanctions.js";
 
 const says = (res: LightMyRequestResponse, text: string) => res.body.includes(escapeHtml(text));

@@ -14,7 +14,7 @@ import { accountStanding } from "../model/sanctions.js";
 import { blockListMatches, countLinks, judgeSpam, SPAM_DEFAULTS, setSpamRules, spamRules } from "../model/spam.js";
 import { subscribe } from "../subscriptions/commands.js";
 import { heldItemCount } from "./index.js";
-import { markCommentSpam } from "./spam.js";
+import { approveHeldWork, markCommentSpam, markWorkSpam } from "./spam.js";
 
 const LINKS = "<p>Buy <a href=\"https://shop.example/a\">here</a>, https://shop.example/b and www.shop.example/c.</p>";
 
@@ -313,6 +313,20 @@ test("the queue's pages: guards, and ids that name nothing", async (t) => {
     const plain = await loggedInUser(app, db, "plain_pia");
     assert.equal((await plain.client.get("/admin/spam")).statusCode, 403);
     assert.equal((await plain.client.post("/admin/spam/works/1/approve", {})).statusCode, 403);
+    await app.close();
+  });
+});
+
+test("two admins deciding one held work at the same moment: one decision stands, the other finds it decided", async (t) => {
+  await eachDialect(t, async (_t, { db, url }) => {
+    const { app, policy, spammer } = await setUp(db, url);
+    const other = await loggedInUser(app, db, "policy_quinn", ["policy_and_abuse"]);
+    const workId = await makeWork(db, spammer.pseudId, { title: "Casino Nights" });
+    const [approved, marked] = await Promise.all([approveHeldWork(db, policy.userId, workId), markWorkSpam(db, other.userId, workId, "Spam.")]);
+    assert.equal(Number(approved) + Number(marked.ok), 1, "exactly one decision");
+    const work = await db.selectFrom("works").select(["posted", "spam_hold"]).where("id", "=", workId).executeTakeFirstOrThrow();
+    assert.deepEqual(work, approved ? { posted: 1, spam_hold: 0 } : { posted: 0, spam_hold: 2 });
+    assert.equal((await db.selectFrom("audit_log").select("id").where("action", "in", ["approve_held", "mark_spam"]).execute()).length, 1);
     await app.close();
   });
 });

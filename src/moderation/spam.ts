@@ -1,4 +1,4 @@
-import type { Db, DbOrTrx } from "../platform/db/index.js";
+import { type Db, type DbOrTrx, dialectOf } from "../platform/db/index.js";
 import type { TrustedHtml } from "../platform/html/trusted-html.js";
 import { deleteCommentIn, releaseSpamHeldComment } from "../comments/index.js";
 import { judgeHeldWorkSpam, releaseHeldWork } from "../works/index.js";
@@ -119,9 +119,21 @@ export async function heldComment(db: DbOrTrx, commentId: number): Promise<HeldC
   return (await heldComments(db, [commentId]))[0];
 }
 
+/**
+ * Takes the row of a work or comment being decided (PostgreSQL; SQLite runs one writer at a time),
+ * so two admins deciding the same item at once are taken one after the other: the second finds it
+ * decided.
+ */
+async function lockItem(trx: DbOrTrx, table: "works" | "comments", id: number): Promise<void> {
+  let query = trx.selectFrom(table).select("id").where("id", "=", id);
+  if (dialectOf(trx) === "postgres") query = query.forUpdate();
+  await query.execute();
+}
+
 /** Approves a held work: posted as posting would have, and recorded. False when it is not held (any more). */
 export async function approveHeldWork(db: Db, actorUserId: number, workId: number): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    await lockItem(trx, "works", workId);
     if (!(await releaseHeldWork(trx, workId))) return false;
     const creator = await firstCreator(trx, workId);
     await recordAudit(trx, { actorUserId, action: "approve_held", workId, targetUserId: creator });
@@ -132,6 +144,7 @@ export async function approveHeldWork(db: Db, actorUserId: number, workId: numbe
 /** Approves a held comment: published as posting would have, and recorded. False when it is not held (any more). */
 export async function approveHeldComment(db: Db, actorUserId: number, commentId: number): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    await lockItem(trx, "comments", commentId);
     const comment = await trx.selectFrom("comments").select(["work_id", "user_id"]).where("id", "=", commentId).executeTakeFirst();
     if (!comment || !(await releaseSpamHeldComment(trx, commentId))) return false;
     await recordAudit(trx, { actorUserId, action: "approve_held", workId: comment.work_id, targetUserId: comment.user_id, detail: { comment_id: commentId } });
@@ -180,6 +193,7 @@ async function banSpammer(trx: DbOrTrx, actorUserId: number, userId: number, rea
 export async function markWorkSpam(db: Db, actorUserId: number, workId: number, reason: string): Promise<SpamOutcome> {
   try {
     return await db.transaction().execute(async (trx) => {
+      await lockItem(trx, "works", workId);
       const held = await trx.selectFrom("works").select("id").where("id", "=", workId).where("spam_hold", "=", 1).where("posted", "=", 0).executeTakeFirst();
       if (!held) return { ok: false, refusal: "not_held" } as const;
       const creators = await trx.selectFrom("work_creators").innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id").select("pseuds.user_id").distinct().where("work_creators.work_id", "=", workId).execute();
@@ -204,6 +218,7 @@ export async function markWorkSpam(db: Db, actorUserId: number, workId: number, 
  */
 export async function markCommentSpam(db: Db, actorUserId: number, commentId: number, reason: string): Promise<SpamOutcome> {
   return db.transaction().execute(async (trx) => {
+    await lockItem(trx, "comments", commentId);
     const comment = await trx.selectFrom("comments").select(["id", "work_id", "user_id"]).where("id", "=", commentId).where("spam_hold", "=", 1).where("deleted", "=", 0).executeTakeFirst();
     if (!comment) return { ok: false, refusal: "not_held" } as const;
     if (comment.user_id !== null) {

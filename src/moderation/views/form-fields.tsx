@@ -43,7 +43,7 @@ interface FieldProps {
 }
 
 /** A labelled text box (rows > 1) or one-line input of a moderation form. */
-export function FormField(props: FieldProps & { rows?: number; type?: string; min?: number; max?: number; maxlength?: number }): JSX.Element {
+export function FormField(props: FieldProps & { rows?: number; inputmode?: string; maxlength?: number }): JSX.Element {
   const id = fieldId(key(props.form, props.name));
   const errors = props.errors[key(props.form, props.name)];
   const common = { id, name: props.name, required: props.required, "aria-invalid": errors?.length ? "true" : undefined, "aria-describedby": describedBy(id, props.hint, errors) };
@@ -54,7 +54,8 @@ export function FormField(props: FieldProps & { rows?: number; type?: string; mi
       {props.rows ? (
         <textarea {...common} rows={String(props.rows)} maxlength={props.maxlength}>{"\n" + escapeHtml(props.value)}</textarea>
       ) : (
-        <input {...common} type={props.type ?? "text"} value={escapeHtml(props.value)} min={props.min} max={props.max} maxlength={props.maxlength} />
+        // Numbers are typed in a text box (inputmode numeric): a refused value comes back as typed, which a number input could not hold.
+        <input {...common} type="text" inputmode={props.inputmode} value={escapeHtml(props.value)} maxlength={props.maxlength} />
       )}
     </div>
   );

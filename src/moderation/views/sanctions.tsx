@@ -49,7 +49,9 @@ export function UserSearchPage({ query, results, searched }: { query: string; re
                   <td>
                     <a href={adminUserPath(user.login)} safe>{user.login}</a>
                   </td>
-                  <td class="wrap" safe>{user.email}</td>
+                  <td>
+                    <code class="wrap" safe>{user.email}</code>
+                  </td>
                   <td safe>{isoDate(user.created_at)}</td>
                 </tr>
               ))}
@@ -230,7 +232,9 @@ export function AdminUserPage(props: AdminUserPageProps): JSX.Element {
           <a href={`/users/${encodeURIComponent(user.login)}`} safe>{user.login}</a>
         </dd>
         <dt safe>{t("sanctions.admin.email")}</dt>
-        <dd class="wrap" safe>{user.email}</dd>
+        <dd>
+          <code class="wrap" safe>{user.email}</code>
+        </dd>
         <dt safe>{t("sanctions.admin.created")}</dt>
         <dd safe>{utcTime(user.created_at)}</dd>
         <dt safe>{t("sanctions.admin.roles")}</dt>
@@ -259,7 +263,7 @@ export function AdminUserPage(props: AdminUserPageProps): JSX.Element {
           </ActionForm>
           <ActionForm form="suspend" action={`${base}/suspend`} legend={t("sanctions.admin.suspend_legend")} button={t("sanctions.admin.suspend_button")} errors={errors} returnTo={returnTo} csrf={csrf}>
             <>
-            <FormField form="suspend" name="days" label={t("sanctions.admin.days")} hint={t("sanctions.admin.days_hint")} value={forms.suspend.days} errors={errors} type="number" min={1} max={3650} required />
+            <FormField form="suspend" name="days" label={t("sanctions.admin.days")} hint={t("sanctions.admin.days_hint")} value={forms.suspend.days} errors={errors} inputmode="numeric" required />
             <FormField form="suspend" name="reason" label={t("sanctions.admin.reason")} hint={t("sanctions.admin.reason_hint")} value={forms.suspend.reason} errors={errors} rows={4} required />
             <YesNo form="suspend" name="hide_works" label={t("sanctions.admin.hide_works")} yes={t("sanctions.admin.hide_works_yes")} no={t("sanctions.admin.hide_works_no")} value={forms.suspend.hide_works} errors={errors} />
             </>

@@ -136,8 +136,8 @@ export function SpamSettingsPage({ values, errors, notices, csrf }: { values: Sp
       <ErrorSummary errors={errors} />
       <form method="post" action={SPAM_SETTINGS_PATH}>
         <CsrfField csrf={csrf} />
-        <FormField form="spam" name="new_account_days" label={t("spam.settings.days")} hint={t("spam.settings.days_hint")} value={values.new_account_days} errors={errors} type="number" min={0} max={3650} required />
-        <FormField form="spam" name="max_links" label={t("spam.settings.links")} hint={t("spam.settings.links_hint")} value={values.max_links} errors={errors} type="number" min={0} max={1000} required />
+        <FormField form="spam" name="new_account_days" label={t("spam.settings.days")} hint={t("spam.settings.days_hint")} value={values.new_account_days} errors={errors} inputmode="numeric" required />
+        <FormField form="spam" name="max_links" label={t("spam.settings.links")} hint={t("spam.settings.links_hint")} value={values.max_links} errors={errors} inputmode="numeric" required />
         <FormField form="spam" name="block_list" label={t("spam.settings.list")} hint={t("spam.settings.list_hint")} value={values.block_list} errors={errors} rows={10} />
         <p class="actions">
           <button type="submit" safe>{t("spam.settings.save")}</button>

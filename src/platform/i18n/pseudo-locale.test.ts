@@ -17,6 +17,9 @@ import { subscriptionMailStep } from "../../subscriptions/mail-job.js";
 import { accountJobSteps } from "../../users/lock-mail.js";
 import { reportJobSteps } from "../../reports/index.js";
 import { moderationJobSteps } from "../../moderation/index.js";
+import { startSession } from "../../users/sessions.js";
+import { SESSION_COOKIE } from "../http/server.js";
+import { setSpamRules } from "../../model/spam.js";
 import { MAX_FAILURES, noteFailure } from "../../users/throttle.js";
 import { CATEGORIES, DEFAULT_FANDOM, RATINGS, WARNINGS } from "../../model/vocabulary.js";
 import { LANGUAGES } from "../../model/languages.js";
@@ -382,6 +385,30 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       pages["creatorships after accepting"] = await page(r, "/users/zqreader/creatorships");
       pages["leave work confirmation"] = await page(r, `/works/${otherWorkId}/confirm_leave`);
       pages["leave refused, last creator"] = await page(w, `${work}/confirm_leave`, 409);
+      // Suspensions, bans, warnings and spam (src/moderation): a held work and comment, the admins'
+      // pages, the suspended user's refusal and notices, and the mail that tells them.
+      await setSpamRules(db, { newAccountDays: 7, maxLinks: 0, blockList: ["zqcasino"] });
+      const spammer = await loggedInUser(app, db, "zqspammer");
+      const heldId = await makeWork(db, spammer.pseudId, { title: "Zqheld", fandoms: ["Zqfandom"], chapters: ["<p>Zqcasino zqnights.</p>"] });
+      await spammer.client.post(`${work}/comments`, { "comment[token]": tokenIn((await spammer.client.get(`${work}?view_adult=true`)).body), "comment[comment_content]": "Zqcasino zqcomment." });
+      pages["held work as its creator"] = await page(spammer.client, `/works/${heldId}?view_adult=true`);
+      pages["held comment as its writer, with a flash"] = { body: (await spammer.client.get(`${work}/comments?view_adult=true`)).body, problems: [] };
+      pages["spam queue"] = await page(w, "/admin/spam");
+      pages["spam settings"] = await page(w, "/admin/spam/settings");
+      pages["spam settings refused"] = { body: (await w.post("/admin/spam/settings", { new_account_days: "zq", max_links: "1", block_list: "zqcasino" })).body, problems: [] };
+      pages["mark spam confirmation"] = await page(w, `/admin/spam/works/${heldId}/confirm_spam`);
+      pages["users search"] = await page(w, "/admin/users?query=zq");
+      await w.post("/admin/users/zqother/warn", { reason: "Zqwarning." });
+      await w.post("/admin/users/zqother/suspend", { days: "3", reason: "Zqreason.", hide_works: "yes" });
+      pages["admin account page"] = await page(w, "/admin/users/zqother");
+      pages["admin account page, refused"] = { body: (await w.post("/admin/users/zqother/ban", { reason: "", hide_works: "no" })).body, problems: [] };
+      // Through a session of its own: this test's log-ins from one address already met the per-address limit.
+      const suspended = new Client(app);
+      suspended.cookies.set(SESSION_COOKIE, await startSession(db, other.value.id, 1));
+      pages["contribution refused to a suspended user"] = await page(suspended, "/works/new", 403);
+      pages["notices"] = await page(suspended, "/users/zqother/notices");
+      await drainJobs(db, moderationJobSteps({ destination: "memory", send: async (m) => void mail.push(m) }, config.publicUrl));
+      assert.equal(mail.length, 8, "the warned and suspended user was mailed twice");
       // Invitations, the waiting list and the terms (src/invitations). Last: new terms send the
       // other logged-in users to accept them first.
       await setSetting(db, "signup_mode", "invitation");
