@@ -1,6 +1,6 @@
 import type { DbOrTrx } from "../platform/db/index.js";
 import { ADMIN_ROLES } from "../platform/http/viewer.js";
-import { getSetting, setSetting } from "./archive-settings.js";
+import { setSetting } from "./archive-settings.js";
 
 // The spam rule, in one place, low enough that the commands that post (src/works, src/comments)
 // can ask it before anything is published, and the admins' queue (src/moderation) can say why an
@@ -40,7 +40,10 @@ export function parseBlockList(text: string): string[] {
 
 /** The archive's spam rules (defaults until an admin sets them). */
 export async function spamRules(db: DbOrTrx): Promise<SpamRules> {
-  const [days, links, list] = await Promise.all([getSetting(db, KEYS.days), getSetting(db, KEYS.links), getSetting(db, KEYS.list)]);
+  // One query: every posted work and comment asks.
+  const rows = await db.selectFrom("settings").select(["key", "value"]).where("key", "in", [KEYS.days, KEYS.links, KEYS.list]).execute();
+  const value = (key: string) => rows.find((r) => r.key === key)?.value;
+  const [days, links, list] = [value(KEYS.days), value(KEYS.links), value(KEYS.list)];
   return {
     newAccountDays: wholeNumber(days, SPAM_DEFAULTS.newAccountDays),
     maxLinks: wholeNumber(links, SPAM_DEFAULTS.maxLinks),
