@@ -21,7 +21,7 @@ test("tokens: only a hash is stored; a token finds its user and scope until revo
     assert.equal(row.last_used_at, null);
 
     const found = await viewerForToken(db, token);
-    assert.deepEqual(found?.viewer.user, { id: userId, login: "maker", roles: [] });
+    assert.deepEqual(found?.viewer.user, { id: userId, login: "maker", roles: [], sanction: null, warnings: 0 });
     assert.equal(found?.token.scope, "read");
     assert.equal(await viewerForToken(db, `${token.slice(0, -1)}x`), null);
     assert.equal(await viewerForToken(db, "not a token"), null);

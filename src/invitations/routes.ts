@@ -16,7 +16,7 @@ export const invitationsRoutes = [
   get("/invite_requests/status", h.showQueueStatus),
 
   get("/users/:login/invitations", h.showUserInvitations, { guard: "user" }),
-  post("/users/:login/invitations", h.postUserInvitation, { guard: "user" }),
+  post("/users/:login/invitations", h.postUserInvitation, { guard: "user", contributes: true }),
 
   get("/admin/invitations", h.showAdminInvitations, { guard: "support" }),
   post("/admin/invitations", h.postCreateCodes, { guard: "support" }),

@@ -40,6 +40,9 @@ const CONTRIBUTIONS = [
   "GET /series/:id/edit", "POST /series/:id",
   "GET /users/:login/pseuds/new", "POST /users/:login/pseuds", "GET /users/:login/pseuds/:pseud/edit", "POST /users/:login/pseuds/:pseud",
   "GET /users/:login/profile/edit", "POST /users/:login/profile",
+  // Issue 15's other parts: becoming a co-creator puts their name on a work; news comments;
+  // inviting people to the archive.
+  "POST /users/:login/creatorships/:id/accept", "POST /admin_posts/:id/comments", "POST /users/:login/invitations",
 ];
 
 /** State changes open to ordinary users that a sanctioned user keeps, and why. */
@@ -79,11 +82,23 @@ const ALLOWED_WHILE_SANCTIONED: Record<string, string> = {
   "POST /users/:login/subscriptions/:id/delete": "Following is reading.",
   "POST /subscriptions/unsubscribe/:token": "Following is reading.",
   "POST /users/:login/notices/:id/dismiss": "Reading the admins' notices.",
+  "POST /users/:login/creatorships/:id/decline": "Declining to be named on a work takes away.",
+  "POST /works/:id/leave": "Leaving a work as its co-creator takes away.",
+  "POST /abuse_reports": "Anyone may report abuse, a sanctioned user too (they may be the one harassed).",
+  "POST /admin_post_comments/:id/delete": "Deleting their own news comment takes away.",
+  "POST /banner/dismiss": "What they are shown.",
+  "POST /users/:login/gifts/:workId/refuse": "Refusing a gift takes their name away.",
+  "POST /users/:login/gifts/:workId/accept": "Taking back a gift they refused: their own name, nothing new written.",
+  "POST /related_works/:id/approve": "Moderating links to their own works writes nothing of theirs.",
+  "POST /related_works/:id/hide": "Moderating links to their own works takes away.",
+  "POST /invite_requests": "A guest's; a logged-in user has an account already.",
+  "POST /terms/accept": "Accepting the terms is what every user must do to go on reading.",
 };
 
 /** Form pages (…/new, …/edit, …/reply) a sanctioned user may still open. */
 const FORMS_ALLOWED: Record<string, string> = {
   "GET /users/:login/edit": "Their account page: password, email, two-factor; where they see their standing.",
+  "GET /abuse_reports/new": "Anyone may report abuse, a sanctioned user too.",
 };
 
 /** JSON API endpoints that change state but are not contributions. */

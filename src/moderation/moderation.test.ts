@@ -281,13 +281,13 @@ test("who reaches what: /admin for every admin role with the links each may use;
         const pages = /<dl class="admin-pages">([\s\S]*?)<\/dl>/.exec(res.body)?.[1] ?? "";
         return { pages: [...pages.matchAll(/<dt><a href="([^"]+)"/g)].map((m) => m[1]), body: res.body };
       };
-      assert.deepEqual((await links("support")).pages, ["/admin/invitations"]);
+      assert.deepEqual((await links("support")).pages, ["/admin/users", "/admin/invitations"]);
       assert.deepEqual((await links("tags")).pages, ["/wrangling"]);
       const asPolicy = await links("policy");
-      assert.deepEqual(asPolicy.pages, ["/admin/abuse_reports", "/admin/works"]);
+      assert.deepEqual(asPolicy.pages, ["/admin/abuse_reports", "/admin/spam", "/admin/users", "/admin/works"]);
       assertMatch(asPolicy.body, /<a href="\/admin\/works">Hidden works<\/a>: <strong class="count nonzero">1<\/strong>/, "the hidden works count, for policy admins");
       assert.doesNotMatch((await links("support")).body, /Hidden works/, "not for other roles");
-      assert.deepEqual((await links("admin")).pages, ["/admin/abuse_reports", "/admin/works", "/admin/invitations", "/admin_posts/new", "/admin/banner", "/wrangling", "/admin/settings", "/admin/terms"]);
+      assert.deepEqual((await links("admin")).pages, ["/admin/abuse_reports", "/admin/spam", "/admin/users", "/admin/works", "/admin/invitations", "/admin_posts/new", "/admin/banner", "/wrangling", "/admin/settings", "/admin/terms"]);
 
       // The navigation's Admin link: for admins of any role only.
       const nav = async (client: Client) => /<a href="\/admin">Admin<\/a>/.test((await client.get("/works")).body);

@@ -16,7 +16,7 @@ export const newsRoutes = [
   get("/admin_posts/:id/confirm_delete", h.showDeletePost, { guard: NEWS_ADMINS }),
   post("/admin_posts/:id/delete", h.removeNewsPost, { guard: NEWS_ADMINS }),
   // Guests may comment where the post allows it, as on works; the same limits as comments on works.
-  post("/admin_posts/:id/comments", h.createNewsComment, { rateLimit: NEW_COMMENTERS_LIMIT }),
+  post("/admin_posts/:id/comments", h.createNewsComment, { rateLimit: NEW_COMMENTERS_LIMIT, contributes: true }),
   get("/admin_post_comments/:id/confirm_delete", h.showDeleteNewsComment, { guard: "user" }),
   post("/admin_post_comments/:id/delete", h.removeNewsComment, { guard: "user" }),
   get("/admin/banner", h.showBannerSettings, { guard: NEWS_ADMINS }),

@@ -3,7 +3,7 @@ import type { DbOrTrx } from "../platform/db/index.js";
 import { takeFlash } from "../platform/http/flash.js";
 import { hasAnyRole, type Role } from "../platform/http/viewer.js";
 import { type MessageKey, t } from "../platform/i18n/index.js";
-import { adminWorksPath, countHiddenWorks } from "../moderation/index.js";
+import { adminWorksPath, countHiddenWorks, heldItemCount } from "../moderation/index.js";
 import { openReportCount } from "../reports/index.js";
 import { inviteRequestCount } from "../invitations/index.js";
 import { AdminHomePage, type AdminLink, type AttentionItem } from "./views/admin-home.js";
@@ -25,6 +25,8 @@ interface AdminPage {
 /** Every admin page, in the order the home page lists them. */
 const ADMIN_PAGES: AdminPage[] = [
   { href: "/admin/abuse_reports", label: "admin_home.page.reports", about: "admin_home.page.reports_about", roles: ["policy_and_abuse"] },
+  { href: "/admin/spam", label: "admin_home.page.spam", about: "admin_home.page.spam_about", roles: ["policy_and_abuse"] },
+  { href: "/admin/users", label: "admin_home.page.users", about: "admin_home.page.users_about", roles: ["policy_and_abuse", "support"] },
   { href: adminWorksPath(), label: "admin_home.page.works", about: "admin_home.page.works_about", roles: ["policy_and_abuse"] },
   { href: "/admin/invitations", label: "admin_home.page.invitations", about: "admin_home.page.invitations_about", roles: ["support"] },
   { href: "/admin_posts/new", label: "admin_home.page.news", about: "admin_home.page.news_about", roles: ["communications"] },
@@ -42,6 +44,10 @@ interface AttentionSource {
 
 /** What may need an admin's attention: each capability's own count and the page to act on it. */
 const ATTENTION: AttentionSource[] = [
+  {
+    roles: ["policy_and_abuse"],
+    load: async (db) => ({ label: t("admin_home.attention.held_items"), count: await heldItemCount(db), href: "/admin/spam" }),
+  },
   {
     roles: ["support"],
     load: async (db) => ({ label: t("admin_home.attention.invite_requests"), count: await inviteRequestCount(db), href: "/admin/invitations" }),

@@ -24,7 +24,7 @@ export const worksRoutes = [
 
   // Co-creators: invitations answered by the invited user; any creator but the last may leave.
   get("/users/:login/creatorships", c.showCreatorships, { guard: "user" }),
-  post("/users/:login/creatorships/:id/accept", c.acceptCreatorship, { guard: "user" }),
+  post("/users/:login/creatorships/:id/accept", c.acceptCreatorship, { guard: "user", contributes: true }),
   post("/users/:login/creatorships/:id/decline", c.declineCreatorship, { guard: "user" }),
   get("/works/:id/confirm_leave", c.showLeaveWorkPage, { guard: "user" }),
   post("/works/:id/leave", c.leaveWorkNow, { guard: "user" }),

@@ -2191,6 +2191,11 @@ export const en = {
   "spam.settings.list_too_long": "The list may hold at most {max} entries.",
   "spam.settings.entry_too_long": "Each entry may be at most {max} characters.",
   "spam.settings.queue_link": "The items held for review",
+  "admin_home.attention.held_items": "Works and comments held as possible spam",
+  "admin_home.page.spam": "Spam",
+  "admin_home.page.spam_about": "Works and comments held for review: approve them or mark them as spam; the spam rules.",
+  "admin_home.page.users": "Users",
+  "admin_home.page.users_about": "Find an account: its works, warnings, suspensions and bans, and its audit log.",
 } as const;
 
 export type MessageKey = keyof typeof en;
