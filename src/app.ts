@@ -25,6 +25,7 @@ import { worksJobSteps, worksRoutes } from "./works/index.js";
 import { giftsRoutes } from "./gifts/index.js";
 import { relatedJobSteps, relatedRoutes } from "./related/index.js";
 import { invitationJobSteps, invitationsRoutes, termsGate } from "./invitations/index.js";
+import { leavingJobSteps, leavingRoutes } from "./leaving/index.js";
 import { pagesRoutes } from "./pages/index.js";
 import { reportJobSteps, reportsRoutes } from "./reports/index.js";
 import { useLocale } from "./platform/i18n/index.js";
@@ -53,6 +54,7 @@ export const ROUTES: RouteDef[] = [
   ...relatedRoutes,
   ...invitationsRoutes,
   ...sanctionRoutes,
+  ...leavingRoutes,
 ];
 
 /**
@@ -73,5 +75,5 @@ export async function buildApp(config: Config, db: Db, options: { progress?: boo
 export function jobSteps(config: Config): Record<string, JobStep> {
   useLocale(config.locale);
   const mailer = mailerFor(config);
-  return { ...TAG_JOB_STEPS, ...subscriptionJobSteps(mailer, config.publicUrl), ...accountJobSteps(mailer, config.publicUrl), ...reportJobSteps(mailer), ...moderationJobSteps(mailer, config.publicUrl), ...worksJobSteps(mailer, config.publicUrl), ...relatedJobSteps(mailer, config.publicUrl), ...invitationJobSteps(mailer, config.publicUrl) };
+  return { ...TAG_JOB_STEPS, ...subscriptionJobSteps(mailer, config.publicUrl), ...accountJobSteps(mailer, config.publicUrl), ...reportJobSteps(mailer), ...moderationJobSteps(mailer, config.publicUrl), ...worksJobSteps(mailer, config.publicUrl), ...relatedJobSteps(mailer, config.publicUrl), ...invitationJobSteps(mailer, config.publicUrl), ...leavingJobSteps(mailer, { dataDir: config.dataDir, publicUrl: config.publicUrl }) };
 }

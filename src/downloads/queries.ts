@@ -2,7 +2,7 @@ import type { DbOrTrx } from "../platform/db/index.js";
 import { EMPTY_HTML, type TrustedHtml } from "../platform/html/trusted-html.js";
 import { type SeriesPlace, seriesPlacesForDownload } from "../model/series.js";
 import type { WorkTag } from "../model/tags.js";
-import { findWork, tagsOfWork, type Work } from "../model/works.js";
+import { chaptersShown, findWork, tagsOfWork, type Work } from "../model/works.js";
 
 /** A chapter without its text: everything a download's table of contents and chapter heads need. */
 export interface ChapterOutline {
@@ -20,7 +20,7 @@ export interface ChapterOutline {
 export interface BookSource {
   work: Work;
   tags: WorkTag[];
-  /** The posted chapters, in reading order. */
+  /** The chapters its readers see (`chaptersShown`: the posted ones; all of a draft's), in reading order. */
   chapters: ChapterOutline[];
   /** The series the work is in, numbered as anyone who may download it sees them. */
   series: SeriesPlace[];
@@ -28,21 +28,24 @@ export interface BookSource {
   chapterContent(chapterId: number): Promise<TrustedHtml>;
 }
 
-/** A work with its tags and posted chapters' outlines, or undefined when there is no such work. */
+/**
+ * A work with its tags and the outlines of the chapters its readers see, or undefined when there is
+ * no such work. (The download route refuses drafts; a takeout, src/leaving, bundles them too.)
+ */
 export async function loadBookSource(db: DbOrTrx, workId: number): Promise<BookSource | undefined> {
   const work = await findWork(db, workId);
   if (!work) return undefined;
-  const [tags, chapters, series] = await Promise.all([
+  const [tags, rows, series] = await Promise.all([
     tagsOfWork(db, workId),
     db
       .selectFrom("chapters")
-      .select(["id", "position", "title", "summary", "notes", "endnotes", "word_count", "updated_at"])
+      .select(["id", "position", "title", "summary", "notes", "endnotes", "word_count", "updated_at", "posted"])
       .where("work_id", "=", workId)
-      .where("posted", "=", 1)
       .orderBy("position")
       .execute(),
     seriesPlacesForDownload(db, work),
   ]);
+  const chapters = chaptersShown(work, rows).map(({ posted: _posted, ...outline }) => outline);
   return { work, tags, chapters, series, chapterContent: (chapterId) => chapterContent(db, workId, chapterId) };
 }
 

@@ -100,3 +100,9 @@ export async function userIdsAfter(db: DbOrTrx, afterId: number, limit: number):
   const rows = await db.selectFrom("users").select("id").where("id", ">", afterId).orderBy("id").limit(limit).execute();
   return rows.map((row) => row.id);
 }
+
+/**
+ * The archive's orphan account (src/leaving): orphaned works are credited to it. Nobody can sign up
+ * under this name or log in as it.
+ */
+export const ORPHAN_ACCOUNT_LOGIN = "orphan_account";

@@ -1,4 +1,4 @@
-import { shiftWorkCounter } from "../platform/changes.js";
+import { shiftWorkCounter, shiftWorkCounters } from "../platform/changes.js";
 import { type Db, type DbOrTrx, nowIso } from "../platform/db/index.js";
 import { type KudosGiver, kudosRefusal } from "./policy.js";
 import { blockedByAny } from "../blocking/index.js";
@@ -115,4 +115,26 @@ export async function deleteBookmark(db: Db, userId: number, bookmarkId: number)
     await shiftBookmarkCount(trx, gone.work_id, -counted(gone.private === 1));
     return true;
   });
+}
+
+/**
+ * Forgets a user's kudos, bookmarks and reading history (their account is being deleted), in the
+ * caller's transaction: each work's kudos and public-bookmark counters go down by what was taken
+ * away, with the change-feed rows, so listings sorted by them hear of it.
+ */
+export async function forgetResponsesOfUser(trx: DbOrTrx, userId: number): Promise<void> {
+  const kudos = await trx.deleteFrom("kudos").where("user_id", "=", userId).returning("work_id").execute();
+  await shiftWorkCounters(trx, "kudos_count", new Map(kudos.map((k) => [k.work_id, -1])));
+  const bookmarks = await trx.selectFrom("bookmarks").select(["id", "work_id", "private"]).where("user_id", "=", userId).execute();
+  const ids = bookmarks.map((b) => b.id);
+  for (let i = 0; i < ids.length; i += 1000) {
+    const slice = ids.slice(i, i + 1000);
+    await trx.deleteFrom("bookmark_tags").where("bookmark_id", "in", slice).execute();
+    await trx.deleteFrom("bookmarks").where("id", "in", slice).execute();
+  }
+  const counts = new Map<number, number>();
+  for (const b of bookmarks) if (b.work_id !== null && counted(b.private === 1)) counts.set(b.work_id, (counts.get(b.work_id) ?? 0) - 1);
+  await shiftWorkCounters(trx, "bookmarks_count", counts);
+  await trx.deleteFrom("readings").where("user_id", "=", userId).execute();
+  await trx.deleteFrom("reading_preferences").where("user_id", "=", userId).execute();
 }

@@ -4,7 +4,7 @@
  */
 export { giveKudos } from "./commands.js";
 export type { KudosOutcome } from "./commands.js";
-export { createBookmark, createSeriesBookmark, deleteBookmark, deleteBookmarksOfSeries, updateBookmark } from "./commands.js";
+export { createBookmark, createSeriesBookmark, deleteBookmark, deleteBookmarksOfSeries, forgetResponsesOfUser, updateBookmark } from "./commands.js";
 export { formValuesOf, workFeedbackFor } from "./handlers.js";
 export { READINGS_PER_PAGE, listReadings } from "./history.js";
 export { attachHitCounter } from "./hits.js";

@@ -108,14 +108,17 @@ export async function updateSeries(db: Db, seriesId: number, input: SeriesInput)
 
 /** Deletes a series; its works stay, out of it. */
 export async function deleteSeries(db: Db, seriesId: number): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const works = await currentOrder(trx, seriesId);
-    // Explicit rather than trusting ON DELETE CASCADE (SQLite enforces it only with foreign_keys on).
-    await trx.deleteFrom("serial_works").where("series_id", "=", seriesId).execute();
-    await trx.deleteFrom("series_creators").where("series_id", "=", seriesId).execute();
-    await deleteBookmarksOfSeries(trx, seriesId);
-    await dropSubscriptionsTo(trx, "series", seriesId);
-    await trx.deleteFrom("series").where("id", "=", seriesId).execute();
-    await refreshWorkSearchFields(trx, works);
-  });
+  await db.transaction().execute((trx) => deleteSeriesIn(trx, seriesId));
+}
+
+/** The same in the caller's transaction (an account deleted with its works, src/leaving). */
+export async function deleteSeriesIn(trx: DbOrTrx, seriesId: number): Promise<void> {
+  const works = await currentOrder(trx, seriesId);
+  // Explicit rather than trusting ON DELETE CASCADE (SQLite enforces it only with foreign_keys on).
+  await trx.deleteFrom("serial_works").where("series_id", "=", seriesId).execute();
+  await trx.deleteFrom("series_creators").where("series_id", "=", seriesId).execute();
+  await deleteBookmarksOfSeries(trx, seriesId);
+  await dropSubscriptionsTo(trx, "series", seriesId);
+  await trx.deleteFrom("series").where("id", "=", seriesId).execute();
+  await refreshWorkSearchFields(trx, works);
 }

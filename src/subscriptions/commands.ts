@@ -19,8 +19,8 @@ export async function unsubscribe(db: DbOrTrx, subscriptionId: number): Promise<
   await db.deleteFrom("subscriptions").where("id", "=", subscriptionId).execute();
 }
 
-/** Forgets every subscription to a work or series that is being deleted (in its transaction). */
-export async function dropSubscriptionsTo(trx: DbOrTrx, kind: "work" | "series", targetId: number): Promise<void> {
+/** Forgets every subscription to a work, series or user that is being deleted (in its transaction). */
+export async function dropSubscriptionsTo(trx: DbOrTrx, kind: SubscriptionKind, targetId: number): Promise<void> {
   await trx.deleteFrom("subscriptions").where("kind", "=", kind).where("target_id", "=", targetId).execute();
 }
 

@@ -2,6 +2,7 @@ import { type FieldErrors } from "../platform/http/components.js";
 import { field } from "../platform/http/forms-parser.js";
 import { t } from "../platform/i18n/index.js";
 import { isEmailAddress } from "../platform/text/email.js";
+import { nameKey, ORPHAN_ACCOUNT_LOGIN } from "../model/users.js";
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
@@ -40,7 +41,10 @@ export function readSignupForm(body: unknown): SignupForm {
 }
 
 export function loginErrors(login: string): string[] {
-  return LOGIN.test(login) ? [] : [t("users.login_format")];
+  if (!LOGIN.test(login)) return [t("users.login_format")];
+  // The orphan account is made when first needed; its name is kept for it until then.
+  if (nameKey(login) === nameKey(ORPHAN_ACCOUNT_LOGIN)) return [t("users.login_taken")];
+  return [];
 }
 
 export function emailErrors(email: string): string[] {

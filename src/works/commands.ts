@@ -347,7 +347,7 @@ export async function deleteWork(db: Db, workId: number): Promise<void> {
   await db.transaction().execute((trx) => deleteWorkIn(trx, workId));
 }
 
-/** `deleteWork` in the caller's transaction (an admin's deletion, with its audit entry). */
+/** `deleteWork` in the caller's transaction (an admin's deletion with its audit entry; an account deleted with its works, src/leaving). */
 export async function deleteWorkIn(trx: DbOrTrx, workId: number): Promise<void> {
   // Explicit rather than trusting ON DELETE CASCADE: SQLite enforces it only with foreign_keys on.
   await trx.deleteFrom("work_filters").where("work_id", "=", workId).execute();

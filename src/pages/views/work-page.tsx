@@ -145,6 +145,13 @@ function WorkNavigation({ work, chapters, shown, full, isCreator, csrf, reportHr
             ) : (
               ""
             )}
+            {work.posted ? (
+              <li class="orphan">
+                <a safe href={`/orphans/new?work_id=${work.id}`}>{t("leaving.orphan_work")}</a>
+              </li>
+            ) : (
+              ""
+            )}
             {work.posted || work.spam_hold ? (
               ""
             ) : (

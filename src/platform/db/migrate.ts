@@ -25,6 +25,7 @@ import * as m0020 from "./migrations/0020_hidden_visibility.js";
 import * as m0026 from "./migrations/0026_cocreators_gifts_related.js";
 import * as m0023 from "./migrations/0023_invitations_terms.js";
 import * as m0021 from "./migrations/0021_sanctions_spam.js";
+import * as m0025 from "./migrations/0025_leaving.js";
 
 // Listed explicitly rather than read from a folder, so the built dist/ and tsx run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -54,6 +55,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0026_cocreators_gifts_related": m0026,
   "0023_invitations_terms": m0023,
   "0021_sanctions_spam": m0021,
+  "0025_leaving": m0025,
 };
 
 function migrator(db: Kysely<any>): Migrator {

@@ -394,6 +394,7 @@ export interface Database {
   rate_limits: RateLimitsTable;
   user_sanctions: UserSanctionsTable;
   user_warnings: UserWarningsTable;
+  takeouts: TakeoutsTable;
 }
 
 /** A news post by an admin (src/news). */
@@ -679,3 +680,18 @@ export interface RelatedWorksTable {
   created_at: string;
   updated_at: string;
 }
+
+/** A user's takeout: the zip of everything of theirs, built by a job (src/leaving/takeout.ts). */
+export interface TakeoutsTable {
+  id: Generated<number>;
+  user_id: number;
+  job_id: number | null;
+  state: "queued" | "running" | "ready" | "failed" | "expired";
+  /** The zip's file name in DATA_DIR/takeouts, once it is ready. */
+  file: string | null;
+  size: ColumnType<number, number | undefined, number>;
+  created_at: string;
+  ready_at: string | null;
+  expires_at: string | null;
+}
+export type TakeoutRow = Selectable<TakeoutsTable>;

@@ -259,6 +259,20 @@ export function AccountPage(props: { user: UserRow; errors: FieldErrors; email: 
           </p>
         </fieldset>
       </form>
+      <section aria-labelledby="leaving">
+        <h3 class="heading" id="leaving" safe>{t("leaving.account.heading")}</h3>
+        <ul>
+          <li>
+            <a safe href={`${base}/takeout`}>{t("leaving.account.takeout")}</a>
+          </li>
+          <li>
+            <a safe href="/orphans/new">{t("leaving.account.orphan")}</a>
+          </li>
+          <li>
+            <a safe href={`${base}/delete`}>{t("leaving.account.delete")}</a>
+          </li>
+        </ul>
+      </section>
       <LoginLog logins={props.logins} />
     </>
   );
