@@ -73,6 +73,8 @@ const FORM_FIELDS: Record<string, Kind> = {
   "admin_post[comment_permission]": "other", "admin_banner[active]": "other", "admin_banner[minor]": "other", "banner_id": "other",
   // Suspensions, bans, warnings and the spam settings (src/moderation): an admin's reason is shown to the user.
   "block_list": "plain", "days": "other", "hide_works": "other", "unhide_works": "other", "new_account_days": "other", "max_links": "other",
+  // Leaving (src/leaving): ids, choices and a password.
+  "orphan[work_ids][]": "other", "orphan[all]": "other", "orphan[keep_pseud]": "other", "delete[works]": "other", "delete[password]": "other",
 };
 
 // The JSON API's request-body string fields, as "METHOD /path field" (enums and dates are "other").

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { type ChildNode, type Element, isTag, isText } from "domhandler";
 import { parseDocument } from "htmlparser2";
@@ -32,6 +35,7 @@ import { inviteCoCreators, worksJobSteps } from "../../works/cocreators.js";
 import { setGifts } from "../../gifts/commands.js";
 import { setParents } from "../../related/commands.js";
 import { relatedJobSteps } from "../../related/mail-job.js";
+import { leavingJobSteps } from "../../leaving/index.js";
 import type { MailMessage } from "../mail.js";
 import { t as translate, useLocale } from "./index.js";
 import { pseudoLocalize } from "./pseudo.js";
@@ -297,6 +301,21 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       const tokenRow = await db.selectFrom("api_tokens").select("id").executeTakeFirstOrThrow();
       pages["API token revoke confirmation"] = await page(r, `/users/zqreader/api_tokens/${tokenRow.id}/confirm_revoke`);
       pages["work page, logged in with a flash"] = { body: (await r.get(`/works/${workId}?view_adult=true`)).body, problems: [] };
+      // Leaving (src/leaving): account deletion and the takeout, its page in each state and its email.
+      pages["delete account"] = await page(r, "/users/zqreader/delete");
+      pages["delete account refused"] = { body: (await r.post("/users/zqreader/delete", {})).body, problems: [] };
+      pages["takeout"] = await page(r, "/users/zqreader/takeout");
+      await r.post("/users/zqreader/takeout", {});
+      pages["takeout queued"] = await page(r, "/users/zqreader/takeout");
+      const takeoutDir = mkdtempSync(join(tmpdir(), "fanfold-pseudo-"));
+      try {
+        await drainJobs(db, leavingJobSteps({ destination: "memory", send: async (m) => void mail.push(m) }, { dataDir: takeoutDir, publicUrl: config.publicUrl }));
+        assert.equal(mail.length, 4, "the takeout's owner was mailed");
+        pages["takeout ready"] = await page(r, "/users/zqreader/takeout");
+      } finally {
+        rmSync(takeoutDir, { recursive: true, force: true });
+      }
+      pages["account deleted"] = await page(guest, "/account_deleted?works=orphaned");
 
       // The creator's pages.
       const w = writer.client;
@@ -347,7 +366,12 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       pages["admin works with a hidden one"] = await page(w, "/admin/works");
       pages["admin work that does not exist"] = await page(w, "/admin/works/999999", 404);
       await drainJobs(db, moderationJobSteps({ destination: "memory", send: async (m) => void mail.push(m) }, config.publicUrl));
-      assert.equal(mail.length, 4, "the hidden work's creator was mailed");
+      assert.equal(mail.length, 5, "the hidden work's creator was mailed");
+      pages["orphan: choose works"] = await page(w, "/orphans/new");
+      pages["orphan a work"] = await page(w, `/orphans/new?work_id=${workId}`);
+      pages["orphan all works"] = await page(w, "/orphans/new?all=true");
+      pages["orphan refused"] = { body: (await w.post("/orphans", { "orphan[work_ids][]": String(workId) })).body, problems: [] };
+      pages["delete account, the only superadmin"] = await page(w, "/users/zqwriter/delete");
       // A wrangling action and its outcome: the change line, a refusal, and the history it wrote.
       await w.post("/tags/Zqsea", { "tag[canonical]": "1", "tag[syn_string]": "" });
       pages["tag page after wrangling"] = await page(w, "/tags/Zqsea");
@@ -365,7 +389,7 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       await setParents(db, otherWorkId, [{ kind: "work", workId: parentId, translation: false }, { kind: "url", url: "https://example.org/zq", title: "Zqelsewhere", author: "Zqauthor", translation: true }], { posted: true });
       const memory = { destination: "memory", send: async (m: MailMessage) => void mail.push(m) };
       await drainJobs(db, { ...worksJobSteps(memory, config.publicUrl), ...relatedJobSteps(memory, config.publicUrl) });
-      assert.equal(mail.length, 6, "the invited user and the parent's creator were mailed");
+      assert.equal(mail.length, 7, "the invited user and the parent's creator were mailed");
       const o = new Client(app, "192.0.2.7"); // an address of its own: this test's log-ins from 127.0.0.1 meet the per-address limit
       await o.logIn("zqother", "reader password 1");
       pages["gifts"] = await page(guest, "/users/zqreader/gifts");
@@ -408,7 +432,7 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       pages["contribution refused to a suspended user"] = await page(suspended, "/works/new", 403);
       pages["notices"] = await page(suspended, "/users/zqother/notices");
       await drainJobs(db, moderationJobSteps({ destination: "memory", send: async (m) => void mail.push(m) }, config.publicUrl));
-      assert.equal(mail.length, 8, "the warned and suspended user was mailed twice");
+      assert.equal(mail.length, 9, "the warned and suspended user was mailed twice");
       // Invitations, the waiting list and the terms (src/invitations). Last: new terms send the
       // other logged-in users to accept them first.
       await setSetting(db, "signup_mode", "invitation");
