@@ -166,6 +166,13 @@ test("orphaning without names on deletion; an account without works; the last su
     assert.deepEqual(await deleteAccount(db, seed.coCreator.id, "delete"), { ok: false, problem: "last_admin" });
     assert.equal(await count(db, "users", "id", seed.coCreator.id), 1);
 
+    // Two superadmins leaving at once: one may go, the other is then the last.
+    const second = await db.insertInto("users").values({ login: "keeper2", login_key: "keeper2", email: "k@example.org", password_hash: "x", created_at: new Date().toISOString() }).returning("id").executeTakeFirstOrThrow();
+    await db.insertInto("user_roles").values({ user_id: second.id, role: "admin" }).execute();
+    const both = await Promise.all([deleteAccount(db, seed.coCreator.id, "delete"), deleteAccount(db, second.id, "delete")]);
+    assert.deepEqual(both.map((r) => (r.ok ? "deleted" : r.problem)).sort(), ["deleted", "last_admin"]);
+    assert.equal((await db.selectFrom("user_roles").select("user_id").where("role", "=", "admin").execute()).length, 1, "one superadmin is left");
+
     // Two submits at once: one deletes, the other finds nothing left.
     const made = await db.insertInto("users").values({ login: "twice", login_key: "twice", email: "t@example.org", password_hash: "x", created_at: new Date().toISOString() }).returning("id").executeTakeFirstOrThrow();
     const results = await Promise.all([deleteAccount(db, made.id, "delete"), deleteAccount(db, made.id, "delete")]);

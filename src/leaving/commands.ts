@@ -205,6 +205,8 @@ export async function deleteAccount(db: Db, userId: number, choice: WorksChoice)
  * first, so two superadmins deleting their accounts at once cannot both pass this check.
  */
 async function isLastSuperadmin(trx: DbOrTrx, userId: number): Promise<boolean> {
+  const isAdmin = await trx.selectFrom("user_roles").select("user_id").where("user_id", "=", userId).where("role", "=", "admin").executeTakeFirst();
+  if (!isAdmin) return false;
   let query = trx.selectFrom("user_roles").select("user_id").where("role", "=", "admin").orderBy("user_id");
   if (dialectOf(trx) === "postgres") query = query.forUpdate();
   const admins = (await query.execute()).map((row) => row.user_id);
