@@ -93,12 +93,16 @@ const ALLOWED_WHILE_SANCTIONED: Record<string, string> = {
   "POST /related_works/:id/hide": "Moderating links to their own works takes away.",
   "POST /invite_requests": "A guest's; a logged-in user has an account already.",
   "POST /terms/accept": "Accepting the terms is what every user must do to go on reading.",
+  "POST /orphans": "Orphaning their works takes their name away, as deleting the account (which they may) would.",
+  "POST /users/:login/delete": "Leaving the archive is always allowed.",
+  "POST /users/:login/takeout": "Taking a copy of their own things away: their works are theirs.",
 };
 
 /** Form pages (…/new, …/edit, …/reply) a sanctioned user may still open. */
 const FORMS_ALLOWED: Record<string, string> = {
   "GET /users/:login/edit": "Their account page: password, email, two-factor; where they see their standing.",
   "GET /abuse_reports/new": "Anyone may report abuse, a sanctioned user too.",
+  "GET /orphans/new": "Choosing works to orphan: leaving is allowed.",
 };
 
 /** JSON API endpoints that change state but are not contributions. */
