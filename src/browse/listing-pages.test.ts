@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type TestContext, test } from "node:test";
+import { test } from "node:test";
 import { Client, appWithUser, assertMatch, redirectedId, workForm } from "../../test/support/app.js";
 import { eachDialect, openTestDb } from "../../test/support/db.js";
+import { serveInChildProcess } from "../../test/support/serve.js";
 import { makeCreator, makeWork } from "../../test/support/factories.js";
 import { appendChange } from "../platform/changes.js";
 import type { Db } from "../platform/db/index.js";
@@ -129,36 +126,6 @@ test("bad sidebar input is adjusted and said, never a failure", async (t) => {
     await app.close();
   });
 });
-
-/** `fanfold serve` as a separate process over a database; resolves with its URL once it listens. */
-async function serveInChildProcess(t: TestContext, databaseUrl: string): Promise<string> {
-  const dataDir = mkdtempSync(join(tmpdir(), "fanfold-serve-"));
-  const child = spawn(process.execPath, ["bin/fanfold.mjs", "serve", "--port", "0"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, FANFOLD_QUIET: "1", NODE_ENV: "test" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  t.after(async () => {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    await exited;
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`fanfold serve did not start:\n${output}`)), 60_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /Fanfold is serving (http:\/\/\S+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout.on("data", read);
-    child.stderr.on("data", read);
-    child.once("exit", (code) => reject(new Error(`fanfold serve exited (${code}):\n${output}`)));
-  });
-}
 
 test("two server processes on one database: a work posted through one is listed by the other within a second", async (t) => {
   await eachDialect(t, async (st, { db, url }) => {

@@ -1,4 +1,5 @@
 import type { Db, DbOrTrx } from "../platform/db/index.js";
+import { firstCreator } from "./queries.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import { TAG_TYPES, type TagType } from "../model/vocabulary.js";
 import { tagsOfWork } from "../model/works.js";
@@ -34,14 +35,8 @@ async function claimWork(trx: DbOrTrx, workId: number): Promise<{ creatorUserId:
     .where("id", "=", workId)
     .executeTakeFirst();
   if (Number(claimed.numUpdatedRows) === 0) return "missing";
-  const creator = await trx
-    .selectFrom("work_creators")
-    .innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id")
-    .select("pseuds.user_id")
-    .where("work_creators.work_id", "=", workId)
-    .orderBy("work_creators.position")
-    .executeTakeFirst();
-  return { creatorUserId: creator?.user_id ?? null };
+  const creatorUserId = await firstCreator(trx, workId);
+  return { creatorUserId };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { appendChange } from "../platform/changes.js";
+import { firstCreator } from "./queries.js";
 import type { DbOrTrx } from "../platform/db/index.js";
 import { enqueueJob } from "../platform/jobs.js";
 import { recordAudit } from "./audit.js";
@@ -42,14 +43,8 @@ export async function changeWorkHidden(
     if (!exists) return "missing";
   }
   if (changed) await appendChange(trx, workId, "work");
-  const creator = await trx
-    .selectFrom("work_creators")
-    .innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id")
-    .select("pseuds.user_id")
-    .where("work_creators.work_id", "=", workId)
-    .orderBy("work_creators.position")
-    .executeTakeFirst();
-  await recordAudit(trx, { actorUserId, action: hidden ? "hide_work" : "unhide_work", workId, targetUserId: creator?.user_id ?? null, reason });
+  const creatorUserId = await firstCreator(trx, workId);
+  await recordAudit(trx, { actorUserId, action: hidden ? "hide_work" : "unhide_work", workId, targetUserId: creatorUserId, reason });
   if (hidden && changed && options.notify !== false) await enqueueJob(trx, WORK_HIDDEN_MAIL, { workId, reason } satisfies WorkHiddenEvent, 1);
   return changed ? "changed" : "unchanged";
 }

@@ -33,3 +33,15 @@ export async function listHiddenWorks(db: DbOrTrx, page: number): Promise<{ tota
   const creators = await creatorsOfWorks(db, rows.map((r) => r.id));
   return { total, works: rows.map((r) => ({ id: r.id, title: r.title, reason: r.hidden_reason, posted: r.posted, creators: creators.get(r.id) ?? [] })) };
 }
+
+/** The user of a work's first creator (the audit log's target for an action on the work), or null. */
+export async function firstCreator(trx: DbOrTrx, workId: number): Promise<number | null> {
+  const row = await trx
+    .selectFrom("work_creators")
+    .innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id")
+    .select("pseuds.user_id")
+    .where("work_creators.work_id", "=", workId)
+    .orderBy("work_creators.position")
+    .executeTakeFirst();
+  return row?.user_id ?? null;
+}

@@ -1,4 +1,5 @@
 import { type Db, type DbOrTrx, dialectOf } from "../platform/db/index.js";
+import { firstCreator } from "./queries.js";
 import type { TrustedHtml } from "../platform/html/trusted-html.js";
 import { deleteCommentIn, releaseSpamHeldComment } from "../comments/index.js";
 import { judgeHeldWorkSpam, releaseHeldWork } from "../works/index.js";
@@ -152,16 +153,6 @@ export async function approveHeldComment(db: Db, actorUserId: number, commentId:
   });
 }
 
-async function firstCreator(trx: DbOrTrx, workId: number): Promise<number | null> {
-  const row = await trx
-    .selectFrom("work_creators")
-    .innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id")
-    .select("pseuds.user_id")
-    .where("work_creators.work_id", "=", workId)
-    .orderBy("work_creators.position")
-    .executeTakeFirst();
-  return row?.user_id ?? null;
-}
 
 export type SpamOutcome = { ok: true } | { ok: false; refusal: SanctionRefusal | "not_held" };
 

@@ -1,15 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
 import { appWithUser, assertMatch, Client, testConfig, loggedInUser } from "../../test/support/app.js";
 import { eachDialect } from "../../test/support/db.js";
+import { dataFolder, outbox } from "../../test/support/outbox.js";
 import { makeCreator, makeWork } from "../../test/support/factories.js";
 import { jobSteps } from "../app.js";
 import type { Db } from "../platform/db/index.js";
 import { claimJob, drainJobs, runJob } from "../platform/jobs.js";
-import { outboxFolder } from "../platform/mail.js";
 import { addWorkToSeries, createSeries, deleteSeries } from "../series/commands.js";
 import { addChapter, createWork, postDraft } from "../works/commands.js";
 import { SUBSCRIPTION_MAIL } from "./commands.js";
@@ -19,48 +16,6 @@ const reader = loggedInUser;
 
 const rows = (db: Db) => db.selectFrom("subscriptions").selectAll().orderBy("id").execute();
 const chapter = (n: number) => ({ title: `Part ${n}`, summary: "", notes: "", endnotes: "", content: `<p>Chapter ${n} words here.</p>` });
-
-/** A data folder per test, so each test reads its own outbox. */
-function dataFolder(t: { after: (fn: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), "fanfold-mail-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-/** Quoted-printable, as nodemailer writes the text parts: soft breaks joined, =XX bytes decoded. */
-function decodeQuotedPrintable(text: string): string {
-  const joined = text.replace(/=\r?\n/g, "");
-  const bytes: number[] = [];
-  for (let i = 0; i < joined.length; i++) {
-    if (joined[i] === "=" && /^[0-9A-F]{2}$/.test(joined.slice(i + 1, i + 3))) {
-      bytes.push(Number.parseInt(joined.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else bytes.push(...Buffer.from(joined[i]!, "utf8"));
-  }
-  return Buffer.from(bytes).toString("utf8");
-}
-
-/** An .eml file as its unfolded headers followed by its decoded parts, for matching. */
-function readableMail(eml: string): string {
-  const split = eml.indexOf("\n\n");
-  const headers = eml.slice(0, split).replace(/\n[ \t]+/g, " ");
-  const parts = eml
-    .slice(split)
-    .split(/^----_.*$/m)
-    .map((part) => (/Content-Transfer-Encoding: quoted-printable/.test(part) ? decodeQuotedPrintable(part.slice(part.indexOf("\n\n") + 2)) : part));
-  return `${headers}\n\n${parts.join("\n--\n")}`;
-}
-
-function outbox(dataDir: string): { name: string; body: string }[] {
-  const folder = outboxFolder(dataDir);
-  let names: string[];
-  try {
-    names = readdirSync(folder).sort();
-  } catch {
-    return [];
-  }
-  return names.map((name) => ({ name, body: readableMail(readFileSync(join(folder, name), "utf8")) }));
-}
 
 const recipientsOf = (mails: { body: string }[]) => mails.map((m) => /^To: (.*)$/m.exec(m.body)?.[1]).sort();
 
