@@ -1,6 +1,6 @@
 import { type Db, type DbOrTrx, dialectOf } from "../platform/db/index.js";
 import { firstCreator } from "./queries.js";
-import type { TrustedHtml } from "../platform/html/trusted-html.js";
+import { EMPTY_HTML, type TrustedHtml } from "../platform/html/trusted-html.js";
 import { deleteCommentIn, releaseSpamHeldComment } from "../comments/index.js";
 import { judgeHeldWorkSpam, releaseHeldWork } from "../works/index.js";
 import { judgeSpam, spamRules, type SpamVerdict } from "../model/spam.js";
@@ -76,7 +76,7 @@ export async function heldWorks(db: DbOrTrx, only?: number[]): Promise<HeldWork[
       id: work.id,
       title: work.title,
       summary: work.summary,
-      text: own[0]?.content ?? ("" as TrustedHtml),
+      text: own[0]?.content ?? EMPTY_HTML,
       createdAt: work.created_at,
       creators: by.map((c) => ({ userId: c.userId, login: c.login, pseud: c.pseud })),
       verdict: judgeSpam(rules, { accountCreatedAt: youngest, texts }),
