@@ -1,7 +1,5 @@
 import { type DbOrTrx, dialectOf } from "../platform/db/index.js";
-import { appendChanges } from "../platform/changes.js";
-import { creatorsSortKey } from "../model/sort-keys.js";
-import { refreshWorkSearchFields } from "../search/index.js";
+import { refreshBylines } from "../works/index.js";
 
 /**
  * Rewriting who a work or series is credited to, when a writer leaves: each of the leaving user's
@@ -60,7 +58,7 @@ export async function replaceWorkCreators(trx: DbOrTrx, workIds: number[], leavi
       changed.push(workId);
     }
   }
-  await refreshCreatorFields(trx, changed);
+  await refreshBylines(trx, changed);
   return changed;
 }
 
@@ -81,21 +79,3 @@ export async function replaceSeriesCreators(trx: DbOrTrx, seriesIds: number[], l
   return changed;
 }
 
-/** After a byline changed: the creator sort key, the search fields and a change-feed row of each work. */
-async function refreshCreatorFields(trx: DbOrTrx, workIds: number[]): Promise<void> {
-  for (const slice of chunks(workIds)) {
-    const names = await trx
-      .selectFrom("work_creators")
-      .innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id")
-      .select(["work_creators.work_id as workId", "pseuds.name as name"])
-      .where("work_creators.work_id", "in", slice)
-      .orderBy("work_creators.work_id")
-      .orderBy("work_creators.position")
-      .execute();
-    for (const workId of slice) {
-      await trx.updateTable("works").set({ creators_sort: creatorsSortKey(names.filter((n) => n.workId === workId).map((n) => n.name)) }).where("id", "=", workId).execute();
-    }
-    await refreshWorkSearchFields(trx, slice);
-  }
-  await appendChanges(trx, workIds, "work");
-}

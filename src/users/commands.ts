@@ -4,11 +4,9 @@ import type { Db, DbOrTrx } from "../platform/db/index.js";
 import { nowIso } from "../platform/db/index.js";
 import type { FieldErrors } from "../platform/http/components.js";
 import type { Role } from "../platform/http/viewer.js";
-import { appendChanges } from "../platform/changes.js";
 import { cleanHtml } from "../platform/html/clean.js";
 import { t } from "../platform/i18n/index.js";
-import { creatorsSortKey } from "../model/sort-keys.js";
-import { refreshWorkSearchFields } from "../search/index.js";
+import { refreshBylines } from "../works/index.js";
 import { hashPassword, verifyNothing, verifyPassword } from "./passwords.js";
 import { findPseud, findUserById, findUserByLogin, nameKey } from "../model/users.js";
 import { attemptGate, clearFailures, logAttempt, noteFailure } from "./throttle.js";
@@ -226,29 +224,6 @@ export async function createPseud(db: Db, userId: number, name: string, descript
   });
 }
 
-/**
- * After pseuds were renamed or merged: the works they sign get their creator sort key, their
- * search fields and a change-feed row (the listing index knows works by pseud) from what is stored.
- */
-async function refreshWorksOfPseuds(trx: DbOrTrx, workIds: number[]): Promise<void> {
-  const ids = [...new Set(workIds)];
-  if (ids.length === 0) return;
-  const creators = await trx
-    .selectFrom("work_creators")
-    .innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id")
-    .select(["work_creators.work_id as workId", "pseuds.name as name"])
-    .where("work_creators.work_id", "in", ids)
-    .orderBy("work_creators.work_id")
-    .orderBy("work_creators.position")
-    .execute();
-  for (const workId of ids) {
-    const names = creators.filter((c) => c.workId === workId).map((c) => c.name);
-    await trx.updateTable("works").set({ creators_sort: creatorsSortKey(names) }).where("id", "=", workId).execute();
-  }
-  await refreshWorkSearchFields(trx, ids);
-  await appendChanges(trx, ids, "work");
-}
-
 async function worksOfPseud(trx: DbOrTrx, pseudId: number): Promise<number[]> {
   return (await trx.selectFrom("work_creators").select("work_id").where("pseud_id", "=", pseudId).execute()).map((r) => r.work_id);
 }
@@ -265,7 +240,7 @@ export async function updatePseud(db: Db, userId: number, pseudId: number, input
       .where("id", "=", pseudId)
       .execute();
     if (input.makeDefault) await makeDefaultPseud(trx, userId, pseudId);
-    if (before.name !== input.name) await refreshWorksOfPseuds(trx, await worksOfPseud(trx, pseudId));
+    if (before.name !== input.name) await refreshBylines(trx, await worksOfPseud(trx, pseudId));
   });
   return { ok: true, value: null };
 }
@@ -289,7 +264,7 @@ export async function deletePseud(db: Db, userId: number, pseudId: number): Prom
     await trx.deleteFrom("series_creators").where("pseud_id", "=", pseudId).where("series_id", "in", seriesOfFallback).execute();
     await trx.updateTable("series_creators").set({ pseud_id: fallback.id }).where("pseud_id", "=", pseudId).execute();
     await trx.deleteFrom("pseuds").where("id", "=", pseudId).execute();
-    await refreshWorksOfPseuds(trx, workIds);
+    await refreshBylines(trx, workIds);
     return { ok: true as const, value: null };
   });
 }

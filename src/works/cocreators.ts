@@ -1,13 +1,11 @@
 import { escapeHtml } from "@kitajs/html";
 import { type Db, type DbOrTrx, dialectOf, nowIso } from "../platform/db/index.js";
-import { appendChange } from "../platform/changes.js";
 import { enqueueJob, type JobStep } from "../platform/jobs.js";
 import type { Mailer } from "../platform/mail.js";
 import { t } from "../platform/i18n/index.js";
 import { blocksBetween } from "../blocking/index.js";
-import { refreshWorkSearchFields } from "../search/index.js";
 import { lookUpPseud, splitNames } from "../model/pseud-names.js";
-import { creatorsSortKey } from "../model/sort-keys.js";
+import { refreshBylines } from "./bylines.js";
 import { type Creator, creatorName, creatorsOfWorks } from "../model/works.js";
 import { userPath } from "../model/paths.js";
 
@@ -168,21 +166,6 @@ async function lockWork(trx: DbOrTrx, workId: number): Promise<boolean> {
 }
 
 /**
- * After a work's creators changed outside the work form: its creator sort key, its search fields
- * and a change-feed row (so every process's listing index hears of the new byline).
- */
-async function refreshByline(trx: DbOrTrx, workId: number): Promise<void> {
-  const creators = (await creatorsOfWorks(trx, [workId])).get(workId) ?? [];
-  await trx
-    .updateTable("works")
-    .set({ creators_sort: creatorsSortKey(creators.map((c) => c.pseudName)) })
-    .where("id", "=", workId)
-    .execute();
-  await refreshWorkSearchFields(trx, [workId]);
-  await appendChange(trx, workId, "work");
-}
-
-/**
  * The invited user accepts: the pseud joins the byline at its end. "accepted", or "gone" when the
  * invitation is not theirs or no longer exists, e.g. the second of two clicks: the invitation row
  * is deleted first and only the request that deleted it adds the creator, so two accepts at the
@@ -207,7 +190,7 @@ export async function acceptInvitation(db: Db, userId: number, invitationId: num
       .values({ work_id: invitation.workId, pseud_id: invitation.pseudId, position: Number(last?.max ?? -1) + 1 })
       .onConflict((oc) => oc.columns(["work_id", "pseud_id"]).doNothing())
       .execute();
-    await refreshByline(trx, invitation.workId);
+    await refreshBylines(trx, [invitation.workId]);
     return { result: "accepted" as const, workId: invitation.workId, title: invitation.title };
   });
 }
@@ -234,7 +217,7 @@ export async function leaveWork(db: Db, userId: number, workId: number): Promise
     if (mine.length === 0) return "not-creator";
     if (mine.length === creators.length) return "last";
     await trx.deleteFrom("work_creators").where("work_id", "=", workId).where("pseud_id", "in", mine).execute();
-    await refreshByline(trx, workId);
+    await refreshBylines(trx, [workId]);
     return "left";
   });
 }

@@ -12,3 +12,4 @@ export { COMMENT_PERMISSIONS, LIMITS, TAG_FIELD_NAMES, parseChapter, parseWork, 
 export type { ChapterFormValues, ChapterInput, WorkFormValues, WorkTagFormValues, WorkTagInput } from "./schema.js";
 export { AdultNoticePage, NavigatePage } from "./views/pages.js";
 export { WorkTagFields } from "./views/work-form.js";
+export { refreshBylines } from "./bylines.js";
