@@ -10,4 +10,4 @@ export type { ShownComment, ThreadComment } from "./queries.js";
 export { COMMENT_WINDOW_MS, NEW_ACCOUNT_COMMENTS_PER_WINDOW, NEW_ACCOUNT_DAYS, NEW_COMMENTERS_LIMIT, commentsRoutes } from "./routes.js";
 export { type CommentFormValues, parseComment, readCommentForm } from "./schema.js";
 // The comment form, for other places that take comments the same way (news posts).
-export { CommentForm, type CommentFormProps } from "./views/comments.js";
+export { CommentForm, type CommentFormProps, CommentRefusedPage } from "./views/comments.js";

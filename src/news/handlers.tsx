@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { mutedUserIds } from "../blocking/index.js";
-import { type CommentFormProps, type CommentFormValues, parseComment, readCommentForm } from "../comments/index.js";
+import { type CommentFormProps, type CommentFormValues, CommentRefusedPage, parseComment, readCommentForm } from "../comments/index.js";
 import { ConfirmDeletePage, type FieldErrors } from "../platform/http/components.js";
 import { setFlash, takeFlash } from "../platform/http/flash.js";
 import { field } from "../platform/http/forms-parser.js";
@@ -13,7 +13,7 @@ import { createPost, deleteNewsComment, deletePost, dismissBanner, postNewsComme
 import { canDeleteNewsComment, canManageNews, commentsCloseAt, NEWS_COMMENT_DAYS, newsCommentRefusal } from "./policy.js";
 import { bannerToShow, commentsOfPost, currentBanner, findNewsComment, findPost, findTag, listPosts, NEWS_COMMENTS_PER_PAGE, type NewsPost, pageOfComment, POSTS_PER_PAGE, tagsInUse } from "./queries.js";
 import { type BannerFormValues, EMPTY_POST_FORM, parseBanner, parsePost, type PostFormValues, readBannerForm, readPostForm } from "./schema.js";
-import { BannerSettingsPage, CommentRefusedPage, NewsIndexPage, PostFormPage, PostPage, SiteBanner } from "./views/news.js";
+import { BannerSettingsPage, NewsIndexPage, PostFormPage, PostPage, SiteBanner } from "./views/news.js";
 import { bannerSettingsPath, deleteNewsCommentPath, deletePostPath, newsCommentAnchor, newsPath, postCommentsPath, postPath } from "./views/paths.js";
 
 // ---- the news listing and a post ----------------------------------------------------------------

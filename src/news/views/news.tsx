@@ -310,15 +310,3 @@ export function SiteBanner({ id, content, csrf, returnTo }: { id: number; conten
   );
 }
 
-/** Why a comment could not be posted, with the way back to the post. */
-export function CommentRefusedPage({ message, back }: { message: string; back: string }): JSX.Element {
-  return (
-    <div class="error-page">
-      <h2 safe class="heading">{t("comments.comments")}</h2>
-      <p safe>{message}</p>
-      <p>
-        <a safe href={back}>{t("comments.go_back")}</a>
-      </p>
-    </div>
-  );
-}
