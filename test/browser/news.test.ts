@@ -132,6 +132,9 @@ test("a communications admin posts news and sets the banner; a reader and a gues
       };
       const [adminChecks, guestChecks, freshGuest] = await Promise.all([checking(herald), checking(guestContext), browser.newContext({ baseURL: server.baseUrl })]);
       contexts.push(freshGuest);
+      // One page first, so the fresh guest holds its form-token cookie before the pages below load
+      // at once (each first visit without it would be handed a new one, and only the last kept).
+      await (await freshGuest.newPage()).goto("/admin_posts");
       const visit = async (name: string, page: Page, response: Response | null, status = 200): Promise<Visited> => {
         assert.ok(response, `${name}: no response`);
         assert.equal(response.status(), status, `${name}: HTTP status`);
