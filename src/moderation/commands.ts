@@ -2,7 +2,7 @@ import type { Db, DbOrTrx } from "../platform/db/index.js";
 import { firstCreator } from "./queries.js";
 import type { Viewer } from "../platform/http/viewer.js";
 import { TAG_TYPES, type TagType } from "../model/vocabulary.js";
-import { tagsOfWork } from "../model/works.js";
+import { creatorsOfWorks, tagsOfWork } from "../model/works.js";
 import { deleteWorkIn, setWorkTags, type WorkTagInput } from "../works/index.js";
 import { recordAudit } from "./audit.js";
 import { changeWorkHidden, type HidingOutcome } from "./hiding.js";
@@ -48,21 +48,14 @@ export function deleteWorkAsAdmin(db: Db, viewer: Viewer, workId: number, reason
     const claimed = await claimWork(trx, workId);
     if (claimed === "missing") return "missing";
     const work = await trx.selectFrom("works").select("title").where("id", "=", workId).executeTakeFirstOrThrow();
-    const creators = await trx
-      .selectFrom("work_creators")
-      .innerJoin("pseuds", "pseuds.id", "work_creators.pseud_id")
-      .innerJoin("users", "users.id", "pseuds.user_id")
-      .select(["pseuds.name as pseud", "users.login as login"])
-      .where("work_creators.work_id", "=", workId)
-      .orderBy("work_creators.position")
-      .execute();
+    const creators = (await creatorsOfWorks(trx, [workId])).get(workId) ?? [];
     await recordAudit(trx, {
       actorUserId: actorOf(viewer),
       action: "delete_work",
       workId,
       targetUserId: claimed.creatorUserId,
       reason,
-      detail: { title: work.title, creators: creators.map((c) => (c.pseud === c.login ? c.login : `${c.pseud} (${c.login})`)) },
+      detail: { title: work.title, creators: creators.map((c) => (c.pseudName === c.login ? c.login : `${c.pseudName} (${c.login})`)) },
     });
     await deleteWorkIn(trx, workId);
     return "deleted";
