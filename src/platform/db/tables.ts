@@ -21,6 +21,8 @@ export interface UsersTable {
   login_key: string;
   email: string;
   password_hash: string;
+  /** The hash an imported account arrived with ("md5:HEX"), until its first log-in upgrades it; NULL otherwise. */
+  legacy_password: ColumnType<string | null, string | null | undefined, string | null>;
   /** "About me" on the profile page: sanitized HTML. */
   profile: ColumnType<TrustedHtml, string | undefined, string>;
   created_at: string;
@@ -210,6 +212,8 @@ export interface WorksTable {
   creators_sort: ColumnType<string, string | undefined, string>;
   /** JSON list of {label, value} from an imported work-text file; NULL once edited. */
   import_headers: string | null;
+  /** Where an imported work was first published (AO3, an eFiction archive); NULL for works posted here. */
+  original_url: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
   updated_at: string;
 }
@@ -395,6 +399,15 @@ export interface Database {
   user_sanctions: UserSanctionsTable;
   user_warnings: UserWarningsTable;
   takeouts: TakeoutsTable;
+  legacy_ids: LegacyIdsTable;
+}
+
+/** What an imported archive's numbers became here (src/transfer): old URLs redirect through it. */
+export interface LegacyIdsTable {
+  source: string;
+  kind: string;
+  legacy_id: string;
+  target_id: number;
 }
 
 /** A news post by an admin (src/news). */
