@@ -3,3 +3,4 @@
  * its own business (.dependency-cruiser.cjs keeps it so).
  */
 export { exportWorkText, prepareImport } from "./work-text-archive.js";
+export { legacyTarget, legacyUrlRoutes } from "./legacy-urls.js";
