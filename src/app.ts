@@ -19,7 +19,7 @@ import { newsRoutes, siteBannerFor } from "./news/index.js";
 import { subscriptionJobSteps, subscriptionsRoutes } from "./subscriptions/index.js";
 import { seriesRoutes } from "./series/index.js";
 import { blockingRoutes } from "./blocking/index.js";
-import { accountJobSteps, adminSecondFactorGate, usersRoutes, loadViewer } from "./users/index.js";
+import { accountJobSteps, adminSecondFactorGate, claimJobSteps, usersRoutes, loadViewer } from "./users/index.js";
 import { moderationJobSteps, moderationRoutes, sanctionRoutes } from "./moderation/index.js";
 import { worksJobSteps, worksRoutes } from "./works/index.js";
 import { giftsRoutes } from "./gifts/index.js";
@@ -84,5 +84,5 @@ export async function buildApp(config: Config, db: Db, options: { progress?: boo
 export function jobSteps(config: Config): Record<string, JobStep> {
   useLocale(config.locale);
   const mailer = mailerFor(config);
-  return { ...TAG_JOB_STEPS, ...subscriptionJobSteps(mailer, config.publicUrl), ...accountJobSteps(mailer, config.publicUrl), ...reportJobSteps(mailer), ...moderationJobSteps(mailer, config.publicUrl), ...worksJobSteps(mailer, config.publicUrl), ...relatedJobSteps(mailer, config.publicUrl), ...invitationJobSteps(mailer, config.publicUrl), ...leavingJobSteps(mailer, { dataDir: config.dataDir, publicUrl: config.publicUrl }) };
+  return { ...TAG_JOB_STEPS, ...subscriptionJobSteps(mailer, config.publicUrl), ...accountJobSteps(mailer, config.publicUrl), ...claimJobSteps(mailer, config.publicUrl), ...reportJobSteps(mailer), ...moderationJobSteps(mailer, config.publicUrl), ...worksJobSteps(mailer, config.publicUrl), ...relatedJobSteps(mailer, config.publicUrl), ...invitationJobSteps(mailer, config.publicUrl), ...leavingJobSteps(mailer, { dataDir: config.dataDir, publicUrl: config.publicUrl }) };
 }

@@ -3,4 +3,5 @@
  * its own business (.dependency-cruiser.cjs keeps it so).
  */
 export { exportWorkText, prepareImport } from "./work-text-archive.js";
-export { legacyTarget, legacyUrlRoutes } from "./legacy-urls.js";
+export { legacyTarget, legacyTargetsOf } from "./legacy-lookup.js";
+export { legacyUrlRoutes } from "./legacy-urls.js";

@@ -9,6 +9,7 @@ import { tagPath } from "../model/vocabulary.js";
 import type { DbOrTrx } from "../platform/db/index.js";
 import { get, parseId, queryParam, type RouteDef } from "../platform/http/routes.js";
 import type { Viewer } from "../platform/http/viewer.js";
+import { legacyTarget } from "./legacy-lookup.js";
 
 /**
  * An imported eFiction archive's old addresses, answered with permanent redirects to the pages
@@ -21,12 +22,6 @@ import type { Viewer } from "../platform/http/viewer.js";
 /** The importer whose numbers the old addresses carry. */
 const SOURCE = "efiction";
 
-/** What an old number of this kind became here, or null. */
-export async function legacyTarget(db: DbOrTrx, kind: string, legacyId: string, source = SOURCE): Promise<number | null> {
-  const row = await db.selectFrom("legacy_ids").select("target_id").where("source", "=", source).where("kind", "=", kind).where("legacy_id", "=", legacyId).executeTakeFirst();
-  return row?.target_id ?? null;
-}
-
 /** An old number from the query string, as legacy_ids keeps it (its decimal text), or null when it is no positive number. */
 function legacyNumber(req: FastifyRequest, name: string): string | null {
   const id = parseId(queryParam(req, name));
@@ -35,7 +30,7 @@ function legacyNumber(req: FastifyRequest, name: string): string | null {
 
 async function lookUp(req: FastifyRequest, kind: string, name: string): Promise<number | null> {
   const legacyId = legacyNumber(req, name);
-  return legacyId === null ? null : legacyTarget(req.db, kind, legacyId);
+  return legacyId === null ? null : legacyTarget(req.db, SOURCE, kind, legacyId);
 }
 
 /** The work an old story number became, when this viewer may at least be shown its address. */
@@ -56,7 +51,7 @@ async function workOfStory(db: DbOrTrx, viewer: Viewer, workId: number | null) {
 async function viewStoryTarget(req: FastifyRequest): Promise<string | null> {
   const chapid = legacyNumber(req, "chapid");
   if (chapid !== null && !queryParam(req, "sid")) {
-    const chapterId = await legacyTarget(req.db, "chapter", chapid);
+    const chapterId = await legacyTarget(req.db, SOURCE, "chapter", chapid);
     if (chapterId === null) return null;
     const chapter = await req.db.selectFrom("chapters").select(["id", "work_id"]).where("id", "=", chapterId).executeTakeFirst();
     if (!chapter) return null;
