@@ -40,6 +40,7 @@ const OPEN_TO_ANYONE: Record<string, string> = {
   "POST /users/login/two_factor": "The second step of logging in, for accounts with two-factor on: the signed cookie the right password left is the authority.",
   "POST /users/logout": "Logging out only ever ends the caller's own session, and must work when it has already expired.",
   "POST /signup": "Signing up is how a guest gets an account; the archive's sign-up mode decides whether it is open.",
+  "POST /claim/:token": "Taking an imported account: its owner has never logged in here; the one-time token mailed to the account's address is the authority.",
   "POST /setup": "Makes the first admin: there is nobody to log in as yet; the one-time setup token in the form is the authority.",
   "POST /works/:id/kudos": "Guests may leave kudos, as on AO3: one per address, rate limited.",
   "POST /works/:id/comments": "Guests may comment where the work's creator allows guest comments; the work decides.",

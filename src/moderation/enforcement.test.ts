@@ -51,6 +51,7 @@ const ALLOWED_WHILE_SANCTIONED: Record<string, string> = {
   "POST /users/login/two_factor": "The second step of logging in.",
   "POST /users/logout": "Logging out.",
   "POST /signup": "A guest's; a logged-in user is not signing up.",
+  "POST /claim/:token": "Taking an imported account with the link mailed to it: the owner setting their own password, like logging in.",
   "POST /setup": "The first admin's; there is nobody to sanction yet.",
   "POST /users/:login/password": "Their account's security.",
   "POST /users/:login/email": "Their account's address, where the admins' mail goes.",

@@ -6,6 +6,7 @@ import { type MessageKey, t } from "../platform/i18n/index.js";
 import { adminWorksPath, countHiddenWorks, heldItemCount } from "../moderation/index.js";
 import { openReportCount } from "../reports/index.js";
 import { inviteRequestCount } from "../invitations/index.js";
+import { unclaimedAccountCount } from "../users/index.js";
 import { AdminHomePage, type AdminLink, type AttentionItem } from "./views/admin-home.js";
 
 /*
@@ -38,8 +39,8 @@ const ADMIN_PAGES: AdminPage[] = [
 
 interface AttentionSource {
   roles: readonly Role[];
-  /** The figure, counted when the viewer holds one of the roles. */
-  load(db: DbOrTrx): Promise<{ label: string; count: number; href: string }>;
+  /** The figure, counted when the viewer holds one of the roles; null when it does not concern this archive. */
+  load(db: DbOrTrx): Promise<{ label: string; count: number; href: string } | null>;
 }
 
 /** What may need an admin's attention: each capability's own count and the page to act on it. */
@@ -60,11 +61,20 @@ const ATTENTION: AttentionSource[] = [
     roles: ["policy_and_abuse"],
     load: async (db) => ({ label: t("admin_home.attention.hidden_works"), count: await countHiddenWorks(db), href: adminWorksPath() }),
   },
+  {
+    // Only on an archive that imported accounts and has some left to claim (`fanfold claims send`).
+    roles: ["support"],
+    load: async (db) => {
+      const count = await unclaimedAccountCount(db);
+      return count ? { label: t("admin_home.attention.unclaimed_accounts"), count, href: "/admin/users" } : null;
+    },
+  },
 ];
 
 /** `GET /admin` (any admin role): the admin pages this admin may open, and what needs attention. */
 export async function showAdminHome(req: FastifyRequest, reply: FastifyReply) {
   const links: AdminLink[] = ADMIN_PAGES.filter((page) => hasAnyRole(req.viewer, page.roles)).map((page) => ({ href: page.href, label: t(page.label), about: t(page.about) }));
-  const attention: AttentionItem[] = await Promise.all(ATTENTION.filter((source) => hasAnyRole(req.viewer, source.roles)).map((source) => source.load(req.db)));
+  const figures = await Promise.all(ATTENTION.filter((source) => hasAnyRole(req.viewer, source.roles)).map((source) => source.load(req.db)));
+  const attention: AttentionItem[] = figures.filter((figure) => figure !== null);
   return reply.page(t("admin_home.title"), <AdminHomePage links={links} attention={attention} notices={takeFlash(req, reply)} />, { mainClass: "admin" });
 }

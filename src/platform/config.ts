@@ -38,6 +38,12 @@ export interface Config {
   /** Memory the image proxy may keep fetched images in, per process, in megabytes (0: no cache). */
   imageProxyCacheMb: number;
   /**
+   * Where an imported archive's old addresses (eFiction's viewstory.php and the like) are answered
+   * with permanent redirects: "" for the site's root, or a path such as "/archive" when the old
+   * archive lived there (LEGACY_PATH_PREFIX). See docs/efiction-after-import.md.
+   */
+  legacyPathPrefix: string;
+  /**
    * Tests only, never read from the environment: 127.0.0.1 on exactly this port passes the image
    * proxy's address check, so its success path can be tested against a local server.
    */
@@ -136,7 +142,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     trustProxy: readTrustProxy(env, host),
     imageProxy: readOnOff(env, "IMAGE_PROXY", true),
     imageProxyCacheMb: readInt(env, "IMAGE_PROXY_CACHE_MB", 64, 0, 65536),
+    legacyPathPrefix: readPathPrefix(env, "LEGACY_PATH_PREFIX"),
   };
+}
+
+/** A path prefix: empty, or "/" and plain path segments ("/archive", "/old/efiction"); a trailing "/" is dropped. */
+function readPathPrefix(env: NodeJS.ProcessEnv, name: string): string {
+  const raw = (env[name] ?? "").trim().replace(/\/+$/, "");
+  if (raw === "") return "";
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(raw) || raw.split("/").some((segment) => segment === "." || segment === "..")) {
+    throw new ConfigError(`${name} must be a path such as /archive (letters, digits and . _ ~ - between slashes), not "${env[name]}".`);
+  }
+  return raw;
 }
 
 // proxy-addr's names for ranges, which Fastify accepts in the list too.

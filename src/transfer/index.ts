@@ -5,3 +5,5 @@
 export { exportWorkText, prepareImport } from "./work-text-archive.js";
 export { checkImportedWork, saveImportedWork } from "./imported-work.js";
 export type { ImportCheck, ImportedChapter, ImportedWork, ImportLoss, ImportRefusal, SavedImport, SaveImportOptions } from "./imported-work.js";
+export { legacyTarget, legacyTargetsOf } from "./legacy-lookup.js";
+export { legacyUrlRoutes } from "./legacy-urls.js";

@@ -7,7 +7,7 @@ import type { Role } from "../platform/http/viewer.js";
 import { cleanHtml } from "../platform/html/clean.js";
 import { t } from "../platform/i18n/index.js";
 import { refreshBylines } from "../works/index.js";
-import { hashPassword, verifyNothing, verifyPassword } from "./passwords.js";
+import { hashPassword, matchesLegacyPassword, verifyNothing, verifyPassword } from "./passwords.js";
 import { findPseud, findUserById, findUserByLogin, nameKey } from "../model/users.js";
 import { attemptGate, clearFailures, logAttempt, noteFailure } from "./throttle.js";
 import { acceptSecondFactor, hasSecondFactor } from "./two-factor.js";
@@ -101,7 +101,7 @@ export interface LoginClient {
  * because the account is locked or must wait a little after recent failures.
  */
 export type LogInOutcome =
-  | { kind: "ok"; userId: number }
+  | { kind: "ok"; userId: number; upgradedLegacyPassword?: true }
   | { kind: "second_factor"; userId: number }
   | { kind: "wrong" }
   | { kind: "locked" | "too_soon"; until: string };
@@ -123,14 +123,37 @@ export async function passwordLogIn(db: Db, login: string, password: string, cli
     await logAttempt(db, user.id, gate.reason, client);
     return { kind: gate.reason, until: gate.until };
   }
-  if (!(await verifyPassword(user.password_hash, password))) return failedAttempt(db, user.id, "wrong_password", client);
+  let upgraded = false;
+  if (!(await verifyPassword(user.password_hash, password))) {
+    const legacy = user.legacy_password;
+    if (!legacy || !matchesLegacyPassword(legacy, password)) return failedAttempt(db, user.id, "wrong_password", client);
+    upgraded = await upgradeLegacyPassword(db, user.id, legacy, password);
+    // Lost the race to another log-in or a claim: the password now stored is the one to meet.
+    if (!upgraded && !(await matchesStoredPassword(db, user.id, password))) return failedAttempt(db, user.id, "wrong_password", client);
+  }
   if (await hasSecondFactor(db, user.id)) {
     await logAttempt(db, user.id, "password_ok", client);
     return { kind: "second_factor", userId: user.id };
   }
   if (gate.failures > 0) await clearFailures(db, user.id);
   if (options.logSuccess !== false) await logAttempt(db, user.id, "success", client);
-  return { kind: "ok", userId: user.id };
+  return upgraded ? { kind: "ok", userId: user.id, upgradedLegacyPassword: true } : { kind: "ok", userId: user.id };
+}
+
+/**
+ * Replaces an imported account's old hash with an argon2id hash of the password just typed, in
+ * one conditional UPDATE: only while the row still holds that old hash. Of two log-ins racing
+ * (or a log-in racing a claim), exactly one writes; false for the other.
+ */
+async function upgradeLegacyPassword(db: Db, userId: number, legacy: string, password: string): Promise<boolean> {
+  const passwordHash = await hashPassword(password);
+  const result = await db.updateTable("users").set({ password_hash: passwordHash, legacy_password: null }).where("id", "=", userId).where("legacy_password", "=", legacy).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+async function matchesStoredPassword(db: Db, userId: number, password: string): Promise<boolean> {
+  const row = await db.selectFrom("users").select("password_hash").where("id", "=", userId).executeTakeFirst();
+  return row !== undefined && (await verifyPassword(row.password_hash, password));
 }
 
 /** The second step of a log-in: a code from the account's authenticator app or a recovery code. */
@@ -162,7 +185,8 @@ export async function changePassword(db: Db, userId: number, current: string, ne
   if (!(await verifyPassword(user.password_hash, current))) return { ok: false, errors: { current_password: [t("users.password_wrong")] } };
   const problems = passwordErrors(next, confirmation);
   if (problems.length) return { ok: false, errors: { "user[password]": problems } };
-  await db.updateTable("users").set({ password_hash: await hashPassword(next) }).where("id", "=", userId).execute();
+  // A new password replaces an imported account's old one too.
+  await db.updateTable("users").set({ password_hash: await hashPassword(next), legacy_password: null }).where("id", "=", userId).execute();
   return { ok: true, value: null };
 }
 

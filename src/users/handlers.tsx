@@ -19,7 +19,7 @@ import { verifyPassword } from "./passwords.js";
 import { AccountPage, DeletePseudPage, EditProfilePage, EditPseudPage, LoginPage, LogoutPage, NewPseudPage, ProfilePage, PseudPage, RecoveryCodesPage, SecondFactorStepPage, SignupClosedPage, SignupPage, TwoFactorPage } from "./views/pages.js";
 
 /** Starts a fresh session: any old session id is dropped, so a fixed session can't be hijacked. */
-async function logIn(req: FastifyRequest, reply: FastifyReply, userId: number) {
+export async function logIn(req: FastifyRequest, reply: FastifyReply, userId: number) {
   if (req.viewer.sessionId) await endSession(req.db, req.viewer.sessionId);
   const token = await startSession(req.db, userId, req.config.sessionDays);
   reply.setCookie(SESSION_COOKIE, token, {

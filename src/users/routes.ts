@@ -1,5 +1,6 @@
 import { get, post } from "../platform/http/routes.js";
 import * as h from "./handlers.js";
+import { showClaimPage, submitClaim } from "./claim-handlers.js";
 import { showPeopleSearchPage } from "./people-handlers.js";
 
 // AO3's throttles: five log-in attempts per 20 seconds per address; sign-ups more slowly. (Each
@@ -19,6 +20,8 @@ export const usersRoutes = [
   get("/token_dispenser.json", h.showTokenDispenser),
   get("/signup", h.showSignupPage),
   post("/signup", h.signUpUser, { rateLimit: SIGNUP_LIMIT }),
+  get("/claim/:token", showClaimPage),
+  post("/claim/:token", submitClaim, { rateLimit: LOGIN_LIMIT }),
 
   get("/users/:login/edit", h.showAccountPage, { guard: "user" }),
   post("/users/:login/password", h.savePassword, { guard: "user" }),

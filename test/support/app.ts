@@ -22,6 +22,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
     trustProxy: false,
     imageProxy: true,
     imageProxyCacheMb: 8,
+    legacyPathPrefix: "",
     ...overrides,
   };
 }

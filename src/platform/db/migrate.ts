@@ -22,6 +22,7 @@ import * as m0022 from "./migrations/0022_abuse_reports.js";
 import * as m0024 from "./migrations/0024_news.js";
 import * as m0027 from "./migrations/0027_rate_limits.js";
 import * as m0028 from "./migrations/0028_preservation.js";
+import * as m0029 from "./migrations/0029_claims.js";
 import * as m0020 from "./migrations/0020_hidden_visibility.js";
 import * as m0026 from "./migrations/0026_cocreators_gifts_related.js";
 import * as m0023 from "./migrations/0023_invitations_terms.js";
@@ -58,6 +59,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0021_sanctions_spam": m0021,
   "0025_leaving": m0025,
   "0028_preservation": m0028,
+  "0029_claims": m0029,
 };
 
 function migrator(db: Kysely<any>): Migrator {

@@ -400,6 +400,20 @@ export interface Database {
   user_warnings: UserWarningsTable;
   takeouts: TakeoutsTable;
   legacy_ids: LegacyIdsTable;
+  account_claims: AccountClaimsTable;
+}
+
+/** A one-time link mailed to an imported account's address to take it (src/users/claims.ts). */
+export interface AccountClaimsTable {
+  id: Generated<number>;
+  user_id: number;
+  /** SHA-256 (hex) of the link's token; null until the mail job has made and sent it. */
+  token_sha256: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: string;
+  expires_at: string;
+  sent_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the link was used, or voided because the account was taken another way. */
+  used_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** What an imported archive's numbers became here (src/transfer): old URLs redirect through it. */

@@ -2279,6 +2279,19 @@ export const en = {
   "leaving.takeout.readme.comments": "comments.json: the comments you wrote.",
   "leaving.takeout.readme.history": "history.json: your reading history and Marked for Later.",
   "leaving.takeout.readme.format": "Format version {version}. The archive's documentation (docs/leaving.md) describes every file.",
+  "users.claim.heading": "Take your account",
+  "users.claim.intro": "{site} took in the archive you posted to, with your works, under the account {login}. Choose a password to take the account; you will be logged in.",
+  "users.claim.submit": "Set password and take the account",
+  "users.claim.done": "The account is yours. Welcome!",
+  "users.claim.spent_heading": "This link cannot be used",
+  "users.claim.spent": "The link has been used already, has expired, or its account has been taken (for example by logging in with the old archive's password). Log in, or ask the archive's admins for a new link.",
+  "users.claim.mail.subject": "[{site}] Your works have moved: take your account",
+  "users.claim.mail.what": "{site} took in the archive you posted to. Your works are here, under the account {login}.",
+  "users.claim.mail.follow_link": "To take the account, follow this link and choose a password:",
+  "users.claim.mail.once": "The link works once, until {date}.",
+  "users.claim.mail.old_password": "You can also log in with the password you had on the old archive.",
+  "users.claim.mail.ignore": "If you did not post to that archive, you can ignore this email.",
+  "admin_home.attention.unclaimed_accounts": "Imported accounts not yet claimed (fanfold claims send mails their owners a link)",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -18,6 +18,8 @@ import { addWorkToSeries, createSeries } from "../../series/commands.js";
 import { subscribe } from "../../subscriptions/commands.js";
 import { subscriptionMailStep } from "../../subscriptions/mail-job.js";
 import { accountJobSteps } from "../../users/lock-mail.js";
+import { claimJobSteps, queueClaims } from "../../users/claims.js";
+import { importedAccount } from "../../../test/support/legacy.js";
 import { reportJobSteps } from "../../reports/index.js";
 import { moderationJobSteps } from "../../moderation/index.js";
 import { startSession } from "../../users/sessions.js";
@@ -447,6 +449,16 @@ test("every page type, feed and email in the pseudo-locale: no word outside the 
       pages["user invitations"] = await page(w, "/users/zqwriter/invitations");
       await drainJobs(db, invitationJobSteps({ destination: "memory", send: async (m) => void mail.push(m) }, config.publicUrl));
       assert.ok(mail.some((m) => m.key.startsWith("invitation-")), "the invitations were mailed");
+      // Claiming an imported account (src/users/claims.ts): the email, the page and its refusals.
+      const imported = await importedAccount(db, { login: "zqimported", oldPassword: "zqoldpass1", uid: 1, email: "zqimported@zqmail.zqorg" });
+      await queueClaims(db, { userIds: [imported] });
+      await drainJobs(db, claimJobSteps({ destination: "memory", send: async (m) => void mail.push(m) }, config.publicUrl));
+      const claimMail = mail.find((m) => m.key.startsWith("account-claim-"));
+      assert.ok(claimMail, "the claim was mailed");
+      const claimLink = /\/claim\/[A-Za-z0-9_-]+/.exec(claimMail.text)![0];
+      pages["claim account"] = await page(guest, claimLink);
+      pages["claim account refused"] = { body: (await guest.post(claimLink, { "user[password]": "zq", "user[password_confirmation]": "zq" })).body, problems: [] };
+      pages["claim link unknown"] = await page(guest, "/claim/zqnosuchtoken", 404);
       await w.post("/admin/terms", { "terms[tos]": "Zqterms.", "terms[privacy]": "Zqprivacy." });
       pages["admin terms"] = await page(w, "/admin/terms");
       pages["terms of service"] = await page(guest, "/tos");
