@@ -15,6 +15,7 @@ import { benchGenerate } from "./bench-generate.js";
 import { benchBrowse } from "./bench-browse.js";
 import { benchSearch } from "./bench-search.js";
 import { tagsCommand } from "./tags.js";
+import { BACKUP_USAGE_LINES, backupCommand } from "./backup.js";
 
 const USAGE = `Usage: fanfold <command> [options]
 
@@ -34,6 +35,7 @@ Commands:
                                             Fill an empty archive with N AO3-shaped works (\`fanfold bench generate --help\`)
   bench browse [--json] [--database URL]    Time listings through the browse index and through SQL, and compare them
   jobs run                                  Finish every waiting background job (re-filtering) now
+${BACKUP_USAGE_LINES}
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, DATA_DIR, PUBLIC_URL, SECRET.`;
 
@@ -229,6 +231,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === "bench" && rest[0] === "browse") return await benchBrowse(rest.slice(1));
     else if (command === "bench" && rest[0] === "generate") return await benchGenerate(rest.slice(1));
     else if (command === "jobs" && rest[0] === "run") await runJobs();
+    else if (command === "backup" || command === "restore" || command === "migrate-to") return await backupCommand(command, rest);
     else if (!command || command === "help" || command === "--help" || command === "-h") console.log(USAGE);
     else {
       console.error(`Unknown command "${command}".\n\n${USAGE}`);
