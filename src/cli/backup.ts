@@ -35,7 +35,7 @@ class BackupCliError extends Error {}
 const DOWNLOADS_CACHE = "downloads";
 
 /** Progress on standard error: one rewritten line on a terminal, a line every few seconds otherwise. */
-function progressLine(verb: string) {
+function progressLine(verb: string, unit = "rows") {
   const tty = process.stderr.isTTY;
   let lastPrinted = 0;
   let shown = false;
@@ -46,7 +46,7 @@ function progressLine(verb: string) {
       if (tty && now - lastPrinted < 100 && done !== total) return;
       lastPrinted = now;
       const percent = total ? Math.floor((done * 100) / total) : 100;
-      const line = `${verb}: ${done.toLocaleString("en")}/${total.toLocaleString("en")} rows (${percent}%), ${table}`;
+      const line = `${verb}: ${done.toLocaleString("en")}/${total.toLocaleString("en")} ${unit} (${percent}%), ${table}`;
       if (tty) process.stderr.write(`\r${line}\x1b[K`);
       else process.stderr.write(`${line}\n`);
       shown = true;
@@ -119,8 +119,8 @@ async function requireCurrentSchema(db: Db): Promise<void> {
 
 /** Rebuilds the full-text index the dump leaves out, with progress. */
 async function rebuildSearchIndex(db: Db): Promise<void> {
-  const progress = progressLine("search index");
-  await reindexAll(db, (done, total) => progress.update(done, total, "works"));
+  const progress = progressLine("search index", "works");
+  await reindexAll(db, (done, total) => progress.update(done, total, "rebuilding"));
   progress.end();
 }
 

@@ -34,6 +34,11 @@ export interface DumpHeader {
   format: typeof DUMP_FORMAT;
   format_version: number;
   created_at: string;
+  /**
+   * A time just before the read transaction began: every write committed before it is in the
+   * dump (a write acknowledged to a client before this time is there).
+   */
+  snapshot_at: string;
   /** The dialect the rows were read from. */
   dialect: Dialect;
   /** The schema version: the migrations applied to the dumped archive, in order. */
@@ -189,6 +194,7 @@ export async function withDatabaseSnapshot<T>(
   consume: (header: DumpHeader, body: AsyncIterable<DumpBodyRecord>) => Promise<T>,
 ): Promise<T> {
   const dialect = dialectOf(db);
+  const snapshotAt = new Date().toISOString();
   const begin = dialect === "postgres" ? db.transaction().setIsolationLevel("repeatable read").setAccessMode("read only") : db.transaction();
   return begin.execute(async (trx) => {
     // The first read fixes the snapshot.
@@ -204,6 +210,7 @@ export async function withDatabaseSnapshot<T>(
       format: DUMP_FORMAT,
       format_version: DUMP_FORMAT_VERSION,
       created_at: new Date().toISOString(),
+      snapshot_at: snapshotAt,
       dialect,
       migrations,
       tables: shapes.map((s) => ({ name: s.name, rows: counts.get(s.name)! })),
@@ -349,7 +356,8 @@ export async function writeDump(out: string, header: DumpHeader, body: AsyncIter
     }
   };
   try {
-    const file = createWriteStream(target, { flags: special ? "w" : "wx", mode: 0o600 });
+    // Opened before a row is read, so an unwritable path fails at once.
+    const file = createWriteStream(target, { fd: openSync(target, special ? "w" : "wx", 0o600) });
     await pipeline(Readable.from(dumpLines(header, body, onRows)), createGzip({ level: 6 }), counted, file);
     if (!special) {
       const fd = openSync(target, "r");
@@ -361,13 +369,21 @@ export async function writeDump(out: string, header: DumpHeader, body: AsyncIter
       renameSync(target, out);
     }
   } catch (error) {
-    if (!special) rmSync(target, { force: true });
+    if (!special) removeQuietly(target);
     if (error instanceof DumpError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code === "string" && /^E[A-Z]+$/.test(code)) throw new DumpError(`cannot write the backup to ${out}: ${writeFailure(error)} (${code}); no backup was written.`);
     throw error;
   }
   return bytes;
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Never made (its folder is missing or is a file): nothing to remove.
+  }
 }
 
 /** The lines of a dump file, undone from gzip; a damaged or cut stream is a DumpError. */
@@ -549,9 +565,9 @@ export async function restoreRefusal(db: Kysely<any>, migrations: string[]): Pro
     if (shape.name === "kysely_migration" || shape.name === "settings") continue;
     const query = shape.name === "tags" ? sql<{ n: number }>`select count(*) as n from tags where created_at <> ${MIGRATION_SEED_TIME}` : sql<{ n: number }>`select count(*) as n from ${sql.table(shape.name)}`;
     const n = Number((await query.execute(db)).rows[0]!.n);
-    if (n > 0) nonEmpty.push(`${shape.name}: ${n}`);
+    if (n > 0) nonEmpty.push(`${n} row${n === 1 ? "" : "s"} in ${shape.name}`);
   }
-  if (nonEmpty.length) return `the target archive is not empty (${nonEmpty.slice(0, 4).join(", ")} rows); restore only into an empty archive.`;
+  if (nonEmpty.length) return `the target archive is not empty (${nonEmpty.slice(0, 4).join(", ")}${nonEmpty.length > 4 ? ", …" : ""}); restore only into an empty archive.`;
   if (JSON.stringify(applied) !== JSON.stringify(migrations)) {
     return `the target database's schema (${applied.length} migrations) is not the backup's (${migrations.length}); restore into a new database with no tables.`;
   }
@@ -640,8 +656,8 @@ async function setSequence(trx: Transaction<any>, dialect: Dialect, table: strin
   const value = Math.max(max, highWater);
   if (dialect === "sqlite") {
     if (value === 0) return;
-    const updated = await sql`update sqlite_sequence set seq = ${value} where name = ${table}`.execute(trx);
-    if (Number(updated.numAffectedRows ?? 0) === 0) await sql`insert into sqlite_sequence (name, seq) values (${table}, ${value})`.execute(trx);
+    const updated = await sql`update sqlite_sequence set seq = cast(${value} as integer) where name = ${table}`.execute(trx);
+    if (Number(updated.numAffectedRows ?? 0) === 0) await sql`insert into sqlite_sequence (name, seq) values (${table}, cast(${value} as integer))`.execute(trx);
     return;
   }
   const sequence = sql`pg_get_serial_sequence(format('%I', ${table}::text), ${column})`;
