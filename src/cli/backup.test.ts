@@ -212,7 +212,7 @@ test("a backup taken under write load restores every write acknowledged before i
       const kudos = new Set((await target.db.selectFrom("kudos").select(["work_id", "user_id"]).execute()).map((k) => `${k.work_id}/${k.user_id}`));
       const missing = before.filter((w) => (w.kind === "work" ? !works.has(w.id) : w.kind === "comment" ? !comments.has(w.id) : !kudos.has(`${w.workId}/${w.userId}`)));
       assert.deepEqual(missing, [], "every write acknowledged before the snapshot is in the restored archive");
-      console.error(`[${dialect}] ${writes.length} writes acknowledged (${before.length} before the snapshot, ${during.length} while the backup ran), ${refused} refused`);
+      console.error(`[${dialect}] ${writes.length} writes acknowledged (${before.length} before the snapshot, ${writes.length - before.length} after it, ${during.length} while the backup command ran), ${refused} refused`);
     } finally {
       await target.close();
     }

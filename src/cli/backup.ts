@@ -147,14 +147,16 @@ export async function restore(args: string[]): Promise<void> {
     const ran = await restoreDump(db, header, body(), (done, total, table) => progress.update(done, total, table));
     progress.end();
     if (ran.length) console.log(`Applied migrations newer than the backup: ${ran.join(", ")}`);
+    const copied = performance.now();
     await rebuildSearchIndex(db);
+    const indexSeconds = ((performance.now() - copied) / 1000).toFixed(1);
     for (const file of files) {
       const target = join(config.dataDir, ...file.path.split("/"));
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, Buffer.from(file.base64, "base64"), { mode: file.mode });
     }
     const rows = Object.values(trailer.rows).reduce((a, b) => a + b, 0);
-    console.log(`Restored ${rows.toLocaleString("en")} rows (${Object.keys(trailer.rows).length} tables) and ${files.length} data-folder file${files.length === 1 ? "" : "s"} from ${path} (taken ${header.created_at}) in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+    console.log(`Restored ${rows.toLocaleString("en")} rows (${Object.keys(trailer.rows).length} tables) and ${files.length} data-folder file${files.length === 1 ? "" : "s"} from ${path} (taken ${header.created_at}) in ${((performance.now() - started) / 1000).toFixed(1)} s (search index ${indexSeconds} s).`);
     if (header.secret === "environment") console.log("The backed-up archive took its secret from SECRET/SECRET_FILE: set the same value here, or every session and form token from before ends.");
     else if (process.env.SECRET || process.env.SECRET_FILE) console.log("SECRET/SECRET_FILE is set here and wins over the restored DATA_DIR/secret: keep it equal to the old archive's secret, or sessions end.");
   } finally {
@@ -189,8 +191,10 @@ export async function migrateTo(args: string[]): Promise<void> {
       return header.tables.reduce((sum, t) => sum + t.rows, 0);
     });
     progress.end();
+    const copied = performance.now();
     await rebuildSearchIndex(target);
-    console.log(`Moved ${rows.toLocaleString("en")} rows into ${redacted(targetUrl)} in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+    const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
+    console.log(`Moved ${rows.toLocaleString("en")} rows into ${redacted(targetUrl)} in ${seconds(started)} s (rows ${((copied - started) / 1000).toFixed(1)} s, search index ${seconds(copied)} s).`);
     console.log(`Now stop the archive, set DATABASE_URL=${redacted(targetUrl)} (keep DATA_DIR as it is: the secret and mail stay there) and start it again.`);
     console.log("Writes made to the old database after the move started are not in the new one: stop the archive before moving it for good.");
   } finally {
