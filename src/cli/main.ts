@@ -16,6 +16,7 @@ import { benchBrowse } from "./bench-browse.js";
 import { benchSearch } from "./bench-search.js";
 import { tagsCommand } from "./tags.js";
 import { claimsCommand, ClaimsCliError } from "./claims.js";
+import { BACKUP_USAGE_LINES, backupCommand } from "./backup.js";
 
 const USAGE = `Usage: fanfold <command> [options]
 
@@ -36,6 +37,7 @@ Commands:
   bench browse [--json] [--database URL]    Time listings through the browse index and through SQL, and compare them
   jobs run                                  Finish every waiting background job (re-filtering) now
   claims send [--source NAME] [--days N]    Mail imported accounts nobody has taken a link to claim them
+${BACKUP_USAGE_LINES}
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, DATA_DIR, PUBLIC_URL, SECRET.`;
 
@@ -233,6 +235,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === "bench" && rest[0] === "generate") return await benchGenerate(rest.slice(1));
     else if (command === "jobs" && rest[0] === "run") await runJobs();
     else if (command === "claims") await withDatabase(async (db) => console.log((await claimsCommand(db, rest)).join("\n")));
+    else if (command === "backup" || command === "restore" || command === "migrate-to") return await backupCommand(command, rest);
     else if (!command || command === "help" || command === "--help" || command === "-h") console.log(USAGE);
     else {
       console.error(`Unknown command "${command}".\n\n${USAGE}`);

@@ -78,3 +78,14 @@ export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
   const all = await migrator(db).getMigrations();
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
+
+/** Every migration this code knows, in the order they run (Kysely runs them sorted by name). */
+export function knownMigrationNames(): string[] {
+  return Object.keys(MIGRATIONS).sort();
+}
+
+/** Brings a schema up to and including one named migration (a restore rebuilds a backup's schema this way first). */
+export async function migrateUpTo(db: Kysely<any>, name: string): Promise<void> {
+  const { error } = (await migrator(db).migrateTo(name)) as MigrationResultSet;
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}
