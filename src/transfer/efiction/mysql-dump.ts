@@ -29,14 +29,14 @@ export interface DumpTable {
   line: number;
 }
 
-/** A dump the reader cannot read: which table (when known) and which line of the dump. */
+/** A dump the reader cannot read: which table (when known) and which line of the dump (0: the dump as a whole). */
 export class DumpError extends Error {
   constructor(
     readonly table: string | null,
     readonly line: number,
     readonly problem: string,
   ) {
-    super(`${table ? `table \`${table}\`, ` : ""}line ${line}: ${problem}`);
+    super([table ? `table \`${table}\`` : "", line ? `line ${line}` : ""].filter(Boolean).join(", ") + `${table || line ? ": " : ""}${problem}`);
   }
 }
 
