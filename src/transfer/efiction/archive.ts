@@ -14,6 +14,8 @@ export interface EfictionSettings {
   store: "files" | "mysql";
   storiesPath: string;
   version: string | null;
+  /** The site's language code ("en"); eFiction has no per-story language. */
+  language: string;
 }
 
 export interface EfictionAuthor {
@@ -55,6 +57,8 @@ export interface EfictionClass {
 export interface EfictionRating {
   rid: number;
   name: string;
+  /** `ratingwarning`: 1 a warning, 2 age consent, 4 registered users only (bits). */
+  flags: number;
 }
 
 export interface EfictionStory {
@@ -259,7 +263,11 @@ function rowsOf(tables: Map<TableKey, Collected>, key: TableKey, repair: (value:
   return collected.rows.map((row) => ({
     line: row.line,
     table: collected.table.name,
-    get: (column: string) => repair(row.values[index.get(column)!] ?? null),
+    // A column an older dump lacks (and the list above does not require) reads as NULL.
+    get: (column: string) => {
+      const at = index.get(column);
+      return at === undefined ? null : repair(row.values[at] ?? null);
+    },
   }));
 }
 
@@ -278,7 +286,8 @@ function archiveFrom(tables: Map<TableKey, Collected>): EfictionArchive {
     tablePrefix: text(settingsRow.get("tableprefix")),
     store: store === "mysql" ? "mysql" : "files",
     storiesPath: text(settingsRow.get("storiespath")) || "stories",
-    version: tables.get("settings")!.table.columns.some((c) => c.name === "version") ? text(settingsRow.get("version")) || null : null,
+    version: text(settingsRow.get("version")) || null,
+    language: text(settingsRow.get("language")) || "en",
   };
 
   const levels = new Map(rows("authorprefs").map((r) => [int(r, "uid"), int(r, "level")]));
@@ -306,7 +315,7 @@ function archiveFrom(tables: Map<TableKey, Collected>): EfictionArchive {
     const type = classTypes.get(int(r, "class_type"));
     return { classId: int(r, "class_id"), typeName: type?.name ?? "", typeTitle: type?.title ?? "", name: text(r.get("class_name")) };
   });
-  const ratings = rows("ratings").map((r): EfictionRating => ({ rid: int(r, "rid"), name: text(r.get("rating")) }));
+  const ratings = rows("ratings").map((r): EfictionRating => ({ rid: int(r, "rid"), name: text(r.get("rating")), flags: int(r, "ratingwarning") }));
   const coauthors = new Map<number, number[]>();
   for (const r of rows("coauthors")) {
     const sid = int(r, "sid");
