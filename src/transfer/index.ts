@@ -5,3 +5,4 @@
 export { exportWorkText, prepareImport } from "./work-text-archive.js";
 export { checkImportedWork, saveImportedWork } from "./imported-work.js";
 export type { ImportCheck, ImportedChapter, ImportedWork, ImportLoss, ImportRefusal, SavedImport, SaveImportOptions } from "./imported-work.js";
+export { efictionReport, planMappingCsv, plannedCounts, prepareEfictionImport, runPreparedEfictionImport } from "./efiction/command.js";
