@@ -48,12 +48,12 @@ export interface DumpVisitor {
   row(table: DumpTable, values: SqlValue[], line: number): void;
 }
 
-/** Reads a dump file start to end, calling the visitor for each wanted table and row. */
-export async function readMysqlDump(path: string, visitor: DumpVisitor): Promise<void> {
+/** Reads a dump file start to end, calling the visitor for each wanted table and row. `chunkSize`: bytes read at a time (tests make it small). */
+export async function readMysqlDump(path: string, visitor: DumpVisitor, { chunkSize = 1 << 20 }: { chunkSize?: number } = {}): Promise<void> {
   const splitter = new StatementSplitter();
   const parser = new StatementParser(visitor);
   const decoder = new TextDecoder("utf-8");
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  const stream = createReadStream(path, { highWaterMark: chunkSize });
   for await (const chunk of stream) {
     splitter.push(decoder.decode(chunk as Buffer, { stream: true }), (text, line) => parser.parse(text, line));
   }
@@ -262,11 +262,12 @@ class StatementSplitter {
   }
 
   private flush(emit: (statement: string, line: number) => void): void {
-    const statement = this.parts.join("");
+    // From its first non-blank character, the one `statementLine` is the line of.
+    const statement = this.parts.join("").replace(/^\s+/, "");
     const line = this.statementLine;
     this.parts = [];
     this.statementLine = 0;
-    if (statement.trim()) emit(statement, line);
+    if (statement) emit(statement, line);
   }
 }
 
