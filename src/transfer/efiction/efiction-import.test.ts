@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
+import { sql } from "kysely";
 import { eachDialect } from "../../../test/support/db.js";
 import { sharedFile } from "../../../test/support/shared.js";
 import type { Db } from "../../platform/db/index.js";
@@ -220,7 +221,7 @@ test("the fixture eFiction archive imports: 4 users, 6 stories, 13 chapters, ser
       assert.equal(stored.length, chapters.length);
       for (const [i, chapter] of chapters.entries()) {
         assert.equal(chapterOf.get(chapter.chapid), stored[i]!.id);
-        const file = readFileSync(join(f.stories, String(chapter.uid), `${chapter.chapid}.txt`), "utf8");
+        const file: string = readFileSync(join(f.stories, String(chapter.uid), `${chapter.chapid}.txt`), "utf8");
         assert.equal(stored[i]!.content, efictionTextToHtml(file), `story ${story.sid} chapter ${i + 1} is its file after the clean-up`);
         assert.equal(stored[i]!.title, chapter.title);
       }
@@ -343,5 +344,62 @@ test("fanfold import-efiction: --dry-run and a damaged dump write nothing; a mis
     assert.ok((await tagsOfWork(db, workOf.get(2)!)).some((tag) => tag.name === "Harry Potter - J. K. Rowling"), "the edited mapping was used");
     assert.equal((await findWork(db, workOf.get(2)!))!.posted, 1);
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+test("another prefix, text kept in the database (store = mysql) and DATETIME dates read as the fixture does", async (t) => {
+  const f = fixture(t);
+  if (!f) return;
+  const original = await readEfictionDump(f.dump);
+  const uidOf = new Map(original.chapters.map((c) => [c.chapid, c.uid]));
+  const quote = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\r/g, "\\r").replace(/\n/g, "\\n")}'`;
+  let inChapters = false;
+  const variant = readFileSync(f.dump, "utf8")
+    .split("\n")
+    .map((line) => {
+      if (line.startsWith("INSERT INTO `fanfiction_chapters`")) inChapters = true;
+      else if (!line.startsWith("(")) inChapters = false;
+      const chapid = /^\((\d+),/.exec(line)?.[1];
+      if (inChapters && chapid) return line.replace(",NULL,", `,${quote(readFileSync(join(f.stories, String(uidOf.get(Number(chapid))), `${chapid}.txt`), "utf8"))},`);
+      return line;
+    })
+    .join("\n")
+    .replaceAll("`fanfiction_", "`old_fanfiction_")
+    .replace("'en',0,'stories','files'", "'en',0,'stories','mysql'")
+    .replace(/`(date|updated)` int\(10\) unsigned NOT NULL DEFAULT 0/g, "`$1` datetime NOT NULL DEFAULT '0000-00-00 00:00:00'")
+    .replace(/,1795699124,1795699124,/g, ",'2026-11-26 13:18:44','2026-11-26 13:18:44',")
+    .replace(/,1795699124,(\d+|-1),'0','ST'\)/g, ",'2026-11-26 13:18:44',$1,'0','ST')");
+  const dir = scratch();
+  writeFileSync(join(dir, "variant.sql"), variant);
+  const read = await readEfictionDump(join(dir, "variant.sql"));
+  assert.equal(read.settings.store, "mysql");
+  assert.deepEqual(read.stories, original.stories, "the same stories, dates read from DATETIME");
+  assert.deepEqual(read.reviews, original.reviews);
+  const [fromFiles, fromDb] = await Promise.all([
+    prepareEfictionImport({ dump: f.dump, stories: f.stories, map: null }),
+    // The stories folder is not needed (nor read) when the text is in the database.
+    prepareEfictionImport({ dump: join(dir, "variant.sql"), stories: join(dir, "no-such-folder"), map: null }),
+  ]);
+  assert.ok(fromFiles.ok && fromDb.ok);
+  assert.deepEqual(fromDb.plan.stories.map((s) => s.work), fromFiles.plan.stories.map((s) => s.work));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("a failure while writing rolls every write back: all or nothing", async (t) => {
+  const f = fixture(t);
+  if (!f) return;
+  await eachDialect(t, async (_t, { db }) => {
+    const tables = ["users", "works", "chapters", "series", "comments", "bookmarks", "subscriptions", "legacy_ids", "tags", "change_feed"] as const;
+    const rowCounts = async () => Promise.all(tables.map(async (table) => (await db.selectFrom(table).select(sql`1`.as("one")).execute()).length));
+    const before = await rowCounts();
+    const prepared = await prepareEfictionImport({ dump: f.dump, stories: f.stories, map: null });
+    assert.ok(prepared.ok);
+    // The last story fails as it is saved (a rating the archive does not know), after every other write.
+    const last = prepared.plan.stories[prepared.plan.stories.length - 1]!;
+    last.work = { ...last.work, rating: "Adults Only" };
+    const run = await runPreparedEfictionImport(db, prepared.plan);
+    assert.ok(!run.ok);
+    assert.match(run.problems[0]!.message, /rating: "Adults Only" is not a known Rating/);
+    assert.deepEqual(await rowCounts(), before, `nothing written to ${tables.join(", ")}`);
   });
 });
