@@ -320,6 +320,19 @@ test("fanfold import-efiction: --dry-run and a damaged dump write nothing; a mis
     assert.equal(badMap.status, 0, badMap.stderr);
     assert.match(badMap.stdout, /category,1,Harry Potter,Fandom,Harry Potter - J\. K\. Rowling/);
 
+    // Bad arguments: one line each, no stack trace.
+    for (const [args, expected] of [
+      [["--dump", join(dir, "nothing.sql"), "--stories", f.stories], /^fanfold: .*nothing\.sql: no such file/],
+      [["--dump", f.dump, "--stories", join(dir, "no-stories")], /^fanfold: .*no-stories: no such folder; this archive keeps its chapter text in files/],
+      [["--dump", f.dump, "--stories", f.stories, "--map", join(dir, "no-map.csv")], /^fanfold: .*no-map\.csv: no such file\.\n$/],
+      [["--stories", f.stories], /^fanfold: Usage: fanfold import-efiction/],
+    ] as const) {
+      const refused = fanfold(["import-efiction", ...args], env);
+      assert.equal(refused.status, 1, refused.stderr);
+      assert.match(refused.stderr, expected);
+      assert.equal(refused.stderr.trim().split("\n").length, 1, refused.stderr);
+    }
+
     const lines = readFileSync(f.dump, "utf8").split("\n");
     writeFileSync(join(dir, "cut.sql"), lines.slice(0, 1000).join("\n"));
     const cut = fanfold(["import-efiction", "--dump", join(dir, "cut.sql"), "--stories", f.stories], env);
