@@ -16,6 +16,8 @@ export interface EfictionSettings {
   version: string | null;
   /** The site's language code ("en"); eFiction has no per-story language. */
   language: string;
+  /** Whether guests could review (settings.anonreviews). */
+  anonymousReviews: boolean;
 }
 
 export interface EfictionAuthor {
@@ -291,6 +293,7 @@ function archiveFrom(tables: Map<TableKey, Collected>): EfictionArchive {
     storiesPath: text(settingsRow.get("storiespath")) || "stories",
     version: text(settingsRow.get("version")) || null,
     language: text(settingsRow.get("language")) || "en",
+    anonymousReviews: text(settingsRow.get("anonreviews")) === "1",
   };
 
   const levels = new Map(rows("authorprefs").map((r) => [int(r, "uid"), int(r, "level")]));

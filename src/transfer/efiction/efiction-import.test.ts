@@ -214,6 +214,7 @@ test("the fixture eFiction archive imports: 4 users, 6 stories, 13 chapters, ser
       assert.equal(work.posted, 1);
       assert.equal(work.original_url, `http://127.0.0.1:8088/viewstory.php?sid=${story.sid}`);
       assert.equal(work.complete, story.completed ? 1 : 0);
+      assert.equal(work.comment_permission, "all", "the archive took anonymous reviews");
       assert.equal(work.hits_count, story.hits);
       assert.equal(work.published_on, story.published!.slice(0, 10));
       const stored = await chaptersOf(db, workId);

@@ -216,7 +216,8 @@ export function planEfictionImport(archive: EfictionArchive, options: { storiesD
       revisedOn: day(story.updated),
       expectedChapters: story.completed ? chapters.length : null,
       restricted: (flags & MEMBERS_ONLY_FLAG) !== 0,
-      commentPermission: null,
+      // Guests could review on eFiction: guests may comment here too; otherwise the form's default (registered users).
+      commentPermission: archive.settings.anonymousReviews ? "all" : null,
       creators: [],
       series: storySeries.map((p) => ({ title: series.find((s) => s.seriesid === p.seriesid)!.title, part: p.part })),
       giftsFor: [],
