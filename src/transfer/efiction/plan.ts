@@ -21,7 +21,8 @@ export interface PlannedAccount {
   login: string;
   email: string;
   profile: string;
-  legacyPassword: string | null;
+  /** "md5:<hex>", or "none:" when eFiction's stored value is no MD5 digest (no log-in accepts it; the account is claimed by email). */
+  legacyPassword: string;
 }
 
 export interface PlannedStory {
@@ -98,7 +99,7 @@ export function planEfictionImport(archive: EfictionArchive, options: { storiesD
     if (author.level > 0) lose(at("authors", author.line, `author ${author.uid} "${author.penname}"`), `an eFiction admin (level ${author.level}); imported as an ordinary account (give a role with the admin pages if wanted).`);
     const realname = author.realname.trim() ? `<p>${escapeText(author.realname.trim())}</p>` : "";
     const bio = author.bio.trim() ? efictionTextToHtml(author.bio, "profile") : "";
-    return { author, login, email: author.email, profile: realname + bio, legacyPassword: author.md5 ? `md5:${author.md5}` : null };
+    return { author, login, email: author.email, profile: realname + bio, legacyPassword: author.md5 ? `md5:${author.md5}` : "none:" };
   });
 
   // Series: titles cleaned once; parts numbered among the stories actually imported.
