@@ -7,3 +7,4 @@ export { checkImportedWork, saveImportedWork } from "./imported-work.js";
 export type { ImportCheck, ImportedChapter, ImportedWork, ImportLoss, ImportRefusal, SavedImport, SaveImportOptions } from "./imported-work.js";
 export { legacyTarget, legacyTargetsOf } from "./legacy-lookup.js";
 export { legacyUrlRoutes } from "./legacy-urls.js";
+export { efictionReport, planMappingCsv, plannedCounts, prepareEfictionImport, runPreparedEfictionImport } from "./efiction/command.js";

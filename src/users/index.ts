@@ -12,3 +12,4 @@ export { usersRoutes } from "./routes.js";
 export { emailErrors, loginErrors, readSignupForm, validateSignup } from "./schema.js";
 export { loadViewer, startSession } from "./sessions.js";
 export { ProfilePage } from "./views/pages.js";
+export { IMPORTED_PASSWORD_HASH, type ImportedAccount, importedLoginProblem, insertImportedAccount } from "./imported-accounts.js";
