@@ -4,7 +4,7 @@ import { issueSetupToken, markNewArchive } from "../model/archive-settings.js";
 import { buildApp, jobSteps } from "../app.js";
 import { drainJobs, startJobWorker } from "../platform/jobs.js";
 import { reindexAll } from "../search/index.js";
-import { checkImportedWork, exportWorkText, IMPORT_FILE_KINDS, prepareImport, readImportFile, saveImportedWork } from "../transfer/index.js";
+import { checkImportedWork, exportWorkText, IMPORT_FILE_KINDS, importingPseudIds, prepareImport, readImportFile, saveImportedWork } from "../transfer/index.js";
 import { ConfigError, loadConfig } from "../platform/config.js";
 import { type Db, openDatabase } from "../platform/db/index.js";
 import { migrateToLatest, pendingMigrations } from "../platform/db/migrate.js";
@@ -171,10 +171,10 @@ async function importFiles(args: string[]): Promise<void> {
   await withDatabase(async (db) => {
     const user = await findUserByLogin(db, values.as!);
     if (!user) throw new CliError(`There is no user named "${values.as}". Create one with \`fanfold user add\`.`);
-    const pseud = (await pseudsOf(db, user.id))[0]!;
+    const pseuds = await pseudsOf(db, user.id);
     const draft = Boolean(values.draft);
     // Every file is read and checked before any is imported: a bad file imports nothing.
-    const prepared = positionals.map((path) => prepareFile(path, pseud.id, draft));
+    const prepared = positionals.map((path) => prepareFile(path, { login: user.login, pseuds }, draft));
     for (const file of prepared) {
       const saved = await file.run(db);
       console.log(`/works/${saved.workId}\t${file.path}`);
@@ -186,7 +186,7 @@ async function importFiles(args: string[]): Promise<void> {
 }
 
 /** One file of an import batch, read (by its content: work-text, an AO3 download, a FanFicFare EPUB) and checked, not yet saved. */
-function prepareFile(path: string, pseudId: number, draft: boolean): { path: string; defaults: string[]; warnings: string[]; run: (db: Db) => Promise<{ workId: number; warnings: string[] }> } {
+function prepareFile(path: string, importer: { login: string; pseuds: { id: number; name: string }[] }, draft: boolean): { path: string; defaults: string[]; warnings: string[]; run: (db: Db) => Promise<{ workId: number; warnings: string[] }> } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -196,19 +196,20 @@ function prepareFile(path: string, pseudId: number, draft: boolean): { path: str
   const read = readImportFile(bytes);
   if (!read.ok) throw new CliError(`${path}: ${read.message}`);
   if (read.kind === "work-text") {
-    const result = prepareImport(read.text, pseudId, { draft });
+    const result = prepareImport(read.text, importer.pseuds[0]!.id, { draft });
     if (!result.ok) throw new CliError(`${path}:${result.line}: ${result.message}`);
     return { path, ...result };
   }
   const kind = IMPORT_FILE_KINDS[read.kind];
-  const checked = checkImportedWork(read.work, { pseudIds: [pseudId] });
+  const pseudIds = importingPseudIds(read.work.creators, importer.login, importer.pseuds);
+  const checked = checkImportedWork(read.work, { pseudIds });
   if (!checked.ok) throw new CliError(`${path}: ${kind}: ${checked.field}: ${checked.message}`);
   return {
     path,
     defaults: checked.defaults,
     warnings: read.losses.map((loss) => `${loss.where}: ${loss.message}`),
     run: async (db) => {
-      const saved = await saveImportedWork(db, read.work, { pseudIds: [pseudId], draft });
+      const saved = await saveImportedWork(db, read.work, { pseudIds, draft });
       // Checked above without the database; only a pseud deleted meanwhile can fail here.
       if (!saved.ok) throw new CliError(`${path}: ${kind}: ${saved.field}: ${saved.message}`);
       return { workId: saved.workId, warnings: saved.losses.map((loss) => `${loss.where}: ${loss.message}`) };

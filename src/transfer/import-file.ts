@@ -58,3 +58,17 @@ export function readImportFile(bytes: Buffer): ReadImportFile {
 function withKind(kind: ImportFileKind, parsed: ReturnType<typeof parseAo3DownloadHtml>): ReadImportFile {
   return parsed.ok ? { ok: true, kind, work: parsed.work, losses: parsed.losses } : parsed;
 }
+
+/**
+ * Which of the importing user's pseuds a file's byline names ("Moth" or "Moth (login)", as AO3
+ * writes a pseud that is not the login), in byline order; the default pseud when it names none.
+ * A writer bringing back their own download is credited as the byline says, not under a second name.
+ */
+export function importingPseudIds(creators: string[], login: string, pseuds: { id: number; name: string }[]): number[] {
+  const key = (name: string) => name.trim().toLowerCase();
+  const named = creators.flatMap((creator) => {
+    const pseud = pseuds.find((p) => key(creator) === key(p.name) || key(creator) === key(`${p.name} (${login})`));
+    return pseud ? [pseud.id] : [];
+  });
+  return named.length ? [...new Set(named)] : [pseuds[0]!.id];
+}

@@ -5,5 +5,5 @@
 export { exportWorkText, prepareImport } from "./work-text-archive.js";
 export { checkImportedWork, saveImportedWork } from "./imported-work.js";
 export type { ImportCheck, ImportedChapter, ImportedWork, ImportLoss, ImportRefusal, SavedImport, SaveImportOptions } from "./imported-work.js";
-export { IMPORT_FILE_KINDS, readImportFile } from "./import-file.js";
+export { IMPORT_FILE_KINDS, importingPseudIds, readImportFile } from "./import-file.js";
 export type { ImportFileKind, ReadImportFile } from "./import-file.js";
