@@ -243,3 +243,49 @@ test("serializing a work built by the caller", () => {
   assert.throws(() => serializeWorkText({ ...work, chapters: [] }), RangeError);
   assert.throws(() => serializeWorkText({ ...work, title: " " }), RangeError);
 });
+
+test("chapter sections and the later labels: parsed onto their chapters, written back the same", () => {
+  const file = [
+    "Work Header", "", "Lossless", "",
+    "Author: keeper, Second Keeper (second_keeper)",
+    "Gift For: friend, Auntie Margaret",
+    "Published: 2023-01-05",
+    "Chapters: 2/2",
+    "Chapter Dates: 2023-01-05, 2023-01-19",
+    "Registered Only: yes",
+    "Comments: registered users only",
+    "Original URL: https://example.org/works/1",
+    "",
+    "Summary:", "", "The work's summary.", "",
+    "Chapter 1 Summary:", "", "What the first chapter holds.", "",
+    "Chapter 2 Notes:", "", "Before the second chapter.", "On two lines.", "",
+    "Chapter 2 End Notes:", "", "After the second chapter.", "",
+    "Work Text:", "", "Chapter 1: One", "", "First text.", "", "Chapter 2", "", "Second text.", "",
+  ].join("\n");
+  const r = parsed(file);
+  assert.deepEqual(r.warnings, []);
+  assert.deepEqual(r.work.headers.map((h) => h.label), ["Author", "Gift For", "Published", "Chapters", "Chapter Dates", "Registered Only", "Comments", "Original URL"]);
+  assert.equal(r.work.summary, "<p>The work's summary.</p>");
+  assert.deepEqual(r.work.chapters, [
+    { title: "One", html: "<p>First text.</p>", summary: "<p>What the first chapter holds.</p>" },
+    { title: null, html: "<p>Second text.</p>", notes: "<p>Before the second chapter.<br />On two lines.</p>", endNotes: "<p>After the second chapter.</p>" },
+  ]);
+  assert.equal(serializeWorkText(r.work), file);
+  assert.deepEqual(parsed(serializeWorkText(r.work)).work, r.work);
+});
+
+test("chapter sections and the later labels: bad shapes are errors, a section past the last chapter a warning", () => {
+  const head = "Work Header\n\nT\n\n";
+  fails(head + "Registered Only: maybe\n\nWork Text:\n\nx", 5, /"yes" or "no"/);
+  fails(head + "Comments: sometimes\n\nWork Text:\n\nx", 5, /registered users only/);
+  fails(head + "Chapter Dates: 2023-01-05, 2023-02-30\n\nWork Text:\n\nx", 5, /dates YYYY-MM-DD/);
+  fails(head + "Chapter 1 Notes:\nno blank\n\nWork Text:\n\nx", 6, /blank line after "Chapter 1 Notes:"/);
+  fails(head + "Chapter 1 Notes:\n\na\n\nChapter 1 Notes:\n\nb\n\nWork Text:\n\nx", 9, /already given/);
+  const r = parsed(head + "Chapter 3 End Notes:\n\nlate\n\nWork Text:\n\nx");
+  assert.deepEqual(r.warnings, ['Line 5: "Chapter 3 End Notes:" but the text has 1 chapter(s); skipped.']);
+  assert.deepEqual(r.work.chapters, [{ title: null, html: "<p>x</p>" }]);
+  // A work summary runs until the next section line, a chapter's included.
+  const s = parsed(head + "Summary:\n\nsum\n\nChapter 1 Summary:\n\nchapter sum\n\nWork Text:\n\nx");
+  assert.equal(s.work.summary, "<p>sum</p>");
+  assert.equal(s.work.chapters[0]!.summary, "<p>chapter sum</p>");
+});

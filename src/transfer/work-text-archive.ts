@@ -131,9 +131,10 @@ export function prepareImport(text: string, pseudId: number, options: { draft: b
       const lossLines = saved.losses.map((loss) => {
         const field = loss.field ?? "";
         const label = FIELD_LABELS[field as keyof ImportedWork] ?? (field.startsWith("chapters[") ? "Chapter Dates" : undefined);
-        return `Line ${fieldLine(field)}${label ? ` (${label})` : ""}: ${loss.where} ${loss.message}`;
+        const line = fieldLine(field);
+        return { line, text: `Line ${line}${label ? ` (${label})` : ""}: ${loss.where} ${loss.message}` };
       });
-      return { workId: saved.workId, warnings: lossLines };
+      return { workId: saved.workId, warnings: lossLines.sort((a, b) => a.line - b.line).map((l) => l.text) };
     },
   };
 }
