@@ -170,14 +170,16 @@ test("FanFicFare's EPUB of a served work imports as an equal work", { timeout: 6
       const common = `[defaults]\nis_adult:true\nnever_make_cover:true\n[archiveofourown.org]\nslow_down_sleep_time:0\n`;
       writeFileSync(join(dir, "default.ini"), common);
       writeFileSync(join(dir, "total.ini"), `${common}extra_titlepage_entries: chapterslashtotal\n`);
+      writeFileSync(join(dir, "epub3.ini"), `${common}[epub]\nepub_version:3.0\n`);
       const cases: [string, number, string][] = [
         ["a complete multi-chapter work in a series", s.complete, "default.ini"],
         ["an in-progress work, with chapterslashtotal on the title page", s.inProgress, "total.ini"],
         ["a one-shot given as a gift", s.oneShot, "default.ini"],
+        ["a complete work as FanFicFare's EPUB 3", s.complete, "epub3.ini"],
       ];
       const pseuds = await pseudsOf(db, s.userId);
       for (const [label, id, ini] of cases) {
-        const name = `work-${id}.epub`;
+        const name = `work-${id}-${ini.replace(".ini", "")}.epub`;
         await runFanFicFare(python, driver, dir, port, ini, ["-f", "epub", "-o", `output_filename=${name}`, `${AO3}/works/${id}`]);
         const read = readImportFile(readFileSync(join(dir, name)));
         assert.ok(read.ok, read.ok ? "" : `${label}: ${read.message}`);
