@@ -22,8 +22,8 @@ import { type ImportedWork, saveImportedWork } from "./imported-work.js";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURES = join(ROOT, "test/fixtures");
 
-/** A folder zipped as an EPUB (the mimetype entry first and stored, as OCF requires). */
-async function zipFolder(dir: string): Promise<Buffer> {
+/** A folder zipped as an EPUB (the mimetype entry first and stored, as OCF requires); `replace` changes a file's text on the way. */
+async function zipFolder(dir: string, replace: Record<string, (text: string) => string> = {}): Promise<Buffer> {
   const zip = new ZipFile();
   const files: string[] = [];
   const walk = (at: string) => {
@@ -35,7 +35,11 @@ async function zipFolder(dir: string): Promise<Buffer> {
   };
   walk(dir);
   zip.addBuffer(readFileSync(join(dir, "mimetype")), "mimetype", { compress: false });
-  for (const file of files.filter((f) => f !== "mimetype")) zip.addBuffer(readFileSync(join(dir, file)), file.split("\\").join("/"));
+  for (const file of files.filter((f) => f !== "mimetype")) {
+    const name = file.split("\\").join("/");
+    const bytes = readFileSync(join(dir, file));
+    zip.addBuffer(replace[name] ? Buffer.from(replace[name]!(bytes.toString("utf8"))) : bytes, name);
+  }
   zip.end();
   const chunks: Buffer[] = [];
   for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
@@ -139,6 +143,60 @@ test("an AO3 EPUB download (Calibre's split documents, extra classes, a chapter 
     ],
   );
   assert.deepEqual(read.losses, []);
+});
+
+test("a FanFicFare EPUB (its title page, default note labels, extra title page lines) reads with every field it carries", async () => {
+  const expected: ImportedWork = {
+    title: "Heron Season",
+    rating: "General Audiences",
+    warnings: ["No Archive Warnings Apply"],
+    categories: ["Gen"],
+    fandoms: ["Original Work"],
+    relationships: [],
+    characters: ["The Heron", "The Watcher"],
+    freeforms: ["Herons", "Patience"],
+    language: "English",
+    summary: "<p>Birds, <em>patience</em>, a marsh.</p>",
+    notes: "<p>For the spring exchange.</p>",
+    endnotes: "<p>One more chapter to come.</p>",
+    // From the package document: the title page writes its dates in the reader's own format.
+    publishedOn: "2019-04-02",
+    revisedOn: "2019-05-30",
+    expectedChapters: 3,
+    restricted: true,
+    commentPermission: null,
+    creators: ["Wader (reedbank)"],
+    series: [
+      { title: "Marsh Year", part: 2 },
+      { title: "Birdwatching Prompts", part: 7 },
+    ],
+    giftsFor: ["egret"],
+    originalUrl: "https://archiveofourown.org/works/6020304",
+    chapters: [
+      {
+        title: "Still Water",
+        summary: "<p>The heron waits.</p>",
+        notes: "",
+        endnotes: "<p>Heron facts next time.</p>",
+        content: "<p>The heron stood in the still water all morning.</p>\n<p>The watcher stood on the bank and did the same.</p>",
+        publishedOn: null,
+      },
+      { title: "", summary: "", notes: "<p>A renamed label.</p>", endnotes: "", content: "<p>At noon the heron struck, and missed, and waited again.</p>", publishedOn: null },
+    ],
+  };
+  const read = readOk(await zipFolder(join(FIXTURES, "fanficfare-epub")));
+  assert.equal(read.kind, "fanficfare-epub");
+  assert.deepEqual(read.work, expected);
+  assert.deepEqual(
+    read.losses.map((loss) => loss.where),
+    ['title page "kudos"', "chapter 1", "chapter 2"],
+    "the kudos line, the inspired-by line and the renamed note label are reported",
+  );
+  // FanFicFare's titlepage_use_table: the same lines as table rows.
+  const asTable = (page: string) =>
+    page.replace(/<div>([\s\S]*)<\/div>/, (_all, lines: string) => `<table>${lines.replace(/<b>([^<]*)<\/b>\s*([\s\S]*?)<br \/>/g, "<tr><td><b>$1</b></td><td>$2</td></tr>")}</table>`);
+  const table = readOk(await zipFolder(join(FIXTURES, "fanficfare-epub"), { "OEBPS/title_page.xhtml": asTable }));
+  assert.deepEqual(table.work, expected);
 });
 
 test("files that are not AO3 or FanFicFare downloads are refused with what was expected", async () => {
