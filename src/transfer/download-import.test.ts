@@ -215,6 +215,7 @@ test("files that are not AO3 or FanFicFare downloads are refused with what was e
   corrupt.fill(0xff, 200, 400);
   assert.match(refused(corrupt), /^not a readable EPUB: /);
   assert.match(refused(await zipEntries({ "hello.txt": "hello" })), /not a readable EPUB: the ZIP file is not an EPUB \(it has no META-INF\/container\.xml\)/);
+  assert.match(refused(Buffer.from('<div id="preface"><p>Just a fragment.</p></div>')), /^not an AO3 download: no preface with a 'Rating:' line/);
   assert.match(refused(Buffer.from("%PDF-1.7\n...")), /a PDF cannot be imported/);
   assert.match(refused(Buffer.from([0x57, 0xe9, 0x0a])), /not valid UTF-8/);
   // EPUBs of other kinds: a novel's, and FanFicFare's of a story from another site.

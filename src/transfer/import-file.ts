@@ -23,9 +23,9 @@ export type ReadImportFile =
   | { ok: true; kind: ImportFileKind; work: ImportedWork; losses: ImportLoss[] }
   | { ok: false; message: string };
 
-/** Whether decoded text is an HTML page rather than a work-text file (which starts with its title line). */
+/** Whether decoded text is markup (an HTML page or fragment) rather than a work-text file, which starts with its "Work Header" line. */
 function looksLikeHtml(text: string): boolean {
-  return /^\s*(<!doctype\s+html|<html[\s>]|<\?xml[^>]*>\s*(<!doctype[^>]*>\s*)?<html[\s>])/i.test(text.slice(0, 2048));
+  return /^\s*</.test(text);
 }
 
 /** Reads one file's bytes as an import: the work (or work-text), or one sentence saying why not. */
@@ -41,6 +41,8 @@ export function readImportFile(bytes: Buffer): ReadImportFile {
       return withKind("ao3-epub", parseAo3DownloadEpub(epub));
     } catch (error) {
       if (error instanceof EpubError) return { ok: false, message: `not a readable EPUB: ${error.message}; ${EXPECTED_FILE}` };
+      // An offset or a name pointing outside the file: damaged in a way the checks above did not name.
+      if (error instanceof RangeError || error instanceof URIError) return { ok: false, message: `not a readable EPUB: the ZIP file is damaged (${error.message}); ${EXPECTED_FILE}` };
       throw error;
     }
   }
