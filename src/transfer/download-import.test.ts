@@ -427,3 +427,18 @@ test("fanfold import takes downloads by content, and a refused file in the batch
     ]);
   });
 });
+
+test("damaged EPUBs and HTML (random bytes changed, files cut short) are read or refused, never a crash", async () => {
+  const files = [await zipFolder(join(FIXTURES, "ao3-download-epub")), await zipFolder(join(FIXTURES, "fanficfare-epub")), readFileSync(join(FIXTURES, "ao3-download.html"))];
+  let seed = 20261208;
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  for (const original of files) {
+    for (let i = 0; i < 300; i++) {
+      const bytes = Buffer.from(original);
+      for (let k = 1 + Math.floor(random() * 8); k > 0; k--) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+      const damaged = random() < 0.2 ? bytes.subarray(0, Math.floor(random() * bytes.length)) : bytes;
+      const read = readImportFile(damaged);
+      if (!read.ok) assert.ok(read.message.length > 0 && !read.message.includes("\n"), "a one-line reason");
+    }
+  }
+});
