@@ -175,11 +175,15 @@ function readDownload(documents: ChildNode[][]): ParsedImport {
   const losses: ImportLoss[] = [];
   readTags(tags, work, losses);
 
-  const preface = all.find((el) => el.attribs.id === "preface") ?? tags.parent;
-  const inPreface = preface && isElement(preface as ChildNode) ? elementsIn((preface as Element).children) : [];
+  // The preface: div#preface, or (its id lost) the outermost element around the tags.
+  let preface: Element = tags;
+  while (preface.parent && isElement(preface.parent as ChildNode) && preface.attribs.id !== "preface") preface = preface.parent as Element;
+  const inPreface = elementsIn(preface.children);
   const heading = inPreface.find((el) => el.name === "h1");
   const message = inPreface.find((el) => el.name === "p" && hasClass(el, "message"));
-  work.title = squash(textOf(heading ?? message?.children.find((n) => isElement(n) && n.name === "b") ?? tags));
+  const bold = message?.children.find((node): node is Element => isElement(node) && node.name === "b");
+  const titleElement = heading ?? bold;
+  work.title = titleElement ? squash(textOf(titleElement)) : "";
   if (message) {
     const workLink = elementsIn(message.children).find((a) => a.name === "a" && /\/works\/\d+/.test(a.attribs.href ?? ""));
     work.originalUrl = workLink?.attribs.href?.trim() || null;
