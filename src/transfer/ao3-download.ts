@@ -162,6 +162,11 @@ function readStats(text: string, work: ImportedWork, losses: ImportLoss[]): void
 
 type Region = "preface" | "chapters" | "afterword";
 
+/** Whether an element holds parts of the download's own markup (not a chapter's text, whose markup is the writer's). */
+function holdsDownloadParts(el: Element): boolean {
+  return elementsIn(el.children).some((inner) => (inner.name === "div" && (hasClass(inner, "userstuff") || hasClass(inner, "meta"))) || (inner.name === "h2" && (hasClass(inner, "heading") || hasClass(inner, "toc-heading"))));
+}
+
 /**
  * Reads the preface, chapters and afterword from the documents' top-level nodes, in order (one
  * HTML file has one document; an EPUB one per spine item).
@@ -251,9 +256,10 @@ function readDownload(documents: ChildNode[][]): ParsedImport {
       } else losses.push({ where: region, message: "a quoted note without a label was not carried over." });
       return;
     }
-    // The chapter's text: a div.userstuff inside the chapters (the chapters' own wrapper, and
-    // the copies of it Calibre's splits begin with, sit at the top of a document).
-    if (node.name === "div" && hasClass(node, "userstuff") && id !== "chapters" && !topLevel && region === "chapters") {
+    // The chapter's text: a div.userstuff inside the chapters. The chapters' own wrapper, and the
+    // copies of it Calibre's splits begin with, sit at the top of a document and hold the
+    // download's own parts (chapter heads, end notes, the text blocks); those are walked into.
+    if (node.name === "div" && hasClass(node, "userstuff") && id !== "chapters" && !topLevel && region === "chapters" && !holdsDownloadParts(node)) {
       const chapter = current() ?? startChapter("");
       chapter.content = append(chapter.content, innerHtml(node));
       field = null;
