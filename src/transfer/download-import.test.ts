@@ -160,7 +160,7 @@ test("a FanFicFare EPUB (its title page, default note labels, extra title page l
     characters: ["The Heron", "The Watcher"],
     freeforms: ["Herons", "Patience"],
     language: "English",
-    summary: "<p>Birds, <em>patience</em>, a marsh.</p>",
+    summary: "<p>Birds, <em>patience</em>, a marsh.</p><p><b>Kudos:</b> not a line of the title page.</p>",
     notes: "<p>For the spring exchange.</p>",
     endnotes: "<p>One more chapter to come.</p>",
     // From the package document: the title page writes its dates in the reader's own format.

@@ -48,7 +48,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 /** The title page's "Label: value" lines: label (without the colon, lower-cased) → value node list. */
 function titlePageLines(body: Element): Map<string, ChildNode[]> {
   const lines = new Map<string, ChildNode[]>();
-  for (const b of elementsIn(body.children).filter((el) => el.name === "b")) {
+  // Labels are FanFicFare's own bold text, never bold text inside the work's summary.
+  for (const b of elementsIn(body.children).filter((el) => el.name === "b" && !closest(el, (a) => hasClass(a, "userstuff")))) {
     const label = squash(textOf(b)).replace(/:$/, "").toLowerCase();
     if (!label || lines.has(label)) continue;
     const parent = b.parent as Element | null;
