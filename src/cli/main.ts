@@ -4,9 +4,9 @@ import { issueSetupToken, markNewArchive } from "../model/archive-settings.js";
 import { buildApp, jobSteps } from "../app.js";
 import { drainJobs, startJobWorker } from "../platform/jobs.js";
 import { reindexAll } from "../search/index.js";
-import { efictionReport, exportWorkText, planMappingCsv, plannedCounts, prepareEfictionImport, prepareImport, runPreparedEfictionImport } from "../transfer/index.js";
+import { checkImportedWork, efictionReport, exportWorkText, IMPORT_FILE_KINDS, importingPseudIds, planMappingCsv, plannedCounts, prepareEfictionImport, prepareImport, readImportFile, runPreparedEfictionImport, saveImportedWork } from "../transfer/index.js";
 import { ConfigError, loadConfig } from "../platform/config.js";
-import { openDatabase } from "../platform/db/index.js";
+import { type Db, openDatabase } from "../platform/db/index.js";
 import { migrateToLatest, pendingMigrations } from "../platform/db/migrate.js";
 import { isRole, type Role, ROLES } from "../platform/http/viewer.js";
 import { createUser, emailErrors, loginErrors } from "../users/index.js";
@@ -25,7 +25,8 @@ Commands:
   migrate                                   Bring the database schema up to date
   user add NAME --email EMAIL [--role ROLE]
                                             Create an account; the password is read from standard input
-  import FILE... --as NAME [--draft]        Import work-text files as works by user NAME
+  import FILE... --as NAME [--draft]        Import works by user NAME: work-text files, AO3 downloads (HTML, EPUB)
+                                            and FanFicFare EPUBs of AO3 works (told apart by content)
   export ID --format txt [--out FILE]       Export a work (to standard output by default)
   import-efiction --dump FILE.sql --stories DIR [--map MAP.csv] [--dry-run] [--report FILE]
                                             Bring an eFiction 3.x archive over, all or nothing (--dry-run: print the tag mapping as CSV, and counts)
@@ -50,21 +51,6 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
-}
-
-/** Decodes a file strictly: a file that is not valid UTF-8 is refused, not half-read. */
-function readUtf8File(path: string): string {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new CliError(`${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? "error"}).`);
-  }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new CliError(`${path}: the file is not valid UTF-8 text.`);
-  }
 }
 
 async function withDatabase<T>(fn: (db: ReturnType<typeof openDatabase>) => Promise<T>, { requireCurrentSchema = true } = {}): Promise<T> {
@@ -191,18 +177,15 @@ async function importFiles(args: string[]): Promise<void> {
   await withDatabase(async (db) => {
     const user = await findUserByLogin(db, values.as!);
     if (!user) throw new CliError(`There is no user named "${values.as}". Create one with \`fanfold user add\`.`);
-    const pseud = (await pseudsOf(db, user.id))[0]!;
+    const pseuds = await pseudsOf(db, user.id);
+    const draft = Boolean(values.draft);
     // Every file is read and checked before any is imported: a bad file imports nothing.
-    const prepared = positionals.map((path) => {
-      const result = prepareImport(readUtf8File(path), pseud.id, { draft: Boolean(values.draft) });
-      if (!result.ok) throw new CliError(`${path}:${result.line}: ${result.message}`);
-      return { path, ...result };
-    });
+    const prepared = positionals.map((path) => prepareFile(path, { login: user.login, pseuds }, draft));
     for (const file of prepared) {
       const saved = await file.run(db);
       console.log(`/works/${saved.workId}\t${file.path}`);
       for (const line of file.defaults) console.error(`  default applied: ${line}`);
-      // The file's own warnings, then each header line the archive could not apply.
+      // The file's own warnings, then what the archive could not apply.
       for (const line of [...file.warnings, ...saved.warnings]) console.error(`  warning: ${line}`);
     }
   });
@@ -234,6 +217,38 @@ async function importEfiction(args: string[]): Promise<void> {
     process.stdout.write(report);
     if (values.report) writeFileSync(values.report, report);
   });
+}
+
+/** One file of an import batch, read (by its content: work-text, an AO3 download, a FanFicFare EPUB) and checked, not yet saved. */
+function prepareFile(path: string, importer: { login: string; pseuds: { id: number; name: string }[] }, draft: boolean): { path: string; defaults: string[]; warnings: string[]; run: (db: Db) => Promise<{ workId: number; warnings: string[] }> } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new CliError(`${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? "error"}).`);
+  }
+  const read = readImportFile(bytes);
+  if (!read.ok) throw new CliError(`${path}: ${read.message}`);
+  if (read.kind === "work-text") {
+    const result = prepareImport(read.text, importer.pseuds[0]!.id, { draft });
+    if (!result.ok) throw new CliError(`${path}:${result.line}: ${result.message}`);
+    return { path, ...result };
+  }
+  const kind = IMPORT_FILE_KINDS[read.kind];
+  const pseudIds = importingPseudIds(read.work.creators, importer.login, importer.pseuds);
+  const checked = checkImportedWork(read.work, { pseudIds });
+  if (!checked.ok) throw new CliError(`${path}: ${kind}: ${checked.field}: ${checked.message}`);
+  return {
+    path,
+    defaults: checked.defaults,
+    warnings: read.losses.map((loss) => `${loss.where}: ${loss.message}`),
+    run: async (db) => {
+      const saved = await saveImportedWork(db, read.work, { pseudIds, draft });
+      // Checked above without the database; only a pseud deleted meanwhile can fail here.
+      if (!saved.ok) throw new CliError(`${path}: ${kind}: ${saved.field}: ${saved.message}`);
+      return { workId: saved.workId, warnings: saved.losses.map((loss) => `${loss.where}: ${loss.message}`) };
+    },
+  };
 }
 
 async function exportWork(args: string[]): Promise<void> {

@@ -8,3 +8,5 @@ export type { ImportCheck, ImportedChapter, ImportedWork, ImportLoss, ImportRefu
 export { legacyTarget, legacyTargetsOf } from "./legacy-lookup.js";
 export { legacyUrlRoutes } from "./legacy-urls.js";
 export { efictionReport, planMappingCsv, plannedCounts, prepareEfictionImport, runPreparedEfictionImport } from "./efiction/command.js";
+export { IMPORT_FILE_KINDS, importingPseudIds, readImportFile } from "./import-file.js";
+export type { ImportFileKind, ReadImportFile } from "./import-file.js";
