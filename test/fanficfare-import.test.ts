@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test, type TestContext } from "node:test";
-import { fileURLToPath } from "node:url";
+import { test } from "node:test";
 import { startServer } from "./support/browser.js";
 import { eachDialect } from "./support/db.js";
 import { sharedFile } from "./support/shared.js";
+import { AO3, fanficfarePython, type FanFicFareTool, runFanFicFare } from "./support/fanficfare.js";
 import type { Db } from "../src/platform/db/index.js";
 import { createPseud, createUser } from "../src/users/commands.js";
 import { createWork } from "../src/works/commands.js";
@@ -25,31 +24,6 @@ import { importingPseudIds, readImportFile, saveImportedWork } from "../src/tran
  * FanFicFare's EPUB carries. test/fanficfare.test.ts checks FanFicFare's reading of the archive;
  * this checks the way back.
  */
-
-const VENV_PYTHON = fileURLToPath(new URL("../.test-data/fanficfare-venv/bin/python", import.meta.url));
-const AO3 = "https://archiveofourown.org";
-
-/** The venv's Python, or null (loudly skipped, a failure under CI) when npm test has not made it. */
-function fanficfarePython(t: TestContext): string | null {
-  if (existsSync(VENV_PYTHON)) return VENV_PYTHON;
-  const message = "FanFicFare's Python environment (.test-data/fanficfare-venv) is missing: run npm test, which makes it. The FanFicFare import test DID NOT RUN";
-  if (process.env.CI) throw new Error(`${message} (CI=true: nothing may be skipped)`);
-  console.error(`\n!!! ${message}\n`);
-  t.skip(message);
-  return null;
-}
-
-/** Runs FanFicFare in `dir` (its output lands there); never blocks this process, which serves the archive it reads. */
-function runFanFicFare(python: string, driver: string, dir: string, port: string, ini: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      python,
-      [driver, "--non-interactive", "-c", join(dir, ini), ...args],
-      { cwd: dir, timeout: 120_000, maxBuffer: 16 * 1024 * 1024, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, FF_PORT: port, PYTHONDONTWRITEBYTECODE: "1", LANG: "C.UTF-8" } },
-      (error, stdout, stderr) => (error ? reject(new Error(`FanFicFare ${args.join(" ")} failed: ${error.message}\n${stderr}\n${stdout}`)) : resolve(stdout)),
-    );
-  });
-}
 
 interface Seeded {
   complete: number;
@@ -156,7 +130,7 @@ async function snapshot(db: Db, id: number) {
 test("FanFicFare's EPUB of a served work imports as an equal work", { timeout: 600_000 }, async (t) => {
   const driver = sharedFile(t, "tools/fanficfare/ff_driver.py", "the FanFicFare import test");
   if (!driver) return;
-  const python = fanficfarePython(t);
+  const python = fanficfarePython(t, "The FanFicFare import test");
   if (!python) return;
   await eachDialect(t, async (_t, testDb) => {
     const server = await startServer(testDb);
@@ -164,7 +138,7 @@ test("FanFicFare's EPUB of a served work imports as an equal work", { timeout: 6
     try {
       const db = testDb.db;
       const s = await seed(db);
-      const port = new URL(server.baseUrl).port;
+      const tool: FanFicFareTool = { python, driver, dir, port: new URL(server.baseUrl).port };
       // FanFicFare's defaults for AO3, as a reader has them; and with the expected chapter count
       // added to the title page (its default title page says only how many are posted).
       const common = `[defaults]\nis_adult:true\nnever_make_cover:true\n[archiveofourown.org]\nslow_down_sleep_time:0\n`;
@@ -180,7 +154,7 @@ test("FanFicFare's EPUB of a served work imports as an equal work", { timeout: 6
       const pseuds = await pseudsOf(db, s.userId);
       for (const [label, id, ini] of cases) {
         const name = `work-${id}-${ini.replace(".ini", "")}.epub`;
-        await runFanFicFare(python, driver, dir, port, ini, ["-f", "epub", "-o", `output_filename=${name}`, `${AO3}/works/${id}`]);
+        await runFanFicFare(tool, ini, ["-f", "epub", "-o", `output_filename=${name}`, `${AO3}/works/${id}`]);
         const read = readImportFile(readFileSync(join(dir, name)));
         assert.ok(read.ok, read.ok ? "" : `${label}: ${read.message}`);
         if (!read.ok || read.kind !== "fanficfare-epub") throw new Error(`${label}: read as ${read.ok ? read.kind : "a refusal"}, not as a FanFicFare EPUB`);
@@ -194,7 +168,7 @@ test("FanFicFare's EPUB of a served work imports as an equal work", { timeout: 6
       }
 
       // FanFicFare's default title page does not say how many chapters an unfinished work expects: said, imported as "?".
-      await runFanFicFare(python, driver, dir, port, "default.ini", ["-f", "epub", "-o", "output_filename=unfinished.epub", `${AO3}/works/${s.inProgress}`]);
+      await runFanFicFare(tool, "default.ini", ["-f", "epub", "-o", "output_filename=unfinished.epub", `${AO3}/works/${s.inProgress}`]);
       const unfinished = readImportFile(readFileSync(join(dir, "unfinished.epub")));
       assert.ok(unfinished.ok && unfinished.kind === "fanficfare-epub");
       if (unfinished.ok && unfinished.kind === "fanficfare-epub") {

@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test, type TestContext } from "node:test";
-import { fileURLToPath } from "node:url";
-import { inflateRawSync } from "node:zlib";
+import { test } from "node:test";
+import { readZip } from "../src/formats/epub-reader.js";
 import { startServer, type RunningServer } from "./support/browser.js";
 import { eachDialect } from "./support/db.js";
 import { sharedFile } from "./support/shared.js";
+import { AO3, fanficfarePython, type FanFicFareTool, runFanFicFare } from "./support/fanficfare.js";
 import type { Db } from "../src/platform/db/index.js";
 import { createPseud, createUser } from "../src/users/commands.js";
 import { createWork } from "../src/works/commands.js";
@@ -29,51 +28,11 @@ import { findLanguage } from "../src/model/languages.js";
  * environment it needs in .test-data/fanficfare-venv.
  */
 
-const VENV_PYTHON = fileURLToPath(new URL("../.test-data/fanficfare-venv/bin/python", import.meta.url));
-const AO3 = "https://archiveofourown.org";
 const PASSWORD = "reader password 1";
 
-/** The venv's Python, or null (loudly skipped, a failure under CI) when npm test has not made it. */
-function fanficfarePython(t: TestContext): string | null {
-  if (existsSync(VENV_PYTHON)) return VENV_PYTHON;
-  const message = "FanFicFare's Python environment (.test-data/fanficfare-venv) is missing: run npm test, which makes it. The FanFicFare test DID NOT RUN";
-  if (process.env.CI) throw new Error(`${message} (CI=true: nothing may be skipped)`);
-  console.error(`\n!!! ${message}\n`);
-  t.skip(message);
-  return null;
-}
-
-interface Tool {
-  python: string;
-  driver: string;
-  dir: string;
-  port: string;
-}
-
-/** Runs FanFicFare with `args` in its own folder (its output files land there); resolves to its stdout. */
-function runFanFicFare(tool: Tool, ini: "guest" | "member", args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      tool.python,
-      [tool.driver, "--non-interactive", "-c", join(tool.dir, `${ini}.ini`), ...args],
-      {
-        cwd: tool.dir,
-        timeout: 120_000,
-        maxBuffer: 16 * 1024 * 1024,
-        // HOME points into the test's folder so no personal.ini of the machine's user is read.
-        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: tool.dir, FF_PORT: tool.port, PYTHONDONTWRITEBYTECODE: "1", LANG: "C.UTF-8" },
-      },
-      (error, stdout, stderr) => {
-        if (error) reject(new Error(`FanFicFare ${args.join(" ")} failed: ${error.message}\n${stderr}\n${stdout}`));
-        else resolve({ stdout, stderr });
-      },
-    );
-  });
-}
-
 /** FanFicFare's `-m -j` JSON (it prints its failures instead, with status 0: those fail here). */
-async function metadataOf(tool: Tool, ini: "guest" | "member", url: string, extra: string[] = ["-m"]): Promise<Record<string, unknown>> {
-  const { stdout, stderr } = await runFanFicFare(tool, ini, [...extra, "-j", url]);
+async function metadataOf(tool: FanFicFareTool, ini: "guest" | "member", url: string, extra: string[] = ["-m"]): Promise<Record<string, unknown>> {
+  const { stdout, stderr } = await runFanFicFare(tool, `${ini}.ini`, [...extra, "-j", url]);
   const start = stdout.indexOf("{");
   if (start < 0) throw new Error(`FanFicFare gave no metadata for ${url}:\n${stdout}\n${stderr}`);
   try {
@@ -296,26 +255,16 @@ function asRead(meta: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
-/** The text of every XHTML file in an EPUB (a ZIP), read without a ZIP library. */
+/** The text of every XHTML file in an EPUB (a ZIP). */
 function epubText(path: string): string {
-  const zip = readFileSync(path);
-  let text = "";
-  for (let at = zip.indexOf("PK\x03\x04"); at >= 0 && at < zip.length; at = zip.indexOf("PK\x03\x04", at + 4)) {
-    const method = zip.readUInt16LE(at + 8);
-    const size = zip.readUInt32LE(at + 18);
-    const nameLength = zip.readUInt16LE(at + 26);
-    const extraLength = zip.readUInt16LE(at + 28);
-    const name = zip.subarray(at + 30, at + 30 + nameLength).toString();
-    const data = zip.subarray(at + 30 + nameLength + extraLength, at + 30 + nameLength + extraLength + size);
-    if (/\.x?html$/.test(name)) text += (method === 8 ? inflateRawSync(data) : data).toString("utf8");
-  }
-  return text;
+  const zip = readZip(readFileSync(path));
+  return zip.names.filter((name) => /\.x?html$/.test(name)).map((name) => zip.read(name)!.toString("utf8")).join("");
 }
 
 test("FanFicFare downloads every kind of work, a series and a user's works, and reads the archive's metadata", { timeout: 600_000 }, async (t) => {
   const driver = sharedFile(t, "tools/fanficfare/ff_driver.py", "the FanFicFare test");
   if (!driver) return;
-  const python = fanficfarePython(t);
+  const python = fanficfarePython(t, "The FanFicFare test");
   if (!python) return;
   await eachDialect(t, async (t, testDb) => {
     const server = await startServer(testDb);
@@ -326,7 +275,7 @@ test("FanFicFare downloads every kind of work, a series and a user's works, and 
       const common = `[defaults]\nis_adult:true\nnever_make_cover:true\n[archiveofourown.org]\nslow_down_sleep_time:0\n`;
       writeFileSync(join(dir, "guest.ini"), common);
       writeFileSync(join(dir, "member.ini"), `${common}username:${s.readerLogin}\npassword:${PASSWORD}\nalways_login:true\n`);
-      const tool: Tool = { python, driver, dir, port: new URL(server.baseUrl).port };
+      const tool: FanFicFareTool = { python, driver, dir, port: new URL(server.baseUrl).port };
 
       const cases: [string, number, "guest" | "member"][] = [
         ["a one-shot", s.oneShot, "guest"],
@@ -362,20 +311,20 @@ test("FanFicFare downloads every kind of work, a series and a user's works, and 
       // the longest link it saw to each work (a blurb's "/works/ID/bookmarks" count, say), so
       // those are compared by work id.
       const listedWorks = async (path: string) => {
-        const { stdout } = await runFanFicFare(tool, "guest", ["-l", `${AO3}${path}`]);
+        const { stdout } = await runFanFicFare(tool, "guest.ini", ["-l", `${AO3}${path}`]);
         return stdout.trim().split("\n").filter(Boolean).map((url) => Number(/^https:\/\/archiveofourown\.org\/works\/(\d+)/.exec(url)?.[1] ?? url)).sort((a, b) => a - b);
       };
       // EPUBs: the multi-chapter work carries every chapter's text and the notes; the Japanese
       // one-shot its text (a one-shot's chapter page is read the same way as any other).
       const epub = (id: number, name: string, lines: string[]) =>
         check(`the EPUB ${name}`, async () => {
-          await runFanFicFare(tool, "guest", ["-f", "epub", "-o", `output_filename=${name}`, `${AO3}/works/${id}`]);
+          await runFanFicFare(tool, "guest.ini", ["-f", "epub", "-o", `output_filename=${name}`, `${AO3}/works/${id}`]);
           const text = epubText(join(dir, name)).replace(/&#8217;|’/g, "'");
           for (const line of lines) assert.ok(text.includes(line), `${name} has "${line}"`);
         });
       await Promise.all([
         check("the series listing", async () => {
-          const listed = JSON.parse((await runFanFicFare(tool, "guest", ["-j", "-l", `${AO3}/series/${s.seriesId}`])).stdout) as { urllist: string[]; name?: string };
+          const listed = JSON.parse((await runFanFicFare(tool, "guest.ini", ["-j", "-l", `${AO3}/series/${s.seriesId}`])).stdout) as { urllist: string[]; name?: string };
           assert.deepEqual(listed.urllist, [`${AO3}/works/${s.multi}`, `${AO3}/works/${s.cjk}`], "the series' works, in order");
           assert.equal(listed.name, "Tides", "the series' name");
         }),

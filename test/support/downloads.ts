@@ -1,7 +1,7 @@
 import type { Db } from "../../src/platform/db/index.js";
+import { readZip as readEpubZip } from "../../src/formats/epub-reader.js";
 import { createWork } from "../../src/works/commands.js";
 import { parseChapter, parseWork, type WorkFormValues } from "../../src/works/schema.js";
-import { inflateRawSync } from "node:zlib";
 
 /**
  * Test helpers for downloads: works posted through the same parsing (and so the same sanitizer)
@@ -141,26 +141,8 @@ export function epubCases(): { name: string; book: TestBook }[] {
   ];
 }
 
-/** The entries of a zip file (stored or deflated), by name, in order. */
+/** The entries of a zip file (stored or deflated), by name, in order: the archive's own ZIP reader (src/formats/epub-reader.ts), as a map. */
 export function readZip(zip: Buffer): Map<string, Buffer> {
-  let end = zip.length - 22;
-  while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;
-  if (end < 0) throw new Error("not a zip file");
-  const count = zip.readUInt16LE(end + 10);
-  let offset = zip.readUInt32LE(end + 16);
-  const entries = new Map<string, Buffer>();
-  for (let i = 0; i < count; i++) {
-    const method = zip.readUInt16LE(offset + 10);
-    const size = zip.readUInt32LE(offset + 20);
-    const nameLength = zip.readUInt16LE(offset + 28);
-    const extraLength = zip.readUInt16LE(offset + 30);
-    const commentLength = zip.readUInt16LE(offset + 32);
-    const local = zip.readUInt32LE(offset + 42);
-    const name = zip.toString("utf8", offset + 46, offset + 46 + nameLength);
-    const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const data = zip.subarray(dataStart, dataStart + size);
-    entries.set(name, method === 0 ? Buffer.from(data) : inflateRawSync(data));
-    offset += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
+  const entries = readEpubZip(zip);
+  return new Map(entries.names.map((name) => [name, entries.read(name)!]));
 }
