@@ -14,6 +14,7 @@ import { findUserByLogin, hasAdmin, pseudsOf } from "../model/users.js";
 import { benchGenerate } from "./bench-generate.js";
 import { benchBrowse } from "./bench-browse.js";
 import { benchSearch } from "./bench-search.js";
+import { benchEfictionGenerate } from "./bench-efiction-generate.js";
 import { tagsCommand } from "./tags.js";
 
 const USAGE = `Usage: fanfold <command> [options]
@@ -33,6 +34,8 @@ Commands:
   bench generate --works N [--seed S] [--database URL]
                                             Fill an empty archive with N AO3-shaped works (\`fanfold bench generate --help\`)
   bench browse [--json] [--database URL]    Time listings through the browse index and through SQL, and compare them
+  bench efiction-generate --out DIR [--stories N] [--seed S]
+                                            Write a synthetic eFiction 3.5 archive (a mysqldump and its stories/ folder)
   jobs run                                  Finish every waiting background job (re-filtering) now
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, DATA_DIR, PUBLIC_URL, SECRET.`;
@@ -228,6 +231,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === "bench" && rest[0] === "search") return await benchSearch(rest.slice(1));
     else if (command === "bench" && rest[0] === "browse") return await benchBrowse(rest.slice(1));
     else if (command === "bench" && rest[0] === "generate") return await benchGenerate(rest.slice(1));
+    else if (command === "bench" && rest[0] === "efiction-generate") return await benchEfictionGenerate(rest.slice(1));
     else if (command === "jobs" && rest[0] === "run") await runJobs();
     else if (!command || command === "help" || command === "--help" || command === "-h") console.log(USAGE);
     else {
