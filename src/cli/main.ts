@@ -15,6 +15,7 @@ import { benchGenerate } from "./bench-generate.js";
 import { benchBrowse } from "./bench-browse.js";
 import { benchSearch } from "./bench-search.js";
 import { benchEfictionGenerate } from "./bench-efiction-generate.js";
+import { benchEfictionImport, benchEfictionLoad } from "./bench-efiction-import.js";
 import { tagsCommand } from "./tags.js";
 
 const USAGE = `Usage: fanfold <command> [options]
@@ -36,6 +37,8 @@ Commands:
   bench browse [--json] [--database URL]    Time listings through the browse index and through SQL, and compare them
   bench efiction-generate --out DIR [--stories N] [--seed S]
                                             Write a synthetic eFiction 3.5 archive (a mysqldump and its stories/ folder)
+  bench efiction-import [--stories N] [--dialect sqlite|postgres|both] [--database URL] [--json]
+                                            Time import-efiction (stories/s, peak memory) against a plain bulk load
   jobs run                                  Finish every waiting background job (re-filtering) now
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, DATA_DIR, PUBLIC_URL, SECRET.`;
@@ -232,6 +235,8 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === "bench" && rest[0] === "browse") return await benchBrowse(rest.slice(1));
     else if (command === "bench" && rest[0] === "generate") return await benchGenerate(rest.slice(1));
     else if (command === "bench" && rest[0] === "efiction-generate") return await benchEfictionGenerate(rest.slice(1));
+    else if (command === "bench" && rest[0] === "efiction-import") return await benchEfictionImport(rest.slice(1));
+    else if (command === "bench" && rest[0] === "efiction-load") return await benchEfictionLoad(rest.slice(1));
     else if (command === "jobs" && rest[0] === "run") await runJobs();
     else if (!command || command === "help" || command === "--help" || command === "-h") console.log(USAGE);
     else {
