@@ -4,7 +4,7 @@ import { issueSetupToken, markNewArchive } from "../model/archive-settings.js";
 import { buildApp, jobSteps } from "../app.js";
 import { drainJobs, startJobWorker } from "../platform/jobs.js";
 import { reindexAll } from "../search/index.js";
-import { exportWorkText, prepareImport } from "../transfer/index.js";
+import { efictionReport, exportWorkText, planMappingCsv, plannedCounts, prepareEfictionImport, prepareImport, runPreparedEfictionImport } from "../transfer/index.js";
 import { ConfigError, loadConfig } from "../platform/config.js";
 import { openDatabase } from "../platform/db/index.js";
 import { migrateToLatest, pendingMigrations } from "../platform/db/migrate.js";
@@ -27,6 +27,8 @@ Commands:
                                             Create an account; the password is read from standard input
   import FILE... --as NAME [--draft]        Import work-text files as works by user NAME
   export ID --format txt [--out FILE]       Export a work (to standard output by default)
+  import-efiction --dump FILE.sql --stories DIR [--map MAP.csv] [--dry-run] [--report FILE]
+                                            Bring an eFiction 3.x archive over, all or nothing (--dry-run: print the tag mapping as CSV, and counts)
   tags show|canonical|synonym|parent|meta|unwrangleable|apply ...
                                             Wrangle tags and re-filter the works they touch (\`fanfold tags help\`)
   search reindex                            Rebuild the full-text search index, with progress
@@ -207,6 +209,34 @@ async function importFiles(args: string[]): Promise<void> {
   });
 }
 
+async function importEfiction(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { dump: { type: "string" }, stories: { type: "string" }, map: { type: "string" }, "dry-run": { type: "boolean" }, report: { type: "string" } } });
+  if (!values.dump || !values.stories) throw new CliError("Usage: fanfold import-efiction --dump FILE.sql --stories DIR [--map MAP.csv] [--dry-run] [--report FILE]");
+  const prepared = await prepareEfictionImport({ dump: values.dump, stories: values.stories, map: values.map ?? null });
+  if (!prepared.ok) throw new CliError(prepared.message);
+  const { plan } = prepared;
+  const refused = (problems: { where: string; message: string }[]) => {
+    for (const p of problems) console.error(`  ${p.where}: ${p.message}`);
+    return new CliError(`${problems.length} problem${problems.length === 1 ? "" : "s"} (above) stop the import; nothing was imported.`);
+  };
+  if (values["dry-run"]) {
+    // The mapping on standard output (redirect it to a file, edit it, pass it back with --map); the rest on standard error.
+    process.stdout.write(planMappingCsv(plan));
+    const report = efictionReport("Dry run: nothing was written. The import would bring over:", plannedCounts(plan), plan.losses);
+    process.stderr.write(report);
+    if (values.report) writeFileSync(values.report, report);
+    if (plan.refusals.length) throw refused(plan.refusals);
+    return;
+  }
+  await withDatabase(async (db) => {
+    const run = await runPreparedEfictionImport(db, plan);
+    if (!run.ok) throw refused(run.problems);
+    const report = efictionReport(`Imported ${values.dump}:`, run.counts, run.losses);
+    process.stdout.write(report);
+    if (values.report) writeFileSync(values.report, report);
+  });
+}
+
 async function exportWork(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: "string", default: "txt" }, out: { type: "string" } } });
   const id = Number(positionals[0]);
@@ -229,6 +259,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === "user" && rest[0] === "add") await userAdd(rest.slice(1));
     else if (command === "import") await importFiles(rest);
     else if (command === "export") await exportWork(rest);
+    else if (command === "import-efiction") await importEfiction(rest);
     else if (command === "tags") return await tagsCommand(rest);
     else if (command === "search" && rest[0] === "reindex") await searchReindex();
     else if (command === "bench" && rest[0] === "search") return await benchSearch(rest.slice(1));

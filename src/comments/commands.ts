@@ -22,6 +22,11 @@ export interface NewComment {
   input: CommentInput;
   /** Held for the creator's approval (policy.isHeldForReview). */
   held: boolean;
+  /**
+   * A comment brought over from another archive (src/transfer): it keeps its own date and lands
+   * in nobody's inbox (its readers saw it there years ago).
+   */
+  imported?: { createdAt: string };
 }
 
 async function shiftCount(trx: DbOrTrx, workId: number, delta: number) {
@@ -70,7 +75,7 @@ export async function postComment(db: Db, c: NewComment): Promise<{ created: boo
     if (existing) return { created: false, id: existing.id, spamHeld: false };
     const spamHeld = (await checkForSpam(trx, userId !== null ? [userId] : [], [c.input.content])).held;
     const held = c.held || spamHeld;
-    const now = nowIso();
+    const now = c.imported?.createdAt ?? nowIso();
     const row = await trx
       .insertInto("comments")
       .values({
@@ -98,6 +103,7 @@ export async function postComment(db: Db, c: NewComment): Promise<{ created: boo
     }
     if (spamHeld) return { created: true, id: row.id, spamHeld };
     if (!c.held) await shiftCount(trx, c.workId, 1);
+    if (c.imported) return { created: true, id: row.id, spamHeld };
     // Creators hear of every comment (held ones are theirs to approve); the replied-to writer once it is approved.
     await addToInboxes(trx, row.id, [...c.creatorUserIds, c.held ? null : (c.parent?.user_id ?? null)], userId);
     return { created: true, id: row.id, spamHeld };

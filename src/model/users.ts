@@ -57,6 +57,7 @@ export interface PseudRef {
   id: number;
   name: string;
   login: string;
+  userId: number;
 }
 
 /** Pseuds with their user's login, for bylines: `/users/LOGIN/pseuds/NAME`. */
@@ -65,7 +66,7 @@ export async function pseudRefs(db: DbOrTrx, pseudIds: number[]): Promise<Map<nu
   const rows = await db
     .selectFrom("pseuds")
     .innerJoin("users", "users.id", "pseuds.user_id")
-    .select(["pseuds.id as id", "pseuds.name as name", "users.login as login"])
+    .select(["pseuds.id as id", "pseuds.name as name", "users.login as login", "users.id as userId"])
     .where("pseuds.id", "in", pseudIds)
     .execute();
   return new Map(rows.map((r) => [r.id, r]));

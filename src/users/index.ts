@@ -3,6 +3,7 @@
  * its own business (.dependency-cruiser.cjs keeps it so).
  */
 export { createUser, passwordLogIn } from "./commands.js";
+export { IMPORTED_PASSWORD_HASH, type ImportedAccount, importedLoginProblem, insertImportedAccount } from "./imported-accounts.js";
 export { accountJobSteps } from "./lock-mail.js";
 export { adminSecondFactorGate, hasSecondFactor } from "./two-factor.js";
 export { userFromUrl } from "./handlers.js";

@@ -112,8 +112,15 @@ export interface PostOptions {
   importHeaders?: { label: string; value: string }[];
   /** "Date Updated" of an imported work (YYYY-MM-DD), when its file says. */
   revisedOn?: string;
-  /** "Add to series" from the work form. */
-  series?: SeriesJoin;
+  /** "Add to series" from the work form; an import may name several series. */
+  series?: SeriesJoin | SeriesJoin[];
+  /**
+   * An import's chapter dates (YYYY-MM-DD), by position; a chapter without one takes the work's
+   * date. They are the source's own dates, kept as given.
+   */
+  chapterDates?: (string | null)[];
+  /** Where an imported work was first published (works.original_url). */
+  originalUrl?: string | null;
 }
 
 /** A series to put the work in; a new series is credited to `creatorPseudIds` (the poster's own pseuds). */
@@ -156,6 +163,7 @@ export async function createWork(db: Db, input: WorkInput, chapters: ChapterInpu
         // A backdated or imported work sorts by its given dates, as on AO3.
         revised_at: options.revisedOn ? `${options.revisedOn}T00:00:00.000Z` : input.publishedOn ? `${input.publishedOn}T00:00:00.000Z` : now,
         import_headers: options.importHeaders ? JSON.stringify(options.importHeaders) : null,
+        original_url: options.originalUrl ?? null,
         spam_hold: held ? 1 : 0,
         created_at: now,
         updated_at: now,
@@ -168,13 +176,13 @@ export async function createWork(db: Db, input: WorkInput, chapters: ChapterInpu
     for (const [i, chapter] of chapters.entries()) {
       const row = await trx
         .insertInto("chapters")
-        .values({ work_id: work.id, position: i + 1, ...chapter, word_count: countWords(chapter.content), posted, published_on: publishedOn, created_at: now, updated_at: now })
+        .values({ work_id: work.id, position: i + 1, ...chapter, word_count: countWords(chapter.content), posted, published_on: options.chapterDates?.[i] ?? publishedOn, created_at: now, updated_at: now })
         .returning("id")
         .executeTakeFirstOrThrow();
       chapterIds.push(row.id);
       await indexChapterText(trx, row.id, chapter.content);
     }
-    if (options.series) await joinSeries(trx, work.id, options.series.choice, options.series.creatorPseudIds);
+    for (const join of [options.series ?? []].flat()) await joinSeries(trx, work.id, join.choice, join.creatorPseudIds);
     if (input.associations) await saveAssociations(trx, work.id, input.associations, { posted: posted === 1 });
     await indexWork(trx, work.id, input);
     await refreshWorkStats(trx, work.id);
