@@ -73,7 +73,7 @@ test("bench efiction-import runs a stand-in importer against the baseline on eac
   const dialect = postgres ? "both" : "sqlite";
   const dir = mkdtempSync(join(tmpdir(), "fanfold-efiction-bench-"));
   try {
-    const args = ["--stories", "25", "--words-per-chapter", "60", "--dir", join(dir, "archive"), "--dialect", dialect, "--command", `${process.execPath} ${FANFOLD} bench efiction-load`, "--json"];
+    const args = ["--stories", "25", "--words-per-chapter", "60", "--archive", join(dir, "archive"), "--dialect", dialect, "--command", `${process.execPath} ${FANFOLD} bench efiction-load`, "--json"];
     const first = await captured(() => benchEfictionImport(args));
     assert.equal(first.code, 0, first.err.join("\n"));
     const report = JSON.parse(first.out.at(-1)!);
@@ -88,7 +88,7 @@ test("bench efiction-import runs a stand-in importer against the baseline on eac
       assert.ok(report[name].baseline.parse_seconds >= 0 && report[name].baseline.insert_seconds > 0);
     }
     assert.ok(first.out.some((line) => /^sqlite\s+baseline: plain bulk load\s/.test(line)), "a table on standard output");
-    // The archive is kept in --dir and reused by the next run.
+    // The archive is kept in --archive and reused by the next run.
     const again = await captured(() => benchEfictionImport([...args.slice(0, 8), "--dialect", "sqlite", "--skip-baseline", "--command", `${process.execPath} -e process.exit(3)`]));
     assert.equal(again.code, 1, "a failing importer fails the benchmark");
     assert.ok(!again.out.some((line) => line.includes("baseline")));
@@ -106,7 +106,7 @@ test("bench efiction-import refuses bad arguments with one line", async () => {
       assert.equal(run.err.filter((line) => line.startsWith("fanfold: ")).length, 1, args.join(" "));
     }
     generateEfictionArchive(join(dir, "other"), { stories: 5, wordsPerChapter: 60 });
-    const other = await captured(() => benchEfictionImport(["--stories", "6", "--dir", join(dir, "other")]));
+    const other = await captured(() => benchEfictionImport(["--stories", "6", "--archive", join(dir, "other")]));
     assert.equal(other.code, 1);
     assert.match(other.err.at(-1)!, /^fanfold: .* holds another generated archive/);
     const load = await captured(() => import("./bench-efiction-import.js").then((m) => m.benchEfictionLoad(["--dump", join(dir, "missing.sql"), "--stories", dir])));

@@ -36,7 +36,7 @@ import { DUMP_FILE, type EfictionGenerateSummary, EfictionGenerateError, generat
 import { type DumpValue, DumpReadError, readDump } from "./efiction-dump.js";
 
 const USAGE = `Usage: fanfold bench efiction-import [--stories N] [--chapters C] [--seed S] [--words-per-chapter W]
-                                   [--dir DIR] [--dialect sqlite|postgres|both] [--database URL]
+                                   [--archive DIR] [--dialect sqlite|postgres|both] [--database URL]
                                    [--command "CMD ARGS"] [--skip-baseline] [--json]
 
 Times \`fanfold import-efiction\` on a generated eFiction archive against a plain bulk load of the
@@ -44,7 +44,7 @@ same rows, on SQLite and PostgreSQL: stories/s, chapters/s, wall time, the child
 
   --stories N            stories to generate (default 10000); --chapters C (default 4 × N);
                          --seed S (default 1); --words-per-chapter W (default 2500)
-  --dir DIR              keep the generated archive in DIR, and reuse it when DIR already holds
+  --archive DIR          keep the generated archive in DIR, and reuse it when DIR already holds
                          one made with the same arguments (default: a temp folder, removed after)
   --dialect D            sqlite, postgres or both (default both)
   --database URL         import into this database instead of a throwaway one (it is migrated
@@ -411,11 +411,11 @@ function archiveFor(dir: string, wanted: { stories: number; chapters: number; se
   if (existsSync(summaryPath)) {
     const existing = JSON.parse(readFileSync(summaryPath, "utf8")) as EfictionGenerateSummary;
     const same = existing.stories === wanted.stories && existing.chapters === wanted.chapters && existing.seed === wanted.seed && existing.words_per_chapter === wanted.wordsPerChapter && existing.store === "files";
-    if (!same) throw new BenchError(`${dir} holds another generated archive (${existing.stories} stories, seed ${existing.seed}); give another --dir.`);
+    if (!same) throw new BenchError(`${dir} holds another generated archive (${existing.stories} stories, seed ${existing.seed}); give another --archive.`);
     say(`  reusing the archive in ${dir}: ${generateSummaryLine(existing)}`);
     return existing;
   }
-  if (existsSync(join(dir, DUMP_FILE))) throw new BenchError(`${dir} holds an efiction.sql that this benchmark did not make; give another --dir.`);
+  if (existsSync(join(dir, DUMP_FILE))) throw new BenchError(`${dir} holds an efiction.sql that this benchmark did not make; give another --archive.`);
   const summary = generateEfictionArchive(dir, { ...wanted, onProgress: (done, total) => progressLine(`  generating: chapters ${fmt(done)}/${fmt(total)}`, done === total) });
   endProgress();
   say(`  generated ${generateSummaryLine(summary)}`);
@@ -432,7 +432,7 @@ export async function benchEfictionImport(args: string[]): Promise<number> {
         chapters: { type: "string" },
         seed: { type: "string", default: "1" },
         "words-per-chapter": { type: "string", default: "2500" },
-        dir: { type: "string" },
+        archive: { type: "string" },
         dialect: { type: "string", default: "both" },
         database: { type: "string" },
         command: { type: "string" },
@@ -479,7 +479,7 @@ export async function benchEfictionImport(args: string[]): Promise<number> {
 
     const workDir = mkdtempSync(join(tmpdir(), "fanfold-bench-efiction-"));
     cleanups.push(() => rmSync(workDir, { recursive: true, force: true }));
-    const archiveDir = values.dir ?? join(workDir, "archive");
+    const archiveDir = values.archive ?? join(workDir, "archive");
     say(`bench efiction-import: ${fmt(stories)} stories, ${fmt(chapters)} chapters, seed ${seed}; ${dialects.join(" and ")}; memory from ${probe === "time" ? "/usr/bin/time" : "a Node preload"}`);
     const archive = archiveFor(archiveDir, { stories, chapters, seed, wordsPerChapter });
     const dumpPath = join(archiveDir, DUMP_FILE);
