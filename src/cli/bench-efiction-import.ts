@@ -98,25 +98,26 @@ async function scratchDatabase(dialect: Dialect, label: string): Promise<Scratch
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   const db = openDatabase(url.toString());
+  const drop = async () => {
+    // A connection just closed by this process can linger on the server for a moment; dropping
+    // "with (force)" under it makes its client print that it was terminated. Wait it out (2 s at most).
+    for (let i = 0; i < 20; i++) {
+      const open = await sql<{ n: number }>`select count(*) as n from pg_stat_activity where datname = ${name}`.execute(admin);
+      if (Number(open.rows[0]!.n) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await sql.raw(`drop database if exists ${name} with (force)`).execute(admin);
+    await admin.destroy();
+  };
   try {
     await migrateToLatest(db);
-  } finally {
-    await db.destroy();
+  } catch (error) {
+    await db.destroy().catch(() => {});
+    await drop();
+    throw error;
   }
-  return {
-    url: url.toString(),
-    drop: async () => {
-      // A connection just closed by this process can linger on the server for a moment; dropping
-      // "with (force)" under it makes its client print that it was terminated. Wait it out (2 s at most).
-      for (let i = 0; i < 20; i++) {
-        const open = await sql<{ n: number }>`select count(*) as n from pg_stat_activity where datname = ${name}`.execute(admin);
-        if (Number(open.rows[0]!.n) === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      await sql.raw(`drop database if exists ${name} with (force)`).execute(admin);
-      await admin.destroy();
-    },
-  };
+  await db.destroy();
+  return { url: url.toString(), drop };
 }
 
 // ---------------------------------------------------------------------------------------------
