@@ -201,10 +201,11 @@ async function importFiles(args: string[]): Promise<void> {
       return { path, ...result };
     });
     for (const file of prepared) {
-      const workId = await file.run(db);
-      console.log(`/works/${workId}\t${file.path}`);
+      const saved = await file.run(db);
+      console.log(`/works/${saved.workId}\t${file.path}`);
       for (const line of file.defaults) console.error(`  default applied: ${line}`);
-      for (const line of file.warnings) console.error(`  warning: ${line}`);
+      // The file's own warnings, then each header line the archive could not apply.
+      for (const line of [...file.warnings, ...saved.warnings]) console.error(`  warning: ${line}`);
     }
   });
 }

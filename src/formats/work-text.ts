@@ -17,6 +17,9 @@
  *   so a body opening with a lone untitled "Chapter 1" is read as text of a one-chapter work.
  * - The format has no escaping: a summary line "Work Text:" or a chapter paragraph that looks
  *   like the next chapter's heading cannot be told from structure.
+ * - A chapter's own summary, notes and end notes are sections of the header part ("Chapter 2
+ *   Notes:"), not of the text after "Work Text:": that text stays exactly the story, as older
+ *   files and readers expect it, and the header part is where structure already lives.
  */
 import { htmlToText, textToHtml } from "./work-text-paragraphs.js";
 
@@ -25,8 +28,16 @@ export { htmlToText, textToHtml } from "./work-text-paragraphs.js";
 /** Header labels the format knows, in the order they are exported. */
 export const HEADER_LABELS = [
   "Rating", "Archive Warning", "Category", "Fandom", "Relationship", "Character", "Additional Tags",
-  "Language", "Series", "Author", "Published", "Updated", "Completed", "Words", "Chapters",
+  "Language", "Series", "Author", "Gift For", "Published", "Updated", "Completed", "Words", "Chapters",
+  "Chapter Dates", "Registered Only", "Comments", "Original URL",
 ] as const;
+
+/** The values of "Comments:", each with the archive's comment permission it stands for. */
+export const COMMENT_VALUES = {
+  "registered users and guests": "all",
+  "registered users only": "registered",
+  "no one": "none",
+} as const;
 
 /** One of the known header labels. */
 export type HeaderLabel = (typeof HEADER_LABELS)[number];
@@ -34,8 +45,17 @@ export type HeaderLabel = (typeof HEADER_LABELS)[number];
 /** A "Label: value" header line; the value is verbatim (lists still joined by ", "). */
 export interface WorkTextHeader { label: HeaderLabel; value: string }
 
-/** One chapter: its title from "Chapter N: Title" (null if none) and its body as HTML. */
-export interface WorkTextChapter { title: string | null; html: string }
+/**
+ * One chapter: its title from "Chapter N: Title" (null if none) and its body as HTML; its own
+ * summary, notes and end notes (HTML) when the file gives them ("Chapter N Summary:" sections).
+ */
+export interface WorkTextChapter {
+  title: string | null;
+  html: string;
+  summary?: string;
+  notes?: string;
+  endNotes?: string;
+}
 
 /** A parsed work; summary, notes and end notes are HTML, null when absent. */
 export interface WorkText {
@@ -63,6 +83,10 @@ export function splitHeaderList(value: string): string[] {
 const LABEL_LINE = /^([A-Za-z][A-Za-z ]*?): ?(.*)$/;
 const HEADING = /^Chapter (\d+)(?:: (.+))?$/;
 const SECTIONS = ["Summary:", "Notes:", "Work Text:"];
+/** A chapter's own section in the header part: "Chapter 2 Summary:", "Chapter 2 Notes:", "Chapter 2 End Notes:". */
+const CHAPTER_SECTION = /^Chapter (\d+) (Summary|Notes|End Notes):$/;
+const CHAPTER_SECTION_KEYS = { Summary: "summary", Notes: "notes", "End Notes": "endNotes" } as const;
+const isSectionLine = (line: string) => SECTIONS.includes(line.trimEnd()) || CHAPTER_SECTION.test(line.trimEnd());
 
 const isDate = (v: string) => {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
@@ -77,6 +101,9 @@ const SHAPES: Partial<Record<HeaderLabel, [(v: string) => boolean, string]>> = {
   Completed: [isDate, "a date YYYY-MM-DD"],
   Words: [(v) => /^(?:\d+|\d{1,3}(?:,\d{3})+)$/.test(v), "a number of words"],
   Chapters: [(v) => /^\d+\/(?:\d+|\?)$/.test(v), '"x/y" or "x/?" (chapters posted / planned)'],
+  "Chapter Dates": [(v) => splitHeaderList(v).every(isDate), "dates YYYY-MM-DD separated by \", \", one per chapter"],
+  "Registered Only": [(v) => /^(?:yes|no)$/i.test(v.trim()), '"yes" or "no"'],
+  Comments: [(v) => Object.hasOwn(COMMENT_VALUES, v.trim().toLowerCase()), Object.keys(COMMENT_VALUES).map((k) => `"${k}"`).join(", ")],
 };
 
 const isBlank = (line: string | undefined) => line !== undefined && line.trim() === "";
@@ -123,6 +150,7 @@ export function parseWorkText(text: string): ParseResult {
 
   const found: { label: HeaderLabel; value: string; line: number }[] = [];
   const sections: Record<string, string | null> = { "Summary:": null, "Notes:": null };
+  const chapterSections: { chapter: number; key: keyof typeof CHAPTER_SECTION_KEYS; html: string; line: number }[] = [];
   const seen = new Set<string>();
   let i = 4;
   for (;;) {
@@ -131,16 +159,18 @@ export function parseWorkText(text: string): ParseResult {
     const marker = line.trimEnd();
     if (isBlank(line)) i++;
     else if (marker === "Work Text:") break;
-    else if (marker === "Summary:" || marker === "Notes:") {
+    else if (marker === "Summary:" || marker === "Notes:" || CHAPTER_SECTION.test(marker)) {
       if (seen.has(marker)) return expect(i, '"Work Text:" (this section was already given)');
       seen.add(marker);
       if (!isBlank(lines[i + 1])) return expect(i + 1, `a blank line after "${marker}"`);
       // The section runs to the next section line that follows a blank line.
       let end = i + 2;
-      while (end < n && !(isBlank(lines[end - 1]) && SECTIONS.includes(lines[end].trimEnd()))) end++;
+      while (end < n && !(isBlank(lines[end - 1]) && isSectionLine(lines[end]))) end++;
       if (end >= n) return expect(n, '"Work Text:"');
       const content = trimBlankEdges(lines.slice(i + 2, end - 1)).join("\n");
-      sections[marker] = content ? textToHtml(content) : null;
+      const chapterSection = CHAPTER_SECTION.exec(marker);
+      if (!chapterSection) sections[marker] = content ? textToHtml(content) : null;
+      else if (content) chapterSections.push({ chapter: +chapterSection[1], key: chapterSection[2] as keyof typeof CHAPTER_SECTION_KEYS, html: textToHtml(content), line: i + 1 });
       i = end;
     } else {
       const m = LABEL_LINE.exec(line);
@@ -178,6 +208,11 @@ export function parseWorkText(text: string): ParseResult {
   if (!body.some((l) => !isBlank(l))) return expect(start, "the work's text");
 
   const chapters = splitChapters(body, start, warnings);
+  for (const section of chapterSections) {
+    const chapter = chapters[section.chapter - 1];
+    if (chapter) chapter[CHAPTER_SECTION_KEYS[section.key]] = section.html;
+    else warnings.push(`Line ${section.line}: "Chapter ${section.chapter} ${section.key}:" but the text has ${chapters.length} chapter(s); skipped.`);
+  }
   const declared = found.find((h) => h.label === "Chapters");
   if (declared && +declared.value.split("/")[0] !== chapters.length) {
     warnings.push(`Line ${declared.line}: "Chapters: ${declared.value}" but the text has ${chapters.length} chapter(s).`);
@@ -251,6 +286,12 @@ export function serializeWorkText(work: WorkText): string {
   const notes = sectionText(work.notes);
   if (summary) out.push("Summary:", "", summary, "");
   if (notes) out.push("Notes:", "", notes, "");
+  for (const [k, chapter] of work.chapters.entries()) {
+    for (const [label, key] of Object.entries(CHAPTER_SECTION_KEYS)) {
+      const text = sectionText(chapter[key] ?? null);
+      if (text) out.push(`Chapter ${k + 1} ${label}:`, "", text, "");
+    }
+  }
 
   const [only] = work.chapters;
   const plain = work.chapters.length === 1 && !only.title;

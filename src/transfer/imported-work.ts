@@ -166,11 +166,8 @@ export function checkImportedWork(imported: ImportedWork, options: Pick<SaveImpo
   if (!imported.language) defaults.push("Language: English");
   if (imported.chapters.length === 0) return { ok: false, field: "chapters", message: "A work needs at least one chapter." };
 
-  // Tag lists go through the form's field, so a name holding its separator would split: refuse it.
-  for (const [field, names] of [["fandoms", imported.fandoms], ["relationships", imported.relationships], ["characters", imported.characters], ["freeforms", imported.freeforms]] as const) {
-    const split = names.find((name) => name.includes(","));
-    if (split) return { ok: false, field, message: `"${split}": a tag name cannot hold a comma.` };
-  }
+  // Tag lists go through the form's own field, so they are read as the form reads them: a comma
+  // inside a name separates two tags there too (no archive allows one in a tag name).
   const form: WorkFormValues = {
     title: imported.title,
     pseudIds: options.pseudIds.map(String),

@@ -17,8 +17,12 @@ export interface ImportedAccount {
   email: string;
   /** "About me", as sanitized HTML or "" (the importer has cleaned it). */
   profile: string;
-  /** The old archive's hash in the form log-in knows ("md5:" and lowercase hex); null: none, the account is claimed by email. */
-  legacyPassword: string | null;
+  /**
+   * The old archive's hash in the form log-in knows ("md5:" and lowercase hex), or any other
+   * "kind:" text log-in does not accept (the account is then claimed by email only). Never null:
+   * a non-null legacy_password is what marks an imported account as not yet claimed.
+   */
+  legacyPassword: string;
   /** When the account was made on the old archive (ISO 8601). */
   createdAt: string;
 }

@@ -3,7 +3,6 @@
  * its own business (.dependency-cruiser.cjs keeps it so).
  */
 export { createUser, passwordLogIn } from "./commands.js";
-export { IMPORTED_PASSWORD_HASH, type ImportedAccount, importedLoginProblem, insertImportedAccount } from "./imported-accounts.js";
 export { accountJobSteps } from "./lock-mail.js";
 export { adminSecondFactorGate, hasSecondFactor } from "./two-factor.js";
 export { userFromUrl } from "./handlers.js";
@@ -12,3 +11,4 @@ export { usersRoutes } from "./routes.js";
 export { emailErrors, loginErrors, readSignupForm, validateSignup } from "./schema.js";
 export { loadViewer, startSession } from "./sessions.js";
 export { ProfilePage } from "./views/pages.js";
+export { IMPORTED_PASSWORD_HASH, type ImportedAccount, importedLoginProblem, insertImportedAccount } from "./imported-accounts.js";

@@ -16,6 +16,8 @@ export interface EfictionSettings {
   version: string | null;
   /** The site's language code ("en"); eFiction has no per-story language. */
   language: string;
+  /** Whether guests could review (settings.anonreviews). */
+  anonymousReviews: boolean;
 }
 
 export interface EfictionAuthor {
@@ -149,8 +151,11 @@ export interface EfictionArchive {
   seriesEntries: EfictionSeriesEntry[];
   reviews: EfictionReview[];
   favorites: EfictionFavorite[];
-  /** Whether text values were latin1 mojibake (UTF-8 bytes read as latin1), and how many were repaired. */
-  mojibake: { detected: boolean; repaired: number; leftAsIs: number };
+  /**
+   * Whether text values were latin1 mojibake (UTF-8 bytes read as latin1), and how many were
+   * repaired; `undecodable`: values holding bytes that are not UTF-8 at all (read as U+FFFD).
+   */
+  mojibake: { detected: boolean; repaired: number; leftAsIs: number; undecodable: number };
 }
 
 /** The eFiction tables read, by their name after the prefix, and the columns each must have. */
@@ -288,6 +293,7 @@ function archiveFrom(tables: Map<TableKey, Collected>): EfictionArchive {
     storiesPath: text(settingsRow.get("storiespath")) || "stories",
     version: text(settingsRow.get("version")) || null,
     language: text(settingsRow.get("language")) || "en",
+    anonymousReviews: text(settingsRow.get("anonreviews")) === "1",
   };
 
   const levels = new Map(rows("authorprefs").map((r) => [int(r, "uid"), int(r, "level")]));
@@ -407,17 +413,19 @@ function archiveFrom(tables: Map<TableKey, Collected>): EfictionArchive {
 function detectMojibake(tables: Map<TableKey, Collected>): EfictionArchive["mojibake"] {
   let nonAscii = 0;
   let repairable = 0;
+  let undecodable = 0;
   for (const { rows } of tables.values()) {
     for (const row of rows) {
       for (const value of row.values) {
         if (typeof value !== "string" || !/[^\x00-\x7f]/.test(value)) continue;
         nonAscii++;
+        if (value.includes("\uFFFD")) undecodable++;
         if (repairMojibake(value) !== null) repairable++;
       }
     }
   }
   const detected = repairable > 0 && repairable * 2 >= nonAscii;
-  return { detected, repaired: detected ? repairable : 0, leftAsIs: detected ? nonAscii - repairable : 0 };
+  return { detected, repaired: detected ? repairable : 0, leftAsIs: detected ? nonAscii - repairable : 0, undecodable };
 }
 
 function text(value: SqlValue): string {

@@ -23,6 +23,8 @@ export async function prepareEfictionImport(input: { dump: string; stories: stri
     archive = await readEfictionDump(input.dump);
   } catch (error) {
     if (error instanceof DumpError) return { ok: false, message: `${input.dump}: ${error.message}. Nothing was imported.` };
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code) return { ok: false, message: `${input.dump}: cannot read the file (${code}).` };
     throw error;
   }
   if (archive.settings.store === "files" && !(existsSync(input.stories) && statSync(input.stories).isDirectory())) {

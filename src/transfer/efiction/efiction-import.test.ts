@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
+import { sql } from "kysely";
 import { eachDialect } from "../../../test/support/db.js";
 import { sharedFile } from "../../../test/support/shared.js";
 import type { Db } from "../../platform/db/index.js";
@@ -213,6 +214,7 @@ test("the fixture eFiction archive imports: 4 users, 6 stories, 13 chapters, ser
       assert.equal(work.posted, 1);
       assert.equal(work.original_url, `http://127.0.0.1:8088/viewstory.php?sid=${story.sid}`);
       assert.equal(work.complete, story.completed ? 1 : 0);
+      assert.equal(work.comment_permission, "all", "the archive took anonymous reviews");
       assert.equal(work.hits_count, story.hits);
       assert.equal(work.published_on, story.published!.slice(0, 10));
       const stored = await chaptersOf(db, workId);
@@ -220,7 +222,7 @@ test("the fixture eFiction archive imports: 4 users, 6 stories, 13 chapters, ser
       assert.equal(stored.length, chapters.length);
       for (const [i, chapter] of chapters.entries()) {
         assert.equal(chapterOf.get(chapter.chapid), stored[i]!.id);
-        const file = readFileSync(join(f.stories, String(chapter.uid), `${chapter.chapid}.txt`), "utf8");
+        const file: string = readFileSync(join(f.stories, String(chapter.uid), `${chapter.chapid}.txt`), "utf8");
         assert.equal(stored[i]!.content, efictionTextToHtml(file), `story ${story.sid} chapter ${i + 1} is its file after the clean-up`);
         assert.equal(stored[i]!.title, chapter.title);
       }
@@ -319,6 +321,19 @@ test("fanfold import-efiction: --dry-run and a damaged dump write nothing; a mis
     assert.equal(badMap.status, 0, badMap.stderr);
     assert.match(badMap.stdout, /category,1,Harry Potter,Fandom,Harry Potter - J\. K\. Rowling/);
 
+    // Bad arguments: one line each, no stack trace.
+    for (const [args, expected] of [
+      [["--dump", join(dir, "nothing.sql"), "--stories", f.stories], /^fanfold: .*nothing\.sql: no such file/],
+      [["--dump", f.dump, "--stories", join(dir, "no-stories")], /^fanfold: .*no-stories: no such folder; this archive keeps its chapter text in files/],
+      [["--dump", f.dump, "--stories", f.stories, "--map", join(dir, "no-map.csv")], /^fanfold: .*no-map\.csv: no such file\.\n$/],
+      [["--stories", f.stories], /^fanfold: Usage: fanfold import-efiction/],
+    ] as const) {
+      const refused = fanfold(["import-efiction", ...args], env);
+      assert.equal(refused.status, 1, refused.stderr);
+      assert.match(refused.stderr, expected);
+      assert.equal(refused.stderr.trim().split("\n").length, 1, refused.stderr);
+    }
+
     const lines = readFileSync(f.dump, "utf8").split("\n");
     writeFileSync(join(dir, "cut.sql"), lines.slice(0, 1000).join("\n"));
     const cut = fanfold(["import-efiction", "--dump", join(dir, "cut.sql"), "--stories", f.stories], env);
@@ -343,5 +358,71 @@ test("fanfold import-efiction: --dry-run and a damaged dump write nothing; a mis
     assert.ok((await tagsOfWork(db, workOf.get(2)!)).some((tag) => tag.name === "Harry Potter - J. K. Rowling"), "the edited mapping was used");
     assert.equal((await findWork(db, workOf.get(2)!))!.posted, 1);
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+test("another prefix, text kept in the database (store = mysql) and DATETIME dates read as the fixture does", async (t) => {
+  const f = fixture(t);
+  if (!f) return;
+  const original = await readEfictionDump(f.dump);
+  const uidOf = new Map(original.chapters.map((c) => [c.chapid, c.uid]));
+  const quote = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\r/g, "\\r").replace(/\n/g, "\\n")}'`;
+  let inChapters = false;
+  const variant = readFileSync(f.dump, "utf8")
+    .split("\n")
+    .map((line) => {
+      if (line.startsWith("INSERT INTO `fanfiction_chapters`")) inChapters = true;
+      else if (!line.startsWith("(")) inChapters = false;
+      const chapid = /^\((\d+),/.exec(line)?.[1];
+      if (inChapters && chapid) return line.replace(",NULL,", `,${quote(readFileSync(join(f.stories, String(uidOf.get(Number(chapid))), `${chapid}.txt`), "utf8"))},`);
+      return line;
+    })
+    .join("\n")
+    .replaceAll("`fanfiction_", "`old_fanfiction_")
+    .replace("'en',0,'stories','files'", "'en',0,'stories','mysql'")
+    .replace(/`(date|updated)` int\(10\) unsigned NOT NULL DEFAULT 0/g, "`$1` datetime NOT NULL DEFAULT '0000-00-00 00:00:00'")
+    .replace(/,1795699124,1795699124,/g, ",'2026-11-26 13:18:44','2026-11-26 13:18:44',")
+    .replace(/,1795699124,(\d+|-1),'0','ST'\)/g, ",'2026-11-26 13:18:44',$1,'0','ST')");
+  // The reviews as `mysqldump --complete-insert` writes them, here with the columns in another order.
+  const reviewColumns = ["reviewid", "item", "chapid", "reviewer", "uid", "review", "date", "rating", "respond", "type"];
+  const reviewRows = (await readAll(f.dump)).filter((r) => r.table === "fanfiction_reviews");
+  const literal = (v: SqlValue) => (typeof v === "string" ? quote(v) : String(v));
+  const completeInsert = `INSERT INTO \`old_fanfiction_reviews\` (${[...reviewColumns].reverse().map((c) => `\`${c}\``).join(", ")}) VALUES ${reviewRows.map((r) => `(${[...r.values].reverse().map(literal).join(",")})`).join(",")};`;
+  const withCompleteInsert = variant.replace(/INSERT INTO `old_fanfiction_reviews` VALUES\n[^;]*;/, () => completeInsert);
+  assert.notEqual(withCompleteInsert, variant);
+  const dir = scratch();
+  writeFileSync(join(dir, "variant.sql"), withCompleteInsert);
+  const read = await readEfictionDump(join(dir, "variant.sql"));
+  assert.equal(read.settings.store, "mysql");
+  // Lines differ (the reviews' INSERT is one line now); everything else is the same.
+  const withoutLines = <T extends { line: number }>(rows: T[]) => rows.map(({ line: _line, ...rest }) => rest);
+  assert.deepEqual(withoutLines(read.stories), withoutLines(original.stories), "the same stories, dates read from DATETIME");
+  assert.deepEqual(withoutLines(read.reviews), withoutLines(original.reviews), "the reviews, read from a complete INSERT in another column order");
+  const [fromFiles, fromDb] = await Promise.all([
+    prepareEfictionImport({ dump: f.dump, stories: f.stories, map: null }),
+    // The stories folder is not needed (nor read) when the text is in the database.
+    prepareEfictionImport({ dump: join(dir, "variant.sql"), stories: join(dir, "no-such-folder"), map: null }),
+  ]);
+  assert.ok(fromFiles.ok && fromDb.ok);
+  assert.deepEqual(fromDb.plan.stories.map((s) => s.work), fromFiles.plan.stories.map((s) => s.work), "the same works, text from chapters.storytext");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("a failure while writing rolls every write back: all or nothing", async (t) => {
+  const f = fixture(t);
+  if (!f) return;
+  await eachDialect(t, async (_t, { db }) => {
+    const tables = ["users", "works", "chapters", "series", "comments", "bookmarks", "subscriptions", "legacy_ids", "tags", "change_feed"] as const;
+    const rowCounts = async () => Promise.all(tables.map(async (table) => (await db.selectFrom(table).select(sql`1`.as("one")).execute()).length));
+    const before = await rowCounts();
+    const prepared = await prepareEfictionImport({ dump: f.dump, stories: f.stories, map: null });
+    assert.ok(prepared.ok);
+    // The last story fails as it is saved (a rating the archive does not know), after every other write.
+    const last = prepared.plan.stories[prepared.plan.stories.length - 1]!;
+    last.work = { ...last.work, rating: "Adults Only" };
+    const run = await runPreparedEfictionImport(db, prepared.plan);
+    assert.ok(!run.ok);
+    assert.match(run.problems[0]!.message, /rating: "Adults Only" is not a known Rating/);
+    assert.deepEqual(await rowCounts(), before, `nothing written to ${tables.join(", ")}`);
   });
 });

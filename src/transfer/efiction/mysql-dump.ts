@@ -96,6 +96,14 @@ class StatementSplitter {
   push(input: string, emit: (statement: string, line: number) => void): void {
     const text = this.held + input;
     this.held = "";
+    // The next backslash at or after a position, found once and reused: searching afresh for
+    // every string would rescan the chunk for each of its strings (quadratic when a table's
+    // text has no backslash at all).
+    let nextBackslash = -2;
+    const backslashFrom = (from: number) => {
+      if (nextBackslash !== -1 && nextBackslash < from) nextBackslash = text.indexOf("\\", from);
+      return nextBackslash;
+    };
     let start = 0;
     let i = 0;
     const n = text.length;
@@ -173,7 +181,7 @@ class StatementSplitter {
           let j = i;
           for (;;) {
             const q = text.indexOf(quote, j);
-            const b = this.state === State.Backtick ? -1 : text.indexOf("\\", j);
+            const b = this.state === State.Backtick ? -1 : backslashFrom(j);
             const stop = q < 0 ? b : b < 0 ? q : Math.min(q, b);
             if (stop < 0) {
               this.line += countNewlines(text, i, n);
@@ -543,6 +551,9 @@ class TupleReader {
     return Number.isSafeInteger(number) || !/^[-+]?\d+$/.test(token) ? number : token;
   }
 
+  /** The next backslash found so far (see StatementSplitter: searched once, not per string). */
+  private nextBackslash = -2;
+
   private quoted(): string {
     const text = this.text;
     const quote = text[this.pos]!;
@@ -550,7 +561,8 @@ class TupleReader {
     let out = "";
     for (;;) {
       const q = text.indexOf(quote, i);
-      const b = text.indexOf("\\", i);
+      if (this.nextBackslash !== -1 && this.nextBackslash < i) this.nextBackslash = text.indexOf("\\", i);
+      const b = this.nextBackslash;
       if (q < 0) {
         this.pos = text.length;
         this.fail("a string is not closed");

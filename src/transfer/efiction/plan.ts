@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { escapeText } from "../../platform/html/trusted-html.js";
 import { findLanguage } from "../../model/languages.js";
 import { RATINGS } from "../../model/vocabulary.js";
+import { emailErrors } from "../../users/index.js";
 import { checkImportedWork, type ImportedChapter, type ImportedWork, type ImportLoss } from "../imported-work.js";
 import type { EfictionArchive, EfictionAuthor, EfictionStory } from "./archive.js";
 import { indexMapping, type MapRow, mappingInForce, tagsOfStory } from "./mapping.js";
@@ -20,7 +21,8 @@ export interface PlannedAccount {
   login: string;
   email: string;
   profile: string;
-  legacyPassword: string | null;
+  /** "md5:<hex>", or "none:" when eFiction's stored value is no MD5 digest (no log-in accepts it; the account is claimed by email). */
+  legacyPassword: string;
 }
 
 export interface PlannedStory {
@@ -83,16 +85,21 @@ export function planEfictionImport(archive: EfictionArchive, options: { storiesD
     lose("the whole dump", `its text was latin1 mojibake (UTF-8 read as latin1): ${archive.mojibake.repaired} values repaired${archive.mojibake.leftAsIs ? `, ${archive.mojibake.leftAsIs} left as they were (they do not read back as UTF-8)` : ""}.`);
   }
 
+  if (archive.mojibake.undecodable) {
+    lose("the whole dump", `${archive.mojibake.undecodable} values hold bytes that are not UTF-8 (a dump made with another character set?); those bytes are imported as "\uFFFD".`);
+  }
+
   // Accounts.
   const authorsByUid = new Map(archive.authors.map((a) => [a.uid, a]));
   const accounts = archive.authors.map((author): PlannedAccount => {
     const login = loginFromPenname(author.penname, author.uid);
     if (login !== author.penname) lose(at("authors", author.line, `author ${author.uid} "${author.penname}"`), `the penname is not a valid login here; the account is "${login}".`);
+    if (emailErrors(author.email).length) lose(at("authors", author.line, `author ${author.uid} "${author.penname}"`), `"${author.email}" is not an email address; the account cannot be claimed by email.`);
     if (author.md5 === null) lose(at("authors", author.line, `author ${author.uid} "${author.penname}"`), "the stored password is not an MD5 digest; the account is claimed by email only.");
     if (author.level > 0) lose(at("authors", author.line, `author ${author.uid} "${author.penname}"`), `an eFiction admin (level ${author.level}); imported as an ordinary account (give a role with the admin pages if wanted).`);
     const realname = author.realname.trim() ? `<p>${escapeText(author.realname.trim())}</p>` : "";
     const bio = author.bio.trim() ? efictionTextToHtml(author.bio, "profile") : "";
-    return { author, login, email: author.email, profile: realname + bio, legacyPassword: author.md5 ? `md5:${author.md5}` : null };
+    return { author, login, email: author.email, profile: realname + bio, legacyPassword: author.md5 ? `md5:${author.md5}` : "none:" };
   });
 
   // Series: titles cleaned once; parts numbered among the stories actually imported.
@@ -210,7 +217,8 @@ export function planEfictionImport(archive: EfictionArchive, options: { storiesD
       revisedOn: day(story.updated),
       expectedChapters: story.completed ? chapters.length : null,
       restricted: (flags & MEMBERS_ONLY_FLAG) !== 0,
-      commentPermission: null,
+      // Guests could review on eFiction: guests may comment here too; otherwise the form's default (registered users).
+      commentPermission: archive.settings.anonymousReviews ? "all" : null,
       creators: [],
       series: storySeries.map((p) => ({ title: series.find((s) => s.seriesid === p.seriesid)!.title, part: p.part })),
       giftsFor: [],

@@ -32,6 +32,9 @@ const CP1252_HIGH: Record<string, number> = {
   "˜": 0x98, "™": 0x99, "š": 0x9a, "›": 0x9b, "œ": 0x9c, "ž": 0x9e, "Ÿ": 0x9f,
 };
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+/** A character no latin1 byte stands for: a value holding one is not mojibake (checked first, natively, before any byte is built). */
+const NOT_LATIN1 = new RegExp(`[^\\x00-\\xff${Object.keys(CP1252_HIGH).join("")}]`);
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * The text a latin1-mojibake value stands for ("CafÃ©" → "Café"), or null when the value is not
@@ -39,6 +42,7 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
  * bytes are not valid UTF-8 (real latin1 text such as "Café" is left alone).
  */
 export function repairMojibake(value: string): string | null {
+  if (!NON_ASCII.test(value) || NOT_LATIN1.test(value)) return null;
   let high = false;
   const bytes = new Uint8Array(value.length);
   for (let i = 0; i < value.length; i++) {
