@@ -79,7 +79,7 @@ function randomFor(seed: number, stream = 0): Random {
  * Exact discrete sampling from any weights (Zipf and others): the cumulative distribution plus
  * a guide table, so a draw is one lookup and on average about one comparison.
  */
-class Sampler {
+export class Sampler {
   readonly probabilities: Float64Array;
   private readonly cdf: Float64Array;
   private readonly guide: Uint32Array;
@@ -111,7 +111,7 @@ class Sampler {
 }
 
 /** Zipf–Mandelbrot weights 1/(rank + 1 + q)^s for ranks 0..n-1 (q = 0: plain Zipf). */
-function zipf(n: number, s = 1, q = 0): Sampler {
+export function zipf(n: number, s = 1, q = 0): Sampler {
   const weights = new Float64Array(n);
   for (let r = 0; r < n; r++) weights[r] = 1 / (r + 1 + q) ** s;
   return new Sampler(weights);

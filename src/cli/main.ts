@@ -14,6 +14,8 @@ import { findUserByLogin, hasAdmin, pseudsOf } from "../model/users.js";
 import { benchGenerate } from "./bench-generate.js";
 import { benchBrowse } from "./bench-browse.js";
 import { benchSearch } from "./bench-search.js";
+import { benchEfictionGenerate } from "./bench-efiction-generate.js";
+import { benchEfictionImport, benchEfictionLoad } from "./bench-efiction-import.js";
 import { tagsCommand } from "./tags.js";
 import { claimsCommand, ClaimsCliError } from "./claims.js";
 import { BACKUP_USAGE_LINES, backupCommand } from "./backup.js";
@@ -38,6 +40,10 @@ Commands:
   bench generate --works N [--seed S] [--database URL]
                                             Fill an empty archive with N AO3-shaped works (\`fanfold bench generate --help\`)
   bench browse [--json] [--database URL]    Time listings through the browse index and through SQL, and compare them
+  bench efiction-generate --out DIR [--stories N] [--seed S]
+                                            Write a synthetic eFiction 3.5 archive (a mysqldump and its stories/ folder)
+  bench efiction-import [--stories N] [--dialect sqlite|postgres|both] [--database URL] [--json]
+                                            Time import-efiction (stories/s, peak memory) against a plain bulk load
   jobs run                                  Finish every waiting background job (re-filtering) now
   claims send [--source NAME] [--days N]    Mail imported accounts nobody has taken a link to claim them
 ${BACKUP_USAGE_LINES}
@@ -279,6 +285,9 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === "bench" && rest[0] === "search") return await benchSearch(rest.slice(1));
     else if (command === "bench" && rest[0] === "browse") return await benchBrowse(rest.slice(1));
     else if (command === "bench" && rest[0] === "generate") return await benchGenerate(rest.slice(1));
+    else if (command === "bench" && rest[0] === "efiction-generate") return await benchEfictionGenerate(rest.slice(1));
+    else if (command === "bench" && rest[0] === "efiction-import") return await benchEfictionImport(rest.slice(1));
+    else if (command === "bench" && rest[0] === "efiction-load") return await benchEfictionLoad(rest.slice(1));
     else if (command === "jobs" && rest[0] === "run") await runJobs();
     else if (command === "claims") await withDatabase(async (db) => console.log((await claimsCommand(db, rest)).join("\n")));
     else if (command === "backup" || command === "restore" || command === "migrate-to") return await backupCommand(command, rest);
