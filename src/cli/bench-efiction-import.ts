@@ -33,7 +33,8 @@ import { migrateToLatest, pendingMigrations } from "../platform/db/migrate.js";
 import type { ChaptersTable, WorksTable } from "../platform/db/tables.js";
 import { breathe, endProgress, fmt, progressLine, round, say } from "./bench-output.js";
 import { DUMP_FILE, type EfictionGenerateSummary, EfictionGenerateError, generateEfictionArchive, generateSummaryLine, STORIES_DIR, SUMMARY_FILE, wholeArgument } from "./bench-efiction-generate.js";
-import { type DumpValue, DumpReadError, readDump } from "./efiction-dump.js";
+import { type DumpValue, readDump } from "./efiction-dump.js";
+import { DumpError } from "../transfer/index.js";
 
 const USAGE = `Usage: fanfold bench efiction-import [--stories N] [--chapters C] [--seed S] [--words-per-chapter W]
                                    [--archive DIR] [--dialect sqlite|postgres|both] [--database URL]
@@ -352,7 +353,7 @@ export async function benchEfictionLoad(args: string[]): Promise<number> {
     console.log(JSON.stringify(await plainLoad(db, values.dump, values.stories)));
     return 0;
   } catch (error) {
-    if (error instanceof BenchError || error instanceof DumpReadError) {
+    if (error instanceof BenchError || error instanceof DumpError) {
       console.error(`fanfold: ${error.message}`);
       return 1;
     }
@@ -575,7 +576,7 @@ export async function benchEfictionImport(args: string[]): Promise<number> {
     return failed ? 1 : 0;
   } catch (error) {
     endProgress();
-    if (error instanceof BenchError || error instanceof EfictionGenerateError || error instanceof DumpReadError) {
+    if (error instanceof BenchError || error instanceof EfictionGenerateError || error instanceof DumpError) {
       console.error(`fanfold: ${error.message}`);
       return 1;
     }

@@ -1,8 +1,8 @@
 /**
  * The mysqldump text format, both ways, for the eFiction benchmark: `DumpWriter` writes a dump
  * the way MariaDB 10.11's mysqldump does (the shape of the project's real fixture archive), and
- * `readDumpRows` reads the rows back (the generator's test and the benchmark's plain-load
- * baseline). It is not the importer's parser: it knows only what mysqldump itself writes.
+ * `readDump` reads the tables and rows back through the importer's own dump reader (for the
+ * generator's test and the benchmark's plain-load baseline).
  *
  * What mysqldump writes, and this copies:
  * - per table: `DROP TABLE IF EXISTS`, `CREATE TABLE` with an `AUTO_INCREMENT=<next id>` when the
@@ -15,8 +15,8 @@
  * - strings escaped as `mysql_real_escape_string` does: NUL, LF, CR, `\`, `'`, `"` and Ctrl-Z get
  *   a backslash; every other byte is written raw (so a varbinary column's bytes are in the file).
  */
-import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
-import { createInterface } from "node:readline";
+import { closeSync, openSync, writeSync } from "node:fs";
+import { readMysqlDump } from "../transfer/index.js";
 import { EFICTION_TABLE_PREFIX, EFICTION_TABLES } from "./efiction-schema.js";
 
 export type DumpValue = string | number | null;
@@ -156,121 +156,22 @@ export class DumpWriter {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-export class DumpReadError extends Error {}
-
 /** One event of a dump: a table's structure (its columns) or one of its rows. */
 export type DumpEvent = { kind: "table"; table: string; columns: string[] } | { kind: "row"; table: string; values: DumpValue[] };
 
-const UNESCAPES: Record<string, string> = { "0": "\0", n: "\n", r: "\r", Z: "\x1a", b: "\b", t: "\t" };
-
 /**
- * Reads the tuples on one line of an INSERT; returns whether the statement ended (`;`).
- * mysqldump never breaks a line inside a value (newlines in strings are escaped), so a line
- * holds whole rows.
- */
-function parseTuples(line: string, start: number, onRow: (values: DumpValue[]) => void, where: () => string): boolean {
-  let i = start;
-  const n = line.length;
-  while (i < n) {
-    const c = line[i]!;
-    if (c === ";") return true;
-    if (c === "," || c === " ") {
-      i++;
-      continue;
-    }
-    if (c !== "(") throw new DumpReadError(`${where()}: expected "(" at column ${i + 1}, found "${c}"`);
-    i++;
-    const values: DumpValue[] = [];
-    for (;;) {
-      const v = line[i];
-      if (v === "'") {
-        let out = "";
-        let from = ++i;
-        for (;;) {
-          const q = line.indexOf("'", i);
-          const b = line.indexOf("\\", i);
-          if (q < 0) throw new DumpReadError(`${where()}: a string is not closed`);
-          if (b >= 0 && b < q) {
-            out += line.slice(from, b);
-            const e = line[b + 1]!;
-            out += UNESCAPES[e] ?? e;
-            i = from = b + 2;
-            continue;
-          }
-          out += line.slice(from, q);
-          i = q + 1;
-          break;
-        }
-        values.push(out);
-      } else {
-        let end = i;
-        while (end < n && line[end] !== "," && line[end] !== ")") end++;
-        const token = line.slice(i, end);
-        if (token === "NULL") values.push(null);
-        else if (/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(token)) values.push(Number(token));
-        else throw new DumpReadError(`${where()}: cannot read the value "${token.slice(0, 40)}"`);
-        i = end;
-      }
-      const sep = line[i];
-      if (sep === ",") {
-        i++;
-        continue;
-      }
-      if (sep === ")") {
-        i++;
-        break;
-      }
-      throw new DumpReadError(`${where()}: a row is not closed`);
-    }
-    onRow(values);
-  }
-  return false;
-}
-
-/**
- * The tables and rows of a mysqldump file, in order, streamed line by line (a dump with its
- * chapter texts inside can be bigger than a JavaScript string may be). `prefix` is the table
- * prefix to strip from names (eFiction's `fanfiction_`).
+ * The tables and rows of a mysqldump file, in order, read by the importer's own dump reader (one
+ * parser for dumps), with `prefix` stripped from table names (eFiction's `fanfiction_`). The
+ * events are gathered before they are handed out: fine for the benchmark's dumps, whose chapter
+ * texts are in files. A dump it cannot read throws the importer's DumpError.
  */
 export async function* readDump(path: string, prefix = EFICTION_TABLE_PREFIX): AsyncGenerator<DumpEvent> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 }), crlfDelay: Infinity });
-  let lineNumber = 0;
-  let creating: { table: string; columns: string[] } | undefined;
-  let inserting: string | undefined;
-  const where = () => `${path}:${lineNumber}`;
   const strip = (name: string) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
-  for await (const line of lines) {
-    lineNumber++;
-    if (inserting !== undefined) {
-      const rows: DumpValue[][] = [];
-      const ended = parseTuples(line, 0, (values) => rows.push(values), where);
-      for (const values of rows) yield { kind: "row", table: inserting, values };
-      if (ended) inserting = undefined;
-      continue;
-    }
-    if (creating) {
-      if (line.startsWith(")")) {
-        yield { kind: "table", table: creating.table, columns: creating.columns };
-        creating = undefined;
-      } else {
-        const column = /^ {2}`(\w+)` /.exec(line);
-        if (column) creating.columns.push(column[1]!);
-      }
-      continue;
-    }
-    const create = /^CREATE TABLE `(\w+)` \($/.exec(line);
-    if (create) {
-      creating = { table: strip(create[1]!), columns: [] };
-      continue;
-    }
-    const insert = /^INSERT INTO `(\w+)` VALUES/.exec(line);
-    if (insert) {
-      const table = strip(insert[1]!);
-      const rows: DumpValue[][] = [];
-      const ended = parseTuples(line, insert[0].length, (values) => rows.push(values), where);
-      for (const values of rows) yield { kind: "row", table, values };
-      if (!ended) inserting = table;
-    }
-  }
-  if (inserting !== undefined || creating) throw new DumpReadError(`${path}: the dump ends inside ${inserting ? "an INSERT" : "a CREATE TABLE"} (truncated?)`);
+  const events: DumpEvent[] = [];
+  await readMysqlDump(path, {
+    wants: () => true,
+    table: (table) => events.push({ kind: "table", table: strip(table.name), columns: table.columns.map((c) => c.name) }),
+    row: (table, values) => events.push({ kind: "row", table: strip(table.name), values: values.map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString("latin1") : v)) }),
+  });
+  yield* events;
 }

@@ -10,3 +10,5 @@ export { legacyUrlRoutes } from "./legacy-urls.js";
 export { efictionReport, planMappingCsv, plannedCounts, prepareEfictionImport, runPreparedEfictionImport } from "./efiction/command.js";
 export { IMPORT_FILE_KINDS, importingPseudIds, readImportFile } from "./import-file.js";
 export type { ImportFileKind, ReadImportFile } from "./import-file.js";
+export { DumpError, readMysqlDump } from "./efiction/mysql-dump.js";
+export type { DumpTable, SqlValue } from "./efiction/mysql-dump.js";
