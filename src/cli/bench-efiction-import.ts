@@ -35,6 +35,7 @@ import { breathe, endProgress, fmt, progressLine, round, say } from "./bench-out
 import { DUMP_FILE, type EfictionGenerateSummary, EfictionGenerateError, generateEfictionArchive, generateSummaryLine, STORIES_DIR, SUMMARY_FILE, wholeArgument } from "./bench-efiction-generate.js";
 import { type DumpValue, readDump } from "./efiction-dump.js";
 import { DumpError } from "../transfer/index.js";
+import { createScratchPostgres } from "./bench-postgres.js";
 
 const USAGE = `Usage: fanfold bench efiction-import [--stories N] [--chapters C] [--seed S] [--words-per-chapter W]
                                    [--archive DIR] [--dialect sqlite|postgres|both] [--database URL]
@@ -66,7 +67,6 @@ Prints one JSON line: parse_seconds, insert_seconds, users, works, chapters.`;
 
 class BenchError extends Error {}
 
-const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 /** The `fanfold` command of this checkout (from src/cli or dist/cli alike). */
 const FANFOLD_BIN = fileURLToPath(new URL("../../bin/fanfold.mjs", import.meta.url));
 
@@ -88,28 +88,10 @@ async function scratchDatabase(dialect: Dialect, label: string): Promise<Scratch
     await db.destroy();
     return { url, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const name = `fanfold_bench_efiction_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = openDatabase(ADMIN_URL);
-  try {
-    await sql.raw(`create database ${name}`).execute(admin);
-  } catch (error) {
-    await admin.destroy();
-    throw new BenchError(`cannot create a PostgreSQL database at ${ADMIN_URL} (set BENCH_POSTGRES_URL): ${(error as Error).message}`);
-  }
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const db = openDatabase(url.toString());
-  const drop = async () => {
-    // A connection just closed by this process can linger on the server for a moment; dropping
-    // "with (force)" under it makes its client print that it was terminated. Wait it out (2 s at most).
-    for (let i = 0; i < 20; i++) {
-      const open = await sql<{ n: number }>`select count(*) as n from pg_stat_activity where datname = ${name}`.execute(admin);
-      if (Number(open.rows[0]!.n) === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    await sql.raw(`drop database if exists ${name} with (force)`).execute(admin);
-    await admin.destroy();
-  };
+  const scratch = await createScratchPostgres("efiction", (message) => new BenchError(message));
+  const { url } = scratch;
+  const db = openDatabase(url);
+  const drop = () => scratch.drop();
   try {
     await migrateToLatest(db);
   } catch (error) {
@@ -118,7 +100,7 @@ async function scratchDatabase(dialect: Dialect, label: string): Promise<Scratch
     throw error;
   }
   await db.destroy();
-  return { url: url.toString(), drop };
+  return { url, drop };
 }
 
 // ---------------------------------------------------------------------------------------------

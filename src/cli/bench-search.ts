@@ -16,7 +16,7 @@
  *
  * See bench/README.md ("Search") for the figures on the project's machine.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,6 +33,7 @@ import { chaptersFound, parseSearchQuery, reindexAll, searchWorks } from "../sea
 import { tagKey } from "../model/vocabulary.js";
 import { breathe, endProgress, fmt, progressLine as progress, round, say } from "./bench-output.js";
 import { Random } from "./random.js";
+import { createScratchPostgres } from "./bench-postgres.js";
 
 const USAGE = `Usage: fanfold bench search [--works N] [--words-per-work W] [--dialect sqlite|postgres] [--json]
                            [--runs R] [--seed S] [--keep] [--reuse [--reindex]]
@@ -423,7 +424,6 @@ interface BenchDb {
   close(): Promise<void>;
 }
 
-const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 async function openBenchDb(dialect: "sqlite" | "postgres", keep: boolean): Promise<BenchDb> {
   const given = process.env.DATABASE_URL;
@@ -445,25 +445,15 @@ async function openBenchDb(dialect: "sqlite" | "postgres", keep: boolean): Promi
       },
     };
   }
-  const name = `fanfold_bench_search_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = openDatabase(ADMIN_URL);
-  try {
-    await sql.raw(`create database ${name}`).execute(admin);
-  } catch (error) {
-    await admin.destroy();
-    throw new BenchError(`cannot create a PostgreSQL database at ${ADMIN_URL} (set BENCH_POSTGRES_URL): ${(error as Error).message}`);
-  }
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const db = openDatabase(url.toString());
+  const scratch = await createScratchPostgres("search", (message) => new BenchError(message));
+  const db = openDatabase(scratch.url);
   return {
     db,
-    url: url.toString(),
+    url: scratch.url,
     dialect,
     close: async () => {
       await db.destroy().catch(() => {});
-      if (!keep) await sql.raw(`drop database if exists ${name} with (force)`).execute(admin);
-      await admin.destroy();
+      await scratch.drop({ keep });
     },
   };
 }
