@@ -13,6 +13,7 @@ import { chaptersOf, findWork, tagsOfWork } from "../../model/works.js";
 import { membershipsOfWork } from "../../model/series.js";
 import { readEfictionDump } from "./archive.js";
 import { prepareEfictionImport, runPreparedEfictionImport } from "./command.js";
+import { plannedWorkWithText } from "./plan.js";
 import { defaultMapping, mappingToCsv, parseMappingCsv } from "./mapping.js";
 import { DumpError, readMysqlDump, type SqlValue } from "./mysql-dump.js";
 import { efictionTextToHtml, repairMojibake, restoreLostCharacters } from "./text-repair.js";
@@ -404,7 +405,7 @@ test("another prefix, text kept in the database (store = mysql) and DATETIME dat
     prepareEfictionImport({ dump: join(dir, "variant.sql"), stories: join(dir, "no-such-folder"), map: null }),
   ]);
   assert.ok(fromFiles.ok && fromDb.ok);
-  assert.deepEqual(fromDb.plan.stories.map((s) => s.work), fromFiles.plan.stories.map((s) => s.work), "the same works, text from chapters.storytext");
+  assert.deepEqual(fromDb.plan.stories.map(plannedWorkWithText), fromFiles.plan.stories.map(plannedWorkWithText), "the same works, text from chapters.storytext");
   rmSync(dir, { recursive: true, force: true });
 });
 

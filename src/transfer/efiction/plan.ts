@@ -27,8 +27,13 @@ export interface PlannedAccount {
 
 export interface PlannedStory {
   story: EfictionStory;
-  /** The work, without its creators (the run knows the logins); chapters in eFiction's order. */
+  /**
+   * The work, without its creators (the run knows the logins); chapters in eFiction's order, their
+   * text left out ("") once checked: holding every chapter of a big archive would cost gigabytes.
+   */
   work: ImportedWork;
+  /** Its chapters' text (HTML), read and cleaned up again as when it was checked, in the order of `work.chapters`. */
+  chapterContents(): string[];
   chapterIds: number[];
   /** The series this story is part of, by eFiction id, with its part number among the imported ones. */
   series: { seriesid: number; part: number }[];
@@ -160,6 +165,8 @@ export function planEfictionImport(archive: EfictionArchive, options: { storiesD
     if (draft) lose(where, "was not validated on eFiction; imported as a draft.");
     const missing: number[] = [];
     const rawTexts: string[] = [];
+    const chapterContent = (raw: string | null) =>
+      raw === null ? `<p>${escapeText(`[The text of this chapter was missing when ${archive.settings.siteUrl || "the eFiction archive"} was imported.]`)}</p>` : efictionTextToHtml(raw);
     const importedChapters: ImportedChapter[] = chapters.map((chapter, i): ImportedChapter => {
       const raw = chapterText(archive, options.storiesDir, chapter, story, (message) => lose(at("chapters", chapter.line, `story ${story.sid} chapter ${i + 1} (chapid ${chapter.chapid})`), message));
       if (raw === null) missing.push(i + 1);
@@ -170,7 +177,7 @@ export function planEfictionImport(archive: EfictionArchive, options: { storiesD
         summary: "",
         notes: chapter.notes.trim() ? efictionTextToHtml(chapter.notes, "notes") : "",
         endnotes: chapter.endnotes.trim() ? efictionTextToHtml(chapter.endnotes, "endnotes") : "",
-        content: raw === null ? `<p>${escapeText(`[The text of this chapter was missing when ${archive.settings.siteUrl || "the eFiction archive"} was imported.]`)}</p>` : efictionTextToHtml(raw),
+        content: chapterContent(raw),
         // eFiction keeps no chapter dates: the first chapter has the story's date, the last its "updated" date.
         publishedOn: i === 0 ? day(story.published) : i === chapters.length - 1 ? day(story.updated) : null,
       };
@@ -233,7 +240,10 @@ export function planEfictionImport(archive: EfictionArchive, options: { storiesD
     for (const coauthor of story.coauthorUids) {
       if (!authorsByUid.has(coauthor)) lose(where, `co-author uid ${coauthor} is not in the dump; not credited.`);
     }
-    stories.push({ story, work, chapterIds: chapters.map((c) => c.chapid), series: storySeries, draft });
+    // The text is read again when the work is saved (its losses were reported just now).
+    const withoutText: ImportedWork = { ...work, chapters: work.chapters.map((c) => ({ ...c, content: "" })) };
+    const chapterContents = () => chapters.map((chapter) => chapterContent(chapterText(archive, options.storiesDir, chapter, story, () => {})));
+    stories.push({ story, work: withoutText, chapterContents, chapterIds: chapters.map((c) => c.chapid), series: storySeries, draft });
   }
 
   // Reviews: on stories (type ST); eFiction's series reviews have no place here.
@@ -306,6 +316,12 @@ function orderForSeries(stories: EfictionStory[], placesOf: Map<number, { series
   });
   keyed.sort((a, b) => a.key[0]! - b.key[0]! || a.key[1]! - b.key[1]! || a.key[2]! - b.key[2]! || a.key[3]! - b.key[3]!);
   return keyed.map((k) => k.story);
+}
+
+/** A planned story's work with its chapters' text: what is saved. */
+export function plannedWorkWithText(planned: PlannedStory): ImportedWork {
+  const contents = planned.chapterContents();
+  return { ...planned.work, chapters: planned.work.chapters.map((c, i) => ({ ...c, content: contents[i]! })) };
 }
 
 /** A chapter's text as eFiction stored it: the file `<stories>/<uid>/<chapid>.txt`, or the database column; null when neither has it. */

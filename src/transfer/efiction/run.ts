@@ -9,7 +9,7 @@ import { describeImportedSeries } from "../../series/index.js";
 import { subscribe } from "../../subscriptions/index.js";
 import { importedLoginProblem, insertImportedAccount } from "../../users/index.js";
 import { type ImportLoss, saveImportedWork } from "../imported-work.js";
-import type { EfictionPlan } from "./plan.js";
+import { type EfictionPlan, plannedWorkWithText } from "./plan.js";
 
 /** What an import brought over, for the report's counts. */
 export interface EfictionImportCounts {
@@ -80,7 +80,7 @@ async function write(db: Db, plan: EfictionPlan): Promise<EfictionRun> {
   for (const planned of plan.stories) {
     const owner = users.get(planned.story.uid)!;
     const coauthors = planned.story.coauthorUids.map((uid) => users.get(uid)).filter((u) => u !== undefined);
-    const saved = await saveImportedWork(db, { ...planned.work, creators: coauthors.map((u) => u.login) }, { pseudIds: [owner.pseudId], draft: planned.draft });
+    const saved = await saveImportedWork(db, { ...plannedWorkWithText(planned), creators: coauthors.map((u) => u.login) }, { pseudIds: [owner.pseudId], draft: planned.draft });
     const where = `story ${planned.story.sid} (fanfiction_stories, dump line ${planned.story.line})`;
     if (!saved.ok) throw new ImportRefused([{ where, message: `${saved.field}: ${saved.message}` }]);
     for (const loss of saved.losses) losses.push({ where: `${where}, ${loss.where}`, message: loss.message });
