@@ -3,7 +3,7 @@
  * its own business (.dependency-cruiser.cjs keeps it so).
  */
 export { deleteSeriesIn, joinSeries, putWorkInSeries, removeWorkFromAllSeries } from "./commands.js";
-export { describeImportedSeries } from "./imported.js";
+export { describeImportedSeries, joinImportedSeries } from "./imported.js";
 export { seriesJoin, seriesPlacesFor, workFormSeries } from "./handlers.js";
 export { seriesRoutes } from "./routes.js";
 export { parseSeriesChoice, SERIES_FIELDS, SERIES_LIMITS } from "./schema.js";

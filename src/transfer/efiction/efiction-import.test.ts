@@ -427,3 +427,27 @@ test("a failure while writing rolls every write back: all or nothing", async (t)
     assert.deepEqual(await rowCounts(), before, `nothing written to ${tables.join(", ")}`);
   });
 });
+
+test("an open series with stories by several authors is one series here, each author credited on it", async (t) => {
+  const f = fixture(t);
+  if (!f) return;
+  // Story 4 (nikos, with mei_lin) joins aurelie's series 1 as its third story, as eFiction's open series allow.
+  const dir = scratch();
+  const dump = join(dir, "efiction.sql");
+  writeFileSync(dump, readFileSync(f.dump, "utf8").replace("(1,2,0,1,2);", "(1,2,0,1,2),\n(1,4,0,1,3);"));
+  await eachDialect(t, async (_t, { db }) => {
+    const prepared = await prepareEfictionImport({ dump, stories: f.stories, map: null });
+    assert.ok(prepared.ok);
+    const run = await runPreparedEfictionImport(db, prepared.plan);
+    assert.ok(run.ok, run.ok ? "" : JSON.stringify(run.problems));
+    assert.equal(run.counts.series, 1, "one series, not one per author");
+    const workOf = await legacy(db, "story");
+    const places = await Promise.all([1, 2, 4].map(async (sid) => (await membershipsOfWork(db, workOf.get(sid)!)).map((m) => [m.title, m.position])));
+    assert.deepEqual(places, [[["Aurélie's Café Stories", 1]], [["Aurélie's Café Stories", 2]], [["Aurélie's Café Stories", 3]]]);
+    const seriesId = (await legacy(db, "series")).get(1)!;
+    const creators = await db.selectFrom("series_creators").innerJoin("pseuds", "pseuds.id", "series_creators.pseud_id").select("pseuds.name").where("series_id", "=", seriesId).orderBy("position").execute();
+    assert.deepEqual(creators.map((c) => c.name), ["aurelie", "nikos"]);
+    assert.ok(!run.losses.some((l) => /placed as part/.test(l.message)), JSON.stringify(run.losses.filter((l) => /part/.test(l.message))));
+  });
+  rmSync(dir, { recursive: true, force: true });
+});

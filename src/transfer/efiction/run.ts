@@ -5,7 +5,7 @@ import { findTagByName } from "../../model/tags.js";
 import { membershipsOfWork } from "../../model/series.js";
 import { postComment } from "../../comments/index.js";
 import { createBookmark, createSeriesBookmark } from "../../responses/index.js";
-import { describeImportedSeries } from "../../series/index.js";
+import { describeImportedSeries, joinImportedSeries } from "../../series/index.js";
 import { subscribe } from "../../subscriptions/index.js";
 import { importedLoginProblem, insertImportedAccount } from "../../users/index.js";
 import { type ImportLoss, saveImportedWork } from "../imported-work.js";
@@ -80,7 +80,12 @@ async function write(db: Db, plan: EfictionPlan): Promise<EfictionRun> {
   for (const planned of plan.stories) {
     const owner = users.get(planned.story.uid)!;
     const coauthors = planned.story.coauthorUids.map((uid) => users.get(uid)).filter((u) => u !== undefined);
-    const saved = await saveImportedWork(db, { ...plannedWorkWithText(planned), creators: coauthors.map((u) => u.login) }, { pseudIds: [owner.pseudId], draft: planned.draft });
+    // A series an earlier story already made here is joined by its id after the save (below); by
+    // title, saveImportedWork would look among this story's creators' series only.
+    const work = plannedWorkWithText(planned);
+    const laterParts = planned.series.filter((place) => seriesMade.has(place.seriesid));
+    const newSeries = work.series.filter((_, i) => !seriesMade.has(planned.series[i]!.seriesid));
+    const saved = await saveImportedWork(db, { ...work, series: newSeries, creators: coauthors.map((u) => u.login) }, { pseudIds: [owner.pseudId], draft: planned.draft });
     const where = `story ${planned.story.sid} (fanfiction_stories, dump line ${planned.story.line})`;
     if (!saved.ok) throw new ImportRefused([{ where, message: `${saved.field}: ${saved.message}` }]);
     for (const loss of saved.losses) losses.push({ where: `${where}, ${loss.where}`, message: loss.message });
@@ -97,6 +102,7 @@ async function write(db: Db, plan: EfictionPlan): Promise<EfictionRun> {
     works.set(planned.story.sid, { workId: saved.workId, chapterIds, creatorUserIds: [owner.userId, ...coauthors.map((u) => u.userId)] });
     if (planned.story.hits > 0) await shiftWorkCounter(db, saved.workId, "hits_count", planned.story.hits);
 
+    for (const place of laterParts) await joinImportedSeries(db, seriesMade.get(place.seriesid)!, saved.workId, place.part, owner.pseudId);
     if (planned.series.length) {
       const memberships = await membershipsOfWork(db, saved.workId);
       for (const place of planned.series) {
