@@ -1,5 +1,6 @@
 import { CATEGORIES, DEFAULT_WARNING, MAX_TAG_LENGTH, RATINGS, WARNINGS } from "../../model/vocabulary.js";
 import type { EfictionArchive, EfictionStory } from "./archive.js";
+import type { ImportedWork } from "../imported-work.js";
 
 /**
  * eFiction's ratings, classes (genres, warnings, an archive's own types), categories and
@@ -156,14 +157,8 @@ export function mappingInForce(archive: EfictionArchive, given: readonly MapRow[
   return [...given, ...defaults.filter((r) => !named.has(`${r.kind}:${r.efictionId}`))];
 }
 
-export interface StoryTags {
-  rating: string | null;
-  warnings: string[];
-  categories: string[];
-  fandoms: string[];
-  relationships: string[];
-  characters: string[];
-  freeforms: string[];
+/** A story's tags, in the ImportedWork's own fields. */
+export interface StoryTags extends Pick<ImportedWork, "rating" | "warnings" | "categories" | "fandoms" | "relationships" | "characters" | "freeforms"> {
   /** Ids the story names that the archive does not define (a deleted class or character). */
   unknown: string[];
 }
